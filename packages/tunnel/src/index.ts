@@ -1,0 +1,2 @@
+// No public API yet: this package gains code with its issue.
+export {};

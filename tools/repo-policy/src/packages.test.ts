@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { importSpecifiers, publishedPackages, sourceFiles } from './workspace.js';
+
+// ARCHITECTURE.md, "Packages and what each may import".
+const allowed: Record<string, string[]> = {
+  interfaces: [],
+  kube: ['interfaces'],
+  engine: ['interfaces', 'kube'],
+  transformation: ['interfaces'],
+  conflict: ['interfaces'],
+  downstream: ['interfaces', 'kube'],
+  upstream: ['interfaces', 'kube'],
+  heartbeat: ['interfaces', 'kube'],
+  tunnel: ['interfaces'],
+  'syncer-agent': [
+    'interfaces',
+    'kube',
+    'engine',
+    'transformation',
+    'downstream',
+    'upstream',
+    'conflict',
+    'tunnel',
+    'heartbeat',
+    'testing',
+  ],
+  testing: [],
+};
+
+const packages = publishedPackages();
+
+describe('published packages', () => {
+  it('has exactly the packages of the architecture table', () => {
+    expect(packages.map((p) => p.short).sort()).toEqual(Object.keys(allowed).sort());
+  });
+
+  describe.each(packages.map((p) => [p.short, p] as const))('@kcp-tmc/%s', (short, pkg) => {
+    const m = pkg.manifest;
+
+    it('is a public ESM package shipping only dist, with types + import exports and Node >= 22.19', () => {
+      expect(m.name).toBe(`@kcp-tmc/${short}`);
+      expect(m.private).toBeUndefined();
+      expect(m.type).toBe('module');
+      expect(m.files).toEqual(['dist']);
+      expect(m.exports?.['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' });
+      expect(m.engines?.node).toBe('>=22.19');
+    });
+
+    it('depends only on the packages the architecture allows, as workspace:^', () => {
+      const ours = Object.entries(m.dependencies ?? {}).filter(([n]) => n.startsWith('@kcp-tmc/'));
+      for (const [name, range] of ours) {
+        expect(allowed[short]).toContain(name.slice('@kcp-tmc/'.length));
+        expect(range).toBe('workspace:^');
+      }
+    });
+
+    it('imports siblings only through their package name (never their internals)', () => {
+      for (const file of sourceFiles(`${pkg.dir}/src`)) {
+        for (const spec of importSpecifiers(readFileSync(file, 'utf8'))) {
+          if (spec.startsWith('@kcp-tmc/')) {
+            const target = spec.slice('@kcp-tmc/'.length);
+            expect(allowed[short], `${file} imports ${spec}`).toContain(target);
+          }
+          expect(spec, `${file} reaches into another package`).not.toMatch(/\.\.\/\.\.\/(?!src)/);
+        }
+      }
+    });
+
+    it('keeps tsyringe a peer dependency of libraries (one copy per process)', () => {
+      if (short === 'syncer-agent' || short === 'interfaces' || short === 'testing') return;
+      expect(m.dependencies?.tsyringe).toBeUndefined();
+      expect(m.peerDependencies?.tsyringe).toBeDefined();
+    });
+  });
+
+  it('keeps @kcp-tmc/interfaces free of runtime dependencies', () => {
+    const interfaces = packages.find((p) => p.short === 'interfaces');
+    expect(interfaces?.manifest.dependencies ?? {}).toEqual({});
+  });
+});
