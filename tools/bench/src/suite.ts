@@ -1,0 +1,4 @@
+import type { Benchmark } from './registry.js';
+
+// Each benchmark module registers itself here (one line per module).
+export const benchmarks: Benchmark[] = [];
