@@ -1,2 +1,14 @@
-// No public API yet: this package gains code with its issue.
-export {};
+export * from './cluster-key.js';
+export * from './config.js';
+export * from './contracts/extension.js';
+export * from './contracts/health.js';
+export * from './contracts/kube.js';
+export * from './contracts/metrics.js';
+export * from './contracts/runtime.js';
+export * from './contracts/syncers.js';
+export * from './errors.js';
+export * from './gvr.js';
+export * from './object.js';
+export * from './sync.js';
+export * from './synctarget.js';
+export * from './tokens.js';

@@ -1,0 +1,77 @@
+import type { GVR } from './gvr.js';
+
+export interface EngineConfig {
+  /** Workers processing the queue in parallel. */
+  workerCount: number;
+  /** Every cached object is re-queued this often (ms); 0 disables. */
+  resyncPeriodMs: number;
+  /** Failures in a row after which a key is dropped and reported; 0 retries forever. */
+  maxRetries: number;
+  /** Overall token bucket of the queue's rate limiter. */
+  rateLimitPerSec: number;
+  burst: number;
+  /** Queue depth beyond which `add` reports backpressure in metrics (keys are never dropped). */
+  queueDepth: number;
+  /** How long `start()` waits for the caches to sync before failing with a clear error (ms). */
+  cacheSyncTimeoutMs: number;
+  /** How long `stop()` lets in-flight work finish before handing keys back (ms). */
+  shutdownTimeoutMs: number;
+  enableProfiling: boolean;
+}
+
+export const DEFAULT_ENGINE_CONFIG: Readonly<EngineConfig> = Object.freeze({
+  workerCount: 4,
+  resyncPeriodMs: 10 * 60 * 60 * 1000,
+  maxRetries: 0,
+  rateLimitPerSec: 10,
+  burst: 100,
+  queueDepth: 100_000,
+  cacheSyncTimeoutMs: 60_000,
+  shutdownTimeoutMs: 30_000,
+  enableProfiling: false,
+});
+
+/** How the downstream syncer writes one GVR. */
+export type ApplyStrategy = 'server-side-apply' | 'update' | 'merge' | 'create-only' | 'read-only';
+
+export type DeletionPropagation = 'Foreground' | 'Background' | 'Orphan';
+
+export interface DownstreamConfig {
+  /** Re-read and retry this often on a write conflict before reporting it. */
+  conflictRetries: number;
+  /** Per GVR (keyed by `gvrToString`); others use `defaultStrategy`. */
+  strategies: Record<string, ApplyStrategy>;
+  defaultStrategy: ApplyStrategy;
+  /** JSON paths (`spec.replicas`) whose downstream value is always kept. */
+  preserveFields: string[];
+  /** JSON paths the differ ignores. */
+  ignoreFields: string[];
+  deletionPropagation: DeletionPropagation;
+  /** The field manager of server-side apply. */
+  fieldManager: string;
+  /** Take over same-named downstream objects without our ownership label (off: report a conflict). */
+  adoptExisting: boolean;
+  /** Empty downstream namespaces are deleted after this delay (ms). */
+  namespaceCleanDelayMs: number;
+  /** Downstream namespace naming: kcp's hashed names (default) or readable `kcp-<cluster>-<ns>`. */
+  namespaceNaming: 'hashed' | 'readable';
+}
+
+export const DEFAULT_DOWNSTREAM_CONFIG: Readonly<DownstreamConfig> = Object.freeze({
+  conflictRetries: 3,
+  strategies: {},
+  defaultStrategy: 'server-side-apply',
+  preserveFields: [],
+  ignoreFields: [],
+  deletionPropagation: 'Background',
+  fieldManager: 'kcp-tmc-syncer',
+  adoptExisting: false,
+  namespaceCleanDelayMs: 30_000,
+  namespaceNaming: 'hashed',
+});
+
+/** The resources an agent syncs besides the SyncTarget's `status.syncedResources`. */
+export const ALWAYS_SYNCED_RESOURCES: readonly GVR[] = Object.freeze([
+  { group: '', version: 'v1', resource: 'configmaps' },
+  { group: '', version: 'v1', resource: 'secrets' },
+]);

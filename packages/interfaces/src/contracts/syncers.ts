@@ -1,0 +1,84 @@
+import type { ClusterKey } from '../cluster-key.js';
+import type { KubeObject } from '../object.js';
+import type { ResourceState, SyncItem, SyncResult, SyncStatus } from '../sync.js';
+import type { ResourceTransformer, SyncContext, SyncFilter, TransformSkip } from './extension.js';
+
+export interface ApplyRequest {
+  readonly item: SyncItem;
+  readonly context: SyncContext;
+  /** The upstream object as cached (its finalizer is ensured before anything is created downstream). */
+  readonly upstream: KubeObject;
+  /** The transformed object to have downstream. */
+  readonly desired: KubeObject;
+}
+
+export interface DeleteRequest {
+  readonly item: SyncItem;
+  readonly context: SyncContext;
+  /** The upstream object, while it still exists (e.g. terminating with our finalizer). */
+  readonly upstream?: KubeObject;
+}
+
+/** Writes the spec path downstream: namespace, diff, retention, apply strategy, conflicts, deletion. */
+export interface DownstreamSyncer {
+  apply(request: ApplyRequest): Promise<SyncResult>;
+  delete(request: DeleteRequest): Promise<SyncResult>;
+}
+
+export interface StatusRequest {
+  readonly item: SyncItem;
+  readonly context: SyncContext;
+  /** The downstream object as cached; absent when it is gone. */
+  readonly downstream?: KubeObject;
+}
+
+/** Writes downstream status back to the upstream object (with aggregation across SyncTargets). */
+export interface UpstreamStatusSyncer {
+  syncStatus(request: StatusRequest): Promise<SyncResult>;
+}
+
+export interface EventRequest {
+  readonly item: SyncItem;
+  /** The downstream Event (core/v1 or events.k8s.io/v1). */
+  readonly event: KubeObject;
+}
+
+/** Turns downstream Events about owned objects into upstream Events about the upstream objects. */
+export interface EventSyncer {
+  syncEvent(request: EventRequest): Promise<SyncResult>;
+}
+
+/** Remembers what was applied downstream, so unchanged objects cost no write. */
+export interface ResourceStateStore {
+  get(key: ClusterKey): ResourceState | undefined;
+  set(state: ResourceState): void;
+  delete(key: ClusterKey): void;
+  size(): number;
+}
+
+export type PipelineOutcome =
+  | { readonly object: KubeObject; readonly applied: readonly string[] }
+  | (TransformSkip & { readonly by: string });
+
+/** The ordered transformer pipeline, open to registration at run time. */
+export interface TransformationPipeline {
+  register(transformer: ResourceTransformer, position?: { before?: string; after?: string }): void;
+  unregister(name: string): boolean;
+  transformers(): readonly ResourceTransformer[];
+  /** Runs every applicable transformer on a copy of `object`. Throws TmcError(TransformFailed). */
+  run(object: KubeObject, context: SyncContext): Promise<PipelineOutcome>;
+}
+
+/** Filters, kept in ascending priority, open to registration at run time. */
+export interface FilterRegistry {
+  register(filter: SyncFilter): void;
+  unregister(name: string): boolean;
+  filters(): readonly SyncFilter[];
+}
+
+/** The engine as other parts (health, heartbeat, the agent) see it. */
+export interface SyncEngine {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  getStatus(): SyncStatus;
+}
