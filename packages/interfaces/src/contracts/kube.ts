@@ -38,6 +38,14 @@ export interface WriteOptions extends RequestOptions {
   dryRun?: boolean;
 }
 
+export interface RawRequestInit extends RequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  /** Logical cluster prefix (`/clusters/<name>`), as for typed calls. */
+  cluster?: string;
+}
+
 export type PatchType = 'merge' | 'json' | 'strategic' | 'apply';
 
 export interface PatchOptions extends WriteOptions {
@@ -106,6 +114,12 @@ export interface KubeClient {
   delete(gvr: GVR, ref: ObjectRef, options?: DeleteOptions): Promise<KubeObject | KubeStatus>;
   /** One watch request; ends when the server ends it, the signal aborts, or on error (thrown). */
   watch(gvr: GVR, scope: ObjectScope, options?: WatchOptions): AsyncIterable<WatchEvent>;
+  /**
+   * A raw request to a path below the client's base URL (`/api/v1/namespaces/x/pods/y/log?follow=true`), with
+   * the client's auth, rate limit and timeout; the body streams. Non-2xx answers resolve too: the caller reads
+   * the status (for proxying, e.g. the tunnel).
+   */
+  request(path: string, init?: RawRequestInit): Promise<Response>;
   /** REST mapping from discovery, cached and refreshed on a miss. */
   mapping(gvr: GVR): Promise<ResourceMapping>;
   mappingForKind(apiVersion: string, kind: string): Promise<ResourceMapping>;
