@@ -75,3 +75,31 @@ export const ALWAYS_SYNCED_RESOURCES: readonly GVR[] = Object.freeze([
   { group: '', version: 'v1', resource: 'configmaps' },
   { group: '', version: 'v1', resource: 'secrets' },
 ]);
+
+/** The heartbeat, health and metrics package's knobs. */
+export interface HeartbeatConfig {
+  /** How often the SyncTarget heartbeat is sent (ms); kcp's syncer uses 20 s. */
+  periodMs: number;
+  /** Wait between attempts after a failed heartbeat (ms); kcp's syncer uses 1 s. */
+  retryIntervalMs: number;
+  /** Timeout of each heartbeat or condition request (ms). */
+  requestTimeoutMs: number;
+  /**
+   * Address the SyncTarget under `/clusters/<SyncTargetRef.cluster>` (kcp modes); false addresses it at the
+   * client's own base (plain Kubernetes).
+   */
+  clusterScoped: boolean;
+  /** A health check that has not answered after this long counts as failed (ms). */
+  healthCheckTimeoutMs: number;
+  /** Add Node's process metrics (`process_*`, `nodejs_*`) to the agent's registry. */
+  processMetrics: boolean;
+}
+
+export const DEFAULT_HEARTBEAT_CONFIG: Readonly<HeartbeatConfig> = Object.freeze({
+  periodMs: 20_000,
+  retryIntervalMs: 1_000,
+  requestTimeoutMs: 10_000,
+  clusterScoped: true,
+  healthCheckTimeoutMs: 5_000,
+  processMetrics: true,
+});

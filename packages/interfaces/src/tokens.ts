@@ -17,6 +17,8 @@ export const ENGINE_CONFIG: unique symbol = Symbol.for('@kcp-tmc/EngineConfig');
 export const DOWNSTREAM_CONFIG: unique symbol = Symbol.for('@kcp-tmc/DownstreamConfig');
 /** {@link SyncTargetRef}: the SyncTarget this agent serves. */
 export const SYNC_TARGET: unique symbol = Symbol.for('@kcp-tmc/SyncTarget');
+/** {@link HeartbeatConfig} */
+export const HEARTBEAT_CONFIG: unique symbol = Symbol.for('@kcp-tmc/HeartbeatConfig');
 /** {@link FeatureGates} */
 export const FEATURE_GATES: unique symbol = Symbol.for('@kcp-tmc/FeatureGates');
 
