@@ -8,6 +8,7 @@ export * from './contracts/runtime.js';
 export * from './contracts/syncers.js';
 export * from './errors.js';
 export * from './gvr.js';
+export * from './kcp/index.js';
 export * from './object.js';
 export * from './sync.js';
 export * from './synctarget.js';

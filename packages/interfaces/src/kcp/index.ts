@@ -1,0 +1,6 @@
+export * from './encoding.js';
+export * from './feature-gates.js';
+export * from './labels.js';
+export * from './locator.js';
+export * from './namespace-name.js';
+export * from './synctarget-key.js';

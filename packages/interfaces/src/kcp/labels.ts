@@ -1,0 +1,112 @@
+// Label, annotation and finalizer keys of kcp's TMC syncer protocol. `<key>` is always the SyncTarget key
+// (see synctarget-key.ts), never the SyncTarget name. Each constant names the kcp source it was checked in:
+// `kcp:` is kcp-dev/kcp (v0.11 era), `tmc:` is kcp-dev/contrib-tmc, `lc:` is kcp-dev/logicalcluster v3.
+
+/** Logical cluster of an upstream object. lc: name.go `AnnotationKey` */
+export const CLUSTER_ANNOTATION = 'kcp.io/cluster';
+
+/** kcp: sdk/apis/workload/v1alpha1/types.go `ClusterResourceStateLabelPrefix` */
+export const STATE_LABEL_PREFIX = 'state.workload.kcp.io/';
+/** Upstream label selecting an object for one SyncTarget; values are {@link ResourceStateValue}. */
+export function stateLabel(syncTargetKey: string): string {
+  return STATE_LABEL_PREFIX + syncTargetKey;
+}
+
+/** Values of the state label. kcp: sdk/apis/workload/v1alpha1/types.go `ResourceState*` */
+export const ResourceStateValue = {
+  /** Assigned, but the syncer ignores it until a coordination controller sets `Sync`. */
+  Pending: '',
+  /** Synced down to the SyncTarget (the deletion process included). */
+  Sync: 'Sync',
+  /** Synced up from the SyncTarget: the downstream object owns spec and status. */
+  Upsync: 'Upsync',
+} as const;
+export type ResourceStateValue = (typeof ResourceStateValue)[keyof typeof ResourceStateValue];
+
+export function isResourceStateValue(value: unknown): value is ResourceStateValue {
+  return value === '' || value === 'Sync' || value === 'Upsync';
+}
+
+/** The SyncTarget key of a state label key, or undefined when `labelKey` is not one. */
+export function syncTargetKeyOfStateLabel(labelKey: string): string | undefined {
+  if (!labelKey.startsWith(STATE_LABEL_PREFIX)) return undefined;
+  const key = labelKey.slice(STATE_LABEL_PREFIX.length);
+  return key === '' ? undefined : key;
+}
+
+/** RFC 3339 time the object is deleted for one SyncTarget. kcp: sdk/apis/workload/v1alpha1/types.go */
+export const DELETION_ANNOTATION_PREFIX = 'deletion.internal.workload.kcp.io/';
+export function deletionAnnotation(syncTargetKey: string): string {
+  return DELETION_ANNOTATION_PREFIX + syncTargetKey;
+}
+
+/** Comma-separated soft finalizers blocking deletion on one SyncTarget. kcp: sdk/apis/workload/v1alpha1/types.go */
+export const FINALIZERS_ANNOTATION_PREFIX = 'finalizers.workload.kcp.io/';
+export function finalizersAnnotation(syncTargetKey: string): string {
+  return FINALIZERS_ANNOTATION_PREFIX + syncTargetKey;
+}
+
+/** Downstream status as JSON, per SyncTarget (advanced scheduling). kcp: sdk/apis/workload/v1alpha1/types.go */
+export const STATUS_ANNOTATION_PREFIX = 'experimental.status.workload.kcp.io/';
+export function statusAnnotation(syncTargetKey: string): string {
+  return STATUS_ANNOTATION_PREFIX + syncTargetKey;
+}
+
+/** JSON Patch applied to `.spec` on the way down (advanced scheduling). kcp: sdk/apis/workload/v1alpha1/types.go */
+export const SPEC_DIFF_ANNOTATION_PREFIX = 'experimental.spec-diff.workload.kcp.io/';
+export function specDiffAnnotation(syncTargetKey: string): string {
+  return SPEC_DIFF_ANNOTATION_PREFIX + syncTargetKey;
+}
+
+/** Added upstream before anything is created downstream. tmc: pkg/syncer/shared/finalizer.go */
+export const SYNCER_FINALIZER_PREFIX = 'workload.kcp.io/syncer-';
+export function syncerFinalizer(syncTargetKey: string): string {
+  return SYNCER_FINALIZER_PREFIX + syncTargetKey;
+}
+
+/** On every downstream object the syncer owns; value = SyncTarget key. kcp: sdk/apis/workload/v1alpha1/types.go */
+export const DOWNSTREAM_CLUSTER_LABEL = 'internal.workload.kcp.io/cluster';
+
+/** On the SyncTarget itself; value = its key. kcp: sdk/apis/workload/v1alpha1/types.go `InternalSyncTargetKeyLabel` */
+export const SYNC_TARGET_KEY_LABEL = 'internal.workload.kcp.io/key';
+
+/** JSON namespace locator on downstream namespaces. tmc: pkg/syncer/spec/spec_process.go (`shared.NamespaceLocatorAnnotation`) */
+export const NAMESPACE_LOCATOR_ANNOTATION = 'kcp.io/namespace-locator';
+
+/** One value per workspace + SyncTarget, on downstream namespaces. tmc: pkg/syncer/spec/spec_process.go (`shared.TenantIDLabel`) */
+export const TENANT_ID_LABEL = 'kcp.io/tenant-id';
+
+/** Informational: the SyncTarget name. Ours, not kcp's (ARCHITECTURE.md, kcp compatibility). */
+export const SYNC_TARGET_NAME_LABEL = 'kcp.io/sync-target';
+/** Informational: `true` on everything the agent manages. Ours, not kcp's. */
+export const MANAGED_LABEL = 'kcp.io/managed';
+export const MANAGED_LABEL_VALUE = 'true';
+
+/** Real API version behind a wildcard partial-metadata list. tmc: pkg/syncer/spec/spec_process.go (`handlers.KCPOriginalAPIVersionAnnotation`) */
+export const ORIGINAL_API_VERSION_ANNOTATION = 'kcp.io/original-api-version';
+
+/** Downstream resourceVersion last upsynced. kcp: pkg/syncer/upsync/upsync_reconcile.go `ResourceVersionAnnotation` */
+export const UPSYNC_RESOURCE_VERSION_ANNOTATION = 'workload.kcp.io/rv';
+
+/** `"true"` on a SyncTarget turns advanced scheduling on. kcp: pkg/syncer/syncer.go `AdvancedSchedulingFeatureAnnotation` */
+export const ADVANCED_SCHEDULING_ANNOTATION = 'featuregates.experimental.workload.kcp.io/advancedscheduling';
+
+/** Namespaces never synced in either direction (shared/reference/kcp-syncer.md, "Deletion"). */
+export const NEVER_SYNCED_NAMESPACES: readonly string[] = Object.freeze([
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+]);
+const NEVER_SYNCED = new Set(NEVER_SYNCED_NAMESPACES);
+
+export function isNeverSyncedNamespace(namespace: string): boolean {
+  return NEVER_SYNCED.has(namespace);
+}
+
+/** Secret type of service-account tokens, which are never synced. k8s.io/api core/v1 `SecretTypeServiceAccountToken` */
+export const SERVICE_ACCOUNT_TOKEN_SECRET_TYPE = 'kubernetes.io/service-account-token';
+
+/** True for a Secret (raw JSON) of type `kubernetes.io/service-account-token`. */
+export function isServiceAccountTokenSecret(secret: { readonly type?: unknown }): boolean {
+  return secret.type === SERVICE_ACCOUNT_TOKEN_SECRET_TYPE;
+}
