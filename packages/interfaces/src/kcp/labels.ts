@@ -70,10 +70,10 @@ export const DOWNSTREAM_CLUSTER_LABEL = 'internal.workload.kcp.io/cluster';
 /** On the SyncTarget itself; value = its key. kcp: sdk/apis/workload/v1alpha1/types.go `InternalSyncTargetKeyLabel` */
 export const SYNC_TARGET_KEY_LABEL = 'internal.workload.kcp.io/key';
 
-/** JSON namespace locator on downstream namespaces. tmc: pkg/syncer/spec/spec_process.go (`shared.NamespaceLocatorAnnotation`) */
+/** JSON namespace locator on downstream namespaces. kcp: pkg/syncer/spec/spec_process_test.go fixtures (`shared.NamespaceLocatorAnnotation`) */
 export const NAMESPACE_LOCATOR_ANNOTATION = 'kcp.io/namespace-locator';
 
-/** One value per workspace + SyncTarget, on downstream namespaces. tmc: pkg/syncer/spec/spec_process.go (`shared.TenantIDLabel`) */
+/** One value per workspace + SyncTarget, on downstream namespaces. tmc: pkg/syncer/spec/spec_process.go uses `shared.TenantIDLabel`; value per shared/reference/kcp-syncer.md */
 export const TENANT_ID_LABEL = 'kcp.io/tenant-id';
 
 /** Informational: the SyncTarget name. Ours, not kcp's (ARCHITECTURE.md, kcp compatibility). */

@@ -13,7 +13,7 @@ import {
 // Known answers printed by a throwaway Go 1.26 program (not in the repo): json.Marshal of kcp's
 // NamespaceLocator / SyncTargetLocator structs (same fields and tags) for each input.
 // Columns: syncTarget cluster, name, uid, upstream cluster, namespace, Go JSON.
-export const LOCATOR_VECTORS: ReadonlyArray<readonly [string, string, string, string, string, string]> = [
+const LOCATOR_VECTORS: ReadonlyArray<readonly [string, string, string, string, string, string]> = [
   [
     'root:org:ws',
     'us-west1',
