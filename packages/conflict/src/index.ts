@@ -1,2 +1,24 @@
-// No public API yet: this package gains code with its issue.
-export {};
+export {
+  ConflictKind,
+  detectOwnershipConflict,
+  detectWriteConflict,
+  FIELD_MANAGER_CONFLICT_CAUSE,
+  isOwnedByOther,
+} from './detect.js';
+export {
+  type ConflictEventOptions,
+  conflictEvent,
+  DEFAULT_EVENT_COMPONENT,
+  describeConflicts,
+  SYNC_CONFLICT_REASON,
+} from './events.js';
+export { type ConflictOptions, DEFAULT_CONFLICT_STRATEGY, registerConflict } from './register.js';
+export { GvrConflictResolverRegistry } from './registry.js';
+export {
+  type ConflictOutcome,
+  conflictSyncResult,
+  type ResolveWithRetriesOptions,
+  resolveWithRetries,
+  type WriteOptions,
+} from './retry.js';
+export * from './strategies/index.js';
