@@ -47,6 +47,10 @@ export const CONFLICT_RESOLVER_REGISTRY: unique symbol = Symbol.for('@kcp-tmc/Co
 export const TRANSFORMATION_PIPELINE: unique symbol = Symbol.for('@kcp-tmc/TransformationPipeline');
 /** {@link FilterRegistry} */
 export const FILTER_REGISTRY: unique symbol = Symbol.for('@kcp-tmc/FilterRegistry');
+/** {@link NamespaceLocatorLookup} (optional: without it, the namespace transformer cannot map upward). */
+export const NAMESPACE_LOCATOR_LOOKUP: unique symbol = Symbol.for('@kcp-tmc/NamespaceLocatorLookup');
+/** {@link OwnerReferenceResolver} (optional: without it, owner references are dropped downstream). */
+export const OWNER_REFERENCE_RESOLVER: unique symbol = Symbol.for('@kcp-tmc/OwnerReferenceResolver');
 
 // Syncers
 /** {@link DownstreamSyncer} */

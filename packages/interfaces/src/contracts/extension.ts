@@ -1,6 +1,7 @@
 import type { ClusterKey, SyncDirection } from '../cluster-key.js';
 import type { GVR } from '../gvr.js';
-import type { KubeObject } from '../object.js';
+import type { NamespaceLocator } from '../kcp/locator.js';
+import type { KubeObject, OwnerReference } from '../object.js';
 import type { SyncConflict } from '../sync.js';
 import type { SyncTargetRef } from '../synctarget.js';
 
@@ -90,4 +91,36 @@ export interface StatusExtractor {
   extract(downstream: KubeObject): unknown;
   /** Merges per-SyncTarget statuses (keyed by SyncTarget key) into the upstream status. */
   merge(statuses: ReadonlyMap<string, unknown>, upstream: KubeObject): unknown;
+}
+
+/**
+ * Downstream namespaces by their `kcp.io/namespace-locator` annotation, as the downstream namespace informer
+ * sees them. The namespace transformer maps namespaces through it in both directions, never by parsing names.
+ */
+export interface NamespaceLocatorLookup {
+  /** The locator of a downstream namespace; undefined when the namespace or its annotation is unknown. */
+  locatorOf(
+    downstreamNamespace: string,
+  ): NamespaceLocator | undefined | Promise<NamespaceLocator | undefined>;
+  /** The downstream namespace that already carries this locator, if any (kcp looks it up before naming one). */
+  namespaceFor(locator: NamespaceLocator): string | undefined | Promise<string | undefined>;
+}
+
+/** Where the downstream copy of an upstream owner is: what an owner reference must point at downstream. */
+export interface DownstreamOwner {
+  readonly name: string;
+  readonly uid: string;
+}
+
+/**
+ * Finds the downstream copy of an object's upstream owner (same logical cluster; same namespace for a namespaced
+ * owner), so the owner-reference transformer can remap the reference instead of dropping it.
+ */
+export interface OwnerReferenceResolver {
+  /** Undefined when the owner is not synced to this SyncTarget (the reference is then dropped). */
+  resolve(
+    owner: OwnerReference,
+    object: KubeObject,
+    context: SyncContext,
+  ): DownstreamOwner | undefined | Promise<DownstreamOwner | undefined>;
 }
