@@ -1,2 +1,62 @@
-// No public API yet: this package gains code with its issue.
-export {};
+export { DynamicClient, PATCH_CONTENT_TYPES } from './client/dynamic-client.js';
+export { JsonLinesDecoder } from './client/json-lines.js';
+export {
+  clusterPrefix,
+  groupVersionPath,
+  joinUrl,
+  queryString,
+  type ResourcePath,
+  resourcePath,
+  WILDCARD_CLUSTER,
+} from './client/paths.js';
+export { streamWatch } from './client/watch.js';
+export {
+  ClusterConnection,
+  type ClusterConnectionOptions,
+  type KubeConfigSource,
+  loadKubeConfig,
+  type RequestAuth,
+} from './config/kubeconfig.js';
+export { RestMapper, type RestMapperOptions } from './discovery/rest-mapper.js';
+export { type RateLimitOptions, TokenBucketRateLimiter } from './http/rate-limiter.js';
+export { type RetryOptions, retryDelayMs, shouldRetry } from './http/retry.js';
+export {
+  DEFAULT_BURST,
+  DEFAULT_QPS,
+  DEFAULT_TIMEOUT_MS,
+  type HttpRequest,
+  readError,
+  type StreamResponse,
+  Transport,
+  type TransportOptions,
+} from './http/transport.js';
+export { Backoff, type BackoffOptions, DEFAULT_BACKOFF } from './informer/backoff.js';
+export { SharedInformerFactory } from './informer/factory.js';
+export {
+  annotationIndexFunc,
+  CLUSTER_INDEX,
+  KCP_CLUSTER_ANNOTATION,
+  labelIndexFunc,
+  NAMESPACE_INDEX,
+  NAMESPACE_LOCATOR_ANNOTATION,
+  NAMESPACE_LOCATOR_INDEX,
+  namespaceIndexFunc,
+  namespaceLocatorIndexFunc,
+  namespaceLocatorIndexValue,
+} from './informer/indexers.js';
+export { Reflector, type ReflectorSink, type ReflectorStats } from './informer/reflector.js';
+export { DEFAULT_CLUSTER_NAME, type InformerConfig, SharedInformer } from './informer/shared-informer.js';
+export { ObjectStore } from './informer/store.js';
+export {
+  type KubeRegistration,
+  type KubeSideOptions,
+  type RegisterKubeOptions,
+  registerKube,
+} from './register.js';
+export {
+  CLUSTER_CONNECTION,
+  INFORMER_CONFIG,
+  KUBE_CLIENT,
+  REST_MAPPER_OPTIONS,
+  TRANSPORT_OPTIONS,
+} from './tokens.js';

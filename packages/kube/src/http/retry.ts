@@ -1,0 +1,56 @@
+import type { TmcError } from '@kcp-tmc/interfaces';
+
+export interface RetryOptions {
+  /** Retries after the first attempt. */
+  maxRetries: number;
+  /** First backoff delay (ms); doubles per attempt, with jitter. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A server's Retry-After is honoured up to this (ms). */
+  maxRetryAfterMs: number;
+}
+
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
+// The request never reached a server, so no verb can have had an effect.
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function errorCode(err: unknown, depth = 0): string | undefined {
+  if (typeof err !== 'object' || err === null || depth > 5) return undefined;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string') return code;
+  return errorCode((err as { cause?: unknown }).cause, depth + 1);
+}
+
+/**
+ * Safe retries only: any verb on 429 (the server did not process it) or when the connection was never
+ * made; reads (GET/LIST) also on 5xx, timeouts and broken connections.
+ */
+export function shouldRetry(
+  method: string,
+  error: TmcError,
+  attempt: number,
+  options: RetryOptions,
+): boolean {
+  if (attempt >= options.maxRetries) return false;
+  if (error.status === 429) return true;
+  if (error.status === undefined) {
+    const code = errorCode(error.cause);
+    if (code !== undefined && NOT_SENT_CODES.has(code)) return true;
+  }
+  if (!READ_METHODS.has(method.toUpperCase())) return false;
+  if (error.status !== undefined) return error.status >= 500 && error.status !== 501;
+  return error.type === 'ClusterUnreachable' || error.type === 'Timeout';
+}
+
+/** The server's Retry-After when it gave one, else exponential backoff with +-20% jitter. */
+export function retryDelayMs(
+  error: TmcError,
+  attempt: number,
+  options: RetryOptions,
+  random: () => number = Math.random,
+): number {
+  if (error.retryAfterMs !== undefined) return Math.min(error.retryAfterMs, options.maxRetryAfterMs);
+  const base = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
+  return Math.round(base * (0.8 + 0.4 * random()));
+}

@@ -1,0 +1,209 @@
+import {
+  CLOCK,
+  type Clock,
+  classifyError,
+  classifyHttpError,
+  LOGGER,
+  type Logger,
+  NOOP_LOGGER,
+  SYSTEM_CLOCK,
+  type TmcError,
+} from '@kcp-tmc/interfaces';
+import { inject, injectable } from 'tsyringe';
+import { fetch } from 'undici';
+import { joinUrl } from '../client/paths.js';
+import { ClusterConnection } from '../config/kubeconfig.js';
+import { CLUSTER_CONNECTION, TRANSPORT_OPTIONS } from '../tokens.js';
+import { TokenBucketRateLimiter } from './rate-limiter.js';
+import { type RetryOptions, retryDelayMs, shouldRetry } from './retry.js';
+
+export interface TransportOptions extends Partial<RetryOptions> {
+  /** Requests per second (token bucket); 0 disables. Default 30, kcp's syncer default. */
+  qps?: number;
+  /** Bucket size. Default 20, kcp's syncer default. */
+  burst?: number;
+  /** Default per-request timeout (ms). Default 30 s. */
+  timeoutMs?: number;
+  userAgent?: string;
+}
+
+export const DEFAULT_QPS = 30;
+export const DEFAULT_BURST = 20;
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export interface HttpRequest {
+  method: string;
+  /** Path and query below the base URL. */
+  path: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  signal?: AbortSignal | undefined;
+  timeoutMs?: number | undefined;
+  /** What is being done, for error messages: `GET apps/v1/deployments ns/name`. */
+  operation: string;
+}
+
+export interface StreamResponse {
+  response: Response;
+  /** The caller's signal combined with the request's own (abort ends the body stream). */
+  signal: AbortSignal;
+}
+
+/**
+ * Raw HTTP to one API server: authentication from client-node, the client's token bucket, a per-request
+ * timeout, and typed errors. `send` makes one attempt and hands back any response; `json` is the typed path
+ * with bounded retries.
+ */
+@injectable()
+export class Transport {
+  readonly limiter: TokenBucketRateLimiter;
+  private readonly timeoutMs: number;
+  private readonly retry: RetryOptions;
+  private readonly userAgent: string;
+
+  constructor(
+    @inject(CLUSTER_CONNECTION) readonly connection: ClusterConnection,
+    @inject(TRANSPORT_OPTIONS, { isOptional: true }) options: TransportOptions = {},
+    @inject(CLOCK, { isOptional: true }) private readonly clock: Clock = SYSTEM_CLOCK,
+    @inject(LOGGER, { isOptional: true }) private readonly logger: Logger = NOOP_LOGGER,
+  ) {
+    this.limiter = new TokenBucketRateLimiter(
+      { qps: options.qps ?? DEFAULT_QPS, burst: options.burst ?? DEFAULT_BURST },
+      clock,
+    );
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.retry = {
+      maxRetries: options.maxRetries ?? 5,
+      baseDelayMs: options.baseDelayMs ?? 200,
+      maxDelayMs: options.maxDelayMs ?? 10_000,
+      maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
+    };
+    this.userAgent = options.userAgent ?? 'kcp-tmc';
+  }
+
+  /**
+   * One attempt. The timeout covers waiting for the response headers only, since the body may stream for
+   * hours (watch, `follow=true` logs); the caller's signal ends the stream. Network failures reject with a
+   * TmcError; any HTTP status resolves.
+   */
+  async send(req: HttpRequest): Promise<StreamResponse> {
+    const timeout = new AbortController();
+    const signal = req.signal === undefined ? timeout.signal : AbortSignal.any([req.signal, timeout.signal]);
+    const ms = req.timeoutMs ?? this.timeoutMs;
+    const timer = setTimeout(
+      () => timeout.abort(new DOMException(`request timed out after ${ms} ms`, 'TimeoutError')),
+      ms,
+    );
+    try {
+      await this.limiter.acquire(signal);
+      const url = joinUrl(this.connection.baseUrl, req.path);
+      const auth = await this.connection.authenticate(url, req.method);
+      const headers: Record<string, string> = {
+        accept: 'application/json',
+        'user-agent': this.userAgent,
+        ...req.headers,
+        ...auth.headers,
+      };
+      this.logger.debug('request', { method: req.method, url: url.href }, 6);
+      const response = await fetch(url, {
+        method: req.method,
+        headers,
+        body: req.body ?? null,
+        signal,
+        ...(auth.dispatcher === undefined ? {} : { dispatcher: auth.dispatcher }),
+      });
+      return { response: response as unknown as Response, signal };
+    } catch (err) {
+      throw classifyError(err, req.operation);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * A typed call: sends with retries (see {@link shouldRetry}), reads the body as JSON within the timeout,
+   * and throws a TmcError for any non-2xx answer.
+   */
+  async json<T>(req: HttpRequest): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.attemptJson<T>(req);
+      } catch (err) {
+        const error = classifyError(err, req.operation);
+        if (req.signal?.aborted === true || !shouldRetry(req.method, error, attempt, this.retry)) throw error;
+        const delay = retryDelayMs(error, attempt, this.retry);
+        this.logger.debug(
+          'retrying request',
+          { operation: req.operation, attempt, delay, error: error.type },
+          4,
+        );
+        await sleep(this.clock, delay, req.signal);
+      }
+    }
+  }
+
+  private async attemptJson<T>(req: HttpRequest): Promise<T> {
+    // The body is part of the answer here: run one timer over headers and body together.
+    const ms = req.timeoutMs ?? this.timeoutMs;
+    const whole = AbortSignal.timeout(ms);
+    const signal = req.signal === undefined ? whole : AbortSignal.any([req.signal, whole]);
+    const { response } = await this.send({ ...req, signal, timeoutMs: ms });
+    let body: unknown;
+    try {
+      const text = await response.text();
+      body = text === '' ? undefined : parseJson(text);
+    } catch (err) {
+      throw classifyError(err, req.operation);
+    }
+    if (!response.ok) throw errorFromResponse(response, body, req.operation);
+    return body as T;
+  }
+}
+
+/** Reads a failed response into a TmcError (status, reason, causes, Retry-After). */
+export async function readError(response: Response, operation: string): Promise<TmcError> {
+  let body: unknown;
+  try {
+    const text = await response.text();
+    body = text === '' ? undefined : parseJson(text);
+  } catch {
+    body = undefined;
+  }
+  return errorFromResponse(response, body, operation);
+}
+
+function errorFromResponse(response: Response, body: unknown, operation: string): TmcError {
+  return classifyHttpError({
+    status: response.status,
+    body,
+    retryAfter: response.headers.get('retry-after'),
+    operation,
+  });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Not JSON (a proxy's HTML error page, plain text): keep the text for the message.
+    return text;
+  }
+}
+
+function sleep(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clock.clearTimeout(handle);
+      reject(signal?.reason);
+    };
+    const handle = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

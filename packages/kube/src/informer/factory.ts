@@ -1,0 +1,64 @@
+import type { Informer, InformerFactory, InformerOptions, KubeClient } from '@kcp-tmc/interfaces';
+import { inject, injectable } from 'tsyringe';
+import { INFORMER_CONFIG, KUBE_CLIENT } from '../tokens.js';
+import { type InformerConfig, SharedInformer } from './shared-informer.js';
+
+/** What makes two informers the same: everything but the indexers (those are merged). */
+function informerKey(options: InformerOptions): string {
+  const g = options.gvr;
+  return JSON.stringify([
+    g.group,
+    g.version,
+    g.resource,
+    options.cluster ?? '',
+    options.namespace ?? '',
+    options.labelSelector ?? '',
+    options.fieldSelector ?? '',
+    options.resyncPeriodMs ?? 0,
+  ]);
+}
+
+/**
+ * Hands out one shared informer per distinct watch (GVR, cluster, namespace, selectors, resync period).
+ * Asking again with more indexers adds them to the existing informer. Informers are started by the caller.
+ */
+@injectable()
+export class SharedInformerFactory implements InformerFactory {
+  private readonly informers = new Map<string, SharedInformer>();
+
+  constructor(
+    @inject(KUBE_CLIENT) private readonly client: KubeClient,
+    @inject(INFORMER_CONFIG, { isOptional: true }) private readonly config: InformerConfig = {},
+  ) {}
+
+  informerFor(options: InformerOptions): SharedInformer {
+    const key = informerKey(options);
+    const existing = this.informers.get(key);
+    if (existing !== undefined) {
+      if (options.indexers !== undefined) existing.addIndexers(options.indexers);
+      return existing;
+    }
+    const informer = new SharedInformer(this.client, options, this.config);
+    this.informers.set(key, informer);
+    return informer;
+  }
+
+  async release(options: InformerOptions): Promise<void> {
+    const key = informerKey(options);
+    const informer = this.informers.get(key);
+    if (informer === undefined) return;
+    this.informers.delete(key);
+    await informer.stop();
+  }
+
+  /** Every informer handed out and not released. */
+  all(): Informer[] {
+    return Array.from(this.informers.values());
+  }
+
+  async stop(): Promise<void> {
+    const all = Array.from(this.informers.values());
+    this.informers.clear();
+    await Promise.all(all.map((informer) => informer.stop()));
+  }
+}

@@ -1,0 +1,60 @@
+import type { IndexFunc, KubeObject } from '@kcp-tmc/interfaces';
+
+/** kcp's annotation naming the logical cluster of an object. */
+export const KCP_CLUSTER_ANNOTATION = 'kcp.io/cluster';
+/** The namespace locator kcp's syncer writes on downstream namespaces and cluster-scoped objects. */
+export const NAMESPACE_LOCATOR_ANNOTATION = 'kcp.io/namespace-locator';
+
+/** Every informer has these two indexes. */
+export const NAMESPACE_INDEX = 'namespace';
+export const CLUSTER_INDEX = 'cluster';
+/** Conventional name for {@link namespaceLocatorIndexFunc}. */
+export const NAMESPACE_LOCATOR_INDEX = 'namespace-locator';
+
+/** Indexes by `metadata.namespace` (`''` for cluster-scoped objects). */
+export const namespaceIndexFunc: IndexFunc = (object) => [object.metadata.namespace ?? ''];
+
+/** Indexes by the value of one label; objects without the label are not indexed. */
+export function labelIndexFunc(label: string): IndexFunc {
+  return (object) => {
+    const value = object.metadata.labels?.[label];
+    return value === undefined ? [] : [value];
+  };
+}
+
+/** Indexes by the value of one annotation; objects without it are not indexed. */
+export function annotationIndexFunc(annotation: string): IndexFunc {
+  return (object) => {
+    const value = object.metadata.annotations?.[annotation];
+    return value === undefined ? [] : [value];
+  };
+}
+
+/**
+ * A locator in one canonical spelling (keys sorted at every level, no whitespace), so the index does not
+ * depend on how the writer ordered or spaced the JSON. Accepts the parsed locator or its JSON.
+ */
+export function namespaceLocatorIndexValue(locator: unknown): string {
+  const value = typeof locator === 'string' ? (JSON.parse(locator) as unknown) : locator;
+  return JSON.stringify(sortKeys(value));
+}
+
+/** Indexes by the `kcp.io/namespace-locator` annotation (canonical form); unparseable ones are skipped. */
+export const namespaceLocatorIndexFunc: IndexFunc = (object: KubeObject) => {
+  const raw = object.metadata.annotations?.[NAMESPACE_LOCATOR_ANNOTATION];
+  if (raw === undefined) return [];
+  try {
+    return [namespaceLocatorIndexValue(raw)];
+  } catch {
+    return [];
+  }
+};
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort())
+    sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
+  return sorted;
+}
