@@ -1,4 +1,5 @@
+import { queueOps } from './queue-ops.js';
 import type { Benchmark } from './registry.js';
 
 // Each benchmark module registers itself here (one line per module).
-export const benchmarks: Benchmark[] = [];
+export const benchmarks: Benchmark[] = [queueOps];

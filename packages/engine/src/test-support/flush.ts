@@ -1,0 +1,26 @@
+/** Lets every promise continuation queued so far run (no timers involved, so fake timers do not matter). */
+export async function flushMicrotasks(rounds = 20): Promise<void> {
+  for (let i = 0; i < rounds; i++) await Promise.resolve();
+}
+
+/** Resolves to the promise's value if it settled within a microtask flush, else to `'pending'`. */
+export async function peek<T>(promise: Promise<T>): Promise<T | 'pending'> {
+  let result: { value: T } | undefined;
+  void promise.then((value) => {
+    result = { value };
+  });
+  await flushMicrotasks();
+  return result === undefined ? 'pending' : result.value;
+}
+
+/** A small seeded PRNG (mulberry32): property tests replay exactly from their seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
