@@ -1,0 +1,38 @@
+import type { KubeObject, ResourceTransformer, SyncContext } from '@kcp-tmc/interfaces';
+import { injectable } from 'tsyringe';
+import { DefaultTransformerNames } from '../names.js';
+
+/**
+ * Metadata the upstream server set for its copy, meaningless (or rejected) downstream. Owner references are
+ * left to the owner-reference transformer, which may remap them.
+ */
+export const SERVER_METADATA_FIELDS = [
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'managedFields',
+  'selfLink',
+  // Finalizers belong to upstream controllers; downstream they would only block deletion.
+  'finalizers',
+  // The object already has its name; with both set the downstream would ignore it anyway.
+  'generateName',
+] as const;
+
+/** Strips server-set metadata and `status` on the way down: the desired state is spec and intent only. */
+@injectable()
+export class MetadataTransformer implements ResourceTransformer {
+  readonly name = DefaultTransformerNames.Metadata;
+
+  shouldTransform(_object: KubeObject, context: SyncContext): boolean {
+    return context.direction === 'down';
+  }
+
+  transform(object: KubeObject): KubeObject {
+    for (const field of SERVER_METADATA_FIELDS) delete object.metadata[field];
+    delete object.status;
+    return object;
+  }
+}

@@ -1,0 +1,136 @@
+import {
+  CLUSTER_ANNOTATION,
+  DOWNSTREAM_CONFIG,
+  type DownstreamConfig,
+  isNeverSyncedNamespace,
+  type KubeObject,
+  locatorFromAnnotations,
+  NAMESPACE_LOCATOR_ANNOTATION,
+  NAMESPACE_LOCATOR_LOOKUP,
+  type NamespaceLocator,
+  type NamespaceLocatorLookup,
+  namespaceLocator,
+  namespaceLocatorToJson,
+  physicalClusterNamespaceName,
+  type ResourceTransformer,
+  readableNamespaceName,
+  type SyncContext,
+  type SyncTargetRef,
+  skipTransform,
+  TENANT_ID_LABEL,
+  TmcError,
+  TmcErrorType,
+  type TransformOutput,
+  tenantId,
+} from '@kcp-tmc/interfaces';
+import { inject, injectable } from 'tsyringe';
+import { isNamespaces } from '../gvrs.js';
+import { DefaultTransformerNames } from '../names.js';
+
+function isForeign(locator: NamespaceLocator, syncTarget: SyncTargetRef): boolean {
+  const st = locator.syncTarget;
+  return st.uid !== syncTarget.uid || st.name !== syncTarget.name || st.cluster !== syncTarget.cluster;
+}
+
+function annotate(object: KubeObject, key: string, value: string): void {
+  object.metadata.annotations = { ...object.metadata.annotations, [key]: value };
+}
+
+function unannotate(object: KubeObject, key: string): void {
+  if (object.metadata.annotations === undefined) return;
+  delete object.metadata.annotations[key];
+}
+
+/**
+ * Maps namespaces between upstream logical clusters and the downstream, in kcp's way.
+ *
+ * Down: a namespaced object moves to the downstream namespace of its locator (upstream cluster, namespace,
+ * SyncTarget): the one that already carries that locator if the lookup knows it, else kcp's hashed name
+ * (`kcp-<12 base36 chars>`), or `kcp-<cluster>-<namespace>` in readable mode. A Namespace is renamed so and gets
+ * the locator annotation and the tenant-id label; any other cluster-scoped object gets the locator annotation
+ * with an empty namespace (as kcp does), which is how it finds its way back.
+ *
+ * Up: the upstream namespace comes from the locator annotation of the downstream namespace (through the
+ * {@link NamespaceLocatorLookup}) or of the object itself when it is cluster-scoped, never from its name; the
+ * logical cluster is restored as `kcp.io/cluster`. Objects without a locator, or with another SyncTarget's, are
+ * skipped: they are not ours to report.
+ */
+@injectable()
+export class NamespaceTransformer implements ResourceTransformer {
+  readonly name = DefaultTransformerNames.Namespace;
+  private readonly naming: DownstreamConfig['namespaceNaming'];
+
+  constructor(
+    @inject(DOWNSTREAM_CONFIG, { isOptional: true }) config?: Pick<DownstreamConfig, 'namespaceNaming'>,
+    @inject(NAMESPACE_LOCATOR_LOOKUP, { isOptional: true }) private readonly lookup?: NamespaceLocatorLookup,
+  ) {
+    this.naming = config?.namespaceNaming ?? 'hashed';
+  }
+
+  async transform(object: KubeObject, context: SyncContext): Promise<TransformOutput> {
+    return context.direction === 'down' ? this.down(object, context) : this.up(object, context);
+  }
+
+  /** The downstream namespace for a locator (what the downstream syncer must ensure exists). */
+  async downstreamNamespace(locator: NamespaceLocator): Promise<string> {
+    const existing = await this.lookup?.namespaceFor(locator);
+    if (existing !== undefined) return existing;
+    return this.naming === 'readable'
+      ? readableNamespaceName(locator.cluster, locator.namespace)
+      : physicalClusterNamespaceName(locator);
+  }
+
+  private async down(object: KubeObject, context: SyncContext): Promise<TransformOutput> {
+    if (isNamespaces(context.gvr)) {
+      const upstream = object.metadata.name ?? context.key.name;
+      if (isNeverSyncedNamespace(upstream)) return skipTransform(`namespace ${upstream} is never synced`);
+      const locator = namespaceLocator(context.cluster, context.syncTarget, upstream);
+      object.metadata.name = await this.downstreamNamespace(locator);
+      annotate(object, NAMESPACE_LOCATOR_ANNOTATION, namespaceLocatorToJson(locator));
+      object.metadata.labels = { ...object.metadata.labels, [TENANT_ID_LABEL]: tenantId(locator) };
+      return object;
+    }
+    const upstream = object.metadata.namespace || context.key.namespace;
+    if (upstream === '') {
+      const locator = namespaceLocator(context.cluster, context.syncTarget, '');
+      annotate(object, NAMESPACE_LOCATOR_ANNOTATION, namespaceLocatorToJson(locator));
+      return object;
+    }
+    if (isNeverSyncedNamespace(upstream)) return skipTransform(`namespace ${upstream} is never synced`);
+    const locator = namespaceLocator(context.cluster, context.syncTarget, upstream);
+    object.metadata.namespace = await this.downstreamNamespace(locator);
+    return object;
+  }
+
+  private async up(object: KubeObject, context: SyncContext): Promise<TransformOutput> {
+    const downstreamNamespace = object.metadata.namespace;
+    const clusterScoped = isNamespaces(context.gvr) || !downstreamNamespace;
+    let locator: NamespaceLocator | undefined;
+    if (clusterScoped) {
+      locator = locatorFromAnnotations(object.metadata.annotations);
+    } else {
+      if (this.lookup === undefined) {
+        throw new TmcError({
+          type: TmcErrorType.TransformFailed,
+          message:
+            'mapping a namespaced object upstream needs a NamespaceLocatorLookup (NAMESPACE_LOCATOR_LOOKUP)',
+        });
+      }
+      locator = await this.lookup.locatorOf(downstreamNamespace);
+    }
+    const where = clusterScoped
+      ? `${object.kind ?? 'object'} ${object.metadata.name ?? ''}`
+      : `namespace ${downstreamNamespace}`;
+    if (locator === undefined) return skipTransform(`${where} has no namespace locator`);
+    if (isForeign(locator, context.syncTarget)) {
+      return skipTransform(
+        `${where} belongs to SyncTarget ${locator.syncTarget.cluster}:${locator.syncTarget.name}`,
+      );
+    }
+    if (isNamespaces(context.gvr)) object.metadata.name = locator.namespace;
+    else if (!clusterScoped) object.metadata.namespace = locator.namespace;
+    if (clusterScoped) unannotate(object, NAMESPACE_LOCATOR_ANNOTATION);
+    if (locator.cluster !== '') annotate(object, CLUSTER_ANNOTATION, locator.cluster);
+    return object;
+  }
+}
