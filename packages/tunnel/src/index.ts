@@ -1,2 +1,32 @@
-// No public API yet: this package gains code with its issue.
-export {};
+export { Backoff, type BackoffOptions, DEFAULT_BACKOFF } from './agent/backoff.js';
+export { type PodForwarderOptions, PodSubresourceForwarder } from './agent/forwarder.js';
+export {
+  statusResponse,
+  type TunnelRequest,
+  type TunnelRequestHandler,
+  type TunnelResponse,
+} from './agent/handler.js';
+export { downstreamPodPath, type PodSubresourcePath, parsePodSubresourcePath } from './agent/pod-path.js';
+export {
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_PING_INTERVAL_MS,
+  DEFAULT_READ_DEADLINE_MS,
+  TunnelClient,
+  type TunnelClientOptions,
+  type TunnelClientStats,
+} from './agent/tunnel-client.js';
+export * from './protocol/frames.js';
+export { SYNC_TARGET_HEADER, syncTargetHeaderValue, TUNNEL_SUBPROTOCOL } from './protocol/handshake.js';
+export { DEFAULT_MAX_FRAME_SIZE, type MuxOptions, MuxSession } from './protocol/mux.js';
+export { INITIAL_STREAM_WINDOW, MuxStream, type StreamHost, StreamResetError } from './protocol/stream.js';
+export { type RegisterTunnelOptions, registerTunnel, tunnelHealthCheck } from './register.js';
+export { createTunnelHttpHandler, type TunnelHttpHandlerOptions } from './server/http-handler.js';
+export {
+  type TunnelAuthenticator,
+  type TunneledResponse,
+  type TunnelSendRequest,
+  TunnelServer,
+  type TunnelServerOptions,
+} from './server/tunnel-server.js';
+export * from './tokens.js';
+export { StateSubject } from './util/state-subject.js';

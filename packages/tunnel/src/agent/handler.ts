@@ -1,0 +1,48 @@
+/** A request that arrived through the tunnel, as the agent's handler sees it. */
+export interface TunnelRequest {
+  method: string;
+  /** Path and query as the upstream caller sent them. */
+  path: string;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  /** Request body (empty for GET). */
+  body: AsyncIterable<Uint8Array>;
+  /** Aborts when the caller goes away or the tunnel connection drops. */
+  signal: AbortSignal;
+}
+
+/** The handler's answer; the body streams back with per-stream flow control. */
+export interface TunnelResponse {
+  status: number;
+  headers: Record<string, string>;
+  body?: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | null;
+}
+
+/** Decides what a tunneled request may do and produces its answer (the default is the pod forwarder). */
+export interface TunnelRequestHandler {
+  handle(request: TunnelRequest): Promise<TunnelResponse>;
+}
+
+/** A Kubernetes `Status` failure body, as kube-apiserver writes it. */
+export function statusResponse(
+  code: number,
+  reason: string,
+  message: string,
+  details?: { name?: string; kind?: string },
+): TunnelResponse {
+  const body = {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    ...(details === undefined ? {} : { details }),
+    code,
+  };
+  return {
+    status: code,
+    headers: { 'content-type': 'application/json' },
+    body: [new TextEncoder().encode(JSON.stringify(body))],
+  };
+}

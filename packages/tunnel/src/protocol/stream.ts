@@ -1,0 +1,329 @@
+import {
+  decodeResponseHead,
+  FrameError,
+  FrameType,
+  jsonPayload,
+  type RequestHead,
+  type ResetCode,
+  type ResponseHead,
+  windowUpdatePayload,
+} from './frames.js';
+
+/**
+ * Send credit every stream starts with in each direction, fixed by the protocol so neither side has to wait for
+ * the other's settings. A receiver that wants a larger window grants the difference with a WINDOW_UPDATE as soon
+ * as the stream exists.
+ */
+export const INITIAL_STREAM_WINDOW = 256 * 1024;
+const MAX_WINDOW = 0x7fff_ffff;
+
+/** What a stream needs from its session. */
+export interface StreamHost {
+  readonly maxFrameSize: number;
+  sendFrame(type: FrameType, streamId: number, payload: Uint8Array): void;
+  /** Resolves once the connection's write buffer is below its high-water mark. */
+  writable(): Promise<void>;
+  /** Called once, when the stream needs no more frames routed to it. */
+  streamClosed(stream: MuxStream): void;
+}
+
+export class StreamResetError extends Error {
+  override readonly name = 'StreamResetError';
+  constructor(
+    readonly code: ResetCode,
+    message: string,
+    /** True when the peer reset the stream, false when this side did. */
+    readonly remote: boolean,
+  ) {
+    super(message);
+  }
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * One multiplexed, bidirectional byte stream with its own flow control: the peer may send at most `window`
+ * unread bytes, so a reader that stops reading stalls only its own stream while the connection keeps flowing.
+ */
+export class MuxStream implements AsyncIterable<Uint8Array> {
+  private readonly chunks: Uint8Array[] = [];
+  private recvCredit = INITIAL_STREAM_WINDOW;
+  private unackedBytes = 0;
+  private sendCredit = INITIAL_STREAM_WINDOW;
+  private readWaiter: Waiter | undefined;
+  private creditWaiter: Waiter | undefined;
+  private writing = false;
+  private headSent = false;
+  private remoteHeadSeen = false;
+  private remoteHead: Promise<Uint8Array>;
+  private settleRemoteHead!: { resolve(payload: Uint8Array): void; reject(err: Error): void };
+  private failure: Error | undefined;
+  private localEnded = false;
+  private remoteEnded = false;
+  private released = false;
+  private initialGrant: number;
+  private readonly failureListeners: Array<(err: Error) => void> = [];
+
+  constructor(
+    readonly id: number,
+    private readonly host: StreamHost,
+    /** Receive window this side grants; larger than the protocol's initial one costs one WINDOW_UPDATE. */
+    private readonly window: number = INITIAL_STREAM_WINDOW,
+    /** For an accepted stream, the request head that opened it. */
+    readonly requestHead?: RequestHead,
+  ) {
+    this.remoteHead = new Promise<Uint8Array>((resolve, reject) => {
+      this.settleRemoteHead = { resolve, reject };
+    });
+    // Nobody may ever ask for the response head (an accepted stream); do not report that as unhandled.
+    this.remoteHead.catch(() => {});
+    if (requestHead !== undefined) this.remoteHeadSeen = true;
+    this.initialGrant = Math.max(Math.min(window, MAX_WINDOW) - INITIAL_STREAM_WINDOW, 0);
+    // An accepted stream already exists on both sides; an opened one only once its HEADERS went out.
+    if (requestHead !== undefined) this.sendInitialGrant();
+  }
+
+  private sendInitialGrant(): void {
+    if (this.initialGrant === 0) return;
+    this.recvCredit += this.initialGrant;
+    this.host.sendFrame(FrameType.WINDOW_UPDATE, this.id, windowUpdatePayload(this.initialGrant));
+    this.initialGrant = 0;
+  }
+
+  /** The error that ended the stream, if one did. */
+  get error(): Error | undefined {
+    return this.failure;
+  }
+
+  /** Calls `listener` once if the stream fails (reset by either side, or its connection lost). */
+  onFailure(listener: (err: Error) => void): void {
+    if (this.failure !== undefined) listener(this.failure);
+    else this.failureListeners.push(listener);
+  }
+
+  /** Bytes received and not yet read. */
+  get bufferedBytes(): number {
+    let total = 0;
+    for (const chunk of this.chunks) total += chunk.byteLength;
+    return total;
+  }
+
+  /** Send credit left (bytes the peer will still accept). */
+  get credit(): number {
+    return this.sendCredit;
+  }
+
+  // ---- outbound -------------------------------------------------------------------------------------------
+
+  sendHead(head: RequestHead | ResponseHead): void {
+    this.assertWritable();
+    if (this.headSent) throw new Error(`stream ${this.id}: HEADERS already sent`);
+    this.headSent = true;
+    this.host.sendFrame(FrameType.HEADERS, this.id, jsonPayload(head));
+    if (this.requestHead === undefined) this.sendInitialGrant();
+  }
+
+  /**
+   * Sends bytes, waiting for stream credit and connection buffer space; resolves when the last frame is queued.
+   * Writes on one stream must not overlap.
+   */
+  async write(chunk: Uint8Array): Promise<void> {
+    if (this.writing) throw new Error(`stream ${this.id}: overlapping writes`);
+    this.writing = true;
+    try {
+      let offset = 0;
+      while (offset < chunk.byteLength) {
+        this.assertWritable();
+        if (this.sendCredit === 0) {
+          await new Promise<void>((resolve, reject) => {
+            this.creditWaiter = { resolve, reject };
+          });
+          continue;
+        }
+        await this.host.writable();
+        this.assertWritable();
+        const size = Math.min(chunk.byteLength - offset, this.sendCredit, this.host.maxFrameSize);
+        if (size === 0) continue;
+        this.host.sendFrame(FrameType.DATA, this.id, chunk.subarray(offset, offset + size));
+        this.sendCredit -= size;
+        offset += size;
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  /** Half-closes: this side sends nothing more. */
+  end(): void {
+    this.assertWritable();
+    this.localEnded = true;
+    this.host.sendFrame(FrameType.END, this.id, EMPTY);
+    this.releaseIfDone();
+  }
+
+  /** Aborts the stream in both directions and tells the peer. A no-op once the stream has ended. */
+  reset(code: ResetCode, message: string): void {
+    if (this.failure !== undefined || (this.localEnded && this.remoteEnded)) return;
+    this.host.sendFrame(FrameType.RESET, this.id, jsonPayload({ code, message }));
+    this.fail(new StreamResetError(code, message, false));
+  }
+
+  /** Ends the stream locally without telling the peer (the connection is gone). */
+  abort(err: Error): void {
+    if (this.failure !== undefined) return;
+    this.fail(err);
+  }
+
+  // ---- inbound --------------------------------------------------------------------------------------------
+
+  /** The opener's view of the answer. */
+  async responseHead(): Promise<ResponseHead> {
+    return decodeResponseHead(await this.remoteHead);
+  }
+
+  /** Next chunk, or `null` at the end. Chunks received before an error are still delivered first. */
+  async read(): Promise<Uint8Array | null> {
+    for (;;) {
+      const chunk = this.chunks.shift();
+      if (chunk !== undefined) {
+        this.consumed(chunk.byteLength);
+        return chunk;
+      }
+      if (this.failure !== undefined) throw this.failure;
+      if (this.remoteEnded) return null;
+      await new Promise<void>((resolve, reject) => {
+        this.readWaiter = { resolve, reject };
+      });
+    }
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    for (;;) {
+      const chunk = await this.read();
+      if (chunk === null) return;
+      yield chunk;
+    }
+  }
+
+  // ---- called by the session --------------------------------------------------------------------------------
+
+  receiveHeaders(payload: Uint8Array): void {
+    if (this.remoteHeadSeen) {
+      this.protocolError('second HEADERS frame');
+      return;
+    }
+    this.remoteHeadSeen = true;
+    this.settleRemoteHead.resolve(payload);
+  }
+
+  receiveData(payload: Uint8Array): void {
+    if (this.failure !== undefined) return; // in flight when we reset: drop
+    if (!this.remoteHeadSeen) {
+      this.protocolError('DATA before HEADERS');
+      return;
+    }
+    if (this.remoteEnded) {
+      this.protocolError('DATA after END');
+      return;
+    }
+    if (payload.byteLength > this.recvCredit) {
+      this.reset(
+        'FLOW_CONTROL_ERROR',
+        `peer sent ${payload.byteLength} bytes with ${this.recvCredit} credit`,
+      );
+      return;
+    }
+    this.recvCredit -= payload.byteLength;
+    if (payload.byteLength > 0) this.chunks.push(payload);
+    this.wakeReader();
+  }
+
+  receiveEnd(): void {
+    if (this.failure !== undefined) return;
+    if (this.remoteEnded) {
+      this.protocolError('second END');
+      return;
+    }
+    if (!this.remoteHeadSeen) {
+      this.protocolError('END before HEADERS');
+      return;
+    }
+    this.remoteEnded = true;
+    this.wakeReader();
+    this.releaseIfDone();
+  }
+
+  receiveReset(code: ResetCode, message: string): void {
+    if (this.failure !== undefined) return;
+    this.fail(new StreamResetError(code, message || `stream reset by peer (${code})`, true));
+  }
+
+  receiveWindowUpdate(increment: number): void {
+    if (this.failure !== undefined) return;
+    if (this.sendCredit + increment > MAX_WINDOW) {
+      this.reset('FLOW_CONTROL_ERROR', 'window grew past 2^31-1');
+      return;
+    }
+    this.sendCredit += increment;
+    const waiter = this.creditWaiter;
+    this.creditWaiter = undefined;
+    waiter?.resolve();
+  }
+
+  // ---- internals --------------------------------------------------------------------------------------------
+
+  private consumed(bytes: number): void {
+    if (this.remoteEnded || this.failure !== undefined) return;
+    this.unackedBytes += bytes;
+    // Batch credit returns: one WINDOW_UPDATE per quarter window keeps frames few and the pipe full.
+    if (this.unackedBytes >= this.window / 4) {
+      const increment = this.unackedBytes;
+      this.unackedBytes = 0;
+      this.recvCredit += increment;
+      this.host.sendFrame(FrameType.WINDOW_UPDATE, this.id, windowUpdatePayload(increment));
+    }
+  }
+
+  private assertWritable(): void {
+    if (this.failure !== undefined) throw this.failure;
+    if (this.localEnded) throw new Error(`stream ${this.id}: write after end`);
+  }
+
+  private protocolError(message: string): void {
+    this.reset('PROTOCOL_ERROR', new FrameError(message).message);
+  }
+
+  private fail(err: Error): void {
+    this.failure = err;
+    this.settleRemoteHead.reject(err);
+    const reader = this.readWaiter;
+    const writer = this.creditWaiter;
+    this.readWaiter = undefined;
+    this.creditWaiter = undefined;
+    reader?.resolve();
+    writer?.reject(err);
+    this.release();
+    for (const listener of this.failureListeners.splice(0)) listener(err);
+  }
+
+  private wakeReader(): void {
+    const waiter = this.readWaiter;
+    this.readWaiter = undefined;
+    waiter?.resolve();
+  }
+
+  private releaseIfDone(): void {
+    if (this.localEnded && this.remoteEnded) this.release();
+  }
+
+  private release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.host.streamClosed(this);
+  }
+}

@@ -1,0 +1,62 @@
+import {
+  CLOCK,
+  type HealthCheck,
+  type HealthEndpoint,
+  LOGGER,
+  NOOP_LOGGER,
+  SYSTEM_CLOCK,
+  TUNNEL,
+  type Tunnel,
+} from '@kcp-tmc/interfaces';
+import type { DependencyContainer } from 'tsyringe';
+import { type PodForwarderOptions, PodSubresourceForwarder } from './agent/forwarder.js';
+import { TunnelClient, type TunnelClientOptions } from './agent/tunnel-client.js';
+import { POD_FORWARDER_OPTIONS, TUNNEL_CLIENT_OPTIONS, TUNNEL_REQUEST_HANDLER } from './tokens.js';
+
+export interface RegisterTunnelOptions extends TunnelClientOptions {
+  forwarder?: PodForwarderOptions;
+}
+
+/**
+ * Binds the agent side: `TUNNEL` → {@link TunnelClient}, `TUNNEL_REQUEST_HANDLER` → {@link PodSubresourceForwarder},
+ * and both option tokens. The container must hold `SYNC_TARGET` and `DOWNSTREAM_KUBE_CLIENT`; `LOGGER` and
+ * `CLOCK` get no-op / system defaults only when nothing is registered for them yet. Replace the request policy by
+ * registering another class for `TUNNEL_REQUEST_HANDLER` after this call.
+ */
+export function registerTunnel(
+  container: DependencyContainer,
+  options: RegisterTunnelOptions,
+): DependencyContainer {
+  const { forwarder, ...client } = options;
+  container.register(TUNNEL_CLIENT_OPTIONS, { useValue: client });
+  container.register(POD_FORWARDER_OPTIONS, { useValue: forwarder ?? {} });
+  if (!container.isRegistered(TUNNEL_REQUEST_HANDLER)) {
+    container.register(TUNNEL_REQUEST_HANDLER, { useClass: PodSubresourceForwarder });
+  }
+  if (!container.isRegistered(LOGGER)) container.register(LOGGER, { useValue: NOOP_LOGGER });
+  if (!container.isRegistered(CLOCK)) container.register(CLOCK, { useValue: SYSTEM_CLOCK });
+  // One client per container: resolving TUNNEL twice must not dial twice.
+  let instance: TunnelClient | undefined;
+  container.register(TUNNEL, {
+    useFactory: (c) => {
+      instance ??= c.resolve(TunnelClient);
+      return instance;
+    },
+  });
+  return container;
+}
+
+/** A health check that is healthy while the tunnel is connected (default endpoint: readyz). */
+export function tunnelHealthCheck(
+  tunnel: Tunnel,
+  options: { name?: string; endpoints?: readonly HealthEndpoint[] } = {},
+): HealthCheck {
+  return {
+    name: options.name ?? 'tunnel',
+    endpoints: options.endpoints ?? ['readyz'],
+    check: () =>
+      tunnel.state === 'connected'
+        ? { healthy: true }
+        : { healthy: false, message: `tunnel is ${tunnel.state}` },
+  };
+}

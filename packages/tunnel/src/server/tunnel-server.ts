@@ -1,0 +1,329 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  type Clock,
+  type Logger,
+  NOOP_LOGGER,
+  SYSTEM_CLOCK,
+  type SyncTargetRef,
+  TmcError,
+  TmcErrorType,
+} from '@kcp-tmc/interfaces';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { FRAME_HEADER_BYTES } from '../protocol/frames.js';
+import { SYNC_TARGET_HEADER, syncTargetHeaderValue, TUNNEL_SUBPROTOCOL } from '../protocol/handshake.js';
+import { DEFAULT_MAX_FRAME_SIZE, type MuxOptions, MuxSession } from '../protocol/mux.js';
+import { type MuxStream, StreamResetError } from '../protocol/stream.js';
+import { StateSubject } from '../util/state-subject.js';
+import { createTunnelHttpHandler, type TunnelHttpHandlerOptions } from './http-handler.js';
+import { rejectUpgrade } from './reject.js';
+
+/** Decides who an agent is: the SyncTarget its bearer token belongs to, or undefined to refuse (401). */
+export type TunnelAuthenticator = (
+  token: string,
+  /** The `X-SyncTarget` the agent claims (`<cluster>:<name>`), if it sent one. */
+  claimed: string | undefined,
+) => SyncTargetRef | undefined | Promise<SyncTargetRef | undefined>;
+
+export interface TunnelServerOptions {
+  authenticate: TunnelAuthenticator;
+  /** URL path agents dial. Default `/tunnel`. */
+  path?: string;
+  /** How often to ping each agent (ms). Default 54 s. */
+  pingIntervalMs?: number;
+  /** Drop an agent silent for this long (ms). Default 60 s. */
+  readDeadlineMs?: number;
+  mux?: Pick<MuxOptions, 'streamWindow' | 'maxFrameSize' | 'writeHighWaterMark'>;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+/** A request sent through the tunnel to a SyncTarget's cluster. */
+export interface TunnelSendRequest {
+  method?: string;
+  /** Path and query as the downstream handler should see it (the agent translates namespaces). */
+  path: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  signal?: AbortSignal;
+}
+
+/** The agent's answer. The body streams with flow control: read it, or cancel it to release the stream. */
+export interface TunneledResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: ReadableStream<Uint8Array>;
+}
+
+type TargetName = Pick<SyncTargetRef, 'cluster' | 'name'>;
+
+interface Agent {
+  ref: SyncTargetRef;
+  session: MuxSession;
+  connectedAt: number;
+}
+
+/**
+ * The upstream side of the reverse tunnel, for any TMC component: authenticates agents, tracks which
+ * SyncTargets are connected, and sends HTTP requests to a SyncTarget's cluster through its agent.
+ */
+export class TunnelServer {
+  readonly path: string;
+  private readonly agents = new Map<string, Agent>();
+  private readonly wss: WebSocketServer;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly pingIntervalMs: number;
+  private readonly readDeadlineMs: number;
+  private readonly connectedSubject = new StateSubject<readonly SyncTargetRef[]>([]);
+  private closed = false;
+
+  constructor(private readonly options: TunnelServerOptions) {
+    this.path = options.path ?? '/tunnel';
+    this.logger = (options.logger ?? NOOP_LOGGER).child({ component: 'tunnel-server' });
+    this.clock = options.clock ?? SYSTEM_CLOCK;
+    this.pingIntervalMs = options.pingIntervalMs ?? 54_000;
+    this.readDeadlineMs = options.readDeadlineMs ?? 60_000;
+    const maxFrame = options.mux?.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
+    this.wss = new WebSocketServer({
+      noServer: true,
+      perMessageDeflate: false,
+      // A frame is one message: anything larger is a broken or hostile peer.
+      maxPayload: Math.max(maxFrame, 64 * 1024) + FRAME_HEADER_BYTES,
+      handleProtocols: (protocols) => (protocols.has(TUNNEL_SUBPROTOCOL) ? TUNNEL_SUBPROTOCOL : false),
+    });
+  }
+
+  /** The connected SyncTargets, re-emitted on every change (current value first). */
+  get connected$(): StateSubject<readonly SyncTargetRef[]> {
+    return this.connectedSubject;
+  }
+
+  connected(): SyncTargetRef[] {
+    return [...this.agents.values()].map((agent) => agent.ref);
+  }
+
+  isConnected(target: TargetName): boolean {
+    return this.agents.has(syncTargetHeaderValue(target));
+  }
+
+  /** Serves the tunnel endpoint on `server` (other upgrade paths are left to other listeners, or get 404). */
+  attach(server: Server): this {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (this.handleUpgrade(req, socket, head)) return;
+      if (server.listenerCount('upgrade') === 1) rejectUpgrade(socket, 404, 'NotFound', 'no such endpoint');
+    });
+    return this;
+  }
+
+  /** For an existing upgrade listener: returns false, touching nothing, if the path is not the tunnel's. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const pathname = new URL(req.url ?? '/', 'http://tunnel.invalid').pathname;
+    if (pathname !== this.path) return false;
+    socket.on('error', (err) => this.logger.debug('tunnel socket error', { error: err.message }, 4));
+    void this.upgrade(req, socket, head);
+    return true;
+  }
+
+  /** A node:http request handler mapping `/syncers/<cluster>/<name>/<path>` to {@link send}. */
+  httpHandler(options?: TunnelHttpHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+    return createTunnelHttpHandler(this, options);
+  }
+
+  /** Resolves once `target` is connected; rejects when `signal` aborts. */
+  waitForConnection(target: TargetName, signal?: AbortSignal): Promise<SyncTargetRef> {
+    return new Promise((resolve, reject) => {
+      const id = syncTargetHeaderValue(target);
+      let subscription: { unsubscribe(): void } | undefined;
+      const onAbort = () => {
+        subscription?.unsubscribe();
+        reject(signal?.reason);
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      subscription = this.connectedSubject.subscribe({
+        next: (refs) => {
+          const ref = refs.find((candidate) => syncTargetHeaderValue(candidate) === id);
+          if (ref === undefined) return;
+          signal?.removeEventListener('abort', onAbort);
+          queueMicrotask(() => subscription?.unsubscribe());
+          resolve(ref);
+        },
+      });
+    });
+  }
+
+  /**
+   * Sends one request to `target`'s agent. Rejects with a `ClusterUnreachable` TmcError when the SyncTarget is
+   * not connected or the connection drops before the answer's head; a drop later errors the body stream.
+   */
+  async send(target: TargetName, request: TunnelSendRequest): Promise<TunneledResponse> {
+    const id = syncTargetHeaderValue(target);
+    const agent = this.agents.get(id);
+    if (agent === undefined) {
+      throw new TmcError({
+        type: TmcErrorType.ClusterUnreachable,
+        message: `SyncTarget ${id} has no tunnel connection`,
+        status: 503,
+      });
+    }
+    request.signal?.throwIfAborted();
+    const headers: Record<string, string> = {};
+    for (const [key, value] of Object.entries(request.headers ?? {})) headers[key.toLowerCase()] = value;
+    let stream: MuxStream;
+    try {
+      stream = agent.session.open({ method: request.method ?? 'GET', path: request.path, headers });
+    } catch (err) {
+      throw tunnelError(id, err);
+    }
+    const signal = request.signal;
+    const onAbort = () => stream.reset('CANCEL', 'the caller aborted the request');
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const release = () => signal?.removeEventListener('abort', onAbort);
+    try {
+      if (request.body !== undefined) {
+        await stream.write(typeof request.body === 'string' ? Buffer.from(request.body) : request.body);
+      }
+      stream.end();
+      const head = await stream.responseHead();
+      return { status: head.status, headers: head.headers, body: responseBody(stream, id, release, signal) };
+    } catch (err) {
+      release();
+      stream.reset('CANCEL', 'request failed');
+      if (signal?.aborted) throw signal.reason;
+      throw tunnelError(id, err);
+    }
+  }
+
+  /** Disconnects every agent and stops accepting new ones. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const agent of this.agents.values()) agent.session.close(1001, 'tunnel server shutting down');
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    this.connectedSubject.complete();
+  }
+
+  // ---- accepting agents -----------------------------------------------------------------------------------------
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    if (this.closed)
+      return rejectUpgrade(socket, 503, 'ServiceUnavailable', 'tunnel server is shutting down');
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (token === undefined) return rejectUpgrade(socket, 401, 'Unauthorized', 'a bearer token is required');
+    const claimedHeader = req.headers[SYNC_TARGET_HEADER];
+    const claimed = Array.isArray(claimedHeader) ? claimedHeader[0] : claimedHeader;
+    let ref: SyncTargetRef | undefined;
+    try {
+      ref = await this.options.authenticate(token, claimed);
+    } catch (err) {
+      this.logger.error('tunnel authenticator failed', { error: (err as Error).message });
+      return rejectUpgrade(socket, 500, 'InternalError', 'authentication failed');
+    }
+    if (ref === undefined) return rejectUpgrade(socket, 401, 'Unauthorized', 'invalid bearer token');
+    const id = syncTargetHeaderValue(ref);
+    if (claimed !== undefined && claimed !== id) {
+      return rejectUpgrade(socket, 403, 'Forbidden', `the token is for SyncTarget ${id}, not ${claimed}`);
+    }
+    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    if (!offered.includes(TUNNEL_SUBPROTOCOL)) {
+      return rejectUpgrade(socket, 400, 'BadRequest', `the ${TUNNEL_SUBPROTOCOL} subprotocol is required`);
+    }
+    if (socket.destroyed || this.closed) return;
+    const agentRef = ref;
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, agentRef));
+  }
+
+  private onConnection(ws: WebSocket, ref: SyncTargetRef): void {
+    const id = syncTargetHeaderValue(ref);
+    const session = new MuxSession(ws, { ...this.options.mux, role: 'server', logger: this.logger });
+    const agent: Agent = { ref, session, connectedAt: this.clock.now() };
+    const previous = this.agents.get(id);
+    this.agents.set(id, agent);
+    // The newest connection wins: an agent that reconnects may find its half-open old one still listed.
+    previous?.session.close(4000, 'replaced by a newer connection from the same SyncTarget');
+    const stopKeepAlive = this.keepAlive(ws, id);
+    session.onClose((err) => {
+      stopKeepAlive();
+      if (this.agents.get(id) === agent) {
+        this.agents.delete(id);
+        this.connectedSubject.next(this.connected());
+      }
+      this.logger.info('agent disconnected', { syncTarget: id, reason: err.message });
+    });
+    this.logger.info('agent connected', { syncTarget: id });
+    this.connectedSubject.next(this.connected());
+  }
+
+  private keepAlive(ws: WebSocket, id: string): () => void {
+    let lastReadAt = this.clock.now();
+    const markRead = () => {
+      lastReadAt = this.clock.now();
+    };
+    ws.on('message', markRead);
+    ws.on('pong', markRead);
+    ws.on('ping', markRead);
+    let timer: unknown;
+    const tick = () => {
+      const silentMs = this.clock.now() - lastReadAt;
+      if (silentMs >= this.readDeadlineMs) {
+        this.logger.warn('agent silent past the read deadline, dropping it', { syncTarget: id, silentMs });
+        ws.terminate();
+        return;
+      }
+      if (ws.readyState === ws.OPEN) ws.ping();
+      timer = this.clock.setTimeout(tick, Math.min(this.pingIntervalMs, this.readDeadlineMs - silentMs));
+    };
+    timer = this.clock.setTimeout(tick, this.pingIntervalMs);
+    return () => this.clock.clearTimeout(timer);
+  }
+}
+
+function responseBody(
+  stream: MuxStream,
+  id: string,
+  release: () => void,
+  signal: AbortSignal | undefined,
+): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const chunk = await stream.read();
+          if (chunk === null) {
+            release();
+            controller.close();
+          } else {
+            controller.enqueue(chunk);
+          }
+        } catch (err) {
+          release();
+          controller.error(signal?.aborted ? signal.reason : tunnelError(id, err));
+        }
+      },
+      cancel() {
+        release();
+        stream.reset('CANCEL', 'the caller cancelled the response body');
+      },
+    },
+    // Pull only when the caller reads, so an unread body holds back its own stream's credit and nothing else.
+    { highWaterMark: 0 },
+  );
+}
+
+function tunnelError(id: string, err: unknown): TmcError {
+  if (err instanceof TmcError) return err;
+  if (err instanceof StreamResetError && err.remote) {
+    return new TmcError({
+      type: err.code === 'REFUSED_STREAM' ? TmcErrorType.TooManyRequests : TmcErrorType.ServerError,
+      message: `SyncTarget ${id}: the agent reset the stream (${err.code}): ${err.message}`,
+      reason: err.code,
+      cause: err,
+    });
+  }
+  return new TmcError({
+    type: TmcErrorType.ClusterUnreachable,
+    message: `SyncTarget ${id}: tunnel lost: ${(err as Error).message}`,
+    cause: err,
+  });
+}
