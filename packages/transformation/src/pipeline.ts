@@ -11,6 +11,7 @@ import {
   type TransformationPipeline,
 } from '@kcp-tmc/interfaces';
 import { injectAll, injectable } from 'tsyringe';
+import { cloneJson } from './json.js';
 
 export interface TransformerPosition {
   /** Insert right before the transformer of this name. */
@@ -81,7 +82,7 @@ export class DefaultTransformationPipeline implements TransformationPipeline {
 
   async run(object: KubeObject, context: SyncContext): Promise<PipelineOutcome> {
     const transformers = this.list;
-    let current: KubeObject = structuredClone(object);
+    let current: KubeObject = cloneJson(object);
     const applied: string[] = [];
     for (const transformer of transformers) {
       let output: unknown;

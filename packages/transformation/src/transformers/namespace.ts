@@ -27,6 +27,9 @@ import { inject, injectable } from 'tsyringe';
 import { isNamespaces } from '../gvrs.js';
 import { DefaultTransformerNames } from '../names.js';
 
+// Namespaces (per cluster and SyncTarget) whose computed names are kept; past it the cache starts over.
+const NAME_CACHE_SIZE = 10_000;
+
 function isForeign(locator: NamespaceLocator, syncTarget: SyncTargetRef): boolean {
   const st = locator.syncTarget;
   return st.uid !== syncTarget.uid || st.name !== syncTarget.name || st.cluster !== syncTarget.cluster;
@@ -58,6 +61,7 @@ function unannotate(object: KubeObject, key: string): void {
 @injectable()
 export class NamespaceTransformer implements ResourceTransformer {
   readonly name = DefaultTransformerNames.Namespace;
+  private readonly names = new Map<string, string>();
   private readonly naming: DownstreamConfig['namespaceNaming'];
 
   constructor(
@@ -75,9 +79,18 @@ export class NamespaceTransformer implements ResourceTransformer {
   async downstreamNamespace(locator: NamespaceLocator): Promise<string> {
     const existing = await this.lookup?.namespaceFor(locator);
     if (existing !== undefined) return existing;
-    return this.naming === 'readable'
-      ? readableNamespaceName(locator.cluster, locator.namespace)
-      : physicalClusterNamespaceName(locator);
+    // A pure function of the locator, but SHA-224 plus base36 costs more than the rest of the pipeline: cached.
+    const json = namespaceLocatorToJson(locator);
+    let name = this.names.get(json);
+    if (name === undefined) {
+      name =
+        this.naming === 'readable'
+          ? readableNamespaceName(locator.cluster, locator.namespace)
+          : physicalClusterNamespaceName(locator);
+      if (this.names.size >= NAME_CACHE_SIZE) this.names.clear();
+      this.names.set(json, name);
+    }
+    return name;
   }
 
   private async down(object: KubeObject, context: SyncContext): Promise<TransformOutput> {
