@@ -1,5 +1,6 @@
 import { queueOps } from './queue-ops.js';
 import type { Benchmark } from './registry.js';
+import { transformPipeline } from './transform-pipeline.js';
 
 // Each benchmark module registers itself here (one line per module).
-export const benchmarks: Benchmark[] = [queueOps];
+export const benchmarks: Benchmark[] = [queueOps, transformPipeline];
