@@ -1,6 +1,7 @@
 import { queueOps } from './queue-ops.js';
 import type { Benchmark } from './registry.js';
 import { transformPipeline } from './transform-pipeline.js';
+import { tunnelThroughput } from './tunnel-throughput.js';
 
 // Each benchmark module registers itself here (one line per module).
-export const benchmarks: Benchmark[] = [queueOps, transformPipeline];
+export const benchmarks: Benchmark[] = [queueOps, transformPipeline, tunnelThroughput];
