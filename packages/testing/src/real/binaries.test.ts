@@ -1,0 +1,94 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { KUBE_BINS_ENV, resolveKubeBinaries } from './binaries.js';
+import { RealApiserverStartError, RealApiserverUnavailableError } from './errors.js';
+
+describe('resolveKubeBinaries', () => {
+  let dir: string;
+  const saved = { path: process.env.PATH, bins: process.env[KUBE_BINS_ENV] };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kube-bins-test-'));
+    delete process.env[KUBE_BINS_ENV];
+  });
+
+  afterEach(() => {
+    process.env.PATH = saved.path;
+    if (saved.bins === undefined) {
+      delete process.env[KUBE_BINS_ENV];
+    } else {
+      process.env[KUBE_BINS_ENV] = saved.bins;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function executable(name: string, script: string): string {
+    const path = join(dir, name);
+    writeFileSync(path, `#!/usr/bin/env bash\n${script}\n`);
+    chmodSync(path, 0o755);
+    return path;
+  }
+
+  it('reports go-missing (the reason test suites skip on) when Go is not on PATH', async () => {
+    process.env.PATH = dir;
+    const error = await resolveKubeBinaries({ buildScript: executable('build.sh', 'exit 0') }).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(RealApiserverUnavailableError);
+    expect(error).toMatchObject({ reason: 'go-missing' });
+    expect(String(error.message)).toContain(KUBE_BINS_ENV);
+  });
+
+  it('uses the directory named by KCP_TMC_KUBE_BINS without building', async () => {
+    for (const name of ['kube-apiserver', 'kube-controller-manager', 'etcd']) {
+      executable(name, 'exit 0');
+    }
+    process.env[KUBE_BINS_ENV] = dir;
+    process.env.PATH = '';
+    await expect(resolveKubeBinaries()).resolves.toEqual({
+      dir,
+      kubeApiserver: join(dir, 'kube-apiserver'),
+      kubeControllerManager: join(dir, 'kube-controller-manager'),
+      etcd: join(dir, 'etcd'),
+    });
+  });
+
+  it('names the missing binary when the given directory is incomplete', async () => {
+    executable('kube-apiserver', 'exit 0');
+    await expect(resolveKubeBinaries({ binDir: dir })).rejects.toThrow(/kube-controller-manager is missing/);
+  });
+
+  it('takes the bin dir from the last stdout line of the build script', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'kube-bins-out-'));
+    try {
+      for (const name of ['kube-apiserver', 'kube-controller-manager', 'etcd']) {
+        writeFileSync(join(out, name), '');
+        chmodSync(join(out, name), 0o755);
+      }
+      executable('go', 'exit 0');
+      process.env.PATH = `${dir}:${saved.path}`;
+      const progress: string[] = [];
+      const script = executable('build.sh', `echo noise; echo building >&2; echo ${out}`);
+      const binaries = await resolveKubeBinaries({
+        buildScript: script,
+        onBuildOutput: (t) => progress.push(t),
+      });
+      expect(binaries.dir).toBe(out);
+      expect(progress.join('')).toBe('building\n');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('fails with the build log tail when the build script fails', async () => {
+    executable('go', 'exit 0');
+    process.env.PATH = `${dir}:${saved.path}`;
+    const script = executable('build.sh', 'echo "compile: out of memory" >&2; exit 2');
+    const error = await resolveKubeBinaries({ buildScript: script, onBuildOutput: () => {} }).catch((e) => e);
+    expect(error).toBeInstanceOf(RealApiserverStartError);
+    expect(error.message).toContain('exit 2');
+    expect(error.logTail).toBe('compile: out of memory');
+  });
+});

@@ -1,0 +1,251 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type KubeBinaries, type ResolveKubeBinariesOptions, resolveKubeBinaries } from './binaries.js';
+import { RealApiserverStartError } from './errors.js';
+import { registerExitCleanup } from './exit-cleanup.js';
+import { getOnce } from './https-get.js';
+import { tokenKubeconfig } from './kubeconfig.js';
+import { type ControlPlanePki, writeControlPlanePki } from './pki.js';
+import { pickFreePorts } from './ports.js';
+import { ControlPlaneProcess, waitFor } from './process.js';
+
+export interface RealKubeApiserverOptions extends ResolveKubeBinariesOptions {
+  /**
+   * Also run kube-controller-manager with only the namespace and garbage-collector controllers, so that
+   * namespace deletion and ownerReference cascading behave as on a real cluster. Default false.
+   */
+  readonly controllerManager?: boolean;
+  /** Deadline for the processes to become ready, after the binaries are found or built. Default 120 s (generous: CI machines are shared). */
+  readonly startTimeoutMs?: number;
+  /** Extra kube-apiserver flags (`--name=value`), appended after ours so they win. */
+  readonly apiserverArgs?: readonly string[];
+}
+
+export interface RealKubeApiserver {
+  /** `https://127.0.0.1:<port>`. */
+  readonly url: string;
+  /** Admin kubeconfig (bearer token in `system:masters`, CA data inlined). */
+  readonly kubeconfig: string;
+  readonly kubeconfigPath: string;
+  readonly token: string;
+  readonly caCertPem: string;
+  readonly binaries: KubeBinaries;
+  /** Stops every process (SIGTERM, then SIGKILL) and removes every file. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const ADMIN_USER = 'kcp-tmc-admin';
+const CONTROLLER_MANAGER_USER = 'system:kube-controller-manager';
+const BIND_RETRIES = 3;
+
+/**
+ * Starts etcd and a real kube-apiserver (and optionally kube-controller-manager) on free loopback ports,
+ * with every file in a fresh directory under os.tmpdir(). Several may run at once (upstream + downstream).
+ * Throws RealApiserverUnavailableError when Go (to build the binaries) or openssl is missing.
+ */
+export async function startRealKubeApiserver(
+  options: RealKubeApiserverOptions = {},
+): Promise<RealKubeApiserver> {
+  const binaries = await resolveKubeBinaries(options);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(binaries, options);
+    } catch (error) {
+      // Ports are picked free and then bound by the processes, so another process can win the race.
+      const lostPortRace =
+        error instanceof RealApiserverStartError && /address already in use/.test(error.logTail);
+      if (!lostPortRace || attempt >= BIND_RETRIES) {
+        throw error;
+      }
+    }
+  }
+}
+
+async function startOnce(
+  binaries: KubeBinaries,
+  options: RealKubeApiserverOptions,
+): Promise<RealKubeApiserver> {
+  const dir = await mkdtemp(join(tmpdir(), 'kcp-tmc-kube-'));
+  const processes: ControlPlaneProcess[] = [];
+  const unregister = registerExitCleanup(() => {
+    for (const member of processes) {
+      member.killNow();
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      // Reverse start order: clients before the servers they talk to, so shutdown logs stay quiet.
+      for (const member of [...processes].reverse()) {
+        await member.stop();
+      }
+      await rm(dir, { recursive: true, force: true });
+      unregister();
+    })();
+    return stopped;
+  };
+
+  try {
+    const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
+    const [pki, [etcdClientPort, etcdPeerPort, apiserverPort]] = await Promise.all([
+      writeControlPlanePki(dir),
+      pickFreePorts(3) as Promise<[number, number, number]>,
+    ]);
+    const url = `https://127.0.0.1:${apiserverPort}`;
+    const token = randomBytes(24).toString('hex');
+    const controllerManagerToken = randomBytes(24).toString('hex');
+    const kubeconfig = tokenKubeconfig(url, pki.caCertPem, ADMIN_USER, token);
+    const kubeconfigPath = join(dir, 'admin.kubeconfig');
+    await Promise.all([
+      writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 }),
+      writeFile(
+        join(dir, 'controller-manager.kubeconfig'),
+        tokenKubeconfig(url, pki.caCertPem, CONTROLLER_MANAGER_USER, controllerManagerToken),
+        { mode: 0o600 },
+      ),
+      // token,user,uid,"groups": both users are cluster admins, which keeps RBAC out of the way.
+      writeFile(
+        join(dir, 'tokens.csv'),
+        `${token},${ADMIN_USER},${ADMIN_USER},"system:masters"\n` +
+          `${controllerManagerToken},${CONTROLLER_MANAGER_USER},${CONTROLLER_MANAGER_USER},"system:masters"\n`,
+        { mode: 0o600 },
+      ),
+    ]);
+
+    const etcdUrl = `http://127.0.0.1:${etcdClientPort}`;
+    const etcd = ControlPlaneProcess.start(
+      'etcd',
+      binaries.etcd,
+      etcdArgs(dir, etcdClientPort, etcdPeerPort),
+      join(dir, 'etcd.log'),
+    );
+    processes.push(etcd);
+    await waitUntilReady(etcd, `${etcdUrl}/health`, {}, deadline);
+
+    const apiserver = ControlPlaneProcess.start(
+      'kube-apiserver',
+      binaries.kubeApiserver,
+      [...apiserverArgs(dir, pki, etcdUrl, apiserverPort), ...(options.apiserverArgs ?? [])],
+      join(dir, 'kube-apiserver.log'),
+    );
+    processes.push(apiserver);
+    await waitUntilReady(apiserver, `${url}/readyz`, { ca: pki.caCertPem, token }, deadline, [etcd]);
+
+    if (options.controllerManager) {
+      const controllerManager = ControlPlaneProcess.start(
+        'kube-controller-manager',
+        binaries.kubeControllerManager,
+        controllerManagerArgs(dir),
+        join(dir, 'kube-controller-manager.log'),
+      );
+      processes.push(controllerManager);
+      // Controllers start right after the leader lease is taken, so the lease shows it is up and connected.
+      await waitUntilReady(
+        controllerManager,
+        `${url}/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager`,
+        { ca: pki.caCertPem, token },
+        deadline,
+        [etcd, apiserver],
+      );
+    }
+
+    return { url, kubeconfig, kubeconfigPath, token, caCertPem: pki.caCertPem, binaries, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Polls `url` until it answers 200, failing early (with logs) when `target` or one it needs exits. */
+async function waitUntilReady(
+  target: ControlPlaneProcess,
+  url: string,
+  auth: { readonly ca?: string; readonly token?: string },
+  deadline: number,
+  needs: readonly ControlPlaneProcess[] = [],
+): Promise<void> {
+  let last = 'no answer';
+  const dead = () => [target, ...needs].find((p) => p.exitDescription !== undefined);
+  const ready = await waitFor(
+    async () => {
+      if (dead()) {
+        return false;
+      }
+      const answer = await getOnce(url, auth);
+      if (answer) {
+        last = `HTTP ${answer.status}: ${answer.body.slice(0, 2_000)}`;
+      }
+      return answer?.status === 200 ? true : undefined;
+    },
+    deadline,
+    100,
+  );
+  if (ready === true) {
+    return;
+  }
+  const exited = dead();
+  if (exited) {
+    throw new RealApiserverStartError(`${exited.name} ${exited.exitDescription}`, exited.logTail());
+  }
+  throw new RealApiserverStartError(
+    `${target.name} not ready at ${url} before the deadline (last: ${last})`,
+    target.logTail(),
+  );
+}
+
+function etcdArgs(dir: string, clientPort: number, peerPort: number): string[] {
+  const dataDir = join(dir, 'etcd');
+  mkdirSync(dataDir, { mode: 0o700 });
+  const peer = `http://127.0.0.1:${peerPort}`;
+  const client = `http://127.0.0.1:${clientPort}`;
+  return [
+    '--name=default',
+    `--data-dir=${dataDir}`,
+    `--listen-client-urls=${client}`,
+    `--advertise-client-urls=${client}`,
+    `--listen-peer-urls=${peer}`,
+    `--initial-advertise-peer-urls=${peer}`,
+    `--initial-cluster=default=${peer}`,
+    // Throwaway data: skipping fsync makes every write (and so every test) much faster.
+    '--unsafe-no-fsync=true',
+    '--log-level=warn',
+  ];
+}
+
+function apiserverArgs(dir: string, pki: ControlPlanePki, etcdUrl: string, port: number): string[] {
+  return [
+    `--etcd-servers=${etcdUrl}`,
+    '--bind-address=127.0.0.1',
+    '--advertise-address=127.0.0.1',
+    `--secure-port=${port}`,
+    `--cert-dir=${join(dir, 'apiserver-certs')}`,
+    `--tls-cert-file=${pki.servingCertPath}`,
+    `--tls-private-key-file=${pki.servingKeyPath}`,
+    `--token-auth-file=${join(dir, 'tokens.csv')}`,
+    '--authorization-mode=RBAC',
+    '--service-cluster-ip-range=10.0.0.0/24',
+    `--service-account-issuer=https://127.0.0.1:${port}`,
+    `--service-account-key-file=${pki.serviceAccountPublicKeyPath}`,
+    `--service-account-signing-key-file=${pki.serviceAccountKeyPath}`,
+    // No controller creates the `default` ServiceAccount, which this plugin would require for every pod.
+    '--disable-admission-plugins=ServiceAccount',
+    '--allow-privileged=true',
+    '--profiling=false',
+  ];
+}
+
+function controllerManagerArgs(dir: string): string[] {
+  const kubeconfig = join(dir, 'controller-manager.kubeconfig');
+  return [
+    `--kubeconfig=${kubeconfig}`,
+    '--controllers=namespace-controller,garbage-collector-controller',
+    // No serving port: two control planes must not fight over 10257, and nothing here scrapes it.
+    '--secure-port=0',
+    '--leader-elect=true',
+    '--profiling=false',
+  ];
+}
