@@ -217,7 +217,10 @@ export const tunnelThroughput: Benchmark = {
         heapGrowthMiBFrom1kTo10k: round(last - afterFirstK),
         agentActiveStreamsAfter: agent.stats().activeStreams,
         samples: {
-          throughputMBps: { direct: mbps.direct.map((v) => round(v, 1)), tunnel: mbps.tunnel.map((v) => round(v, 1)) },
+          throughputMBps: {
+            direct: mbps.direct.map((v) => round(v, 1)),
+            tunnel: mbps.tunnel.map((v) => round(v, 1)),
+          },
           requestsPerSec: { direct: rps.direct.map(Math.round), tunnel: rps.tunnel.map(Math.round) },
         },
       };
