@@ -1,2 +1,1 @@
-// No public API yet: this package gains code with its issue.
-export {};
+export * from './real/index.js';
