@@ -1,45 +1,12 @@
 import type { AddressInfo } from 'node:net';
-import type { Clock } from '@kcp-tmc/interfaces';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { TUNNEL_SUBPROTOCOL } from '../protocol/handshake.js';
 import { type Harness, startHarness, TARGET } from '../test-support/harness.js';
+import { ManualClock } from '../test-support/manual-clock.js';
 import { waitFor } from '../test-support/wait.js';
 import { statusResponse } from './handler.js';
 import { TunnelClient } from './tunnel-client.js';
-
-/** A clock whose time moves only when the test says so. */
-class ManualClock implements Clock {
-  private current = 1_000_000;
-  private nextId = 1;
-  private readonly timers = new Map<number, { at: number; callback: () => void }>();
-
-  now(): number {
-    return this.current;
-  }
-  setTimeout(callback: () => void, ms: number): number {
-    const id = this.nextId++;
-    this.timers.set(id, { at: this.current + ms, callback });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-  /** Moves time forward, firing due timers in order (including timers they set that fall due too). */
-  advance(ms: number): void {
-    const target = this.current + ms;
-    for (;;) {
-      let next: [number, { at: number; callback: () => void }] | undefined;
-      for (const entry of this.timers)
-        if (entry[1].at <= target && (!next || entry[1].at < next[1].at)) next = entry;
-      if (next === undefined) break;
-      this.timers.delete(next[0]);
-      this.current = next[1].at;
-      next[1].callback();
-    }
-    this.current = target;
-  }
-}
 
 const refuseAll = { handle: async () => statusResponse(403, 'Forbidden', 'no') };
 

@@ -13,12 +13,14 @@ import {
 import { inject, injectable } from 'tsyringe';
 import WebSocket from 'ws';
 import { SYNC_TARGET_HEADER, syncTargetHeaderValue, TUNNEL_SUBPROTOCOL } from '../protocol/handshake.js';
+import { type KeepAlive, startKeepAlive } from '../protocol/keep-alive.js';
 import { type MuxOptions, MuxSession } from '../protocol/mux.js';
 import type { MuxStream } from '../protocol/stream.js';
 import { TUNNEL_CLIENT_OPTIONS, TUNNEL_REQUEST_HANDLER } from '../tokens.js';
 import { StateSubject } from '../util/state-subject.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
-import { statusResponse, type TunnelRequestHandler, type TunnelResponse } from './handler.js';
+import type { TunnelRequestHandler } from './handler.js';
+import { serveStream } from './serve-stream.js';
 
 /** Keep-alive defaults of the seed's connection manager: ping every 54 s, drop after 60 s of silence. */
 export const DEFAULT_PING_INTERVAL_MS = 54_000;
@@ -82,9 +84,7 @@ export class TunnelClient implements Tunnel {
   private started = false;
   private closing = false;
   private retryTimer: unknown;
-  private pingTimer: unknown;
-  private deadlineTimer: unknown;
-  private lastReadAt = 0;
+  private keepAlive: KeepAlive | undefined;
   private closePromise: Promise<void> | undefined;
   private readonly counters: Omit<TunnelClientStats, 'state' | 'activeStreams'> = {
     connects: 0,
@@ -124,7 +124,8 @@ export class TunnelClient implements Tunnel {
       state: this.state,
       activeStreams: this.activeStreams,
     };
-    if (this.state === 'connected') stats.lastReadAt = this.lastReadAt;
+    if (this.state === 'connected' && this.keepAlive !== undefined)
+      stats.lastReadAt = this.keepAlive.lastReadAt();
     return stats;
   }
 
@@ -224,15 +225,13 @@ export class TunnelClient implements Tunnel {
       logger: this.logger,
       onStream: (stream) => this.serve(stream),
     });
-    const markRead = () => {
-      this.lastReadAt = this.clock.now();
-    };
-    ws.on('message', markRead);
-    ws.on('pong', markRead);
-    ws.on('ping', markRead);
-    markRead();
-    this.armDeadline();
-    this.schedulePing();
+    this.keepAlive = startKeepAlive(ws, {
+      clock: this.clock,
+      pingIntervalMs: this.pingIntervalMs,
+      readDeadlineMs: this.readDeadlineMs,
+      onDeadline: (silentMs) =>
+        this.logger.warn('tunnel read deadline passed, dropping the connection', { silentMs }),
+    });
     ws.once('close', () => {
       // A connection that stayed up long enough proves the server healthy again: start backoff over.
       if (this.clock.now() - openedAt >= this.backoff.resetAfterMs) this.backoff.reset();
@@ -269,83 +268,24 @@ export class TunnelClient implements Tunnel {
     this.subject.next('disconnected');
   }
 
-  // ---- keep-alive ---------------------------------------------------------------------------------------------
-
-  private schedulePing(): void {
-    this.pingTimer = this.clock.setTimeout(() => {
-      const ws = this.ws;
-      if (ws?.readyState !== WebSocket.OPEN) return;
-      ws.ping();
-      this.schedulePing();
-    }, this.pingIntervalMs);
-  }
-
-  /** One timer for the read deadline, re-armed lazily: resetting a timer on every message would cost more. */
-  private armDeadline(): void {
-    const due = this.lastReadAt + this.readDeadlineMs - this.clock.now();
-    this.deadlineTimer = this.clock.setTimeout(
-      () => {
-        const ws = this.ws;
-        if (ws === undefined) return;
-        if (this.clock.now() - this.lastReadAt >= this.readDeadlineMs) {
-          this.logger.warn('tunnel read deadline passed, dropping the connection', {
-            silentMs: this.clock.now() - this.lastReadAt,
-          });
-          ws.terminate();
-          return;
-        }
-        this.armDeadline();
-      },
-      Math.max(due, 1),
-    );
-  }
-
   private stopKeepAlive(): void {
-    if (this.pingTimer !== undefined) this.clock.clearTimeout(this.pingTimer);
-    if (this.deadlineTimer !== undefined) this.clock.clearTimeout(this.deadlineTimer);
-    this.pingTimer = undefined;
-    this.deadlineTimer = undefined;
+    this.keepAlive?.stop();
+    this.keepAlive = undefined;
   }
 
   // ---- serving streams ----------------------------------------------------------------------------------------
 
   private serve(stream: MuxStream): void {
-    const head = stream.requestHead;
-    if (head === undefined) return;
-    const controller = new AbortController();
-    stream.onFailure((err) => controller.abort(err));
     this.activeStreams += 1;
     this.counters.streamsServed += 1;
-    void this.respond(stream, controller.signal)
+    serveStream(stream, this.handler, this.logger)
       .catch((err: unknown) => {
-        this.logger.debug('tunneled request failed', { path: head.path, error: (err as Error).message }, 4);
+        const path = stream.requestHead?.path;
+        this.logger.debug('tunneled request failed', { path, error: (err as Error).message }, 4);
       })
       .finally(() => {
         this.activeStreams -= 1;
       });
-  }
-
-  private async respond(stream: MuxStream, signal: AbortSignal): Promise<void> {
-    const head = stream.requestHead as NonNullable<MuxStream['requestHead']>;
-    let response: TunnelResponse;
-    try {
-      response = await this.handler.handle({ ...head, body: stream, signal });
-    } catch (err) {
-      if (stream.error !== undefined) return;
-      this.logger.error('tunnel request handler failed', { path: head.path, error: (err as Error).message });
-      response = statusResponse(500, 'InternalError', `tunnel handler failed: ${(err as Error).message}`);
-    }
-    try {
-      stream.sendHead({ status: response.status, headers: response.headers });
-      if (response.body != null) {
-        for await (const chunk of response.body) await stream.write(chunk);
-      }
-      stream.end();
-    } catch (err) {
-      // Reset rather than end, so the caller never mistakes a truncated body for a complete one.
-      stream.reset('INTERNAL_ERROR', `response body failed: ${(err as Error).message}`);
-      throw err;
-    }
   }
 
   private async shutdown(): Promise<void> {

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { SYNC_TARGET_HEADER, TUNNEL_SUBPROTOCOL } from '../protocol/handshake.js';
 import { type Harness, OTHER_TARGET, startHarness, TARGET } from '../test-support/harness.js';
+import { ManualClock } from '../test-support/manual-clock.js';
 import { waitFor } from '../test-support/wait.js';
 
 interface DialResult {
@@ -113,5 +114,31 @@ describe('TunnelServer handshake', () => {
     const response = await fetch(`${h.baseUrl}/elsewhere`);
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ kind: 'Status', reason: 'NotFound' });
+  });
+});
+
+describe('TunnelServer keep-alive', () => {
+  it('pings agents and drops one that stays silent past the read deadline', async () => {
+    const clock = new ManualClock();
+    const h = await startHarness({ clock });
+    try {
+      // A raw client that never answers pings stands in for a hung agent.
+      const ws = new WebSocket(h.tunnelUrl, [TUNNEL_SUBPROTOCOL], {
+        headers: { authorization: 'Bearer token-1' },
+        autoPong: false,
+      });
+      let pings = 0;
+      ws.on('ping', () => pings++);
+      await h.server.waitForConnection(TARGET, AbortSignal.timeout(5_000));
+      clock.advance(54_000);
+      await waitFor(() => pings === 1, 'the server to ping');
+      clock.advance(5_999);
+      expect(h.server.isConnected(TARGET)).toBe(true);
+      clock.advance(1);
+      await waitFor(() => !h.server.isConnected(TARGET), 'the silent agent to be dropped');
+      ws.terminate();
+    } finally {
+      await h.stop();
+    }
   });
 });

@@ -12,6 +12,7 @@ import {
 import { type WebSocket, WebSocketServer } from 'ws';
 import { FRAME_HEADER_BYTES } from '../protocol/frames.js';
 import { SYNC_TARGET_HEADER, syncTargetHeaderValue, TUNNEL_SUBPROTOCOL } from '../protocol/handshake.js';
+import { startKeepAlive } from '../protocol/keep-alive.js';
 import { DEFAULT_MAX_FRAME_SIZE, type MuxOptions, MuxSession } from '../protocol/mux.js';
 import { type MuxStream, StreamResetError } from '../protocol/stream.js';
 import { StateSubject } from '../util/state-subject.js';
@@ -242,9 +243,15 @@ export class TunnelServer {
     this.agents.set(id, agent);
     // The newest connection wins: an agent that reconnects may find its half-open old one still listed.
     previous?.session.close(4000, 'replaced by a newer connection from the same SyncTarget');
-    const stopKeepAlive = this.keepAlive(ws, id);
+    const keepAlive = startKeepAlive(ws, {
+      clock: this.clock,
+      pingIntervalMs: this.pingIntervalMs,
+      readDeadlineMs: this.readDeadlineMs,
+      onDeadline: (silentMs) =>
+        this.logger.warn('agent silent past the read deadline, dropping it', { syncTarget: id, silentMs }),
+    });
     session.onClose((err) => {
-      stopKeepAlive();
+      keepAlive.stop();
       if (this.agents.get(id) === agent) {
         this.agents.delete(id);
         this.connectedSubject.next(this.connected());
@@ -253,29 +260,6 @@ export class TunnelServer {
     });
     this.logger.info('agent connected', { syncTarget: id });
     this.connectedSubject.next(this.connected());
-  }
-
-  private keepAlive(ws: WebSocket, id: string): () => void {
-    let lastReadAt = this.clock.now();
-    const markRead = () => {
-      lastReadAt = this.clock.now();
-    };
-    ws.on('message', markRead);
-    ws.on('pong', markRead);
-    ws.on('ping', markRead);
-    let timer: unknown;
-    const tick = () => {
-      const silentMs = this.clock.now() - lastReadAt;
-      if (silentMs >= this.readDeadlineMs) {
-        this.logger.warn('agent silent past the read deadline, dropping it', { syncTarget: id, silentMs });
-        ws.terminate();
-        return;
-      }
-      if (ws.readyState === ws.OPEN) ws.ping();
-      timer = this.clock.setTimeout(tick, Math.min(this.pingIntervalMs, this.readDeadlineMs - silentMs));
-    };
-    timer = this.clock.setTimeout(tick, this.pingIntervalMs);
-    return () => this.clock.clearTimeout(timer);
   }
 }
 
