@@ -1,1 +1,9 @@
+export type { ResourceService } from './api/service.js';
+export type { KubeObject } from './api/types.js';
+export type { FaultController, FaultOptions, FaultRule, Latency } from './faults/faults.js';
+export { buildKubeconfig, type KubeconfigInput } from './kubeconfig.js';
 export * from './real/index.js';
+export type { AccessRule, AccessRules } from './server/access-review.js';
+export type { RequestStats } from './server/stats.js';
+export { type KubeSimulator, type KubeSimulatorOptions, startKubeSimulator } from './simulator.js';
+export type { ChangeEvent, ObjectStore } from './store/store.js';

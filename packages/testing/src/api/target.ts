@@ -1,0 +1,46 @@
+import type { ResourceType } from './resource-type.js';
+import type { KubeObject } from './types.js';
+
+/** The resource a request addresses, resolved from its path. */
+export interface Target {
+  /** Logical cluster; `*` for kcp wildcard requests. */
+  cluster: string;
+  rt: ResourceType;
+  /** The version the client asked for (objects are presented with this apiVersion). */
+  version: string;
+  /** Namespace for namespaced resources; undefined lists across namespaces. */
+  namespace: string | undefined;
+  name?: string | undefined;
+  subresource?: string | undefined;
+  /** An extra visibility filter (the syncer virtual workspace). */
+  visible?: (cluster: string, object: KubeObject) => boolean;
+}
+
+export interface WriteOptions {
+  dryRun?: boolean;
+  fieldManager?: string;
+  userAgent?: string;
+  force?: boolean;
+}
+
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+}
+
+export interface DeleteOptions {
+  dryRun?: boolean;
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  orphanDependents?: boolean;
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+export interface WriteResult {
+  /** HTTP status: 201 for creation, 200 otherwise. */
+  code: number;
+  object: KubeObject;
+}

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe } from 'vitest';
+import { crudCases } from './cases/crud.js';
+import { discoveryCases } from './cases/discovery.js';
+import { listCases } from './cases/lists.js';
+import { watchCases } from './cases/watch.js';
+import { newSuite, type Suite } from './suite.js';
+import type { TargetFactory } from './target.js';
+
+export { eventually, RawClient, type RawResponse, type WatchEvent, type WatchStream } from './client.js';
+export type { Capabilities, ConformanceTarget, TargetFactory } from './target.js';
+
+/**
+ * Registers the API-conformance suite (vitest describe/it blocks) against a target: any server reachable
+ * with a kubeconfig. Cases needing more than a bare kube-apiserver are skipped by capability.
+ */
+export function describeConformance(name: string, factory: TargetFactory): void {
+  describe(`API conformance: ${name}`, () => {
+    let suite: Suite | undefined;
+    const s = () => {
+      if (!suite) throw new Error('conformance target did not start');
+      return suite;
+    };
+    beforeAll(async () => {
+      const target = await factory();
+      suite = newSuite(target);
+      const res = await suite.client.post('/api/v1/namespaces', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: suite.ns },
+      });
+      if (res.status !== 201)
+        throw new Error(`creating the suite namespace failed: ${res.status} ${res.text}`);
+    });
+    afterAll(async () => {
+      if (!suite) return;
+      await suite.client.delete(`/api/v1/namespaces/${suite.ns}`).catch(() => undefined);
+      await suite.target.dispose?.();
+    });
+    discoveryCases(s);
+    crudCases(s);
+    listCases(s);
+    watchCases(s);
+  });
+}

@@ -1,0 +1,148 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { installCrdSupport } from './api/crd.js';
+import { ResourceRegistry } from './api/registry.js';
+import { ResourceService } from './api/service.js';
+import { ServiceAllocator, type ServiceAllocatorOptions } from './api/service-allocator.js';
+import { ApiError } from './api/status.js';
+import { FaultController, type FaultOptions } from './faults/faults.js';
+import { buildKubeconfig } from './kubeconfig.js';
+import type { AccessRules } from './server/access-review.js';
+import { PodLogStore } from './server/pod-logs.js';
+import { type ClusterResolver, KubeApiServer } from './server/server.js';
+import type { RequestStats } from './server/stats.js';
+import { ObjectStore } from './store/store.js';
+
+export interface KubeSimulatorOptions {
+  /** Port to listen on (default: an ephemeral port). */
+  port?: number;
+  /** Host to bind (default 127.0.0.1). */
+  host?: string;
+  /** Bearer token every request must carry (401 without it). No auth when omitted. */
+  token?: string;
+  /** Fault injection settings at start; the controller is also returned for scripting. */
+  faults?: FaultOptions;
+  /** Answers for SelfSubjectAccessReview (default: everything allowed). */
+  accessRules?: AccessRules;
+  /** Watch history kept per resource (default 10,000 changes). */
+  historySize?: number;
+  /** Interval of watch bookmarks (default 60 s, like kube-apiserver). */
+  bookmarkIntervalMs?: number;
+  /** Service cluster IP range and node port range. */
+  services?: ServiceAllocatorOptions;
+  /** Where to write the kubeconfig file (default: a new temporary directory, removed on stop). */
+  kubeconfigPath?: string;
+}
+
+export interface KubeSimulator {
+  /** Base URL, e.g. http://127.0.0.1:41234. */
+  url: string;
+  /** Kubeconfig YAML pointing at the simulator (with token and CA data). */
+  kubeconfig: string;
+  /** The same kubeconfig, written to a file. */
+  kubeconfigPath: string;
+  token: string | undefined;
+  faults: FaultController;
+  /** Request counters by verb and resource since start (or the last resetStats). */
+  stats(): RequestStats;
+  resetStats(): void;
+  setAccessRules(rules: AccessRules): void;
+  /** The object store (advanced: direct inspection in tests). */
+  store: ObjectStore;
+  /** In-process API with full server semantics (advanced: seeding objects without HTTP). */
+  service: ResourceService;
+  logs: PodLogStore;
+  stop(): Promise<void>;
+}
+
+const PLAIN_CLUSTER = '';
+const PLAIN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+function createNamespace(service: ResourceService, cluster: string, name: string): void {
+  const rt = service.registry.lookupGroupResource(cluster, '', 'namespaces')!;
+  try {
+    service.create(
+      { cluster, rt, version: 'v1', namespace: undefined },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+      { fieldManager: 'kube-apiserver' },
+    );
+  } catch (err) {
+    if (!(err instanceof ApiError && err.code === 409)) throw err;
+  }
+}
+
+/** Starts an in-process Kubernetes API server simulator on an HTTP port. */
+export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Promise<KubeSimulator> {
+  const store = new ObjectStore(
+    options.historySize !== undefined ? { historySize: options.historySize } : {},
+  );
+  const registry = new ResourceRegistry();
+  const service = new ResourceService(store, registry, {
+    kcp: false,
+    allocator: new ServiceAllocator(options.services),
+  });
+  installCrdSupport(service);
+  const logs = new PodLogStore();
+  const faults = new FaultController(options.faults);
+  let accessRules: AccessRules = options.accessRules ?? { rules: [] };
+  for (const ns of PLAIN_NAMESPACES) createNamespace(service, PLAIN_CLUSTER, ns);
+  const resolver: ClusterResolver = {
+    defaultCluster: PLAIN_CLUSTER,
+    kcp: false,
+    ensureCluster: () => undefined,
+  };
+  const server = new KubeApiServer({
+    service,
+    registry,
+    store,
+    logs,
+    resolver,
+    interceptor: faults,
+    accessRules: () => accessRules,
+    ...(options.host !== undefined ? { host: options.host } : {}),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.token !== undefined ? { token: options.token } : {}),
+    ...(options.bookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: options.bookmarkIntervalMs } : {}),
+  });
+  faults.attach({
+    dropWatches: () => server.watches.dropAll(),
+    compact: () => store.compact(),
+    stopListening: () => server.stopListening(),
+    resumeListening: () => server.resumeListening(),
+    destroyConnections: () => server.destroyConnections(),
+  });
+  const url = await server.listen();
+  const kubeconfig = buildKubeconfig({ server: url, token: options.token });
+  let tempDir: string | undefined;
+  let kubeconfigPath = options.kubeconfigPath;
+  if (!kubeconfigPath) {
+    tempDir = await mkdtemp(join(tmpdir(), 'kube-sim-'));
+    kubeconfigPath = join(tempDir, 'kubeconfig');
+  }
+  await writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 });
+  let stopped = false;
+  return {
+    url,
+    kubeconfig,
+    kubeconfigPath,
+    token: options.token,
+    faults,
+    stats: () => server.stats.snapshot(),
+    resetStats: () => server.stats.reset(),
+    setAccessRules: (rules) => {
+      accessRules = rules;
+    },
+    store,
+    service,
+    logs,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      faults.resume();
+      await faults.heal();
+      await server.close();
+      if (tempDir) await rm(tempDir, { recursive: true, force: true });
+    },
+  };
+}
