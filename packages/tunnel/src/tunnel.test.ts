@@ -102,6 +102,17 @@ describe('tunnel: upstream caller → TunnelServer → agent → downstream pods
     expect(h.downstream.requested.filter((path) => path.includes('/pods/'))).toEqual([]);
   });
 
+  it('answers a refused upload without waiting for a body larger than the stream window', async () => {
+    const response = await h.server.send(TARGET, {
+      method: 'POST',
+      path: logPath('default', 'web-1'),
+      body: new Uint8Array(4 * 1024 * 1024),
+    });
+    expect(response.status).toBe(403);
+    expect(JSON.parse(await readText(response.body)).message).toMatch(/only GET/);
+    await waitFor(() => agent.stats().activeStreams === 0, 'the agent to release the stream');
+  });
+
   it('surfaces a killed connection mid-stream to the caller, and the agent reconnects within its backoff', async () => {
     const sockets = new Set<Socket>();
     h.http.on('upgrade', (_req, socket: Socket) => sockets.add(socket));

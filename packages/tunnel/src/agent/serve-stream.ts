@@ -30,6 +30,8 @@ export async function serveStream(
       for await (const chunk of response.body) await stream.write(chunk);
     }
     stream.end();
+    // Answered before the request body ended (a refused upload): stop the rest of it, as HTTP/2 servers do.
+    if (!stream.remoteComplete) stream.reset('CANCEL', 'the response is complete');
   } catch (err) {
     // Reset rather than end, so the caller never mistakes a truncated body for a complete one.
     stream.reset('INTERNAL_ERROR', `response body failed: ${(err as Error).message}`);

@@ -134,6 +134,17 @@ describe('MuxStream lifecycle', () => {
     await expect(a.read()).rejects.toThrow('downstream went away');
   });
 
+  it('reads a complete answer as complete even when a reset follows its END', async () => {
+    const { a, b, flush } = pair();
+    await b.write(pattern(10));
+    b.end();
+    b.reset('CANCEL', 'the response is complete');
+    await flush();
+    expect(a.remoteComplete).toBe(true);
+    expect((await a.read())?.byteLength).toBe(10);
+    expect(await a.read()).toBeNull();
+  });
+
   it('fails a writer parked on credit when the peer resets', async () => {
     const { a, b, flush } = pair();
     const writing = b.write(pattern(INITIAL_STREAM_WINDOW + 1));

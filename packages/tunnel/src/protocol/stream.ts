@@ -106,6 +106,11 @@ export class MuxStream implements AsyncIterable<Uint8Array> {
     else this.failureListeners.push(listener);
   }
 
+  /** True once the peer sent END (before any failure): everything it will send has arrived. */
+  get remoteComplete(): boolean {
+    return this.remoteEnded;
+  }
+
   /** Bytes received and not yet read. */
   get bufferedBytes(): number {
     let total = 0;
@@ -186,7 +191,10 @@ export class MuxStream implements AsyncIterable<Uint8Array> {
     return decodeResponseHead(await this.remoteHead);
   }
 
-  /** Next chunk, or `null` at the end. Chunks received before an error are still delivered first. */
+  /**
+   * Next chunk, or `null` at the end. Chunks received before an error are still delivered first, and a peer
+   * that ended its side before the stream failed (a complete answer, then a reset) still reads as complete.
+   */
   async read(): Promise<Uint8Array | null> {
     for (;;) {
       const chunk = this.chunks.shift();
@@ -194,8 +202,8 @@ export class MuxStream implements AsyncIterable<Uint8Array> {
         this.consumed(chunk.byteLength);
         return chunk;
       }
-      if (this.failure !== undefined) throw this.failure;
       if (this.remoteEnded) return null;
+      if (this.failure !== undefined) throw this.failure;
       await new Promise<void>((resolve, reject) => {
         this.readWaiter = { resolve, reject };
       });

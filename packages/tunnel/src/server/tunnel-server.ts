@@ -181,11 +181,15 @@ export class TunnelServer {
     const onAbort = () => stream.reset('CANCEL', 'the caller aborted the request');
     signal?.addEventListener('abort', onAbort, { once: true });
     const release = () => signal?.removeEventListener('abort', onAbort);
-    try {
-      if (request.body !== undefined) {
-        await stream.write(typeof request.body === 'string' ? Buffer.from(request.body) : request.body);
-      }
+    // The body goes out while we wait for the answer: an agent may answer (and refuse) before reading it.
+    const body = request.body;
+    void (async () => {
+      if (body !== undefined) await stream.write(typeof body === 'string' ? Buffer.from(body) : body);
       stream.end();
+    })().catch(() => {
+      // The stream failed; the answer (or its absence) tells the caller why.
+    });
+    try {
       const head = await stream.responseHead();
       return { status: head.status, headers: head.headers, body: responseBody(stream, id, release, signal) };
     } catch (err) {
