@@ -1,0 +1,166 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  DOWNSTREAM_CLUSTER_LABEL,
+  NAMESPACE_LOCATOR_ANNOTATION,
+  namespaceLocator,
+  namespaceLocatorToJson,
+  type SyncTargetRef,
+} from '@kcp-tmc/interfaces';
+import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PodSubresourceForwarder } from './agent/forwarder.js';
+import { TunnelClient } from './agent/tunnel-client.js';
+import { TunnelServer } from './server/tunnel-server.js';
+import {
+  downstreamNamespaceFor,
+  OTHER_TARGET,
+  readText,
+  TARGET,
+  TOKENS,
+  WORKSPACE,
+} from './test-support/harness.js';
+import { HttpKubeClient } from './test-support/http-kube-client.js';
+import { waitFor } from './test-support/wait.js';
+
+// The acceptance path against the Kubernetes API simulator from @kcp-tmc/testing as the downstream cluster:
+// namespaces and pods are created over real HTTP with kcp's names, labels and locators; container log lines are
+// appended to the simulator's log store, as its fake kubelet does.
+
+const logPath = (namespace: string, pod: string, query = '') =>
+  `/clusters/${WORKSPACE}/api/v1/namespaces/${namespace}/pods/${pod}/log${query}`;
+
+async function createJson(client: HttpKubeClient, path: string, object: unknown): Promise<void> {
+  const response = await client.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(object),
+  });
+  if (response.status !== 201) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+}
+
+async function syncedNamespace(
+  client: HttpKubeClient,
+  target: SyncTargetRef,
+  namespace: string,
+): Promise<string> {
+  const name = downstreamNamespaceFor(target, namespace);
+  await createJson(client, '/api/v1/namespaces', {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name,
+      labels: { [DOWNSTREAM_CLUSTER_LABEL]: target.key },
+      annotations: {
+        [NAMESPACE_LOCATOR_ANNOTATION]: namespaceLocatorToJson(
+          namespaceLocator(WORKSPACE, target, namespace),
+        ),
+      },
+    },
+  });
+  return name;
+}
+
+async function pod(client: HttpKubeClient, namespace: string, name: string): Promise<void> {
+  await createJson(client, `/api/v1/namespaces/${namespace}/pods`, {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace },
+    spec: { containers: [{ name: 'app', image: 'example/app:1' }] },
+  });
+}
+
+describe('tunnel against the Kubernetes API simulator', () => {
+  let sim: KubeSimulator;
+  let downstream: HttpKubeClient;
+  let http: Server;
+  let server: TunnelServer;
+  let agent: TunnelClient;
+  let ownNamespace: string;
+  let foreignNamespace: string;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    sim = await startKubeSimulator({ token: 'downstream-token' });
+    downstream = new HttpKubeClient(sim.kubeconfig);
+    ownNamespace = await syncedNamespace(downstream, TARGET, 'default');
+    foreignNamespace = await syncedNamespace(downstream, OTHER_TARGET, 'other');
+    await pod(downstream, ownNamespace, 'web-1');
+    await pod(downstream, foreignNamespace, 'secret-pod');
+    sim.logs.append('', ownNamespace, 'web-1', 'app', 'listening on :8080');
+    sim.logs.append('', foreignNamespace, 'secret-pod', 'app', 'not for cluster-1');
+
+    server = new TunnelServer({ authenticate: (token) => TOKENS[token] });
+    http = createServer(server.httpHandler());
+    server.attach(http);
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const port = (http.address() as AddressInfo).port;
+    baseUrl = `http://127.0.0.1:${port}`;
+    agent = new TunnelClient(
+      {
+        url: `ws://127.0.0.1:${port}${server.path}`,
+        token: 'token-1',
+        backoff: { initialMs: 20, maxMs: 200 },
+      },
+      TARGET,
+      new PodSubresourceForwarder(downstream, TARGET),
+    );
+    agent.start();
+    await server.waitForConnection(TARGET, AbortSignal.timeout(5_000));
+  });
+
+  afterAll(async () => {
+    await agent?.close();
+    await server?.close();
+    http?.closeAllConnections();
+    await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
+    await sim?.stop();
+  });
+
+  it('an upstream client reads the downstream pod log of an upstream pod', async () => {
+    const response = await server.send(TARGET, { path: logPath('default', 'web-1') });
+    expect(response.status).toBe(200);
+    expect(await readText(response.body)).toBe('listening on :8080\n');
+    expect(downstream.requested).toContain(`/api/v1/namespaces/${ownNamespace}/pods/web-1/log`);
+  });
+
+  it('a follow=true stream stays open and carries new lines until the caller leaves', async () => {
+    const url = `${baseUrl}/syncers/${TARGET.cluster}/${TARGET.name}${logPath('default', 'web-1', '?follow=true')}`;
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    const readUntil = async (needle: string) => {
+      while (!text.includes(needle)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before "${needle}"`);
+        text += Buffer.from(value).toString('utf8');
+      }
+    };
+    await readUntil('listening on :8080\n');
+    for (let i = 1; i <= 3; i++) {
+      sim.logs.append('', ownNamespace, 'web-1', 'app', `GET /healthz ${i}`);
+      await readUntil(`GET /healthz ${i}\n`);
+    }
+    expect(text).toBe('listening on :8080\nGET /healthz 1\nGET /healthz 2\nGET /healthz 3\n');
+    expect(agent.stats().activeStreams).toBe(1);
+    await reader.cancel();
+    await waitFor(() => agent.stats().activeStreams === 0, 'the agent to end the downstream follow');
+  });
+
+  it('answers 403 for a namespace of another SyncTarget without asking the downstream for it', async () => {
+    const response = await server.send(TARGET, { path: logPath('other', 'secret-pod') });
+    expect(response.status).toBe(403);
+    expect(JSON.parse(await readText(response.body))).toMatchObject({ reason: 'Forbidden', code: 403 });
+    expect(
+      downstream.requested.some((path) => path.includes(`${foreignNamespace}/pods/secret-pod/log`)),
+    ).toBe(false);
+  });
+
+  it('passes the downstream API server errors through', async () => {
+    // `default` in the workspace is ours, but this pod does not exist downstream.
+    const response = await server.send(TARGET, { path: logPath('default', 'ghost') });
+    expect(response.status).toBe(404);
+    expect(JSON.parse(await readText(response.body))).toMatchObject({ kind: 'Status', reason: 'NotFound' });
+  });
+});
