@@ -1,1 +1,22 @@
+export { type AccessDecision, reviewAccess, syncerAuthorizedCondition } from './access-review.js';
+export { EVENTS_GVR, LOCATOR_INDEX } from './controller/informer-options.js';
+export {
+  type Enqueue,
+  ResourceController,
+  type ResourceControllerOptions,
+} from './controller/resource-controller.js';
+export { isBeingDeleted } from './dispatch.js';
+export { DefaultSyncEngine, ENGINE_QUEUE_NAME } from './engine.js';
+export {
+  type GvrSet,
+  type GvrSource,
+  NAMESPACES_GVR,
+  SyncTargetGvrSource,
+} from './gvr-source.js';
+export { InformerNamespaceLocatorLookup } from './namespace-lookup.js';
+export type { EngineOptions, UpstreamMode } from './options.js';
 export * from './queue/index.js';
+export { type RegisterEngineOptions, registerEngine } from './register.js';
+export { PriorityFilterRegistry } from './registries.js';
+export { decideRetry, type RetryDecision } from './retry-policy.js';
+export { ENGINE_OPTIONS, GVR_SOURCE, SYNC_TARGET_INFORMER_FACTORY } from './tokens.js';

@@ -157,6 +157,14 @@ describe('WorkQueue', () => {
     expect(await drain).toEqual({ drained: true, handedBack: ['a'] });
   });
 
+  it('a zero deadline hands back at once, without a timer', async () => {
+    const queue = new WorkQueue<string>();
+    queue.add('a');
+    queue.add('b');
+    await take(queue);
+    expect(await peek(queue.shutDownWithDrain(0))).toEqual({ drained: false, handedBack: ['b', 'a'] });
+  });
+
   it('shutDown is idempotent', async () => {
     const queue = new WorkQueue<string>();
     queue.shutDown();

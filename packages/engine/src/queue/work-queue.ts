@@ -142,14 +142,15 @@ export class WorkQueue<K extends string> {
    */
   async shutDownWithDrain(timeoutMs: number): Promise<DrainResult<K>> {
     this.shutDown();
-    if (!this.isDrained()) {
+    // A zero deadline hands back at once, without waiting for a timer tick.
+    if (!this.isDrained() && timeoutMs > 0) {
       await new Promise<void>((resolve) => {
         const finish = (): void => {
           this.clock.clearTimeout(timer);
           this.drainWaiters.delete(finish);
           resolve();
         };
-        const timer = this.clock.setTimeout(finish, Math.max(0, timeoutMs));
+        const timer = this.clock.setTimeout(finish, timeoutMs);
         this.drainWaiters.add(finish);
       });
     }

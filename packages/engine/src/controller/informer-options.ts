@@ -1,0 +1,66 @@
+import {
+  DOWNSTREAM_CLUSTER_LABEL,
+  type GVR,
+  type IndexFunc,
+  type InformerOptions,
+  locatorFromAnnotations,
+  namespaceLocatorToJson,
+  ResourceStateValue,
+  stateLabel,
+} from '@kcp-tmc/interfaces';
+import type { UpstreamMode } from '../options.js';
+
+export const EVENTS_GVR: GVR = Object.freeze({ group: '', version: 'v1', resource: 'events' });
+
+/** Index of downstream namespaces by their locator, in Go's JSON form (one spelling per locator). */
+export const LOCATOR_INDEX = 'engine/namespace-locator';
+export const locatorIndexFunc: IndexFunc = (object) => {
+  try {
+    const locator = locatorFromAnnotations(object.metadata.annotations);
+    return locator === undefined ? [] : [namespaceLocatorToJson(locator)];
+  } catch {
+    // An unreadable locator is not one of ours to find.
+    return [];
+  }
+};
+
+/**
+ * Upstream: the virtual workspace shows only this SyncTarget's objects already; a wildcard view and a plain
+ * cluster are filtered by the state label `state.workload.kcp.io/<key>=Sync`. Both kcp modes list across
+ * logical clusters (`/clusters/*`).
+ */
+export function upstreamInformerOptions(
+  gvr: GVR,
+  syncTargetKey: string,
+  mode: UpstreamMode,
+  resyncPeriodMs: number,
+): InformerOptions {
+  const options: InformerOptions = { gvr, resyncPeriodMs };
+  if (mode !== 'plain') options.cluster = '*';
+  if (mode !== 'virtual-workspace')
+    options.labelSelector = `${stateLabel(syncTargetKey)}=${ResourceStateValue.Sync}`;
+  return options;
+}
+
+/**
+ * Downstream: what this SyncTarget owns, by `internal.workload.kcp.io/cluster=<key>`. Events are nobody's
+ * (kubelet and controllers write them), so their informer is unfiltered and the worker checks the namespace.
+ * Namespaces carry the locator index the engine's NamespaceLocatorLookup reads. Every caller asking for one
+ * GVR must build the options here, so the shared factory hands out one informer.
+ */
+export function downstreamInformerOptions(
+  gvr: GVR,
+  syncTargetKey: string,
+  resyncPeriodMs: number,
+): InformerOptions {
+  if (gvr.group === EVENTS_GVR.group && gvr.resource === EVENTS_GVR.resource)
+    return { gvr, resyncPeriodMs: 0 };
+  const options: InformerOptions = {
+    gvr,
+    labelSelector: `${DOWNSTREAM_CLUSTER_LABEL}=${syncTargetKey}`,
+    resyncPeriodMs,
+  };
+  if (gvr.group === '' && gvr.resource === 'namespaces')
+    options.indexers = { [LOCATOR_INDEX]: locatorIndexFunc };
+  return options;
+}

@@ -1,0 +1,127 @@
+import {
+  type ClusterKey,
+  type GVR,
+  gvrToString,
+  type Informer,
+  type InformerFactory,
+  type InformerOptions,
+  type SyncDirection,
+} from '@kcp-tmc/interfaces';
+import type { UpstreamMode } from '../options.js';
+import { downstreamInformerOptions, upstreamInformerOptions } from './informer-options.js';
+
+/** Hands a key to the engine's queue. Must not block or do work: handlers call it for every event. */
+export type Enqueue = (direction: SyncDirection, key: ClusterKey) => void;
+
+export interface ResourceControllerOptions {
+  readonly gvr: GVR;
+  readonly syncTargetKey: string;
+  readonly upstreamMode: UpstreamMode;
+  readonly resyncPeriodMs: number;
+  /** Watch only the downstream side (Events: nothing upstream to sync down). */
+  readonly downstreamOnly?: boolean;
+}
+
+/**
+ * One GVR: an upstream informer whose events enqueue `down|<ClusterKey>` and a downstream informer whose
+ * events enqueue `up|<ClusterKey>`. Nothing else happens in a handler; workers read the latest object from
+ * these caches. Also remembers which upstream object each downstream object was written for, so a downstream
+ * delete can send the upstream key down again (kcp re-creates objects deleted downstream).
+ */
+export class ResourceController {
+  readonly gvr: GVR;
+  readonly name: string;
+  readonly upstream: Informer | undefined;
+  readonly downstream: Informer;
+  private readonly upstreamOptions: InformerOptions | undefined;
+  private readonly downstreamOptions: InformerOptions;
+  private readonly subscriptions: Array<{ unsubscribe(): void }> = [];
+  /** `<namespace>/<name>` downstream → the upstream key it was written for. */
+  private readonly origins = new Map<string, ClusterKey>();
+  private stopped: Promise<void> | undefined;
+
+  constructor(
+    options: ResourceControllerOptions,
+    private readonly upstreamFactory: InformerFactory,
+    private readonly downstreamFactory: InformerFactory,
+    private readonly enqueue: Enqueue,
+  ) {
+    this.gvr = options.gvr;
+    this.name = gvrToString(options.gvr);
+    if (options.downstreamOnly !== true) {
+      this.upstreamOptions = upstreamInformerOptions(
+        options.gvr,
+        options.syncTargetKey,
+        options.upstreamMode,
+        options.resyncPeriodMs,
+      );
+      this.upstream = upstreamFactory.informerFor(this.upstreamOptions);
+    }
+    this.downstreamOptions = downstreamInformerOptions(
+      options.gvr,
+      options.syncTargetKey,
+      options.resyncPeriodMs,
+    );
+    this.downstream = downstreamFactory.informerFor(this.downstreamOptions);
+  }
+
+  /** Subscribes the handlers, then starts the informers (a started shared informer replays its cache). */
+  start(): void {
+    if (this.upstream !== undefined) {
+      this.subscriptions.push(
+        this.upstream.events$.subscribe({ next: (event) => this.enqueue('down', event.key) }),
+      );
+    }
+    this.subscriptions.push(
+      this.downstream.events$.subscribe({ next: (event) => this.enqueue('up', event.key) }),
+    );
+    this.upstream?.start();
+    this.downstream.start();
+  }
+
+  hasSynced(): boolean {
+    return (this.upstream?.hasSynced() ?? true) && this.downstream.hasSynced();
+  }
+
+  async waitForSync(signal?: AbortSignal): Promise<void> {
+    await Promise.all([this.upstream?.waitForSync(signal), this.downstream.waitForSync(signal)]);
+  }
+
+  /** Informers not synced yet, for error messages: `apps/v1/deployments (upstream)`. */
+  unsynced(): string[] {
+    const out: string[] = [];
+    if (this.upstream !== undefined && !this.upstream.hasSynced()) out.push(`${this.name} (upstream)`);
+    if (!this.downstream.hasSynced()) out.push(`${this.name} (downstream)`);
+    return out;
+  }
+
+  /** Stops enqueueing; informers keep running until `stop`. */
+  detach(): void {
+    for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
+  }
+
+  /** Detaches and releases both informers. Idempotent. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      this.detach();
+      await Promise.all([
+        this.upstreamOptions === undefined ? undefined : this.upstreamFactory.release(this.upstreamOptions),
+        this.downstreamFactory.release(this.downstreamOptions),
+      ]);
+    })();
+    return this.stopped;
+  }
+
+  rememberOrigin(downstreamNamespace: string, downstreamName: string, upstream: ClusterKey): void {
+    this.origins.set(`${downstreamNamespace}/${downstreamName}`, upstream);
+  }
+
+  forgetOrigin(downstreamNamespace: string, downstreamName: string): void {
+    this.origins.delete(`${downstreamNamespace}/${downstreamName}`);
+  }
+
+  /** The upstream key a downstream object was written for, when this process wrote or found it. */
+  originOf(downstreamNamespace: string, downstreamName: string): ClusterKey | undefined {
+    return this.origins.get(`${downstreamNamespace}/${downstreamName}`);
+  }
+}

@@ -1,0 +1,161 @@
+import {
+  type ClusterKey,
+  type DownstreamSyncer,
+  deletionAnnotation,
+  type EventSyncer,
+  type FilterRegistry,
+  finalizersAnnotation,
+  isTransformSkip,
+  type KubeObject,
+  type NamespaceLocatorLookup,
+  type SyncAction,
+  type SyncContext,
+  type SyncDirection,
+  type SyncItem,
+  type SyncResult,
+  type SyncTargetRef,
+  type TransformationPipeline,
+  type UpstreamStatusSyncer,
+} from '@kcp-tmc/interfaces';
+import type { ResourceController } from './controller/resource-controller.js';
+
+/** The syncers and extension points a worker hands work to. */
+export interface DispatchTargets {
+  readonly syncTarget: SyncTargetRef;
+  readonly downstreamSyncer: DownstreamSyncer;
+  readonly statusSyncer: UpstreamStatusSyncer | undefined;
+  readonly eventSyncer: EventSyncer | undefined;
+  readonly filters: FilterRegistry;
+  readonly pipeline: TransformationPipeline | undefined;
+  readonly locators: NamespaceLocatorLookup | undefined;
+  /** Whether a downstream namespace belongs to this SyncTarget (Events elsewhere are not ours). */
+  readonly ownsNamespace: (namespace: string) => boolean;
+  /** Sends an upstream key down again (a downstream object was deleted under us). */
+  readonly requeueDown: (key: ClusterKey) => void;
+}
+
+export interface WorkRequest {
+  readonly direction: SyncDirection;
+  readonly key: ClusterKey;
+  readonly controller: ResourceController;
+  readonly retries: number;
+  readonly queuedAt: number;
+}
+
+export function noop(key: ClusterKey, reason: string): SyncResult {
+  return { key, operation: 'noop', success: true, conflicts: [], reason };
+}
+
+/**
+ * Whether the upstream object is being deleted for this SyncTarget: a real deletionTimestamp (what the
+ * virtual workspace projects), or kcp's per-target deletion annotation once no soft finalizer holds it.
+ */
+export function isBeingDeleted(object: KubeObject, syncTargetKey: string): boolean {
+  if (object.metadata.deletionTimestamp !== undefined) return true;
+  const annotations = object.metadata.annotations;
+  if (annotations?.[deletionAnnotation(syncTargetKey)] === undefined) return false;
+  return (annotations[finalizersAnnotation(syncTargetKey)] ?? '').trim() === '';
+}
+
+/**
+ * Turns a queue key into a SyncItem read from the cache (never from the event) and hands it to the syncer
+ * bound for its action: spec and delete down, status and events up.
+ */
+export class Dispatcher {
+  constructor(private readonly targets: DispatchTargets) {}
+
+  sync(request: WorkRequest): Promise<SyncResult> {
+    return request.direction === 'down' ? this.syncDown(request) : this.syncUp(request);
+  }
+
+  private item(request: WorkRequest, action: SyncAction, object: KubeObject | undefined): SyncItem {
+    const item: SyncItem = {
+      key: request.key,
+      direction: request.direction,
+      action,
+      retries: request.retries,
+      queuedAt: request.queuedAt,
+    };
+    return object === undefined ? item : { ...item, object };
+  }
+
+  private async syncDown(request: WorkRequest): Promise<SyncResult> {
+    const { key, controller } = request;
+    const { downstreamSyncer, syncTarget } = this.targets;
+    const context: SyncContext = { direction: 'down', syncTarget, cluster: key.cluster, gvr: key.gvr, key };
+    const upstream = controller.upstream?.get(key);
+    if (upstream === undefined) {
+      // Gone upstream, or no longer scheduled here: remove the downstream copy.
+      return downstreamSyncer.delete({ item: this.item(request, 'delete', undefined), context });
+    }
+    if (isBeingDeleted(upstream, syncTarget.key)) {
+      return downstreamSyncer.delete({ item: this.item(request, 'delete', upstream), context, upstream });
+    }
+    for (const filter of this.targets.filters.filters()) {
+      if (await filter.shouldSync(upstream, context)) continue;
+      const remove = filter.shouldDelete === undefined ? true : await filter.shouldDelete(upstream, context);
+      if (!remove) return noop(key, `filtered by ${filter.name}`);
+      const result = await downstreamSyncer.delete({
+        item: this.item(request, 'delete', upstream),
+        context,
+        upstream,
+      });
+      return result.reason === undefined ? { ...result, reason: `filtered by ${filter.name}` } : result;
+    }
+    const outcome =
+      this.targets.pipeline === undefined
+        ? { object: structuredClone(upstream), applied: [] }
+        : await this.targets.pipeline.run(upstream, context);
+    if (isTransformSkip(outcome)) return noop(key, `skipped by ${outcome.by}: ${outcome.reason}`);
+    const result = await downstreamSyncer.apply({
+      item: this.item(request, 'spec', upstream),
+      context,
+      upstream,
+      desired: outcome.object,
+    });
+    const written = result.object ?? outcome.object;
+    if (result.success && written.metadata.name !== undefined) {
+      controller.rememberOrigin(written.metadata.namespace ?? '', written.metadata.name, key);
+    }
+    return result;
+  }
+
+  private async syncUp(request: WorkRequest): Promise<SyncResult> {
+    const { key, controller } = request;
+    const downstream = controller.downstream.get(key);
+    if (controller.upstream === undefined) return this.syncEvent(request, downstream);
+
+    const origin = controller.originOf(key.namespace, key.name);
+    if (downstream === undefined && origin !== undefined) {
+      // Deleted downstream: if upstream still wants it, the spec path puts it back.
+      controller.forgetOrigin(key.namespace, key.name);
+      this.targets.requeueDown(origin);
+    }
+    const statusSyncer = this.targets.statusSyncer;
+    if (statusSyncer === undefined) return noop(key, 'no status syncer registered');
+    const locator = key.namespace === '' ? undefined : await this.targets.locators?.locatorOf(key.namespace);
+    const context: SyncContext = {
+      direction: 'up',
+      syncTarget: this.targets.syncTarget,
+      cluster: locator?.cluster ?? origin?.cluster ?? '',
+      gvr: key.gvr,
+      key,
+    };
+    return statusSyncer.syncStatus({
+      item: this.item(request, 'status', downstream),
+      context,
+      ...(downstream === undefined ? {} : { downstream }),
+    });
+  }
+
+  private async syncEvent(request: WorkRequest, event: KubeObject | undefined): Promise<SyncResult> {
+    const { key } = request;
+    if (event === undefined) return noop(key, 'event no longer exists');
+    const eventSyncer = this.targets.eventSyncer;
+    if (eventSyncer === undefined) return noop(key, 'no event syncer registered');
+    if (!this.targets.ownsNamespace(event.metadata.namespace ?? '')) {
+      return noop(key, 'event outside the namespaces of this SyncTarget');
+    }
+    return eventSyncer.syncEvent({ item: this.item(request, 'event', event), event });
+  }
+}

@@ -1,0 +1,379 @@
+import {
+  CLOCK,
+  type Clock,
+  type ClusterKey,
+  classifyError,
+  DEFAULT_ENGINE_CONFIG,
+  DEFAULT_FEATURE_GATES,
+  DOWNSTREAM_INFORMER_FACTORY,
+  DOWNSTREAM_SYNCER,
+  type DownstreamSyncer,
+  ENGINE_CONFIG,
+  type EngineConfig,
+  EVENT_SYNCER,
+  type EventSyncer,
+  encodeQueueKey,
+  FEATURE_GATES,
+  type FeatureGates,
+  FILTER_REGISTRY,
+  type FilterRegistry,
+  gvrToString,
+  HEARTBEAT_REPORTER,
+  type HeartbeatReporter,
+  type InformerFactory,
+  LOGGER,
+  type Logger,
+  NAMESPACE_LOCATOR_LOOKUP,
+  type NamespaceLocatorLookup,
+  NOOP_LOGGER,
+  type ResourceTransformer,
+  SYNC_METRICS,
+  SYNC_TARGET,
+  SYSTEM_CLOCK,
+  type SyncDirection,
+  type SyncEngine,
+  type SyncFilter,
+  type SyncMetrics,
+  type SyncStatus,
+  type SyncTargetRef,
+  TmcError,
+  TmcErrorType,
+  TRANSFORMATION_PIPELINE,
+  type TransformationPipeline,
+  UPSTREAM_INFORMER_FACTORY,
+  UPSTREAM_STATUS_SYNCER,
+  type UpstreamStatusSyncer,
+  WORKQUEUE_METRICS_PROVIDER,
+  type WorkQueueMetricsProvider,
+} from '@kcp-tmc/interfaces';
+import { inject, injectable } from 'tsyringe';
+import { syncerAuthorizedCondition } from './access-review.js';
+import { waitForCacheSync } from './cache-sync.js';
+import { ControllerSet } from './controller/controller-set.js';
+import { EVENTS_GVR } from './controller/informer-options.js';
+import { Dispatcher } from './dispatch.js';
+import type { GvrSet, GvrSource } from './gvr-source.js';
+import type { EngineOptions } from './options.js';
+import {
+  BucketRateLimiter,
+  type DrainResult,
+  ItemExponentialFailureRateLimiter,
+  MaxOfRateLimiter,
+  RateLimitingQueue,
+} from './queue/index.js';
+import { SyncStatusTracker } from './sync-status.js';
+import { SyncWorker } from './sync-worker.js';
+import { ENGINE_OPTIONS, GVR_SOURCE } from './tokens.js';
+
+export const ENGINE_QUEUE_NAME = 'tmc-workload-syncer';
+
+/**
+ * The sync engine: one resource controller per GVR the GvrSource allows, one work queue, `workerCount`
+ * workers dispatching spec / delete / status / event work to the syncers bound to their tokens. Connected once
+ * every cache synced; GVRs added to or removed from the SyncTarget start or stop controllers at run time;
+ * `stop()` drains the queue within `shutdownTimeoutMs` and reports what it handed back.
+ */
+@injectable()
+export class DefaultSyncEngine implements SyncEngine {
+  readonly queue: RateLimitingQueue<string>;
+  private readonly controllers: ControllerSet;
+  private readonly status = new SyncStatusTracker();
+  private readonly dispatcher: Dispatcher;
+  private readonly abort = new AbortController();
+  private readonly logger: Logger;
+  private starting: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  private running = false;
+  private gvrChangePending = false;
+  private gvrChain: Promise<void> = Promise.resolve();
+  private unsubscribeGvrs: (() => void) | undefined;
+  private drain: DrainResult<string> | undefined;
+  private authorizedCondition = '';
+  private backpressure = false;
+
+  constructor(
+    @inject(SYNC_TARGET) syncTarget: SyncTargetRef,
+    @inject(UPSTREAM_INFORMER_FACTORY) upstreamFactory: InformerFactory,
+    @inject(DOWNSTREAM_INFORMER_FACTORY) downstreamFactory: InformerFactory,
+    @inject(GVR_SOURCE) private readonly gvrSource: GvrSource,
+    @inject(FILTER_REGISTRY) private readonly filters: FilterRegistry,
+    @inject(DOWNSTREAM_SYNCER) downstreamSyncer: DownstreamSyncer,
+    @inject(UPSTREAM_STATUS_SYNCER, { isOptional: true }) statusSyncer?: UpstreamStatusSyncer,
+    @inject(EVENT_SYNCER, { isOptional: true }) private readonly eventSyncer?: EventSyncer,
+    @inject(TRANSFORMATION_PIPELINE, { isOptional: true }) private readonly pipeline?: TransformationPipeline,
+    @inject(NAMESPACE_LOCATOR_LOOKUP, { isOptional: true }) locators?: NamespaceLocatorLookup,
+    @inject(ENGINE_CONFIG, { isOptional: true })
+    private readonly config: EngineConfig = DEFAULT_ENGINE_CONFIG,
+    @inject(ENGINE_OPTIONS, { isOptional: true }) private readonly options: EngineOptions = {},
+    @inject(FEATURE_GATES, { isOptional: true }) private readonly gates: FeatureGates = DEFAULT_FEATURE_GATES,
+    @inject(SYNC_METRICS, { isOptional: true }) private readonly metrics?: SyncMetrics,
+    @inject(WORKQUEUE_METRICS_PROVIDER, { isOptional: true }) queueMetrics?: WorkQueueMetricsProvider,
+    @inject(HEARTBEAT_REPORTER, { isOptional: true }) private readonly heartbeat?: HeartbeatReporter,
+    @inject(CLOCK, { isOptional: true }) private readonly clock: Clock = SYSTEM_CLOCK,
+    @inject(LOGGER, { isOptional: true }) logger: Logger = NOOP_LOGGER,
+  ) {
+    this.logger = logger.child({ component: 'sync-engine', syncTarget: syncTarget.name });
+    this.controllers = new ControllerSet(
+      {
+        syncTargetKey: syncTarget.key,
+        upstreamMode: options.upstreamMode ?? 'virtual-workspace',
+        resyncPeriodMs: config.resyncPeriodMs,
+        downstreamCluster: options.downstreamCluster ?? 'default',
+      },
+      upstreamFactory,
+      downstreamFactory,
+      (direction, key) => this.enqueue(direction, key),
+      this.status,
+      this.logger,
+    );
+    // client-go's default controller limiter, with the bucket from the engine config.
+    const rateLimiter = new MaxOfRateLimiter<string>(
+      new ItemExponentialFailureRateLimiter<string>(5, 1_000_000),
+      new BucketRateLimiter<string>(config.rateLimitPerSec, config.burst, clock),
+    );
+    this.queue = new RateLimitingQueue<string>({
+      name: ENGINE_QUEUE_NAME,
+      clock,
+      rateLimiter,
+      ...(queueMetrics === undefined ? {} : { metricsProvider: queueMetrics }),
+    });
+    this.dispatcher = new Dispatcher({
+      syncTarget,
+      downstreamSyncer,
+      statusSyncer,
+      eventSyncer,
+      filters,
+      pipeline,
+      locators,
+      ownsNamespace: (namespace) => this.controllers.ownsNamespace(namespace),
+      requeueDown: (key) => this.enqueue('down', key),
+    });
+  }
+
+  /** Starts once; a second call returns the first call's promise. Rejects with a TmcError on failure. */
+  start(): Promise<void> {
+    this.starting ??= this.run().catch(async (err: unknown) => {
+      await this.teardownAfterFailedStart();
+      if (this.abort.signal.aborted) return;
+      const error = classifyError(err, 'start');
+      this.status.error = error.message;
+      throw error;
+    });
+    return this.starting;
+  }
+
+  /** Graceful and idempotent: stops intake, drains within `shutdownTimeoutMs`, releases the informers. */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  getStatus(): SyncStatus {
+    return this.status.snapshot();
+  }
+
+  /** What the last `stop()` drained or handed back (keys are `down|<ClusterKey>` / `up|<ClusterKey>`). */
+  lastDrain(): DrainResult<string> | undefined {
+    return this.drain;
+  }
+
+  /** GVRs with a running controller. */
+  activeResources(): string[] {
+    return this.controllers.names();
+  }
+
+  registerFilter(filter: SyncFilter): void {
+    this.filters.register(filter);
+  }
+
+  unregisterFilter(name: string): boolean {
+    return this.filters.unregister(name);
+  }
+
+  registerTransformer(
+    transformer: ResourceTransformer,
+    position?: { before?: string; after?: string },
+  ): void {
+    if (this.pipeline === undefined) throw new TypeError('no TRANSFORMATION_PIPELINE is registered');
+    this.pipeline.register(transformer, position);
+  }
+
+  unregisterTransformer(name: string): boolean {
+    return this.pipeline?.unregister(name) ?? false;
+  }
+
+  private async run(): Promise<void> {
+    if (!this.gates.SyncEngine) {
+      this.status.error = 'disabled by the SyncEngine feature gate';
+      this.logger.info('sync engine not started', { reason: this.status.error });
+      return;
+    }
+    this.unsubscribeGvrs = this.gvrSource.onChange(() => this.onGvrChange());
+    const set = await this.withTimeout(
+      'the SyncTarget',
+      (signal) => this.gvrSource.start(signal),
+      () => ['SyncTarget informer'],
+    );
+    if (set.error !== undefined) throw new TmcError({ type: TmcErrorType.Invalid, message: set.error });
+    await this.applyGvrSet(set);
+    if (this.options.syncEvents ?? true) await this.startEvents();
+    const controllers = this.controllers.all();
+    await this.withTimeout(
+      'the caches',
+      (signal) => Promise.all(controllers.map((c) => c.waitForSync(signal))),
+      () => controllers.flatMap((c) => c.unsynced()),
+    );
+    this.abort.signal.throwIfAborted();
+    this.status.connected = true;
+    this.metrics?.setConnected('upstream', true);
+    this.metrics?.setConnected('downstream', true);
+    this.running = true;
+    this.logger.info('caches synced, starting workers', {
+      workers: this.config.workerCount,
+      resources: this.activeResources(),
+    });
+    for (let i = 0; i < Math.max(1, this.config.workerCount); i++) {
+      const worker = new SyncWorker(
+        this.queue,
+        this.controllers,
+        this.dispatcher,
+        this.status,
+        this.config,
+        this.clock,
+        this.logger,
+        this.metrics,
+      );
+      void worker.run();
+    }
+    if (this.gvrChangePending) this.onGvrChange();
+  }
+
+  private async shutdown(): Promise<void> {
+    this.abort.abort(new Error('sync engine stopping'));
+    await this.starting?.catch(() => {});
+    this.unsubscribeGvrs?.();
+    await this.gvrSource.stop();
+    this.controllers.detachAll();
+    // Without workers nothing would drain: hand everything back at once.
+    this.drain = await this.queue.shutDownWithDrain(this.running ? this.config.shutdownTimeoutMs : 0);
+    if (!this.drain.drained || this.drain.handedBack.length > 0) {
+      this.logger.warn('work handed back at shutdown', {
+        drained: this.drain.drained,
+        handedBack: this.drain.handedBack.length,
+        sample: this.drain.handedBack.slice(0, 10),
+      });
+    }
+    await this.gvrChain;
+    await this.controllers.stopAll();
+    this.running = false;
+    if (this.status.connected) {
+      this.status.connected = false;
+      this.metrics?.setConnected('upstream', false);
+      this.metrics?.setConnected('downstream', false);
+    }
+  }
+
+  private async teardownAfterFailedStart(): Promise<void> {
+    this.unsubscribeGvrs?.();
+    await this.gvrSource.stop().catch(() => {});
+    this.queue.shutDown();
+    await this.controllers.stopAll();
+  }
+
+  private withTimeout<T>(
+    what: string,
+    wait: (signal: AbortSignal) => Promise<T>,
+    pending: () => string[],
+  ): Promise<T> {
+    return waitForCacheSync({
+      what,
+      wait,
+      pending,
+      timeoutMs: this.config.cacheSyncTimeoutMs,
+      clock: this.clock,
+      stopSignal: this.abort.signal,
+    });
+  }
+
+  private onGvrChange(): void {
+    if (!this.running) {
+      this.gvrChangePending = true;
+      return;
+    }
+    this.gvrChangePending = false;
+    // One change at a time, always to the latest set.
+    this.gvrChain = this.gvrChain.then(() => this.applyGvrSet(this.gvrSource.current()));
+  }
+
+  /** Starts controllers for new GVRs and stops those no longer wanted (Events stay: they are not a GVR of the set). */
+  private async applyGvrSet(set: GvrSet): Promise<void> {
+    if (this.abort.signal.aborted) return;
+    if (set.error !== undefined) {
+      this.status.error = set.error;
+      this.logger.error('GVR source refuses the SyncTarget; keeping the running controllers', {
+        error: set.error,
+      });
+      return;
+    }
+    const started = await this.controllers.reconcile(set.allowed);
+    if (this.running) {
+      for (const name of started) {
+        this.logger.info('started controller', { gvr: name });
+        this.controllers
+          .get(name)
+          ?.waitForSync(this.abort.signal)
+          .then(
+            () => this.logger.info('controller caches synced', { gvr: name }),
+            () => {},
+          );
+      }
+    }
+    const dropped = { ...set.dropped };
+    const events = this.status.droppedResources[gvrToString(EVENTS_GVR)];
+    if (events !== undefined) dropped[gvrToString(EVENTS_GVR)] = events;
+    this.status.droppedResources = dropped;
+    await this.reportAuthorization(set);
+  }
+
+  /** Downstream Events, when an EVENT_SYNCER is bound and the downstream lets us watch them. */
+  private async startEvents(): Promise<void> {
+    if (this.eventSyncer === undefined) return;
+    const name = gvrToString(EVENTS_GVR);
+    const access = await this.gvrSource.checkAccess(EVENTS_GVR, 'watch');
+    if (!access.allowed) {
+      this.status.droppedResources = {
+        ...this.status.droppedResources,
+        [name]: access.reason ?? 'not allowed',
+      };
+      return;
+    }
+    this.controllers.add(EVENTS_GVR, true);
+  }
+
+  private async reportAuthorization(set: GvrSet): Promise<void> {
+    if (this.heartbeat === undefined) return;
+    const condition = syncerAuthorizedCondition(set.unauthorized);
+    const signature = JSON.stringify(condition);
+    if (signature === this.authorizedCondition) return;
+    try {
+      await this.heartbeat.setCondition(condition);
+      this.authorizedCondition = signature;
+    } catch (err) {
+      this.logger.warn('could not set the SyncerAuthorized condition', { error: String(err) });
+    }
+  }
+
+  /** The only thing an event handler does. */
+  private enqueue(direction: SyncDirection, key: ClusterKey): void {
+    const queueKey = encodeQueueKey(direction, key);
+    this.status.enqueued(queueKey, gvrToString(key.gvr), this.clock.now());
+    this.queue.add(queueKey);
+    const depth = this.queue.len();
+    if (!this.backpressure && depth > this.config.queueDepth) {
+      this.backpressure = true;
+      this.logger.warn('work queue deeper than configured; keys are kept, workers are behind', { depth });
+    } else if (this.backpressure && depth <= this.config.queueDepth / 2) {
+      this.backpressure = false;
+    }
+  }
+}

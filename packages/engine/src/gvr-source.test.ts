@@ -1,0 +1,189 @@
+import {
+  DEFAULT_FEATURE_GATES,
+  gvrToString,
+  SYSTEM_CLOCK,
+  type SyncTarget,
+  type SyncTargetRef,
+  TmcError,
+  TmcErrorType,
+} from '@kcp-tmc/interfaces';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type GvrSet, SyncTargetGvrSource } from './gvr-source.js';
+import { FakeAccessClient } from './test-support/fake-access-client.js';
+import { FakeInformerFactory } from './test-support/fake-informer.js';
+import { flushMicrotasks } from './test-support/flush.js';
+
+const REF: SyncTargetRef = { cluster: 'root:org', name: 'east', uid: 'uid-1', key: 'k3y' };
+
+function syncTarget(
+  synced: Array<{ group: string; resource: string; versions: string[]; state?: string }>,
+  extra: Partial<SyncTarget['metadata']> = {},
+): SyncTarget {
+  return {
+    apiVersion: 'workload.kcp.io/v1alpha1',
+    kind: 'SyncTarget',
+    metadata: { name: 'east', uid: 'uid-1', annotations: { 'kcp.io/cluster': 'root:org' }, ...extra },
+    status: { syncedResources: synced } as NonNullable<SyncTarget['status']>,
+  };
+}
+
+const names = (set: GvrSet) => set.allowed.map(gvrToString);
+
+describe('SyncTargetGvrSource', () => {
+  let factory: FakeInformerFactory;
+  let client: FakeAccessClient;
+
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 0 });
+    factory = new FakeInformerFactory();
+    client = new FakeAccessClient();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  function source(options = {}, gates = DEFAULT_FEATURE_GATES) {
+    return new SyncTargetGvrSource(factory, client, REF, options, gates, SYSTEM_CLOCK);
+  }
+
+  function seed(target: SyncTarget): void {
+    factory
+      .informerFor({
+        gvr: { group: 'workload.kcp.io', version: 'v1alpha1', resource: 'synctargets' },
+        cluster: 'root:org',
+      })
+      .upsert(target);
+  }
+
+  it('syncs accepted synced resources (every version), --resources, configmaps, secrets and namespaces', async () => {
+    seed(
+      syncTarget([
+        { group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' },
+        { group: 'example.com', resource: 'widgets', versions: ['v1', 'v2'], state: 'Accepted' },
+        { group: 'batch', resource: 'jobs', versions: ['v1'], state: 'Pending' },
+        { group: '', resource: 'services', versions: ['v1'], state: 'Incompatible' },
+      ]),
+    );
+    const gvrs = source({
+      resources: [{ group: 'networking.k8s.io', version: 'v1', resource: 'ingresses' }],
+    });
+    const set = await gvrs.start();
+    expect(names(set)).toEqual([
+      'v1/namespaces',
+      'apps/v1/deployments',
+      'example.com/v1/widgets',
+      'example.com/v2/widgets',
+      'networking.k8s.io/v1/ingresses',
+      'v1/configmaps',
+      'v1/secrets',
+    ]);
+    expect(set.dropped).toEqual({});
+    // kcp reviews verb "*" for each, and adds namespaces unchecked.
+    expect(client.reviews.map((r) => r.verb)).toEqual(Array(6).fill('*'));
+    expect(client.reviews.map((r) => r.gvr)).not.toContain('v1/namespaces');
+    await gvrs.stop();
+  });
+
+  it('drops denied and unserved GVRs and says why; only denials count as unauthorized', async () => {
+    seed(syncTarget([{ group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' }]));
+    client.denied.set('v1/secrets', 'RBAC: no rule');
+    client.served = new Set(['v1/configmaps', 'v1/secrets']);
+    const set = await source().start();
+    expect(names(set)).toEqual(['v1/namespaces', 'v1/configmaps']);
+    expect(set.dropped).toEqual({
+      'v1/secrets': 'SelfSubjectAccessReview denied verb "*": RBAC: no rule',
+      'apps/v1/deployments': 'not served by the downstream cluster',
+    });
+    expect(set.unauthorized).toEqual(['v1/secrets']);
+  });
+
+  it('follows the SyncTarget: added and removed resources change the set, heartbeats do not review again', async () => {
+    seed(syncTarget([]));
+    const gvrs = source();
+    await gvrs.start();
+    const changes: string[][] = [];
+    gvrs.onChange((set) => changes.push(names(set)));
+    const reviewsAtStart = client.reviews.length;
+
+    seed(syncTarget([{ group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' }]));
+    await flushMicrotasks();
+    expect(changes).toEqual([['v1/namespaces', 'apps/v1/deployments', 'v1/configmaps', 'v1/secrets']]);
+
+    const reviewsAfterAdd = client.reviews.length;
+    expect(reviewsAfterAdd).toBeGreaterThan(reviewsAtStart);
+    seed({
+      ...syncTarget([{ group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' }]),
+      status: {
+        syncedResources: [{ group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' }],
+        lastSyncerHeartbeatTime: '2026-01-01T00:00:20Z',
+      },
+    });
+    await flushMicrotasks();
+    expect(client.reviews.length).toBe(reviewsAfterAdd);
+
+    seed(syncTarget([]));
+    await flushMicrotasks();
+    expect(changes.at(-1)).toEqual(['v1/namespaces', 'v1/configmaps', 'v1/secrets']);
+  });
+
+  it('re-checks dropped GVRs periodically and adds them once allowed', async () => {
+    seed(syncTarget([]));
+    client.denied.set('v1/secrets', 'forbidden');
+    const gvrs = source({ accessRecheckMs: 30_000 });
+    const changes: string[][] = [];
+    gvrs.onChange((set) => changes.push(names(set)));
+    expect(names(await gvrs.start())).toEqual(['v1/namespaces', 'v1/configmaps']);
+    client.denied.clear();
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(changes).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(changes.at(-1)).toEqual(['v1/namespaces', 'v1/configmaps', 'v1/secrets']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a failing review keeps a running GVR but does not add a new one', async () => {
+    seed(syncTarget([]));
+    const gvrs = source();
+    await gvrs.start();
+    const failure = new TmcError({ type: TmcErrorType.ServerError, message: 'etcd timeout' });
+    client.failing.set('v1/secrets', failure);
+    client.failing.set('apps/v1/deployments', failure);
+    seed(syncTarget([{ group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' }]));
+    await flushMicrotasks();
+    const set = gvrs.current();
+    expect(names(set)).toContain('v1/secrets');
+    expect(names(set)).not.toContain('apps/v1/deployments');
+    expect(set.dropped['apps/v1/deployments']).toMatch(/etcd timeout/);
+    await gvrs.stop();
+  });
+
+  it('refuses a SyncTarget whose uid is not the configured one', async () => {
+    seed(syncTarget([], { uid: 'someone-else' }));
+    const set = await source().start();
+    expect(set.allowed).toEqual([]);
+    expect(set.error).toMatch(/refusing to sync/);
+  });
+
+  it('with the TMC gate off reads no SyncTarget: built-ins and --resources only', async () => {
+    const gvrs = source(
+      { resources: [{ group: 'apps', version: 'v1', resource: 'deployments' }] },
+      { ...DEFAULT_FEATURE_GATES, TMC: false },
+    );
+    expect(names(await gvrs.start())).toEqual([
+      'v1/namespaces',
+      'apps/v1/deployments',
+      'v1/configmaps',
+      'v1/secrets',
+    ]);
+    expect(factory.informers.size).toBe(0);
+  });
+
+  it('reads the SyncTarget at the client base in plain mode, and releases its informer on stop', async () => {
+    const gvrs = source({ upstreamMode: 'plain' });
+    await gvrs.start();
+    const [informer] = factory.informers.values();
+    expect(informer?.options.cluster).toBeUndefined();
+    await gvrs.stop();
+    expect(factory.released).toHaveLength(1);
+  });
+});

@@ -1,0 +1,288 @@
+import {
+  ALWAYS_SYNCED_RESOURCES,
+  CLOCK,
+  type Clock,
+  classifyError,
+  DEFAULT_FEATURE_GATES,
+  DOWNSTREAM_KUBE_CLIENT,
+  FEATURE_GATES,
+  type FeatureGates,
+  type GVR,
+  gvrToString,
+  type Informer,
+  type InformerFactory,
+  type InformerOptions,
+  type KubeClient,
+  LOGGER,
+  type Logger,
+  NOOP_LOGGER,
+  SYNC_TARGET,
+  SYNC_TARGET_GVR,
+  SYSTEM_CLOCK,
+  type SyncTarget,
+  type SyncTargetRef,
+  type TimerHandle,
+  TmcErrorType,
+} from '@kcp-tmc/interfaces';
+import { inject, injectable } from 'tsyringe';
+import { type AccessDecision, reviewAccess } from './access-review.js';
+import type { EngineOptions } from './options.js';
+import { ENGINE_OPTIONS, SYNC_TARGET_INFORMER_FACTORY } from './tokens.js';
+
+export const NAMESPACES_GVR: GVR = Object.freeze({ group: '', version: 'v1', resource: 'namespaces' });
+/** What the engine should sync now. */
+export interface GvrSet {
+  /** GVRs to run a controller for, namespaces first. */
+  readonly allowed: readonly GVR[];
+  /** GVRs left out, keyed by `gvrToString`, with why. */
+  readonly dropped: Readonly<Record<string, string>>;
+  /** The dropped GVRs whose SelfSubjectAccessReview was denied or failed (kcp's SyncerAuthorized). */
+  readonly unauthorized: readonly string[];
+  /** Set when the SyncTarget must not be served at all (its uid is not the configured one). */
+  readonly error?: string;
+}
+
+/** The desired GVR set, kept current; the engine starts and stops controllers from it. */
+export interface GvrSource {
+  /** Reads the SyncTarget (when the TMC gate is on), checks access, and returns the first set. */
+  start(signal?: AbortSignal): Promise<GvrSet>;
+  current(): GvrSet;
+  /** Called after every change of the set. Returns the unsubscribe function. */
+  onChange(listener: (set: GvrSet) => void): () => void;
+  /** One SelfSubjectAccessReview against the downstream. */
+  checkAccess(gvr: GVR, verb: string): Promise<AccessDecision>;
+  stop(): Promise<void>;
+}
+
+const EMPTY: GvrSet = Object.freeze({ allowed: [], dropped: {}, unauthorized: [] });
+
+/**
+ * kcp's syncTargetGVRSource (tmc: pkg/syncer/synctarget/gvr_source.go): the SyncTarget's
+ * `status.syncedResources` in state Accepted (every listed version), plus `--resources`, plus configmaps and
+ * secrets, each checked downstream with a SelfSubjectAccessReview for verb `*` and against discovery; plus
+ * namespaces, which kcp adds unchecked. Denied GVRs are dropped and re-checked periodically. A review that
+ * fails (rather than denies) keeps a GVR that is already running, as kcp does.
+ */
+@injectable()
+export class SyncTargetGvrSource implements GvrSource {
+  private readonly options: EngineOptions;
+  private readonly readSyncTarget: boolean;
+  private readonly logger: Logger;
+  private readonly listeners = new Set<(set: GvrSet) => void>();
+  private informer: Informer | undefined;
+  private informerOptions: InformerOptions | undefined;
+  private subscription: { unsubscribe(): void } | undefined;
+  private set: GvrSet = EMPTY;
+  private desiredSignature = '';
+  private reconciling: Promise<void> | undefined;
+  private again = false;
+  private recheck: TimerHandle | undefined;
+  private stopped = false;
+  private ready = false;
+
+  constructor(
+    @inject(SYNC_TARGET_INFORMER_FACTORY) private readonly factory: InformerFactory,
+    @inject(DOWNSTREAM_KUBE_CLIENT) private readonly downstream: KubeClient,
+    @inject(SYNC_TARGET) private readonly syncTarget: SyncTargetRef,
+    @inject(ENGINE_OPTIONS, { isOptional: true }) options: EngineOptions = {},
+    @inject(FEATURE_GATES, { isOptional: true }) gates: FeatureGates = DEFAULT_FEATURE_GATES,
+    @inject(CLOCK, { isOptional: true }) private readonly clock: Clock = SYSTEM_CLOCK,
+    @inject(LOGGER, { isOptional: true }) logger: Logger = NOOP_LOGGER,
+  ) {
+    this.options = options;
+    this.readSyncTarget = gates.TMC;
+    this.logger = logger.child({ component: 'gvr-source' });
+  }
+
+  async start(signal?: AbortSignal): Promise<GvrSet> {
+    if (this.readSyncTarget) {
+      const cluster =
+        this.options.syncTargetCluster ??
+        ((this.options.upstreamMode ?? 'virtual-workspace') === 'plain'
+          ? undefined
+          : this.syncTarget.cluster);
+      this.informerOptions = { gvr: SYNC_TARGET_GVR, ...(cluster === undefined ? {} : { cluster }) };
+      this.informer = this.factory.informerFor(this.informerOptions);
+      // The handler only schedules: the reconcile runs on its own chain.
+      this.subscription = this.informer.events$.subscribe({
+        next: (event) => {
+          if (event.object.metadata.name === this.syncTarget.name) this.onSyncTargetEvent();
+        },
+      });
+      this.informer.start();
+      await this.informer.waitForSync(signal);
+    }
+    this.ready = true;
+    await this.reconcileNow();
+    return this.set;
+  }
+
+  current(): GvrSet {
+    return this.set;
+  }
+
+  onChange(listener: (set: GvrSet) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.recheck !== undefined) this.clock.clearTimeout(this.recheck);
+    this.recheck = undefined;
+    this.subscription?.unsubscribe();
+    this.listeners.clear();
+    await this.reconciling;
+    if (this.informerOptions !== undefined) await this.factory.release(this.informerOptions);
+  }
+
+  checkAccess(gvr: GVR, verb: string): Promise<AccessDecision> {
+    return reviewAccess(this.downstream, gvr, verb);
+  }
+
+  /** The SyncTarget object, when the informer has it. */
+  syncTargetObject(): SyncTarget | undefined {
+    return this.informer?.list().find((object) => object.metadata.name === this.syncTarget.name) as
+      | SyncTarget
+      | undefined;
+  }
+
+  /** Accepted synced resources + `--resources` + configmaps/secrets, deduplicated, in a stable order. */
+  desired(): GVR[] {
+    const byName = new Map<string, GVR>();
+    const add = (gvr: GVR): void => {
+      const name = gvrToString(gvr);
+      if (!byName.has(name))
+        byName.set(name, { group: gvr.group, version: gvr.version, resource: gvr.resource });
+    };
+    for (const gvr of ALWAYS_SYNCED_RESOURCES) add(gvr);
+    for (const gvr of this.options.resources ?? []) add(gvr);
+    for (const synced of this.syncTargetObject()?.status?.syncedResources ?? []) {
+      if (synced.state !== 'Accepted') continue;
+      for (const version of synced.versions ?? []) {
+        add({ group: synced.group ?? '', version, resource: synced.resource });
+      }
+    }
+    byName.delete(gvrToString(NAMESPACES_GVR));
+    return [...byName.values()].sort((a, b) => gvrToString(a).localeCompare(gvrToString(b)));
+  }
+
+  private onSyncTargetEvent(): void {
+    // Until `start` has its first set, its own reconcile covers whatever the events say.
+    if (!this.ready) return;
+    // Heartbeats change the SyncTarget every few seconds: only a change of the desired set (or a due
+    // re-check of dropped GVRs, on its own timer) is worth a round of access reviews.
+    const signature = this.desired().map(gvrToString).join(',') + this.uidMismatch();
+    if (signature === this.desiredSignature) return;
+    void this.reconcileNow();
+  }
+
+  private uidMismatch(): string {
+    const uid = this.syncTargetObject()?.metadata.uid;
+    if (this.syncTarget.uid === '' || uid === undefined || uid === this.syncTarget.uid) return '';
+    return `SyncTarget ${this.syncTarget.name} has uid ${uid}, expected ${this.syncTarget.uid}: refusing to sync`;
+  }
+
+  /** Runs a reconcile, or one more after the running one: never two at once, none lost. */
+  private reconcileNow(): Promise<void> {
+    if (this.reconciling !== undefined) {
+      this.again = true;
+      return this.reconciling;
+    }
+    this.reconciling = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.reconcile();
+        } while (this.again && !this.stopped);
+      } finally {
+        this.reconciling = undefined;
+      }
+    })();
+    return this.reconciling;
+  }
+
+  private async reconcile(): Promise<void> {
+    if (this.stopped) return;
+    const desired = this.desired();
+    const mismatch = this.uidMismatch();
+    this.desiredSignature = desired.map(gvrToString).join(',') + mismatch;
+    if (mismatch !== '') {
+      this.publish({ allowed: [], dropped: {}, unauthorized: [], error: mismatch });
+      return;
+    }
+    const running = new Set(this.set.allowed.map(gvrToString));
+    const decisions = await Promise.all(desired.map((gvr) => this.check(gvr)));
+    const allowed: GVR[] = [NAMESPACES_GVR];
+    const dropped: Record<string, string> = {};
+    const unauthorized: string[] = [];
+    let recheck = false;
+    desired.forEach((gvr, i) => {
+      const name = gvrToString(gvr);
+      const decision = decisions[i] as AccessDecision & { discovery?: boolean };
+      if (
+        decision.allowed ||
+        (decision.failed === true && decision.discovery !== true && running.has(name))
+      ) {
+        allowed.push(gvr);
+        if (!decision.allowed) {
+          recheck = true;
+          this.logger.warn('access review failed; keeping the running GVR', {
+            gvr: name,
+            reason: decision.reason,
+          });
+        }
+        return;
+      }
+      dropped[name] = decision.reason ?? 'not allowed';
+      if (decision.discovery !== true) unauthorized.push(name);
+      recheck = true;
+    });
+    if (this.stopped) return;
+    this.publish({ allowed, dropped, unauthorized });
+    this.scheduleRecheck(recheck);
+  }
+
+  private async check(gvr: GVR): Promise<AccessDecision & { discovery?: boolean }> {
+    const access = await this.checkAccess(gvr, '*');
+    if (!access.allowed) return access;
+    try {
+      await this.downstream.mapping(gvr);
+      return { allowed: true };
+    } catch (err) {
+      const error = classifyError(err, 'discovery');
+      const served = error.type === TmcErrorType.NotFound;
+      return {
+        allowed: false,
+        discovery: true,
+        failed: !served,
+        reason: served ? 'not served by the downstream cluster' : error.message,
+      };
+    }
+  }
+
+  private publish(next: GvrSet): void {
+    const changed =
+      next.error !== this.set.error ||
+      next.allowed.map(gvrToString).join(',') !== this.set.allowed.map(gvrToString).join(',') ||
+      JSON.stringify(next.dropped) !== JSON.stringify(this.set.dropped);
+    this.set = Object.freeze(next);
+    if (!changed) return;
+    this.logger.info('GVRs to sync', {
+      allowed: next.allowed.map(gvrToString),
+      dropped: next.dropped,
+      ...(next.error === undefined ? {} : { error: next.error }),
+    });
+    for (const listener of [...this.listeners]) listener(this.set);
+  }
+
+  private scheduleRecheck(needed: boolean): void {
+    if (this.recheck !== undefined) this.clock.clearTimeout(this.recheck);
+    this.recheck = undefined;
+    if (!needed || this.stopped) return;
+    this.recheck = this.clock.setTimeout(() => {
+      this.recheck = undefined;
+      void this.reconcileNow();
+    }, this.options.accessRecheckMs ?? 60_000);
+  }
+}

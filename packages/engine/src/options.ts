@@ -1,0 +1,28 @@
+import type { GVR } from '@kcp-tmc/interfaces';
+
+/**
+ * How the upstream is reached (ARCHITECTURE.md, topology): the kcp syncer virtual workspace (which already
+ * shows only objects in state `Sync`), a kcp wildcard `/clusters/*` view, or one plain Kubernetes cluster.
+ */
+export type UpstreamMode = 'virtual-workspace' | 'wildcard' | 'plain';
+
+export interface EngineOptions {
+  /** Default `virtual-workspace`. */
+  upstreamMode?: UpstreamMode;
+  /** `--resources`: GVRs synced besides the SyncTarget's accepted `status.syncedResources`. */
+  resources?: readonly GVR[];
+  /**
+   * Logical cluster the SyncTarget is read from. Default: the SyncTarget's own cluster in kcp modes, the
+   * client's base in plain mode.
+   */
+  syncTargetCluster?: string;
+  /** Also watch downstream Events and hand them to the EVENT_SYNCER, when one is registered (default true). */
+  syncEvents?: boolean;
+  /**
+   * The cluster name the downstream informers key objects under (they carry no `kcp.io/cluster`); default
+   * `default`, as @kcp-tmc/kube's informers use.
+   */
+  downstreamCluster?: string;
+  /** Re-check GVRs dropped by a denied or failed SelfSubjectAccessReview this often (ms; default 60 s). */
+  accessRecheckMs?: number;
+}

@@ -1,0 +1,57 @@
+import {
+  DEFAULT_ENGINE_CONFIG,
+  ENGINE_CONFIG,
+  type EngineConfig,
+  FILTER_REGISTRY,
+  NAMESPACE_LOCATOR_LOOKUP,
+  SYNC_ENGINE,
+  UPSTREAM_INFORMER_FACTORY,
+} from '@kcp-tmc/interfaces';
+import { type DependencyContainer, instancePerContainerCachingFactory } from 'tsyringe';
+import { DefaultSyncEngine } from './engine.js';
+import { SyncTargetGvrSource } from './gvr-source.js';
+import { InformerNamespaceLocatorLookup } from './namespace-lookup.js';
+import type { EngineOptions } from './options.js';
+import { PriorityFilterRegistry } from './registries.js';
+import { ENGINE_OPTIONS, GVR_SOURCE, SYNC_TARGET_INFORMER_FACTORY } from './tokens.js';
+
+export interface RegisterEngineOptions extends EngineOptions {
+  /** Merged over DEFAULT_ENGINE_CONFIG and bound to ENGINE_CONFIG; without it an existing binding is kept. */
+  config?: Partial<EngineConfig>;
+}
+
+/**
+ * Binds the engine's defaults, one instance per container: SYNC_ENGINE (DefaultSyncEngine), FILTER_REGISTRY
+ * (filters in priority order, seeded with every SYNC_FILTER), GVR_SOURCE (the SyncTarget's GVRs, checked with
+ * SelfSubjectAccessReviews), ENGINE_OPTIONS, ENGINE_CONFIG when missing or given, and — unless already bound —
+ * SYNC_TARGET_INFORMER_FACTORY (the upstream factory) and NAMESPACE_LOCATOR_LOOKUP (over the engine's
+ * downstream namespace informer). The engine itself needs UPSTREAM/DOWNSTREAM_INFORMER_FACTORY,
+ * DOWNSTREAM_KUBE_CLIENT, SYNC_TARGET and DOWNSTREAM_SYNCER bound; the status and event syncers, the
+ * transformation pipeline, metrics, heartbeat, clock and logger are used when bound.
+ */
+export function registerEngine(container: DependencyContainer, options: RegisterEngineOptions = {}): void {
+  const { config, ...engineOptions } = options;
+  container.register<EngineOptions>(ENGINE_OPTIONS, { useValue: Object.freeze(engineOptions) });
+  if (config !== undefined || !container.isRegistered(ENGINE_CONFIG, true)) {
+    container.register<EngineConfig>(ENGINE_CONFIG, {
+      useValue: Object.freeze({ ...DEFAULT_ENGINE_CONFIG, ...config }),
+    });
+  }
+  if (!container.isRegistered(SYNC_TARGET_INFORMER_FACTORY, true)) {
+    container.register(SYNC_TARGET_INFORMER_FACTORY, { useToken: UPSTREAM_INFORMER_FACTORY });
+  }
+  if (!container.isRegistered(NAMESPACE_LOCATOR_LOOKUP, true)) {
+    container.register(NAMESPACE_LOCATOR_LOOKUP, {
+      useFactory: instancePerContainerCachingFactory((c) => c.resolve(InformerNamespaceLocatorLookup)),
+    });
+  }
+  container.register(FILTER_REGISTRY, {
+    useFactory: instancePerContainerCachingFactory((c) => c.resolve(PriorityFilterRegistry)),
+  });
+  container.register(GVR_SOURCE, {
+    useFactory: instancePerContainerCachingFactory((c) => c.resolve(SyncTargetGvrSource)),
+  });
+  container.register(SYNC_ENGINE, {
+    useFactory: instancePerContainerCachingFactory((c) => c.resolve(DefaultSyncEngine)),
+  });
+}

@@ -1,0 +1,65 @@
+import { clusterKey, type SyncResult, TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
+import { describe, expect, it } from 'vitest';
+import { decideRetry } from './retry-policy.js';
+
+const key = clusterKey('root:org', { group: 'apps', version: 'v1', resource: 'deployments' }, 'ns', 'web');
+const ok: SyncResult = { key, operation: 'update', success: true, conflicts: [] };
+const failed = (error?: TmcError, retryAfterMs?: number): SyncResult => ({
+  key,
+  operation: 'update',
+  success: false,
+  conflicts: [],
+  ...(error === undefined ? {} : { error }),
+  ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+});
+
+describe('decideRetry', () => {
+  it('forgets a success, and rechecks when the syncer asks to come back', () => {
+    expect(decideRetry(ok, 3, 0)).toEqual({ action: 'forget' });
+    expect(decideRetry({ ...ok, retryAfterMs: 2000 }, 0, 0)).toEqual({ action: 'recheck', delayMs: 2000 });
+  });
+
+  it('retries retryable types with backoff and honours Retry-After', () => {
+    const conflict = new TmcError({ type: TmcErrorType.ResourceConflict, message: 'stale' });
+    expect(decideRetry(failed(conflict), 0, 0)).toEqual({ action: 'retry', error: conflict });
+    const throttled = new TmcError({
+      type: TmcErrorType.TooManyRequests,
+      message: 'slow down',
+      retryAfterMs: 3000,
+    });
+    expect(decideRetry(failed(throttled), 5, 0)).toEqual({
+      action: 'retry',
+      error: throttled,
+      retryAfterMs: 3000,
+    });
+  });
+
+  it('gives up on types that are not retryable, whatever the message says', () => {
+    const invalid = new TmcError({ type: TmcErrorType.Invalid, message: 'please retry' });
+    const decision = decideRetry(failed(invalid), 0, 0);
+    expect(decision.action).toBe('give-up');
+    const transform = new TmcError({ type: TmcErrorType.TransformFailed, message: 'bad' });
+    expect(decideRetry(failed(transform), 0, 0).action).toBe('give-up');
+  });
+
+  it('an explicit retryable flag wins over the type default', () => {
+    const forbidden = new TmcError({ type: TmcErrorType.Forbidden, message: 'x', retryable: true });
+    expect(decideRetry(failed(forbidden), 0, 0).action).toBe('retry');
+  });
+
+  it('gives up after maxRetries failures in a row; 0 retries forever', () => {
+    const timeout = new TmcError({ type: TmcErrorType.Timeout, message: 'slow' });
+    expect(decideRetry(failed(timeout), 4, 5).action).toBe('retry');
+    expect(decideRetry(failed(timeout), 5, 5)).toMatchObject({
+      action: 'give-up',
+      why: 'failed 6 times in a row',
+    });
+    expect(decideRetry(failed(timeout), 10_000, 0).action).toBe('retry');
+  });
+
+  it('a failure without an error counts as Unknown, which is retried', () => {
+    const decision = decideRetry(failed(), 0, 0);
+    expect(decision).toMatchObject({ action: 'retry' });
+    expect(decision.action === 'retry' && decision.error.type).toBe(TmcErrorType.Unknown);
+  });
+});

@@ -1,0 +1,111 @@
+import {
+  type ApplyRequest,
+  type DeleteRequest,
+  type DownstreamSyncer,
+  type EventRequest,
+  type EventSyncer,
+  encodeClusterKey,
+  type KubeObject,
+  type StatusRequest,
+  type SyncContext,
+  type SyncItem,
+  type SyncResult,
+  type UpstreamStatusSyncer,
+} from '@kcp-tmc/interfaces';
+
+export type CallKind = 'apply' | 'delete' | 'status' | 'event';
+
+export interface RecordedCall {
+  readonly kind: CallKind;
+  /** `down|<ClusterKey>` or `up|<ClusterKey>`: the queue key this call works on. */
+  readonly id: string;
+  readonly item: SyncItem;
+  readonly context?: SyncContext;
+  readonly upstream?: KubeObject;
+  readonly desired?: KubeObject;
+  readonly downstream?: KubeObject;
+  readonly event?: KubeObject;
+}
+
+/**
+ * One recorder for every syncer contract. Notes each call, checks that no queue key is ever worked on by two
+ * calls at once (`overlaps`), and answers through `behavior` (default: success).
+ */
+export class RecordingSyncer implements DownstreamSyncer, UpstreamStatusSyncer, EventSyncer {
+  readonly calls: RecordedCall[] = [];
+  readonly overlaps: string[] = [];
+  maxConcurrent = 0;
+  behavior: (call: RecordedCall) => SyncResult | undefined | Promise<SyncResult | undefined> = () =>
+    undefined;
+  private readonly active = new Set<string>();
+
+  apply(request: ApplyRequest): Promise<SyncResult> {
+    return this.record({
+      kind: 'apply',
+      id: idOf(request.item),
+      item: request.item,
+      context: request.context,
+      upstream: request.upstream,
+      desired: request.desired,
+    });
+  }
+
+  delete(request: DeleteRequest): Promise<SyncResult> {
+    return this.record({
+      kind: 'delete',
+      id: idOf(request.item),
+      item: request.item,
+      context: request.context,
+      ...(request.upstream === undefined ? {} : { upstream: request.upstream }),
+    });
+  }
+
+  syncStatus(request: StatusRequest): Promise<SyncResult> {
+    return this.record({
+      kind: 'status',
+      id: idOf(request.item),
+      item: request.item,
+      context: request.context,
+      ...(request.downstream === undefined ? {} : { downstream: request.downstream }),
+    });
+  }
+
+  syncEvent(request: EventRequest): Promise<SyncResult> {
+    return this.record({ kind: 'event', id: idOf(request.item), item: request.item, event: request.event });
+  }
+
+  of(kind: CallKind): RecordedCall[] {
+    return this.calls.filter((call) => call.kind === kind);
+  }
+
+  /** Names (`<cluster>/<namespace>/<name>`) of the objects a kind of call was made for. */
+  names(kind: CallKind): string[] {
+    return this.of(kind).map(
+      (call) => `${call.item.key.cluster}/${call.item.key.namespace}/${call.item.key.name}`,
+    );
+  }
+
+  private async record(call: RecordedCall): Promise<SyncResult> {
+    if (this.active.has(call.id)) this.overlaps.push(call.id);
+    this.active.add(call.id);
+    this.maxConcurrent = Math.max(this.maxConcurrent, this.active.size);
+    this.calls.push(call);
+    try {
+      const result = await this.behavior(call);
+      if (result !== undefined) return result;
+      return {
+        key: call.item.key,
+        operation: call.kind === 'delete' ? 'delete' : 'update',
+        success: true,
+        conflicts: [],
+        ...(call.desired === undefined ? {} : { object: call.desired }),
+      };
+    } finally {
+      this.active.delete(call.id);
+    }
+  }
+}
+
+function idOf(item: SyncItem): string {
+  return `${item.direction}|${encodeClusterKey(item.key)}`;
+}

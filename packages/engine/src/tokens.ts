@@ -1,0 +1,15 @@
+/**
+ * Tokens of this package's own parts. The shared ones (SYNC_ENGINE, FILTER_REGISTRY, ...) live in
+ * @kcp-tmc/interfaces.
+ */
+/** {@link EngineOptions}: upstream mode, `--resources`, the cluster names of each side. */
+export const ENGINE_OPTIONS: unique symbol = Symbol.for('@kcp-tmc/engine/EngineOptions');
+/** {@link GvrSource}: the GVRs to sync, from the SyncTarget and the options, checked downstream. */
+export const GVR_SOURCE: unique symbol = Symbol.for('@kcp-tmc/engine/GvrSource');
+/**
+ * The {@link InformerFactory} that reaches the SyncTarget. Defaults to UPSTREAM_INFORMER_FACTORY; in virtual
+ * workspace mode register a factory for the SyncTarget's workspace (the virtual workspace does not serve it).
+ */
+export const SYNC_TARGET_INFORMER_FACTORY: unique symbol = Symbol.for(
+  '@kcp-tmc/engine/SyncTargetInformerFactory',
+);
