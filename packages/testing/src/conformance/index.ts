@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe } from 'vitest';
+import { applyCases } from './cases/apply.js';
+import { clientCases } from './cases/clients.js';
+import { crdCases } from './cases/crds.js';
 import { crudCases } from './cases/crud.js';
 import { discoveryCases } from './cases/discovery.js';
+import { lifecycleCases } from './cases/lifecycle.js';
 import { listCases } from './cases/lists.js';
+import { patchCases } from './cases/patches.js';
+import { serviceCases } from './cases/services.js';
+import { statusCases } from './cases/status.js';
 import { watchCases } from './cases/watch.js';
 import { newSuite, type Suite } from './suite.js';
 import type { TargetFactory } from './target.js';
@@ -40,5 +47,12 @@ export function describeConformance(name: string, factory: TargetFactory): void 
     crudCases(s);
     listCases(s);
     watchCases(s);
+    statusCases(s);
+    patchCases(s);
+    applyCases(s);
+    lifecycleCases(s);
+    serviceCases(s);
+    crdCases(s);
+    clientCases(s);
   });
 }

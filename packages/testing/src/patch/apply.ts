@@ -104,7 +104,7 @@ function mergeApplied(live: unknown, applied: unknown, names: string[], builtin:
 
 /** Deletes the field, list item or set value at a FieldsV1 path. */
 function removePath(obj: Obj, path: string[], builtin: boolean): void {
-  if (path.length === 0) return;
+  if (path.length === 0 || (path.length === 1 && path[0] === 'f:metadata')) return;
   const parentPath = path.slice(0, -1);
   const last = path[path.length - 1]!;
   const parent = parentPath.length === 0 ? obj : valueAt(obj, parentPath, builtin);
@@ -153,7 +153,7 @@ export function serverSideApply(
   applied.metadata.name = target.name!;
   const cluster =
     target.cluster === '*' ? applied.metadata.annotations?.[KCP_CLUSTER_ANNOTATION] : target.cluster;
-  if (!cluster) throw badRequest('a logical cluster is required for apply');
+  if (cluster === undefined) throw badRequest('a logical cluster is required for apply');
   const scope: WriteScope =
     target.subresource === 'status' ? 'status' : rt.subresources.status ? 'main' : 'all';
   const appliedSet = scopeFieldSet(fieldSetOf(applied, rt.builtin), scope);

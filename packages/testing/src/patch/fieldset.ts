@@ -161,9 +161,10 @@ function walk(value: unknown, names: string[], node: FieldSet, builtin: boolean)
     for (const [k, v] of entries) {
       const path = [...names, k];
       if (stripped(path)) continue;
-      const child = node.child(`f:${k}`);
       // Maps of strings (labels, annotations, data, selectors) are granular: each key is owned.
+      const child = new FieldSet();
       walk(v, path, child, builtin);
+      if (!child.empty) node.children.set(`f:${k}`, child);
     }
     return;
   }

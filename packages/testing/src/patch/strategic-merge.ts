@@ -79,30 +79,30 @@ function mergeList(original: unknown[], patch: unknown[], names: string[], built
   if (patch.some((p) => isPlainObject(p) && p.$patch === 'replace'))
     return stripDirectives(patch) as unknown[];
   const sem = listSemantics(names, builtin);
+  // Like kube's strategic merge without $setElementOrder: the patch's items first (merged with their
+  // originals), then the original items the patch does not mention, in their original order.
   if (sem.type === 'set') {
-    const out = [...original];
-    for (const item of patch) if (!out.some((o) => jsonEqual(o, item))) out.push(item);
+    const out = [...patch];
+    for (const item of original) if (!out.some((o) => jsonEqual(o, item))) out.push(item);
     return out;
   }
   if (sem.type !== 'map') return stripDirectives(patch) as unknown[];
   const key = sem.smpKey;
-  const out = [...original];
+  const rest = [...original];
+  const out: unknown[] = [];
   for (const item of patch) {
     if (!isPlainObject(item)) continue;
-    const idx = out.findIndex((o) => isPlainObject(o) && o[key] === item[key]);
-    if (item.$patch === 'delete') {
-      if (idx >= 0) out.splice(idx, 1);
-      continue;
-    }
-    if (idx >= 0) {
-      const merged = mergeMap(out[idx] as Obj, item, names, builtin);
-      if (merged === undefined) out.splice(idx, 1);
-      else out[idx] = merged;
+    const idx = rest.findIndex((o) => isPlainObject(o) && o[key] === item[key]);
+    const existing = idx >= 0 ? (rest.splice(idx, 1)[0] as Obj) : undefined;
+    if (item.$patch === 'delete') continue;
+    if (existing) {
+      const merged = mergeMap(existing, item, names, builtin);
+      if (merged !== undefined) out.push(merged);
     } else {
       out.push(stripDirectives(item));
     }
   }
-  return out;
+  return [...out, ...rest];
 }
 
 function reorder(list: unknown[], order: unknown[], names: string[], builtin: boolean): unknown[] {
