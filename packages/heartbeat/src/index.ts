@@ -1,2 +1,43 @@
-// No public API yet: this package gains code with its issue.
-export {};
+export {
+  DEFAULT_RECOVERY_RULES,
+  type FailureReport,
+  type RecoveryDecision,
+  RecoveryPolicy,
+  type RecoveryRule,
+  type RecoveryStrategy,
+} from './errors/policy.js';
+export { type FailureContext, FailureHandler } from './errors/reporter.js';
+export {
+  type ConnectionCheckOptions,
+  connectionCheck,
+  heartbeatCheck,
+  type KubeConnectionCheckOptions,
+  kubeConnectionCheck,
+  type LastContactCheckOptions,
+  lastContactCheck,
+  pingCheck,
+  type QueueStats,
+  resourceControllersCheck,
+  stuckQueueCheck,
+} from './health/checks.js';
+export {
+  type CheckOutcome,
+  ComponentHealthManager,
+  type DetailedHealthReport,
+  type EvaluateOptions,
+} from './health/manager.js';
+export { type MetricsSource, ProbeServer, type ProbeServerOptions } from './health/server.js';
+export {
+  applyConditions,
+  type ConditionInput,
+  conditionEqual,
+  conditionsEqual,
+  findCondition,
+  formatKubeTime,
+  setCondition,
+  summarizeReady,
+} from './heartbeat/conditions.js';
+export { SyncTargetHeartbeat } from './heartbeat/heartbeat.js';
+export { heartbeatPatch, type JsonPatchOperation, type SyncTargetShape } from './heartbeat/patch.js';
+export { SyncerMetrics } from './metrics/registry.js';
+export { type HeartbeatRegistrationOptions, registerHeartbeat } from './register.js';

@@ -1,0 +1,119 @@
+import {
+  type Clock,
+  type Condition,
+  classifyError,
+  type KubeClient,
+  type Logger,
+  type ObjectRef,
+  SYNC_TARGET_GVR,
+  type SyncMetrics,
+  type SyncTarget,
+  type SyncTargetRef,
+  TmcError,
+  TmcErrorType,
+} from '@kcp-tmc/interfaces';
+import { applyConditions, type ConditionInput, conditionsEqual, formatKubeTime } from './conditions.js';
+
+export interface ConditionWriterInit {
+  client: KubeClient;
+  target: SyncTargetRef;
+  ref: ObjectRef;
+  requestTimeoutMs: number;
+  clock: Clock;
+  logger: Logger;
+  metrics?: SyncMetrics;
+  /** Re-reads after a write conflict before giving up on one flush. */
+  conflictRetries?: number;
+}
+
+/**
+ * Writes the conditions the agent owns onto its SyncTarget, merged into whatever the server holds (conditions
+ * set by kcp stay). Read, merge, `updateStatus` guarded by resourceVersion, re-read on conflict: the client-go
+ * `RetryOnConflict` pattern. Flushes are serialised; callers arriving while one waits share it.
+ */
+export class SyncTargetConditionWriter {
+  private readonly desired = new Map<string, ConditionInput>();
+  private active: Promise<void> | undefined;
+  private pending: Promise<void> | undefined;
+
+  constructor(private readonly init: ConditionWriterInit) {}
+
+  /** Records a condition to write with the next flush. */
+  remember(condition: ConditionInput): void {
+    this.desired.set(condition.type, condition);
+  }
+
+  /** The conditions the agent owns, as last set. */
+  owned(): ConditionInput[] {
+    return [...this.desired.values()];
+  }
+
+  /** Records `condition` (if given) and resolves once a flush that started after this call has written it. */
+  set(condition?: ConditionInput): Promise<void> {
+    if (condition !== undefined) this.remember(condition);
+    if (this.pending !== undefined) return this.pending;
+    const previous = this.active ?? Promise.resolve();
+    const next: Promise<void> = previous
+      .catch(() => {})
+      .then(() => {
+        if (this.pending === next) this.pending = undefined;
+        return this.flush();
+      });
+    this.pending = next;
+    this.active = next;
+    next
+      .finally(() => {
+        if (this.active === next) this.active = undefined;
+      })
+      .catch(() => {});
+    return next;
+  }
+
+  /** Resolves when no flush is running. */
+  async idle(): Promise<void> {
+    while (this.active !== undefined) await this.active.catch(() => {});
+  }
+
+  private async flush(): Promise<void> {
+    const attempts = (this.init.conflictRetries ?? 5) + 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.writeOnce();
+        return;
+      } catch (err) {
+        const error = classifyError(err, `update conditions of SyncTarget ${this.init.target.name}`);
+        if (error.type === TmcErrorType.ResourceConflict && attempt < attempts) continue;
+        this.init.metrics?.observeError(error.type, error.severity);
+        this.init.logger.warn('writing SyncTarget conditions failed', {
+          syncTarget: this.init.target.name,
+          type: error.type,
+          error: error.message,
+        });
+        throw error;
+      }
+    }
+  }
+
+  private async writeOnce(): Promise<void> {
+    const { client, ref, target, requestTimeoutMs, clock } = this.init;
+    const current = (await client.get(SYNC_TARGET_GVR, ref, { timeoutMs: requestTimeoutMs })) as SyncTarget;
+    if (current.metadata.uid !== target.uid) {
+      throw new TmcError({
+        type: TmcErrorType.Invalid,
+        reason: 'UIDMismatch',
+        message: `SyncTarget ${target.name} has uid ${current.metadata.uid ?? '<none>'}, the syncer serves uid ${target.uid}`,
+      });
+    }
+    const existing: Condition[] = current.status?.conditions ?? [];
+    const merged = applyConditions(existing, this.desired.values(), formatKubeTime(clock.now()));
+    if (conditionsEqual(existing, merged)) return;
+    const status = { ...(current.status ?? {}), conditions: merged };
+    await client.updateStatus(SYNC_TARGET_GVR, { ...current, status }, this.scope(), {
+      timeoutMs: requestTimeoutMs,
+    });
+  }
+
+  private scope(): { cluster?: string } {
+    return this.init.ref.cluster === undefined ? {} : { cluster: this.init.ref.cluster };
+  }
+}

@@ -1,0 +1,155 @@
+import type { Condition } from '@kcp-tmc/interfaces';
+import { describe, expect, it } from 'vitest';
+import {
+  applyConditions,
+  conditionsEqual,
+  findCondition,
+  formatKubeTime,
+  setCondition,
+  summarizeReady,
+} from './conditions.js';
+
+const T1 = '2025-01-01T00:00:00Z';
+const T2 = '2025-01-01T00:05:00Z';
+
+describe('formatKubeTime', () => {
+  it('writes RFC 3339 in whole seconds, as metav1.Time does', () => {
+    expect(formatKubeTime(Date.UTC(2025, 5, 7, 8, 9, 10, 987))).toBe('2025-06-07T08:09:10Z');
+  });
+});
+
+describe('setCondition', () => {
+  it('adds a new condition with the current time as its transition', () => {
+    const result = setCondition([], { type: 'SyncerReady', status: 'True', reason: 'Started' }, T1);
+    expect(result).toEqual([
+      { type: 'SyncerReady', status: 'True', reason: 'Started', lastTransitionTime: T1 },
+    ]);
+  });
+
+  it('keeps lastTransitionTime when only reason or message change', () => {
+    const start = setCondition([], { type: 'SyncerReady', status: 'True', reason: 'A' }, T1);
+    const result = setCondition(
+      start,
+      { type: 'SyncerReady', status: 'True', reason: 'B', message: 'm' },
+      T2,
+    );
+    expect(result[0]).toEqual({
+      type: 'SyncerReady',
+      status: 'True',
+      reason: 'B',
+      message: 'm',
+      lastTransitionTime: T1,
+    });
+  });
+
+  it('moves lastTransitionTime when the status changes', () => {
+    const start = setCondition([], { type: 'SyncerReady', status: 'True' }, T1);
+    const result = setCondition(start, { type: 'SyncerReady', status: 'False', reason: 'Lost' }, T2);
+    expect(findCondition(result, 'SyncerReady')?.lastTransitionTime).toBe(T2);
+  });
+
+  it('returns the same array when nothing changes, and never mutates its input', () => {
+    const start = setCondition([], { type: 'SyncerReady', status: 'True', reason: 'A' }, T1);
+    const frozen = Object.freeze(start.map((c) => Object.freeze(c)));
+    const same = setCondition(frozen, { type: 'SyncerReady', status: 'True', reason: 'A' }, T2);
+    expect(same).toBe(frozen);
+    const changed = setCondition(frozen, { type: 'Other', status: 'False' }, T2);
+    expect(changed).not.toBe(frozen);
+    expect(frozen).toHaveLength(1);
+  });
+
+  it('keeps the order of other conditions and appends new types', () => {
+    const list: Condition[] = [
+      { type: 'A', status: 'True', lastTransitionTime: T1 },
+      { type: 'B', status: 'True', lastTransitionTime: T1 },
+    ];
+    const result = setCondition(
+      setCondition(list, { type: 'A', status: 'False' }, T2),
+      { type: 'C', status: 'True' },
+      T2,
+    );
+    expect(result.map((c) => `${c.type}=${c.status}`)).toEqual(['A=False', 'B=True', 'C=True']);
+  });
+});
+
+describe('summarizeReady', () => {
+  const ready = (...conditions: Array<Omit<Condition, 'lastTransitionTime'>>) =>
+    summarizeReady(conditions.map((c) => ({ ...c, lastTransitionTime: T1 })));
+
+  it('is True when SyncerReady and HeartbeatHealthy are True and SyncerAuthorized is absent', () => {
+    expect(
+      ready({ type: 'SyncerReady', status: 'True' }, { type: 'HeartbeatHealthy', status: 'True' }).status,
+    ).toBe('True');
+  });
+
+  it('is False with the reason of the first False input', () => {
+    const summary = ready(
+      { type: 'SyncerReady', status: 'True' },
+      { type: 'HeartbeatHealthy', status: 'False', reason: 'ErrorHeartbeat', message: 'stale' },
+    );
+    expect(summary).toEqual({ type: 'Ready', status: 'False', reason: 'ErrorHeartbeat', message: 'stale' });
+  });
+
+  it('counts SyncerAuthorized once it is set', () => {
+    const summary = ready(
+      { type: 'SyncerReady', status: 'True' },
+      { type: 'HeartbeatHealthy', status: 'True' },
+      { type: 'SyncerAuthorized', status: 'False', reason: 'Forbidden' },
+    );
+    expect(summary.status).toBe('False');
+    expect(summary.reason).toBe('Forbidden');
+  });
+
+  it('is Unknown while a required input is missing or Unknown', () => {
+    expect(ready({ type: 'SyncerReady', status: 'True' }).status).toBe('Unknown');
+    expect(
+      ready({ type: 'SyncerReady', status: 'Unknown' }, { type: 'HeartbeatHealthy', status: 'True' }).status,
+    ).toBe('Unknown');
+  });
+
+  it('lets False win over Unknown', () => {
+    expect(ready({ type: 'SyncerReady', status: 'False', reason: 'NotSynced' }).status).toBe('False');
+  });
+});
+
+describe('applyConditions', () => {
+  it('sets every update, then recomputes Ready with its own transition time', () => {
+    const first = applyConditions(
+      [],
+      [
+        { type: 'SyncerReady', status: 'True' },
+        { type: 'HeartbeatHealthy', status: 'True' },
+      ],
+      T1,
+    );
+    expect(findCondition(first, 'Ready')).toEqual({ type: 'Ready', status: 'True', lastTransitionTime: T1 });
+    const second = applyConditions(first, [{ type: 'SyncerReady', status: 'False', reason: 'Lost' }], T2);
+    expect(findCondition(second, 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'Lost',
+      lastTransitionTime: T2,
+    });
+    expect(findCondition(second, 'HeartbeatHealthy')?.lastTransitionTime).toBe(T1);
+  });
+
+  it('ignores a caller setting Ready directly: Ready is always the summary', () => {
+    const result = applyConditions([], [{ type: 'Ready', status: 'True' }], T1);
+    expect(findCondition(result, 'Ready')?.status).toBe('Unknown');
+  });
+
+  it('leaves conditions it does not own untouched', () => {
+    const foreign: Condition = { type: 'APIImporterReady', status: 'True', lastTransitionTime: T1 };
+    const result = applyConditions([foreign], [{ type: 'SyncerReady', status: 'True' }], T2);
+    expect(findCondition(result, 'APIImporterReady')).toEqual(foreign);
+  });
+});
+
+describe('conditionsEqual', () => {
+  it('ignores order and sees any field change', () => {
+    const a: Condition = { type: 'A', status: 'True', lastTransitionTime: T1 };
+    const b: Condition = { type: 'B', status: 'False', lastTransitionTime: T1 };
+    expect(conditionsEqual([a, b], [b, a])).toBe(true);
+    expect(conditionsEqual([a, b], [b, { ...a, message: 'x' }])).toBe(false);
+    expect(conditionsEqual([a], [a, b])).toBe(false);
+  });
+});

@@ -1,0 +1,121 @@
+import { type Condition, SyncTargetConditions } from '@kcp-tmc/interfaces';
+
+/** A condition as a caller states it: the time of the transition is ours to decide. */
+export type ConditionInput = Omit<Condition, 'lastTransitionTime'>;
+
+/** metav1.Time: RFC 3339 in whole seconds, as the API server writes it. */
+export function formatKubeTime(ms: number): string {
+  return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}Z`;
+}
+
+export function findCondition(
+  conditions: readonly Condition[] | undefined,
+  type: string,
+): Condition | undefined {
+  return conditions?.find((c) => c.type === type);
+}
+
+/**
+ * Returns `conditions` with `next` set: a new condition gets `now` as its transition time, an existing one keeps
+ * its `lastTransitionTime` unless the status changes. The order of the list is kept; new types go last. The
+ * input is never mutated, and when nothing changes the same array is returned, so callers can skip a write.
+ */
+export function setCondition(
+  conditions: readonly Condition[],
+  next: ConditionInput,
+  now: string,
+): Condition[] {
+  const index = conditions.findIndex((c) => c.type === next.type);
+  const current = index === -1 ? undefined : conditions[index];
+  const transitioned = current === undefined || current.status !== next.status;
+  const lastTransitionTime = transitioned ? now : (current.lastTransitionTime ?? now);
+  const updated = withoutUndefined<Condition>({ ...next, lastTransitionTime });
+  if (current !== undefined && conditionEqual(current, updated)) return conditions as Condition[];
+  const result = [...conditions];
+  if (index === -1) result.push(updated);
+  else result[index] = updated;
+  return result;
+}
+
+/** Same type, status, reason, message, severity, observedGeneration and transition time. */
+export function conditionEqual(a: Condition, b: Condition): boolean {
+  return (
+    a.type === b.type &&
+    a.status === b.status &&
+    a.reason === b.reason &&
+    a.message === b.message &&
+    a.severity === b.severity &&
+    a.observedGeneration === b.observedGeneration &&
+    a.lastTransitionTime === b.lastTransitionTime
+  );
+}
+
+/** The conditions `Ready` summarises; SyncerAuthorized counts only once somebody has set it. */
+const REQUIRED_FOR_READY = [SyncTargetConditions.SyncerReady, SyncTargetConditions.HeartbeatHealthy] as const;
+const OPTIONAL_FOR_READY = [SyncTargetConditions.SyncerAuthorized] as const;
+
+/**
+ * The `Ready` condition summarising SyncerReady, HeartbeatHealthy and (when present) SyncerAuthorized, the way
+ * kcp's condition summary does: the first False wins and lends its reason and message; otherwise an Unknown or
+ * missing one makes Ready Unknown; otherwise Ready is True.
+ */
+export function summarizeReady(conditions: readonly Condition[]): ConditionInput {
+  const inputs: Array<{ type: string; condition: Condition | undefined }> = [
+    ...REQUIRED_FOR_READY.map((type) => ({ type, condition: findCondition(conditions, type) })),
+    ...OPTIONAL_FOR_READY.map((type) => ({ type, condition: findCondition(conditions, type) })).filter(
+      (input) => input.condition !== undefined,
+    ),
+  ];
+  const failed = inputs.find((input) => input.condition?.status === 'False');
+  if (failed?.condition !== undefined) {
+    return withoutUndefined<ConditionInput>({
+      type: SyncTargetConditions.Ready,
+      status: 'False',
+      reason: failed.condition.reason ?? `${failed.type}False`,
+      message: failed.condition.message ?? `${failed.type} is False`,
+      severity: failed.condition.severity,
+    });
+  }
+  const unknown = inputs.find(
+    (input) => input.condition === undefined || input.condition.status === 'Unknown',
+  );
+  if (unknown !== undefined) {
+    return withoutUndefined<ConditionInput>({
+      type: SyncTargetConditions.Ready,
+      status: 'Unknown',
+      reason: unknown.condition?.reason ?? `${unknown.type}Unknown`,
+      message: unknown.condition?.message ?? `${unknown.type} has not been reported yet`,
+    });
+  }
+  return { type: SyncTargetConditions.Ready, status: 'True' };
+}
+
+/** Sets every condition in `updates`, then recomputes Ready from the result. */
+export function applyConditions(
+  conditions: readonly Condition[],
+  updates: Iterable<ConditionInput>,
+  now: string,
+): Condition[] {
+  let result = conditions as Condition[];
+  for (const update of updates) {
+    if (update.type === SyncTargetConditions.Ready) continue;
+    result = setCondition(result, update, now);
+  }
+  return setCondition(result, summarizeReady(result), now);
+}
+
+/** Two lists hold the same conditions (order ignored). */
+export function conditionsEqual(a: readonly Condition[], b: readonly Condition[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((condition) => {
+    const other = findCondition(b, condition.type);
+    return other !== undefined && conditionEqual(condition, other);
+  });
+}
+
+type Loose<T> = { [K in keyof T]: T[K] | undefined };
+
+// exactOptionalPropertyTypes: an explicit `undefined` must not reach the wire as a key.
+function withoutUndefined<T extends object>(value: Loose<T>): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

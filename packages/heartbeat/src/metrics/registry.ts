@@ -1,0 +1,206 @@
+import {
+  type CounterMetric,
+  DEFAULT_HEARTBEAT_CONFIG,
+  type GaugeMetric,
+  HEARTBEAT_CONFIG,
+  type HeartbeatConfig,
+  type HistogramMetric,
+  type SettableGaugeMetric,
+  type SyncMetrics,
+  type SyncObservation,
+  type TmcErrorSeverity,
+  type TmcErrorType,
+  type WorkQueueMetricsProvider,
+} from '@kcp-tmc/interfaces';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { inject, injectable } from 'tsyringe';
+
+/** client-go's workqueue buckets (component-base): 10 ns to 10^9 times that, by powers of ten. */
+const WORKQUEUE_BUCKETS = Array.from({ length: 10 }, (_, i) => Number((10e-9 * 10 ** i).toPrecision(1)));
+/** Sync durations: 1 ms to about 65 s, doubling. */
+const SYNC_BUCKETS = Array.from({ length: 17 }, (_, i) => 0.001 * 2 ** i);
+
+/**
+ * The agent's Prometheus metrics, in one `Registry` it owns (never prom-client's global one, so two agents in
+ * one process, or two tests, never collide). Implements the syncer's own metrics and client-go's workqueue
+ * metrics under client-go's names with the `name` label.
+ */
+@injectable()
+export class SyncerMetrics implements SyncMetrics, WorkQueueMetricsProvider {
+  readonly registry = new Registry();
+
+  private readonly synced = new Counter({
+    name: 'syncer_resources_synced_total',
+    help: 'Objects synced successfully, by logical cluster, workspace, kind and direction.',
+    labelNames: ['cluster', 'workspace', 'gvk', 'direction'] as const,
+    registers: [this.registry],
+  });
+  private readonly syncDuration = new Histogram({
+    name: 'syncer_sync_duration_seconds',
+    help: 'Time to sync one object, by direction and result.',
+    labelNames: ['direction', 'result'] as const,
+    buckets: SYNC_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly errors = new Counter({
+    name: 'syncer_sync_errors_total',
+    help: 'Failures, by error type and severity.',
+    labelNames: ['type', 'severity'] as const,
+    registers: [this.registry],
+  });
+  private readonly heartbeat = new Gauge({
+    name: 'syncer_heartbeat_last_success_timestamp_seconds',
+    help: 'Unix time of the last SyncTarget heartbeat the server accepted.',
+    registers: [this.registry],
+  });
+  private readonly heartbeats = new Counter({
+    name: 'syncer_heartbeats_total',
+    help: 'SyncTarget heartbeats the server accepted.',
+    registers: [this.registry],
+  });
+  private readonly connected = new Gauge({
+    name: 'syncer_connected',
+    help: 'Whether the last contact with a side (upstream, downstream) succeeded: 1 or 0.',
+    labelNames: ['side'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly queueDepth = new Gauge({
+    name: 'workqueue_depth',
+    help: 'Keys waiting in the work queue.',
+    labelNames: ['name'] as const,
+    registers: [this.registry],
+  });
+  private readonly queueAdds = new Counter({
+    name: 'workqueue_adds_total',
+    help: 'Keys added to the work queue.',
+    labelNames: ['name'] as const,
+    registers: [this.registry],
+  });
+  private readonly queueLatency = new Histogram({
+    name: 'workqueue_queue_duration_seconds',
+    help: 'Seconds a key waited in the work queue before a worker took it.',
+    labelNames: ['name'] as const,
+    buckets: WORKQUEUE_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly queueWork = new Histogram({
+    name: 'workqueue_work_duration_seconds',
+    help: 'Seconds a worker spent processing one key.',
+    labelNames: ['name'] as const,
+    buckets: WORKQUEUE_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly queueUnfinished = new Gauge({
+    name: 'workqueue_unfinished_work_seconds',
+    help: 'Seconds of processing in progress, not yet observed as work duration; a steady rise means stuck workers.',
+    labelNames: ['name'] as const,
+    registers: [this.registry],
+  });
+  private readonly queueLongest = new Gauge({
+    name: 'workqueue_longest_running_processor_seconds',
+    help: 'Seconds the longest-running worker has spent on its current key.',
+    labelNames: ['name'] as const,
+    registers: [this.registry],
+  });
+  private readonly queueRetries = new Counter({
+    name: 'workqueue_retries_total',
+    help: 'Keys re-queued with rate limiting after a failure.',
+    labelNames: ['name'] as const,
+    registers: [this.registry],
+  });
+
+  /** Series already created per `<metric>|<queue>`: a queue asking twice must not reset them. */
+  private readonly initialised = new Set<string>();
+
+  constructor(@inject(HEARTBEAT_CONFIG, { isOptional: true }) config: Partial<HeartbeatConfig> = {}) {
+    if (config.processMetrics ?? DEFAULT_HEARTBEAT_CONFIG.processMetrics) {
+      collectDefaultMetrics({ register: this.registry });
+    }
+  }
+
+  /** The exposition text (Prometheus text format 0.0.4). */
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  // SyncMetrics
+
+  observeSync(o: SyncObservation): void {
+    const result = o.success ? 'success' : 'error';
+    this.syncDuration.labels({ direction: o.direction, result }).observe(o.durationSeconds);
+    if (o.success) {
+      this.synced
+        .labels({ cluster: o.cluster, workspace: o.workspace, gvk: o.gvk, direction: o.direction })
+        .inc();
+    }
+  }
+
+  observeError(type: TmcErrorType, severity: TmcErrorSeverity): void {
+    this.errors.labels({ type, severity }).inc();
+  }
+
+  setConnected(side: 'upstream' | 'downstream', connected: boolean): void {
+    this.connected.labels({ side }).set(connected ? 1 : 0);
+  }
+
+  setHeartbeat(timestampMs: number): void {
+    this.heartbeat.set(timestampMs / 1000);
+    this.heartbeats.inc();
+  }
+
+  // WorkQueueMetricsProvider: each series exists (at zero) from the moment a queue asks for it, as in client-go.
+
+  depth(queue: string): GaugeMetric {
+    const gauge = this.queueDepth.labels({ name: queue });
+    if (this.first('depth', queue)) gauge.set(0);
+    return { inc: () => gauge.inc(), dec: () => gauge.dec() };
+  }
+
+  adds(queue: string): CounterMetric {
+    const counter = this.queueAdds.labels({ name: queue });
+    if (this.first('adds', queue)) counter.inc(0);
+    return { inc: () => counter.inc() };
+  }
+
+  latency(queue: string): HistogramMetric {
+    if (this.first('latency', queue)) this.queueLatency.zero({ name: queue });
+    const histogram = this.queueLatency.labels({ name: queue });
+    return { observe: (value) => histogram.observe(value) };
+  }
+
+  workDuration(queue: string): HistogramMetric {
+    if (this.first('work', queue)) this.queueWork.zero({ name: queue });
+    const histogram = this.queueWork.labels({ name: queue });
+    return { observe: (value) => histogram.observe(value) };
+  }
+
+  unfinishedWorkSeconds(queue: string): SettableGaugeMetric {
+    const gauge = this.queueUnfinished.labels({ name: queue });
+    if (this.first('unfinished', queue)) gauge.set(0);
+    return { set: (value) => gauge.set(value) };
+  }
+
+  longestRunningProcessorSeconds(queue: string): SettableGaugeMetric {
+    const gauge = this.queueLongest.labels({ name: queue });
+    if (this.first('longest', queue)) gauge.set(0);
+    return { set: (value) => gauge.set(value) };
+  }
+
+  retries(queue: string): CounterMetric {
+    const counter = this.queueRetries.labels({ name: queue });
+    if (this.first('retries', queue)) counter.inc(0);
+    return { inc: () => counter.inc() };
+  }
+
+  private first(metric: string, queue: string): boolean {
+    const key = `${metric}|${queue}`;
+    if (this.initialised.has(key)) return false;
+    this.initialised.add(key);
+    return true;
+  }
+}
