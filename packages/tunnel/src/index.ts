@@ -7,6 +7,7 @@ export {
   type TunnelResponse,
 } from './agent/handler.js';
 export { downstreamPodPath, type PodSubresourcePath, parsePodSubresourcePath } from './agent/pod-path.js';
+export { serveStream } from './agent/serve-stream.js';
 export {
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
   DEFAULT_PING_INTERVAL_MS,
@@ -15,12 +16,22 @@ export {
   type TunnelClientOptions,
   type TunnelClientStats,
 } from './agent/tunnel-client.js';
+export {
+  type DownstreamUpgrade,
+  type DownstreamUpgrader,
+  WebSocketUpgrader,
+  type WebSocketUpgraderOptions,
+} from './agent/upgrader.js';
 export * from './protocol/frames.js';
 export { SYNC_TARGET_HEADER, syncTargetHeaderValue, TUNNEL_SUBPROTOCOL } from './protocol/handshake.js';
 export { DEFAULT_MAX_FRAME_SIZE, type MuxOptions, MuxSession } from './protocol/mux.js';
 export { INITIAL_STREAM_WINDOW, MuxStream, type StreamHost, StreamResetError } from './protocol/stream.js';
 export { type RegisterTunnelOptions, registerTunnel, tunnelHealthCheck } from './register.js';
-export { createTunnelHttpHandler, type TunnelHttpHandlerOptions } from './server/http-handler.js';
+export {
+  createTunnelHttpHandler,
+  parseSyncerPath,
+  type TunnelHttpHandlerOptions,
+} from './server/http-handler.js';
 export {
   type TunnelAuthenticator,
   type TunneledResponse,

@@ -89,7 +89,10 @@ describe('tunnel: upstream caller → TunnelServer → agent → downstream pods
         message: /only pod subresources/,
       },
       { path: logPath('default', 'web-1'), method: 'DELETE', message: /only GET/ },
-      { path: logPath('default', 'web-1').replace('/log', '/exec?command=sh'), message: /protocol upgrade/ },
+      {
+        path: logPath('default', 'web-1').replace('/log', '/exec?command=sh'),
+        message: /needs a WebSocket upgrade/,
+      },
       { path: logPath('default', 'web-1').replace(WORKSPACE, '*'), message: /wildcard/ },
     ];
     for (const { path, method, message } of cases) {

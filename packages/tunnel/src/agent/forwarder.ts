@@ -21,6 +21,7 @@ import {
   type TunnelResponse,
 } from './handler.js';
 import { downstreamPodPath, type PodSubresourcePath, parsePodSubresourcePath } from './pod-path.js';
+import type { DownstreamUpgrade, DownstreamUpgrader } from './upgrader.js';
 
 export interface PodForwarderOptions {
   /**
@@ -32,12 +33,17 @@ export interface PodForwarderOptions {
   namespaceCacheTtlMs?: number;
   /** A lookup that misses relists at most this often (ms), so a new namespace is found quickly. Default 1 s. */
   missRelistIntervalMs?: number;
-  /** Pod subresources forwarded; default every one that works without a protocol upgrade. */
+  /** Pod subresources forwarded; default: all (upgrade ones only with an `upgrader`). */
   subresources?: readonly string[];
+  /**
+   * Opens WebSocket upgrades downstream. With it, `exec`, `attach` and `portforward` over the WebSocket
+   * protocols (`v4.channel.k8s.io`, `v5.channel.k8s.io`, ...) are relayed; without it they are refused.
+   */
+  upgrader?: DownstreamUpgrader;
 }
 
 const NAMESPACES = { group: '', version: 'v1', resource: 'namespaces' } as const;
-/** These need SPDY/WebSocket upgrades, which this forwarder does not carry (yet). */
+/** These work only over a protocol upgrade; WebSocket ones are relayed when an upgrader is configured. */
 const UPGRADE_SUBRESOURCES = new Set(['exec', 'attach', 'portforward']);
 /** Request headers passed on; credentials never are (the downstream client has its own). */
 const FORWARDED_REQUEST_HEADERS = ['accept'];
@@ -105,13 +111,14 @@ export class PodSubresourceForwarder implements TunnelRequestHandler {
         parsed,
       );
     }
+    // Pod names are the same downstream: kcp renames only a few ConfigMaps and Secrets, never pods.
+    const path = downstreamPodPath(parsed, namespace, parsed.name);
+    if (isWebSocketUpgrade(request.headers)) return this.upgrade(request, path);
     const headers: Record<string, string> = {};
     for (const key of FORWARDED_REQUEST_HEADERS) {
       const value = request.headers[key];
       if (value !== undefined) headers[key] = value;
     }
-    // Pod names are the same downstream: kcp renames only a few ConfigMaps and Secrets, never pods.
-    const path = downstreamPodPath(parsed, namespace, parsed.name);
     let response: Response;
     try {
       response = await this.downstream.request(path, { method: 'GET', headers, signal: request.signal });
@@ -132,11 +139,13 @@ export class PodSubresourceForwarder implements TunnelRequestHandler {
     if (parsed === undefined) return 'only pod subresources are forwarded';
     if (request.method !== 'GET') return `method ${request.method} is not forwarded (only GET)`;
     const connection = request.headers.connection?.toLowerCase() ?? '';
-    if (request.headers.upgrade !== undefined || connection.includes('upgrade')) {
-      return 'protocol upgrades are not forwarded';
-    }
-    if (UPGRADE_SUBRESOURCES.has(parsed.subresource)) {
-      return `pods/${parsed.subresource} needs a protocol upgrade, which this tunnel does not forward`;
+    const upgrade = request.headers.upgrade !== undefined || connection.includes('upgrade');
+    if (upgrade) {
+      if (!isWebSocketUpgrade(request.headers)) return 'only WebSocket upgrades are forwarded (not SPDY)';
+      if (this.options.upgrader === undefined) return 'protocol upgrades are not forwarded by this agent';
+      if (!UPGRADE_SUBRESOURCES.has(parsed.subresource)) return `pods/${parsed.subresource} takes no upgrade`;
+    } else if (UPGRADE_SUBRESOURCES.has(parsed.subresource)) {
+      return `pods/${parsed.subresource} needs a WebSocket upgrade`;
     }
     if (this.subresources !== undefined && !this.subresources.has(parsed.subresource)) {
       return `pods/${parsed.subresource} is not forwarded`;
@@ -144,6 +153,25 @@ export class PodSubresourceForwarder implements TunnelRequestHandler {
     if (parsed.rest !== '' && parsed.subresource !== 'proxy') return 'only pods/proxy takes a path';
     if (parsed.cluster === '*') return 'wildcard clusters are not forwarded';
     return undefined;
+  }
+
+  private async upgrade(request: TunnelRequest, path: string): Promise<TunnelResponse> {
+    const upgrader = this.options.upgrader as DownstreamUpgrader;
+    const protocols = (request.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((protocol) => protocol.trim())
+      .filter((protocol) => protocol !== '');
+    let result: DownstreamUpgrade;
+    try {
+      result = await upgrader.connect(path, protocols, request.signal);
+    } catch (err) {
+      if (request.signal.aborted) throw err;
+      return statusResponse(503, 'ServiceUnavailable', `downstream unreachable: ${(err as Error).message}`);
+    }
+    if (!result.upgraded) return { status: result.status, headers: result.headers, body: [result.body] };
+    const headers: Record<string, string> = {};
+    if (result.socket.protocol !== '') headers['sec-websocket-protocol'] = result.socket.protocol;
+    return { status: 101, headers, upgraded: result.socket };
   }
 
   /** The downstream namespace for an upstream one; `null` on a collision, undefined when none is ours. */
@@ -199,6 +227,10 @@ export class PodSubresourceForwarder implements TunnelRequestHandler {
     this.index = index;
     return index;
   }
+}
+
+function isWebSocketUpgrade(headers: Record<string, string>): boolean {
+  return headers.upgrade?.toLowerCase() === 'websocket';
 }
 
 function forbidden(message: string, parsed: PodSubresourcePath | undefined): TunnelResponse {

@@ -1,3 +1,5 @@
+import type WebSocket from 'ws';
+
 /** A request that arrived through the tunnel, as the agent's handler sees it. */
 export interface TunnelRequest {
   method: string;
@@ -16,6 +18,8 @@ export interface TunnelResponse {
   status: number;
   headers: Record<string, string>;
   body?: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | null;
+  /** With status 101: the downstream WebSocket whose messages the stream carries from now on. */
+  upgraded?: WebSocket;
 }
 
 /** Decides what a tunneled request may do and produces its answer (the default is the pod forwarder). */

@@ -1,4 +1,5 @@
 import type { Logger } from '@kcp-tmc/interfaces';
+import { relayMessages } from '../protocol/message-relay.js';
 import type { MuxStream } from '../protocol/stream.js';
 import { statusResponse, type TunnelRequestHandler, type TunnelResponse } from './handler.js';
 
@@ -23,6 +24,17 @@ export async function serveStream(
     if (stream.error !== undefined) throw stream.error;
     logger.error('tunnel request handler failed', { path: head.path, error: (err as Error).message });
     response = statusResponse(500, 'InternalError', `tunnel handler failed: ${(err as Error).message}`);
+  }
+  if (response.upgraded !== undefined) {
+    const socket = response.upgraded;
+    try {
+      stream.sendHead({ status: 101, headers: response.headers });
+    } catch (err) {
+      socket.terminate();
+      throw err;
+    }
+    await relayMessages(socket, stream, logger);
+    return;
   }
   try {
     stream.sendHead({ status: response.status, headers: response.headers });

@@ -37,17 +37,10 @@ export function createTunnelHttpHandler(
   };
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = req.url ?? '/';
-    const match = url.startsWith(`${prefix}/`)
-      ? /^([^/?]+)\/([^/?]+)(\/[^?]*)(\?.*)?$/.exec(url.slice(prefix.length + 1))
-      : null;
-    if (match === null) return fail(res, 404, 'NotFound', `expected ${prefix}/<cluster>/<name>/<path>`);
-    let target: { cluster: string; name: string };
-    try {
-      target = { cluster: decodeURIComponent(match[1] ?? ''), name: decodeURIComponent(match[2] ?? '') };
-    } catch {
-      return fail(res, 400, 'BadRequest', 'malformed SyncTarget in the path');
-    }
+    const parsed = parseSyncerPath(req.url ?? '/', prefix);
+    if (parsed === undefined) return fail(res, 404, 'NotFound', `expected ${prefix}/<cluster>/<name>/<path>`);
+    if (parsed === null) return fail(res, 400, 'BadRequest', 'malformed SyncTarget in the path');
+    const { target } = parsed;
     if (options.authorize !== undefined && !(await options.authorize(req, target))) {
       return fail(res, 403, 'Forbidden', `not allowed to reach SyncTarget ${target.cluster}:${target.name}`);
     }
@@ -63,7 +56,7 @@ export function createTunnelHttpHandler(
     });
     const request: TunnelSendRequest = {
       method: req.method ?? 'GET',
-      path: `${match[3]}${match[4] ?? ''}`,
+      path: parsed.path,
       headers,
       signal: controller.signal,
     };
@@ -98,6 +91,25 @@ export function createTunnelHttpHandler(
       // Headers are out: the only way left to say "incomplete" is to abort the response.
       res.destroy(err as Error);
     }
+  }
+}
+
+/**
+ * Splits `<prefix>/<cluster>/<name>/<path>`; undefined when the URL does not have that shape, null when the
+ * SyncTarget part does not decode.
+ */
+export function parseSyncerPath(
+  url: string,
+  prefix: string,
+): { target: { cluster: string; name: string }; path: string } | undefined | null {
+  if (!url.startsWith(`${prefix}/`)) return undefined;
+  const match = /^([^/?]+)\/([^/?]+)(\/[^?]*)(\?.*)?$/.exec(url.slice(prefix.length + 1));
+  if (match === null) return undefined;
+  try {
+    const target = { cluster: decodeURIComponent(match[1] ?? ''), name: decodeURIComponent(match[2] ?? '') };
+    return { target, path: `${match[3]}${match[4] ?? ''}` };
+  } catch {
+    return null;
   }
 }
 

@@ -10,7 +10,7 @@ import {
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { FRAME_HEADER_BYTES } from '../protocol/frames.js';
+import { FRAME_HEADER_BYTES, type RequestHead } from '../protocol/frames.js';
 import { SYNC_TARGET_HEADER, syncTargetHeaderValue, TUNNEL_SUBPROTOCOL } from '../protocol/handshake.js';
 import { startKeepAlive } from '../protocol/keep-alive.js';
 import { DEFAULT_MAX_FRAME_SIZE, type MuxOptions, MuxSession } from '../protocol/mux.js';
@@ -18,6 +18,7 @@ import { type MuxStream, StreamResetError } from '../protocol/stream.js';
 import { StateSubject } from '../util/state-subject.js';
 import { createTunnelHttpHandler, type TunnelHttpHandlerOptions } from './http-handler.js';
 import { rejectUpgrade } from './reject.js';
+import { createUpgradeRelay } from './upgrade-relay.js';
 
 /** Decides who an agent is: the SyncTarget its bearer token belongs to, or undefined to refuse (401). */
 export type TunnelAuthenticator = (
@@ -78,6 +79,7 @@ export class TunnelServer {
   private readonly readDeadlineMs: number;
   private readonly connectedSubject = new StateSubject<readonly SyncTargetRef[]>([]);
   private closed = false;
+  private readonly relayed = new Set<WebSocket>();
 
   constructor(private readonly options: TunnelServerOptions) {
     this.path = options.path ?? '/tunnel';
@@ -108,10 +110,15 @@ export class TunnelServer {
     return this.agents.has(syncTargetHeaderValue(target));
   }
 
-  /** Serves the tunnel endpoint on `server` (other upgrade paths are left to other listeners, or get 404). */
-  attach(server: Server): this {
+  /**
+   * Serves the tunnel endpoint on `server`; with `relay`, also WebSocket requests under the HTTP handler's URLs
+   * (see {@link upgradeRelay}). Other upgrade paths are left to other listeners, or get 404.
+   */
+  attach(server: Server, options: { relay?: TunnelHttpHandlerOptions } = {}): this {
+    const relay = options.relay === undefined ? undefined : this.upgradeRelay(options.relay);
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (this.handleUpgrade(req, socket, head)) return;
+      if (relay?.(req, socket, head)) return;
       if (server.listenerCount('upgrade') === 1) rejectUpgrade(socket, 404, 'NotFound', 'no such endpoint');
     });
     return this;
@@ -160,23 +167,12 @@ export class TunnelServer {
    */
   async send(target: TargetName, request: TunnelSendRequest): Promise<TunneledResponse> {
     const id = syncTargetHeaderValue(target);
-    const agent = this.agents.get(id);
-    if (agent === undefined) {
-      throw new TmcError({
-        type: TmcErrorType.ClusterUnreachable,
-        message: `SyncTarget ${id} has no tunnel connection`,
-        status: 503,
-      });
-    }
     request.signal?.throwIfAborted();
-    const headers: Record<string, string> = {};
-    for (const [key, value] of Object.entries(request.headers ?? {})) headers[key.toLowerCase()] = value;
-    let stream: MuxStream;
-    try {
-      stream = agent.session.open({ method: request.method ?? 'GET', path: request.path, headers });
-    } catch (err) {
-      throw tunnelError(id, err);
-    }
+    const stream = this.openStream(target, {
+      method: request.method ?? 'GET',
+      path: request.path,
+      headers: request.headers ?? {},
+    });
     const signal = request.signal;
     const onAbort = () => stream.reset('CANCEL', 'the caller aborted the request');
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -200,11 +196,48 @@ export class TunnelServer {
     }
   }
 
+  /**
+   * Low level: opens a raw stream to `target`'s agent and sends the request head; the caller writes, ends and
+   * reads it. Throws a `ClusterUnreachable` TmcError when the target is not connected.
+   */
+  openStream(target: TargetName, head: RequestHead): MuxStream {
+    const id = syncTargetHeaderValue(target);
+    const agent = this.agents.get(id);
+    if (agent === undefined) {
+      throw new TmcError({
+        type: TmcErrorType.ClusterUnreachable,
+        message: `SyncTarget ${id} has no tunnel connection`,
+        status: 503,
+      });
+    }
+    const headers: Record<string, string> = {};
+    for (const [key, value] of Object.entries(head.headers)) headers[key.toLowerCase()] = value;
+    try {
+      return agent.session.open({ method: head.method, path: head.path, headers });
+    } catch (err) {
+      throw tunnelError(id, err);
+    }
+  }
+
+  /**
+   * An upgrade listener relaying WebSocket requests under the HTTP handler's URLs (`/syncers/<cluster>/<name>/…`,
+   * e.g. pods/exec) to the agent; returns false, touching nothing, for other requests.
+   */
+  upgradeRelay(
+    options?: TunnelHttpHandlerOptions,
+  ): (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean {
+    return createUpgradeRelay(this, this.logger, options, (ws) => {
+      this.relayed.add(ws);
+      ws.once('close', () => this.relayed.delete(ws));
+    });
+  }
+
   /** Disconnects every agent and stops accepting new ones. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     for (const agent of this.agents.values()) agent.session.close(1001, 'tunnel server shutting down');
+    for (const ws of this.relayed) ws.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     this.connectedSubject.complete();
   }

@@ -9,8 +9,9 @@ import {
   type SyncTargetRef,
   toSyncTargetKey,
 } from '@kcp-tmc/interfaces';
-import { PodSubresourceForwarder } from '../agent/forwarder.js';
+import { type PodForwarderOptions, PodSubresourceForwarder } from '../agent/forwarder.js';
 import { TunnelClient, type TunnelClientOptions } from '../agent/tunnel-client.js';
+import { WebSocketUpgrader } from '../agent/upgrader.js';
 import { TunnelServer, type TunnelServerOptions } from '../server/tunnel-server.js';
 import { HttpKubeClient } from './http-kube-client.js';
 import { LogServer } from './log-server.js';
@@ -66,7 +67,8 @@ export interface Harness {
   ownNamespace: string;
   /** Downstream namespace of `other` in WORKSPACE for OTHER_TARGET (present on the same cluster). */
   foreignNamespace: string;
-  agent(options?: Partial<TunnelClientOptions>): TunnelClient;
+  /** An agent serving TARGET; with `exec`, its forwarder also relays WebSocket upgrades (exec, attach). */
+  agent(options?: Partial<TunnelClientOptions>, features?: { exec?: boolean }): TunnelClient;
   stop(): Promise<void>;
 }
 
@@ -85,7 +87,7 @@ export async function startHarness(serverOptions: Partial<TunnelServerOptions> =
   const server = new TunnelServer({ authenticate: (token) => TOKENS[token], ...serverOptions });
   const handler = server.httpHandler();
   const http = createServer(handler);
-  server.attach(http);
+  server.attach(http, { relay: {} });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const port = (http.address() as AddressInfo).port;
   const agents: TunnelClient[] = [];
@@ -99,8 +101,15 @@ export async function startHarness(serverOptions: Partial<TunnelServerOptions> =
     baseUrl: `http://127.0.0.1:${port}`,
     ownNamespace,
     foreignNamespace,
-    agent(options = {}) {
-      const forwarder = new PodSubresourceForwarder(downstream, TARGET, { namespaceCacheTtlMs: 0 });
+    agent(options = {}, features = {}) {
+      const forwarderOptions: PodForwarderOptions = { namespaceCacheTtlMs: 0 };
+      if (features.exec === true) {
+        forwarderOptions.upgrader = new WebSocketUpgrader({
+          server: logs.url,
+          options: () => downstream.webSocketOptions(),
+        });
+      }
+      const forwarder = new PodSubresourceForwarder(downstream, TARGET, forwarderOptions);
       const agent = new TunnelClient(
         {
           url: `ws://127.0.0.1:${port}${server.path}`,

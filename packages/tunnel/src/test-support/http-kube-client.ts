@@ -11,6 +11,7 @@ import type {
   WatchEvent,
 } from '@kcp-tmc/interfaces';
 import { HttpMethod, KubeConfig, RequestContext } from '@kubernetes/client-node';
+import type WebSocket from 'ws';
 
 /**
  * The part of the KubeClient contract the tunnel uses (`request`, `list`), over real HTTP with
@@ -45,6 +46,13 @@ export class HttpKubeClient implements KubeClient {
     if (dispatcher !== undefined) void dispatcher.close().catch(() => {});
     if (!url.startsWith('http:')) throw new Error('HttpKubeClient (test support) speaks plain http only');
     return fetch(url, { method, headers, body: init.body ?? null, signal: init.signal ?? null });
+  }
+
+  /** `ws` client options carrying this kubeconfig's credentials and TLS settings, for exec upgrades. */
+  async webSocketOptions(): Promise<WebSocket.ClientOptions> {
+    const options: WebSocket.ClientOptions = {};
+    await this.config.applyToHTTPSOptions(options);
+    return options;
   }
 
   async list(gvr: GVR, scope: { namespace?: string } = {}, options: ListOptions = {}): Promise<KubeList> {

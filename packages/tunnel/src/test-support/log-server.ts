@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
 
 export interface LogServerNamespace {
   name: string;
@@ -20,17 +22,26 @@ export class LogServer {
   /** Open follow streams, all pods. */
   openFollows = 0;
   url = '';
+  /** Exec sessions accepted. */
+  execSessions = 0;
+  private readonly execServer = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (offered) =>
+      ['v5.channel.k8s.io', 'v4.channel.k8s.io'].find((protocol) => offered.has(protocol)) ?? false,
+  });
 
   constructor(private readonly token: string) {}
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => this.serve(req, res));
+    this.server.on('upgrade', (req, socket: Duplex, head) => this.exec(req, socket, head));
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
 
   async stop(): Promise<void> {
+    for (const ws of this.execServer.clients) ws.terminate();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
@@ -83,6 +94,52 @@ export class LogServer {
     res.on('close', () => {
       set.delete(res);
       this.openFollows -= 1;
+    });
+  }
+
+  /**
+   * `pods/<name>/exec` over the WebSocket channel protocols, as a tiny shell: stdin (channel 0) comes back
+   * upper-cased on stdout (channel 1); closing stdin (channel 255, stream 0) ends with a Success status on the
+   * error channel (3) and a normal close. Only pods with a log exist.
+   */
+  private exec(req: IncomingMessage, socket: Duplex, head: Buffer): unknown {
+    const url = new URL(req.url ?? '/', this.url);
+    const match = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/.exec(url.pathname);
+    const refuse = (code: number, reason: string, message: string) => {
+      const body = JSON.stringify({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message,
+        reason,
+        code,
+      });
+      socket.end(
+        `HTTP/1.1 ${code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+    };
+    if (req.headers.authorization !== `Bearer ${this.token}`)
+      return refuse(401, 'Unauthorized', 'Unauthorized');
+    if (match === null) return refuse(404, 'NotFound', `no route ${url.pathname}`);
+    if (!this.logs.has(`${match[1]}/${match[2]}`))
+      return refuse(404, 'NotFound', `pods "${match[2]}" not found`);
+    this.execServer.handleUpgrade(req, socket, head, (ws) => {
+      this.execSessions += 1;
+      ws.on('message', (data: Buffer) => {
+        const channel = data[0];
+        if (channel === 0)
+          ws.send(Buffer.concat([Buffer.from([1]), Buffer.from(data.subarray(1).toString().toUpperCase())]));
+        if (channel === 255 && data[1] === 0) {
+          ws.send(
+            Buffer.concat([
+              Buffer.from([3]),
+              Buffer.from(JSON.stringify({ metadata: {}, status: 'Success' })),
+            ]),
+          );
+          ws.close(1000);
+        }
+      });
     });
   }
 
