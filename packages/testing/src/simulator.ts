@@ -7,6 +7,7 @@ import { ResourceService } from './api/service.js';
 import { ServiceAllocator, type ServiceAllocatorOptions } from './api/service-allocator.js';
 import { ApiError } from './api/status.js';
 import { FaultController, type FaultOptions } from './faults/faults.js';
+import { installKcpMode, ROOT_CLUSTER } from './kcp/kcp-mode.js';
 import { buildKubeconfig } from './kubeconfig.js';
 import type { AccessRules } from './server/access-review.js';
 import { PodLogStore } from './server/pod-logs.js';
@@ -14,7 +15,19 @@ import { type ClusterResolver, KubeApiServer } from './server/server.js';
 import type { RequestStats } from './server/stats.js';
 import { ObjectStore } from './store/store.js';
 
+export interface KcpOptions {
+  /** Logical clusters to create at start (any `/clusters/<name>` is created on first use anyway). */
+  clusters?: string[];
+}
+
 export interface KubeSimulatorOptions {
+  /**
+   * kcp mode: logical clusters under `/clusters/<name>`, wildcard `/clusters/*` list/watch, the
+   * `kcp.io/cluster` annotation on every object, SyncTarget virtual workspace URLs and the syncer virtual
+   * workspace at `/services/syncer/<cluster>/<synctarget>/<uid>/clusters/*`. The kubeconfig's current
+   * context is `root` (`/clusters/root`); context `base` is the bare server.
+   */
+  kcp?: boolean | KcpOptions;
   /** Port to listen on (default: an ephemeral port). */
   port?: number;
   /** Host to bind (default 127.0.0.1). */
@@ -53,6 +66,8 @@ export interface KubeSimulator {
   /** In-process API with full server semantics (advanced: seeding objects without HTTP). */
   service: ResourceService;
   logs: PodLogStore;
+  /** A kubeconfig whose server is one logical cluster (`<url>/clusters/<cluster>`); kcp mode only. */
+  kubeconfigFor(cluster: string): string;
   stop(): Promise<void>;
 }
 
@@ -74,24 +89,32 @@ function createNamespace(service: ResourceService, cluster: string, name: string
 
 /** Starts an in-process Kubernetes API server simulator on an HTTP port. */
 export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Promise<KubeSimulator> {
+  const kcp =
+    options.kcp === undefined || options.kcp === false ? undefined : options.kcp === true ? {} : options.kcp;
   const store = new ObjectStore(
     options.historySize !== undefined ? { historySize: options.historySize } : {},
   );
   const registry = new ResourceRegistry();
   const service = new ResourceService(store, registry, {
-    kcp: false,
+    kcp: kcp !== undefined,
     allocator: new ServiceAllocator(options.services),
   });
   installCrdSupport(service);
   const logs = new PodLogStore();
   const faults = new FaultController(options.faults);
   let accessRules: AccessRules = options.accessRules ?? { rules: [] };
-  for (const ns of PLAIN_NAMESPACES) createNamespace(service, PLAIN_CLUSTER, ns);
-  const resolver: ClusterResolver = {
-    defaultCluster: PLAIN_CLUSTER,
-    kcp: false,
-    ensureCluster: () => undefined,
-  };
+  let url = '';
+  let resolver: ClusterResolver;
+  if (kcp) {
+    resolver = installKcpMode(service, {
+      baseUrl: () => url,
+      createNamespace: (c, n) => createNamespace(service, c, n),
+    });
+    for (const cluster of [ROOT_CLUSTER, ...(kcp.clusters ?? [])]) resolver.ensureCluster(cluster);
+  } else {
+    for (const ns of PLAIN_NAMESPACES) createNamespace(service, PLAIN_CLUSTER, ns);
+    resolver = { defaultCluster: PLAIN_CLUSTER, kcp: false, ensureCluster: () => undefined };
+  }
   const server = new KubeApiServer({
     service,
     registry,
@@ -112,8 +135,12 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
     resumeListening: () => server.resumeListening(),
     destroyConnections: () => server.destroyConnections(),
   });
-  const url = await server.listen();
-  const kubeconfig = buildKubeconfig({ server: url, token: options.token });
+  url = await server.listen();
+  const kubeconfigFor = (cluster: string) =>
+    buildKubeconfig({ server: `${url}/clusters/${cluster}`, token: options.token, contexts: { base: url } });
+  const kubeconfig = kcp
+    ? kubeconfigFor(ROOT_CLUSTER)
+    : buildKubeconfig({ server: url, token: options.token });
   let tempDir: string | undefined;
   let kubeconfigPath = options.kubeconfigPath;
   if (!kubeconfigPath) {
@@ -136,6 +163,10 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
     store,
     service,
     logs,
+    kubeconfigFor(cluster) {
+      if (!kcp) throw new Error('kubeconfigFor needs kcp mode');
+      return kubeconfigFor(cluster);
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

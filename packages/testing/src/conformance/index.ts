@@ -4,6 +4,7 @@ import { clientCases } from './cases/clients.js';
 import { crdCases } from './cases/crds.js';
 import { crudCases } from './cases/crud.js';
 import { discoveryCases } from './cases/discovery.js';
+import { kcpCases } from './cases/kcp.js';
 import { lifecycleCases } from './cases/lifecycle.js';
 import { listCases } from './cases/lists.js';
 import { patchCases } from './cases/patches.js';
@@ -54,5 +55,6 @@ export function describeConformance(name: string, factory: TargetFactory): void 
     serviceCases(s);
     crdCases(s);
     clientCases(s);
+    kcpCases(s);
   });
 }

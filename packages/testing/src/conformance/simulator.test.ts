@@ -9,3 +9,21 @@ describeConformance('simulator over HTTP', async () => {
     dispose: () => sim.stop(),
   };
 });
+
+describeConformance('simulator in kcp mode over HTTP', async () => {
+  const sim = await startKubeSimulator({
+    token: 'conformance-token',
+    kcp: { clusters: ['root:org:a', 'root:org:b'] },
+  });
+  return {
+    kubeconfig: sim.kubeconfig,
+    kcp: { clusters: ['root:org:a', 'root:org:b'] },
+    capabilities: {
+      kcp: true,
+      syncTargets: true,
+      syncerVirtualWorkspace: true,
+      compact: async () => sim.faults.compact(),
+    },
+    dispose: () => sim.stop(),
+  };
+});
