@@ -118,6 +118,11 @@ export class FaultController implements RequestInterceptor {
     return this.pausedWaiters !== undefined;
   }
 
+  /** Requests currently held by pause() or a hanging partition. */
+  get heldRequests(): number {
+    return (this.pausedWaiters?.length ?? 0) + this.held.size;
+  }
+
   get partitioned(): 'refuse' | 'hang' | undefined {
     return this.partitionMode;
   }
