@@ -1,3 +1,5 @@
+// tsyringe (loaded by the decorated classes of several packages) needs the Reflect metadata API first.
+import 'reflect-metadata';
 import { queueOps } from './queue-ops.js';
 import type { Benchmark } from './registry.js';
 import { transformPipeline } from './transform-pipeline.js';
