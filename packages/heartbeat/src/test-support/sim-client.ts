@@ -1,0 +1,19 @@
+import { ClusterConnection, DynamicClient, loadKubeConfig, RestMapper, Transport } from '@kcp-tmc/kube';
+
+export interface SimClient {
+  client: DynamicClient;
+  close(): Promise<void>;
+}
+
+/** The real client stack (client-node auth, our transport, discovery) over a kubeconfig, without DI. */
+export function simClient(kubeconfig: string, options: { qps?: number; retries?: number } = {}): SimClient {
+  const connection = new ClusterConnection(loadKubeConfig({ kubeconfig }));
+  const transport = new Transport(connection, {
+    qps: options.qps ?? 0,
+    baseDelayMs: 10,
+    maxDelayMs: 50,
+    ...(options.retries === undefined ? {} : { maxRetries: options.retries }),
+  });
+  const client = new DynamicClient(transport, new RestMapper(transport));
+  return { client, close: () => connection.close() };
+}
