@@ -49,7 +49,7 @@ describe('exec over the WebSocket channel protocol through the tunnel', () => {
   async function connect(exec: boolean) {
     agent = h.agent({}, { exec });
     agent.start();
-    await h.server.waitForConnection(TARGET, AbortSignal.timeout(5_000));
+    await h.server.waitForConnection(TARGET, AbortSignal.timeout(10_000));
   }
 
   it('relays stdin and stdout both ways with the subprotocol the downstream chose', async () => {

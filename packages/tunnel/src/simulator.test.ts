@@ -106,7 +106,7 @@ describe('tunnel against the Kubernetes API simulator', () => {
       new PodSubresourceForwarder(downstream, TARGET),
     );
     agent.start();
-    await server.waitForConnection(TARGET, AbortSignal.timeout(5_000));
+    await server.waitForConnection(TARGET, AbortSignal.timeout(10_000));
   });
 
   afterAll(async () => {

@@ -29,7 +29,7 @@ describe('tunnel: upstream caller → TunnelServer → agent → downstream pods
     h = await startHarness();
     agent = h.agent();
     agent.start();
-    await h.server.waitForConnection(TARGET, AbortSignal.timeout(5_000));
+    await h.server.waitForConnection(TARGET, AbortSignal.timeout(10_000));
   });
 
   afterEach(async () => {

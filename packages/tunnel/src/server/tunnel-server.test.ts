@@ -87,7 +87,7 @@ describe('TunnelServer handshake', () => {
     h.server.connected$.subscribe({ next: (refs) => seen.push(refs) });
     const first = h.agent();
     first.start();
-    await h.server.waitForConnection(TARGET, AbortSignal.timeout(5_000));
+    await h.server.waitForConnection(TARGET, AbortSignal.timeout(10_000));
     const second = h.agent();
     second.start();
     await waitFor(() => second.state === 'connected', 'the second agent to connect');
@@ -129,7 +129,7 @@ describe('TunnelServer keep-alive', () => {
       });
       let pings = 0;
       ws.on('ping', () => pings++);
-      await h.server.waitForConnection(TARGET, AbortSignal.timeout(5_000));
+      await h.server.waitForConnection(TARGET, AbortSignal.timeout(10_000));
       clock.advance(54_000);
       await waitFor(() => pings === 1, 'the server to ping');
       clock.advance(5_999);

@@ -14,10 +14,11 @@ import { FRAME_HEADER_BYTES, type RequestHead } from '../protocol/frames.js';
 import { SYNC_TARGET_HEADER, syncTargetHeaderValue, TUNNEL_SUBPROTOCOL } from '../protocol/handshake.js';
 import { startKeepAlive } from '../protocol/keep-alive.js';
 import { DEFAULT_MAX_FRAME_SIZE, type MuxOptions, MuxSession } from '../protocol/mux.js';
-import { type MuxStream, StreamResetError } from '../protocol/stream.js';
+import type { MuxStream } from '../protocol/stream.js';
 import { StateSubject } from '../util/state-subject.js';
 import { createTunnelHttpHandler, type TunnelHttpHandlerOptions } from './http-handler.js';
 import { rejectUpgrade } from './reject.js';
+import { responseBody, tunnelError } from './response-body.js';
 import { createUpgradeRelay } from './upgrade-relay.js';
 
 /** Decides who an agent is: the SyncTarget its bearer token belongs to, or undefined to refuse (401). */
@@ -298,53 +299,4 @@ export class TunnelServer {
     this.logger.info('agent connected', { syncTarget: id });
     this.connectedSubject.next(this.connected());
   }
-}
-
-function responseBody(
-  stream: MuxStream,
-  id: string,
-  release: () => void,
-  signal: AbortSignal | undefined,
-): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        try {
-          const chunk = await stream.read();
-          if (chunk === null) {
-            release();
-            controller.close();
-          } else {
-            controller.enqueue(chunk);
-          }
-        } catch (err) {
-          release();
-          controller.error(signal?.aborted ? signal.reason : tunnelError(id, err));
-        }
-      },
-      cancel() {
-        release();
-        stream.reset('CANCEL', 'the caller cancelled the response body');
-      },
-    },
-    // Pull only when the caller reads, so an unread body holds back its own stream's credit and nothing else.
-    { highWaterMark: 0 },
-  );
-}
-
-function tunnelError(id: string, err: unknown): TmcError {
-  if (err instanceof TmcError) return err;
-  if (err instanceof StreamResetError && err.remote) {
-    return new TmcError({
-      type: err.code === 'REFUSED_STREAM' ? TmcErrorType.TooManyRequests : TmcErrorType.ServerError,
-      message: `SyncTarget ${id}: the agent reset the stream (${err.code}): ${err.message}`,
-      reason: err.code,
-      cause: err,
-    });
-  }
-  return new TmcError({
-    type: TmcErrorType.ClusterUnreachable,
-    message: `SyncTarget ${id}: tunnel lost: ${(err as Error).message}`,
-    cause: err,
-  });
 }
