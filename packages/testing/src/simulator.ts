@@ -6,6 +6,7 @@ import { ResourceRegistry } from './api/registry.js';
 import { ResourceService } from './api/service.js';
 import { ServiceAllocator, type ServiceAllocatorOptions } from './api/service-allocator.js';
 import { ApiError } from './api/status.js';
+import { ControllerManager, type ControllerOptions } from './controllers/manager.js';
 import { FaultController, type FaultOptions } from './faults/faults.js';
 import { installKcpMode, ROOT_CLUSTER } from './kcp/kcp-mode.js';
 import { buildKubeconfig } from './kubeconfig.js';
@@ -44,6 +45,12 @@ export interface KubeSimulatorOptions {
   bookmarkIntervalMs?: number;
   /** Service cluster IP range and node port range. */
   services?: ServiceAllocatorOptions;
+  /**
+   * Opt-in fake controllers so workloads visibly run: Deployments → ReplicaSets → Pods becoming Running and
+   * Ready (with logs and Events), Jobs completing, namespace deletion cascade and garbage collection.
+   * `true` enables them all.
+   */
+  controllers?: boolean | ControllerOptions;
   /** Where to write the kubeconfig file (default: a new temporary directory, removed on stop). */
   kubeconfigPath?: string;
 }
@@ -135,6 +142,12 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
     resumeListening: () => server.resumeListening(),
     destroyConnections: () => server.destroyConnections(),
   });
+  const controllers =
+    options.controllers === undefined || options.controllers === false
+      ? undefined
+      : new ControllerManager(service, logs, options.controllers === true ? {} : options.controllers, () =>
+          faults.waitUntilResumed(),
+        );
   url = await server.listen();
   const kubeconfigFor = (cluster: string) =>
     buildKubeconfig({ server: `${url}/clusters/${cluster}`, token: options.token, contexts: { base: url } });
@@ -170,6 +183,7 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
     async stop() {
       if (stopped) return;
       stopped = true;
+      controllers?.stop();
       faults.resume();
       await faults.heal();
       await server.close();

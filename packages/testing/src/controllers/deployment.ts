@@ -1,0 +1,265 @@
+import { timestamp } from '../api/meta.js';
+import { cloneJson, isPlainObject, type KubeObject } from '../api/types.js';
+import { matchesLabelSelectorObject } from '../store/selectors.js';
+import type { InProcessClient } from './client.js';
+import {
+  controllerRef,
+  isPodReady,
+  type Obj,
+  ownedBy,
+  recordEvent,
+  spec,
+  status,
+  templateHash,
+} from './shared.js';
+
+const HASH = 'pod-template-hash';
+
+function replicasOf(obj: KubeObject): number {
+  const r = spec(obj).replicas;
+  return typeof r === 'number' ? r : 1;
+}
+
+/** Deployments → ReplicaSets: one ReplicaSet per template, old ones scaled to zero; status follows. */
+export function reconcileDeployment(
+  client: InProcessClient,
+  cluster: string,
+  namespace: string,
+  name: string,
+): void {
+  const d = client.get(cluster, 'apps', 'deployments', namespace, name);
+  if (!d || d.metadata.deletionTimestamp) return;
+  const s = spec(d);
+  const template = cloneJson(s.template) as Obj | undefined;
+  if (!template) return;
+  const hash = templateHash(template);
+  const rsName = `${name}-${hash}`;
+  const owned = client.list(cluster, 'apps', 'replicasets', namespace).filter((rs) => ownedBy(rs, d));
+  let current = owned.find((rs) => rs.metadata.name === rsName);
+  const desired = replicasOf(d);
+  if (!current) {
+    const meta = (isPlainObject(template.metadata) ? template.metadata : {}) as Obj;
+    const labels = { ...(meta.labels as Record<string, string> | undefined), [HASH]: hash };
+    const selector = cloneJson((s.selector ?? {}) as Obj);
+    selector.matchLabels = { ...(selector.matchLabels as Obj | undefined), [HASH]: hash };
+    current = client.create(
+      cluster,
+      'apps',
+      'replicasets',
+      namespace,
+      {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        metadata: {
+          name: rsName,
+          namespace,
+          labels,
+          annotations: {
+            'deployment.kubernetes.io/revision': String(owned.length + 1),
+            'deployment.kubernetes.io/desired-replicas': String(desired),
+          },
+          ownerReferences: [controllerRef(d)],
+        },
+        spec: { replicas: desired, selector, template: { ...template, metadata: { ...meta, labels } } },
+      },
+      'deployment-controller',
+    );
+    recordEvent(
+      client,
+      cluster,
+      d,
+      'Normal',
+      'ScalingReplicaSet',
+      `Scaled up replica set ${rsName} from 0 to ${desired}`,
+      'deployment-controller',
+    );
+  } else if (replicasOf(current) !== desired) {
+    client.mutate(cluster, 'apps', 'replicasets', namespace, rsName, 'deployment-controller', (rs) => {
+      (rs.spec as Obj).replicas = desired;
+      return true;
+    });
+  }
+  for (const old of owned) {
+    if (old.metadata.name === rsName || replicasOf(old) === 0) continue;
+    client.mutate(
+      cluster,
+      'apps',
+      'replicasets',
+      namespace,
+      old.metadata.name!,
+      'deployment-controller',
+      (rs) => {
+        (rs.spec as Obj).replicas = 0;
+        return true;
+      },
+    );
+  }
+  const all = client.list(cluster, 'apps', 'replicasets', namespace).filter((rs) => ownedBy(rs, d));
+  const sum = (field: string, list = all) => list.reduce((n, rs) => n + (Number(status(rs)[field]) || 0), 0);
+  const fresh = all.filter((rs) => rs.metadata.name === rsName);
+  const available = sum('availableReplicas');
+  const now = timestamp();
+  const complete = sum('readyReplicas', fresh) >= desired && sum('replicas') === desired;
+  const next: Obj = {
+    observedGeneration: d.metadata.generation,
+    replicas: sum('replicas'),
+    updatedReplicas: sum('replicas', fresh),
+    readyReplicas: sum('readyReplicas'),
+    availableReplicas: available,
+    unavailableReplicas: Math.max(0, desired - available),
+    conditions: [
+      {
+        type: 'Available',
+        status: available >= desired ? 'True' : 'False',
+        reason: available >= desired ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+        message:
+          available >= desired
+            ? 'Deployment has minimum availability.'
+            : 'Deployment does not have minimum availability.',
+        lastUpdateTime: now,
+        lastTransitionTime: now,
+      },
+      {
+        type: 'Progressing',
+        status: 'True',
+        reason: complete ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated',
+        message: complete
+          ? `ReplicaSet "${rsName}" has successfully progressed.`
+          : `ReplicaSet "${rsName}" is progressing.`,
+        lastUpdateTime: now,
+        lastTransitionTime: now,
+      },
+    ],
+  };
+  for (const k of [
+    'readyReplicas',
+    'availableReplicas',
+    'updatedReplicas',
+    'unavailableReplicas',
+    'replicas',
+  ])
+    if (next[k] === 0) delete next[k];
+  writeStatusIfChanged(client, cluster, 'apps', 'deployments', d, next, 'deployment-controller');
+}
+
+/** Keeps condition timestamps when nothing but the timestamps would change, so steady state writes nothing. */
+export function writeStatusIfChanged(
+  client: InProcessClient,
+  cluster: string,
+  group: string,
+  resource: string,
+  obj: KubeObject,
+  next: Obj,
+  manager: string,
+): void {
+  const prev = status(obj);
+  const strip = (o: Obj) =>
+    JSON.stringify({
+      ...o,
+      conditions: Array.isArray(o.conditions)
+        ? o.conditions.map((c) => ({
+            ...(c as Obj),
+            lastUpdateTime: undefined,
+            lastTransitionTime: undefined,
+            lastProbeTime: undefined,
+          }))
+        : undefined,
+    });
+  if (strip(prev) === strip(next)) return;
+  if (Array.isArray(prev.conditions) && Array.isArray(next.conditions)) {
+    next.conditions = (next.conditions as Obj[]).map((c) => {
+      const old = (prev.conditions as Obj[]).find((p) => p.type === c.type);
+      return old && old.status === c.status ? { ...c, lastTransitionTime: old.lastTransitionTime } : c;
+    });
+  }
+  client.mutate(
+    cluster,
+    group,
+    resource,
+    obj.metadata.namespace ?? '',
+    obj.metadata.name!,
+    manager,
+    (o) => {
+      o.status = next;
+      return true;
+    },
+    'status',
+  );
+}
+
+/** ReplicaSets → Pods: create or delete pods to match replicas; status counts ready pods. */
+export function reconcileReplicaSet(
+  client: InProcessClient,
+  cluster: string,
+  namespace: string,
+  name: string,
+): void {
+  const rs = client.get(cluster, 'apps', 'replicasets', namespace, name);
+  if (!rs || rs.metadata.deletionTimestamp) return;
+  const s = spec(rs);
+  const selector = s.selector as Parameters<typeof matchesLabelSelectorObject>[0];
+  const pods = client
+    .list(cluster, '', 'pods', namespace)
+    .filter(
+      (p) =>
+        ownedBy(p, rs) &&
+        !p.metadata.deletionTimestamp &&
+        matchesLabelSelectorObject(selector, p.metadata.labels),
+    );
+  const desired = replicasOf(rs);
+  const template = (s.template ?? {}) as Obj;
+  for (let i = pods.length; i < desired; i++) {
+    const meta = (isPlainObject(template.metadata) ? template.metadata : {}) as Obj;
+    const pod = client.create(
+      cluster,
+      '',
+      'pods',
+      namespace,
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          generateName: `${name}-`,
+          namespace,
+          labels: meta.labels as Record<string, string>,
+          ownerReferences: [controllerRef(rs)],
+        },
+        spec: cloneJson((template.spec ?? {}) as Obj),
+      },
+      'replicaset-controller',
+    );
+    recordEvent(
+      client,
+      cluster,
+      rs,
+      'Normal',
+      'SuccessfulCreate',
+      `Created pod: ${pod.metadata.name}`,
+      'replicaset-controller',
+    );
+  }
+  for (const extra of pods.slice(desired)) {
+    client.delete(cluster, '', 'pods', namespace, extra.metadata.name!);
+    recordEvent(
+      client,
+      cluster,
+      rs,
+      'Normal',
+      'SuccessfulDelete',
+      `Deleted pod: ${extra.metadata.name}`,
+      'replicaset-controller',
+    );
+  }
+  const live = pods.slice(0, desired);
+  const ready = live.filter(isPodReady).length;
+  const next: Obj = {
+    replicas: live.length,
+    fullyLabeledReplicas: live.length,
+    readyReplicas: ready,
+    availableReplicas: ready,
+    observedGeneration: rs.metadata.generation,
+  };
+  for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas'])
+    if (next[k] === 0) delete next[k];
+  writeStatusIfChanged(client, cluster, 'apps', 'replicasets', rs, next, 'replicaset-controller');
+}

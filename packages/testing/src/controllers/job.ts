@@ -1,0 +1,105 @@
+import { timestamp } from '../api/meta.js';
+import { cloneJson, isPlainObject } from '../api/types.js';
+import type { InProcessClient } from './client.js';
+import { writeStatusIfChanged } from './deployment.js';
+import {
+  controllerRef,
+  isPodReady,
+  type Obj,
+  ownedBy,
+  podPhase,
+  recordEvent,
+  spec,
+  status,
+} from './shared.js';
+
+/** Jobs: run pods up to parallelism until `completions` succeeded, then mark the Job Complete. */
+export function reconcileJob(
+  client: InProcessClient,
+  cluster: string,
+  namespace: string,
+  name: string,
+): void {
+  const job = client.get(cluster, 'batch', 'jobs', namespace, name);
+  if (!job || job.metadata.deletionTimestamp) return;
+  const st = status(job);
+  if (
+    Array.isArray(st.conditions) &&
+    st.conditions.some((c) => isPlainObject(c) && c.type === 'Complete' && c.status === 'True')
+  )
+    return;
+  const s = spec(job);
+  const completions = typeof s.completions === 'number' ? s.completions : 1;
+  const parallelism = typeof s.parallelism === 'number' ? s.parallelism : 1;
+  const pods = client.list(cluster, '', 'pods', namespace).filter((p) => ownedBy(p, job));
+  const succeeded = pods.filter((p) => podPhase(p) === 'Succeeded').length;
+  const active = pods.filter(
+    (p) => !['Succeeded', 'Failed'].includes(podPhase(p)) && !p.metadata.deletionTimestamp,
+  );
+  const now = timestamp();
+  const want = s.suspend === true ? 0 : Math.min(parallelism, completions - succeeded) - active.length;
+  const template = (s.template ?? {}) as Obj;
+  for (let i = 0; i < want; i++) {
+    const meta = (isPlainObject(template.metadata) ? template.metadata : {}) as Obj;
+    const pod = client.create(
+      cluster,
+      '',
+      'pods',
+      namespace,
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          generateName: `${name}-`,
+          namespace,
+          labels: meta.labels as Record<string, string>,
+          ownerReferences: [controllerRef(job)],
+        },
+        spec: cloneJson((template.spec ?? {}) as Obj),
+      },
+      'job-controller',
+    );
+    recordEvent(
+      client,
+      cluster,
+      job,
+      'Normal',
+      'SuccessfulCreate',
+      `Created pod: ${pod.metadata.name}`,
+      'job-controller',
+    );
+  }
+  const next: Obj = {
+    startTime: st.startTime ?? now,
+    active: active.length + Math.max(0, want),
+    ready: active.filter(isPodReady).length,
+    succeeded,
+    terminating: 0,
+    uncountedTerminatedPods: {},
+  };
+  if (succeeded >= completions) {
+    next.active = 0;
+    next.completionTime = now;
+    next.conditions = [
+      {
+        type: 'SuccessCriteriaMet',
+        status: 'True',
+        reason: 'CompletionsReached',
+        message: 'Reached expected number of succeeded pods',
+        lastProbeTime: now,
+        lastTransitionTime: now,
+      },
+      {
+        type: 'Complete',
+        status: 'True',
+        reason: 'CompletionsReached',
+        message: 'Reached expected number of succeeded pods',
+        lastProbeTime: now,
+        lastTransitionTime: now,
+      },
+    ];
+    recordEvent(client, cluster, job, 'Normal', 'Completed', 'Job completed', 'job-controller');
+  }
+  for (const k of ['active', 'succeeded']) if (next[k] === 0) delete next[k];
+  writeStatusIfChanged(client, cluster, 'batch', 'jobs', job, next, 'job-controller');
+}

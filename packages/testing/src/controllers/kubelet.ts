@@ -1,0 +1,192 @@
+import { timestamp } from '../api/meta.js';
+import { isPlainObject, type KubeObject } from '../api/types.js';
+import type { PodLogStore } from '../server/pod-logs.js';
+import type { InProcessClient } from './client.js';
+import { type Obj, podPhase, recordEvent, spec } from './shared.js';
+
+let podIpCounter = 0;
+
+function containers(pod: KubeObject): Obj[] {
+  const list = spec(pod).containers;
+  return Array.isArray(list) ? list.filter(isPlainObject) : [];
+}
+
+function nextPodIp(): string {
+  podIpCounter++;
+  return `10.244.${(podIpCounter >> 8) & 255}.${podIpCounter & 255}`;
+}
+
+/** A pod that runs to completion (Job pods) rather than forever. */
+export function runsToCompletion(pod: KubeObject): boolean {
+  const rp = spec(pod).restartPolicy;
+  return rp === 'Never' || rp === 'OnFailure';
+}
+
+/**
+ * The fake kubelet: brings a pod to Running and Ready (status, container statuses, pod IP), records the
+ * kubelet's Events and writes container log lines; pods that run to completion then succeed.
+ */
+export class FakeKubelet {
+  constructor(
+    private readonly client: InProcessClient,
+    private readonly logs: PodLogStore,
+  ) {}
+
+  start(cluster: string, namespace: string, name: string): void {
+    const pod = this.client.get(cluster, '', 'pods', namespace, name);
+    if (!pod || pod.metadata.deletionTimestamp || podPhase(pod) !== 'Pending') return;
+    const now = timestamp();
+    recordEvent(
+      this.client,
+      cluster,
+      pod,
+      'Normal',
+      'Scheduled',
+      `Successfully assigned ${namespace}/${name} to sim-node`,
+      'default-scheduler',
+    );
+    const statuses = containers(pod).map((c) => ({
+      name: c.name,
+      image: c.image,
+      imageID: `${String(c.image)}@sha256:${'0'.repeat(64)}`,
+      containerID: `containerd://${Buffer.from(`${namespace}/${name}/${String(c.name)}`)
+        .toString('hex')
+        .slice(0, 64)}`,
+      ready: true,
+      started: true,
+      restartCount: 0,
+      state: { running: { startedAt: now } },
+    }));
+    const podIP = nextPodIp();
+    const updated = this.client.mutate(
+      cluster,
+      '',
+      'pods',
+      namespace,
+      name,
+      'kubelet',
+      (p) => {
+        p.status = {
+          phase: 'Running',
+          conditions: [
+            'PodReadyToStartContainers',
+            'Initialized',
+            'Ready',
+            'ContainersReady',
+            'PodScheduled',
+          ].map((type) => ({
+            type,
+            status: 'True',
+            lastProbeTime: null,
+            lastTransitionTime: now,
+          })),
+          hostIP: '10.0.0.10',
+          hostIPs: [{ ip: '10.0.0.10' }],
+          podIP,
+          podIPs: [{ ip: podIP }],
+          startTime: now,
+          containerStatuses: statuses,
+          qosClass: 'BestEffort',
+        };
+        return true;
+      },
+      'status',
+    );
+    if (!updated) return;
+    for (const c of containers(pod)) {
+      const fieldPath = `spec.containers{${String(c.name)}}`;
+      recordEvent(
+        this.client,
+        cluster,
+        updated,
+        'Normal',
+        'Pulled',
+        `Container image "${String(c.image)}" already present on machine`,
+        'kubelet',
+        fieldPath,
+      );
+      recordEvent(
+        this.client,
+        cluster,
+        updated,
+        'Normal',
+        'Created',
+        `Created container: ${String(c.name)}`,
+        'kubelet',
+        fieldPath,
+      );
+      recordEvent(
+        this.client,
+        cluster,
+        updated,
+        'Normal',
+        'Started',
+        `Started container ${String(c.name)}`,
+        'kubelet',
+        fieldPath,
+      );
+      this.logs.append(
+        cluster,
+        namespace,
+        name,
+        String(c.name),
+        `starting container ${String(c.name)} (image ${String(c.image)})`,
+      );
+      this.logs.append(cluster, namespace, name, String(c.name), `container ${String(c.name)} is ready`);
+    }
+  }
+
+  /** Appends a heartbeat log line to every container of a running pod. */
+  tick(cluster: string, pod: KubeObject, n: number): void {
+    for (const c of containers(pod)) {
+      this.logs.append(
+        cluster,
+        pod.metadata.namespace!,
+        pod.metadata.name!,
+        String(c.name),
+        `heartbeat ${n}`,
+      );
+    }
+  }
+
+  /** Finishes a running pod that runs to completion: exit 0, phase Succeeded. */
+  complete(cluster: string, namespace: string, name: string): void {
+    const pod = this.client.get(cluster, '', 'pods', namespace, name);
+    if (!pod || podPhase(pod) !== 'Running' || !runsToCompletion(pod)) return;
+    const now = timestamp();
+    for (const c of containers(pod))
+      this.logs.append(cluster, namespace, name, String(c.name), `container ${String(c.name)} completed`);
+    this.client.mutate(
+      cluster,
+      '',
+      'pods',
+      namespace,
+      name,
+      'kubelet',
+      (p) => {
+        const st = p.status as Obj;
+        st.phase = 'Succeeded';
+        st.conditions = (st.conditions as Obj[]).map((cond) =>
+          cond.type === 'Ready' || cond.type === 'ContainersReady'
+            ? { ...cond, status: 'False', reason: 'PodCompleted', lastTransitionTime: now }
+            : cond,
+        );
+        st.containerStatuses = (st.containerStatuses as Obj[]).map((cs) => ({
+          ...cs,
+          ready: false,
+          started: false,
+          state: {
+            terminated: {
+              exitCode: 0,
+              reason: 'Completed',
+              startedAt: (cs.state as { running?: { startedAt?: string } }).running?.startedAt ?? now,
+              finishedAt: now,
+            },
+          },
+        }));
+        return true;
+      },
+      'status',
+    );
+  }
+}
