@@ -198,3 +198,44 @@ describe('SyncTargetHeartbeat against the API simulator', () => {
     expect((await read(name)).status?.lastSyncerHeartbeatTime).toBe(formatKubeTime(t0 + 2_000));
   });
 });
+
+describe('SyncTargetHeartbeat against the simulator in kcp mode', () => {
+  let kcp: KubeSimulator;
+  let base: SimClient;
+  const workspace = 'root:org:ws';
+
+  beforeAll(async () => {
+    kcp = await startKubeSimulator({ token: 'heartbeat-kcp', kcp: { clusters: [workspace, 'root:other'] } });
+    // The agent's upstream client sits on the bare server and names the logical cluster per request.
+    base = simClient(kcp.kubeconfig, { context: 'base', discoveryCluster: 'root', retries: 0 });
+  });
+  afterAll(async () => {
+    await base?.close();
+    await kcp?.stop();
+  });
+
+  it('addresses the SyncTarget under /clusters/<its logical cluster>, leaving a same-named one elsewhere alone', async () => {
+    const create = (cluster: string) =>
+      base.client.create(
+        SYNC_TARGET_GVR,
+        { apiVersion: 'workload.kcp.io/v1alpha1', kind: 'SyncTarget', metadata: { name: 'edge' } },
+        { cluster },
+      ) as Promise<SyncTarget>;
+    const mine = await create(workspace);
+    await create('root:other');
+    const clock = new ManualClock();
+    const ref: SyncTargetRef = { cluster: workspace, name: 'edge', uid: mine.metadata.uid ?? '', key: 'k' };
+    reporter = new SyncTargetHeartbeat(base.client, ref, { periodMs: PERIOD }, clock);
+    reporter.start();
+    await clock.advance(0);
+    const heartbeat = reporter;
+    await waitFor(() => heartbeat.heartbeatCount() === 1, 'first beat');
+    const readIn = async (cluster: string) =>
+      (await base.client.get(SYNC_TARGET_GVR, { cluster, name: 'edge' })) as SyncTarget;
+    const beaten = await readIn(workspace);
+    expect(beaten.status?.lastSyncerHeartbeatTime).toBe(formatKubeTime(clock.now()));
+    // The status kcp wrote (the virtual workspace URLs) is kept: the heartbeat only adds its field.
+    expect(beaten.status?.virtualWorkspaces?.[0]?.syncerURL).toContain(`/services/syncer/${workspace}/edge/`);
+    expect((await readIn('root:other')).status?.lastSyncerHeartbeatTime).toBeUndefined();
+  });
+});

@@ -6,14 +6,19 @@ export interface SimClient {
 }
 
 /** The real client stack (client-node auth, our transport, discovery) over a kubeconfig, without DI. */
-export function simClient(kubeconfig: string, options: { qps?: number; retries?: number } = {}): SimClient {
-  const connection = new ClusterConnection(loadKubeConfig({ kubeconfig }));
+export function simClient(
+  kubeconfig: string,
+  options: { qps?: number; retries?: number; context?: string; discoveryCluster?: string } = {},
+): SimClient {
+  const source = options.context === undefined ? { kubeconfig } : { kubeconfig, context: options.context };
+  const connection = new ClusterConnection(loadKubeConfig(source));
   const transport = new Transport(connection, {
     qps: options.qps ?? 0,
     baseDelayMs: 10,
     maxDelayMs: 50,
     ...(options.retries === undefined ? {} : { maxRetries: options.retries }),
   });
-  const client = new DynamicClient(transport, new RestMapper(transport));
+  const discovery = options.discoveryCluster === undefined ? {} : { cluster: options.discoveryCluster };
+  const client = new DynamicClient(transport, new RestMapper(transport, discovery));
   return { client, close: () => connection.close() };
 }
