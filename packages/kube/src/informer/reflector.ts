@@ -141,6 +141,8 @@ export class Reflector {
 
   /** One watch; returns the resourceVersion to resume from and how many events it brought. */
   private async watch(from: string, outer: AbortSignal): Promise<{ rv: string; events: number }> {
+    // Stopped between list and watch: an abort listener added now would never fire.
+    if (outer.aborted) return { rv: from, events: 0 };
     this.stats.watches++;
     const controller = new AbortController();
     const onOuterAbort = (): void => controller.abort(outer.reason);
@@ -168,17 +170,22 @@ export class Reflector {
         timeoutSeconds: Math.round(watchTimeoutSeconds.min + span * this.random()),
         signal: controller.signal,
       });
-      for await (const event of stream) {
-        arm();
-        events++;
-        if (event.type === 'ERROR') throw statusError(event.object as KubeStatus, this.what);
-        const object = event.object as KubeObject;
-        const next = object.metadata?.resourceVersion;
-        if (event.type !== 'BOOKMARK') this.sink.apply(event.type, object);
-        if (next !== undefined && next !== '') rv = next;
-        this.stats.lastResourceVersion = rv;
-        // A working watch clears the failure streak.
-        if (events === 1) this.backoff.reset();
+      try {
+        for await (const event of stream) {
+          arm();
+          events++;
+          if (event.type === 'ERROR') throw statusError(event.object as KubeStatus, this.what);
+          const object = event.object as KubeObject;
+          const next = object.metadata?.resourceVersion;
+          if (event.type !== 'BOOKMARK') this.sink.apply(event.type, object);
+          if (next !== undefined && next !== '') rv = next;
+          this.stats.lastResourceVersion = rv;
+          // A working watch clears the failure streak.
+          if (events === 1) this.backoff.reset();
+        }
+      } catch (err) {
+        // The watchdog's abort surfaces as an error when it cut the request before the headers came.
+        if (!stale || outer.aborted) throw err;
       }
     } finally {
       if (watchdog !== undefined) clock.clearTimeout(watchdog);

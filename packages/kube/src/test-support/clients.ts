@@ -1,0 +1,31 @@
+import { DynamicClient } from '../client/dynamic-client.js';
+import { ClusterConnection, type ClusterConnectionOptions, loadKubeConfig } from '../config/kubeconfig.js';
+import { RestMapper, type RestMapperOptions } from '../discovery/rest-mapper.js';
+import { Transport, type TransportOptions } from '../http/transport.js';
+
+export interface TestClient {
+  client: DynamicClient;
+  transport: Transport;
+  connection: ClusterConnection;
+  close(): Promise<void>;
+}
+
+/** A client over a kubeconfig, built the way registerKube builds it (no DI), with test-friendly retries. */
+export function clientFor(
+  kubeconfig: string,
+  options: {
+    transport?: TransportOptions;
+    connection?: ClusterConnectionOptions;
+    discovery?: RestMapperOptions;
+  } = {},
+): TestClient {
+  const connection = new ClusterConnection(loadKubeConfig({ kubeconfig }), options.connection);
+  const transport = new Transport(connection, {
+    qps: 0,
+    baseDelayMs: 10,
+    maxDelayMs: 50,
+    ...options.transport,
+  });
+  const client = new DynamicClient(transport, new RestMapper(transport, options.discovery));
+  return { client, transport, connection, close: () => connection.close() };
+}
