@@ -1,0 +1,138 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gvr, TmcError } from '@kcp-tmc/interfaces';
+import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientFor } from '../test-support/clients.js';
+import { ClusterConnection, loadKubeConfig } from './kubeconfig.js';
+
+const namespaces = gvr('', 'v1', 'namespaces');
+const TOKEN = 'the-right-token';
+
+let sim: KubeSimulator;
+let dir: string;
+
+beforeAll(async () => {
+  sim = await startKubeSimulator({ token: TOKEN });
+  dir = await mkdtemp(join(tmpdir(), 'kube-auth-'));
+});
+afterAll(async () => {
+  await sim?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** A kubeconfig (JSON is YAML) with one context per user, all pointing at the simulator. */
+function kubeconfig(users: Record<string, Record<string, unknown>>, current: string): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'sim', cluster: { server: sim.url } }],
+    users: Object.entries(users).map(([name, user]) => ({ name, user })),
+    contexts: Object.keys(users).map((name) => ({ name, context: { cluster: 'sim', user: name } })),
+    'current-context': current,
+  });
+}
+
+async function listNamespaces(config: string): Promise<string[]> {
+  const t = clientFor(config);
+  try {
+    const list = await t.client.list(namespaces);
+    return list.items.map((o) => o.metadata.name as string);
+  } finally {
+    await t.close();
+  }
+}
+
+describe('kubeconfig authentication', () => {
+  // The cluster entry is plain http:// without insecure-skip-tls-verify, which client-node alone refuses.
+  it('sends the bearer token of the current context over plain HTTP', async () => {
+    expect(await listNamespaces(kubeconfig({ good: { token: TOKEN } }, 'good'))).toContain('default');
+  });
+
+  it('fails with a typed 401 on a wrong token', async () => {
+    const t = clientFor(kubeconfig({ bad: { token: 'wrong' } }, 'bad'));
+    try {
+      const err = await t.client.list(namespaces).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TmcError);
+      expect((err as TmcError).type).toBe('Unauthorized');
+      expect((err as TmcError).status).toBe(401);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('selects a context by name, and refuses an unknown one', async () => {
+    const config = kubeconfig({ bad: { token: 'wrong' }, good: { token: TOKEN } }, 'bad');
+    const kc = loadKubeConfig({ kubeconfig: config, context: 'good' });
+    const connection = new ClusterConnection(kc);
+    try {
+      const auth = await connection.authenticate(new URL('/api', sim.url), 'GET');
+      expect(auth.headers.Authorization).toBe(`Bearer ${TOKEN}`);
+    } finally {
+      await connection.close();
+    }
+    expect(() => loadKubeConfig({ kubeconfig: config, context: 'nope' })).toThrow(/no context "nope"/);
+  });
+
+  it('loads from a file', async () => {
+    const kc = loadKubeConfig({ file: sim.kubeconfigPath });
+    expect(kc.getCurrentCluster()?.server).toBe(sim.url);
+  });
+
+  it('runs an exec credential plugin and uses the token it returns', async () => {
+    const script = join(dir, 'credential.mjs');
+    const counter = join(dir, 'calls');
+    await writeFile(
+      script,
+      `import { appendFileSync } from 'node:fs';
+appendFileSync(${JSON.stringify(counter)}, 'x');
+process.stdout.write(JSON.stringify({
+  apiVersion: 'client.authentication.k8s.io/v1',
+  kind: 'ExecCredential',
+  status: { token: ${JSON.stringify(TOKEN)} },
+}));
+`,
+    );
+    const config = kubeconfig(
+      {
+        plugin: {
+          exec: {
+            apiVersion: 'client.authentication.k8s.io/v1',
+            command: process.execPath,
+            args: [script],
+            interactiveMode: 'Never',
+          },
+        },
+      },
+      'plugin',
+    );
+    expect(await listNamespaces(config)).toContain('default');
+    expect(await readFile(counter, 'utf8')).toMatch(/^x+$/);
+  });
+
+  it('reuses one connection pool across requests', async () => {
+    const connection = new ClusterConnection(loadKubeConfig({ kubeconfig: sim.kubeconfig }));
+    try {
+      const first = await connection.authenticate(new URL('/api', sim.url), 'GET');
+      const second = await connection.authenticate(new URL('/apis', sim.url), 'POST');
+      expect(first.dispatcher).toBeDefined();
+      expect(second.dispatcher).toBe(first.dispatcher);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('sends requests to another base URL with the same credentials', async () => {
+    const t = clientFor(kubeconfig({ good: { token: TOKEN } }, 'good'), {
+      connection: { server: `${sim.url}/` },
+    });
+    try {
+      expect(t.connection.baseUrl.href).toBe(`${sim.url}/`);
+      const list = await t.client.list(namespaces);
+      expect(list.items.length).toBeGreaterThan(0);
+    } finally {
+      await t.close();
+    }
+  });
+});
