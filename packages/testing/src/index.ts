@@ -1,9 +1,13 @@
 export type { ResourceService } from './api/service.js';
 export type { KubeObject } from './api/types.js';
+export type { ControllerOptions } from './controllers/manager.js';
 export type { FaultController, FaultOptions, FaultRule, Latency } from './faults/faults.js';
+export { syncTargetKey } from './kcp/synctarget-key.js';
 export { buildKubeconfig, type KubeconfigInput } from './kubeconfig.js';
 export * from './real/index.js';
 export type { AccessRule, AccessRules } from './server/access-review.js';
 export type { RequestStats } from './server/stats.js';
+export { generateServingCertificate, type ServingCertificate } from './server/tls.js';
+export type { KcpOptions } from './simulator.js';
 export { type KubeSimulator, type KubeSimulatorOptions, startKubeSimulator } from './simulator.js';
 export type { ChangeEvent, ObjectStore } from './store/store.js';

@@ -14,6 +14,7 @@ import type { AccessRules } from './server/access-review.js';
 import { PodLogStore } from './server/pod-logs.js';
 import { type ClusterResolver, KubeApiServer } from './server/server.js';
 import type { RequestStats } from './server/stats.js';
+import { generateServingCertificate, type ServingCertificate } from './server/tls.js';
 import { ObjectStore } from './store/store.js';
 
 export interface KcpOptions {
@@ -33,6 +34,11 @@ export interface KubeSimulatorOptions {
   port?: number;
   /** Host to bind (default 127.0.0.1). */
   host?: string;
+  /**
+   * Serve HTTPS: `true` generates a throwaway CA and serving certificate (localhost, 127.0.0.1, ::1); or
+   * bring your own PEMs. The kubeconfig carries the CA data.
+   */
+  tls?: boolean | ServingCertificate;
   /** Bearer token every request must carry (401 without it). No auth when omitted. */
   token?: string;
   /** Fault injection settings at start; the controller is also returned for scripting. */
@@ -63,6 +69,8 @@ export interface KubeSimulator {
   /** The same kubeconfig, written to a file. */
   kubeconfigPath: string;
   token: string | undefined;
+  /** PEM of the CA that signed the serving certificate (TLS only). */
+  caPem: string | undefined;
   faults: FaultController;
   /** Request counters by verb and resource since start (or the last resetStats). */
   stats(): RequestStats;
@@ -122,7 +130,9 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
     for (const ns of PLAIN_NAMESPACES) createNamespace(service, PLAIN_CLUSTER, ns);
     resolver = { defaultCluster: PLAIN_CLUSTER, kcp: false, ensureCluster: () => undefined };
   }
+  const tls = options.tls === true ? generateServingCertificate() : options.tls || undefined;
   const server = new KubeApiServer({
+    ...(tls ? { tls: { key: tls.keyPem, cert: tls.certPem } } : {}),
     service,
     registry,
     store,
@@ -150,10 +160,15 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
         );
   url = await server.listen();
   const kubeconfigFor = (cluster: string) =>
-    buildKubeconfig({ server: `${url}/clusters/${cluster}`, token: options.token, contexts: { base: url } });
+    buildKubeconfig({
+      server: `${url}/clusters/${cluster}`,
+      token: options.token,
+      caPem: tls?.caPem,
+      contexts: { base: url },
+    });
   const kubeconfig = kcp
     ? kubeconfigFor(ROOT_CLUSTER)
-    : buildKubeconfig({ server: url, token: options.token });
+    : buildKubeconfig({ server: url, token: options.token, caPem: tls?.caPem });
   let tempDir: string | undefined;
   let kubeconfigPath = options.kubeconfigPath;
   if (!kubeconfigPath) {
@@ -167,6 +182,7 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
     kubeconfig,
     kubeconfigPath,
     token: options.token,
+    caPem: tls?.caPem,
     faults,
     stats: () => server.stats.snapshot(),
     resetStats: () => server.stats.reset(),
