@@ -1,0 +1,67 @@
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { type KubeSimulator, startKubeSimulator } from '../simulator.js';
+
+export const USAGE = `Usage: kube-sim [options]
+
+Runs the Kubernetes API simulator until interrupted.
+
+  --port <n>              port to listen on (default: ephemeral)
+  --host <addr>           address to bind (default 127.0.0.1)
+  --kcp                   kcp mode (logical clusters, wildcard, syncer virtual workspace)
+  --cluster <name>        kcp: logical cluster to create at start (repeatable)
+  --token <t>             bearer token clients must send
+  --tls                   serve HTTPS with a generated CA (its data goes into the kubeconfig)
+  --controllers           run the fake controllers (deployments, jobs, pods, namespaces, gc)
+  --pod-ready-delay <ms>  delay before pods become Running/Ready (default 100)
+  --kubeconfig-out <path> write the kubeconfig there
+  -h, --help              show this help
+`;
+
+export interface CliResult {
+  sim: KubeSimulator;
+  /** Lines printed at start. */
+  banner: string[];
+}
+
+/** Parses kube-sim's flags and starts the simulator (the bin waits for a signal, then stops it). */
+export async function runKubeSim(argv: string[]): Promise<CliResult | undefined> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      kcp: { type: 'boolean', default: false },
+      cluster: { type: 'string', multiple: true },
+      token: { type: 'string' },
+      tls: { type: 'boolean', default: false },
+      controllers: { type: 'boolean', default: false },
+      'pod-ready-delay': { type: 'string' },
+      'kubeconfig-out': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) return undefined;
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
+    throw new Error(`invalid --port: ${values.port}`);
+  const delay = values['pod-ready-delay'] === undefined ? undefined : Number(values['pod-ready-delay']);
+  if (delay !== undefined && !(delay >= 0))
+    throw new Error(`invalid --pod-ready-delay: ${values['pod-ready-delay']}`);
+  const sim = await startKubeSimulator({
+    ...(port !== undefined ? { port } : {}),
+    ...(values.host ? { host: values.host } : {}),
+    ...(values.token ? { token: values.token } : {}),
+    ...(values.kcp ? { kcp: { clusters: values.cluster ?? [] } } : {}),
+    ...(values.tls ? { tls: true } : {}),
+    ...(values.controllers ? { controllers: delay !== undefined ? { podReadyDelayMs: delay } : true } : {}),
+    ...(values['kubeconfig-out'] ? { kubeconfigPath: values['kubeconfig-out'] } : {}),
+  });
+  if (values['kubeconfig-out']) await writeFile(values['kubeconfig-out'], sim.kubeconfig, { mode: 0o600 });
+  const banner = [
+    `kube-sim listening on ${sim.url}${values.kcp ? ' (kcp mode)' : ''}`,
+    `kubeconfig: ${sim.kubeconfigPath}`,
+  ];
+  return { sim, banner };
+}
