@@ -1,51 +1,70 @@
 import { type KubeObject, parseGvr } from '@kcp-tmc/interfaces';
 import { eventually } from '../../src/test-support/wait.js';
 import { SYNCED_RESOURCES, TEST_GVRS, workload } from './fixtures.js';
-import { type Stack, serverSide, startStack } from './stack.js';
+import { type Stack, type StackOptions, serverSide, startStack } from './stack.js';
 
 export const MARKER = 'test.kcp.io/marker';
 export const NAMESPACES = ['team-a', 'team-b', 'team-c'];
 
-/** A started stack with `perGvr` objects of each test GVR in three namespaces, all synced once. */
-export async function syncedStack(perGvr: number, options: Parameters<typeof startStack>[0] = {}) {
-  const stack = await startStack({ syncedResources: SYNCED_RESOURCES, ...options });
-  for (const name of NAMESPACES) {
-    await stack.upstreamClient.create(parseGvr('v1/namespaces'), {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name },
-    });
+export interface Placed {
+  readonly gvr: string;
+  /** Logical cluster as the simulator names it ('' in plain mode). */
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly key: string;
+}
+
+/**
+ * Creates `perGvr` objects of each test GVR, spread over the stack's logical clusters and three namespaces,
+ * named so the same names recur in every cluster. Over HTTP, like any client.
+ */
+export async function createWorkloads(stack: Stack, perGvr: number): Promise<Placed[]> {
+  const namespaces = parseGvr('v1/namespaces');
+  for (const cluster of stack.clusters) {
+    for (const name of NAMESPACES) {
+      await stack.upstreamClient.create(
+        namespaces,
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+        cluster === '' ? {} : { cluster },
+      );
+    }
   }
-  const objects: Array<{ gvr: string; namespace: string; name: string; key: string }> = [];
+  const placed: Placed[] = [];
   const writes: Promise<unknown>[] = [];
   for (const gvr of TEST_GVRS) {
     for (let i = 0; i < perGvr; i++) {
-      const namespace = NAMESPACES[i % NAMESPACES.length] as string;
-      const name = `obj-${i}`;
-      objects.push({ gvr, namespace, name, key: stack.downKey(gvr, namespace, name) });
+      const cluster = stack.clusters[i % stack.clusters.length] as string;
+      const slot = Math.floor(i / stack.clusters.length);
+      const namespace = NAMESPACES[slot % NAMESPACES.length] as string;
+      const name = `obj-${slot}`;
+      placed.push({ gvr, cluster, namespace, name, key: stack.downKey(gvr, namespace, name, cluster) });
       writes.push(
         stack.upstreamClient.create(parseGvr(gvr), workload(gvr, namespace, name, stack.ref.key), {
           namespace,
+          ...(cluster === '' ? {} : { cluster }),
         }),
       );
     }
   }
   await Promise.all(writes);
+  return placed;
+}
+
+/** A started stack whose `perGvr` objects of each test GVR were all synced once. */
+export async function syncedStack(perGvr: number, options: StackOptions = {}) {
+  const stack = await startStack({ syncedResources: SYNCED_RESOURCES, ...options });
+  const objects = await createWorkloads(stack, perGvr);
   await stack.engine().start();
   await waitForMarker(stack, objects, '0', 0);
   return { stack, objects };
 }
 
 /** Rewrites every object's marker annotation in the upstream store itself (no HTTP: works during faults). */
-export function bumpAll(
-  stack: Stack,
-  objects: ReadonlyArray<{ gvr: string; namespace: string; name: string }>,
-  marker: string,
-): void {
+export function bumpAll(stack: Stack, objects: readonly Placed[], marker: string): void {
   for (const object of objects) {
-    const store = serverSide(stack.upstream, parseGvr(object.gvr));
-    const current = store.get(object.namespace, object.name);
-    const next: KubeObject = structuredClone(current);
+    const store = serverSide(stack.upstream, parseGvr(object.gvr), object.cluster);
+    const next: KubeObject = structuredClone(store.get(object.namespace, object.name));
     next.metadata.annotations = { ...next.metadata.annotations, [MARKER]: marker };
     store.update(next);
   }
@@ -73,11 +92,9 @@ export async function waitForMarker(
   try {
     await eventually(() => missing().length === 0, timeoutMs, 50);
   } catch (err) {
-    throw new Error(
-      `${missing().length} keys never saw marker ${marker}, e.g. ${missing().slice(0, 3).join(', ')}`,
-      {
-        cause: err,
-      },
-    );
+    const gone = missing();
+    throw new Error(`${gone.length} keys never saw marker ${marker}, e.g. ${gone.slice(0, 3).join(', ')}`, {
+      cause: err,
+    });
   }
 }

@@ -2,9 +2,8 @@ import { DOWNSTREAM_CLUSTER_LABEL, type KubeObject, parseGvr } from '@kcp-tmc/in
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../src/test-support/wait.js';
 import { SYNCED_RESOURCES, TEST_GVRS, workload } from './support/fixtures.js';
-import { type Stack, startStack } from './support/stack.js';
-
-const NAMESPACES = ['team-a', 'team-b', 'team-c'];
+import { createWorkloads, NAMESPACES, waitForMarker } from './support/scenario.js';
+import { type Stack, serverSide, startStack } from './support/stack.js';
 
 async function createNamespaces(stack: Stack): Promise<void> {
   for (const name of NAMESPACES) {
@@ -16,55 +15,58 @@ async function createNamespaces(stack: Stack): Promise<void> {
   }
 }
 
-/** 500 objects: 100 per GVR, spread over three namespaces. Returns their queue keys. */
-async function createWorkloads(stack: Stack): Promise<Set<string>> {
-  const keys = new Set<string>();
-  const writes: Promise<unknown>[] = [];
-  for (const gvr of TEST_GVRS) {
-    for (let i = 0; i < 100; i++) {
-      const namespace = NAMESPACES[i % 3] as string;
-      const name = `obj-${i}`;
-      keys.add(stack.downKey(gvr, namespace, name));
-      writes.push(
-        stack.upstreamClient.create(parseGvr(gvr), workload(gvr, namespace, name, stack.ref.key), {
-          namespace,
-        }),
+describe.each(['plain', 'wildcard', 'virtual-workspace'] as const)(
+  'engine against simulators (%s upstream)',
+  (mode) => {
+    let stack: Stack | undefined;
+    afterEach(async () => {
+      await stack?.stop();
+      stack = undefined;
+    });
+
+    it('500 objects over 5 GVRs reach the recording syncer; same names in other clusters never collide', async () => {
+      stack = await startStack({ mode, syncedResources: SYNCED_RESOURCES, config: { workerCount: 4 } });
+      const objects = await createWorkloads(stack, 100);
+      // Not scheduled to this SyncTarget: never synced.
+      await stack.upstreamClient.create(
+        parseGvr('v1/configmaps'),
+        workload('v1/configmaps', 'team-a', 'not-mine', 'other-target'),
+        { namespace: 'team-a', ...(mode === 'plain' ? {} : { cluster: stack.clusters[0] as string }) },
       );
-    }
-  }
-  await Promise.all(writes);
-  return keys;
-}
+      const engine = stack.engine();
+      await engine.start();
+      expect(engine.getStatus().connected).toBe(true);
+      await waitForMarker(stack, objects, '0', 0);
+      const applied = stack.syncer.of('apply');
+      expect(new Set(applied.map((call) => call.id)).size).toBe(500);
+      expect(stack.syncer.overlaps).toEqual([]);
+      // Every call carried the object of its own logical cluster, though names repeat across clusters.
+      const byKey = new Map(objects.map((o) => [o.key, o]));
+      for (const call of applied) {
+        const placed = byKey.get(call.id);
+        if (placed === undefined) throw new Error(`unexpected key ${call.id}`);
+        const stored = serverSide(stack.upstream, parseGvr(placed.gvr), placed.cluster).get(
+          placed.namespace,
+          placed.name,
+        );
+        expect(call.upstream?.metadata.uid).toBe(stored.metadata.uid);
+      }
+      if (mode !== 'plain') {
+        expect(new Set(objects.map((o) => o.cluster)).size).toBe(3);
+        expect(new Set(objects.map((o) => `${o.gvr}/${o.namespace}/${o.name}`)).size).toBeLessThan(200);
+      }
+      const status = engine.getStatus();
+      for (const gvr of TEST_GVRS) expect(status.resources[gvr]?.synced).toBeGreaterThanOrEqual(100);
+      expect(status.droppedResources).toBeUndefined();
+    });
+  },
+);
 
 describe('engine against simulators (plain upstream)', () => {
   let stack: Stack | undefined;
   afterEach(async () => {
     await stack?.stop();
     stack = undefined;
-  });
-
-  it('500 objects over 5 GVRs reach the recording syncer, each key on one worker at a time', async () => {
-    stack = await startStack({ syncedResources: SYNCED_RESOURCES, config: { workerCount: 4 } });
-    await createNamespaces(stack);
-    const keys = await createWorkloads(stack);
-    // Unlabelled objects are not scheduled here: never synced.
-    await stack.upstreamClient.create(
-      parseGvr('v1/configmaps'),
-      workload('v1/configmaps', 'team-a', 'not-mine', 'other-target'),
-      {
-        namespace: 'team-a',
-      },
-    );
-    const engine = stack.engine();
-    await engine.start();
-    expect(engine.getStatus().connected).toBe(true);
-    const applied = () => new Set(stack?.syncer.of('apply').map((call) => call.id));
-    await eventually(() => [...keys].every((key) => applied().has(key)));
-    expect(applied().size).toBe(500);
-    expect(stack.syncer.overlaps).toEqual([]);
-    const status = engine.getStatus();
-    for (const gvr of TEST_GVRS) expect(status.resources[gvr]?.synced).toBeGreaterThanOrEqual(100);
-    expect(status.droppedResources).toBeUndefined();
   });
 
   it('status and recreation: a downstream change goes up, a downstream delete sends the object down again', async () => {
