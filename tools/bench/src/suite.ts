@@ -2,8 +2,18 @@
 import 'reflect-metadata';
 import { queueOps } from './queue-ops.js';
 import type { Benchmark } from './registry.js';
+import { simCreates } from './sim-creates.js';
+import { simMemory } from './sim-memory.js';
+import { simWatchFanout } from './sim-watch-fanout.js';
 import { transformPipeline } from './transform-pipeline.js';
 import { tunnelThroughput } from './tunnel-throughput.js';
 
 // Each benchmark module registers itself here (one line per module).
-export const benchmarks: Benchmark[] = [queueOps, transformPipeline, tunnelThroughput];
+export const benchmarks: Benchmark[] = [
+  queueOps,
+  transformPipeline,
+  tunnelThroughput,
+  simCreates,
+  simWatchFanout,
+  simMemory,
+];

@@ -18,6 +18,26 @@ export interface WatchParams {
   bookmarkIntervalMs: number;
 }
 
+// A store commit reaches every watcher synchronously, one after the other: a single-slot cache lets them
+// share one serialization of the event without keeping any serialized copy once the next event comes.
+let lastObject: KubeObject | undefined;
+let lastKey = '';
+let lastLine = '';
+
+function serializeEvent(type: string, object: KubeObject, apiVersion: string): string {
+  const key = `${type} ${apiVersion}`;
+  if (object === lastObject && key === lastKey) return lastLine;
+  const obj = object.apiVersion === apiVersion ? object : { ...object, apiVersion };
+  const line = `{"type":"${type}","object":${JSON.stringify(obj)}}\n`;
+  // Only frozen store objects can be shared; transient copies (selector transitions) are not cached.
+  if (Object.isFrozen(object)) {
+    lastObject = object;
+    lastKey = key;
+    lastLine = line;
+  }
+  return line;
+}
+
 /** Output buffered for a slow watcher beyond which the server drops it, as kube-apiserver does. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 export const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
@@ -166,8 +186,7 @@ export class WatchSession {
   }
 
   private write(type: string, object: KubeObject): void {
-    const obj = object.apiVersion === this.apiVersion ? object : { ...object, apiVersion: this.apiVersion };
-    this.send(`{"type":"${type}","object":${JSON.stringify(obj)}}\n`);
+    this.send(serializeEvent(type, object, this.apiVersion));
   }
 
   private writeBookmark(annotations?: Record<string, string>): void {
