@@ -65,7 +65,9 @@ describe('published packages', () => {
           }
           if (spec.startsWith('.')) {
             const target = resolve(dirname(file), spec);
-            expect(target.startsWith(`${pkg.dir}/`), `${file} reaches outside its package: ${spec}`).toBe(true);
+            expect(target.startsWith(`${pkg.dir}/`), `${file} reaches outside its package: ${spec}`).toBe(
+              true,
+            );
           }
         }
       }

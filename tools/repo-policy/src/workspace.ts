@@ -34,13 +34,14 @@ export function publishedPackages(): WorkspacePackage[] {
     }));
 }
 
-/** Every non-test TypeScript source file below `dir`. */
+/** Every shipped TypeScript source file below `dir` (tests and `test-support/` helpers are not shipped). */
 export function sourceFiles(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...sourceFiles(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) out.push(path);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'test-support') out.push(...sourceFiles(path));
+    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) out.push(path);
   }
   return out;
 }
