@@ -43,7 +43,8 @@ export function reviewAccess(
       if (
         matches(rule.verbs, ra.verb) &&
         matches(rule.groups, ra.group) &&
-        (matches(rule.resources, resource) || matches(rule.resources, ra.resource)) &&
+        // As in RBAC, `pods` does not cover `pods/log`; `*` covers everything.
+        matches(rule.resources, resource) &&
         matches(rule.namespaces, ra.namespace) &&
         matches(rule.names, ra.name)
       ) {

@@ -117,6 +117,17 @@ export function crudCases(s: SuiteRef): void {
       expectStatus(await client.delete(cmPath(ns, n)), 404, 'NotFound');
     });
 
+    it('deletes a collection by label selector, leaving the rest', async () => {
+      const { client, ns, name } = s();
+      const tag = name('dc');
+      await create(client, cmPath(ns), configMap(`${tag}-1`, {}, { labels: { dc: tag } }));
+      await create(client, cmPath(ns), configMap(`${tag}-2`, {}, { labels: { dc: tag } }));
+      await create(client, cmPath(ns), configMap(`${tag}-keep`));
+      expectOk(await client.delete(cmPath(ns), { labelSelector: `dc=${tag}` }));
+      expect((await client.get(cmPath(ns), { labelSelector: `dc=${tag}` })).json.items).toEqual([]);
+      expectOk(await client.get(cmPath(ns, `${tag}-keep`)));
+    });
+
     it('does not persist dryRun=All creates', async () => {
       const { client, ns, name } = s();
       const n = name('dry');
