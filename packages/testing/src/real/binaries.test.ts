@@ -41,6 +41,15 @@ describe('resolveKubeBinaries', () => {
     expect(String(error.message)).toContain(KUBE_BINS_ENV);
   });
 
+  it('reports disabled, without building, when KCP_TMC_KUBE_BINS=off (CI could not build)', async () => {
+    process.env[KUBE_BINS_ENV] = 'off';
+    const error = await resolveKubeBinaries({ buildScript: executable('build.sh', 'exit 1') }).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(RealApiserverUnavailableError);
+    expect(error).toMatchObject({ reason: 'disabled' });
+  });
+
   it('uses the directory named by KCP_TMC_KUBE_BINS without building', async () => {
     for (const name of ['kube-apiserver', 'kube-controller-manager', 'etcd']) {
       executable(name, 'exit 0');

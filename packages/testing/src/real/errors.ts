@@ -1,5 +1,9 @@
 /** Why the real control plane cannot be had on this machine (as opposed to failing while running). */
-export type RealApiserverUnavailableReason = 'go-missing' | 'openssl-missing' | 'build-script-missing';
+export type RealApiserverUnavailableReason =
+  | 'go-missing'
+  | 'openssl-missing'
+  | 'build-script-missing'
+  | 'disabled';
 
 /**
  * The machine lacks what the real kube-apiserver needs (the Go toolchain to build it, or openssl for its
