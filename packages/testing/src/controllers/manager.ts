@@ -42,7 +42,7 @@ export class ControllerManager {
   private tick = 0;
 
   constructor(
-    private readonly service: ResourceService,
+    service: ResourceService,
     logs: PodLogStore,
     options: ControllerOptions,
     gate: () => Promise<void>,
@@ -53,7 +53,7 @@ export class ControllerManager {
     const logInterval = o.logIntervalMs ?? 1000;
     this.client = new InProcessClient(service);
     const client = this.client;
-    const queue = (fn: (cluster: string, ns: string, name: string) => boolean | undefined | void) => {
+    const queue = (fn: (cluster: string, ns: string, name: string) => unknown) => {
       const q: WorkQueue = new WorkQueue((k) => {
         const [cluster, ns, name] = parseKey(k);
         if (fn(cluster, ns, name) === true) q.addAfter(k, 50);
