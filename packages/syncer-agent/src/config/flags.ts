@@ -1,0 +1,192 @@
+import { DEFAULT_FEATURE_GATES, FEATURE_GATE_NAMES, formatFeatureGates } from '@kcp-tmc/interfaces';
+import { UPSTREAM_MODES } from './options.js';
+
+export type FlagType = 'string' | 'boolean';
+
+/** One command-line flag: its name, how parseArgs reads it, and its help text. */
+export interface FlagSpec {
+  readonly name: string;
+  readonly type: FlagType;
+  readonly multiple?: boolean;
+  readonly short?: string;
+  readonly placeholder?: string;
+  readonly default?: string;
+  readonly description: string;
+  /** Not read from the environment or the config file (e.g. `--config` itself). */
+  readonly flagOnly?: boolean;
+}
+
+/** The agent's flags, named as the kcp syncer's where kcp has one (ARCHITECTURE.md, kcp compatibility). */
+export const AGENT_FLAGS: readonly FlagSpec[] = [
+  {
+    name: 'from-kubeconfig',
+    type: 'string',
+    placeholder: 'path',
+    description: 'Kubeconfig of the upstream (kcp).',
+  },
+  { name: 'from-context', type: 'string', placeholder: 'name', description: 'Context in --from-kubeconfig.' },
+  {
+    name: 'from-cluster',
+    type: 'string',
+    placeholder: 'path',
+    description: 'Logical cluster of the SyncTarget (e.g. root:org:ws). Required in kcp modes.',
+  },
+  {
+    name: 'to-kubeconfig',
+    type: 'string',
+    placeholder: 'path',
+    description: 'Kubeconfig of the downstream cluster (default: in-cluster, then ~/.kube/config).',
+  },
+  { name: 'to-context', type: 'string', placeholder: 'name', description: 'Context in --to-kubeconfig.' },
+  {
+    name: 'sync-target-name',
+    type: 'string',
+    placeholder: 'name',
+    description: 'The SyncTarget this agent serves. Required.',
+  },
+  {
+    name: 'sync-target-uid',
+    type: 'string',
+    placeholder: 'uid',
+    description: 'Its uid (default: read from the SyncTarget at start).',
+  },
+  {
+    name: 'upstream-mode',
+    type: 'string',
+    placeholder: 'mode',
+    default: 'virtual-workspace',
+    description: `How the upstream is reached: ${UPSTREAM_MODES.join(', ')}.`,
+  },
+  {
+    name: 'resources',
+    type: 'string',
+    multiple: true,
+    placeholder: 'resource',
+    description:
+      'Also sync this resource (deployments.apps, apps/v1/deployments); repeatable, or comma-separated.',
+  },
+  {
+    name: 'qps',
+    type: 'string',
+    placeholder: 'n',
+    default: '30',
+    description: 'Requests per second to each API server.',
+  },
+  {
+    name: 'burst',
+    type: 'string',
+    placeholder: 'n',
+    default: '20',
+    description: 'Burst of requests to each API server.',
+  },
+  {
+    name: 'downstream-namespace-clean-delay',
+    type: 'string',
+    placeholder: 'duration',
+    default: '30s',
+    description: 'Empty downstream namespaces are deleted after this delay.',
+  },
+  {
+    name: 'feature-gates',
+    type: 'string',
+    placeholder: 'A=true,B=false',
+    default: formatFeatureGates(DEFAULT_FEATURE_GATES),
+    description: `Feature gates (${FEATURE_GATE_NAMES.join(', ')}).`,
+  },
+  {
+    name: 'metrics-bind-address',
+    type: 'string',
+    placeholder: 'host:port',
+    default: '127.0.0.1:8080',
+    description: 'Where /metrics listens; 0 turns it off.',
+  },
+  {
+    name: 'health-probe-bind-address',
+    type: 'string',
+    placeholder: 'host:port',
+    default: '127.0.0.1:8081',
+    description: 'Where /healthz, /readyz and /livez listen; 0 turns them off.',
+  },
+  {
+    name: 'workers',
+    type: 'string',
+    placeholder: 'n',
+    default: '4',
+    description: 'Workers processing the sync queue.',
+  },
+  {
+    name: 'heartbeat-period',
+    type: 'string',
+    placeholder: 'duration',
+    default: '20s',
+    description: 'How often the SyncTarget heartbeat is sent.',
+  },
+  {
+    name: 'shutdown-timeout',
+    type: 'string',
+    placeholder: 'duration',
+    default: '30s',
+    description:
+      'On SIGTERM/SIGINT, in-flight work may finish within this time; a second signal forces exit.',
+  },
+  {
+    name: 'config',
+    type: 'string',
+    placeholder: 'path',
+    flagOnly: true,
+    description: 'YAML file with any of these flags as keys.',
+  },
+  {
+    name: 'v',
+    type: 'string',
+    short: 'v',
+    placeholder: 'level',
+    default: '0',
+    description: 'Log verbosity (klog levels: 2 info, 4 debug, 6 trace).',
+  },
+];
+
+export const HELP_FLAG: FlagSpec = {
+  name: 'help',
+  type: 'boolean',
+  short: 'h',
+  flagOnly: true,
+  description: 'Show this help.',
+};
+
+/** `KCP_TMC_<FLAG>`: `--from-kubeconfig` is read from KCP_TMC_FROM_KUBECONFIG. */
+export function envVariable(flag: string): string {
+  return `KCP_TMC_${flag.toUpperCase().replaceAll('-', '_')}`;
+}
+
+/** parseArgs' options object for a set of flags. */
+export function parseArgsOptions(flags: readonly FlagSpec[]) {
+  return Object.fromEntries(
+    flags.map((f) => [
+      f.name,
+      {
+        type: f.type,
+        ...(f.multiple === true ? { multiple: true } : {}),
+        ...(f.short === undefined ? {} : { short: f.short }),
+      },
+    ]),
+  ) as Record<string, { type: FlagType; multiple?: boolean; short?: string }>;
+}
+
+/** The flags section of a command's `--help`. */
+export function formatFlags(flags: readonly FlagSpec[]): string {
+  const rows = flags.map((f) => {
+    const names = `${f.short === undefined ? '' : `-${f.short}, `}--${f.name}${f.type === 'string' ? ` <${f.placeholder ?? 'value'}>` : ''}`;
+    const extra = f.default === undefined ? '' : ` (default ${f.default})`;
+    const env = f.flagOnly === true ? '' : ` [${envVariable(f.name)}]`;
+    return [names, `${f.description}${extra}${env}`] as const;
+  });
+  const width = Math.min(44, Math.max(...rows.map(([n]) => n.length)) + 2);
+  return rows
+    .map(([names, text]) =>
+      names.length + 2 > width
+        ? `  ${names}\n  ${' '.repeat(width)}${text}`
+        : `  ${names.padEnd(width)}${text}`,
+    )
+    .join('\n');
+}

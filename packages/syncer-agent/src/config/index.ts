@@ -1,0 +1,15 @@
+export { ConfigError, type OptionSource } from './errors.js';
+export { AGENT_FLAGS, envVariable, type FlagSpec, formatFlags, HELP_FLAG } from './flags.js';
+export {
+  agentOptionsFrom,
+  defined,
+  type LoadSources,
+  loadAgentOptions,
+  mergeSources,
+  type ParsedCommandLine,
+  parseCommandLine,
+  readConfigFile,
+  SettingReader,
+} from './load.js';
+export { type AgentOptions, type ListenAddress, UPSTREAM_MODES, type UpstreamMode } from './options.js';
+export * as values from './values.js';
