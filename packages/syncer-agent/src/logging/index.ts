@@ -1,0 +1,2 @@
+export { DEFAULT_DEBUG_LEVEL, type LogFormat, type LoggerOptions, StreamLogger } from './logger.js';
+export { isSecretKey, REDACTED, redact } from './redact.js';
