@@ -1,2 +1,12 @@
-// No public API yet: this package gains code with its issue.
-export {};
+export * from './extractors/index.js';
+export { canonicalJson, jsonEqual, mergePatchDiff } from './json.js';
+export { type EventSyncOptions, type UpstreamMode, type UpstreamOptions, upstreamScope } from './options.js';
+export { DEFAULT_STATUS_EXTRACTORS, type RegisterUpstreamOptions, registerUpstream } from './register.js';
+export {
+  type AggregateOutcome,
+  type AggregateRequest,
+  recordedStatuses,
+  syncAggregatedStatus,
+} from './status/aggregate.js';
+export { DefaultUpstreamStatusSyncer } from './status/status-syncer.js';
+export { UPSTREAM_OPTIONS } from './tokens.js';
