@@ -1,2 +1,16 @@
-// No public API yet: this package gains code with its issue.
-export {};
+export {
+  type AgentModule,
+  type CompositionContext,
+  conflictModule,
+  DEFAULT_MODULES,
+  engineModule,
+  heartbeatModule,
+  transformationModule,
+  tunnelModule,
+  upstreamModule,
+} from './agent/modules.js';
+export { AgentStartError, syncTargetKeyOf } from './agent/upstream-access.js';
+export { main } from './cli/main.js';
+export { Agent, type AgentEndpoints, type CreateAgentOptions, createAgent } from './compose.js';
+export * from './config/index.js';
+export * from './logging/index.js';

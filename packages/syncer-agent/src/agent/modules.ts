@@ -1,0 +1,97 @@
+import { registerConflict } from '@kcp-tmc/conflict';
+import { registerEngine, SYNC_TARGET_INFORMER_FACTORY } from '@kcp-tmc/engine';
+import { registerHeartbeat } from '@kcp-tmc/heartbeat';
+import type { InformerFactory, KubeClient, Logger, SyncTarget, SyncTargetRef } from '@kcp-tmc/interfaces';
+import { registerTransformation } from '@kcp-tmc/transformation';
+import { registerTunnel } from '@kcp-tmc/tunnel';
+import { registerUpstream } from '@kcp-tmc/upstream';
+import type { DependencyContainer } from 'tsyringe';
+import type { AgentOptions } from '../config/options.js';
+import { syncTargetCluster } from './upstream-access.js';
+
+/** What every module may read while registering: the options and what start-up learned upstream. */
+export interface CompositionContext {
+  readonly options: AgentOptions;
+  readonly syncTarget: SyncTarget;
+  readonly ref: SyncTargetRef;
+  /** A client of its own for heartbeats and the SyncTarget (the workers' rate limiter never delays it). */
+  readonly syncTargetClient: KubeClient;
+  readonly syncTargetInformers: InformerFactory;
+  /** The upstream bearer token, when the kubeconfig has one (the tunnel authenticates with it). */
+  readonly upstreamToken?: string;
+  readonly logger: Logger;
+}
+
+/** One step of the composition root: a package's `register*()` call with options taken from the agent's. */
+export interface AgentModule {
+  readonly name: string;
+  register(container: DependencyContainer, context: CompositionContext): void;
+}
+
+export const transformationModule: AgentModule = {
+  name: 'transformation',
+  register: (container) => registerTransformation(container),
+};
+
+export const conflictModule: AgentModule = {
+  name: 'conflict',
+  register: (container) => registerConflict(container),
+};
+
+/** Status back upstream (UPSTREAM_STATUS_SYNCER with the default status extractors). */
+export const upstreamModule: AgentModule = {
+  name: 'upstream',
+  register: (container, { options }) => registerUpstream(container, { upstreamMode: options.upstreamMode }),
+};
+
+export const engineModule: AgentModule = {
+  name: 'engine',
+  register(container, { options, syncTargetInformers }) {
+    container.register(SYNC_TARGET_INFORMER_FACTORY, { useValue: syncTargetInformers });
+    registerEngine(container, {
+      upstreamMode: options.upstreamMode,
+      resources: options.resources,
+      ...(options.upstreamMode === 'plain' ? {} : { syncTargetCluster: syncTargetCluster(options) }),
+      config: { workerCount: options.workers, shutdownTimeoutMs: options.shutdownTimeoutMs },
+    });
+  },
+};
+
+export const heartbeatModule: AgentModule = {
+  name: 'heartbeat',
+  register(container, { options, syncTargetClient }) {
+    registerHeartbeat(container, {
+      config: { periodMs: options.heartbeatPeriodMs, clusterScoped: options.upstreamMode !== 'plain' },
+      heartbeatClient: syncTargetClient,
+    });
+  },
+};
+
+/** The reverse tunnel, when the Tunnel gate is on and kcp published a tunnel workspace for the SyncTarget. */
+export const tunnelModule: AgentModule = {
+  name: 'tunnel',
+  register(container, { options, syncTarget, upstreamToken, logger }) {
+    if (!options.featureGates.Tunnel) return;
+    const url = syncTarget.status?.tunnelWorkspaces?.[0]?.url;
+    if (url === undefined || upstreamToken === undefined) {
+      logger.warn(
+        'Tunnel gate is on but the SyncTarget has no tunnel workspace or no token: tunnel disabled',
+      );
+      return;
+    }
+    registerTunnel(container, { url: url.replace(/^http/, 'ws'), token: upstreamToken });
+  },
+};
+
+/**
+ * The composition list, in order (registrations are lazy, so order matters only where one call reads
+ * another's binding). The downstream syncer (DOWNSTREAM_SYNCER) joins between conflict and upstream.
+ */
+export const DEFAULT_MODULES: readonly AgentModule[] = [
+  transformationModule,
+  conflictModule,
+  upstreamModule,
+  engineModule,
+  heartbeatModule,
+  tunnelModule,
+];

@@ -1,0 +1,19 @@
+import type { Command } from './io.js';
+import { keyCommand } from './key.js';
+import { runCommand } from './run.js';
+import { versionCommand } from './version.js';
+
+export const COMMANDS: readonly Command[] = [runCommand, keyCommand, versionCommand];
+
+export function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  return `Usage: syncer-agent <command> [flags]
+
+The kcp-tmc workload syncer.
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n')}
+
+Run "syncer-agent <command> --help" for a command's flags.
+`;
+}

@@ -1,0 +1,196 @@
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DEFAULT_FEATURE_GATES,
+  parseGvr,
+  ResourceStateValue,
+  type SyncTarget,
+  stateLabel,
+  toSyncTargetKey,
+} from '@kcp-tmc/interfaces';
+import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AgentStartError } from './agent/upstream-access.js';
+import { type Agent, createAgent } from './compose.js';
+import type { AgentOptions } from './config/options.js';
+import { RecordingDownstreamSyncer, recordingModule } from './test-support/recording-syncer.js';
+import { waitFor } from './test-support/wait.js';
+
+const CLUSTER = 'root:org';
+const WORKSPACE = 'root:org:ws';
+
+async function kcpPair() {
+  const upstream = await startKubeSimulator({ kcp: { clusters: [CLUSTER, WORKSPACE] } });
+  const downstream = await startKubeSimulator();
+  return { upstream, downstream };
+}
+
+async function createSyncTarget(upstream: KubeSimulator, name: string): Promise<SyncTarget> {
+  const res = await fetch(`${upstream.url}/clusters/${CLUSTER}/apis/workload.kcp.io/v1alpha1/synctargets`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ apiVersion: 'workload.kcp.io/v1alpha1', kind: 'SyncTarget', metadata: { name } }),
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()) as SyncTarget;
+}
+
+function optionsFor(
+  upstream: KubeSimulator,
+  downstream: KubeSimulator,
+  extra: Partial<AgentOptions> = {},
+): AgentOptions {
+  return {
+    fromKubeconfig: upstream.kubeconfigPath,
+    fromCluster: CLUSTER,
+    toKubeconfig: downstream.kubeconfigPath,
+    syncTargetName: 'east',
+    upstreamMode: 'virtual-workspace',
+    resources: [parseGvr('v1/configmaps')],
+    qps: 1000,
+    burst: 1000,
+    downstreamNamespaceCleanDelayMs: 1000,
+    featureGates: DEFAULT_FEATURE_GATES,
+    metricsBindAddress: { host: '127.0.0.1', port: 0 },
+    healthProbeBindAddress: { host: '127.0.0.1', port: 0 },
+    workers: 2,
+    heartbeatPeriodMs: 200,
+    shutdownTimeoutMs: 2000,
+    verbosity: 0,
+    ...extra,
+  };
+}
+
+describe('createAgent', () => {
+  const cleanup: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const step of cleanup.reverse()) await step();
+    cleanup.length = 0;
+  });
+
+  it('composes every package, syncs through the virtual workspace, heartbeats, serves probes and metrics', async () => {
+    const { upstream, downstream } = await kcpPair();
+    cleanup.push(
+      () => upstream.stop(),
+      () => downstream.stop(),
+    );
+    const target = await createSyncTarget(upstream, 'east');
+    const key = toSyncTargetKey(CLUSTER, 'east');
+    await fetch(`${upstream.url}/clusters/${WORKSPACE}/api/v1/namespaces`, {
+      method: 'POST',
+      body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app' } }),
+      headers: { 'content-type': 'application/json' },
+    });
+    const cm = await fetch(`${upstream.url}/clusters/${WORKSPACE}/api/v1/namespaces/app/configmaps`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          name: 'settings',
+          namespace: 'app',
+          labels: { [stateLabel(key)]: ResourceStateValue.Sync },
+        },
+        data: { color: 'blue' },
+      }),
+    });
+    expect(cm.status).toBe(201);
+
+    const syncer = new RecordingDownstreamSyncer();
+    const agent: Agent = await createAgent(optionsFor(upstream, downstream), {
+      extraModules: [recordingModule(syncer)],
+    });
+    cleanup.push(() => agent.stop());
+    expect(agent.syncTarget).toEqual({ cluster: CLUSTER, name: 'east', uid: target.metadata.uid, key });
+    await agent.start();
+
+    await waitFor(() => syncer.applied.has('app/settings'), 'the ConfigMap to reach the downstream syncer');
+    const desired = syncer.applied.get('app/settings');
+    expect(desired?.metadata.namespace).toMatch(/^kcp-[0-9a-z]{12}$/);
+
+    await waitFor(async () => {
+      const st = (await (
+        await fetch(`${upstream.url}/clusters/${CLUSTER}/apis/workload.kcp.io/v1alpha1/synctargets/east`)
+      ).json()) as SyncTarget;
+      return st.status?.lastSyncerHeartbeatTime !== undefined;
+    }, 'a heartbeat on the SyncTarget');
+
+    const probes = agent.endpoints.probes as string;
+    const metrics = agent.endpoints.metrics as string;
+    await waitFor(async () => (await fetch(`${probes}/readyz`)).status === 200, 'readyz to pass');
+    expect((await fetch(`${probes}/livez`)).status).toBe(200);
+    const text = await (await fetch(`${metrics}/metrics`)).text();
+    expect(text).toContain('# TYPE');
+    expect(agent.status().connected).toBe(true);
+
+    await Promise.all([agent.stop(), agent.stop()]);
+    await expect(fetch(`${probes}/livez`)).rejects.toThrow();
+  });
+
+  it('fails with a clear message when the SyncTarget does not exist', async () => {
+    const { upstream, downstream } = await kcpPair();
+    cleanup.push(
+      () => upstream.stop(),
+      () => downstream.stop(),
+    );
+    await expect(createAgent(optionsFor(upstream, downstream, { syncTargetName: 'west' }))).rejects.toThrow(
+      new AgentStartError('SyncTarget "west" not found in logical cluster "root:org"'),
+    );
+  });
+
+  it('fails when --sync-target-uid does not match', async () => {
+    const { upstream, downstream } = await kcpPair();
+    cleanup.push(
+      () => upstream.stop(),
+      () => downstream.stop(),
+    );
+    await createSyncTarget(upstream, 'east');
+    await expect(createAgent(optionsFor(upstream, downstream, { syncTargetUid: 'other' }))).rejects.toThrow(
+      /has uid .*, not --sync-target-uid other \(it was re-created/,
+    );
+  });
+
+  it('fails with the address when the upstream is unreachable', async () => {
+    const { upstream, downstream } = await kcpPair();
+    const dir = await mkdtemp(join(tmpdir(), 'agent-test-'));
+    const kubeconfig = join(dir, 'upstream.yaml');
+    await copyFile(upstream.kubeconfigPath, kubeconfig);
+    await upstream.stop();
+    cleanup.push(
+      () => downstream.stop(),
+      () => rm(dir, { recursive: true }),
+    );
+    const options = optionsFor(upstream, downstream, { fromKubeconfig: kubeconfig });
+    await expect(createAgent(options)).rejects.toThrow(
+      /^cannot read SyncTarget "east" in logical cluster "root:org" from the upstream: /,
+    );
+  });
+
+  it('names the flag of a kubeconfig that cannot be loaded', async () => {
+    const { upstream, downstream } = await kcpPair();
+    cleanup.push(
+      () => upstream.stop(),
+      () => downstream.stop(),
+    );
+    await expect(
+      createAgent(optionsFor(upstream, downstream, { toKubeconfig: '/nonexistent/kc' })),
+    ).rejects.toThrow(/^cannot load --to-kubeconfig \/nonexistent\/kc: ENOENT/);
+    await expect(createAgent(optionsFor(upstream, downstream, { fromContext: 'nope' }))).rejects.toThrow(
+      /^cannot load --from-kubeconfig .*: kubeconfig has no context "nope"/,
+    );
+  });
+
+  it('refuses to start the engine without a DownstreamSyncer', async () => {
+    const { upstream, downstream } = await kcpPair();
+    cleanup.push(
+      () => upstream.stop(),
+      () => downstream.stop(),
+    );
+    await createSyncTarget(upstream, 'east');
+    const agent = await createAgent(optionsFor(upstream, downstream), { modules: [] });
+    cleanup.push(() => agent.stop());
+    await expect(agent.start()).rejects.toThrow(/no DownstreamSyncer is registered/);
+  });
+});

@@ -1,0 +1,276 @@
+import { ProbeServer, resourceControllersCheck, SyncerMetrics } from '@kcp-tmc/heartbeat';
+import {
+  CLOCK,
+  DEFAULT_DOWNSTREAM_CONFIG,
+  DOWNSTREAM_CONFIG,
+  DOWNSTREAM_SYNCER,
+  type DownstreamConfig,
+  FEATURE_GATES,
+  HEALTH_MANAGER,
+  HEARTBEAT_REPORTER,
+  type HealthManager,
+  type HeartbeatReporter,
+  type InformerFactory,
+  type KubeClient,
+  LOGGER,
+  type Logger,
+  NOOP_LOGGER,
+  SYNC_ENGINE,
+  SYNC_TARGET,
+  SYSTEM_CLOCK,
+  type SyncEngine,
+  type SyncStatus,
+  type SyncTargetRef,
+  TUNNEL,
+  type Tunnel,
+  UPSTREAM_INFORMER_FACTORY,
+  UPSTREAM_KUBE_CLIENT,
+} from '@kcp-tmc/interfaces';
+import { type KubeRegistration, loadKubeConfig, registerKube } from '@kcp-tmc/kube';
+import { type DependencyContainer, container as rootContainer } from 'tsyringe';
+import { type AgentModule, type CompositionContext, DEFAULT_MODULES } from './agent/modules.js';
+import {
+  AgentStartError,
+  fetchSyncTarget,
+  kubeconfigSource,
+  syncTargetCluster,
+  syncTargetKeyOf,
+  upstreamSide,
+} from './agent/upstream-access.js';
+import type { AgentOptions, ListenAddress } from './config/options.js';
+
+export interface CreateAgentOptions {
+  logger?: Logger;
+  /** The container the agent's child container is made from (default: tsyringe's root). */
+  parent?: DependencyContainer;
+  /** Replaces {@link DEFAULT_MODULES}. */
+  modules?: readonly AgentModule[];
+  /** Run after the modules: your own transformers, filters, resolvers or replacements for any token. */
+  extraModules?: readonly AgentModule[];
+}
+
+export interface AgentEndpoints {
+  /** Base URL of /metrics, when served. */
+  metrics?: string;
+  /** Base URL of /healthz /readyz /livez, when served. */
+  probes?: string;
+}
+
+// kcp's own informers for SyncTargets and heartbeats stay responsive under the workers' load.
+const SYNC_TARGET_CLIENT_QPS = { qps: 0 };
+
+/**
+ * The composition root: one child container per agent, each package's `register*()` in order, then start
+ * and stop. Reads the SyncTarget first (its uid, key and, in virtual-workspace mode, its syncer URL), so a
+ * missing SyncTarget or an unreachable upstream fails here with a clear message.
+ */
+export async function createAgent(options: AgentOptions, create: CreateAgentOptions = {}): Promise<Agent> {
+  const logger = create.logger ?? NOOP_LOGGER;
+  const container = (create.parent ?? rootContainer).createChildContainer();
+  container.register(LOGGER, { useValue: logger });
+  container.register(CLOCK, { useValue: SYSTEM_CLOCK });
+  container.register(FEATURE_GATES, { useValue: options.featureGates });
+  const downstreamConfig: DownstreamConfig = {
+    ...DEFAULT_DOWNSTREAM_CONFIG,
+    namespaceCleanDelayMs: options.downstreamNamespaceCleanDelayMs,
+  };
+  container.register(DOWNSTREAM_CONFIG, { useValue: downstreamConfig });
+
+  const downstream = {
+    kubeconfig: kubeconfigSource(options.toKubeconfig, options.toContext),
+    transport: { qps: options.qps, burst: options.burst },
+  };
+  const registrations: KubeRegistration[] = [];
+  // Load both kubeconfigs now: a missing file or context is a start error naming the flag, not a stack trace.
+  loadSide('--from-kubeconfig', options.fromKubeconfig, options.fromContext);
+  loadSide('--to-kubeconfig', options.toKubeconfig, options.toContext);
+  try {
+    // The SyncTarget's own side: heartbeats, conditions, and (virtual-workspace mode) the SyncTarget informer.
+    const admin = rootContainer.createChildContainer();
+    admin.register(LOGGER, { useValue: logger });
+    registrations.push(
+      registerKube(admin, {
+        upstream: upstreamSide(options, { transport: SYNC_TARGET_CLIENT_QPS }),
+        downstream,
+      }),
+    );
+    const syncTargetClient = admin.resolve<KubeClient>(UPSTREAM_KUBE_CLIENT);
+    const syncTarget = await fetchSyncTarget(syncTargetClient, options);
+    const ref: SyncTargetRef = {
+      cluster: syncTargetCluster(options),
+      name: options.syncTargetName,
+      uid: syncTarget.metadata.uid ?? '',
+      key: syncTargetKeyOf(options),
+    };
+    container.register(SYNC_TARGET, { useValue: ref });
+
+    let upstream = upstreamSide(options);
+    if (options.upstreamMode === 'virtual-workspace') {
+      const syncerURL = syncTarget.status?.virtualWorkspaces?.[0]?.syncerURL;
+      if (syncerURL === undefined) {
+        throw new AgentStartError(
+          `SyncTarget "${options.syncTargetName}" has no status.virtualWorkspaces[].syncerURL yet (is kcp's TMC enabled?); use --upstream-mode=wildcard to read the workspaces directly`,
+        );
+      }
+      // The virtual workspace serves discovery below /clusters/*, as kcp's does.
+      upstream = { ...upstream, connection: { server: syncerURL }, discovery: { cluster: '*' } };
+    }
+    registrations.push(registerKube(container, { upstream, downstream }));
+
+    const token = loadKubeConfig(
+      kubeconfigSource(options.fromKubeconfig, options.fromContext),
+    ).getCurrentUser()?.token;
+    const context: CompositionContext = {
+      options,
+      syncTarget,
+      ref,
+      syncTargetClient,
+      syncTargetInformers:
+        options.upstreamMode === 'virtual-workspace'
+          ? admin.resolve<InformerFactory>(UPSTREAM_INFORMER_FACTORY)
+          : container.resolve<InformerFactory>(UPSTREAM_INFORMER_FACTORY),
+      ...(token === undefined ? {} : { upstreamToken: token }),
+      logger,
+    };
+    for (const module of [...(create.modules ?? DEFAULT_MODULES), ...(create.extraModules ?? [])]) {
+      logger.debug('registering', { module: module.name }, 5);
+      module.register(container, context);
+    }
+    return new Agent(container, options, ref, logger, registrations);
+  } catch (err) {
+    await Promise.allSettled(registrations.map((r) => r.close()));
+    throw err;
+  }
+}
+
+function loadSide(flag: string, file: string | undefined, context: string | undefined) {
+  try {
+    return loadKubeConfig(kubeconfigSource(file, context));
+  } catch (err) {
+    throw new AgentStartError(
+      `cannot load ${flag}${file === undefined ? ' (default)' : ` ${file}`}: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
+  }
+}
+
+/** A composed agent: start once, stop any number of times (the first call does the work). */
+export class Agent {
+  private servers: ProbeServer[] = [];
+  private started = false;
+  private stopping: Promise<void> | undefined;
+  readonly endpoints: AgentEndpoints = {};
+
+  constructor(
+    readonly container: DependencyContainer,
+    readonly options: AgentOptions,
+    readonly syncTarget: SyncTargetRef,
+    private readonly logger: Logger,
+    private readonly registrations: readonly KubeRegistration[],
+  ) {}
+
+  get engine(): SyncEngine | undefined {
+    return this.options.featureGates.SyncEngine && this.container.isRegistered(SYNC_ENGINE, true)
+      ? this.container.resolve<SyncEngine>(SYNC_ENGINE)
+      : undefined;
+  }
+
+  get heartbeat(): HeartbeatReporter | undefined {
+    return this.options.featureGates.TMC && this.container.isRegistered(HEARTBEAT_REPORTER, true)
+      ? this.container.resolve<HeartbeatReporter>(HEARTBEAT_REPORTER)
+      : undefined;
+  }
+
+  /** Probes and metrics first (so liveness answers during the initial sync), then heartbeat, engine, tunnel. */
+  async start(): Promise<void> {
+    if (this.started) throw new Error('agent already started');
+    this.started = true;
+    const { featureGates } = this.options;
+    if (featureGates.SyncEngine && !this.container.isRegistered(DOWNSTREAM_SYNCER, true)) {
+      throw new AgentStartError(
+        'no DownstreamSyncer is registered: compose @kcp-tmc/downstream (registerDownstream) or a module binding DOWNSTREAM_SYNCER',
+      );
+    }
+    if (!this.container.isRegistered(HEALTH_MANAGER, true)) {
+      throw new AgentStartError(
+        'no HealthManager is registered: compose @kcp-tmc/heartbeat (registerHeartbeat)',
+      );
+    }
+    const health = this.container.resolve<HealthManager>(HEALTH_MANAGER);
+    const engine = this.engine;
+    if (engine !== undefined) {
+      health.register(resourceControllersCheck({ synced: () => ({ engine: engine.getStatus().connected }) }));
+    }
+    await this.listen(health);
+    this.heartbeat?.start();
+    if (engine !== undefined) await engine.start();
+    if (this.container.isRegistered(TUNNEL, true)) this.container.resolve<Tunnel>(TUNNEL).start();
+    this.logger.info('agent started', {
+      syncTarget: `${this.syncTarget.cluster}:${this.syncTarget.name}`,
+      key: this.syncTarget.key,
+      mode: this.options.upstreamMode,
+      ...this.endpoints,
+    });
+  }
+
+  /** Sync counters of the engine (empty before start or with the SyncEngine gate off). */
+  status(): SyncStatus {
+    return this.engine?.getStatus() ?? { connected: false, resources: {} };
+  }
+
+  /**
+   * Drains in-flight work within `--shutdown-timeout` (the engine hands back what does not finish), stops the
+   * heartbeat and tunnel, closes informers, connections and listeners. Idempotent.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.logger.info('agent stopping', { timeoutMs: this.options.shutdownTimeoutMs });
+    const steps: Array<[string, () => Promise<unknown>]> = [];
+    if (this.started) {
+      if (this.container.isRegistered(TUNNEL, true)) {
+        steps.push(['tunnel', () => this.container.resolve<Tunnel>(TUNNEL).close()]);
+      }
+      const engine = this.engine;
+      if (engine !== undefined) steps.push(['engine', () => engine.stop()]);
+      const heartbeat = this.heartbeat;
+      if (heartbeat !== undefined) steps.push(['heartbeat', () => heartbeat.stop()]);
+    }
+    for (const [name, step] of steps) {
+      await step().catch((err: unknown) => this.logger.warn('stop step failed', { step: name, error: err }));
+    }
+    await Promise.allSettled(this.registrations.map((r) => r.close()));
+    await Promise.allSettled(this.servers.map((s) => s.close()));
+    this.logger.info('agent stopped');
+  }
+
+  private async listen(health: HealthManager): Promise<void> {
+    const metricsAt = this.options.metricsBindAddress;
+    const probesAt = this.options.healthProbeBindAddress;
+    const metrics = this.container.resolve(SyncerMetrics);
+    const serve = async (at: ListenAddress, parts: { health?: HealthManager; metrics?: SyncerMetrics }) => {
+      const server = new ProbeServer({ host: at.host, port: at.port, logger: this.logger, ...parts });
+      const { url } = await server.start().catch((err: Error) => {
+        throw new AgentStartError(`cannot listen on ${at.host}:${at.port}: ${err.message}`, { cause: err });
+      });
+      this.servers.push(server);
+      return url;
+    };
+    if (metricsAt !== null && probesAt !== null && sameAddress(metricsAt, probesAt)) {
+      const url = await serve(metricsAt, { health, metrics });
+      Object.assign(this.endpoints, { metrics: url, probes: url });
+      return;
+    }
+    if (metricsAt !== null) this.endpoints.metrics = await serve(metricsAt, { metrics });
+    if (probesAt !== null) this.endpoints.probes = await serve(probesAt, { health });
+  }
+}
+
+function sameAddress(a: ListenAddress, b: ListenAddress): boolean {
+  return a.host === b.host && a.port === b.port && a.port !== 0;
+}
