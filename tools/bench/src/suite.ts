@@ -1,5 +1,7 @@
 // tsyringe (loaded by the decorated classes of several packages) needs the Reflect metadata API first.
 import 'reflect-metadata';
+import { informerEventLatency } from './informer-event-latency.js';
+import { informerInitialList } from './informer-initial-list.js';
 import { queueOps } from './queue-ops.js';
 import type { Benchmark } from './registry.js';
 import { simCreates } from './sim-creates.js';
@@ -13,6 +15,8 @@ export const benchmarks: Benchmark[] = [
   queueOps,
   transformPipeline,
   tunnelThroughput,
+  informerInitialList,
+  informerEventLatency,
   simCreates,
   simWatchFanout,
   simMemory,

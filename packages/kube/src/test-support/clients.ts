@@ -10,16 +10,18 @@ export interface TestClient {
   close(): Promise<void>;
 }
 
+export interface TestClientOptions {
+  /** Kubeconfig context to use instead of the current one. */
+  context?: string;
+  transport?: TransportOptions;
+  connection?: ClusterConnectionOptions;
+  discovery?: RestMapperOptions;
+}
+
 /** A client over a kubeconfig, built the way registerKube builds it (no DI), with test-friendly retries. */
-export function clientFor(
-  kubeconfig: string,
-  options: {
-    transport?: TransportOptions;
-    connection?: ClusterConnectionOptions;
-    discovery?: RestMapperOptions;
-  } = {},
-): TestClient {
-  const connection = new ClusterConnection(loadKubeConfig({ kubeconfig }), options.connection);
+export function clientFor(kubeconfig: string, options: TestClientOptions = {}): TestClient {
+  const source = options.context === undefined ? { kubeconfig } : { kubeconfig, context: options.context };
+  const connection = new ClusterConnection(loadKubeConfig(source), options.connection);
   const transport = new Transport(connection, {
     qps: 0,
     baseDelayMs: 10,
