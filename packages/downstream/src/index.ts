@@ -1,2 +1,32 @@
-// No public API yet: this package gains code with its issue.
-export {};
+export { Applier, type ApplierParts, type LiveReader } from './apply/applier.js';
+export { writeConflict, writeResolvingConflicts } from './apply/conflicts.js';
+export { createObject, updateObject, type WriteTarget } from './apply/strategies.js';
+export {
+  APPLIED_HASH_ANNOTATION,
+  DEFAULT_MAX_OBJECT_BYTES,
+  KARMADA_RETAIN_REPLICAS_LABEL,
+  ORPHAN_ANNOTATION,
+  RETAIN_REPLICAS_ANNOTATION,
+} from './constants.js';
+export { Deleter } from './delete/deleter.js';
+export { canonicalHash, canonicalJson } from './diff/canonical.js';
+export {
+  containsFields,
+  type DiffDecision,
+  decide,
+  desiredHash,
+  driftedFields,
+  normalizeDesired,
+} from './diff/differ.js';
+export { DefaultDownstreamSyncer } from './downstream-syncer.js';
+export { DriftWatcher } from './drift.js';
+export { NamespaceCleaner } from './namespace/cleaner.js';
+export { NamespaceCollisionError, NamespaceEnsurer, namespaceFor } from './namespace/ensure-namespace.js';
+export type { DownstreamOptions } from './options.js';
+export { type RegisterDownstreamOptions, registerDownstream } from './register.js';
+export { RetentionRegistry } from './retain/registry.js';
+export type { RetainInput, RetentionRule } from './retain/rule.js';
+export * from './retain/rules.js';
+export { InMemoryResourceStateStore } from './state/state-store.js';
+export { DOWNSTREAM_OPTIONS } from './tokens.js';
+export { UpstreamWriter } from './upstream.js';

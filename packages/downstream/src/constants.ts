@@ -1,0 +1,28 @@
+import { type GVR, gvrEquals } from '@kcp-tmc/interfaces';
+
+/** Canonical hash of the desired object we last applied: survives restarts, so a restart rewrites nothing. */
+export const APPLIED_HASH_ANNOTATION = 'workload.kcp-tmc.io/applied-hash';
+
+/**
+ * On the upstream object (annotation or label, value `"true"`): keep the downstream `spec.replicas`, which an
+ * HPA (or anyone scaling downstream) owns. Karmada's label `resourcetemplate.karmada.io/retain-replicas` is
+ * honoured too.
+ */
+export const RETAIN_REPLICAS_ANNOTATION = 'workload.kcp-tmc.io/retain-replicas';
+export const KARMADA_RETAIN_REPLICAS_LABEL = 'resourcetemplate.karmada.io/retain-replicas';
+
+/** On the upstream object (`"true"`): on deletion, leave the downstream object and drop our ownership label. */
+export const ORPHAN_ANNOTATION = 'workload.kcp-tmc.io/orphan';
+
+/** Objects whose JSON is larger are Invalid (the simulator's and a sane etcd's limit: 1.5 MiB). */
+export const DEFAULT_MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
+
+/** The cluster name downstream informers key objects under (@kcp-tmc/kube's default). */
+export const DEFAULT_DOWNSTREAM_CLUSTER = 'default';
+
+export const NAMESPACES_GVR: GVR = Object.freeze({ group: '', version: 'v1', resource: 'namespaces' });
+export const EVENTS_GVR: GVR = Object.freeze({ group: '', version: 'v1', resource: 'events' });
+
+export function isNamespacesGvr(gvr: GVR): boolean {
+  return gvrEquals(gvr, NAMESPACES_GVR);
+}

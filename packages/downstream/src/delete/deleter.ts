@@ -1,0 +1,133 @@
+import {
+  type ClusterKey,
+  type DeleteRequest,
+  DOWNSTREAM_CLUSTER_LABEL,
+  type DownstreamConfig,
+  isNeverSyncedNamespace,
+  isTmcError,
+  type KubeClient,
+  type Logger,
+  type NamespaceLocatorLookup,
+  namespaceLocator,
+  physicalClusterNamespaceName,
+  type ResourceStateStore,
+  readableNamespaceName,
+  type SyncResult,
+  type SyncTargetRef,
+  TmcErrorType,
+} from '@kcp-tmc/interfaces';
+import type { LiveReader } from '../apply/applier.js';
+import { isNamespacesGvr, ORPHAN_ANNOTATION } from '../constants.js';
+import type { NamespaceCleaner } from '../namespace/cleaner.js';
+import type { UpstreamWriter } from '../upstream.js';
+
+export interface DeleterParts {
+  readonly client: KubeClient;
+  readonly config: DownstreamConfig;
+  readonly syncTarget: SyncTargetRef;
+  readonly states: ResourceStateStore;
+  readonly upstream: UpstreamWriter;
+  readonly live: LiveReader;
+  readonly locators: NamespaceLocatorLookup | undefined;
+  readonly cleaner: NamespaceCleaner;
+  readonly logger: Logger;
+  /** How long to wait before looking again at an object still being deleted downstream (ms). */
+  readonly recheckMs?: number;
+}
+
+/**
+ * The delete path: downstream delete with the configured propagation, wait until it is gone, then remove our
+ * upstream finalizer. An orphan annotation upstream leaves the object and takes our ownership label off it.
+ */
+export class Deleter {
+  constructor(private readonly parts: DeleterParts) {}
+
+  async delete(request: DeleteRequest): Promise<SyncResult> {
+    const { parts } = this;
+    const { key } = request.item;
+    const where = await this.downstreamRef(key);
+    if (where === undefined) return this.finish(request, 'noop', 'never synced: nothing downstream');
+    const { namespace, name } = where;
+    const live = await parts.live.get(key.gvr, namespace, name);
+    if (live === undefined) return this.finish(request, 'delete', 'gone downstream', namespace);
+
+    if (
+      !isNamespacesGvr(key.gvr) &&
+      live.metadata.labels?.[DOWNSTREAM_CLUSTER_LABEL] !== parts.syncTarget.key
+    ) {
+      // Not ours: never delete it; our finalizer must not block the upstream deletion either.
+      return this.finish(request, 'noop', 'downstream object is not ours: left alone');
+    }
+    const ref = { name, ...(namespace === '' ? {} : { namespace }) };
+    const orphan = request.upstream?.metadata.annotations?.[ORPHAN_ANNOTATION] === 'true';
+    if (orphan) {
+      await parts.client.patch(key.gvr, ref, 'merge', {
+        metadata: { labels: { [DOWNSTREAM_CLUSTER_LABEL]: null } },
+      });
+      return this.finish(request, 'noop', 'orphaned: left downstream without our ownership label');
+    }
+    if (live.metadata.deletionTimestamp === undefined) {
+      try {
+        await parts.client.delete(key.gvr, ref, {
+          propagationPolicy: parts.config.deletionPropagation,
+          preconditions: { uid: live.metadata.uid as string },
+        });
+      } catch (err) {
+        if (!(isTmcError(err) && err.type === TmcErrorType.NotFound)) throw err;
+      }
+    }
+    // Confirm it is gone (NotFound) before the finalizer goes: finalizers downstream may hold it.
+    const after = await parts.live.get(key.gvr, namespace, name);
+    if (after !== undefined && after.metadata.uid === live.metadata.uid) {
+      return {
+        key,
+        operation: 'delete',
+        success: true,
+        conflicts: [],
+        retryAfterMs: parts.recheckMs ?? 1000,
+        reason: 'waiting for the downstream object to go',
+      };
+    }
+    return this.finish(request, 'delete', 'deleted downstream', namespace);
+  }
+
+  private async finish(
+    request: DeleteRequest,
+    operation: 'delete' | 'noop',
+    reason: string,
+    namespace?: string,
+  ): Promise<SyncResult> {
+    const { key } = request.item;
+    this.parts.states.delete(key);
+    if (request.upstream !== undefined) await this.parts.upstream.removeFinalizer(key);
+    if (namespace !== undefined && namespace !== '' && !isNamespacesGvr(key.gvr))
+      this.parts.cleaner.schedule(namespace);
+    return { key, operation, success: true, conflicts: [], reason };
+  }
+
+  /** Where the upstream key lives downstream: the state store, else the namespace its locator maps to. */
+  private async downstreamRef(key: ClusterKey): Promise<{ namespace: string; name: string } | undefined> {
+    const state = this.parts.states.get(key);
+    if (state !== undefined) return { namespace: state.downstreamNamespace, name: state.downstreamName };
+    if (isNamespacesGvr(key.gvr)) {
+      if (isNeverSyncedNamespace(key.name)) return undefined;
+      return { namespace: '', name: await this.namespaceName(key.cluster, key.name) };
+    }
+    if (key.namespace === '') return { namespace: '', name: key.name };
+    if (isNeverSyncedNamespace(key.namespace)) return undefined;
+    return { namespace: await this.namespaceName(key.cluster, key.namespace), name: key.name };
+  }
+
+  private async namespaceName(cluster: string, upstreamNamespace: string): Promise<string> {
+    const locator = namespaceLocator(cluster, this.parts.syncTarget, upstreamNamespace);
+    try {
+      const known = await this.parts.locators?.namespaceFor(locator);
+      if (known !== undefined) return known;
+    } catch (err) {
+      this.parts.logger.debug('namespace lookup failed; using the computed name', { error: String(err) });
+    }
+    return this.parts.config.namespaceNaming === 'readable'
+      ? readableNamespaceName(cluster, upstreamNamespace)
+      : physicalClusterNamespaceName(locator);
+  }
+}

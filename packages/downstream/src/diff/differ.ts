@@ -1,0 +1,119 @@
+import type { KubeObject } from '@kcp-tmc/interfaces';
+import { APPLIED_HASH_ANNOTATION } from '../constants.js';
+import { canonicalHash, isRecord, setPath } from './canonical.js';
+
+// Written by the server, never by us: never part of what we compare or hash.
+const SERVER_METADATA = [
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'managedFields',
+  'selfLink',
+] as const;
+
+/** The desired object as we hash and write it: no status, no server-managed metadata, no hash annotation. */
+export function normalizeDesired(desired: KubeObject, ignoreFields: readonly string[] = []): KubeObject {
+  const copy = structuredClone(desired);
+  delete copy.status;
+  for (const field of SERVER_METADATA) delete copy.metadata[field];
+  if (copy.metadata.annotations !== undefined) {
+    delete copy.metadata.annotations[APPLIED_HASH_ANNOTATION];
+    if (Object.keys(copy.metadata.annotations).length === 0) delete copy.metadata.annotations;
+  }
+  for (const path of ignoreFields) setPath(copy as Record<string, unknown>, path, undefined);
+  return copy;
+}
+
+/** The hash of what we want downstream: equal hashes mean nothing changed upstream since the last apply. */
+export function desiredHash(desired: KubeObject, ignoreFields: readonly string[] = []): string {
+  return canonicalHash(normalizeDesired(desired, ignoreFields));
+}
+
+/**
+ * Secrets are written with `stringData` but read back as base64 `data`: compare them in the form the server
+ * keeps.
+ */
+function comparable(object: KubeObject): KubeObject {
+  if (object.kind !== 'Secret' || !isRecord(object.stringData)) return object;
+  const data: Record<string, unknown> = isRecord(object.data) ? { ...object.data } : {};
+  for (const [key, value] of Object.entries(object.stringData)) {
+    if (typeof value === 'string') data[key] = Buffer.from(value, 'utf8').toString('base64');
+  }
+  const { stringData: _dropped, ...rest } = object;
+  return { ...rest, data } as KubeObject;
+}
+
+/** Whether every value set in `want` is present and equal in `have` (arrays: same length, item by item). */
+export function containsFields(have: unknown, want: unknown): boolean {
+  if (Array.isArray(want)) {
+    if (!Array.isArray(have) || have.length !== want.length) return false;
+    return want.every((item, i) => containsFields(have[i], item));
+  }
+  if (isRecord(want)) {
+    if (!isRecord(have)) return false;
+    for (const [key, value] of Object.entries(want)) {
+      if (value === undefined) continue;
+      if (!containsFields(have[key], value)) return false;
+    }
+    return true;
+  }
+  return have === want;
+}
+
+/** Paths of `want` (dotted, first level below the top) whose values `have` does not carry. */
+export function driftedFields(
+  have: KubeObject,
+  want: KubeObject,
+  ignoreFields: readonly string[] = [],
+): string[] {
+  const liveView = comparable(have) as Record<string, unknown>;
+  const wantView = comparable(normalizeDesired(want, ignoreFields)) as Record<string, unknown>;
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(wantView)) {
+    if (key === 'metadata' && isRecord(value)) {
+      for (const [field, inner] of Object.entries(value)) {
+        if (!containsFields((liveView.metadata as Record<string, unknown>)?.[field], inner)) {
+          out.push(`metadata.${field}`);
+        }
+      }
+      continue;
+    }
+    if (!containsFields(liveView[key], value)) out.push(key);
+  }
+  return out;
+}
+
+export type DiffDecision =
+  | { readonly action: 'create' }
+  | { readonly action: 'update'; readonly why: string }
+  | { readonly action: 'noop' };
+
+export interface DiffInput {
+  /** The desired object after retention (what would be written). */
+  readonly desired: KubeObject;
+  /** Its hash (computed before retention: retention follows the live object, not upstream). */
+  readonly hash: string;
+  /** The live downstream object, when there is one. */
+  readonly live: KubeObject | undefined;
+  /** The hash the state store remembers for this key. */
+  readonly storedHash: string | undefined;
+  readonly ignoreFields?: readonly string[];
+}
+
+/**
+ * create when nothing is downstream; noop when the hash equals what we last applied (state store, or the
+ * annotation on the live object after a restart) AND the live object still carries every field we own;
+ * update otherwise.
+ */
+export function decide(input: DiffInput): DiffDecision {
+  if (input.live === undefined) return { action: 'create' };
+  const liveHash = input.live.metadata.annotations?.[APPLIED_HASH_ANNOTATION];
+  const known = input.storedHash ?? liveHash;
+  if (known !== input.hash || liveHash !== input.hash) return { action: 'update', why: 'desired changed' };
+  const drifted = driftedFields(input.live, input.desired, input.ignoreFields);
+  if (drifted.length > 0) return { action: 'update', why: `drifted: ${drifted.join(', ')}` };
+  return { action: 'noop' };
+}

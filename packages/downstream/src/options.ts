@@ -1,0 +1,27 @@
+import type { ClusterKey } from '@kcp-tmc/interfaces';
+import type { RetentionRule } from './retain/rule.js';
+
+export interface DownstreamOptions {
+  /**
+   * Address upstream objects (finalizer, Events) under `/clusters/<logical cluster>`: true in both kcp modes
+   * (default), false for a plain Kubernetes upstream.
+   */
+  readonly upstreamByCluster?: boolean;
+  /** The cluster name downstream informers key objects under (default `default`, as @kcp-tmc/kube). */
+  readonly downstreamCluster?: string;
+  /** Resync period of the downstream informers; must equal the engine's so the informers are shared. */
+  readonly resyncPeriodMs?: number;
+  /** Objects larger than this (JSON bytes) are Invalid and not retried (default 1.5 MiB). */
+  readonly maxObjectBytes?: number;
+  /** Retention rules added after the defaults. */
+  readonly retentionRules?: readonly RetentionRule[];
+  /** Watch owned downstream objects and correct changes to the fields we own (default true). */
+  readonly driftCorrection?: boolean;
+  /**
+   * Where a drifted object's upstream key goes (e.g. the engine's queue). Without it the syncer re-applies
+   * what it last applied for that key itself.
+   */
+  readonly onDrift?: (key: ClusterKey) => void;
+  /** How long to wait before re-checking an object still terminating downstream (ms, default 1000). */
+  readonly deleteRecheckMs?: number;
+}

@@ -1,0 +1,297 @@
+import {
+  DOWNSTREAM_CLUSTER_LABEL,
+  type KubeObject,
+  NAMESPACE_LOCATOR_ANNOTATION,
+  namespaceLocator,
+  namespaceLocatorToJson,
+  parseGvr,
+  physicalClusterNamespaceName,
+  ResourceStateValue,
+  stateLabel,
+  syncerFinalizer,
+  TENANT_ID_LABEL,
+} from '@kcp-tmc/interfaces';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RETAIN_REPLICAS_ANNOTATION } from '../src/constants.js';
+import { KINDS, workload } from './support/fixtures.js';
+import {
+  type Agent,
+  downstreamGet,
+  type Sims,
+  startAgent,
+  startSims,
+  WORKLOAD_CLUSTERS,
+} from './support/stack.js';
+import { eventually } from './support/wait.js';
+
+const NAMESPACES = parseGvr('v1/namespaces');
+const NS = 'team';
+
+describe('spec path against the simulator (kcp wildcard mode, real engine + transformation + conflict)', () => {
+  let sims: Sims;
+  let agent: Agent;
+  const downstreamNs = (cluster: string, namespace = NS) =>
+    physicalClusterNamespaceName(namespaceLocator(cluster, sims.ref, namespace));
+  const up = (cluster: string) => ({ cluster });
+  const create = (cluster: string, gvr: string, object: KubeObject) =>
+    sims.upstreamClient.create(parseGvr(gvr), object, {
+      cluster,
+      namespace: object.metadata.namespace as string,
+    });
+  const upstreamGet = (cluster: string, gvr: string, namespace: string, name: string) =>
+    sims.upstreamClient.get(parseGvr(gvr), { cluster, namespace, name }).catch(() => undefined);
+
+  beforeAll(async () => {
+    sims = await startSims();
+    for (const cluster of WORKLOAD_CLUSTERS) {
+      for (const name of [NS, 'other', 'collide']) {
+        await sims.upstreamClient.create(
+          NAMESPACES,
+          { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+          up(cluster),
+        );
+      }
+    }
+    agent = await startAgent(sims);
+  }, 60_000);
+
+  afterAll(async () => {
+    await agent?.stop();
+    await sims?.stop();
+  });
+
+  it('syncs every kind from three logical clusters into distinct downstream namespaces', async () => {
+    for (const cluster of WORKLOAD_CLUSTERS) {
+      for (const [kind, gvr] of KINDS) await create(cluster, gvr, workload(kind, NS, 'app', sims.ref.key));
+    }
+    for (const cluster of WORKLOAD_CLUSTERS) {
+      for (const [, gvr] of KINDS) {
+        await eventually(
+          async () => (await downstreamGet(sims, gvr, downstreamNs(cluster), 'app')) !== undefined,
+          20_000,
+          `${gvr} in ${cluster}`,
+        );
+      }
+    }
+    const names = WORKLOAD_CLUSTERS.map((c) => downstreamNs(c));
+    expect(new Set(names).size).toBe(3);
+    for (const cluster of WORKLOAD_CLUSTERS) {
+      const ns = (await downstreamGet(sims, NAMESPACES, '', downstreamNs(cluster))) as KubeObject;
+      const locator = namespaceLocator(cluster, sims.ref, NS);
+      expect(ns.metadata.annotations?.[NAMESPACE_LOCATOR_ANNOTATION]).toBe(namespaceLocatorToJson(locator));
+      expect(ns.metadata.labels?.[TENANT_ID_LABEL]).toBeTruthy();
+      expect(ns.metadata.labels?.[DOWNSTREAM_CLUSTER_LABEL]).toBe(sims.ref.key);
+      // The finalizer went on upstream before the downstream create.
+      for (const [, gvr] of KINDS) {
+        const upstream = await upstreamGet(cluster, gvr, NS, 'app');
+        expect(upstream?.metadata.finalizers).toContain(syncerFinalizer(sims.ref.key));
+      }
+    }
+    expect(
+      agent.syncer.applied.filter((a) => !a.result.success && a.result.error?.type === 'Invalid'),
+    ).toEqual([]);
+  }, 60_000);
+
+  it('propagates updates', async () => {
+    const cluster = WORKLOAD_CLUSTERS[0] as string;
+    const cm = (await upstreamGet(cluster, 'v1/configmaps', NS, 'app')) as KubeObject;
+    await sims.upstreamClient.update(
+      parseGvr('v1/configmaps'),
+      { ...cm, data: { key: 'changed' } },
+      { cluster, namespace: NS },
+    );
+    await eventually(
+      async () => {
+        const live = await downstreamGet(sims, 'v1/configmaps', downstreamNs(cluster), 'app');
+        return (live?.data as Record<string, string> | undefined)?.key === 'changed';
+      },
+      20_000,
+      'configmap update downstream',
+    );
+  }, 30_000);
+
+  it("keeps a Service's allocated clusterIP and nodePort over 20 upstream updates, without a 422", async () => {
+    const cluster = WORKLOAD_CLUSTERS[1] as string;
+    const ns = downstreamNs(cluster);
+    const first = (await downstreamGet(sims, 'v1/services', ns, 'app')) as KubeObject;
+    const spec = first.spec as { clusterIP: string; ports: Array<{ nodePort: number }> };
+    expect(spec.clusterIP).toMatch(/\d+\.\d+\.\d+\.\d+/);
+    const nodePort = spec.ports[0]?.nodePort;
+    expect(nodePort).toBeGreaterThan(0);
+    for (let i = 1; i <= 20; i++) {
+      const current = (await upstreamGet(cluster, 'v1/services', NS, 'app')) as KubeObject;
+      current.metadata.annotations = { ...current.metadata.annotations, 'test.kcp.io/round': String(i) };
+      await sims.upstreamClient.update(parseGvr('v1/services'), current, { cluster, namespace: NS });
+      await eventually(
+        async () =>
+          (await downstreamGet(sims, 'v1/services', ns, 'app'))?.metadata.annotations?.[
+            'test.kcp.io/round'
+          ] === String(i),
+        10_000,
+        `round ${i} downstream`,
+      );
+    }
+    const last = (await downstreamGet(sims, 'v1/services', ns, 'app')) as KubeObject;
+    const lastSpec = last.spec as { clusterIP: string; ports: Array<{ nodePort: number }> };
+    expect(lastSpec.clusterIP).toBe(spec.clusterIP);
+    expect(lastSpec.ports[0]?.nodePort).toBe(nodePort);
+    const failures = agent.syncer.applied.filter(
+      (a) => a.request.item.key.gvr.resource === 'services' && !a.result.success,
+    );
+    expect(failures.map((f) => f.result.error?.message)).toEqual([]);
+  }, 60_000);
+
+  it('never syncs a service-account token Secret', async () => {
+    const cluster = WORKLOAD_CLUSTERS[0] as string;
+    await create(cluster, 'v1/secrets', {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: 'sa-token',
+        namespace: NS,
+        labels: { [stateLabel(sims.ref.key)]: ResourceStateValue.Sync },
+        annotations: { 'kubernetes.io/service-account.name': 'default' },
+      },
+      type: 'kubernetes.io/service-account-token',
+    });
+    // A later object in the same namespace is synced, so the token had its chance to go down first.
+    await create(cluster, 'v1/configmaps', workload('ConfigMap', NS, 'after-token', sims.ref.key));
+    await eventually(
+      async () =>
+        (await downstreamGet(sims, 'v1/configmaps', downstreamNs(cluster), 'after-token')) !== undefined,
+    );
+    expect(await downstreamGet(sims, 'v1/secrets', downstreamNs(cluster), 'sa-token')).toBeUndefined();
+  }, 30_000);
+
+  it('reverts a human edit of a synced spec', async () => {
+    const cluster = WORKLOAD_CLUSTERS[2] as string;
+    const ns = downstreamNs(cluster);
+    const live = (await downstreamGet(sims, 'apps/v1/deployments', ns, 'app')) as KubeObject;
+    const edited = structuredClone(live) as KubeObject & {
+      spec: { template: { spec: { containers: Array<{ image: string }> } } };
+    };
+    (edited.spec.template.spec.containers[0] as { image: string }).image = 'registry.example/hacked:6';
+    await sims.downstreamClient.update(
+      parseGvr('apps/v1/deployments'),
+      edited,
+      { namespace: ns },
+      { fieldManager: 'kubectl-edit' },
+    );
+    await eventually(
+      async () => {
+        const now = (await downstreamGet(sims, 'apps/v1/deployments', ns, 'app')) as typeof edited;
+        return now.spec.template.spec.containers[0]?.image === 'registry.example/app:1';
+      },
+      20_000,
+      'human edit reverted',
+    );
+  }, 30_000);
+
+  it('leaves an HPA-managed replicas count alone', async () => {
+    const cluster = WORKLOAD_CLUSTERS[0] as string;
+    const ns = downstreamNs(cluster);
+    const object = workload('Deployment', NS, 'scaled', sims.ref.key);
+    object.metadata.annotations = { [RETAIN_REPLICAS_ANNOTATION]: 'true' };
+    await create(cluster, 'apps/v1/deployments', object);
+    await eventually(
+      async () => (await downstreamGet(sims, 'apps/v1/deployments', ns, 'scaled')) !== undefined,
+    );
+    // The HPA scales downstream.
+    const live = (await downstreamGet(sims, 'apps/v1/deployments', ns, 'scaled')) as KubeObject;
+    await sims.downstreamClient.update(
+      parseGvr('apps/v1/deployments'),
+      { ...live, spec: { ...(live.spec as object), replicas: 5 } },
+      { namespace: ns },
+      { fieldManager: 'horizontal-pod-autoscaler' },
+    );
+    // Upstream changes something else.
+    const current = (await upstreamGet(cluster, 'apps/v1/deployments', NS, 'scaled')) as KubeObject;
+    current.metadata.labels = { ...current.metadata.labels, tier: 'web' };
+    await sims.upstreamClient.update(parseGvr('apps/v1/deployments'), current, { cluster, namespace: NS });
+    await eventually(
+      async () =>
+        (await downstreamGet(sims, 'apps/v1/deployments', ns, 'scaled'))?.metadata.labels?.tier === 'web',
+      20_000,
+      'upstream label downstream',
+    );
+    const after = (await downstreamGet(sims, 'apps/v1/deployments', ns, 'scaled')) as KubeObject;
+    expect((after.spec as { replicas: number }).replicas).toBe(5);
+  }, 30_000);
+
+  it('leaves an unowned same-named object untouched and reports a conflict upstream', async () => {
+    const cluster = WORKLOAD_CLUSTERS[1] as string;
+    const ns = downstreamNs(cluster);
+    const theirs = await sims.downstreamClient.create(
+      parseGvr('v1/configmaps'),
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'shared', namespace: ns },
+        data: { owner: 'someone-else' },
+      },
+      { namespace: ns },
+    );
+    await create(cluster, 'v1/configmaps', workload('ConfigMap', NS, 'shared', sims.ref.key));
+    await eventually(
+      async () => {
+        const events = await sims.upstreamClient.list(parseGvr('v1/events'), { cluster, namespace: NS });
+        return events.items.some(
+          (e) => e.reason === 'ResourceConflict' && (e.involvedObject as { name?: string }).name === 'shared',
+        );
+      },
+      20_000,
+      'conflict Event upstream',
+    );
+    const after = (await downstreamGet(sims, 'v1/configmaps', ns, 'shared')) as KubeObject;
+    expect(after.metadata.resourceVersion).toBe(theirs.metadata.resourceVersion);
+    expect(after.data).toEqual({ owner: 'someone-else' });
+    const result = agent.syncer.applied.find((a) => a.request.item.key.name === 'shared')?.result;
+    expect(result?.success).toBe(false);
+    expect(result?.conflicts[0]?.kind).toBe('ownership');
+  }, 30_000);
+
+  it('deletes downstream on upstream deletion, then removes the finalizer', async () => {
+    const cluster = WORKLOAD_CLUSTERS[2] as string;
+    const ns = downstreamNs(cluster);
+    await sims.upstreamClient.delete(parseGvr('v1/configmaps'), { cluster, namespace: NS, name: 'app' });
+    // Our finalizer holds the upstream object while the downstream one exists.
+    const terminating = await upstreamGet(cluster, 'v1/configmaps', NS, 'app');
+    expect(terminating?.metadata.deletionTimestamp).toBeDefined();
+    await eventually(
+      async () => (await downstreamGet(sims, 'v1/configmaps', ns, 'app')) === undefined,
+      20_000,
+      'downstream gone',
+    );
+    await eventually(
+      async () => (await upstreamGet(cluster, 'v1/configmaps', NS, 'app')) === undefined,
+      20_000,
+      'upstream gone',
+    );
+    const deletes = agent.syncer.deleted.filter(
+      (d) => d.request.item.key.name === 'app' && d.request.item.key.cluster === cluster,
+    );
+    expect(deletes.some((d) => d.result.operation === 'delete' && d.result.success)).toBe(true);
+  }, 30_000);
+
+  it('detects a namespace collision', async () => {
+    const cluster = WORKLOAD_CLUSTERS[0] as string;
+    const name = downstreamNs(cluster, 'collide');
+    const foreign = namespaceLocator('root:elsewhere', sims.ref, 'collide');
+    await sims.downstreamClient.create(NAMESPACES, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name, annotations: { [NAMESPACE_LOCATOR_ANNOTATION]: namespaceLocatorToJson(foreign) } },
+    });
+    await create(cluster, 'v1/configmaps', workload('ConfigMap', 'collide', 'victim', sims.ref.key));
+    await eventually(
+      () =>
+        agent.syncer.applied.some(
+          (a) =>
+            a.request.item.key.name === 'victim' && a.result.conflicts[0]?.kind === 'namespace-collision',
+        ),
+      20_000,
+      'collision reported',
+    );
+    expect(await downstreamGet(sims, 'v1/configmaps', name, 'victim')).toBeUndefined();
+  }, 30_000);
+});
