@@ -35,10 +35,8 @@ export { SharedInformerFactory } from './informer/factory.js';
 export {
   annotationIndexFunc,
   CLUSTER_INDEX,
-  KCP_CLUSTER_ANNOTATION,
   labelIndexFunc,
   NAMESPACE_INDEX,
-  NAMESPACE_LOCATOR_ANNOTATION,
   NAMESPACE_LOCATOR_INDEX,
   namespaceIndexFunc,
   namespaceLocatorIndexFunc,

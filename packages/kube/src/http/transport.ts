@@ -87,13 +87,17 @@ export class Transport {
    * TmcError; any HTTP status resolves.
    */
   async send(req: HttpRequest): Promise<StreamResponse> {
-    const timeout = new AbortController();
-    const signal = req.signal === undefined ? timeout.signal : AbortSignal.any([req.signal, timeout.signal]);
-    const ms = req.timeoutMs ?? this.timeoutMs;
-    const timer = setTimeout(
-      () => timeout.abort(new DOMException(`request timed out after ${ms} ms`, 'TimeoutError')),
-      ms,
-    );
+    const deadline = this.deadline(req);
+    try {
+      const response = await this.fetchOnce(req, deadline.signal);
+      return { response, signal: deadline.signal };
+    } finally {
+      deadline.clear();
+    }
+  }
+
+  /** Rate limit, authenticate, fetch. */
+  private async fetchOnce(req: HttpRequest, signal: AbortSignal): Promise<Response> {
     try {
       await this.limiter.acquire(signal);
       const url = joinUrl(this.connection.baseUrl, req.path);
@@ -112,12 +116,22 @@ export class Transport {
         signal,
         ...(auth.dispatcher === undefined ? {} : { dispatcher: auth.dispatcher }),
       });
-      return { response: response as unknown as Response, signal };
+      return response as unknown as Response;
     } catch (err) {
       throw classifyError(err, req.operation);
-    } finally {
-      clearTimeout(timer);
     }
+  }
+
+  /** The caller's signal combined with this request's timeout; `clear` stops the timer. */
+  private deadline(req: HttpRequest): { signal: AbortSignal; clear(): void } {
+    const ms = req.timeoutMs ?? this.timeoutMs;
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () => timeout.abort(new DOMException(`request timed out after ${ms} ms`, 'TimeoutError')),
+      ms,
+    );
+    const signal = req.signal === undefined ? timeout.signal : AbortSignal.any([req.signal, timeout.signal]);
+    return { signal, clear: () => clearTimeout(timer) };
   }
 
   /**
@@ -143,20 +157,22 @@ export class Transport {
   }
 
   private async attemptJson<T>(req: HttpRequest): Promise<T> {
-    // The body is part of the answer here: run one timer over headers and body together.
-    const ms = req.timeoutMs ?? this.timeoutMs;
-    const whole = AbortSignal.timeout(ms);
-    const signal = req.signal === undefined ? whole : AbortSignal.any([req.signal, whole]);
-    const { response } = await this.send({ ...req, signal, timeoutMs: ms });
-    let body: unknown;
+    // The body is part of the answer here: one timer covers headers and body together.
+    const deadline = this.deadline(req);
     try {
-      const text = await response.text();
-      body = text === '' ? undefined : parseJson(text);
-    } catch (err) {
-      throw classifyError(err, req.operation);
+      const response = await this.fetchOnce(req, deadline.signal);
+      let body: unknown;
+      try {
+        const text = await response.text();
+        body = text === '' ? undefined : parseJson(text);
+      } catch (err) {
+        throw classifyError(err, req.operation);
+      }
+      if (!response.ok) throw errorFromResponse(response, body, req.operation);
+      return body as T;
+    } finally {
+      deadline.clear();
     }
-    if (!response.ok) throw errorFromResponse(response, body, req.operation);
-    return body as T;
   }
 }
 

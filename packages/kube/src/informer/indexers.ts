@@ -1,9 +1,4 @@
-import type { IndexFunc, KubeObject } from '@kcp-tmc/interfaces';
-
-/** kcp's annotation naming the logical cluster of an object. */
-export const KCP_CLUSTER_ANNOTATION = 'kcp.io/cluster';
-/** The namespace locator kcp's syncer writes on downstream namespaces and cluster-scoped objects. */
-export const NAMESPACE_LOCATOR_ANNOTATION = 'kcp.io/namespace-locator';
+import { type IndexFunc, type KubeObject, NAMESPACE_LOCATOR_ANNOTATION } from '@kcp-tmc/interfaces';
 
 /** Every informer has these two indexes. */
 export const NAMESPACE_INDEX = 'namespace';

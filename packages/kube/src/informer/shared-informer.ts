@@ -1,4 +1,5 @@
 import {
+  CLUSTER_ANNOTATION,
   type Clock,
   type ClusterKey,
   clusterKey,
@@ -16,7 +17,7 @@ import {
 } from '@kcp-tmc/interfaces';
 import { concat, defer, from, type Observable, Subject } from 'rxjs';
 import { type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js';
-import { CLUSTER_INDEX, KCP_CLUSTER_ANNOTATION, NAMESPACE_INDEX, namespaceIndexFunc } from './indexers.js';
+import { CLUSTER_INDEX, NAMESPACE_INDEX, namespaceIndexFunc } from './indexers.js';
 import { Reflector, type ReflectorSink, type ReflectorStats } from './reflector.js';
 import { ObjectStore } from './store.js';
 
@@ -185,7 +186,7 @@ export class SharedInformer implements Informer {
 
   private clusterOf(object: KubeObject): string {
     if (this.useAnnotation) {
-      const annotated = object.metadata.annotations?.[KCP_CLUSTER_ANNOTATION];
+      const annotated = object.metadata.annotations?.[CLUSTER_ANNOTATION];
       if (annotated !== undefined && annotated !== '') return annotated;
     }
     return this.fallbackCluster;
