@@ -1,3 +1,6 @@
+export { DefaultEventSyncer, EVENT_REPORTING_COMPONENT } from './events/event-syncer.js';
+export { type ObjectReference, type OwnedObject, OwnedObjectResolver } from './events/owner-resolver.js';
+export { TokenBucket } from './events/token-bucket.js';
 export * from './extractors/index.js';
 export { canonicalJson, jsonEqual, mergePatchDiff } from './json.js';
 export { type EventSyncOptions, type UpstreamMode, type UpstreamOptions, upstreamScope } from './options.js';

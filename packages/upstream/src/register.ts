@@ -1,5 +1,11 @@
-import { STATUS_EXTRACTOR, type StatusExtractor, UPSTREAM_STATUS_SYNCER } from '@kcp-tmc/interfaces';
+import {
+  EVENT_SYNCER,
+  STATUS_EXTRACTOR,
+  type StatusExtractor,
+  UPSTREAM_STATUS_SYNCER,
+} from '@kcp-tmc/interfaces';
 import { type ClassProvider, type DependencyContainer, instancePerContainerCachingFactory } from 'tsyringe';
+import { DefaultEventSyncer } from './events/event-syncer.js';
 import { DefaultStatusExtractor } from './extractors/default.js';
 import { JobStatusExtractor } from './extractors/job.js';
 import { ServiceStatusExtractor } from './extractors/service.js';
@@ -19,18 +25,22 @@ export const DEFAULT_STATUS_EXTRACTORS: ReadonlyArray<ClassProvider<StatusExtrac
 export interface RegisterUpstreamOptions extends UpstreamOptions {
   /** Bind the default extractors to STATUS_EXTRACTOR (default true). */
   readonly extractors?: boolean;
+  /** Bind EVENT_SYNCER (default true; needs DOWNSTREAM_KUBE_CLIENT and SYNC_TARGET). */
+  readonly eventSyncer?: boolean;
 }
 
 /**
  * Binds UPSTREAM_STATUS_SYNCER, the default STATUS_EXTRACTORs (default first, then the kind families: the
  * last registered extractor that applies to a GVR wins, so one registered after this call replaces a default)
- * and UPSTREAM_OPTIONS. Needs UPSTREAM_KUBE_CLIENT and NAMESPACE_LOCATOR_LOOKUP (registerEngine binds one).
+ * UPSTREAM_OPTIONS and EVENT_SYNCER (one per container: it holds the rate limit and the counts). Needs
+ * UPSTREAM_KUBE_CLIENT and NAMESPACE_LOCATOR_LOOKUP (registerEngine binds one); the event syncer also
+ * DOWNSTREAM_KUBE_CLIENT and SYNC_TARGET.
  */
 export function registerUpstream(
   container: DependencyContainer,
   options: RegisterUpstreamOptions = {},
 ): void {
-  const { extractors = true, ...upstreamOptions } = options;
+  const { extractors = true, eventSyncer = true, ...upstreamOptions } = options;
   container.register<UpstreamOptions>(UPSTREAM_OPTIONS, { useValue: Object.freeze(upstreamOptions) });
   if (extractors) {
     for (const extractor of DEFAULT_STATUS_EXTRACTORS) {
@@ -40,4 +50,9 @@ export function registerUpstream(
   container.register(UPSTREAM_STATUS_SYNCER, {
     useFactory: instancePerContainerCachingFactory((c) => c.resolve(DefaultUpstreamStatusSyncer)),
   });
+  if (eventSyncer) {
+    container.register(EVENT_SYNCER, {
+      useFactory: instancePerContainerCachingFactory((c) => c.resolve(DefaultEventSyncer)),
+    });
+  }
 }
