@@ -82,6 +82,13 @@ export const SYNC_TARGET_NAME_LABEL = 'kcp.io/sync-target';
 export const MANAGED_LABEL = 'kcp.io/managed';
 export const MANAGED_LABEL_VALUE = 'true';
 
+/**
+ * Ours, not kcp's: the upstream `metadata.generation` a downstream object was synced from. Written on the way
+ * down (it changes only with the upstream spec, so it costs no extra writes), read on the way up to tell whether
+ * a downstream status describes the latest upstream spec.
+ */
+export const SYNCED_GENERATION_ANNOTATION = 'workload.kcp-tmc.io/synced-generation';
+
 /** Real API version behind a wildcard partial-metadata list. tmc: pkg/syncer/spec/spec_process.go (`handlers.KCPOriginalAPIVersionAnnotation`) */
 export const ORIGINAL_API_VERSION_ANNOTATION = 'kcp.io/original-api-version';
 

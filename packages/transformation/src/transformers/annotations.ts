@@ -7,18 +7,15 @@ import {
   type ResourceTransformer,
   SPEC_DIFF_ANNOTATION_PREFIX,
   STATUS_ANNOTATION_PREFIX,
+  SYNCED_GENERATION_ANNOTATION,
   type SyncContext,
   UPSYNC_RESOURCE_VERSION_ANNOTATION,
 } from '@kcp-tmc/interfaces';
 import { injectable } from 'tsyringe';
 import { DefaultTransformerNames } from '../names.js';
 
-/**
- * The upstream `metadata.generation` the downstream object was synced from. Written on the way down (it changes
- * only when the upstream spec does, so it causes no extra writes), read on the way up: the status path can tell
- * whether a downstream status describes the latest upstream spec.
- */
-export const SYNCED_GENERATION_ANNOTATION = 'workload.kcp-tmc.io/synced-generation';
+// Lives in @kcp-tmc/interfaces (transformation writes it, upstream reads it); re-exported for callers.
+export { SYNCED_GENERATION_ANNOTATION };
 
 /** Annotations only the upstream understands: stripped on the way down. */
 export const UPSTREAM_ONLY_ANNOTATIONS: readonly string[] = [

@@ -1,10 +1,9 @@
 import type { KubeObject } from '@kcp-tmc/interfaces';
+import { SYNCED_GENERATION_ANNOTATION } from '@kcp-tmc/interfaces';
 import { isRecord } from '../json.js';
 
-/** Downstream annotation holding the upstream generation the object was synced from (set by the annotations
- * transformer of @kcp-tmc/transformation, `SYNCED_GENERATION_ANNOTATION`; repeated here to keep the package
- * graph as the architecture draws it). */
-export const SYNCED_GENERATION_ANNOTATION = 'workload.kcp-tmc.io/synced-generation';
+// Lives in @kcp-tmc/interfaces (transformation writes it, upstream reads it); re-exported for callers.
+export { SYNCED_GENERATION_ANNOTATION };
 
 /** Condition types whose `True` is the bad state: worst-wins picks True for them. */
 export const NEGATIVE_CONDITION_TYPES: ReadonlySet<string> = new Set([
