@@ -1,9 +1,12 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gvr, TmcError } from '@kcp-tmc/interfaces';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DynamicClient } from '../client/dynamic-client.js';
+import { RestMapper } from '../discovery/rest-mapper.js';
+import { Transport } from '../http/transport.js';
 import { clientFor } from '../test-support/clients.js';
 import { ClusterConnection, loadKubeConfig } from './kubeconfig.js';
 
@@ -133,6 +136,35 @@ process.stdout.write(JSON.stringify({
       expect(list.items.length).toBeGreaterThan(0);
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe('in-cluster configuration', () => {
+  it('uses the service account token and CA files, over TLS', async () => {
+    const tls = await startKubeSimulator({ tls: true, token: 'service-account-token' });
+    const prefix = await mkdtemp(join(tmpdir(), 'kube-incluster-'));
+    const saDir = join(prefix, 'var/run/secrets/kubernetes.io/serviceaccount');
+    await mkdir(saDir, { recursive: true });
+    await writeFile(join(saDir, 'ca.crt'), tls.caPem as string);
+    await writeFile(join(saDir, 'token'), 'service-account-token');
+    await writeFile(join(saDir, 'namespace'), 'syncer-ns');
+    const url = new URL(tls.url);
+    vi.stubEnv('KUBERNETES_SERVICE_HOST', url.hostname);
+    vi.stubEnv('KUBERNETES_SERVICE_PORT', url.port);
+    const kc = loadKubeConfig({ inCluster: true, inClusterPathPrefix: prefix });
+    const connection = new ClusterConnection(kc);
+    try {
+      expect(connection.baseUrl.href).toBe(`${tls.url}/`);
+      const transport = new Transport(connection, { qps: 0 });
+      const client = new DynamicClient(transport, new RestMapper(transport));
+      const list = await client.list(namespaces);
+      expect(list.items.map((o) => o.metadata.name)).toContain('default');
+    } finally {
+      vi.unstubAllEnvs();
+      await connection.close();
+      await tls.stop();
+      await rm(prefix, { recursive: true, force: true });
     }
   });
 });

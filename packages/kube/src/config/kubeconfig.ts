@@ -7,8 +7,13 @@ export interface KubeConfigSource {
   file?: string;
   /** Kubeconfig content (YAML or JSON). */
   kubeconfig?: string;
-  /** The service account of the pod we run in. */
+  /**
+   * The service account of the pod we run in: `KUBERNETES_SERVICE_HOST`/`_PORT`, and the CA and token files
+   * (the token file is re-read, so rotated tokens are picked up).
+   */
   inCluster?: boolean;
+  /** Prefix of the service-account directory (`<prefix>/var/run/secrets/kubernetes.io/serviceaccount`). */
+  inClusterPathPrefix?: string;
   /** Context to use instead of the file's `current-context` (`--from-context`). */
   context?: string;
   /** An already loaded KubeConfig (used as is; `context` still applies). */
@@ -27,7 +32,7 @@ export function loadKubeConfig(source: KubeConfigSource = {}): KubeConfig {
     kc = new KubeConfig();
     if (source.file !== undefined) kc.loadFromFile(source.file);
     else if (source.kubeconfig !== undefined) kc.loadFromString(source.kubeconfig);
-    else if (source.inCluster === true) kc.loadFromCluster();
+    else if (source.inCluster === true) kc.loadFromCluster(source.inClusterPathPrefix);
     else kc.loadFromDefault();
   }
   if (source.context !== undefined) {

@@ -9,20 +9,35 @@ export const NAMESPACE_LOCATOR_INDEX = 'namespace-locator';
 /** Indexes by `metadata.namespace` (`''` for cluster-scoped objects). */
 export const namespaceIndexFunc: IndexFunc = (object) => [object.metadata.namespace ?? ''];
 
+// One function per key: a shared informer accepts the same index name again only with the same function,
+// so two controllers each asking for `labelIndexFunc('app')` must get the identical function.
+const labelIndexers = new Map<string, IndexFunc>();
+const annotationIndexers = new Map<string, IndexFunc>();
+
 /** Indexes by the value of one label; objects without the label are not indexed. */
 export function labelIndexFunc(label: string): IndexFunc {
-  return (object) => {
-    const value = object.metadata.labels?.[label];
-    return value === undefined ? [] : [value];
-  };
+  let fn = labelIndexers.get(label);
+  if (fn === undefined) {
+    fn = (object) => {
+      const value = object.metadata.labels?.[label];
+      return value === undefined ? [] : [value];
+    };
+    labelIndexers.set(label, fn);
+  }
+  return fn;
 }
 
 /** Indexes by the value of one annotation; objects without it are not indexed. */
 export function annotationIndexFunc(annotation: string): IndexFunc {
-  return (object) => {
-    const value = object.metadata.annotations?.[annotation];
-    return value === undefined ? [] : [value];
-  };
+  let fn = annotationIndexers.get(annotation);
+  if (fn === undefined) {
+    fn = (object) => {
+      const value = object.metadata.annotations?.[annotation];
+      return value === undefined ? [] : [value];
+    };
+    annotationIndexers.set(annotation, fn);
+  }
+  return fn;
 }
 
 /**

@@ -54,9 +54,9 @@ describe('ObjectStore', () => {
     const tier = labelIndexFunc('tier');
     store.addIndexers({ tier });
     expect(names(store.byIndex('tier', 'y'))).toEqual(['b']);
-    // Same function again is fine, another one under the same name is not.
-    store.addIndexers({ tier });
-    expect(() => store.addIndexers({ tier: labelIndexFunc('tier') })).toThrow(/already exists/);
+    // The same function again is fine (label indexers are one per label), another one under the name is not.
+    store.addIndexers({ tier: labelIndexFunc('tier') });
+    expect(() => store.addIndexers({ tier: labelIndexFunc('other') })).toThrow(/already exists/);
     expect(() => store.byIndex('nope', 'x')).toThrow(/no index named "nope"/);
   });
 });
