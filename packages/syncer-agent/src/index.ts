@@ -3,6 +3,7 @@ export {
   type CompositionContext,
   conflictModule,
   DEFAULT_MODULES,
+  downstreamModule,
   engineModule,
   heartbeatModule,
   transformationModule,

@@ -1,4 +1,5 @@
 import { registerConflict } from '@kcp-tmc/conflict';
+import { registerDownstream } from '@kcp-tmc/downstream';
 import { registerEngine, SYNC_TARGET_INFORMER_FACTORY } from '@kcp-tmc/engine';
 import { registerHeartbeat } from '@kcp-tmc/heartbeat';
 import type { InformerFactory, KubeClient, Logger, SyncTarget, SyncTargetRef } from '@kcp-tmc/interfaces';
@@ -36,6 +37,12 @@ export const transformationModule: AgentModule = {
 export const conflictModule: AgentModule = {
   name: 'conflict',
   register: (container) => registerConflict(container),
+};
+
+/** Spec down: DOWNSTREAM_SYNCER (namespaces, diff, retention, apply strategies, conflicts, deletion). */
+export const downstreamModule: AgentModule = {
+  name: 'downstream',
+  register: (container) => registerDownstream(container),
 };
 
 /** Status back upstream (UPSTREAM_STATUS_SYNCER with the default status extractors). */
@@ -85,11 +92,12 @@ export const tunnelModule: AgentModule = {
 
 /**
  * The composition list, in order (registrations are lazy, so order matters only where one call reads
- * another's binding). The downstream syncer (DOWNSTREAM_SYNCER) joins between conflict and upstream.
+ * another's binding).
  */
 export const DEFAULT_MODULES: readonly AgentModule[] = [
   transformationModule,
   conflictModule,
+  downstreamModule,
   upstreamModule,
   engineModule,
   heartbeatModule,

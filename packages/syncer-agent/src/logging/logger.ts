@@ -94,3 +94,14 @@ function formatValue(key: string, value: unknown): string {
   if (typeof value === 'string') return /[\s"=]/.test(value) || value === '' ? JSON.stringify(value) : value;
   return JSON.stringify(value) ?? String(value);
 }
+
+/** Passes warnings and errors only: for commands whose own output is the progress (the demo). */
+export function warningsOnly(logger: Logger): Logger {
+  return {
+    error: (message, fields) => logger.error(message, fields),
+    warn: (message, fields) => logger.warn(message, fields),
+    info: () => {},
+    debug: () => {},
+    child: (bindings) => warningsOnly(logger.child(bindings)),
+  };
+}

@@ -1,0 +1,159 @@
+import {
+  type KubeObject,
+  ResourceStateValue,
+  SYNC_TARGET_GVR,
+  type SyncTarget,
+  stateLabel,
+  toSyncTargetKey,
+} from '@kcp-tmc/interfaces';
+import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+
+/** Where the demo's SyncTarget lives, and the two workspaces that schedule the app to it. */
+export const DEMO_CLUSTER = 'root:demo';
+export const DEMO_WORKSPACES = ['root:demo:team-a', 'root:demo:team-b'] as const;
+export const DEMO_SYNC_TARGET = 'demo-cluster';
+export const DEMO_NAMESPACE = 'shop';
+export const DEMO_REPLICAS = 2;
+
+export interface DemoApiObject {
+  readonly path: string;
+  readonly object: KubeObject;
+}
+
+/** The small app placed in each workspace: a Deployment, its Service, a ConfigMap and a Secret. */
+export function demoApp(syncTargetKey: string): DemoApiObject[] {
+  const labels = { [stateLabel(syncTargetKey)]: ResourceStateValue.Sync, app: 'web' };
+  const metadata = (name: string) => ({ name, namespace: DEMO_NAMESPACE, labels });
+  const ns = `/api/v1/namespaces/${DEMO_NAMESPACE}`;
+  return [
+    {
+      path: `${ns}/configmaps`,
+      object: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: metadata('web-config'),
+        data: { GREETING: 'hello from kcp' },
+      },
+    },
+    {
+      path: `${ns}/secrets`,
+      object: {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: metadata('web-credentials'),
+        type: 'Opaque',
+        stringData: { password: 'demo' },
+      },
+    },
+    {
+      path: `${ns}/services`,
+      object: {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: metadata('web'),
+        spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
+      },
+    },
+    {
+      path: `/apis/apps/v1/namespaces/${DEMO_NAMESPACE}/deployments`,
+      object: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: metadata('web'),
+        spec: {
+          replicas: DEMO_REPLICAS,
+          selector: { matchLabels: { app: 'web' } },
+          template: {
+            metadata: { labels: { app: 'web' } },
+            spec: {
+              containers: [
+                {
+                  name: 'web',
+                  image: 'registry.example/web:1.0',
+                  envFrom: [{ configMapRef: { name: 'web-config' } }],
+                  ports: [{ containerPort: 8080 }],
+                },
+              ],
+            },
+          },
+        },
+      },
+    },
+  ];
+}
+
+export interface DemoWorld {
+  readonly upstream: KubeSimulator;
+  readonly downstream: KubeSimulator;
+  readonly syncTarget: SyncTarget;
+  readonly key: string;
+  /** Objects placed upstream (per workspace) that must appear downstream. */
+  readonly placed: number;
+  stop(): Promise<void>;
+}
+
+export async function request(
+  base: string,
+  path: string,
+  method = 'GET',
+  body?: unknown,
+): Promise<KubeObject> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const json = (await res.json()) as KubeObject;
+  if (!res.ok)
+    throw new Error(`${method} ${path}: ${res.status} ${(json as { message?: string }).message ?? ''}`);
+  return json;
+}
+
+/**
+ * A kcp-mode upstream simulator and a downstream simulator running fake controllers (Deployments become
+ * ready Pods), a SyncTarget accepting deployments and services, and the app in two workspaces.
+ */
+export async function startDemoWorld(): Promise<DemoWorld> {
+  const upstream = await startKubeSimulator({ kcp: { clusters: [DEMO_CLUSTER, ...DEMO_WORKSPACES] } });
+  const downstream = await startKubeSimulator({ controllers: { podReadyDelayMs: 300 } });
+  try {
+    const stPath = `/clusters/${DEMO_CLUSTER}/apis/${SYNC_TARGET_GVR.group}/${SYNC_TARGET_GVR.version}/synctargets`;
+    const created = (await request(upstream.url, stPath, 'POST', {
+      apiVersion: 'workload.kcp.io/v1alpha1',
+      kind: 'SyncTarget',
+      metadata: { name: DEMO_SYNC_TARGET },
+    })) as SyncTarget;
+    const syncTarget = (await request(upstream.url, `${stPath}/${created.metadata.name}/status`, 'PATCH', {
+      status: {
+        syncedResources: [
+          { group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' },
+          { group: '', resource: 'services', versions: ['v1'], state: 'Accepted' },
+        ],
+      },
+    })) as SyncTarget;
+    const key = toSyncTargetKey(DEMO_CLUSTER, DEMO_SYNC_TARGET);
+    const app = demoApp(key);
+    for (const workspace of DEMO_WORKSPACES) {
+      const base = `${upstream.url}/clusters/${workspace}`;
+      await request(base, '/api/v1/namespaces', 'POST', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: DEMO_NAMESPACE },
+      });
+      for (const { path, object } of app) await request(base, path, 'POST', object);
+    }
+    return {
+      upstream,
+      downstream,
+      syncTarget,
+      key,
+      placed: app.length * DEMO_WORKSPACES.length,
+      async stop() {
+        await Promise.all([upstream.stop(), downstream.stop()]);
+      },
+    };
+  } catch (err) {
+    await Promise.all([upstream.stop(), downstream.stop()]);
+    throw err;
+  }
+}
