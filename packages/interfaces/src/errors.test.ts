@@ -116,6 +116,16 @@ describe('classifyError', () => {
     expect(nested.cause).toBeInstanceOf(TypeError);
   });
 
+  it.each(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED'])(
+    'maps TLS verification failure %s to a critical ClusterUnreachable',
+    (code) => {
+      const err = classifyError(withCode(code, true));
+      expect(err.type).toBe(TmcErrorType.ClusterUnreachable);
+      expect(err.severity).toBe('critical');
+      expect(err.retryable).toBe(true);
+    },
+  );
+
   it('maps timeouts and aborts', () => {
     expect(classifyError(new DOMException('timed out', 'TimeoutError')).type).toBe(TmcErrorType.Timeout);
     expect(classifyError(new DOMException('aborted', 'AbortError')).type).toBe(TmcErrorType.Timeout);

@@ -174,7 +174,17 @@ const UNREACHABLE_CODES = new Set([
   'EPIPE',
   'UND_ERR_SOCKET',
   'UND_ERR_CLOSED',
+]);
+// The server's certificate does not verify: the cluster cannot be reached safely. Retried (the server or the
+// kubeconfig may be fixed), but critical, since it will not heal by itself.
+const TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
 ]);
 const TIMEOUT_CODES = new Set([
   'ETIMEDOUT',
@@ -204,5 +214,14 @@ export function classifyError(err: unknown, operation?: string): TmcError {
   if (name === 'TimeoutError' || (code !== undefined && TIMEOUT_CODES.has(code))) type = TmcErrorType.Timeout;
   else if (code !== undefined && UNREACHABLE_CODES.has(code)) type = TmcErrorType.ClusterUnreachable;
   else if (name === 'AbortError') type = TmcErrorType.Timeout;
-  return new TmcError({ type, message: `${prefix}${message}${code ? ` (${code})` : ''}`, cause: err });
+  const text = `${prefix}${message}${code ? ` (${code})` : ''}`;
+  if (code !== undefined && TLS_CODES.has(code)) {
+    return new TmcError({
+      type: TmcErrorType.ClusterUnreachable,
+      severity: 'critical',
+      message: text,
+      cause: err,
+    });
+  }
+  return new TmcError({ type, message: text, cause: err });
 }
