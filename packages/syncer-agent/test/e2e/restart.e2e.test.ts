@@ -1,0 +1,93 @@
+import { NAMESPACE_LOCATOR_ANNOTATION } from '@kcp-tmc/interfaces';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  agentArgs,
+  CLI_BUILT,
+  call,
+  createAll,
+  ownedDownstream,
+  spawnAgent,
+  started,
+  startWorld,
+  syncLabels,
+  WORKSPACES,
+  type World,
+  waitFor,
+} from './support.js';
+
+const TOTAL = 2_000;
+
+describe.skipIf(!CLI_BUILT)('kill -9 in the middle of a 2,000-object sync', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld();
+    const items = Array.from({ length: TOTAL }, (_, i) => ({
+      base: `${world.upstream.url}/clusters/${WORKSPACES[i % WORKSPACES.length]}`,
+      path: '/api/v1/namespaces/bulk/configmaps',
+      object: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `cm-${i}`, labels: syncLabels() },
+        data: { i: String(i) },
+      },
+    }));
+    await createAll(items);
+  }, 120_000);
+  afterAll(async () => {
+    await world.stop();
+  });
+
+  it('a restart converges with no duplicate and no stray object', async () => {
+    const owned = () => ownedDownstream(world, '/api/v1/configmaps');
+    // Slow enough that the kill lands mid-sync.
+    const first = spawnAgent(agentArgs(world, ['--qps=150', '--burst=50']));
+    await started(first, 60_000);
+    await waitFor(async () => (await owned()).length >= 200, 'part of the sync to land', 60_000, 50);
+    first.child.kill('SIGKILL');
+    const { signal } = await first.exited;
+    expect(signal).toBe('SIGKILL');
+    const partial = (await owned()).length;
+    expect(partial).toBeLessThan(TOTAL);
+
+    const second = spawnAgent(agentArgs(world));
+    try {
+      await started(second, 60_000);
+      await waitFor(
+        async () => (await owned()).length >= TOTAL,
+        `all ${TOTAL} objects downstream`,
+        120_000,
+        250,
+      );
+      const objects = await owned();
+      expect(objects).toHaveLength(TOTAL);
+      // Each downstream object maps back, through its namespace's locator, to exactly one upstream object.
+      const namespaces = (await call(world.downstream.url, '/api/v1/namespaces')).json.items ?? [];
+      const workspaceOf = new Map(
+        namespaces
+          .filter((ns) => ns.metadata.annotations?.[NAMESPACE_LOCATOR_ANNOTATION] !== undefined)
+          .map((ns) => {
+            const locator = JSON.parse(ns.metadata.annotations?.[NAMESPACE_LOCATOR_ANNOTATION] as string) as {
+              cluster: string;
+              namespace: string;
+            };
+            return [ns.metadata.name as string, `${locator.cluster}/${locator.namespace}`] as const;
+          }),
+      );
+      const seen = new Set(
+        objects.map((o) => `${workspaceOf.get(o.metadata.namespace as string)}/${o.metadata.name}`),
+      );
+      const expected = new Set(
+        Array.from({ length: TOTAL }, (_, i) => `${WORKSPACES[i % WORKSPACES.length]}/bulk/cm-${i}`),
+      );
+      expect(seen.size).toBe(TOTAL);
+      expect([...seen].filter((k) => !expected.has(k))).toEqual([]);
+      // The data is the upstream's, not a half-written copy.
+      for (const o of objects) {
+        expect(o.data).toEqual({ i: (o.metadata.name as string).slice(3) });
+      }
+    } finally {
+      second.child.kill('SIGTERM');
+      expect((await second.exited).code).toBe(0);
+    }
+  }, 240_000);
+});

@@ -1,0 +1,199 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  DOWNSTREAM_CLUSTER_LABEL,
+  type KubeObject,
+  ResourceStateValue,
+  stateLabel,
+  toSyncTargetKey,
+} from '@kcp-tmc/interfaces';
+import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+
+/** The built CLI: e2e tests run the agent as users do, as a process (`pnpm build` first). */
+export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+export const CLI_BUILT = existsSync(CLI);
+if (!CLI_BUILT) {
+  console.warn(`syncer-agent e2e: skipped, ${CLI} is missing (run pnpm build first)`);
+}
+
+export const ST_CLUSTER = 'root:e2e';
+export const WORKSPACES = ['root:e2e:one', 'root:e2e:two'];
+export const ST_NAME = 'edge';
+export const KEY = toSyncTargetKey(ST_CLUSTER, ST_NAME);
+
+export interface World {
+  upstream: KubeSimulator;
+  downstream: KubeSimulator;
+  stop(): Promise<void>;
+}
+
+export async function call(
+  base: string,
+  path: string,
+  method = 'GET',
+  body?: unknown,
+): Promise<{ status: number; json: KubeObject & { items?: KubeObject[] } }> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, json: (await res.json()) as KubeObject & { items?: KubeObject[] } };
+}
+
+/** kcp-mode upstream with a SyncTarget accepting deployments and services; downstream with fake controllers. */
+export async function startWorld(): Promise<World> {
+  const upstream = await startKubeSimulator({
+    kcp: { clusters: [ST_CLUSTER, ...WORKSPACES] },
+    historySize: 50_000,
+  });
+  const downstream = await startKubeSimulator({ controllers: { podReadyDelayMs: 200 }, historySize: 50_000 });
+  const st = `/clusters/${ST_CLUSTER}/apis/workload.kcp.io/v1alpha1/synctargets`;
+  const created = await call(upstream.url, st, 'POST', {
+    apiVersion: 'workload.kcp.io/v1alpha1',
+    kind: 'SyncTarget',
+    metadata: { name: ST_NAME },
+  });
+  if (created.status !== 201) throw new Error(`SyncTarget create: ${created.status}`);
+  await call(upstream.url, `${st}/${ST_NAME}/status`, 'PATCH', {
+    status: {
+      syncedResources: [
+        { group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' },
+        { group: '', resource: 'services', versions: ['v1'], state: 'Accepted' },
+      ],
+    },
+  });
+  for (const ws of WORKSPACES) {
+    for (const name of ['apps', 'bulk']) {
+      await call(`${upstream.url}/clusters/${ws}`, '/api/v1/namespaces', 'POST', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name },
+      });
+    }
+  }
+  return {
+    upstream,
+    downstream,
+    async stop() {
+      await Promise.all([upstream.stop(), downstream.stop()]);
+    },
+  };
+}
+
+export function agentArgs(world: World, extra: string[] = []): string[] {
+  return [
+    'run',
+    `--from-kubeconfig=${world.upstream.kubeconfigPath}`,
+    `--from-cluster=${ST_CLUSTER}`,
+    `--to-kubeconfig=${world.downstream.kubeconfigPath}`,
+    `--sync-target-name=${ST_NAME}`,
+    '--metrics-bind-address=127.0.0.1:0',
+    '--health-probe-bind-address=127.0.0.1:0',
+    '--heartbeat-period=1s',
+    '--shutdown-timeout=5s',
+    '--qps=500',
+    '--burst=1000',
+    ...extra,
+  ];
+}
+
+export interface AgentProcess {
+  readonly child: ChildProcess;
+  readonly stderr: () => string;
+  readonly stdout: () => string;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** The JSON log lines so far. */
+  logs(): Array<Record<string, unknown>>;
+}
+
+/** Spawns the CLI with the current Node directly (node_modules/.bin/node does not forward SIGTERM). */
+export function spawnAgent(args: string[], env: Record<string, string> = {}): AgentProcess {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    err += chunk;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  return {
+    child,
+    stderr: () => err,
+    stdout: () => out,
+    exited,
+    logs: () =>
+      err
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}
+
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 30_000,
+  intervalMs = 100,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await condition()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** Resolves once the agent logged `agent started`, with its endpoints. */
+export async function started(
+  agent: AgentProcess,
+  timeoutMs = 30_000,
+): Promise<{ probes: string; metrics: string }> {
+  let line: Record<string, unknown> | undefined;
+  await waitFor(
+    () => {
+      line = agent.logs().find((l) => l.msg === 'agent started');
+      return line !== undefined || agent.child.exitCode !== null;
+    },
+    'the agent to start',
+    timeoutMs,
+  );
+  if (line === undefined) throw new Error(`agent exited before starting:\n${agent.stderr()}`);
+  return { probes: line.probes as string, metrics: line.metrics as string };
+}
+
+/** Objects of `resource` downstream that carry this SyncTarget's ownership label. */
+export async function ownedDownstream(world: World, path: string): Promise<KubeObject[]> {
+  const selector = encodeURIComponent(`${DOWNSTREAM_CLUSTER_LABEL}=${KEY}`);
+  const { json } = await call(world.downstream.url, `${path}?labelSelector=${selector}`);
+  return json.items ?? [];
+}
+
+export function syncLabels(extra: Record<string, string> = {}): Record<string, string> {
+  return { [stateLabel(KEY)]: ResourceStateValue.Sync, ...extra };
+}
+
+/** Creates objects with at most `concurrency` requests in flight. */
+export async function createAll(
+  items: ReadonlyArray<{ base: string; path: string; object: unknown }>,
+  concurrency = 32,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as { base: string; path: string; object: unknown };
+      const { status, json } = await call(item.base, item.path, 'POST', item.object);
+      if (status !== 201)
+        throw new Error(`create ${item.path}: ${status} ${JSON.stringify(json).slice(0, 200)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
