@@ -14,3 +14,12 @@ export {
   type RealKubeApiserverOptions,
   startRealKubeApiserver,
 } from './kube-apiserver.js';
+export {
+  installCrd,
+  type RealJsonResponse,
+  type RealServerSpec,
+  type RealServers,
+  realRequest,
+  SYNC_TARGET_CRD,
+  startRealServers,
+} from './plain-upstream.js';
