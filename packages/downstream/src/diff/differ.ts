@@ -73,6 +73,8 @@ export function driftedFields(
   const wantView = comparable(normalizeDesired(want, ignoreFields)) as Record<string, unknown>;
   const out: string[] = [];
   for (const [key, value] of Object.entries(wantView)) {
+    // Identity, not content: list items (and so cached objects) carry neither.
+    if (key === 'apiVersion' || key === 'kind') continue;
     if (key === 'metadata' && isRecord(value)) {
       for (const [field, inner] of Object.entries(value)) {
         if (!containsFields((liveView.metadata as Record<string, unknown>)?.[field], inner)) {

@@ -1,0 +1,90 @@
+import { encodeClusterKey, parseGvr } from '@kcp-tmc/interfaces';
+import type { RequestStats } from '@kcp-tmc/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workload } from './support/fixtures.js';
+import { type Agent, type Sims, startAgent, startSims, WORKLOAD_CLUSTERS } from './support/stack.js';
+import { eventually } from './support/wait.js';
+
+const PER_CLUSTER = 40;
+const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
+
+/** Writes to objects, counted at the server; the engine's SelfSubjectAccessReviews at start are not writes to objects. */
+function objectWrites(stats: RequestStats): number {
+  let total = 0;
+  for (const [resource, verbs] of Object.entries(stats.byResource)) {
+    if (resource.startsWith('selfsubjectaccessreviews')) continue;
+    for (const [verb, count] of Object.entries(verbs)) if (WRITE_VERBS.has(verb)) total += count;
+  }
+  return total;
+}
+const KINDS: ReadonlyArray<readonly [string, string]> = [
+  ['ConfigMap', 'v1/configmaps'],
+  ['Deployment', 'apps/v1/deployments'],
+  ['Service', 'v1/services'],
+];
+
+describe('a second sync of unchanged objects (fresh agent, same clusters)', () => {
+  let sims: Sims;
+  let agent: Agent | undefined;
+  const ids: string[] = [];
+
+  beforeAll(async () => {
+    sims = await startSims();
+  }, 60_000);
+
+  afterAll(async () => {
+    await agent?.stop();
+    await sims?.stop();
+  });
+
+  it('syncs 100+ objects in one run, then a restarted agent writes nothing', async () => {
+    for (const cluster of WORKLOAD_CLUSTERS) {
+      await sims.upstreamClient.create(
+        parseGvr('v1/namespaces'),
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bulk' } },
+        { cluster },
+      );
+      for (let i = 0; i < PER_CLUSTER; i++) {
+        const [kind, gvr] = KINDS[i % KINDS.length] as readonly [string, string];
+        const object = workload(kind, 'bulk', `obj-${i}`, sims.ref.key);
+        await sims.upstreamClient.create(parseGvr(gvr), object, { cluster, namespace: 'bulk' });
+        ids.push(encodeClusterKey({ cluster, gvr: parseGvr(gvr), namespace: 'bulk', name: `obj-${i}` }));
+      }
+    }
+    expect(ids.length).toBeGreaterThanOrEqual(100);
+    agent = await startAgent(sims);
+    const first = agent;
+    await eventually(
+      () => {
+        const done = new Set(first.syncer.applied.filter((a) => a.result.success).map((a) => a.id));
+        return ids.every((id) => done.has(id));
+      },
+      60_000,
+      'first sync of every object',
+    );
+    // Let the caches settle (the finalizer patches bring every key back once).
+    await eventually(() => first.engine.queue.len() === 0, 20_000, 'queue drained');
+    await agent.stop();
+    agent = undefined;
+
+    const downBefore = sims.downstream.stats();
+    const upBefore = sims.upstream.stats();
+    agent = await startAgent(sims);
+    const second = agent;
+    await eventually(
+      () => {
+        const done = new Set(second.syncer.applied.filter((a) => a.result.success).map((a) => a.id));
+        return ids.every((id) => done.has(id));
+      },
+      60_000,
+      'second sync of every object',
+    );
+    await eventually(() => second.engine.queue.len() === 0, 20_000, 'queue drained');
+    const downAfter = sims.downstream.stats();
+    const upAfter = sims.upstream.stats();
+    expect(objectWrites(downAfter) - objectWrites(downBefore)).toBe(0);
+    expect(objectWrites(upAfter) - objectWrites(upBefore)).toBe(0);
+    const operations = second.syncer.applied.filter((a) => ids.includes(a.id)).map((a) => a.result.operation);
+    expect(new Set(operations)).toEqual(new Set(['noop']));
+  }, 120_000);
+});
