@@ -1,10 +1,17 @@
 import { demoCommand } from './demo.js';
 import type { Command } from './io.js';
 import { keyCommand } from './key.js';
+import { manifestsCommand } from './manifests.js';
 import { runCommand } from './run.js';
 import { versionCommand } from './version.js';
 
-export const COMMANDS: readonly Command[] = [runCommand, demoCommand, keyCommand, versionCommand];
+export const COMMANDS: readonly Command[] = [
+  runCommand,
+  demoCommand,
+  manifestsCommand,
+  keyCommand,
+  versionCommand,
+];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;

@@ -36,11 +36,14 @@ describe('syncer-agent CLI', () => {
     expect(t.err()).toContain('unknown command "sync"');
   });
 
-  it.each(['run', 'key', 'version'])('%s --help prints its usage and exits 0', async (command) => {
-    const t = fakeIO();
-    expect(await main([command, '--help'], t.io)).toBe(0);
-    expect(t.out()).toContain(`Usage: syncer-agent ${command}`);
-  });
+  it.each(['run', 'demo', 'manifests', 'key', 'version'])(
+    '%s --help prints its usage and exits 0',
+    async (command) => {
+      const t = fakeIO();
+      expect(await main([command, '--help'], t.io)).toBe(0);
+      expect(t.out()).toContain(`Usage: syncer-agent ${command}`);
+    },
+  );
 
   it('prints the SyncTarget key', async () => {
     const t = fakeIO();
