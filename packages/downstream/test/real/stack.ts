@@ -1,0 +1,135 @@
+import { registerConflict } from '@kcp-tmc/conflict';
+import { type DefaultSyncEngine, registerEngine } from '@kcp-tmc/engine';
+import {
+  DOWNSTREAM_KUBE_CLIENT,
+  DOWNSTREAM_SYNCER,
+  type GVR,
+  type KubeClient,
+  type KubeObject,
+  parseGvr,
+  SYNC_ENGINE,
+  SYNC_TARGET,
+  SYNC_TARGET_GVR,
+  type SyncTargetRef,
+  toSyncTargetKey,
+  UPSTREAM_KUBE_CLIENT,
+} from '@kcp-tmc/interfaces';
+import { type KubeRegistration, registerKube } from '@kcp-tmc/kube';
+import type { RealKubeApiserver } from '@kcp-tmc/testing';
+import { registerTransformation } from '@kcp-tmc/transformation';
+import { container } from 'tsyringe';
+import type { DefaultDownstreamSyncer } from '../../src/downstream-syncer.js';
+import { registerDownstream } from '../../src/register.js';
+import { RecordingDownstreamSyncer } from '../support/stack.js';
+
+/** The logical cluster plain-mode informers key upstream objects under. */
+export const PLAIN_CLUSTER = 'plain';
+export const SYNCED_RESOURCES = ['apps/v1/deployments', 'v1/services'];
+const INFORMERS = { backoff: { initialMs: 100, maxMs: 2000 }, staleAfterMs: 60_000 };
+
+/** Admin clients on both real servers, and the SyncTarget (plain upstream, made once per suite). */
+export async function realSides(upstream: RealKubeApiserver, downstream: RealKubeApiserver, name: string) {
+  const c = container.createChildContainer();
+  const registration = registerKube(c, {
+    upstream: { kubeconfig: { kubeconfig: upstream.kubeconfig }, transport: { qps: 0 } },
+    downstream: { kubeconfig: { kubeconfig: downstream.kubeconfig }, transport: { qps: 0 } },
+  });
+  const upstreamClient = c.resolve<KubeClient>(UPSTREAM_KUBE_CLIENT);
+  const downstreamClient = c.resolve<KubeClient>(DOWNSTREAM_KUBE_CLIENT);
+  const created = await upstreamClient.create(SYNC_TARGET_GVR, {
+    apiVersion: 'workload.kcp.io/v1alpha1',
+    kind: 'SyncTarget',
+    metadata: { name },
+  });
+  await upstreamClient.updateStatus(SYNC_TARGET_GVR, {
+    ...created,
+    status: {
+      syncedResources: SYNCED_RESOURCES.map((text) => {
+        const g = parseGvr(text);
+        return { group: g.group, resource: g.resource, versions: [g.version], state: 'Accepted' };
+      }),
+    },
+  });
+  const ref: SyncTargetRef = {
+    cluster: PLAIN_CLUSTER,
+    name,
+    uid: created.metadata.uid as string,
+    key: toSyncTargetKey(PLAIN_CLUSTER, name),
+  };
+  return {
+    upstream,
+    downstream,
+    upstreamClient,
+    downstreamClient,
+    ref,
+    /** Downstream GET, undefined on 404. */
+    async downstreamGet(gvr: GVR | string, namespace: string, name: string): Promise<KubeObject | undefined> {
+      const g = typeof gvr === 'string' ? parseGvr(gvr) : gvr;
+      return downstreamClient
+        .get(g, { name, ...(namespace === '' ? {} : { namespace }) })
+        .catch((err: { type?: string }) => {
+          if (err.type === 'NotFound') return undefined;
+          throw err;
+        });
+    },
+    close: () => registration.close(),
+  };
+}
+
+export type RealSides = Awaited<ReturnType<typeof realSides>>;
+
+export interface RealAgent {
+  readonly engine: DefaultSyncEngine;
+  readonly syncer: RecordingDownstreamSyncer;
+  stop(): Promise<void>;
+}
+
+/** The real spec path as the agent wires it (kube, transformation, conflict, downstream, engine), plain mode. */
+export async function startRealAgent(sides: RealSides): Promise<RealAgent> {
+  const c = container.createChildContainer();
+  const registration: KubeRegistration = registerKube(c, {
+    upstream: {
+      kubeconfig: { kubeconfig: sides.upstream.kubeconfig },
+      transport: { qps: 0 },
+      informers: { ...INFORMERS, useClusterAnnotation: false, clusterName: PLAIN_CLUSTER },
+    },
+    downstream: {
+      kubeconfig: { kubeconfig: sides.downstream.kubeconfig },
+      transport: { qps: 0 },
+      informers: INFORMERS,
+    },
+  });
+  c.register(SYNC_TARGET, { useValue: sides.ref });
+  registerTransformation(c);
+  // A plain upstream has no /clusters/<name> prefix for the finalizer and Event writes.
+  registerDownstream(c, {
+    upstreamByCluster: false,
+    config: { namespaceCleanDelayMs: 500 },
+    deleteRecheckMs: 100,
+  });
+  registerConflict(c);
+  registerEngine(c, {
+    upstreamMode: 'plain',
+    config: {
+      resyncPeriodMs: 0,
+      cacheSyncTimeoutMs: 30_000,
+      shutdownTimeoutMs: 5_000,
+      rateLimitPerSec: 100_000,
+      burst: 100_000,
+    },
+  });
+  const inner = c.resolve<DefaultDownstreamSyncer>(DOWNSTREAM_SYNCER);
+  const syncer = new RecordingDownstreamSyncer(inner);
+  c.register(DOWNSTREAM_SYNCER, { useValue: syncer });
+  const engine = c.resolve<DefaultSyncEngine>(SYNC_ENGINE);
+  await engine.start();
+  return {
+    engine,
+    syncer,
+    async stop() {
+      await engine.stop();
+      inner.stop();
+      await registration.close();
+    },
+  };
+}
