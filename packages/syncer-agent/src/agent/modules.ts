@@ -2,7 +2,14 @@ import { registerConflict } from '@kcp-tmc/conflict';
 import { registerDownstream } from '@kcp-tmc/downstream';
 import { registerEngine, SYNC_TARGET_INFORMER_FACTORY } from '@kcp-tmc/engine';
 import { registerHeartbeat } from '@kcp-tmc/heartbeat';
-import type { InformerFactory, KubeClient, Logger, SyncTarget, SyncTargetRef } from '@kcp-tmc/interfaces';
+import {
+  DEFAULT_ENGINE_CONFIG,
+  type InformerFactory,
+  type KubeClient,
+  type Logger,
+  type SyncTarget,
+  type SyncTargetRef,
+} from '@kcp-tmc/interfaces';
 import { registerTransformation } from '@kcp-tmc/transformation';
 import { registerTunnel } from '@kcp-tmc/tunnel';
 import { registerUpstream } from '@kcp-tmc/upstream';
@@ -42,7 +49,12 @@ export const conflictModule: AgentModule = {
 /** Spec down: DOWNSTREAM_SYNCER (namespaces, diff, retention, apply strategies, conflicts, deletion). */
 export const downstreamModule: AgentModule = {
   name: 'downstream',
-  register: (container) => registerDownstream(container),
+  register: (container, { options }) =>
+    registerDownstream(container, {
+      upstreamByCluster: options.upstreamMode !== 'plain',
+      // Equal to the engine's, so both share the downstream informers.
+      resyncPeriodMs: DEFAULT_ENGINE_CONFIG.resyncPeriodMs,
+    }),
 };
 
 /** Status back upstream (UPSTREAM_STATUS_SYNCER with the default status extractors). */
