@@ -1,5 +1,7 @@
 // tsyringe (loaded by the decorated classes of several packages) needs the Reflect metadata API first.
 import 'reflect-metadata';
+import { agentSync } from './agent-sync.js';
+import { agentThroughput } from './agent-throughput.js';
 import { informerEventLatency } from './informer-event-latency.js';
 import { informerInitialList } from './informer-initial-list.js';
 import { queueOps } from './queue-ops.js';
@@ -20,4 +22,6 @@ export const benchmarks: Benchmark[] = [
   simCreates,
   simWatchFanout,
   simMemory,
+  agentThroughput,
+  agentSync,
 ];
