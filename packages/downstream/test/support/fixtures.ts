@@ -62,5 +62,5 @@ export const KINDS: ReadonlyArray<readonly [string, string]> = [
   ['Service', 'v1/services'],
   ['PersistentVolumeClaim', 'v1/persistentvolumeclaims'],
   ['Job', 'batch/v1/jobs'],
-  ...(process.env.KCP_TMC_CRD_WILDCARD === 'on' ? ([['Widget', 'example.com/v1/widgets']] as const) : []),
+  ['Widget', 'example.com/v1/widgets'],
 ];

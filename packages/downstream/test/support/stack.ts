@@ -37,7 +37,7 @@ export const SYNCED_RESOURCES = [
   'v1/services',
   'batch/v1/jobs',
   'v1/persistentvolumeclaims',
-  ...(process.env.KCP_TMC_CRD_WILDCARD === 'on' ? ['example.com/v1/widgets'] : []),
+  'example.com/v1/widgets',
 ];
 
 const INFORMERS = { backoff: { initialMs: 100, maxMs: 2000 }, staleAfterMs: 60_000 };

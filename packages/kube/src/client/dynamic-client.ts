@@ -48,12 +48,13 @@ export class DynamicClient implements KubeClient {
     @inject(RestMapper) readonly mapper: RestMapper,
   ) {}
 
-  mapping(gvr: GVR): Promise<ResourceMapping> {
-    return this.mapper.mapping(gvr);
+  /** `cluster`: the logical cluster whose discovery serves the resource when the base's does not (a CRD). */
+  mapping(gvr: GVR, cluster?: string): Promise<ResourceMapping> {
+    return this.mapper.mapping(gvr, cluster);
   }
 
-  mappingForKind(apiVersion: string, kind: string): Promise<ResourceMapping> {
-    return this.mapper.mappingForKind(apiVersion, kind);
+  mappingForKind(apiVersion: string, kind: string, cluster?: string): Promise<ResourceMapping> {
+    return this.mapper.mappingForKind(apiVersion, kind, cluster);
   }
 
   async get(gvr: GVR, ref: ObjectRef, options: RequestOptions = {}): Promise<KubeObject> {
@@ -255,7 +256,7 @@ export class DynamicClient implements KubeClient {
   }
 
   private async collectionPath(gvr: GVR, scope: ObjectScope): Promise<string> {
-    const { namespaced } = await this.mapper.mapping(gvr);
+    const { namespaced } = await this.mapper.mapping(gvr, scope.cluster);
     return resourcePath({ gvr, namespaced, cluster: scope.cluster, namespace: scope.namespace });
   }
 
@@ -265,7 +266,7 @@ export class DynamicClient implements KubeClient {
     name: string,
     subresource?: string,
   ): Promise<string> {
-    const { namespaced } = await this.mapper.mapping(gvr);
+    const { namespaced } = await this.mapper.mapping(gvr, scope.cluster);
     try {
       return resourcePath({
         gvr,

@@ -86,6 +86,59 @@ describe('kcp addressing', () => {
     expect(owners).toEqual(CLUSTERS.map((c) => `${c}=${c}`));
   });
 
+  it('maps a CRD served only in some logical clusters through their discovery, and through the wildcard', async () => {
+    const crds = gvr('apiextensions.k8s.io', 'v1', 'customresourcedefinitions');
+    const gadgets = gvr('mapper.example.com', 'v1', 'gadgets');
+    const crd: KubeObject = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'gadgets.mapper.example.com' },
+      spec: {
+        group: 'mapper.example.com',
+        scope: 'Namespaced',
+        names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+          },
+        ],
+      },
+    };
+    const [a, b, c] = CLUSTERS as [string, string, string];
+    // Not in `root`, the cluster of the base discovery: only a and b define it.
+    for (const cluster of [a, b]) await t.client.create(crds, crd, { cluster });
+    for (const cluster of [a, b]) {
+      await waitFor(
+        async () => (await t.client.mapping(gadgets, cluster).catch(() => undefined)) !== undefined,
+        `Gadget in the discovery of ${cluster}`,
+      );
+      await t.client.create(
+        gadgets,
+        {
+          apiVersion: 'mapper.example.com/v1',
+          kind: 'Gadget',
+          metadata: { name: 'g' },
+          spec: { from: cluster },
+        },
+        { cluster, namespace: 'default' },
+      );
+    }
+    const mapping = await t.client.mapping(gadgets, a);
+    expect(mapping.namespaced).toBe(true);
+    expect(mapping.kind).toBe('Gadget');
+    await expect(t.client.mapping(gadgets)).rejects.toMatchObject({ type: 'NotFound' });
+    await expect(
+      t.client.get(gadgets, { cluster: c, namespace: 'default', name: 'g' }),
+    ).rejects.toMatchObject({
+      type: 'NotFound',
+    });
+    const list = await t.client.list(gadgets, { cluster: '*' });
+    expect(list.items.map((o) => o.metadata.annotations?.[CLUSTER_ANNOTATION]).sort()).toEqual([a, b]);
+  });
+
   it('an informer on the wildcard keys same-named objects by their logical cluster', async () => {
     const informer = new SharedInformer(
       t.client,

@@ -66,17 +66,22 @@ export class RestMapper {
     this.now = options.now ?? Date.now;
   }
 
-  async mapping(gvr: GVR): Promise<ResourceMapping> {
-    const found = await this.lookup(gvr.group, gvr.version, (e) => e.byResource.get(gvr.resource));
+  /**
+   * `cluster` is the logical cluster the request addresses (kcp), `*` for a wildcard request. A CRD is served
+   * only in the logical clusters that define it, so a miss in the base discovery is looked up in that cluster's
+   * own (`/clusters/<name>/apis/...`, or the wildcard's union of every cluster's).
+   */
+  async mapping(gvr: GVR, cluster?: string): Promise<ResourceMapping> {
+    const found = await this.lookupIn(cluster, gvr.group, gvr.version, (e) => e.byResource.get(gvr.resource));
     if (found === undefined) {
       throw notFound(`the server does not serve resource ${gvrToString(gvr)}`);
     }
     return found;
   }
 
-  async mappingForKind(apiVersion: string, kind: string): Promise<ResourceMapping> {
+  async mappingForKind(apiVersion: string, kind: string, cluster?: string): Promise<ResourceMapping> {
     const { group, version } = parseApiVersion(apiVersion);
-    const found = await this.lookup(group, version, (e) => e.byKind.get(kind));
+    const found = await this.lookupIn(cluster, group, version, (e) => e.byKind.get(kind));
     if (found === undefined) {
       throw notFound(`no matches for kind "${kind}" in version "${apiVersion}"`);
     }
@@ -88,12 +93,26 @@ export class RestMapper {
     this.entries.clear();
   }
 
-  private async lookup(
+  private async lookupIn(
+    cluster: string | undefined,
     group: string,
     version: string,
     pick: (entry: GroupVersionEntry) => ResourceMapping | undefined,
   ): Promise<ResourceMapping | undefined> {
-    const key = `${group}/${version}`;
+    // Built-ins (and CRDs of the base cluster) hit the base discovery, so one cache serves every cluster.
+    const found = await this.lookup(this.cluster, group, version, pick);
+    if (found !== undefined || cluster === undefined || cluster === '' || cluster === this.cluster)
+      return found;
+    return this.lookup(cluster, group, version, pick);
+  }
+
+  private async lookup(
+    cluster: string | undefined,
+    group: string,
+    version: string,
+    pick: (entry: GroupVersionEntry) => ResourceMapping | undefined,
+  ): Promise<ResourceMapping | undefined> {
+    const key = `${cluster ?? ''}|${group}/${version}`;
     const cached = this.entries.get(key);
     if (cached !== undefined) {
       const hit = pick(cached);
@@ -102,7 +121,7 @@ export class RestMapper {
     }
     let entry: GroupVersionEntry;
     try {
-      entry = await this.fetch(group, version);
+      entry = await this.fetch(cluster, group, version);
     } catch (err) {
       // A group version the server does not serve at all is a miss like any other.
       if (err instanceof TmcError && err.type === TmcErrorType.NotFound) {
@@ -114,13 +133,13 @@ export class RestMapper {
     return pick(entry);
   }
 
-  private fetch(group: string, version: string): Promise<GroupVersionEntry> {
-    const key = `${group}/${version}`;
+  private fetch(cluster: string | undefined, group: string, version: string): Promise<GroupVersionEntry> {
+    const key = `${cluster ?? ''}|${group}/${version}`;
     const running = this.inflight.get(key);
     if (running !== undefined) return running;
-    const path = clusterPrefix(this.cluster) + groupVersionPath(group, version);
+    const path = clusterPrefix(cluster) + groupVersionPath(group, version);
     const promise = this.transport
-      .json<APIResourceList>({ method: 'GET', path, operation: `GET discovery ${key}` })
+      .json<APIResourceList>({ method: 'GET', path, operation: `GET discovery ${path}` })
       .then((list) => {
         const entry = buildEntry(group, version, list, this.now());
         this.entries.set(key, entry);

@@ -155,6 +155,72 @@ export function kcpCases(s: SuiteRef): void {
       );
       expect((await k.client.request('GET', `/clusters/${b}/apis/${group}/v1`, {}, k.base)).status).toBe(404);
     });
+
+    // kcp serves a wildcard request for a CRD-backed resource from the CRDs of every logical cluster, as long as
+    // their schemas agree (its apiextensions CRD lister for the wildcard cluster), discovery included.
+    it('lists and discovers a CRD across the logical clusters that define it with /clusters/*', async (ctx) => {
+      const k = kcpSuite(s, ctx);
+      if (!k) return;
+      const [a, b] = k.clusters;
+      const group = `w${randomBytes(3).toString('hex')}.conformance.example.com`;
+      const crd = {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: `gizmos.${group}` },
+        spec: {
+          group,
+          scope: 'Namespaced',
+          names: { plural: 'gizmos', singular: 'gizmo', kind: 'Gizmo' },
+          versions: [
+            {
+              name: 'v1',
+              served: true,
+              storage: true,
+              schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+            },
+          ],
+        },
+      };
+      const ns = k.name('gz');
+      for (const c of [a, b]) {
+        const res = await k.client.request(
+          'POST',
+          `/clusters/${c}/apis/apiextensions.k8s.io/v1/customresourcedefinitions`,
+          { body: crd },
+          k.base,
+        );
+        expect(res.status, res.text).toBe(201);
+        await ensureNamespace(k, c, ns);
+        await eventually(
+          async () =>
+            (await k.client.request('GET', `/clusters/${c}/apis/${group}/v1`, {}, k.base)).status === 200,
+          30_000,
+          'CRD served',
+        );
+        const made = await k.client.request(
+          'POST',
+          `/clusters/${c}/apis/${group}/v1/namespaces/${ns}/gizmos`,
+          { body: { apiVersion: `${group}/v1`, kind: 'Gizmo', metadata: { name: 'g' } } },
+          k.base,
+        );
+        expect(made.status, made.text).toBe(201);
+      }
+      const discovery = await k.client.request('GET', `/clusters/*/apis/${group}/v1`, {}, k.base);
+      expectOk(discovery);
+      expect(discovery.json.resources.find((r: { name: string }) => r.name === 'gizmos')?.namespaced).toBe(
+        true,
+      );
+      const list = await k.client.request('GET', `/clusters/*/apis/${group}/v1/gizmos`, {}, k.base);
+      expectOk(list);
+      expect(
+        list.json.items
+          .map(
+            (i: { metadata: { annotations: Record<string, string> } }) =>
+              i.metadata.annotations[CLUSTER_ANNOTATION],
+          )
+          .sort(),
+      ).toEqual([a, b].sort());
+    });
   });
 
   describe('kcp syncer virtual workspace', () => {
