@@ -1,7 +1,6 @@
 import {
   type ApplyRequest,
   type ApplyStrategy,
-  apiVersionOf,
   type ConflictResolverRegistry,
   DOWNSTREAM_CLUSTER_LABEL,
   type DownstreamConfig,
@@ -95,12 +94,9 @@ export class Applier {
     const { parts } = this;
     const { key } = request.item;
     const gvr = key.gvr;
-    // Objects from a list carry no apiVersion/kind (as in client-go); apply needs both, the retention rules
-    // match on kind, and the hash must not depend on whether the object came from a list or a watch event.
-    const typed = structuredClone(request.desired);
-    typed.apiVersion ??= apiVersionOf(gvr);
-    typed.kind ??= (await parts.client.mapping(gvr)).kind;
-    const desired = parts.retention.clear(typed);
+    // kube types list items (apiVersion/kind) as client-go's dynamic client does, so the desired object
+    // carries both whether it came from a list or a watch event.
+    const desired = parts.retention.clear(structuredClone(request.desired));
     if (desired.kind === 'Secret' && isServiceAccountTokenSecret(desired as { type?: unknown })) {
       return result(request, {
         operation: 'noop',

@@ -232,6 +232,20 @@ describe('DynamicClient list', () => {
     expect(sim.stats().byResource.configmaps?.list).toBe(3);
   });
 
+  it('types every item from the list (the server sends built-in items without apiVersion/kind)', async () => {
+    const raw = await t.client.request('/api/v1/namespaces/paging/configmaps?limit=10');
+    const rawItems = ((await raw.json()) as { items: Array<{ kind?: string }> }).items;
+    expect(rawItems.length).toBeGreaterThan(0);
+    expect(rawItems[0]?.kind).toBeUndefined();
+    for (const options of [{ limit: 10 }, {}, { limit: 10, singlePage: true }]) {
+      const list = await t.client.list(configmaps, { namespace: 'paging' }, options);
+      expect(list.items.length).toBeGreaterThan(0);
+      for (const item of list.items) {
+        expect([item.apiVersion, item.kind]).toEqual(['v1', 'ConfigMap']);
+      }
+    }
+  });
+
   it('returns one page when asked, and continues from a caller token', async () => {
     const first = await t.client.list(configmaps, { namespace: 'paging' }, { limit: 10, singlePage: true });
     expect(first.items).toHaveLength(10);

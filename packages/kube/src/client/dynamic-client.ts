@@ -87,7 +87,7 @@ export class DynamicClient implements KubeClient {
         ...requestBits(options),
         operation,
       });
-    const first = await page(options.continue, options.limit);
+    const first = typeListItems(await page(options.continue, options.limit));
     if (options.singlePage === true || !first.metadata?.continue) return first;
     const items = first.items;
     let token: string | undefined = first.metadata.continue;
@@ -99,11 +99,11 @@ export class DynamicClient implements KubeClient {
         // The snapshot behind the token expired (410): start over with one unpaged list, as client-go's
         // pager does, unless the caller handed us the token.
         if (err instanceof TmcError && err.type === TmcErrorType.Gone && options.continue === undefined) {
-          return page(undefined, undefined);
+          return typeListItems(await page(undefined, undefined));
         }
         throw err;
       }
-      for (const item of last.items) items.push(item);
+      for (const item of typeListItems(last).items) items.push(item);
       token = last.metadata?.continue;
     }
     const { continue: _done, remainingItemCount: _remaining, ...metadata } = last.metadata ?? {};
@@ -284,6 +284,22 @@ export class DynamicClient implements KubeClient {
       });
     }
   }
+}
+
+/**
+ * Items of a built-in list come without apiVersion/kind (kube-apiserver serves typed lists); client-go's dynamic
+ * client fills them from the list's own (`FooList` -> `Foo`), so objects read from a list and from a watch event
+ * look the same to hashing, retention and apply. Items that carry their own are left alone.
+ */
+function typeListItems(list: KubeList): KubeList {
+  const apiVersion = list.apiVersion;
+  const kind = list.kind?.endsWith('List') ? list.kind.slice(0, -'List'.length) : undefined;
+  if (apiVersion === undefined || apiVersion === '' || kind === undefined || kind === '') return list;
+  for (const item of list.items ?? []) {
+    if (item.apiVersion === undefined || item.apiVersion === '') item.apiVersion = apiVersion;
+    if (item.kind === undefined || item.kind === '') item.kind = kind;
+  }
+  return list;
 }
 
 /** The scope's namespace, else the object's own. */
