@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { applyCases } from './cases/apply.js';
+import { appsCases } from './cases/apps.js';
 import { clientCases } from './cases/clients.js';
 import { crdCases } from './cases/crds.js';
 import { crudCases } from './cases/crud.js';
@@ -49,6 +50,7 @@ export function describeConformance(name: string, factory: TargetFactory): void 
     listCases(s);
     watchCases(s);
     statusCases(s);
+    appsCases(s);
     patchCases(s);
     applyCases(s);
     lifecycleCases(s);

@@ -2,6 +2,11 @@ import { matchesLabelSelectorObject } from '../../store/selectors.js';
 import { type FieldError, fieldInvalid, fieldRequired } from '../status.js';
 import type { Strategy } from '../strategy.js';
 import { isPlainObject, type KubeObject } from '../types.js';
+import {
+  bumpGenerationOnAnnotations,
+  deploymentStatusErrors,
+  replicaSetStatusErrors,
+} from './apps-status.js';
 import { defaultPodTemplate, validatePodSpec } from './pod-defaults.js';
 
 type Obj = Record<string, unknown>;
@@ -66,13 +71,14 @@ export const deploymentStrategy: Strategy = {
     s.progressDeadlineSeconds ??= 600;
     defaultPodTemplate(s.template);
   },
-  prepareForUpdate(obj) {
+  prepareForUpdate(obj, old) {
     const s = spec(obj);
     s.replicas ??= 1;
     defaultPodTemplate(s.template);
+    bumpGenerationOnAnnotations(obj, old);
   },
   validate: (obj) => validateSelectorAndTemplate(obj, ['Always']),
-  validateUpdate: (obj, old) => selectorImmutable(obj, old),
+  validateUpdate: (obj, old) => [...selectorImmutable(obj, old), ...deploymentStatusErrors(obj, old)],
 };
 
 export const replicaSetStrategy: Strategy = {
@@ -86,7 +92,7 @@ export const replicaSetStrategy: Strategy = {
     defaultPodTemplate(spec(obj).template);
   },
   validate: (obj) => validateSelectorAndTemplate(obj, ['Always']),
-  validateUpdate: (obj, old) => selectorImmutable(obj, old),
+  validateUpdate: (obj, old) => [...selectorImmutable(obj, old), ...replicaSetStatusErrors(obj, old)],
 };
 
 export const statefulSetStrategy: Strategy = {
