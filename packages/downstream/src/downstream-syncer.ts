@@ -44,7 +44,6 @@ import { inject, injectable } from 'tsyringe';
 import { Applier, type LiveReader } from './apply/applier.js';
 import { DEFAULT_DOWNSTREAM_CLUSTER, isNamespacesGvr, NAMESPACES_GVR } from './constants.js';
 import { Deleter } from './delete/deleter.js';
-import { DriftWatcher } from './drift.js';
 import { NamespaceCleaner } from './namespace/cleaner.js';
 import { NamespaceEnsurer } from './namespace/ensure-namespace.js';
 import type { DownstreamOptions } from './options.js';
@@ -57,7 +56,7 @@ import { UpstreamWriter } from './upstream.js';
 /**
  * The spec path downstream (kcp's spec syncer): namespaces, diff against what we last applied, retention of
  * downstream-owned fields, writes by the GVR's strategy with conflict resolution, deletion with the upstream
- * finalizer, drift correction and the delayed clean-up of empty namespaces.
+ * finalizer (drift is corrected by re-applying: the engine re-queues a drifted object's upstream key) and the delayed clean-up of empty namespaces.
  */
 @injectable()
 export class DefaultDownstreamSyncer implements DownstreamSyncer {
@@ -65,13 +64,11 @@ export class DefaultDownstreamSyncer implements DownstreamSyncer {
   readonly namespaceCleaner: NamespaceCleaner;
   private readonly applier: Applier;
   private readonly deleter: Deleter;
-  private readonly drift: DriftWatcher | undefined;
   private readonly namespaces: NamespaceEnsurer;
   private readonly cluster: string;
   private readonly resyncPeriodMs: number;
   private readonly gvrs = new Map<string, GVR>();
   private readonly locks = new Map<string, Promise<unknown>>();
-  private readonly lastRequests = new Map<string, ApplyRequest>();
   private readonly logger: Logger;
 
   constructor(
@@ -85,7 +82,7 @@ export class DefaultDownstreamSyncer implements DownstreamSyncer {
     @inject(CONFLICT_RESOLVER_REGISTRY, { isOptional: true }) resolvers?: ConflictResolverRegistry,
     @inject(DOWNSTREAM_INFORMER_FACTORY, { isOptional: true }) private readonly informers?: InformerFactory,
     @inject(NAMESPACE_LOCATOR_LOOKUP, { isOptional: true }) locators?: NamespaceLocatorLookup,
-    @inject(DOWNSTREAM_OPTIONS, { isOptional: true }) private readonly options: DownstreamOptions = {},
+    @inject(DOWNSTREAM_OPTIONS, { isOptional: true }) options: DownstreamOptions = {},
     @inject(ENGINE_CONFIG, { isOptional: true }) engineConfig: Pick<
       EngineConfig,
       'resyncPeriodMs'
@@ -148,30 +145,16 @@ export class DefaultDownstreamSyncer implements DownstreamSyncer {
       logger: this.logger,
       ...(options.deleteRecheckMs === undefined ? {} : { recheckMs: options.deleteRecheckMs }),
     });
-    if (options.driftCorrection ?? true) {
-      this.drift = new DriftWatcher({
-        syncTargetKey: syncTarget.key,
-        states: this.states,
-        retention: this.retention,
-        logger: this.logger,
-        onDrift: (key) => this.onDrift(key),
-      });
-    }
   }
 
   apply(request: ApplyRequest): Promise<SyncResult> {
     return this.exclusive(request.item.key, async () => {
       const { key } = request.item;
       if (!isNamespacesGvr(key.gvr)) this.gvrs.set(gvrToString(key.gvr), key.gvr);
-      this.watchDrift(key.gvr);
       try {
         const result = await this.applier.apply(request);
         const namespace = request.desired.metadata.namespace ?? '';
         if (namespace !== '') this.namespaceCleaner.cancel(namespace);
-        if (result.success) {
-          this.lastRequests.set(encodeClusterKey(key), request);
-          this.drift?.remember(key.gvr, namespace, request.desired.metadata.name ?? '', key);
-        }
         return result;
       } catch (err) {
         return { key, operation: 'noop', success: false, conflicts: [], error: classifyError(err, 'apply') };
@@ -182,45 +165,20 @@ export class DefaultDownstreamSyncer implements DownstreamSyncer {
   delete(request: DeleteRequest): Promise<SyncResult> {
     return this.exclusive(request.item.key, async () => {
       const { key } = request.item;
-      const state = this.states.get(key);
       try {
-        const result = await this.deleter.delete(request);
-        if (result.success && result.retryAfterMs === undefined) {
-          this.lastRequests.delete(encodeClusterKey(key));
-          if (state !== undefined)
-            this.drift?.forget(key.gvr, state.downstreamNamespace, state.downstreamName);
-        }
-        return result;
+        return await this.deleter.delete(request);
       } catch (err) {
         return { key, operation: 'noop', success: false, conflicts: [], error: classifyError(err, 'delete') };
       }
     });
   }
 
-  /** Stops drift watching and pending namespace clean-ups. */
+  /** Stops pending namespace clean-ups. */
   stop(): void {
-    this.drift?.stop();
     this.namespaceCleaner.stop();
   }
 
-  private onDrift(key: ClusterKey): void {
-    if (this.options.onDrift !== undefined) {
-      this.options.onDrift(key);
-      return;
-    }
-    const request = this.lastRequests.get(encodeClusterKey(key));
-    if (request === undefined) return;
-    void this.apply(request).then((result) => {
-      if (!result.success) {
-        this.logger.warn('drift correction failed', {
-          key: encodeClusterKey(key),
-          error: result.error?.message,
-        });
-      }
-    });
-  }
-
-  /** One operation per upstream key at a time (the engine's queue already ensures it; drift correction too). */
+  /** One operation per upstream key at a time (the engine's queue already ensures it; direct callers may not). */
   private exclusive<T>(key: ClusterKey, work: () => Promise<T>): Promise<T> {
     const id = encodeClusterKey(key);
     const previous = this.locks.get(id) ?? Promise.resolve();
@@ -241,12 +199,6 @@ export class DefaultDownstreamSyncer implements DownstreamSyncer {
       labelSelector: `${DOWNSTREAM_CLUSTER_LABEL}=${this.syncTarget.key}`,
       resyncPeriodMs: this.resyncPeriodMs,
     });
-  }
-
-  private watchDrift(gvr: GVR): void {
-    if (this.drift === undefined || isNamespacesGvr(gvr)) return;
-    const informer = this.informer(gvr);
-    if (informer !== undefined) this.drift.watch(gvr, informer);
   }
 
   private cached(gvr: GVR, namespace: string, name: string): KubeObject | undefined | 'unknown' {

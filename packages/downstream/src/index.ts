@@ -19,7 +19,6 @@ export {
   normalizeDesired,
 } from './diff/differ.js';
 export { DefaultDownstreamSyncer } from './downstream-syncer.js';
-export { DriftWatcher } from './drift.js';
 export { NamespaceCleaner } from './namespace/cleaner.js';
 export { NamespaceCollisionError, NamespaceEnsurer, namespaceFor } from './namespace/ensure-namespace.js';
 export type { DownstreamOptions } from './options.js';

@@ -1,4 +1,3 @@
-import type { ClusterKey } from '@kcp-tmc/interfaces';
 import type { RetentionRule } from './retain/rule.js';
 
 export interface DownstreamOptions {
@@ -15,13 +14,6 @@ export interface DownstreamOptions {
   readonly maxObjectBytes?: number;
   /** Retention rules added after the defaults. */
   readonly retentionRules?: readonly RetentionRule[];
-  /** Watch owned downstream objects and correct changes to the fields we own (default true). */
-  readonly driftCorrection?: boolean;
-  /**
-   * Where a drifted object's upstream key goes (e.g. the engine's queue). Without it the syncer re-applies
-   * what it last applied for that key itself.
-   */
-  readonly onDrift?: (key: ClusterKey) => void;
   /** How long to wait before re-checking an object still terminating downstream (ms, default 1000). */
   readonly deleteRecheckMs?: number;
 }

@@ -171,6 +171,11 @@ describe('spec path against the simulator (kcp wildcard mode, real engine + tran
       spec: { template: { spec: { containers: Array<{ image: string }> } } };
     };
     (edited.spec.template.spec.containers[0] as { image: string }).image = 'registry.example/hacked:6';
+    const isApp = (a: (typeof agent.syncer.applied)[number]) =>
+      a.request.item.key.cluster === cluster &&
+      a.request.item.key.name === 'app' &&
+      a.request.item.key.gvr.resource === 'deployments';
+    const before = agent.syncer.applied.filter(isApp).length;
     await sims.downstreamClient.update(
       parseGvr('apps/v1/deployments'),
       edited,
@@ -185,6 +190,14 @@ describe('spec path against the simulator (kcp wildcard mode, real engine + tran
       20_000,
       'human edit reverted',
     );
+    // The engine re-queued the upstream key and the spec path wrote it: the apply was for the upstream object
+    // (read from the upstream cache), and it is an update correcting the drift.
+    const corrections = agent.syncer.applied.filter(isApp).slice(before);
+    const write = corrections.find((a) => a.result.operation === 'update');
+    expect(write?.result.success).toBe(true);
+    expect(write?.result.reason).toMatch(/drift/);
+    expect(write?.request.item.action).toBe('spec');
+    expect(write?.request.upstream?.metadata.annotations?.['kcp.io/cluster']).toBe(cluster);
   }, 30_000);
 
   it('leaves an HPA-managed replicas count alone', async () => {

@@ -115,7 +115,12 @@ export class Dispatcher {
     });
     const written = result.object ?? outcome.object;
     if (result.success && written.metadata.name !== undefined) {
-      controller.rememberOrigin(written.metadata.namespace ?? '', written.metadata.name, key);
+      controller.rememberOrigin(
+        written.metadata.namespace ?? '',
+        written.metadata.name,
+        key,
+        result.object?.metadata.resourceVersion,
+      );
     }
     return result;
   }

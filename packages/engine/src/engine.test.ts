@@ -338,6 +338,59 @@ describe('DefaultSyncEngine dispatch', () => {
     await h.engine.stop();
   });
 
+  it('drift: a downstream update beyond status sends the upstream key down again; status, resyncs and our own writes do not', async () => {
+    const h = engineHarness();
+    h.up(DEPLOYMENTS).upsert(upstreamObject(DEPLOYMENTS, 'root:a', 'ns', 'web'));
+    // The downstream syncer answers with what it wrote, resourceVersion included.
+    h.syncer.behavior = (call) =>
+      call.kind === 'apply'
+        ? {
+            key: call.item.key,
+            operation: 'update',
+            success: true,
+            conflicts: [],
+            object: downstreamObject('ns', 'web', { metadata: { name: 'web', resourceVersion: '10' } }),
+          }
+        : undefined;
+    await h.engine.start();
+    await until(() => h.syncer.of('apply').length === 1);
+    const down = h.down(DEPLOYMENTS);
+    const spec = (image: string) => ({ template: { spec: { containers: [{ name: 'c', image }] } } });
+    down.upsert(
+      downstreamObject('ns', 'web', { metadata: { name: 'web', resourceVersion: '9' }, spec: spec('a') }),
+    );
+    // Our own write arriving as an update: not drift.
+    down.upsert(
+      downstreamObject('ns', 'web', { metadata: { name: 'web', resourceVersion: '10' }, spec: spec('b') }),
+    );
+    // Status only (the downstream controller): not drift.
+    down.upsert(
+      downstreamObject('ns', 'web', {
+        metadata: { name: 'web', resourceVersion: '11' },
+        spec: spec('b'),
+        status: { readyReplicas: 1 },
+      }),
+    );
+    down.resync();
+    await until(() => h.syncer.of('status').length >= 2);
+    // Nothing left queued for the GVR: every key those events produced was worked on.
+    await until(() => h.engine.getStatus().resources[DEPLOYMENTS]?.pending === 0);
+    expect(h.syncer.of('apply')).toHaveLength(1);
+    // A human edit of the spec.
+    down.upsert(
+      downstreamObject('ns', 'web', {
+        metadata: { name: 'web', resourceVersion: '12' },
+        spec: spec('hacked'),
+        status: { readyReplicas: 1 },
+      }),
+    );
+    await until(() => h.syncer.of('apply').length === 2);
+    const again = h.syncer.of('apply')[1];
+    expect(again?.item.key).toMatchObject({ cluster: 'root:a', namespace: 'ns', name: 'web' });
+    expect(again?.upstream?.metadata.name).toBe('web');
+    await h.engine.stop();
+  });
+
   it('events: only downstream Events in this SyncTarget namespaces reach the event syncer', async () => {
     const h = engineHarness();
     await h.engine.start();

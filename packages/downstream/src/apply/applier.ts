@@ -242,7 +242,8 @@ export class Applier {
         );
       }
     }
-    return this.update(request, writeTarget, strategy, body, live, hash, desired);
+    const why = decision.action === 'update' ? decision.why : undefined;
+    return this.update(request, writeTarget, strategy, body, live, hash, desired, why);
   }
 
   private async update(
@@ -253,6 +254,8 @@ export class Applier {
     live: KubeObject,
     hash: string,
     desired: KubeObject,
+    /** Why the differ asked for the write (`desired changed`, `drifted: spec`), reported as the reason. */
+    why?: string,
   ): Promise<SyncResult> {
     const { parts } = this;
     const { key } = request.item;
@@ -284,6 +287,7 @@ export class Applier {
           success: true,
           object: outcome.object,
           conflicts: outcome.conflicts,
+          ...(why === undefined ? {} : { reason: why }),
         });
       case 'kept':
         return result(request, {

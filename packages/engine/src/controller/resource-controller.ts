@@ -3,8 +3,10 @@ import {
   type GVR,
   gvrToString,
   type Informer,
+  type InformerEvent,
   type InformerFactory,
   type InformerOptions,
+  type KubeObject,
   type SyncDirection,
 } from '@kcp-tmc/interfaces';
 import type { UpstreamMode } from '../options.js';
@@ -26,7 +28,8 @@ export interface ResourceControllerOptions {
  * One GVR: an upstream informer whose events enqueue `down|<ClusterKey>` and a downstream informer whose
  * events enqueue `up|<ClusterKey>`. Nothing else happens in a handler; workers read the latest object from
  * these caches. Also remembers which upstream object each downstream object was written for, so a downstream
- * delete can send the upstream key down again (kcp re-creates objects deleted downstream).
+ * delete can send the upstream key down again (kcp re-creates objects deleted downstream), and so can a
+ * downstream update that changed more than status (drift: the spec path decides what to correct).
  */
 export class ResourceController {
   readonly gvr: GVR;
@@ -36,8 +39,8 @@ export class ResourceController {
   private readonly upstreamOptions: InformerOptions | undefined;
   private readonly downstreamOptions: InformerOptions;
   private readonly subscriptions: Array<{ unsubscribe(): void }> = [];
-  /** `<namespace>/<name>` downstream → the upstream key it was written for. */
-  private readonly origins = new Map<string, ClusterKey>();
+  /** `<namespace>/<name>` downstream → the upstream key it was written for, and the resourceVersion written. */
+  private readonly origins = new Map<string, Origin>();
   private stopped: Promise<void> | undefined;
 
   constructor(
@@ -73,7 +76,13 @@ export class ResourceController {
       );
     }
     this.subscriptions.push(
-      this.downstream.events$.subscribe({ next: (event) => this.enqueue('up', event.key) }),
+      this.downstream.events$.subscribe({
+        next: (event) => {
+          this.enqueue('up', event.key);
+          const drifted = this.driftOrigin(event);
+          if (drifted !== undefined) this.enqueue('down', drifted);
+        },
+      }),
     );
     this.upstream?.start();
     this.downstream.start();
@@ -112,8 +121,14 @@ export class ResourceController {
     return this.stopped;
   }
 
-  rememberOrigin(downstreamNamespace: string, downstreamName: string, upstream: ClusterKey): void {
-    this.origins.set(`${downstreamNamespace}/${downstreamName}`, upstream);
+  /** `resourceVersion`: what our own write left downstream, so its update event is not taken for drift. */
+  rememberOrigin(
+    downstreamNamespace: string,
+    downstreamName: string,
+    upstream: ClusterKey,
+    resourceVersion?: string,
+  ): void {
+    this.origins.set(`${downstreamNamespace}/${downstreamName}`, { key: upstream, resourceVersion });
   }
 
   forgetOrigin(downstreamNamespace: string, downstreamName: string): void {
@@ -122,6 +137,39 @@ export class ResourceController {
 
   /** The upstream key a downstream object was written for, when this process wrote or found it. */
   originOf(downstreamNamespace: string, downstreamName: string): ClusterKey | undefined {
-    return this.origins.get(`${downstreamNamespace}/${downstreamName}`);
+    return this.origins.get(`${downstreamNamespace}/${downstreamName}`)?.key;
   }
+
+  /**
+   * The upstream key to send down again when a downstream update changed an object we wrote in more than its
+   * status (a human edit, another controller): not a resync, not our own write, not a status-only change.
+   * Whether the change touched fields we own is the downstream syncer's call (it diffs against what it applied).
+   */
+  private driftOrigin(event: InformerEvent): ClusterKey | undefined {
+    if (this.upstream === undefined || event.type !== 'update' || event.resync === true) return undefined;
+    const { object, oldObject } = event;
+    if (oldObject === undefined || object.metadata.deletionTimestamp !== undefined) return undefined;
+    const origin = this.origins.get(`${object.metadata.namespace ?? ''}/${object.metadata.name ?? ''}`);
+    if (origin === undefined) return undefined;
+    if (origin.resourceVersion !== undefined && origin.resourceVersion === object.metadata.resourceVersion) {
+      return undefined;
+    }
+    return changedBeyondStatus(oldObject, object) ? origin.key : undefined;
+  }
+}
+
+interface Origin {
+  readonly key: ClusterKey;
+  readonly resourceVersion: string | undefined;
+}
+
+/** Everything but status and the metadata the server bumps on any write. */
+function beyondStatus(object: KubeObject): string {
+  const { status: _status, metadata, ...rest } = object;
+  const { resourceVersion: _rv, managedFields: _mf, generation: _g, ...meta } = metadata;
+  return JSON.stringify({ ...rest, metadata: meta });
+}
+
+export function changedBeyondStatus(before: KubeObject, after: KubeObject): boolean {
+  return beyondStatus(before) !== beyondStatus(after);
 }
