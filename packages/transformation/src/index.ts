@@ -8,9 +8,11 @@ export {
   registerTransformation,
   type TransformationOptions,
 } from './register.js';
+export { specFingerprint } from './spec-fingerprint.js';
 export {
   AnnotationsTransformer,
   SYNCED_GENERATION_ANNOTATION,
+  SYNCED_SPEC_ANNOTATION,
   UPSTREAM_ONLY_ANNOTATION_PREFIXES,
   UPSTREAM_ONLY_ANNOTATIONS,
 } from './transformers/annotations.js';

@@ -21,6 +21,7 @@ import { DefaultTransformerNames } from './names.js';
 import { NamespaceLocatorIndex } from './namespace-index.js';
 import { DefaultTransformationPipeline } from './pipeline.js';
 import { DEFAULT_FILTERS, DEFAULT_TRANSFORMERS, registerTransformation } from './register.js';
+import { specFingerprint } from './spec-fingerprint.js';
 import {
   configmaps,
   context,
@@ -31,7 +32,7 @@ import {
   syncTarget,
   upstreamDeployment,
 } from './test-support/fixtures.js';
-import { SYNCED_GENERATION_ANNOTATION } from './transformers/annotations.js';
+import { SYNCED_SPEC_ANNOTATION } from './transformers/annotations.js';
 
 function objectOf(outcome: PipelineOutcome): KubeObject {
   if (isTransformSkip(outcome)) throw new Error(`skipped by ${outcome.by}: ${outcome.reason}`);
@@ -127,7 +128,10 @@ describe('the default pipeline', () => {
         'kcp.io/sync-target': 'us-west1',
         'kcp.io/managed': 'true',
       },
-      annotations: { 'team.example.com/owner': 'payments', [SYNCED_GENERATION_ANNOTATION]: '3' },
+      annotations: {
+        'team.example.com/owner': 'payments',
+        [SYNCED_SPEC_ANNOTATION]: specFingerprint(upstreamDeployment().spec),
+      },
     });
     expect(out).not.toHaveProperty('status');
     expect((out.spec as { replicas: number }).replicas).toBe(2);

@@ -46,6 +46,45 @@ describe('status sync against simulators (kcp wildcard upstream, fake controller
     expect(recorded.readyReplicas).toBe(2);
   });
 
+  // The write loop real kube-apiservers exposed: a Deployment's generation moves on every annotation change, our
+  // status annotation included. Downstream generations count downstream spec writes, so they prove the status
+  // path never causes one: exactly one per upstream spec change, however many status writes go upstream.
+  it('observedGeneration settles at the upstream generation; status writes cause no downstream spec write', async () => {
+    upstream = await startUpstream();
+    const east = await startAgent(upstream, 'east');
+    agents.push(east);
+    const client = upstream.client;
+    await client.create(DEPLOYMENTS, deployment('web', 2, [east.ref]), scope);
+    await east.engine.start();
+    const settled = (ready: number) =>
+      eventually(`upstream settled with ${ready} ready`, async () => {
+        const object = await client.get(DEPLOYMENTS, { ...scope, name: 'web' });
+        const status = statusOf(object);
+        return status.readyReplicas === ready && status.observedGeneration === object.metadata.generation
+          ? object
+          : undefined;
+      });
+    const downstreamGeneration = async () => {
+      const list = await east.downstreamClient.list(DEPLOYMENTS);
+      return list.items.find((d) => d.metadata.name === 'web')?.metadata.generation;
+    };
+
+    const first = await settled(2);
+    // Created once, never rewritten, though every status annotation write moved the upstream generation.
+    expect(first.metadata.generation).toBeGreaterThan(1);
+    expect(await downstreamGeneration()).toBe(1);
+
+    const scaled = { ...first, spec: { ...(first.spec as object), replicas: 3 } };
+    await client.update(DEPLOYMENTS, scaled, scope);
+    const second = await settled(3);
+    expect(second.metadata.generation).toBeGreaterThan(first.metadata.generation as number);
+    expect(await downstreamGeneration()).toBe(2);
+    // Settled means settled: a fresh read still agrees, nothing is still writing.
+    const again = await client.get(DEPLOYMENTS, { ...scope, name: 'web' });
+    expect(again.metadata.generation).toBe(second.metadata.generation);
+    expect(statusOf(again).observedGeneration).toBe(second.metadata.generation);
+  });
+
   it('two agents on two downstream clusters converge on the summed status', async () => {
     upstream = await startUpstream();
     const east = await startAgent(upstream, 'east');

@@ -83,11 +83,20 @@ export const MANAGED_LABEL = 'kcp.io/managed';
 export const MANAGED_LABEL_VALUE = 'true';
 
 /**
- * Ours, not kcp's: the upstream `metadata.generation` a downstream object was synced from. Written on the way
- * down (it changes only with the upstream spec, so it costs no extra writes), read on the way up to tell whether
- * a downstream status describes the latest upstream spec.
+ * Ours, not kcp's, and no longer written: the upstream `metadata.generation` a downstream object was synced
+ * from. kube-apiserver also bumps a Deployment's generation on annotation changes (our own status annotation
+ * among them), so a downstream copy of it changed on writes that changed nothing synced, and fed a write loop.
+ * Stripped wherever found; read on the way up only from objects an older agent synced.
  */
 export const SYNCED_GENERATION_ANNOTATION = 'workload.kcp-tmc.io/synced-generation';
+
+/**
+ * Ours, not kcp's: a fingerprint of the upstream `spec` a downstream object was synced from, written on the way
+ * down for objects that have a `metadata.generation`, read on the way up to tell whether a downstream status
+ * describes the current upstream spec. Value: the first 32 hex digits of SHA-256 over the upstream `spec` as
+ * JSON with object keys sorted (absent spec: `null`). It moves with the spec only, never with metadata.
+ */
+export const SYNCED_SPEC_ANNOTATION = 'workload.kcp-tmc.io/synced-spec';
 
 /** Real API version behind a wildcard partial-metadata list. tmc: pkg/syncer/spec/spec_process.go (`handlers.KCPOriginalAPIVersionAnnotation`) */
 export const ORIGINAL_API_VERSION_ANNOTATION = 'kcp.io/original-api-version';

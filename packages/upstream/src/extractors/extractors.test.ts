@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { DefaultStatusExtractor } from './default.js';
 import { extractorFor } from './index.js';
 import { JobStatusExtractor } from './job.js';
-import { SYNCED_GENERATION_ANNOTATION } from './merge-helpers.js';
+import { SYNCED_GENERATION_ANNOTATION, SYNCED_SPEC_ANNOTATION } from './merge-helpers.js';
+import { specFingerprint } from './observed-generation.js';
 import { ServiceStatusExtractor } from './service.js';
 import { WorkloadStatusExtractor } from './workloads.js';
 
@@ -79,7 +80,37 @@ describe('WorkloadStatusExtractor', () => {
     expect(merged.numberReady).toBe(4);
   });
 
-  it('reports observedGeneration in upstream generations', () => {
+  it('records which synced spec the downstream controller observed, never a generation', () => {
+    const downstream = (observed: number | undefined): KubeObject => ({
+      metadata: { generation: 2, annotations: { [SYNCED_SPEC_ANNOTATION]: 'abc' } },
+      status: { ...(observed === undefined ? {} : { observedGeneration: observed }), replicas: 1 },
+    });
+    expect(extractor.extract(downstream(2))).toEqual({ observedSpec: 'abc', replicas: 1 });
+    expect(extractor.extract(downstream(1))).toEqual({ observedSpec: null, replicas: 1 });
+    expect(extractor.extract(downstream(undefined))).toEqual({ observedSpec: null, replicas: 1 });
+  });
+
+  it('merges to the upstream generation when every target observed the current upstream spec', () => {
+    const spec = { replicas: 3 };
+    const upstreamAt = (generation: number, previous?: number): KubeObject => ({
+      metadata: { name: 'x', generation },
+      spec,
+      ...(previous === undefined ? {} : { status: { observedGeneration: previous } }),
+    });
+    const current = specFingerprint(spec);
+    const observed = (...fingerprints: (string | null)[]) =>
+      new Map<string, unknown>(fingerprints.map((f, i) => [`t${i}`, { observedSpec: f, replicas: 1 }]));
+    const merge = (statuses: Map<string, unknown>, up: KubeObject) =>
+      extractor.merge(statuses, up) as Record<string, unknown>;
+    // Metadata-only writes moved the generation to 9: the spec is the same, so 9 is observed.
+    expect(merge(observed(current, current), upstreamAt(9))).toEqual({ observedGeneration: 9, replicas: 2 });
+    // One target still at an older spec or lagging: "not yet", the last generation reported as observed.
+    expect(merge(observed(current, 'old'), upstreamAt(9, 7)).observedGeneration).toBe(7);
+    expect(merge(observed(current, null), upstreamAt(9)).observedGeneration).toBe(8);
+    expect(merge(observed(current), upstreamAt(9, 9)).observedGeneration).toBe(9);
+  });
+
+  it('translates observedGeneration of objects an older agent synced (synced-generation annotation)', () => {
     const downstream = (observed: number): KubeObject => ({
       metadata: { generation: 2, annotations: { [SYNCED_GENERATION_ANNOTATION]: '7' } },
       status: { observedGeneration: observed, replicas: 1 },
@@ -89,6 +120,20 @@ describe('WorkloadStatusExtractor', () => {
     expect(extractor.extract({ metadata: { generation: 2 }, status: { observedGeneration: 2 } })).toEqual({
       observedGeneration: 2,
     });
+    const merged = extractor.merge(
+      new Map<string, unknown>(
+        [['t', downstream(1)]].map(([k, d]) => [k as string, extractor.extract(d as KubeObject)]),
+      ),
+      { metadata: { name: 'x', generation: 9 }, spec: {} },
+    );
+    expect(merged).toMatchObject({ observedGeneration: 6 });
+  });
+
+  it('fingerprints specs as @kcp-tmc/transformation does (pinned values shared with its tests)', () => {
+    expect(specFingerprint({ replicas: 2, selector: { b: 1, a: 2 } })).toBe(
+      '8a5766246d6a7741813bc8e63b02cc35',
+    );
+    expect(specFingerprint(undefined)).toBe('74234e98afe7498fb5daf1f36ac2d78a');
   });
 });
 

@@ -7,8 +7,15 @@ export {
   mergeConditions,
   NEGATIVE_CONDITION_TYPES,
   SYNCED_GENERATION_ANNOTATION,
+  SYNCED_SPEC_ANNOTATION,
   statusWithUpstreamGeneration,
 } from './merge-helpers.js';
+export {
+  mergedObservedGeneration,
+  OBSERVED_SPEC_FIELD,
+  recordedWorkloadStatus,
+  specFingerprint,
+} from './observed-generation.js';
 export { ServiceStatusExtractor } from './service.js';
 export { WORKLOAD_COUNT_FIELDS, WorkloadStatusExtractor } from './workloads.js';
 

@@ -1,9 +1,9 @@
 import type { KubeObject } from '@kcp-tmc/interfaces';
-import { SYNCED_GENERATION_ANNOTATION } from '@kcp-tmc/interfaces';
+import { SYNCED_GENERATION_ANNOTATION, SYNCED_SPEC_ANNOTATION } from '@kcp-tmc/interfaces';
 import { isRecord } from '../json.js';
 
-// Lives in @kcp-tmc/interfaces (transformation writes it, upstream reads it); re-exported for callers.
-export { SYNCED_GENERATION_ANNOTATION };
+// Live in @kcp-tmc/interfaces (transformation writes them, upstream reads them); re-exported for callers.
+export { SYNCED_GENERATION_ANNOTATION, SYNCED_SPEC_ANNOTATION };
 
 /** Condition types whose `True` is the bad state: worst-wins picks True for them. */
 export const NEGATIVE_CONDITION_TYPES: ReadonlySet<string> = new Set([
@@ -24,7 +24,10 @@ export function orderedStatuses(statuses: ReadonlyMap<string, unknown>): Status[
     .filter(isRecord);
 }
 
-/** A shallow copy of the downstream status, with observedGeneration translated to the upstream generation. */
+/**
+ * A shallow copy of the downstream status, with observedGeneration translated through the synced-generation
+ * annotation an older agent wrote (see recordedWorkloadStatus for objects synced now).
+ */
 export function statusWithUpstreamGeneration(downstream: KubeObject): Status {
   const status: Status = isRecord(downstream.status) ? { ...downstream.status } : {};
   const observed = status.observedGeneration;

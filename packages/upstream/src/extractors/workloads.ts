@@ -1,14 +1,10 @@
 import type { GVR, KubeObject, StatusExtractor } from '@kcp-tmc/interfaces';
+import { maxField, mergeConditions, orderedStatuses, put, type Status, sumField } from './merge-helpers.js';
 import {
-  maxField,
-  mergeConditions,
-  minField,
-  orderedStatuses,
-  put,
-  type Status,
-  statusWithUpstreamGeneration,
-  sumField,
-} from './merge-helpers.js';
+  mergedObservedGeneration,
+  OBSERVED_SPEC_FIELD,
+  recordedWorkloadStatus,
+} from './observed-generation.js';
 
 /** Replica and scheduling counters of Deployment, StatefulSet, ReplicaSet and DaemonSet status. */
 export const WORKLOAD_COUNT_FIELDS: readonly string[] = [
@@ -35,7 +31,8 @@ const RESOURCES = new Set(['deployments', 'statefulsets', 'replicasets', 'daemon
 
 /**
  * apps/v1 Deployment, StatefulSet, ReplicaSet, DaemonSet: replica counts summed, observedGeneration the
- * minimum (the least caught-up target), collisionCount the maximum, conditions worst-wins; any other field
+ * upstream generation once every target observed the current spec (see {@link recordedWorkloadStatus}),
+ * collisionCount the maximum, conditions worst-wins; any other field
  * (revisions, selectors) from the first target in key order.
  */
 export class WorkloadStatusExtractor implements StatusExtractor {
@@ -46,14 +43,15 @@ export class WorkloadStatusExtractor implements StatusExtractor {
   }
 
   extract(downstream: KubeObject): unknown {
-    return statusWithUpstreamGeneration(downstream);
+    return recordedWorkloadStatus(downstream);
   }
 
-  merge(statuses: ReadonlyMap<string, unknown>, _upstream?: KubeObject): unknown {
+  merge(statuses: ReadonlyMap<string, unknown>, upstream?: KubeObject): unknown {
     const all = orderedStatuses(statuses);
     const merged: Status = { ...all[0] };
+    delete merged[OBSERVED_SPEC_FIELD];
     for (const field of WORKLOAD_COUNT_FIELDS) put(merged, field, sumField(all, field));
-    put(merged, 'observedGeneration', minField(all, 'observedGeneration'));
+    put(merged, 'observedGeneration', mergedObservedGeneration(all, upstream));
     put(merged, 'collisionCount', maxField(all, 'collisionCount'));
     put(merged, 'conditions', mergeConditions(all));
     return merged;

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { specFingerprint } from './spec-fingerprint.js';
+
+describe('specFingerprint', () => {
+  // The same inputs and values are pinned in @kcp-tmc/upstream, which compares against them: a change here
+  // is a wire-format change.
+  it('is the first 32 hex digits of SHA-256 over key-sorted JSON', () => {
+    expect(specFingerprint({ replicas: 2, selector: { b: 1, a: 2 } })).toBe(
+      '8a5766246d6a7741813bc8e63b02cc35',
+    );
+    expect(specFingerprint(undefined)).toBe('74234e98afe7498fb5daf1f36ac2d78a');
+  });
+
+  it('ignores key order and undefined members, and sees every value', () => {
+    expect(specFingerprint({ a: 1, b: { c: [1, { d: 2, e: 3 }] } })).toBe(
+      specFingerprint({ b: { c: [1, { e: 3, d: 2 }] }, a: 1, x: undefined }),
+    );
+    expect(specFingerprint({ a: [1, 2] })).not.toBe(specFingerprint({ a: [2, 1] }));
+    expect(specFingerprint({ replicas: 2 })).not.toBe(specFingerprint({ replicas: 3 }));
+  });
+});
