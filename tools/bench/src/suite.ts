@@ -9,6 +9,7 @@ import type { Benchmark } from './registry.js';
 import { simCreates } from './sim-creates.js';
 import { simMemory } from './sim-memory.js';
 import { simWatchFanout } from './sim-watch-fanout.js';
+import { specThroughput } from './spec-throughput.js';
 import { transformPipeline } from './transform-pipeline.js';
 import { tunnelThroughput } from './tunnel-throughput.js';
 
@@ -24,4 +25,5 @@ export const benchmarks: Benchmark[] = [
   simMemory,
   agentThroughput,
   agentSync,
+  specThroughput,
 ];
