@@ -1,0 +1,118 @@
+import type { KubeObject } from '@kcp-tmc/interfaces';
+import { describe, expect, it } from 'vitest';
+import { APPLIED_HASH_ANNOTATION } from '../constants.js';
+import { decide, desiredHash, driftedFields, normalizeDesired } from './differ.js';
+
+const desired = (): KubeObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web', namespace: 'ns', labels: { app: 'web' } },
+  spec: { replicas: 2, template: { spec: { containers: [{ name: 'c', image: 'img:1' }] } } },
+});
+const liveOf = (d: KubeObject, hash: string, extra: Partial<KubeObject> = {}): KubeObject => ({
+  ...structuredClone(d),
+  ...extra,
+  metadata: {
+    ...structuredClone(d.metadata),
+    uid: 'u',
+    resourceVersion: '5',
+    annotations: { [APPLIED_HASH_ANNOTATION]: hash },
+    ...extra.metadata,
+  },
+});
+
+describe('differ', () => {
+  it('hashes only what we write: server metadata, status and our hash annotation do not change it', () => {
+    const d = desired();
+    const noisy = {
+      ...structuredClone(d),
+      status: { ready: 1 },
+      metadata: {
+        ...d.metadata,
+        uid: 'x',
+        resourceVersion: '9',
+        generation: 4,
+        managedFields: [],
+        annotations: { [APPLIED_HASH_ANNOTATION]: 'abc' },
+      },
+    };
+    expect(desiredHash(noisy)).toBe(desiredHash(d));
+    expect(normalizeDesired(noisy).metadata.annotations).toBeUndefined();
+    const changed = desired();
+    (changed.spec as { replicas: number }).replicas = 3;
+    expect(desiredHash(changed)).not.toBe(desiredHash(d));
+    // Key order is not content.
+    const reordered = {
+      spec: d.spec,
+      metadata: d.metadata,
+      kind: d.kind,
+      apiVersion: d.apiVersion,
+    } as KubeObject;
+    expect(desiredHash(reordered)).toBe(desiredHash(d));
+  });
+
+  it('ignoreFields leave the hash and the drift check', () => {
+    const d = desired();
+    const other = desired();
+    (other.spec as { replicas: number }).replicas = 9;
+    expect(desiredHash(other, ['spec.replicas'])).toBe(desiredHash(d, ['spec.replicas']));
+    expect(driftedFields(liveOf(other, ''), d, ['spec.replicas'])).toEqual([]);
+  });
+
+  it('create when nothing is live', () => {
+    expect(decide({ desired: desired(), hash: 'h', live: undefined, storedHash: undefined })).toEqual({
+      action: 'create',
+    });
+  });
+
+  it('noop when the hash matches (state store or the live annotation after a restart) and every field is there', () => {
+    const d = desired();
+    const hash = desiredHash(d);
+    const live = liveOf(d, hash, { status: { readyReplicas: 2 } });
+    expect(decide({ desired: d, hash, live, storedHash: hash }).action).toBe('noop');
+    expect(decide({ desired: d, hash, live, storedHash: undefined }).action).toBe('noop');
+    // Extra fields the server defaulted downstream are not drift.
+    const defaulted = liveOf(d, hash, { spec: { ...(d.spec as object), revisionHistoryLimit: 10 } });
+    expect(decide({ desired: d, hash, live: defaulted, storedHash: hash }).action).toBe('noop');
+  });
+
+  it('update when desired changed, or the live object lost our hash', () => {
+    const d = desired();
+    const hash = desiredHash(d);
+    expect(decide({ desired: d, hash, live: liveOf(d, hash), storedHash: 'older' })).toEqual({
+      action: 'update',
+      why: 'desired changed',
+    });
+    expect(decide({ desired: d, hash, live: liveOf(d, 'other'), storedHash: hash }).action).toBe('update');
+  });
+
+  it('update naming the drifted fields when a field we own was changed downstream', () => {
+    const d = desired();
+    const hash = desiredHash(d);
+    const live = liveOf(d, hash);
+    (
+      live.spec as { template: { spec: { containers: Array<{ image: string }> } } }
+    ).template.spec.containers[0] = {
+      image: 'hacked',
+    };
+    live.metadata.labels = {};
+    expect(decide({ desired: d, hash, live, storedHash: hash })).toEqual({
+      action: 'update',
+      why: 'drifted: metadata.labels, spec',
+    });
+    expect(driftedFields(live, d)).toEqual(['metadata.labels', 'spec']);
+  });
+
+  it('compares a Secret written with stringData against the base64 data the server keeps', () => {
+    const secret: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's' },
+      stringData: { key: 'value' },
+    };
+    const live = { ...secret, stringData: undefined, data: { key: Buffer.from('value').toString('base64') } };
+    expect(driftedFields(live as KubeObject, secret)).toEqual([]);
+    const changed = { ...live, data: { key: Buffer.from('other').toString('base64') } };
+    expect(driftedFields(changed as KubeObject, secret)).toEqual(['data']);
+  });
+});
