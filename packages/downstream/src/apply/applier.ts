@@ -149,7 +149,8 @@ export class Applier {
 
     const strategy = this.strategyFor(gvr);
     const hash = desiredHash(desired, parts.config.ignoreFields);
-    let live = await this.readLive(gvr, namespace, name, strategy);
+    const stored = parts.states.get(key);
+    let live = await this.readLive(gvr, namespace, name, strategy, stored !== undefined);
 
     if (live !== undefined) {
       const ownership = this.ownership(request, live);
@@ -166,7 +167,6 @@ export class Applier {
       }
     }
 
-    const stored = parts.states.get(key);
     const target =
       live === undefined ? desired : parts.retention.retain(gvr, desired, live, stored?.lastApplied);
     const decision = decide({
@@ -351,11 +351,14 @@ export class Applier {
     namespace: string,
     name: string,
     strategy: ApplyStrategy,
+    /** We already wrote this key: a cache miss is most likely the informer lagging behind our own create. */
+    written: boolean,
   ): Promise<KubeObject | undefined> {
     const cached = this.parts.live.cached(gvr, namespace, name);
     // Our cache holds only labelled objects. An apply patch would also take over an unlabelled one, so before
-    // creating by apply, ask the server; a POST create cannot take anything over (AlreadyExists).
-    if (cached === 'unknown' || (cached === undefined && strategy === 'server-side-apply')) {
+    // creating by apply, ask the server; a POST create cannot take anything over (AlreadyExists), but after our
+    // own create it would only earn a wasted 409, so ask the server then too.
+    if (cached === 'unknown' || (cached === undefined && (strategy === 'server-side-apply' || written))) {
       return this.parts.live.get(gvr, namespace, name);
     }
     return cached;
