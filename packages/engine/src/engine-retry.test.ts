@@ -1,4 +1,10 @@
-import { encodeClusterKey, type SyncResult, TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
+import {
+  encodeClusterKey,
+  type GivenUpFailure,
+  type SyncResult,
+  TmcError,
+  TmcErrorType,
+} from '@kcp-tmc/interfaces';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { engineHarness, upstreamObject } from './test-support/engine-harness.js';
 import type { RecordedCall } from './test-support/recording-syncer.js';
@@ -77,6 +83,24 @@ describe('DefaultSyncEngine retries', () => {
     );
     await until(() => h.syncer.calls.length === 2);
     await until(() => h.engine.getStatus().error === undefined);
+    await h.engine.stop();
+  });
+
+  it('reports what it gives up on, with the upstream object, to the FAILURE_REPORTER', async () => {
+    const reported: GivenUpFailure[] = [];
+    const h = engineHarness({ failures: { reportGivenUp: async (f) => void reported.push(f) } });
+    h.syncer.behavior = (call) =>
+      failure(call, new TmcError({ type: TmcErrorType.Invalid, message: 'spec.replicas: Invalid value' }));
+    h.up(DEPLOYMENTS).upsert(upstreamObject(DEPLOYMENTS, 'root:a', 'ns', 'web'));
+    await h.engine.start();
+    await until(() => reported.length === 1);
+    expect(reported[0]).toMatchObject({
+      direction: 'down',
+      attempts: 1,
+      error: { type: TmcErrorType.Invalid, message: 'spec.replicas: Invalid value' },
+      key: { cluster: 'root:a', namespace: 'ns', name: 'web' },
+      object: { metadata: { name: 'web', namespace: 'ns' } },
+    });
     await h.engine.stop();
   });
 

@@ -13,6 +13,8 @@ import {
   EVENT_SYNCER,
   type EventSyncer,
   encodeQueueKey,
+  FAILURE_REPORTER,
+  type FailureReporter,
   FEATURE_GATES,
   type FeatureGates,
   FILTER_REGISTRY,
@@ -111,6 +113,7 @@ export class DefaultSyncEngine implements SyncEngine {
     @inject(HEARTBEAT_REPORTER, { isOptional: true }) private readonly heartbeat?: HeartbeatReporter,
     @inject(CLOCK, { isOptional: true }) private readonly clock: Clock = SYSTEM_CLOCK,
     @inject(LOGGER, { isOptional: true }) logger: Logger = NOOP_LOGGER,
+    @inject(FAILURE_REPORTER, { isOptional: true }) private readonly failures?: FailureReporter,
   ) {
     this.logger = logger.child({ component: 'sync-engine', syncTarget: syncTarget.name });
     this.controllers = new ControllerSet(
@@ -242,6 +245,7 @@ export class DefaultSyncEngine implements SyncEngine {
         this.clock,
         this.logger,
         this.metrics,
+        this.failures,
       );
       void worker.run();
     }

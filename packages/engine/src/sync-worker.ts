@@ -4,7 +4,9 @@ import {
   classifyError,
   decodeQueueKey,
   type EngineConfig,
+  type FailureReporter,
   gvrToString,
+  type KubeObject,
   type Logger,
   type SyncDirection,
   type SyncMetrics,
@@ -31,6 +33,7 @@ export class SyncWorker {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly metrics: SyncMetrics | undefined,
+    private readonly failures?: FailureReporter,
   ) {}
 
   /** Runs until the queue shuts down. */
@@ -101,6 +104,14 @@ export class SyncWorker {
         });
         this.queue.forget(queueKey);
         this.status.settled(queueKey, adds);
+        // Reported without holding the worker: the reporter writes upstream and never throws.
+        void this.failures?.reportGivenUp({
+          key,
+          direction,
+          error: decision.error,
+          attempts: retries + 1,
+          ...withObject(controller.upstream?.get(key)),
+        });
         return;
     }
   }
@@ -124,4 +135,8 @@ export class SyncWorker {
       this.metrics.observeError(result.error.type, result.error.severity);
     }
   }
+}
+
+function withObject(object: KubeObject | undefined): { object?: KubeObject } {
+  return object === undefined ? {} : { object };
 }

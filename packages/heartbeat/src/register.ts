@@ -3,6 +3,7 @@ import {
   type Clock,
   DEFAULT_HEARTBEAT_CONFIG,
   DOWNSTREAM_KUBE_CLIENT,
+  FAILURE_REPORTER,
   HEALTH_CHECK,
   HEALTH_MANAGER,
   HEARTBEAT_CONFIG,
@@ -117,4 +118,6 @@ export function registerHeartbeat(
 
   container.register(RecoveryPolicy, { useValue: new RecoveryPolicy(options.recoveryRules) });
   container.register(FailureHandler, { useClass: FailureHandler }, singleton);
+  // The engine reports what it gives up on through this token: an Event upstream, and a condition where due.
+  container.register(FAILURE_REPORTER, { useToken: FailureHandler });
 }

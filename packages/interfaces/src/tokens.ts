@@ -61,6 +61,8 @@ export const UPSTREAM_STATUS_SYNCER: unique symbol = Symbol.for('@kcp-tmc/Upstre
 export const EVENT_SYNCER: unique symbol = Symbol.for('@kcp-tmc/EventSyncer');
 /** {@link ResourceStateStore} */
 export const RESOURCE_STATE_STORE: unique symbol = Symbol.for('@kcp-tmc/ResourceStateStore');
+/** {@link FailureReporter} */
+export const FAILURE_REPORTER: unique symbol = Symbol.for('@kcp-tmc/FailureReporter');
 /** {@link SyncEngine} */
 export const SYNC_ENGINE: unique symbol = Symbol.for('@kcp-tmc/SyncEngine');
 

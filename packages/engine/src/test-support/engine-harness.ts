@@ -4,6 +4,7 @@ import {
   DEFAULT_FEATURE_GATES,
   DOWNSTREAM_CLUSTER_LABEL,
   type EngineConfig,
+  type FailureReporter,
   type FeatureGates,
   type GVR,
   type HeartbeatReporter,
@@ -44,6 +45,7 @@ export interface HarnessOptions {
   pipeline?: TransformationPipeline;
   metrics?: SyncMetrics;
   heartbeat?: HeartbeatReporter;
+  failures?: FailureReporter;
   withStatusAndEvents?: boolean;
 }
 
@@ -79,6 +81,7 @@ export function engineHarness(input: HarnessOptions = {}) {
     input.heartbeat,
     SYSTEM_CLOCK,
     NOOP_LOGGER,
+    input.failures,
   );
   const syncTargetInformer = (): FakeInformer =>
     upstream.informerFor({

@@ -126,6 +126,12 @@ export class RecoveryPolicy {
     return { action: 'retry', delayMs, error };
   }
 
+  /** The report for a failure someone else (e.g. the engine's retry policy) gave up on. */
+  reportFor(failure: unknown, attempts?: number): FailureReport {
+    const decision = this.giveUp(classifyError(failure), attempts);
+    return (decision as Extract<RecoveryDecision, { action: 'give-up' }>).report;
+  }
+
   private giveUp(error: TmcError, attempts?: number): RecoveryDecision {
     const reason = REASONS[error.type];
     const message =

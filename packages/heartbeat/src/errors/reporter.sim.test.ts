@@ -108,6 +108,32 @@ describe('FailureHandler against the API simulator', () => {
     expect(conditions.set).toHaveLength(1);
   });
 
+  it('reports what the engine gave up on: a Warning Event on the upstream object, attempts in the message', async () => {
+    const conditions = new ConditionRecorder();
+    const handler = new FailureHandler(t.client, conditions as unknown as HeartbeatReporter);
+    const object = (await t.client.create(
+      configmaps,
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'given-up' }, data: {} },
+      { namespace: 'app' },
+    )) as KubeObject;
+    await handler.reportGivenUp({
+      key: { cluster: 'root', gvr: configmaps, namespace: 'app', name: 'given-up' },
+      direction: 'down',
+      error: new TmcError({ type: 'Timeout', message: 'apply timed out' }),
+      attempts: 16,
+      object,
+    });
+    const list = await t.client.list(events, { namespace: 'app' });
+    const ours = list.items.filter((e) => (e.involvedObject as { uid?: string }).uid === object.metadata.uid);
+    expect(ours).toHaveLength(1);
+    expect(ours[0]).toMatchObject({
+      type: 'Warning',
+      message: 'apply timed out (gave up after 16 attempts)',
+      involvedObject: { name: 'given-up', namespace: 'app' },
+    });
+    expect(conditions.set).toEqual([]);
+  });
+
   it('never throws when the Event cannot be written', async () => {
     const handler = new FailureHandler(t.client);
     const ghost: KubeObject = {

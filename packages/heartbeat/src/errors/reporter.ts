@@ -2,6 +2,8 @@ import {
   CLOCK,
   type Clock,
   classifyError,
+  type FailureReporter,
+  type GivenUpFailure,
   HEARTBEAT_REPORTER,
   type HeartbeatReporter,
   type KubeClient,
@@ -41,7 +43,7 @@ export interface FailureContext {
  * and, for failures that concern the whole agent (e.g. Forbidden), as a SyncTarget condition.
  */
 @injectable()
-export class FailureHandler {
+export class FailureHandler implements FailureReporter {
   private readonly recent = new Map<
     string,
     { name: string; namespace: string; cluster?: string; count: number; at: number }
@@ -63,6 +65,17 @@ export class FailureHandler {
     this.metrics?.observeError(decision.error.type, decision.error.severity);
     if (decision.action === 'give-up') await this.report(decision.report, context);
     return decision;
+  }
+
+  /**
+   * The engine gave up on a key (its own retry policy decided, and it counted the error already): report it as
+   * an Event on the upstream object and, where the policy says so, a SyncTarget condition. Never throws.
+   */
+  async reportGivenUp(failure: GivenUpFailure): Promise<void> {
+    // The object's own `kcp.io/cluster` annotation addresses it in kcp; the key's cluster is only a configured
+    // constant in plain mode, so it is not used to address anything.
+    const context = failure.object === undefined ? {} : { object: failure.object };
+    await this.report(this.policy.reportFor(failure.error, failure.attempts), context);
   }
 
   /** Writes the Event (aggregated like client-go's recorder) and sets the condition; failures are logged only. */

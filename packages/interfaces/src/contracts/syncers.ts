@@ -1,4 +1,5 @@
 import type { ClusterKey } from '../cluster-key.js';
+import type { TmcError } from '../errors.js';
 import type { KubeObject } from '../object.js';
 import type { ResourceState, SyncItem, SyncResult, SyncStatus } from '../sync.js';
 import type { ResourceTransformer, SyncContext, SyncFilter, TransformSkip } from './extension.js';
@@ -74,6 +75,23 @@ export interface FilterRegistry {
   register(filter: SyncFilter): void;
   unregister(name: string): boolean;
   filters(): readonly SyncFilter[];
+}
+
+/** A failure the engine gave up on: it will not retry the key until its object changes. */
+export interface GivenUpFailure {
+  readonly key: ClusterKey;
+  readonly direction: 'down' | 'up';
+  readonly error: TmcError;
+  /** Failures of the key in a row, this one included. */
+  readonly attempts: number;
+  /** The upstream object the failure concerns, when the engine has it: the report is about it. */
+  readonly object?: KubeObject;
+}
+
+/** Reports what the engine gave up on, so users see it upstream (an Event, a SyncTarget condition). */
+export interface FailureReporter {
+  /** Never throws: reporting failures are the reporter's to log. */
+  reportGivenUp(failure: GivenUpFailure): Promise<void>;
 }
 
 /** The engine as other parts (health, heartbeat, the agent) see it. */
