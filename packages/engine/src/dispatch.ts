@@ -146,10 +146,12 @@ export class Dispatcher {
       gvr: key.gvr,
       key,
     };
+    const upstream = origin === undefined ? undefined : controller.upstream.get(origin);
     return statusSyncer.syncStatus({
       item: this.item(request, 'status', downstream),
       context,
       ...(downstream === undefined ? {} : { downstream }),
+      ...(upstream === undefined ? {} : { upstream }),
     });
   }
 

@@ -31,6 +31,11 @@ export interface StatusRequest {
   readonly context: SyncContext;
   /** The downstream object as cached; absent when it is gone. */
   readonly downstream?: KubeObject;
+  /**
+   * The upstream object as the engine's cache holds it, when known: a first read that costs no request.
+   * Writes carry its resourceVersion, so a stale copy only earns a 409 and a fresh read.
+   */
+  readonly upstream?: KubeObject;
 }
 
 /** Writes downstream status back to the upstream object (with aggregation across SyncTargets). */

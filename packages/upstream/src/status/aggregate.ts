@@ -44,6 +44,8 @@ export interface AggregateRequest {
   readonly extractor: StatusExtractor;
   /** Re-reads after a 409 before giving up with a retryable conflict. */
   readonly conflictRetries: number;
+  /** The upstream object as cached: read first instead of a GET (its resourceVersion guards every write). */
+  readonly cached?: KubeObject;
 }
 
 export interface AggregateOutcome {
@@ -75,9 +77,12 @@ export async function syncAggregatedStatus(request: AggregateRequest): Promise<A
   // without one keeps status in the object itself.
   const statusOptions = subresources.includes('status') ? { subresource: 'status' } : {};
   let conflicts = 0;
+  let cached = request.cached;
   for (;;) {
     try {
-      let upstream = await client.get(gvr, ref);
+      // After a 409 the cache is behind: read the server.
+      let upstream = cached ?? (await client.get(gvr, ref));
+      cached = undefined;
       let operation: SyncOperation = 'noop';
       if (upstream.metadata.annotations?.[annotation] !== desired) {
         upstream = await client.patch(gvr, ref, 'merge', {

@@ -1,4 +1,5 @@
 import {
+  CLUSTER_ANNOTATION,
   type KubeClient,
   type KubeObject,
   locatorFromAnnotations,
@@ -11,6 +12,7 @@ import {
   type StatusRequest,
   type SyncResult,
   type SyncTargetRef,
+  statusAnnotation,
   UPSTREAM_KUBE_CLIENT,
   type UpstreamStatusSyncer,
 } from '@kcp-tmc/interfaces';
@@ -31,6 +33,20 @@ function locatorOfObject(object: KubeObject | undefined): NamespaceLocator | und
   } catch {
     return undefined;
   }
+}
+
+/** Whether the cached upstream object carries this SyncTarget's recorded status. */
+function recorded(upstream: KubeObject | undefined, context: StatusRequest['context']): boolean {
+  return upstream?.metadata.annotations?.[statusAnnotation(context.syncTarget.key)] !== undefined;
+}
+
+/** The engine's cached upstream object, when it is the one `ref` addresses. */
+function cachedFor(upstream: KubeObject | undefined, ref: ObjectRef): { cached: KubeObject } | undefined {
+  if (upstream === undefined) return undefined;
+  const { name, namespace = '', annotations } = upstream.metadata;
+  const cluster = annotations?.[CLUSTER_ANNOTATION];
+  if (ref.cluster !== undefined && cluster !== undefined && cluster !== ref.cluster) return undefined;
+  return name === ref.name && namespace === (ref.namespace ?? '') ? { cached: upstream } : undefined;
 }
 
 /**
@@ -64,6 +80,12 @@ export class DefaultUpstreamStatusSyncer implements UpstreamStatusSyncer {
       reason,
     });
 
+    // ConfigMaps, Secrets, ServiceAccounts...: no status to report, and no request needed to learn that
+    // (unless this target once recorded one, which then is withdrawn below).
+    if (downstream !== undefined && downstream.status === undefined && !recorded(request.upstream, context)) {
+      return noop('the object has no status');
+    }
+
     const clusterScoped = key.namespace === '';
     const locator = clusterScoped
       ? locatorOfObject(downstream)
@@ -90,6 +112,7 @@ export class DefaultUpstreamStatusSyncer implements UpstreamStatusSyncer {
       own: downstream === undefined ? undefined : extractor.extract(downstream),
       extractor,
       conflictRetries: this.options.conflictRetries ?? 5,
+      ...(cachedFor(request.upstream, ref) ?? {}),
     });
     const conflicts =
       outcome.conflicts === 0
