@@ -127,6 +127,23 @@ describe('SharedInformer', () => {
     expect(informer.get(clusterKey('plain', configmaps, ns, 'a'))).toBe(update.object);
   });
 
+  it('caches objects without managedFields, from the list and from the watch', async () => {
+    const ns = await freshNamespace();
+    await t.client.create(configmaps, cm('listed', ns), { namespace: ns });
+    const informer = new SharedInformer(t.client, { gvr: configmaps, namespace: ns }, FAST);
+    const events = watchInformer(informer);
+    await informer.waitForSync();
+    await t.client.create(configmaps, cm('watched', ns), { namespace: ns });
+    await waitFor(() => events.length === 2, 'the watched add');
+    const server = await t.client.get(configmaps, { namespace: ns, name: 'watched' });
+    expect(server.metadata.managedFields?.length).toBeGreaterThan(0);
+    for (const name of ['listed', 'watched']) {
+      const cached = informer.get(clusterKey('plain', configmaps, ns, name));
+      expect(cached?.metadata.name).toBe(name);
+      expect(cached?.metadata).not.toHaveProperty('managedFields');
+    }
+  });
+
   it('resumes from the last resourceVersion when the watch drops, without relisting', async () => {
     const ns = await freshNamespace();
     const informer = new SharedInformer(t.client, { gvr: configmaps, namespace: ns }, FAST);

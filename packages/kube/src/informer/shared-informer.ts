@@ -195,6 +195,7 @@ export class SharedInformer implements Informer {
   private replace(items: KubeObject[]): void {
     const seen = new Set<string>();
     for (const object of items) {
+      stripManagedFields(object);
       const key = this.encode(object);
       if (key === undefined) continue;
       seen.add(key);
@@ -221,6 +222,7 @@ export class SharedInformer implements Informer {
   }
 
   private apply(type: 'ADDED' | 'MODIFIED' | 'DELETED', object: KubeObject): void {
+    stripManagedFields(object);
     const key = this.encode(object);
     if (key === undefined) return;
     if (type === 'DELETED') {
@@ -288,4 +290,13 @@ function describe(options: InformerOptions): string {
   const g = options.gvr;
   const gv = g.group === '' ? g.version : `${g.group}/${g.version}`;
   return `${gv}/${g.resource}${options.cluster ? `@${options.cluster}` : ''}${options.namespace ? ` ns=${options.namespace}` : ''}`;
+}
+
+/**
+ * Cached objects go without managedFields, as kube-controller-manager's informers keep them: nothing reads them
+ * from a cache, and they are often the largest part of a small object. The object is freshly decoded, ours to
+ * trim.
+ */
+function stripManagedFields(object: KubeObject): void {
+  if (object.metadata?.managedFields !== undefined) delete object.metadata.managedFields;
 }
