@@ -64,8 +64,10 @@ function certificate(input: CertInput): string {
   const spki = input.publicKey.export({ type: 'spki', format: 'der' });
   const keyId = subjectKeyId(spki);
   const now = Date.now();
+  // A positive 16-byte serial whose first byte is 0x01..0x7f: DER integers are minimal, and a leading zero
+  // byte (1 draw in 128) made a certificate TLS clients reject as unverifiable.
   const serial = randomBytes(16);
-  serial[0]! &= 0x7f;
+  serial[0] = (serial[0]! % 0x7f) + 1;
   const exts = [
     extension('2.5.29.19', true, input.ca ? sequence(boolean(true)) : sequence()),
     // keyUsage: CA digitalSignature|keyCertSign|cRLSign, leaf digitalSignature|keyEncipherment.
