@@ -74,6 +74,32 @@ describe('joinUrl', () => {
     expect(joinUrl(new URL('http://127.0.0.1:8080'), '/api/v1').href).toBe('http://127.0.0.1:8080/api/v1');
     expect(() => joinUrl(vw, 'api/v1')).toThrow(/must start with/);
   });
+
+  it('drops the base query and fragment, and encodes the path the same with or without its fast path', () => {
+    const base = new URL('https://user:pw@kcp.example:6443/clusters/root:org/?x=1#f');
+    expect(joinUrl(base, '/api/v1?limit=1').href).toBe(
+      'https://user:pw@kcp.example:6443/clusters/root:org/api/v1?limit=1',
+    );
+    expect(joinUrl(new URL('http://h/a?'), '/b').href).toBe('http://h/a/b');
+    expect(joinUrl(new URL('http://h/a#'), '/b?c').href).toBe('http://h/a/b?c');
+    // `#`, `\\`, spaces and controls take the slow path: set on the URL, never parsed as part of it.
+    expect(joinUrl(base, '/a#b?c#d').href).toBe(
+      'https://user:pw@kcp.example:6443/clusters/root:org/a%23b?c%23d',
+    );
+    expect(joinUrl(base, '/a\\b c\t').href).toBe(
+      'https://user:pw@kcp.example:6443/clusters/root:org/a/b%20c',
+    );
+    expect(joinUrl(base, '/a b/`x`/..').href).toBe(
+      'https://user:pw@kcp.example:6443/clusters/root:org/a%20b/',
+    );
+    expect(joinUrl(base, '/%60x%60/y/..?q=<a b>').href).toBe(
+      'https://user:pw@kcp.example:6443/clusters/root:org/%60x%60/?q=%3Ca%20b%3E',
+    );
+    // Fast path: printable ASCII, encoded and dot segments resolved as by the pathname and search setters.
+    expect(joinUrl(base, "/`x`/y/%2e%2E?q=<a>'{|}").href).toBe(
+      'https://user:pw@kcp.example:6443/clusters/root:org/%60x%60/?q=%3Ca%3E%27{|}',
+    );
+  });
 });
 
 describe('queryString', () => {

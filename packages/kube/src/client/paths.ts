@@ -67,13 +67,20 @@ export function resourcePath(p: ResourcePath): string {
 
 /** Query parameters: undefined values are left out, booleans and numbers become text. */
 export function queryString(params: Record<string, string | number | boolean | undefined>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined) search.append(key, String(value));
+  let search: URLSearchParams | undefined;
+  for (const key in params) {
+    const value = params[key];
+    if (value === undefined) continue;
+    search ??= new URLSearchParams();
+    search.append(key, String(value));
   }
-  const text = search.toString();
+  const text = search === undefined ? '' : search.toString();
   return text === '' ? '' : `?${text}`;
 }
+
+// Printable ASCII but `#` and `\\`: nothing a whole-URL parse would strip, or read as a fragment or separator.
+const PLAIN_PATH = /^[\x21\x22\x24-\x5b\x5d-\x7e]*$/;
+const SLASH = 0x2f;
 
 /**
  * Joins a base URL (which may carry a path: a kcp workspace `/clusters/root:org` or a virtual workspace
@@ -82,6 +89,18 @@ export function queryString(params: Record<string, string | number | boolean | u
 export function joinUrl(base: URL, pathAndQuery: string): URL {
   if (!pathAndQuery.startsWith('/'))
     throw new TypeError(`request path "${pathAndQuery}" must start with "/"`);
+  if (PLAIN_PATH.test(pathAndQuery)) {
+    // One parse instead of three: for these characters, parsing `<base without query>` + path and query
+    // gives the same URL as setting pathname and search below.
+    const href = base.href;
+    // In a serialized URL, the first `?` or `#` ends the path.
+    let end = href.indexOf('?');
+    const hash = href.indexOf('#');
+    if (end < 0 || (hash >= 0 && hash < end)) end = hash;
+    if (end < 0) end = href.length;
+    if (href.charCodeAt(end - 1) === SLASH) end--;
+    return new URL(href.slice(0, end) + pathAndQuery);
+  }
   const basePath = base.pathname.endsWith('/') ? base.pathname.slice(0, -1) : base.pathname;
   const url = new URL(base.href);
   const q = pathAndQuery.indexOf('?');

@@ -8,7 +8,7 @@ import { DynamicClient } from '../client/dynamic-client.js';
 import { RestMapper } from '../discovery/rest-mapper.js';
 import { Transport } from '../http/transport.js';
 import { clientFor } from '../test-support/clients.js';
-import { ClusterConnection, loadKubeConfig } from './kubeconfig.js';
+import { ClusterConnection, hasStaticCredentials, loadKubeConfig, type RequestAuth } from './kubeconfig.js';
 
 const namespaces = gvr('', 'v1', 'namespaces');
 const TOKEN = 'the-right-token';
@@ -137,6 +137,127 @@ process.stdout.write(JSON.stringify({
     } finally {
       await t.close();
     }
+  });
+});
+
+/** An exec plugin that prints TOKEN and appends an `x` to `counter` per run. */
+async function execUser(name: string, counter: string): Promise<Record<string, unknown>> {
+  const script = join(dir, `${name}.mjs`);
+  await writeFile(
+    script,
+    `import { appendFileSync } from 'node:fs';
+appendFileSync(${JSON.stringify(counter)}, 'x');
+process.stdout.write(JSON.stringify({
+  apiVersion: 'client.authentication.k8s.io/v1',
+  kind: 'ExecCredential',
+  status: { token: ${JSON.stringify(TOKEN)} },
+}));
+`,
+  );
+  return {
+    exec: {
+      apiVersion: 'client.authentication.k8s.io/v1',
+      command: process.execPath,
+      args: [script],
+      interactiveMode: 'Never',
+    },
+  };
+}
+
+describe('credential resolution per request', () => {
+  const N = 10;
+
+  /**
+   * Counts client-node's authentication over N gets through the whole client (N + 1 HTTP requests, with
+   * discovery), then two more authentications.
+   */
+  async function authenticationsFor(config: string): Promise<{ calls: number; auth: unknown[] }> {
+    const t = clientFor(config);
+    try {
+      const spy = vi.spyOn(t.connection.kubeConfig, 'applySecurityAuthentication');
+      for (let i = 0; i < N; i++) await t.client.get(namespaces, { name: 'default' });
+      const url = new URL('/api', sim.url);
+      const auth = [await t.connection.authenticate(url, 'GET'), await t.connection.authenticate(url, 'PUT')];
+      return { calls: spy.mock.calls.length, auth };
+    } finally {
+      await t.close();
+    }
+  }
+
+  it('resolves a static token once and hands out the same frozen headers and pool', async () => {
+    const { calls, auth } = await authenticationsFor(kubeconfig({ good: { token: TOKEN } }, 'good'));
+    expect(calls).toBe(1);
+    const [first, second] = auth as [RequestAuth, RequestAuth];
+    expect(second).toBe(first);
+    expect(first.headers.Authorization).toBe(`Bearer ${TOKEN}`);
+    expect(Object.isFrozen(first.headers)).toBe(true);
+  });
+
+  it('resolves client certificates, basic auth and no credentials once too', async () => {
+    expect(hasStaticCredentials(loadKubeConfig({ kubeconfig: sim.kubeconfig }))).toBe(true);
+    const config = kubeconfig(
+      {
+        basic: { username: 'u', password: 'p' },
+        none: {},
+        cert: { 'client-certificate': join(dir, 'tls.crt'), 'client-key': join(dir, 'tls.key') },
+      },
+      'none',
+    );
+    for (const context of ['basic', 'none', 'cert']) {
+      expect(hasStaticCredentials(loadKubeConfig({ kubeconfig: config, context }))).toBe(true);
+    }
+    const basic = new ClusterConnection(loadKubeConfig({ kubeconfig: config, context: 'basic' }));
+    try {
+      const spy = vi.spyOn(basic.kubeConfig, 'applySecurityAuthentication');
+      const url = new URL('/api', sim.url);
+      const all = await Promise.all(Array.from({ length: N }, () => basic.authenticate(url, 'GET')));
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(new Set(all).size).toBe(1);
+      expect(all[0]?.headers.Authorization).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
+    } finally {
+      await basic.close();
+    }
+    await expect(basic.authenticate(new URL('/api', sim.url), 'GET')).rejects.toThrow(/closed/);
+  });
+
+  it('does not remember a failure: a missing certificate file is read again on the next request', async () => {
+    const crt = join(dir, 'late.crt');
+    const config = kubeconfig({ cert: { 'client-certificate': crt, 'client-key-data': 'a2V5' } }, 'cert');
+    const connection = new ClusterConnection(loadKubeConfig({ kubeconfig: config }));
+    try {
+      const url = new URL('/api', sim.url);
+      await expect(connection.authenticate(url, 'GET')).rejects.toThrow(/ENOENT/);
+      await writeFile(crt, 'not really a certificate');
+      const spy = vi.spyOn(connection.kubeConfig, 'applySecurityAuthentication');
+      const auth = await connection.authenticate(url, 'GET');
+      expect(await connection.authenticate(url, 'GET')).toBe(auth);
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('runs an exec plugin for every request, so its tokens refresh', async () => {
+    const counter = join(dir, 'per-request-calls');
+    const { calls, auth } = await authenticationsFor(
+      kubeconfig({ plugin: await execUser('per-request', counter) }, 'plugin'),
+    );
+    expect(calls).toBe(N + 1 + 2);
+    const [first, second] = auth as [RequestAuth, RequestAuth];
+    expect(second).not.toBe(first);
+    expect(second.dispatcher).toBe(first.dispatcher);
+    expect(second.headers.Authorization).toBe(`Bearer ${TOKEN}`);
+  });
+
+  it('treats auth providers (the in-cluster token file) and custom authenticators as dynamic', () => {
+    const config = kubeconfig(
+      { file: { 'auth-provider': { name: 'tokenFile', config: { tokenFile: join(dir, 'token') } } } },
+      'file',
+    );
+    expect(hasStaticCredentials(loadKubeConfig({ kubeconfig: config }))).toBe(false);
+    const custom = loadKubeConfig({ kubeconfig: kubeconfig({ good: { token: TOKEN } }, 'good') });
+    custom.addAuthenticator({ isAuthProvider: () => true, applyAuthentication: async () => {} });
+    expect(hasStaticCredentials(custom)).toBe(false);
   });
 });
 

@@ -58,25 +58,35 @@ export interface ClusterConnectionOptions {
   execDispatcherTtlMs?: number;
 }
 
-/** What to add to one request: auth headers and the connection pool carrying TLS settings. */
+/**
+ * What to add to one request: auth headers and the connection pool carrying TLS settings. With static
+ * credentials the same (frozen) object is handed to every request: treat it as read-only.
+ */
 export interface RequestAuth {
-  headers: Record<string, string>;
-  dispatcher: Dispatcher | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly dispatcher: Dispatcher | undefined;
 }
 
 /**
  * One API server as seen through one kubeconfig context: its base URL and a way to authenticate requests.
- * Headers come from client-node on every request (so tokens from exec/OIDC plugins refresh); the TLS
- * connection pool is built once and reused, since client-node would build a new pool for every request.
+ * Static credentials (token, basic auth, client certificate data or files, none) are resolved once: the
+ * headers and the TLS connection pool are reused by every request, so CA and certificate files are not read
+ * again per request. Credentials that change (exec and auth-provider plugins, which include the in-cluster
+ * service-account token file) come from client-node on every request so tokens refresh; their connection
+ * pool is still built once (renewed for exec plugins, see `execDispatcherTtlMs`), since client-node would
+ * build a new one for every request.
  */
 export class ClusterConnection {
   readonly baseUrl: URL;
   private readonly kc: KubeConfig;
   private readonly hasExec: boolean;
+  private readonly staticCredentials: boolean;
   private readonly execTtlMs: number;
   private dispatcher: Dispatcher | undefined;
   private dispatcherCreatedAt = 0;
   private haveDispatcher = false;
+  /** Static credentials: the one RequestAuth, once resolved (or while resolving). */
+  private staticAuth: Promise<RequestAuth> | undefined;
   private closed = false;
 
   constructor(kubeConfig: KubeConfig, options: ClusterConnectionOptions = {}) {
@@ -84,7 +94,10 @@ export class ClusterConnection {
     if (cluster === null) throw new Error('kubeconfig names no current cluster');
     this.baseUrl = new URL(options.server ?? cluster.server);
     this.kc = plainHttpTolerant(kubeConfig, this.baseUrl);
-    this.hasExec = kubeConfig.getCurrentUser()?.exec !== undefined;
+    const user = kubeConfig.getCurrentUser();
+    // client-node fills absent fields with null, not undefined.
+    this.hasExec = user?.exec != null;
+    this.staticCredentials = hasStaticCredentials(kubeConfig);
     this.execTtlMs = options.execDispatcherTtlMs ?? 5 * 60_000;
   }
 
@@ -93,11 +106,36 @@ export class ClusterConnection {
     return this.kc;
   }
 
-  async authenticate(url: URL, method: string): Promise<RequestAuth> {
-    if (this.closed) throw new Error('connection is closed');
+  authenticate(url: URL, method: string): Promise<RequestAuth> {
+    if (this.closed) return Promise.reject(new Error('connection is closed'));
+    if (!this.staticCredentials) return this.authenticateDynamic(url, method);
+    if (this.staticAuth === undefined) {
+      const resolving = this.resolveStatic(url, method);
+      this.staticAuth = resolving;
+      // A failure (a certificate file not there yet) is not remembered: the next request tries again.
+      resolving.catch(() => {
+        if (this.staticAuth === resolving) this.staticAuth = undefined;
+      });
+    }
+    return this.staticAuth;
+  }
+
+  private async resolveStatic(url: URL, method: string): Promise<RequestAuth> {
+    const ctx = new RequestContext(url.href, method.toUpperCase() as HttpMethod);
+    await this.kc.applySecurityAuthentication(ctx);
+    const dispatcher = ctx.getDispatcher();
+    this.checkOpen(dispatcher);
+    this.dispatcher = dispatcher;
+    this.dispatcherCreatedAt = Date.now();
+    this.haveDispatcher = true;
+    return Object.freeze({ headers: Object.freeze({ ...ctx.getHeaders() }), dispatcher });
+  }
+
+  private async authenticateDynamic(url: URL, method: string): Promise<RequestAuth> {
     const ctx = new RequestContext(url.href, method.toUpperCase() as HttpMethod);
     await this.kc.applySecurityAuthentication(ctx);
     const fresh = ctx.getDispatcher();
+    this.checkOpen(fresh);
     const now = Date.now();
     const expired = this.hasExec && now - this.dispatcherCreatedAt > this.execTtlMs;
     if (!this.haveDispatcher || expired) {
@@ -114,13 +152,35 @@ export class ClusterConnection {
     return { headers: ctx.getHeaders(), dispatcher: this.dispatcher };
   }
 
+  /** Closed while client-node was working: the pool it just built would never be closed. */
+  private checkOpen(fresh: Dispatcher | undefined): void {
+    if (!this.closed) return;
+    if (fresh !== undefined) void fresh.destroy().catch(() => {});
+    throw new Error('connection is closed');
+  }
+
   /** Closes pooled connections; open watches end. */
   async close(): Promise<void> {
     this.closed = true;
+    this.staticAuth = undefined;
     const d = this.dispatcher;
     this.dispatcher = undefined;
     if (d !== undefined) await d.destroy().catch(() => {});
   }
+}
+
+/**
+ * Whether the current user's credentials stay the same for the life of the process: no exec plugin, no
+ * auth provider (OIDC, cloud providers, and the `tokenFile` provider of in-cluster configs, whose file is
+ * re-read), no custom authenticator registered on the KubeConfig. A kubeconfig `token-file` is read by
+ * client-node once, when the kubeconfig is loaded, so it is static too.
+ */
+export function hasStaticCredentials(kc: KubeConfig): boolean {
+  const user = kc.getCurrentUser();
+  if (user !== null && (user.exec != null || user.authProvider != null)) return false;
+  // Private in client-node's typings; any custom authenticator may apply to any user.
+  const custom = (kc as unknown as { custom_authenticators?: unknown }).custom_authenticators;
+  return !(Array.isArray(custom) && custom.length > 0);
 }
 
 /**

@@ -14,6 +14,13 @@ import { fetch } from 'undici';
 import { joinUrl } from '../client/paths.js';
 import { ClusterConnection } from '../config/kubeconfig.js';
 import { CLUSTER_CONNECTION, TRANSPORT_OPTIONS } from '../tokens.js';
+import {
+  JSON_ACCEPT_ENCODING,
+  type JsonAnswer,
+  type PreparedRequest,
+  parseJson,
+  requestJson,
+} from './json-request.js';
 import { TokenBucketRateLimiter } from './rate-limiter.js';
 import { type RetryOptions, retryDelayMs, shouldRetry } from './retry.js';
 
@@ -96,30 +103,42 @@ export class Transport {
     }
   }
 
-  /** Rate limit, authenticate, fetch. */
+  /** Rate limit, authenticate, fetch (a web Response, for streaming callers). */
   private async fetchOnce(req: HttpRequest, signal: AbortSignal): Promise<Response> {
     try {
-      await this.limiter.acquire(signal);
-      const url = joinUrl(this.connection.baseUrl, req.path);
-      const auth = await this.connection.authenticate(url, req.method);
-      const headers: Record<string, string> = {
-        accept: 'application/json',
-        'user-agent': this.userAgent,
-        ...req.headers,
-        ...auth.headers,
-      };
-      this.logger.debug('request', { method: req.method, url: url.href }, 6);
+      const { url, headers, dispatcher } = await this.prepare(req, signal, false);
       const response = await fetch(url, {
         method: req.method,
         headers,
         body: req.body ?? null,
         signal,
-        ...(auth.dispatcher === undefined ? {} : { dispatcher: auth.dispatcher }),
+        ...(dispatcher === undefined ? {} : { dispatcher }),
       });
       return response as unknown as Response;
     } catch (err) {
       throw classifyError(err, req.operation);
     }
+  }
+
+  /**
+   * Rate limit and authenticate: where the request goes, with which headers, through which pool. `json`: the
+   * request goes through undici's `request()`, which, unlike fetch, does not ask for compression itself.
+   */
+  private async prepare(req: HttpRequest, signal: AbortSignal, json: boolean): Promise<PreparedRequest> {
+    await this.limiter.acquire(signal);
+    const url = joinUrl(this.connection.baseUrl, req.path);
+    const auth = await this.connection.authenticate(url, req.method);
+    const headers: Record<string, string> = json
+      ? {
+          accept: 'application/json',
+          'accept-encoding': JSON_ACCEPT_ENCODING,
+          'user-agent': this.userAgent,
+          ...req.headers,
+          ...auth.headers,
+        }
+      : { accept: 'application/json', 'user-agent': this.userAgent, ...req.headers, ...auth.headers };
+    this.logger.debug('request', { method: req.method, url: url.href }, 6);
+    return { url, headers, dispatcher: auth.dispatcher };
   }
 
   /** The caller's signal combined with this request's timeout; `clear` stops the timer. */
@@ -156,20 +175,30 @@ export class Transport {
     }
   }
 
+  /**
+   * One typed attempt through undici's `request()` rather than fetch (no web streams, Request, Response or
+   * Headers objects): the hot path of every get, list, create, update, patch and delete.
+   */
   private async attemptJson<T>(req: HttpRequest): Promise<T> {
     // The body is part of the answer here: one timer covers headers and body together.
     const deadline = this.deadline(req);
     try {
-      const response = await this.fetchOnce(req, deadline.signal);
-      let body: unknown;
+      let answer: JsonAnswer;
       try {
-        const text = await response.text();
-        body = text === '' ? undefined : parseJson(text);
+        const prepared = await this.prepare(req, deadline.signal, true);
+        answer = await requestJson(prepared, req.method, req.body, deadline.signal);
       } catch (err) {
         throw classifyError(err, req.operation);
       }
-      if (!response.ok) throw errorFromResponse(response, body, req.operation);
-      return body as T;
+      if (answer.status < 200 || answer.status > 299) {
+        throw classifyHttpError({
+          status: answer.status,
+          body: answer.body,
+          retryAfter: answer.retryAfter,
+          operation: req.operation,
+        });
+      }
+      return answer.body as T;
     } finally {
       deadline.clear();
     }
@@ -195,15 +224,6 @@ function errorFromResponse(response: Response, body: unknown, operation: string)
     retryAfter: response.headers.get('retry-after'),
     operation,
   });
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    // Not JSON (a proxy's HTML error page, plain text): keep the text for the message.
-    return text;
-  }
 }
 
 function sleep(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
