@@ -79,7 +79,10 @@ describe('DefaultSyncEngine retries', () => {
     });
 
     h.up(DEPLOYMENTS).upsert(
-      upstreamObject(DEPLOYMENTS, 'root:a', 'ns', 'web', { metadata: { resourceVersion: '2' } }),
+      upstreamObject(DEPLOYMENTS, 'root:a', 'ns', 'web', {
+        metadata: { resourceVersion: '2' },
+        spec: { replicas: 2 },
+      }),
     );
     await until(() => h.syncer.calls.length === 2);
     await until(() => h.engine.getStatus().error === undefined);

@@ -300,8 +300,12 @@ describe('DefaultSyncEngine dispatch', () => {
       shouldSync: () => false,
       shouldDelete: () => false,
     });
+    // A change to what goes down (not a bare resourceVersion bump, which the engine does not reconcile).
     h.up(DEPLOYMENTS).upsert(
-      upstreamObject(DEPLOYMENTS, 'root:a', 'ns', 'web', { metadata: { resourceVersion: '2' } }),
+      upstreamObject(DEPLOYMENTS, 'root:a', 'ns', 'web', {
+        metadata: { resourceVersion: '2' },
+        spec: { replicas: 2 },
+      }),
     );
     await until(() => h.engine.getStatus().resources[DEPLOYMENTS]?.synced === 3);
     expect(h.syncer.calls).toHaveLength(2);

@@ -66,6 +66,7 @@ import {
 import { SyncStatusTracker } from './sync-status.js';
 import { SyncWorker } from './sync-worker.js';
 import { ENGINE_OPTIONS, GVR_SOURCE } from './tokens.js';
+import { TurnBudget } from './turn-budget.js';
 
 export const ENGINE_QUEUE_NAME = 'tmc-workload-syncer';
 
@@ -235,6 +236,8 @@ export class DefaultSyncEngine implements SyncEngine {
       workers: this.config.workerCount,
       resources: this.activeResources(),
     });
+    // One budget for all workers: together they give the event loop a turn at least every 10 ms.
+    const turns = new TurnBudget(this.clock);
     for (let i = 0; i < Math.max(1, this.config.workerCount); i++) {
       const worker = new SyncWorker(
         this.queue,
@@ -246,6 +249,7 @@ export class DefaultSyncEngine implements SyncEngine {
         this.logger,
         this.metrics,
         this.failures,
+        turns,
       );
       void worker.run();
     }

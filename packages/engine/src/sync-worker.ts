@@ -17,6 +17,7 @@ import type { Dispatcher } from './dispatch.js';
 import type { RateLimitingQueue } from './queue/index.js';
 import { decideRetry } from './retry-policy.js';
 import type { SyncStatusTracker } from './sync-status.js';
+import { TurnBudget } from './turn-budget.js';
 
 /**
  * One worker loop: takes a key, has the dispatcher sync it from the cache, records the result (status
@@ -34,6 +35,7 @@ export class SyncWorker {
     private readonly logger: Logger,
     private readonly metrics: SyncMetrics | undefined,
     private readonly failures?: FailureReporter,
+    private readonly turns: TurnBudget = new TurnBudget(clock),
   ) {}
 
   /** Runs until the queue shuts down. */
@@ -48,6 +50,7 @@ export class SyncWorker {
       } finally {
         this.queue.done(next.key);
       }
+      await this.turns.spend();
     }
   }
 

@@ -7,6 +7,7 @@ import {
   type InformerFactory,
   type InformerOptions,
   type KubeObject,
+  STATUS_ANNOTATION_PREFIX,
   type SyncDirection,
 } from '@kcp-tmc/interfaces';
 import type { UpstreamMode } from '../options.js';
@@ -72,7 +73,11 @@ export class ResourceController {
   start(): void {
     if (this.upstream !== undefined) {
       this.subscriptions.push(
-        this.upstream.events$.subscribe({ next: (event) => this.enqueue('down', event.key) }),
+        this.upstream.events$.subscribe({
+          next: (event) => {
+            if (changedForSpec(event)) this.enqueue('down', event.key);
+          },
+        }),
       );
     }
     this.subscriptions.push(
@@ -161,6 +166,36 @@ export class ResourceController {
 interface Origin {
   readonly key: ClusterKey;
   readonly resourceVersion: string | undefined;
+}
+
+/**
+ * Whether an upstream event can change what the spec path does. Updates that touch only status, our status
+ * annotations, finalizers, generation or server bookkeeping (our own finalizer and status writes echoing back) are not
+ * worth a reconcile; a deletion, a resync or any other change is.
+ */
+export function changedForSpec(event: InformerEvent): boolean {
+  if (event.type !== 'update' || event.resync === true || event.oldObject === undefined) return true;
+  if (event.object.metadata.deletionTimestamp !== undefined) return true;
+  return specView(event.oldObject) !== specView(event.object);
+}
+
+function specView(object: KubeObject): string {
+  const { status: _status, metadata, ...rest } = object;
+  // The desired downstream state never depends on generation (see the annotations transformer), which moves
+  // with every annotation write on some kinds, our status annotation included.
+  const {
+    resourceVersion: _rv,
+    managedFields: _mf,
+    generation: _g,
+    finalizers: _f,
+    annotations,
+    ...meta
+  } = metadata;
+  const kept: Record<string, string> = {};
+  for (const [key, value] of Object.entries(annotations ?? {})) {
+    if (!key.startsWith(STATUS_ANNOTATION_PREFIX)) kept[key] = value;
+  }
+  return JSON.stringify({ ...rest, metadata: { ...meta, annotations: kept } });
 }
 
 /** Everything but status and the metadata the server bumps on any write. */
