@@ -188,14 +188,35 @@ export interface AgentProcess {
   child: ChildProcess;
   /** Resident set size of the agent process (bytes), from /proc. */
   rss(): number;
+  /** Keys waiting in the agent's work queues (`workqueue_depth` summed), from its /metrics. */
+  queueDepth(): Promise<number>;
+  /** Resolves once the work queues stayed empty for `quietMs`; rejects after `timeoutMs`. */
+  idle(quietMs: number, timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Spawns the agent CLI (process.execPath directly, so SIGTERM reaches it) in virtual-workspace mode. */
-export async function spawnAgent(w: BenchWorld): Promise<AgentProcess> {
+/** `workqueue_depth` summed over queues, from Prometheus text. */
+export function queueDepthOf(metrics: string): number {
+  let depth = 0;
+  for (const line of metrics.split('\n')) {
+    if (line.startsWith('workqueue_depth')) depth += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return depth;
+}
+
+/**
+ * Spawns the agent CLI (process.execPath directly, so SIGTERM reaches it) in virtual-workspace mode, with
+ * `nodeOptions` as Node flags (e.g. the deployment's NODE_OPTIONS).
+ */
+export async function spawnAgent(w: BenchWorld, nodeOptions = ''): Promise<AgentProcess> {
+  // KCP_TMC_BENCH_AGENT_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the agent process.
+  const nodeArgs = `${nodeOptions} ${process.env.KCP_TMC_BENCH_AGENT_NODE_ARGS ?? ''}`
+    .split(' ')
+    .filter((a) => a !== '');
   const child = spawn(
     process.execPath,
     [
+      ...nodeArgs,
       AGENT_CLI,
       'run',
       `--from-kubeconfig=${w.upstream.kubeconfigPath}`,
@@ -205,7 +226,8 @@ export async function spawnAgent(w: BenchWorld): Promise<AgentProcess> {
       '--qps=100000',
       '--burst=100000',
       '--workers=8',
-      '--metrics-bind-address=0',
+      // Metrics on a loopback port: the benchmarks read the work queue's depth from them.
+      '--metrics-bind-address=127.0.0.1:0',
       '--health-probe-bind-address=0',
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
@@ -215,8 +237,35 @@ export async function spawnAgent(w: BenchWorld): Promise<AgentProcess> {
     stderr = (stderr + c).slice(-20_000);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let metricsUrl: string | undefined;
+  const metrics = async (): Promise<string> => {
+    if (metricsUrl === undefined) {
+      // The JSON log line `agent started` names the bound metrics address.
+      const line = /\{[^\n]*"msg":"agent started"[^\n]*\}/.exec(stderr)?.[0];
+      const address = line === undefined ? undefined : (JSON.parse(line) as { metrics?: string }).metrics;
+      if (address === undefined) throw new Error(`agent has not logged its metrics address:\n${stderr}`);
+      metricsUrl = `${address.startsWith('http') ? address : `http://${address}`}/metrics`;
+    }
+    const res = await httpRequest(metricsUrl, { method: 'GET' });
+    return res.body;
+  };
+  const queueDepth = async () => queueDepthOf(await metrics());
   return {
     child,
+    queueDepth,
+    async idle(quietMs, timeoutMs) {
+      const deadline = performance.now() + timeoutMs;
+      let quietSince: number | undefined;
+      for (;;) {
+        const now = performance.now();
+        if ((await queueDepth()) === 0) {
+          quietSince ??= now;
+          if (now - quietSince >= quietMs) return;
+        } else quietSince = undefined;
+        if (now > deadline) throw new Error(`agent queue not idle after ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
     rss() {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);

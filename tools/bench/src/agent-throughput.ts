@@ -32,6 +32,8 @@ export const agentThroughput: Benchmark = {
       const results: Record<string, unknown> = {};
       let rssMax = agent.rss();
       for (const size of SIZES) {
+        // Each size starts with the agent idle (the previous size's follow-up work drained).
+        await agent.idle(500, 300_000);
         const upNamespaces = Array.from({ length: NAMESPACES }, (_, i) => `t${size}-${i}`);
         const rawNamespaces = upNamespaces.map((n) => `raw-${n}`);
         await createNamespaces(w, w.downstream.url, rawNamespaces);

@@ -1,6 +1,6 @@
 // tsyringe (loaded by the decorated classes of several packages) needs the Reflect metadata API first.
 import 'reflect-metadata';
-import { agentSync } from './agent-sync.js';
+import { agentSync, agentSyncDeployed } from './agent-sync.js';
 import { agentThroughput } from './agent-throughput.js';
 import { informerEventLatency } from './informer-event-latency.js';
 import { informerInitialList } from './informer-initial-list.js';
@@ -25,5 +25,6 @@ export const benchmarks: Benchmark[] = [
   simMemory,
   agentThroughput,
   agentSync,
+  agentSyncDeployed,
   specThroughput,
 ];

@@ -117,6 +117,11 @@ describe('syncer-agent manifests', () => {
     expect(container.args).toContain('--metrics-bind-address=0.0.0.0:8080');
     expect(container).toHaveProperty('livenessProbe.httpGet.path', '/livez');
     expect(container).toHaveProperty('readinessProbe.httpGet.path', '/readyz');
+    // The V8 heap is sized for the container's memory limit.
+    expect(container).toHaveProperty('resources.limits.memory', '512Mi');
+    expect(container.env).toEqual([
+      { name: 'NODE_OPTIONS', value: '--max-old-space-size=256 --max-semi-space-size=8' },
+    ]);
 
     for (const object of objects) {
       const res = await fetch(`${downstream.url}${PATHS[object.kind as string]?.(object)}`, {
