@@ -12,7 +12,7 @@ export {
 } from './agent/modules.js';
 export { AgentStartError, syncTargetKeyOf } from './agent/upstream-access.js';
 export { main } from './cli/main.js';
-export { AGENT_NODE_OPTIONS } from './manifests/render.js';
 export { Agent, type AgentEndpoints, type CreateAgentOptions, createAgent } from './compose.js';
 export * from './config/index.js';
 export * from './logging/index.js';
+export { AGENT_NODE_OPTIONS } from './manifests/render.js';
