@@ -1,26 +1,39 @@
 import {
   type ClusterKey,
   encodeClusterKey,
+  type KubeObject,
   type ResourceState,
   type ResourceStateStore,
 } from '@kcp-tmc/interfaces';
 import { injectable } from 'tsyringe';
 
+/** A state as kept: the last applied object as its JSON text. */
+type StoredState = Omit<ResourceState, 'lastApplied'> & { readonly lastAppliedJson?: string };
+
 /**
  * What we last applied per upstream key, in memory. It needs no rebuild after a restart: the differ falls back
  * to the `workload.kcp-tmc.io/applied-hash` annotation of the live downstream object, so unchanged objects still
  * cost no write, and the first sync refills the store.
+ *
+ * The last applied object is kept as JSON text: one string is several times smaller than the object tree (at 10k
+ * ConfigMaps, tens of MiB of heap), and it is read only when an object is written again. Every `get` hands out
+ * a fresh copy, so callers may change it.
  */
 @injectable()
 export class InMemoryResourceStateStore implements ResourceStateStore {
-  private readonly states = new Map<string, ResourceState>();
+  private readonly states = new Map<string, StoredState>();
 
   get(key: ClusterKey): ResourceState | undefined {
-    return this.states.get(encodeClusterKey(key));
+    const stored = this.states.get(encodeClusterKey(key));
+    return stored === undefined ? undefined : restore(stored);
   }
 
   set(state: ResourceState): void {
-    this.states.set(encodeClusterKey(state.key), state);
+    const { lastApplied, ...rest } = state;
+    this.states.set(
+      encodeClusterKey(state.key),
+      lastApplied === undefined ? rest : { ...rest, lastAppliedJson: JSON.stringify(lastApplied) },
+    );
   }
 
   delete(key: ClusterKey): void {
@@ -32,7 +45,14 @@ export class InMemoryResourceStateStore implements ResourceStateStore {
   }
 
   /** Every state, e.g. to find what is left in a downstream namespace. */
-  values(): IterableIterator<ResourceState> {
-    return this.states.values();
+  *values(): IterableIterator<ResourceState> {
+    for (const stored of this.states.values()) yield restore(stored);
   }
+}
+
+function restore(stored: StoredState): ResourceState {
+  const { lastAppliedJson, ...rest } = stored;
+  return lastAppliedJson === undefined
+    ? rest
+    : { ...rest, lastApplied: JSON.parse(lastAppliedJson) as KubeObject };
 }
