@@ -23,10 +23,9 @@ import {
   SYNC_TARGETS,
   serversOf,
   startRealWorld,
-  syncLabelsFor,
   writeDeploymentReady,
 } from './real-support.js';
-import { type AgentProcess, CLI_BUILT, spawnAgent, started, waitFor } from './support.js';
+import { type AgentProcess, CLI_BUILT, spawnAgent, started, syncLabelsFor, waitFor } from './support.js';
 
 const ST_NAME = 'edge';
 const KEY = plainKey(ST_NAME);

@@ -1,17 +1,11 @@
 // The agent e2e world against real kube-apiservers: a plain-mode upstream serving kcp's SyncTarget CRD and a
 // real downstream (with kube-controller-manager's namespace and garbage-collector controllers, as a cluster
 // has). No kubelet or deployment controller runs anywhere, so tests write downstream status themselves.
-import {
-  DOWNSTREAM_CLUSTER_LABEL,
-  type KubeObject,
-  ResourceStateValue,
-  stateLabel,
-  toSyncTargetKey,
-} from '@kcp-tmc/interfaces';
+import { DOWNSTREAM_CLUSTER_LABEL, type KubeObject, toSyncTargetKey } from '@kcp-tmc/interfaces';
 import { type RealKubeApiserver, type RealServers, realRequest, startRealServers } from '@kcp-tmc/testing';
 import type { TestContext } from 'vitest';
 import { PLAIN_UPSTREAM_CLUSTER } from '../../src/agent/upstream-access.js';
-import { waitFor } from './support.js';
+import { E2E_AGENT_FLAGS, waitFor } from './support.js';
 
 /** Generous: on a machine without the kube-bins cache the first start builds kube-apiserver and etcd (minutes). */
 export const START_TIMEOUT_MS = 45 * 60_000;
@@ -103,18 +97,9 @@ export function realAgentArgs(
     `--from-kubeconfig=${servers.upstream.kubeconfigPath}`,
     `--to-kubeconfig=${servers.downstream.kubeconfigPath}`,
     `--sync-target-name=${syncTargetName}`,
-    '--metrics-bind-address=127.0.0.1:0',
-    '--health-probe-bind-address=127.0.0.1:0',
-    '--heartbeat-period=1s',
-    '--shutdown-timeout=5s',
-    '--qps=500',
-    '--burst=1000',
+    ...E2E_AGENT_FLAGS,
     ...extra,
   ];
-}
-
-export function syncLabelsFor(key: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { [stateLabel(key)]: ResourceStateValue.Sync, ...extra };
 }
 
 /** Objects at a cluster-wide list `path` downstream that carry the ownership label of SyncTarget `key`. */

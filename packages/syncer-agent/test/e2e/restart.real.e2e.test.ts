@@ -15,9 +15,8 @@ import {
   START_TIMEOUT_MS,
   serversOf,
   startRealWorld,
-  syncLabelsFor,
 } from './real-support.js';
-import { CLI_BUILT, spawnAgent, started, waitFor } from './support.js';
+import { CLI_BUILT, spawnAgent, started, syncLabelsFor, waitFor } from './support.js';
 
 const TOTAL = 2_000;
 const ST_NAME = 'restart';

@@ -82,6 +82,16 @@ export async function startWorld(): Promise<World> {
   };
 }
 
+/** Flags every e2e agent runs with: loopback endpoints on free ports, a fast heartbeat, a short drain. */
+export const E2E_AGENT_FLAGS: readonly string[] = [
+  '--metrics-bind-address=127.0.0.1:0',
+  '--health-probe-bind-address=127.0.0.1:0',
+  '--heartbeat-period=1s',
+  '--shutdown-timeout=5s',
+  '--qps=500',
+  '--burst=1000',
+];
+
 export function agentArgs(world: World, extra: string[] = []): string[] {
   return [
     'run',
@@ -89,12 +99,7 @@ export function agentArgs(world: World, extra: string[] = []): string[] {
     `--from-cluster=${ST_CLUSTER}`,
     `--to-kubeconfig=${world.downstream.kubeconfigPath}`,
     `--sync-target-name=${ST_NAME}`,
-    '--metrics-bind-address=127.0.0.1:0',
-    '--health-probe-bind-address=127.0.0.1:0',
-    '--heartbeat-period=1s',
-    '--shutdown-timeout=5s',
-    '--qps=500',
-    '--burst=1000',
+    ...E2E_AGENT_FLAGS,
     ...extra,
   ];
 }
@@ -177,8 +182,13 @@ export async function ownedDownstream(world: World, path: string): Promise<KubeO
   return json.items ?? [];
 }
 
+/** The state label that schedules an object to SyncTarget `key`, plus `extra` labels. */
+export function syncLabelsFor(key: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { [stateLabel(key)]: ResourceStateValue.Sync, ...extra };
+}
+
 export function syncLabels(extra: Record<string, string> = {}): Record<string, string> {
-  return { [stateLabel(KEY)]: ResourceStateValue.Sync, ...extra };
+  return syncLabelsFor(KEY, extra);
 }
 
 /** Creates objects with at most `concurrency` requests in flight. */
