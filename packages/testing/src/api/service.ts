@@ -7,6 +7,7 @@ import {
   type WriteScope,
 } from '../patch/managed-fields.js';
 import type { ObjectStore } from '../store/store.js';
+import { checkBodyIdentity, checkNamespace, validateWrite } from './admission.js';
 import { type ListResult, listObjects } from './list.js';
 import { generateName, KCP_CLUSTER_ANNOTATION, managerFromUserAgent, newUid, timestamp } from './meta.js';
 import type { ResourceRegistry } from './registry.js';
@@ -17,9 +18,7 @@ import {
   alreadyExists,
   badRequest,
   conflict,
-  type FieldError,
   fieldRequired,
-  forbidden,
   invalid,
   notFound,
   OBJECT_MODIFIED,
@@ -29,8 +28,7 @@ import { strategyFor } from './strategies/index.js';
 import type { Strategy, StrategyContext } from './strategy.js';
 import type { DeleteOptions, ListOptions, Target, WriteOptions, WriteResult } from './target.js';
 import { cloneJson, isPlainObject, jsonEqual, type KubeObject } from './types.js';
-import { MAX_OBJECT_BYTES, validateObjectMeta } from './validation.js';
-import { newFinalizerErrors, readyToRemove, sameObject, serializedSize, specPart } from './write-helpers.js';
+import { readyToRemove, sameObject, specPart } from './write-helpers.js';
 
 export interface ServiceOptions {
   /** kcp mode: every object carries the kcp.io/cluster annotation. */
@@ -46,7 +44,6 @@ export type CommitHook = (event: {
   object: KubeObject;
 }) => void;
 
-const NAMESPACES = '/namespaces';
 
 /**
  * The API semantics, independent of HTTP: create/get/list/update/patch/delete with kube-apiserver's
@@ -118,70 +115,6 @@ export class ResourceService {
     return listObjects(this.store, target, options);
   }
 
-  private checkNamespace(cluster: string, rt: ResourceType, namespace: string, name: string): void {
-    const ns = this.store.get(cluster, NAMESPACES, '', namespace);
-    if (!ns) throw notFound({ group: '', resource: 'namespaces' }, namespace);
-    if (ns.metadata.deletionTimestamp) {
-      throw forbidden(
-        rt,
-        name,
-        `unable to create new content in namespace ${namespace} because it is being terminated`,
-        [
-          {
-            reason: 'NamespaceTerminating',
-            message: `namespace ${namespace} is being terminated`,
-            field: 'metadata.namespace',
-          },
-        ],
-      );
-    }
-  }
-
-  private checkBodyIdentity(target: Target, body: KubeObject): void {
-    const rt = target.rt;
-    const gv = groupVersion(rt.group, target.version);
-    if (body.apiVersion !== undefined && body.apiVersion !== gv) {
-      throw badRequest(
-        `the API version in the data (${body.apiVersion}) does not match the expected API version (${gv})`,
-      );
-    }
-    if (body.kind !== undefined && body.kind !== rt.kind) {
-      throw badRequest(`the kind in the data (${body.kind}) does not match the expected kind (${rt.kind})`);
-    }
-    if (!isPlainObject(body.metadata)) body.metadata = {};
-    if (
-      rt.namespaced &&
-      body.metadata.namespace !== undefined &&
-      body.metadata.namespace !== '' &&
-      target.namespace !== undefined &&
-      body.metadata.namespace !== target.namespace
-    ) {
-      throw badRequest(
-        'the namespace of the provided object does not match the namespace sent on the request',
-      );
-    }
-  }
-
-  private validate(rt: ResourceType, obj: KubeObject, ctx: StrategyContext, old?: KubeObject): void {
-    const strategy = this.strategy(rt);
-    const errs: FieldError[] = validateObjectMeta(obj, rt.nameFormat, rt.namespaced);
-    errs.push(...(strategy.validate?.(obj, ctx) ?? []));
-    if (old) {
-      errs.push(...newFinalizerErrors(obj, old));
-      errs.push(...(strategy.validateUpdate?.(obj, old, ctx) ?? []));
-    }
-    if (errs.length > 0) throw invalid(rt.group, rt.kind, obj.metadata.name ?? '', errs);
-    if (serializedSize(obj) > MAX_OBJECT_BYTES) {
-      throw invalid(rt.group, rt.kind, obj.metadata.name ?? '', [
-        {
-          type: 'FieldValueTooLong',
-          field: '',
-          body: `Too long: must have at most ${MAX_OBJECT_BYTES} bytes`,
-        },
-      ]);
-    }
-  }
-
   create(
     target: Target,
     input: KubeObject,
@@ -191,7 +124,7 @@ export class ResourceService {
   ): WriteResult {
     const rt = target.rt;
     const body = cloneJson(input);
-    this.checkBodyIdentity(target, body);
+    checkBodyIdentity(target, body);
     const cluster = this.requireCluster(target, body);
     const ctx = this.ctx(cluster, opts.dryRun === true);
     const meta = body.metadata;
@@ -216,8 +149,8 @@ export class ResourceService {
     if (this.options.kcp) meta.annotations = { ...meta.annotations, [KCP_CLUSTER_ANNOTATION]: cluster };
     if (rt.subresources.status) delete body.status;
     this.strategy(rt).prepareForCreate?.(body, ctx);
-    this.validate(rt, body, ctx);
-    if (rt.namespaced) this.checkNamespace(cluster, rt, meta.namespace!, meta.name);
+    validateWrite(rt, body, ctx);
+    if (rt.namespaced) checkNamespace(this.store, cluster, rt, meta.namespace!, meta.name);
     if (this.store.get(cluster, grKey(rt), meta.namespace ?? '', meta.name))
       throw alreadyExists(rt, meta.name);
     const id = this.identity(target, opts, operation);
@@ -237,7 +170,7 @@ export class ResourceService {
   /** PUT semantics on the main resource or a subresource (status, finalize). */
   update(target: Target, input: KubeObject, opts: WriteOptions = {}): WriteResult {
     const body = cloneJson(input);
-    this.checkBodyIdentity(target, body);
+    checkBodyIdentity(target, body);
     const cluster = this.requireCluster(target, body);
     const old = this.store.get(cluster, grKey(target.rt), target.namespace ?? '', target.name!);
     if (!old || (target.visible && !target.visible(cluster, old))) throw notFound(target.rt, target.name!);
@@ -313,7 +246,7 @@ export class ResourceService {
       }
     }
     next.metadata.resourceVersion = old.metadata.resourceVersion;
-    this.validate(rt, next, ctx, old);
+    validateWrite(rt, next, ctx, old);
     next.metadata.managedFields = managedFields ?? this.updatedManagedFields(old, next, id, target);
     if (sameObject(next, old)) return { code: 200, object: old };
     if (ctx.dryRun) return { code: 200, object: next };
