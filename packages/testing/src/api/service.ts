@@ -44,7 +44,6 @@ export type CommitHook = (event: {
   object: KubeObject;
 }) => void;
 
-
 /**
  * The API semantics, independent of HTTP: create/get/list/update/patch/delete with kube-apiserver's
  * rules (resourceVersion preconditions, generation, status subresource split, finalizers, namespace
