@@ -81,7 +81,7 @@ export class DefaultUpstreamStatusSyncer implements UpstreamStatusSyncer {
     });
 
     // ConfigMaps, Secrets, ServiceAccounts...: no status to report, and no request needed to learn that
-    // (unless this target once recorded one, which then is withdrawn below).
+    // (unless this target once recorded one: that record is then brought up to date below).
     if (downstream !== undefined && downstream.status === undefined && !recorded(request.upstream, context)) {
       return noop('the object has no status');
     }
