@@ -37,7 +37,7 @@ export {
   setCondition,
   summarizeReady,
 } from './heartbeat/conditions.js';
-export { SyncTargetHeartbeat } from './heartbeat/heartbeat.js';
+export { heartbeatIntervalMs, SyncTargetHeartbeat } from './heartbeat/heartbeat.js';
 export { heartbeatPatch, type JsonPatchOperation, type SyncTargetShape } from './heartbeat/patch.js';
 export { SyncerMetrics } from './metrics/registry.js';
 export { type HeartbeatRegistrationOptions, registerHeartbeat } from './register.js';

@@ -13,10 +13,9 @@ const NAMESPACE = 'app';
 const OBJECTS = 10_000;
 const PERIOD_MS = 1_000;
 // One heartbeat is a timer firing in the agent plus one JSON-patch round trip to the simulator in this process.
-// Node timers fire late by a few ms idle and by one busy event-loop turn under load (a batch of informer events,
-// a list page, a GC pause: tens of ms on this shared 2-core machine), on either side. 250 ms covers that with
-// margin while still failing on a skipped or starved beat (a miss shows as a 2x gap).
-const TOLERANCE_MS = 250;
+// Timers fire late under load (an event-loop turn, a GC pause) and round trips vary; the heartbeat leaves 5% of
+// the period for that (beats are due every 950 ms here), so the acceptance holds as written: no gap between
+// two beats, as the server sees them, is longer than the period.
 
 type WriteUpdate = KubeSimulator['service']['writeUpdate'];
 
@@ -154,7 +153,7 @@ describe.skipIf(!CLI_BUILT)('heartbeat under a 10k-object initial sync', () => {
     // The sync must span several periods, or the assertion below would say nothing about the heartbeat.
     expect(syncMs).toBeGreaterThan(3 * PERIOD_MS);
     expect(during.length).toBeGreaterThanOrEqual(Math.floor(syncMs / PERIOD_MS) - 1);
-    // No gap between beats may exceed one period plus the tolerance.
-    expect(maxGap).toBeLessThanOrEqual(PERIOD_MS + TOLERANCE_MS);
+    // No gap between beats may exceed one period.
+    expect(maxGap).toBeLessThanOrEqual(PERIOD_MS);
   }, 90_000);
 });

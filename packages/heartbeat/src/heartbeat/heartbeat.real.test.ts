@@ -9,12 +9,14 @@ import { ManualClock } from '../test-support/manual-clock.js';
 import { type SimClient, simClient } from '../test-support/sim-client.js';
 import { waitFor } from '../test-support/wait-for.js';
 import { findCondition, formatKubeTime } from './conditions.js';
-import { SyncTargetHeartbeat } from './heartbeat.js';
+import { heartbeatIntervalMs, SyncTargetHeartbeat } from './heartbeat.js';
 
 // The same checks as heartbeat.sim.test.ts, against a real kube-apiserver serving SyncTarget as a CRD with a
 // status subresource, as kcp does. Skipped where the binaries cannot be had.
 const START_TIMEOUT_MS = 45 * 60_000;
 const PERIOD = 20_000;
+/** How far apart beats are due for PERIOD (19 s). */
+const INTERVAL = heartbeatIntervalMs(PERIOD);
 const crds = gvr('apiextensions.k8s.io', 'v1', 'customresourcedefinitions');
 const open = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
 
@@ -138,9 +140,9 @@ describe('SyncTargetHeartbeat against a real kube-apiserver', () => {
     const t0 = clock.now();
     const heartbeat = await start(target, clock);
     for (let i = 0; i < 3; i++) {
-      if (i > 0) await clock.advance(PERIOD);
+      if (i > 0) await clock.advance(INTERVAL);
       await waitFor(() => heartbeat.heartbeatCount() === i + 1, `beat ${i}`);
-      expect((await read(name)).status?.lastSyncerHeartbeatTime).toBe(formatKubeTime(t0 + i * PERIOD));
+      expect((await read(name)).status?.lastSyncerHeartbeatTime).toBe(formatKubeTime(t0 + i * INTERVAL));
     }
     await heartbeat.setCondition({ type: 'SyncerReady', status: 'True', reason: 'CachesSynced' });
     const after = await read(name);
@@ -165,7 +167,7 @@ describe('SyncTargetHeartbeat against a real kube-apiserver', () => {
       kind: 'SyncTarget',
       metadata: { name },
     });
-    await clock.advance(PERIOD);
+    await clock.advance(INTERVAL);
     const error = await waitFor(() => heartbeat.lastError(), 'a reported failure');
     expect(error).toMatchObject({ type: 'Invalid', status: 422 });
     expect((await read(name)).status?.lastSyncerHeartbeatTime).toBeUndefined();

@@ -11,9 +11,11 @@ import { ManualClock } from '../test-support/manual-clock.js';
 import { type SimClient, simClient } from '../test-support/sim-client.js';
 import { waitFor } from '../test-support/wait-for.js';
 import { findCondition, formatKubeTime } from './conditions.js';
-import { SyncTargetHeartbeat } from './heartbeat.js';
+import { heartbeatIntervalMs, SyncTargetHeartbeat } from './heartbeat.js';
 
 const PERIOD = 20_000;
+/** How far apart beats are due for PERIOD (19 s). */
+const INTERVAL = heartbeatIntervalMs(PERIOD);
 const configmaps = gvr('', 'v1', 'configmaps');
 
 let sim: KubeSimulator;
@@ -73,8 +75,8 @@ describe('SyncTargetHeartbeat against the API simulator', () => {
     const t0 = clock.now();
     const heartbeat = await start(target, clock);
     for (let i = 0; i < 4; i++) {
-      if (i > 0) await clock.advance(PERIOD);
-      const expected = formatKubeTime(t0 + i * PERIOD);
+      if (i > 0) await clock.advance(INTERVAL);
+      const expected = formatKubeTime(t0 + i * INTERVAL);
       await waitFor(async () => (await read(name)).status?.lastSyncerHeartbeatTime === expected, `beat ${i}`);
       await waitFor(() => heartbeat.heartbeatCount() === i + 1, `beat ${i} recorded`);
     }
@@ -109,8 +111,8 @@ describe('SyncTargetHeartbeat against the API simulator', () => {
     const writers = Array.from({ length: 8 }, (_, w) => writer(w));
     try {
       for (let i = 0; i < 5; i++) {
-        if (i > 0) await clock.advance(PERIOD);
-        const expected = formatKubeTime(t0 + i * PERIOD);
+        if (i > 0) await clock.advance(INTERVAL);
+        const expected = formatKubeTime(t0 + i * INTERVAL);
         await waitFor(
           async () => (await read(name)).status?.lastSyncerHeartbeatTime === expected,
           `beat ${i}`,
@@ -166,7 +168,7 @@ describe('SyncTargetHeartbeat against the API simulator', () => {
     }, 'deletion');
     const replacement = await createSyncTarget(name, {});
     expect(replacement.metadata.uid).not.toBe(target.metadata.uid);
-    await clock.advance(PERIOD);
+    await clock.advance(INTERVAL);
     const error = await waitFor(() => heartbeat.lastError(), 'a reported failure');
     expect(error.type).toBe('Invalid');
     expect(error.status).toBe(422);

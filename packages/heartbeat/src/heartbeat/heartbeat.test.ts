@@ -12,10 +12,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeSyncTargetClient } from '../test-support/fake-sync-target-client.js';
 import { ManualClock } from '../test-support/manual-clock.js';
 import { findCondition, formatKubeTime } from './conditions.js';
-import { SyncTargetHeartbeat } from './heartbeat.js';
+import { heartbeatIntervalMs, SyncTargetHeartbeat } from './heartbeat.js';
 
 const TARGET: SyncTargetRef = { cluster: 'root:org:ws', name: 'cluster-1', uid: 'uid-1', key: 'k' };
 const PERIOD = 20_000;
+/** How far apart beats are due for PERIOD (19 s). */
+const INTERVAL = heartbeatIntervalMs(PERIOD);
 
 function syncTarget(status?: SyncTarget['status'], uid = TARGET.uid): SyncTarget {
   const object: SyncTarget = {
@@ -97,13 +99,21 @@ function sentTimes(client: FakeSyncTargetClient): string[] {
     .filter((v): v is string => typeof v === 'string');
 }
 
+describe('heartbeatIntervalMs', () => {
+  it('leaves room for a late timer within the period: 5% of it, at most 1 s', () => {
+    expect(heartbeatIntervalMs(1_000)).toBe(950);
+    expect(heartbeatIntervalMs(20_000)).toBe(19_000);
+    expect(heartbeatIntervalMs(60_000)).toBe(59_000);
+  });
+});
+
 describe('SyncTargetHeartbeat', () => {
   it('beats at start and once per period, with a uid test and a patch of the status subresource', async () => {
     const { clock, client, reporter, metrics } = setup();
     const t0 = clock.now();
     reporter.start();
     await clock.advance(0);
-    await clock.advance(PERIOD * 3);
+    await clock.advance(INTERVAL * 3);
 
     const patches = client.patches();
     expect(patches).toHaveLength(4);
@@ -115,11 +125,11 @@ describe('SyncTargetHeartbeat', () => {
     ]);
     expect(patches[1]?.body).toEqual([
       { op: 'test', path: '/metadata/uid', value: TARGET.uid },
-      { op: 'replace', path: '/status/lastSyncerHeartbeatTime', value: formatKubeTime(t0 + PERIOD) },
+      { op: 'replace', path: '/status/lastSyncerHeartbeatTime', value: formatKubeTime(t0 + INTERVAL) },
     ]);
-    expect(sentTimes(client)).toEqual([0, 1, 2, 3].map((i) => formatKubeTime(t0 + i * PERIOD)));
-    expect(client.current()?.status?.lastSyncerHeartbeatTime).toBe(formatKubeTime(t0 + 3 * PERIOD));
-    expect(reporter.lastHeartbeat()).toBe(Date.parse(formatKubeTime(t0 + 3 * PERIOD)));
+    expect(sentTimes(client)).toEqual([0, 1, 2, 3].map((i) => formatKubeTime(t0 + i * INTERVAL)));
+    expect(client.current()?.status?.lastSyncerHeartbeatTime).toBe(formatKubeTime(t0 + 3 * INTERVAL));
+    expect(reporter.lastHeartbeat()).toBe(Date.parse(formatKubeTime(t0 + 3 * INTERVAL)));
     expect(metrics.heartbeats).toHaveLength(4);
   });
 
@@ -142,14 +152,14 @@ describe('SyncTargetHeartbeat', () => {
     reporter.start();
     await clock.advance(0);
     client.failNext(3, unavailable);
-    await clock.advance(PERIOD); // the beat at t0+P fails, then retries at +1 s, +2 s, and succeeds at +3 s
+    await clock.advance(INTERVAL); // the beat at t0+P fails, then retries at +1 s, +2 s, and succeeds at +3 s
     await clock.advance(3_000);
     expect(sentTimes(client)).toEqual([
       formatKubeTime(t0),
-      formatKubeTime(t0 + PERIOD),
-      formatKubeTime(t0 + PERIOD + 1_000),
-      formatKubeTime(t0 + PERIOD + 2_000),
-      formatKubeTime(t0 + PERIOD + 3_000),
+      formatKubeTime(t0 + INTERVAL),
+      formatKubeTime(t0 + INTERVAL + 1_000),
+      formatKubeTime(t0 + INTERVAL + 2_000),
+      formatKubeTime(t0 + INTERVAL + 3_000),
     ]);
     expect(reporter.consecutiveFailures()).toBe(0);
     expect(metrics.errors).toEqual([
@@ -158,8 +168,8 @@ describe('SyncTargetHeartbeat', () => {
       ['ClusterUnreachable', 'error'],
     ]);
     // The next regular beat is still due at t0 + 2P, not 3 s later.
-    await clock.advance(PERIOD - 3_000);
-    expect(sentTimes(client).at(-1)).toBe(formatKubeTime(t0 + 2 * PERIOD));
+    await clock.advance(INTERVAL - 3_000);
+    expect(sentTimes(client).at(-1)).toBe(formatKubeTime(t0 + 2 * INTERVAL));
   });
 
   it('honours a Retry-After longer than the retry interval', async () => {
@@ -185,12 +195,12 @@ describe('SyncTargetHeartbeat', () => {
     reporter.start();
     await clock.advance(0);
     const release = client.hang();
-    await clock.advance(PERIOD);
+    await clock.advance(INTERVAL);
     await clock.advance(3_000);
     release();
     await clock.advance(0);
-    await clock.advance(PERIOD - 3_000);
-    expect(sentTimes(client)).toEqual([0, 1, 2].map((i) => formatKubeTime(t0 + i * PERIOD)));
+    await clock.advance(INTERVAL - 3_000);
+    expect(sentTimes(client)).toEqual([0, 1, 2].map((i) => formatKubeTime(t0 + i * INTERVAL)));
   });
 
   it('reports a replaced SyncTarget: the uid test fails with 422, logged once, retried with a fresh read', async () => {
@@ -198,7 +208,7 @@ describe('SyncTargetHeartbeat', () => {
     reporter.start();
     await clock.advance(0);
     client.replace(syncTarget({ conditions: [] }, 'uid-2'));
-    await clock.advance(PERIOD + 2_000);
+    await clock.advance(INTERVAL + 2_000);
 
     expect(reporter.lastError()?.type).toBe('Invalid');
     expect(reporter.lastError()?.status).toBe(422);
@@ -218,7 +228,7 @@ describe('SyncTargetHeartbeat', () => {
     reporter.start();
     await clock.advance(0);
     client.failNext(5, unavailable);
-    await clock.advance(PERIOD + 5_000);
+    await clock.advance(INTERVAL + 5_000);
     expect(reporter.heartbeatCount()).toBe(2);
     expect(reporter.lastHeartbeat()).toBe(Date.parse(formatKubeTime(clock.now())));
   });
@@ -298,7 +308,7 @@ describe('SyncTargetHeartbeat', () => {
     await clock.advance(0);
     await reporter.stop();
     expect(clock.pendingTimers()).toEqual([]);
-    await clock.advance(PERIOD * 2);
+    await clock.advance(INTERVAL * 2);
     expect(client.patches()).toHaveLength(1);
   });
 });

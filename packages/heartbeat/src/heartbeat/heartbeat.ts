@@ -28,10 +28,21 @@ import { type ConditionInput, formatKubeTime } from './conditions.js';
 import { heartbeatPatch, type SyncTargetShape, shapeOf } from './patch.js';
 
 /**
+ * How often beats are due for a heartbeat period: the period less 5% (at most 1 s). Under load a timer fires
+ * late by a few to tens of milliseconds; at exactly one period per beat, every late beat after a punctual one
+ * would leave a gap longer than the period.
+ */
+export function heartbeatIntervalMs(periodMs: number): number {
+  return periodMs - Math.min(periodMs / 20, 1_000);
+}
+
+/**
  * Keeps `status.lastSyncerHeartbeatTime` of the agent's SyncTarget fresh and its conditions current.
  *
- * The heartbeat runs on its own timer (the injected Clock), never behind the work queue: a beat is due every
- * `periodMs` counted from the previous due time, so slow requests do not stretch the period; a failed beat is
+ * The heartbeat runs on its own timer (the injected Clock), never behind the work queue. `periodMs` is the
+ * longest interval allowed between two beats: beats are due every {@link heartbeatIntervalMs} (the period less
+ * 5%, at most 1 s), counted from the previous due time, so neither timer lateness nor a slow request stretches
+ * an interval past the period; a failed beat is
  * retried every `retryIntervalMs` (or after the server's Retry-After, if longer) until it succeeds, also after
  * earlier successes. One beat is in flight at a time.
  */
@@ -178,9 +189,10 @@ export class SyncTargetHeartbeat implements HeartbeatReporter {
       });
     }
     const now = this.clock.now();
-    this.nextDue += this.config.periodMs;
+    const interval = heartbeatIntervalMs(this.config.periodMs);
+    this.nextDue += interval;
     // After an overrun (long outage), restart the cadence from now rather than firing a burst of late beats.
-    if (this.nextDue <= now) this.nextDue = now + this.config.periodMs;
+    if (this.nextDue <= now) this.nextDue = now + interval;
     this.schedule(this.nextDue - now);
   }
 
