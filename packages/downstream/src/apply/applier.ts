@@ -239,11 +239,12 @@ export class Applier {
           live,
           hash,
           desired,
+          stored?.lastApplied,
         );
       }
     }
     const why = decision.action === 'update' ? decision.why : undefined;
-    return this.update(request, writeTarget, strategy, body, live, hash, desired, why);
+    return this.update(request, writeTarget, strategy, body, live, hash, desired, stored?.lastApplied, why);
   }
 
   private async update(
@@ -254,6 +255,8 @@ export class Applier {
     live: KubeObject,
     hash: string,
     desired: KubeObject,
+    /** What we last applied, as read at the start of this apply (the key is ours until it ends). */
+    lastApplied: KubeObject | undefined,
     /** Why the differ asked for the write (`desired changed`, `drifted: spec`), reported as the reason. */
     why?: string,
   ): Promise<SyncResult> {
@@ -269,7 +272,7 @@ export class Applier {
         registry: parts.resolvers,
         retries: parts.config.conflictRetries,
         desired: body,
-        lastApplied: parts.states.get(key)?.lastApplied,
+        lastApplied,
         read: () => parts.live.get(writeTarget.gvr, namespace, name),
         write: (object, current, force) =>
           updateObject(writeTarget, strategy, object, current, force || adopting),

@@ -128,15 +128,13 @@ export class Transport {
     await this.limiter.acquire(signal);
     const url = joinUrl(this.connection.baseUrl, req.path);
     const auth = await this.connection.authenticate(url, req.method);
-    const headers: Record<string, string> = json
-      ? {
-          accept: 'application/json',
-          'accept-encoding': JSON_ACCEPT_ENCODING,
-          'user-agent': this.userAgent,
-          ...req.headers,
-          ...auth.headers,
-        }
-      : { accept: 'application/json', 'user-agent': this.userAgent, ...req.headers, ...auth.headers };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...(json ? { 'accept-encoding': JSON_ACCEPT_ENCODING } : {}),
+      'user-agent': this.userAgent,
+      ...req.headers,
+      ...auth.headers,
+    };
     this.logger.debug('request', { method: req.method, url: url.href }, 6);
     return { url, headers, dispatcher: auth.dispatcher };
   }
