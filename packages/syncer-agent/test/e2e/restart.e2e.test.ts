@@ -5,6 +5,7 @@ import {
   CLI_BUILT,
   call,
   createAll,
+  expectConvergedOnce,
   ownedDownstream,
   spawnAgent,
   started,
@@ -73,18 +74,11 @@ describe.skipIf(!CLI_BUILT)('kill -9 in the middle of a 2,000-object sync', () =
             return [ns.metadata.name as string, `${locator.cluster}/${locator.namespace}`] as const;
           }),
       );
-      const seen = new Set(
-        objects.map((o) => `${workspaceOf.get(o.metadata.namespace as string)}/${o.metadata.name}`),
+      expectConvergedOnce(
+        objects,
+        workspaceOf,
+        new Set(Array.from({ length: TOTAL }, (_, i) => `${WORKSPACES[i % WORKSPACES.length]}/bulk/cm-${i}`)),
       );
-      const expected = new Set(
-        Array.from({ length: TOTAL }, (_, i) => `${WORKSPACES[i % WORKSPACES.length]}/bulk/cm-${i}`),
-      );
-      expect(seen.size).toBe(TOTAL);
-      expect([...seen].filter((k) => !expected.has(k))).toEqual([]);
-      // The data is the upstream's, not a half-written copy.
-      for (const o of objects) {
-        expect(o.data).toEqual({ i: (o.metadata.name as string).slice(3) });
-      }
     } finally {
       second.child.kill('SIGTERM');
       expect((await second.exited).code).toBe(0);

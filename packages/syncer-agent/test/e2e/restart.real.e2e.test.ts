@@ -16,7 +16,7 @@ import {
   serversOf,
   startRealWorld,
 } from './real-support.js';
-import { CLI_BUILT, spawnAgent, started, syncLabelsFor, waitFor } from './support.js';
+import { CLI_BUILT, expectConvergedOnce, spawnAgent, started, syncLabelsFor, waitFor } from './support.js';
 
 const TOTAL = 2_000;
 const ST_NAME = 'restart';
@@ -82,18 +82,11 @@ describe.skipIf(!CLI_BUILT)('kill -9 in the middle of a 2,000-object sync, real 
           return [[ns.metadata.name as string, parseNamespaceLocator(annotation).namespace] as const];
         }),
       );
-      const seen = new Set(
-        objects.map((o) => `${upstreamNamespaceOf.get(o.metadata.namespace as string)}/${o.metadata.name}`),
+      expectConvergedOnce(
+        objects,
+        upstreamNamespaceOf,
+        new Set(Array.from({ length: TOTAL }, (_, i) => `${NAMESPACES[i % NAMESPACES.length]}/cm-${i}`)),
       );
-      const expected = new Set(
-        Array.from({ length: TOTAL }, (_, i) => `${NAMESPACES[i % NAMESPACES.length]}/cm-${i}`),
-      );
-      expect(seen.size).toBe(TOTAL);
-      expect([...seen].filter((k) => !expected.has(k))).toEqual([]);
-      // The data is the upstream's, not a half-written copy.
-      for (const o of objects) {
-        expect(o.data).toEqual({ i: (o.metadata.name as string).slice(3) });
-      }
     } finally {
       second.child.kill('SIGTERM');
       expect((await second.exited).code).toBe(0);

@@ -9,6 +9,7 @@ import {
   toSyncTargetKey,
 } from '@kcp-tmc/interfaces';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+import { expect } from 'vitest';
 
 /** The built CLI: e2e tests run the agent as users do, as a process (`pnpm build` first). */
 export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -206,4 +207,24 @@ export async function createAll(
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+/**
+ * After a kill -9 and a restart: every expected upstream object (`<where>/<name>`, `where` from `whereOf`, the
+ * upstream place of the downstream object's namespace) is downstream exactly once, nothing else is, and each
+ * carries the upstream's data (`i` = the number in `cm-<i>`), not a half-written copy.
+ */
+export function expectConvergedOnce(
+  objects: readonly KubeObject[],
+  whereOf: ReadonlyMap<string, string>,
+  expected: ReadonlySet<string>,
+): void {
+  const seen = new Set(
+    objects.map((o) => `${whereOf.get(o.metadata.namespace as string)}/${o.metadata.name}`),
+  );
+  expect(seen.size).toBe(expected.size);
+  expect([...seen].filter((k) => !expected.has(k))).toEqual([]);
+  for (const o of objects) {
+    expect(o.data).toEqual({ i: (o.metadata.name as string).slice(3) });
+  }
 }
