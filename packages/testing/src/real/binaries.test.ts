@@ -2,16 +2,18 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KUBE_BINS_ENV, resolveKubeBinaries } from './binaries.js';
+import { KCP_BINS_ENV, KUBE_BINS_ENV, resolveKcpBinaries, resolveKubeBinaries } from './binaries.js';
 import { RealApiserverStartError, RealApiserverUnavailableError } from './errors.js';
 
 describe('resolveKubeBinaries', () => {
   let dir: string;
-  const saved = { path: process.env.PATH, bins: process.env[KUBE_BINS_ENV] };
+  const saved = { path: process.env.PATH, bins: process.env[KUBE_BINS_ENV], ci: process.env.CI };
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'kube-bins-test-'));
     delete process.env[KUBE_BINS_ENV];
+    // These cases are about a developer machine; CI=true turns "unavailable" into a failure (own case below).
+    delete process.env.CI;
   });
 
   afterEach(() => {
@@ -20,6 +22,11 @@ describe('resolveKubeBinaries', () => {
       delete process.env[KUBE_BINS_ENV];
     } else {
       process.env[KUBE_BINS_ENV] = saved.bins;
+    }
+    if (saved.ci === undefined) {
+      delete process.env.CI;
+    } else {
+      process.env.CI = saved.ci;
     }
     rmSync(dir, { recursive: true, force: true });
   });
@@ -39,6 +46,35 @@ describe('resolveKubeBinaries', () => {
     expect(error).toBeInstanceOf(RealApiserverUnavailableError);
     expect(error).toMatchObject({ reason: 'go-missing' });
     expect(String(error.message)).toContain(KUBE_BINS_ENV);
+  });
+
+  it('fails loudly instead of skipping when CI=true (only a developer machine may skip)', async () => {
+    process.env.PATH = dir;
+    process.env.CI = 'true';
+    const error = await resolveKubeBinaries({ buildScript: executable('build.sh', 'exit 0') }).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(RealApiserverStartError);
+    expect(String(error.message)).toContain('CI=true');
+  });
+
+  it('finds kcp, its Go syncer and kubectl-kcp in KCP_TMC_KCP_BINS without building', async () => {
+    for (const name of ['kcp', 'syncer', 'kubectl-kcp']) {
+      executable(name, 'exit 0');
+    }
+    const saved = process.env[KCP_BINS_ENV];
+    process.env[KCP_BINS_ENV] = dir;
+    try {
+      await expect(resolveKcpBinaries()).resolves.toEqual({
+        dir,
+        kcp: join(dir, 'kcp'),
+        syncer: join(dir, 'syncer'),
+        kubectlKcp: join(dir, 'kubectl-kcp'),
+      });
+    } finally {
+      if (saved === undefined) delete process.env[KCP_BINS_ENV];
+      else process.env[KCP_BINS_ENV] = saved;
+    }
   });
 
   it('reports disabled, without building, when KCP_TMC_KUBE_BINS=off (CI could not build)', async () => {

@@ -1,7 +1,11 @@
 export {
+  KCP_BINS_ENV,
+  type KcpBinaries,
   KUBE_BINS_ENV,
   type KubeBinaries,
+  type ResolveKcpBinariesOptions,
   type ResolveKubeBinariesOptions,
+  resolveKcpBinaries,
   resolveKubeBinaries,
 } from './binaries.js';
 export {
@@ -9,6 +13,22 @@ export {
   RealApiserverUnavailableError,
   type RealApiserverUnavailableReason,
 } from './errors.js';
+export { type RealKcp, type RealKcpOptions, type RealKcpWorkspace, startRealKcp } from './kcp.js';
+export { type SyncerKind, type SyncerProcess, type SyncerProcessOptions, startSyncer } from './kcp-syncer.js';
+export {
+  agentCliPath,
+  bindCompute,
+  createObjects,
+  type GeneratedSyncer,
+  KUBERNETES_ENDPOINTS,
+  kubectlKcp,
+  type ManifestObject,
+  serveDnsEndpoints,
+  type WorkloadSyncOptions,
+  waitForSyncedResources,
+  workloadSync,
+} from './kcp-workload.js';
+export { type KcpWorld, type KcpWorldOptions, startKcpWorld, waitForNamespaceState } from './kcp-world.js';
 export {
   type RealKubeApiserver,
   type RealKubeApiserverOptions,

@@ -18,6 +18,11 @@ export interface RealKubeApiserverOptions extends ResolveKubeBinariesOptions {
    * namespace deletion and ownerReference cascading behave as on a real cluster. Default false.
    */
   readonly controllerManager?: boolean;
+  /**
+   * kube-controller-manager's controllers when `controllerManager` is set. Default namespace and garbage
+   * collector; add `deployment-controller,replicaset-controller` for Deployment status without kubelets.
+   */
+  readonly controllers?: readonly string[];
   /** Deadline for the processes to become ready, after the binaries are found or built. Default 120 s (generous: CI machines are shared). */
   readonly startTimeoutMs?: number;
   /** Extra kube-apiserver flags (`--name=value`), appended after ours so they win. */
@@ -139,7 +144,7 @@ async function startOnce(
       const controllerManager = ControlPlaneProcess.start(
         'kube-controller-manager',
         binaries.kubeControllerManager,
-        controllerManagerArgs(dir),
+        controllerManagerArgs(dir, options.controllers ?? DEFAULT_CONTROLLERS),
         join(dir, 'kube-controller-manager.log'),
       );
       processes.push(controllerManager);
@@ -238,11 +243,13 @@ function apiserverArgs(dir: string, pki: ControlPlanePki, etcdUrl: string, port:
   ];
 }
 
-function controllerManagerArgs(dir: string): string[] {
+const DEFAULT_CONTROLLERS = ['namespace-controller', 'garbage-collector-controller'];
+
+function controllerManagerArgs(dir: string, controllers: readonly string[]): string[] {
   const kubeconfig = join(dir, 'controller-manager.kubeconfig');
   return [
     `--kubeconfig=${kubeconfig}`,
-    '--controllers=namespace-controller,garbage-collector-controller',
+    `--controllers=${controllers.join(',')}`,
     // No serving port: two control planes must not fight over 10257, and nothing here scrapes it.
     '--secure-port=0',
     '--leader-elect=true',

@@ -26,10 +26,17 @@ export class ControlPlaneProcess {
   }
 
   /** Starts `command` with stdout and stderr appended to `logPath` (a file, so no pipe can fill up). */
-  static start(name: string, command: string, args: readonly string[], logPath: string): ControlPlaneProcess {
+  static start(
+    name: string,
+    command: string,
+    args: readonly string[],
+    logPath: string,
+    env?: NodeJS.ProcessEnv,
+  ): ControlPlaneProcess {
     const log = openSync(logPath, 'a');
     try {
-      return new ControlPlaneProcess(name, logPath, spawn(command, args, { stdio: ['ignore', log, log] }));
+      const child = spawn(command, args, { stdio: ['ignore', log, log], ...(env ? { env } : {}) });
+      return new ControlPlaneProcess(name, logPath, child);
     } finally {
       closeSync(log);
     }
@@ -46,6 +53,15 @@ export class ControlPlaneProcess {
 
   logTail(lines = 30): string {
     return readLogTail(this.logPath, lines);
+  }
+
+  /** Sends a signal (e.g. SIGKILL for a crash test) and resolves once the process has exited. */
+  async kill(signal: NodeJS.Signals): Promise<void> {
+    if (this.exit !== undefined || this.child.pid === undefined) {
+      return;
+    }
+    this.child.kill(signal);
+    await this.exited;
   }
 
   /** SIGTERM, then SIGKILL if it is still running after `graceMs`; resolves once it has exited. */

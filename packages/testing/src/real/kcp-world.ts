@@ -1,0 +1,169 @@
+import { type RealKcp, type RealKcpWorkspace, startRealKcp } from './kcp.js';
+import { type SyncerKind, type SyncerProcess, startSyncer } from './kcp-syncer.js';
+import {
+  bindCompute,
+  createObjects,
+  type GeneratedSyncer,
+  KUBERNETES_ENDPOINTS,
+  serveDnsEndpoints,
+  waitForSyncedResources,
+  workloadSync,
+} from './kcp-workload.js';
+import { type RealKubeApiserver, startRealKubeApiserver } from './kube-apiserver.js';
+import { type RealJsonResponse, realRequest } from './plain-upstream.js';
+import { waitFor } from './process.js';
+
+export interface KcpWorldOptions {
+  /** SyncTarget name. Default `phys`. */
+  readonly syncTargetName?: string;
+  /** What the syncer imports and kcp then syncs (`--resources`). Default deployments.apps and services. */
+  readonly resources?: readonly string[];
+  /** More `kubectl kcp workload sync` flags, e.g. `--downstream-namespace-clean-delay=5s`. */
+  readonly workloadSyncArgs?: readonly string[];
+  /** Arguments appended to the generated ones for every syncer started in this world. */
+  readonly syncerArgs?: readonly string[];
+  /** Called with each set-up step and its duration, for the suite's figures. */
+  readonly onStep?: (step: string, ms: number) => void;
+}
+
+/**
+ * Real kcp v0.11 upstream, real kube-apiserver downstream (with the namespace, garbage-collector, deployment and
+ * replicaset controllers: Deployment status without kubelets), an organization workspace `root:org`, a SyncTarget
+ * made by `kubectl kcp workload sync`, its downstream manifests applied, and compute bound, as a user sets it up.
+ */
+export interface KcpWorld {
+  readonly kcp: RealKcp;
+  readonly downstream: RealKubeApiserver;
+  readonly workspace: RealKcpWorkspace;
+  readonly generated: GeneratedSyncer;
+  /** The SyncTarget key (kcp's `internal.workload.kcp.io/key` label on the SyncTarget). */
+  readonly syncTargetKey: string;
+  /** The syncer running now, if any. */
+  readonly syncer: SyncerProcess | undefined;
+  /** Starts a syncer of either kind with the generated arguments (stops the running one first). */
+  startSyncer(kind: SyncerKind, extraArgs?: readonly string[]): Promise<SyncerProcess>;
+  /** A JSON request to the workspace as kcp's admin; `path` is relative to `/clusters/<workspace>`. */
+  up(method: string, path: string, body?: unknown, contentType?: string): Promise<RealJsonResponse>;
+  /** A JSON request to the downstream as its admin. */
+  down(method: string, path: string, body?: unknown, contentType?: string): Promise<RealJsonResponse>;
+  stop(): Promise<void>;
+}
+
+const DOWNSTREAM_CONTROLLERS = [
+  'namespace-controller',
+  'garbage-collector-controller',
+  'deployment-controller',
+  'replicaset-controller',
+];
+
+/** Sets up a KcpWorld and starts the first syncer of `kind` in it. */
+export async function startKcpWorld(kind: SyncerKind, options: KcpWorldOptions = {}): Promise<KcpWorld> {
+  const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    const result = await work();
+    options.onStep?.(name, Date.now() - started);
+    return result;
+  };
+  const resources = options.resources ?? ['deployments.apps', 'services'];
+  const name = options.syncTargetName ?? 'phys';
+  const [kcpStart, downstreamStart] = await Promise.allSettled([
+    step('kcp start', () => startRealKcp()),
+    step('downstream start', () =>
+      startRealKubeApiserver({ controllerManager: true, controllers: DOWNSTREAM_CONTROLLERS }),
+    ),
+  ]);
+  if (kcpStart.status === 'rejected' || downstreamStart.status === 'rejected') {
+    if (kcpStart.status === 'fulfilled') await kcpStart.value.stop();
+    if (downstreamStart.status === 'fulfilled') await downstreamStart.value.stop();
+    throw kcpStart.status === 'rejected'
+      ? kcpStart.reason
+      : (downstreamStart as PromiseRejectedResult).reason;
+  }
+  const kcp = kcpStart.value;
+  const downstream = downstreamStart.value;
+  let syncer: SyncerProcess | undefined;
+  let dns: AbortController | undefined;
+  const stopSyncer = async () => {
+    dns?.abort();
+    await syncer?.stop(10_000);
+    syncer = undefined;
+  };
+  const stop = async () => {
+    await stopSyncer();
+    await Promise.all([kcp.stop(), downstream.stop()]);
+  };
+  try {
+    const workspace = await step('workspace', () => kcp.createWorkspace('org'));
+    const generated = await step('workload sync', () =>
+      workloadSync(kcp, workspace, name, { resources, args: options.workloadSyncArgs ?? [] }),
+    );
+    await step('downstream manifests', () =>
+      createObjects(downstream, [...generated.downstreamObjects, KUBERNETES_ENDPOINTS]),
+    );
+    const up = (method: string, path: string, body?: unknown, contentType?: string) =>
+      kcp.request(method, `/clusters/${workspace.path}${path}`, body, contentType);
+    const down = (method: string, path: string, body?: unknown, contentType?: string) =>
+      realRequest(downstream, method, path, body, contentType);
+    const st = await up('GET', `/apis/workload.kcp.io/v1alpha1/synctargets/${name}`);
+    const syncTargetKey = (st.body as { metadata?: { labels?: Record<string, string> } }).metadata?.labels?.[
+      'internal.workload.kcp.io/key'
+    ];
+    if (syncTargetKey === undefined)
+      throw new Error(`SyncTarget ${name} has no key label: ${JSON.stringify(st.body)}`);
+    const start = async (which: SyncerKind, extraArgs: readonly string[] = []) => {
+      await stopSyncer();
+      syncer = startSyncer(which, kcp, generated, downstream.kubeconfigPath, {
+        args: [...(options.syncerArgs ?? []), ...extraArgs],
+      });
+      dns = new AbortController();
+      // kcp's Go syncer waits for its DNS endpoints; ours has no DNS yet, so nothing waits on them.
+      serveDnsEndpoints(downstream, generated.syncerNamespace, dns.signal).catch(() => {});
+      return syncer;
+    };
+    await start(kind);
+    await step('syncedResources Accepted', () => waitForSyncedResources(kcp, workspace, name, resources));
+    await step('bind compute', () => bindCompute(kcp, workspace));
+    // Placement is done when kcp labels the workspace's `default` namespace for this SyncTarget.
+    await step('default namespace scheduled', () =>
+      waitForNamespaceState(up, 'default', syncTargetKey, 'Sync', 60_000),
+    );
+    return {
+      kcp,
+      downstream,
+      workspace,
+      generated,
+      syncTargetKey,
+      get syncer() {
+        return syncer;
+      },
+      startSyncer: start,
+      up,
+      down,
+      stop,
+    };
+  } catch (error) {
+    const logs = syncer ? `\n--- ${syncer.kind} syncer log ---\n${syncer.logTail(40)}` : '';
+    await stop();
+    throw error instanceof Error ? new Error(`${error.message}${logs}`, { cause: error }) : error;
+  }
+}
+
+/** Waits until kcp's scheduler labels an upstream namespace `state.workload.kcp.io/<key>=<state>`. */
+export async function waitForNamespaceState(
+  up: KcpWorld['up'],
+  namespace: string,
+  syncTargetKey: string,
+  state: string,
+  timeoutMs: number,
+): Promise<void> {
+  const done = await waitFor(
+    async () => {
+      const ns = await up('GET', `/api/v1/namespaces/${namespace}`);
+      const labels = (ns.body as { metadata?: { labels?: Record<string, string> } }).metadata?.labels;
+      return labels?.[`state.workload.kcp.io/${syncTargetKey}`] === state ? true : undefined;
+    },
+    Date.now() + timeoutMs,
+    250,
+  );
+  if (done !== true) throw new Error(`namespace ${namespace} not in state ${state} within ${timeoutMs} ms`);
+}
