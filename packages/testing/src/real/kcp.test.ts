@@ -23,7 +23,9 @@ describe.skipIf(unavailable !== undefined)('startRealKcp (kcp v0.11 from tools/k
   beforeAll(async () => {
     kcp = await startRealKcp();
     workspace = await kcp.createWorkspace('org');
-    generated = await workloadSync(kcp, workspace, 'phys', { args: ['--downstream-namespace-clean-delay=5s'] });
+    generated = await workloadSync(kcp, workspace, 'phys', {
+      args: ['--downstream-namespace-clean-delay=5s'],
+    });
   }, 300_000);
 
   afterAll(async () => {
@@ -54,7 +56,9 @@ describe.skipIf(unavailable !== undefined)('startRealKcp (kcp v0.11 from tools/k
     );
     expect(generated.args.some((a) => a.startsWith('--from-kubeconfig'))).toBe(false);
     const kinds = generated.downstreamObjects.map((o) => o.kind).sort();
-    expect(kinds).toEqual(expect.arrayContaining(['ClusterRole', 'ClusterRoleBinding', 'Namespace', 'Secret']));
+    expect(kinds).toEqual(
+      expect.arrayContaining(['ClusterRole', 'ClusterRoleBinding', 'Namespace', 'Secret']),
+    );
   });
 
   it('creates the SyncTarget with its key label and the syncer virtual workspace URL', async () => {
