@@ -1,6 +1,7 @@
 export type { ResourceService } from './api/service.js';
 export type { KubeObject } from './api/types.js';
 export type { ControllerOptions } from './controllers/manager.js';
+export * from './differential/index.js';
 export type { FaultController, FaultOptions, FaultRule, Latency } from './faults/faults.js';
 export { syncTargetKey } from './kcp/synctarget-key.js';
 export { buildKubeconfig, type KubeconfigInput } from './kubeconfig.js';

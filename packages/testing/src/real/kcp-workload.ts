@@ -169,7 +169,9 @@ export async function waitForSyncedResources(
 /** The REST collection path of a manifest object on a plain Kubernetes server. */
 function collectionPath(object: ManifestObject): string {
   const { apiVersion, kind, metadata } = object;
-  const plural = `${kind.toLowerCase()}${kind.endsWith('s') ? 'es' : 's'}`.replace(/ys$/, 'ies');
+  // The kinds kcp's manifest and the suites create; Endpoints is already plural.
+  const lower = kind.toLowerCase();
+  const plural = lower.endsWith('s') ? lower : lower.endsWith('y') ? `${lower.slice(0, -1)}ies` : `${lower}s`;
   const prefix = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
   return metadata.namespace ? `${prefix}/namespaces/${metadata.namespace}/${plural}` : `${prefix}/${plural}`;
 }

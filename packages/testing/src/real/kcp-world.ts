@@ -123,6 +123,8 @@ export async function startKcpWorld(kind: SyncerKind, options: KcpWorldOptions =
     await start(kind);
     await step('syncedResources Accepted', () => waitForSyncedResources(kcp, workspace, name, resources));
     await step('bind compute', () => bindCompute(kcp, workspace));
+    // The APIBinding takes a moment to serve the bound resources in the workspace.
+    await step('bound resources served', () => waitForServed(up, resources, 60_000));
     // Placement is done when kcp labels the workspace's `default` namespace for this SyncTarget.
     await step('default namespace scheduled', () =>
       waitForNamespaceState(up, 'default', syncTargetKey, 'Sync', 60_000),
@@ -166,4 +168,26 @@ export async function waitForNamespaceState(
     250,
   );
   if (done !== true) throw new Error(`namespace ${namespace} not in state ${state} within ${timeoutMs} ms`);
+}
+
+/** Waits until the workspace serves each resource (`deployments.apps`, `services`) as a list. */
+async function waitForServed(
+  up: KcpWorld['up'],
+  resources: readonly string[],
+  timeoutMs: number,
+): Promise<void> {
+  const paths = resources.map((resource) => {
+    const [name, group] = resource.split(/\.(.*)/s) as [string, string?];
+    return group ? `/apis/${group}/v1/${name}` : `/api/v1/${name}`;
+  });
+  const done = await waitFor(
+    async () => {
+      for (const path of paths) if ((await up('GET', path)).status !== 200) return undefined;
+      return true;
+    },
+    Date.now() + timeoutMs,
+    250,
+  );
+  if (done !== true)
+    throw new Error(`${resources.join(', ')} not served in the workspace within ${timeoutMs} ms`);
 }

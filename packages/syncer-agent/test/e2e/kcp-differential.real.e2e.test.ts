@@ -1,0 +1,127 @@
+// The differential suite: one scenario library, run once with kcp's Go syncer (the reference) and once with our
+// agent, each on a fresh real kcp v0.11 and a fresh real kube-apiserver, both started with the SAME arguments that
+// `kubectl kcp workload sync` generated. Their state after each scenario is normalized and diffed; every
+// difference must be named, with its reason, in kcp-intended-differences.json.
+import { readFileSync } from 'node:fs';
+import {
+  diffDumps,
+  dumpState,
+  formatDifferences,
+  type IntendedDifference,
+  type KcpWorld,
+  type NormalizedDump,
+  normalizeDump,
+  RealApiserverUnavailableError,
+  resolveKcpBinaries,
+  resolveKubeBinaries,
+  SCENARIO_NAMESPACES,
+  SCENARIOS,
+  type SyncerKind,
+  startKcpWorld,
+  unexplained,
+} from '@kcp-tmc/testing';
+import { describe, expect, it } from 'vitest';
+import { CLI_BUILT } from './support.js';
+
+const unavailable = await Promise.all([resolveKcpBinaries(), resolveKubeBinaries()]).then(
+  () => undefined,
+  (error: unknown) => {
+    if (error instanceof RealApiserverUnavailableError) return error.message;
+    throw error;
+  },
+);
+if (unavailable) console.warn(`skipping the real-kcp differential suite: ${unavailable}`);
+
+const INTENDED = JSON.parse(
+  readFileSync(new URL('./kcp-intended-differences.json', import.meta.url), 'utf8'),
+) as { differences: IntendedDifference[] };
+
+interface ScenarioOutcome {
+  readonly name: string;
+  readonly ms: number;
+  readonly error?: string;
+  readonly observed: Readonly<Record<string, unknown>>;
+  readonly dump: NormalizedDump;
+}
+
+const runs: Partial<Record<SyncerKind, ScenarioOutcome[]>> = {};
+const SCENARIO_TIMEOUT = 25 * 60_000;
+
+async function runScenarios(kind: SyncerKind): Promise<ScenarioOutcome[]> {
+  const steps: string[] = [];
+  const world: KcpWorld = await startKcpWorld(kind, {
+    workloadSyncArgs: ['--downstream-namespace-clean-delay=5s'],
+    onStep: (step, ms) => steps.push(`${step} ${(ms / 1000).toFixed(1)} s`),
+  });
+  const outcomes: ScenarioOutcome[] = [];
+  try {
+    for (const scenario of SCENARIOS) {
+      const started = Date.now();
+      let observed: Readonly<Record<string, unknown>> = {};
+      let error: string | undefined;
+      try {
+        observed = await scenario.run(world);
+      } catch (e) {
+        error = `${(e as Error).message}\n--- ${kind} syncer log ---\n${world.syncer?.logTail(30) ?? ''}`;
+      }
+      const ms = Date.now() - started;
+      const dump = normalizeDump(world, await dumpState(world, SCENARIO_NAMESPACES));
+      outcomes.push({ name: scenario.name, ms, observed, dump, ...(error ? { error } : {}) });
+      // A scenario that did not converge leaves the next one nothing sound to start from.
+      if (error) break;
+    }
+  } finally {
+    await world.stop();
+  }
+  console.log(
+    `differential (${kind}): set-up ${steps.join(', ')}; ${outcomes
+      .map((o) => `${o.name}: ${(o.ms / 1000).toFixed(1)} s${o.error ? ' (FAILED)' : ''}`)
+      .join('; ')}`,
+  );
+  return outcomes;
+}
+
+describe.skipIf(unavailable !== undefined || !CLI_BUILT)(
+  "differential: kcp's Go syncer vs our agent on real kcp v0.11 and a real kube-apiserver",
+  () => {
+    it(
+      "runs the scenarios with kcp's Go syncer (the reference)",
+      async () => {
+        runs.go = await runScenarios('go');
+        expect(runs.go.filter((o) => o.error).map((o) => o.error)).toEqual([]);
+      },
+      SCENARIO_TIMEOUT,
+    );
+
+    it(
+      'runs the scenarios with our agent',
+      async () => {
+        runs.agent = await runScenarios('agent');
+        expect(runs.agent.filter((o) => o.error).map((o) => o.error)).toEqual([]);
+      },
+      SCENARIO_TIMEOUT,
+    );
+
+    it('leaves the same state as kcp after every scenario, but for the intended differences', () => {
+      const reference = runs.go ?? [];
+      const tested = runs.agent ?? [];
+      expect(reference.length).toBe(SCENARIOS.length);
+      const report: string[] = [];
+      for (const [i, scenario] of SCENARIOS.entries()) {
+        const a = reference[i];
+        const b = tested[i];
+        if (!a || !b) {
+          report.push(`${scenario.name}: not run by ${a ? 'the agent' : "kcp's syncer"}`);
+          continue;
+        }
+        const differences = [
+          ...diffDumps(a.dump, b.dump),
+          ...diffDumps({ 'observed||Scenario|': a.observed }, { 'observed||Scenario|': b.observed }),
+        ];
+        const left = unexplained(differences, INTENDED.differences);
+        if (left.length > 0) report.push(`== ${scenario.name}\n${formatDifferences(left)}`);
+      }
+      expect(report.join('\n')).toBe('');
+    });
+  },
+);

@@ -1,0 +1,197 @@
+import type { KcpWorld } from '../real/kcp-world.js';
+import { waitFor } from '../real/process.js';
+import { type AppObject, app } from './app.js';
+import { dumpState } from './dump.js';
+import { normalizeDump } from './normalize.js';
+
+/**
+ * One step of the differential suite. Scenarios run in order on one world (the state carries over), each acting
+ * as a user would and then waiting, with a deadline, for an outcome any correct syncer reaches. What the scenario
+ * observed along the way (beyond the state dump) is compared between the two syncers as well.
+ */
+export interface Scenario {
+  readonly name: string;
+  run(world: KcpWorld): Promise<Readonly<Record<string, unknown>>>;
+}
+
+/** The upstream namespaces the scenarios use and the dumps cover. */
+export const SCENARIO_NAMESPACES = ['default', 'demo', 'other'] as const;
+
+const MINUTE = 60_000;
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'app in two namespaces (Deployment, Service, ConfigMap, Secret)',
+    async run(world) {
+      for (const namespace of ['demo', 'other']) {
+        for (const object of app(namespace)) await create(world, object);
+      }
+      for (const namespace of ['demo', 'other']) {
+        await until(`app synced down in ${namespace}`, 2 * MINUTE, async () => {
+          const down = await downstreamNamespace(world, namespace);
+          if (!down) return false;
+          for (const path of APP_PATHS) {
+            if ((await world.down('GET', path(down))).status !== 200) return false;
+          }
+          return observedGeneration(world, namespace) !== undefined;
+        });
+      }
+      return {};
+    },
+  },
+  {
+    name: 'spec update (replicas, ConfigMap data)',
+    async run(world) {
+      await patch(world.up, '/apis/apps/v1/namespaces/demo/deployments/web', { spec: { replicas: 2 } });
+      await patch(world.up, '/api/v1/namespaces/demo/configmaps/app-config', { data: { greeting: 'hello' } });
+      await until('spec update synced and status observed', 2 * MINUTE, async () => {
+        const down = await downstreamNamespace(world, 'demo');
+        const cm = await world.down('GET', `/api/v1/namespaces/${down}/configmaps/app-config`);
+        const deploy = await world.up('GET', '/apis/apps/v1/namespaces/demo/deployments/web');
+        const d = deploy.body as {
+          metadata: { generation: number };
+          status?: { observedGeneration?: number };
+        };
+        return (
+          (cm.body as { data?: Record<string, string> }).data?.greeting === 'hello' &&
+          d.status?.observedGeneration === d.metadata.generation
+        );
+      });
+      return {};
+    },
+  },
+  {
+    name: 'downstream drift (a synced ConfigMap edited downstream)',
+    async run(world) {
+      const down = await downstreamNamespace(world, 'other');
+      await patch(world.down, `/api/v1/namespaces/${down}/configmaps/app-config`, {
+        data: { greeting: 'drift' },
+      });
+      await settle(world);
+      const cm = await world.down('GET', `/api/v1/namespaces/${down}/configmaps/app-config`);
+      return { greetingAfterDrift: (cm.body as { data?: Record<string, string> }).data?.greeting };
+    },
+  },
+  {
+    name: 'object deletion (upstream Secret deleted)',
+    async run(world) {
+      const down = await downstreamNamespace(world, 'demo');
+      await world.up('DELETE', '/api/v1/namespaces/demo/secrets/app-secret');
+      await until('Secret gone on both sides', 2 * MINUTE, async () => {
+        const upstream = await world.up('GET', '/api/v1/namespaces/demo/secrets/app-secret');
+        const downstream = await world.down('GET', `/api/v1/namespaces/${down}/secrets/app-secret`);
+        return upstream.status === 404 && downstream.status === 404;
+      });
+      return {};
+    },
+  },
+  {
+    name: 'syncer restart (same SyncTarget, same arguments)',
+    async run(world) {
+      const before = await downstreamVersions(world);
+      const kind = world.syncer?.kind ?? 'agent';
+      const restartedAt = Date.now();
+      await world.startSyncer(kind);
+      await until('heartbeat after the restart', 2 * MINUTE, async () => {
+        const st = await world.up(
+          'GET',
+          `/apis/workload.kcp.io/v1alpha1/synctargets/${world.generated.syncTargetName}`,
+        );
+        const beat = (st.body as { status?: { lastSyncerHeartbeatTime?: string } }).status
+          ?.lastSyncerHeartbeatTime;
+        // Heartbeats carry whole seconds; the first one after the restart is at or after its second.
+        return beat !== undefined && Date.parse(beat) >= Math.floor(restartedAt / 1000) * 1000;
+      });
+      await settle(world);
+      const after = await downstreamVersions(world);
+      const recreated = Object.keys(before).filter(
+        (k) => after[k] !== undefined && after[k]?.uid !== before[k]?.uid,
+      );
+      const rewritten = Object.keys(before).filter(
+        (k) => after[k] !== undefined && after[k]?.uid === before[k]?.uid && after[k]?.rv !== before[k]?.rv,
+      );
+      const deleted = Object.keys(before).filter((k) => after[k] === undefined);
+      return { recreated, deleted, rewrittenCount: rewritten.length };
+    },
+  },
+  {
+    name: 'upstream namespace deletion',
+    async run(world) {
+      const down = await downstreamNamespace(world, 'other');
+      await world.up('DELETE', '/api/v1/namespaces/other');
+      await until('namespace gone upstream and downstream', 3 * MINUTE, async () => {
+        const upstream = await world.up('GET', '/api/v1/namespaces/other');
+        const downstream = await world.down('GET', `/api/v1/namespaces/${down}`);
+        return upstream.status === 404 && downstream.status === 404;
+      });
+      return {};
+    },
+  },
+];
+
+const APP_PATHS = [
+  (ns: string) => `/apis/apps/v1/namespaces/${ns}/deployments/web`,
+  (ns: string) => `/api/v1/namespaces/${ns}/services/web`,
+  (ns: string) => `/api/v1/namespaces/${ns}/configmaps/app-config`,
+  (ns: string) => `/api/v1/namespaces/${ns}/secrets/app-secret`,
+];
+
+async function create(world: KcpWorld, object: AppObject): Promise<void> {
+  const answer = await world.up('POST', object.path, object.body);
+  if (answer.status !== 201 && answer.status !== 409) {
+    throw new Error(`POST ${object.path}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+  }
+}
+
+async function patch(request: KcpWorld['up'], path: string, body: unknown): Promise<void> {
+  const answer = await request('PATCH', path, body, 'application/merge-patch+json');
+  if (answer.status !== 200)
+    throw new Error(`PATCH ${path}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+}
+
+/** The downstream namespace whose locator names upstream `namespace`, if the syncer made one. */
+export async function downstreamNamespace(world: KcpWorld, namespace: string): Promise<string | undefined> {
+  const list = await world.down('GET', '/api/v1/namespaces');
+  const items = (
+    list.body as { items?: Array<{ metadata: { name: string; annotations?: Record<string, string> } }> }
+  ).items;
+  return items?.find((ns) => {
+    const locator = ns.metadata.annotations?.['kcp.io/namespace-locator'];
+    return locator !== undefined && (JSON.parse(locator) as { namespace?: string }).namespace === namespace;
+  })?.metadata.name;
+}
+
+async function observedGeneration(world: KcpWorld, namespace: string): Promise<number | undefined> {
+  const deploy = await world.up('GET', `/apis/apps/v1/namespaces/${namespace}/deployments/web`);
+  return (deploy.body as { status?: { observedGeneration?: number } }).status?.observedGeneration;
+}
+
+async function downstreamVersions(world: KcpWorld): Promise<Record<string, { uid: string; rv: string }>> {
+  const dump = await dumpState(world, SCENARIO_NAMESPACES);
+  const out: Record<string, { uid: string; rv: string }> = {};
+  for (const [key, object] of Object.entries(dump.objects)) {
+    if (!key.startsWith('down|') || key.includes('|ReplicaSet|')) continue;
+    out[key] = { uid: String(object.metadata.uid), rv: String(object.metadata.resourceVersion) };
+  }
+  return out;
+}
+
+/** Waits until two normalized dumps taken a second apart are equal: nobody is writing any more (deadline 60 s). */
+export async function settle(world: KcpWorld): Promise<void> {
+  let previous = '';
+  await waitFor(
+    async () => {
+      const current = JSON.stringify(normalizeDump(world, await dumpState(world, SCENARIO_NAMESPACES)));
+      const same = current === previous;
+      previous = current;
+      return same ? true : undefined;
+    },
+    Date.now() + MINUTE,
+    1_000,
+  );
+}
+
+async function until(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+  const done = await waitFor(async () => ((await check()) ? true : undefined), Date.now() + timeoutMs, 500);
+  if (done !== true) throw new Error(`scenario: ${what} not reached within ${timeoutMs / 1000} s`);
+}
