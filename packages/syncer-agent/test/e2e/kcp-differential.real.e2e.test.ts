@@ -19,6 +19,7 @@ import {
   type SyncerKind,
   startKcpWorld,
   unexplained,
+  whileRunning,
 } from '@kcp-tmc/testing';
 import { describe, expect, it } from 'vitest';
 import { CLI_BUILT } from './support.js';
@@ -60,7 +61,7 @@ async function runScenarios(kind: SyncerKind): Promise<ScenarioOutcome[]> {
       let observed: Readonly<Record<string, unknown>> = {};
       let error: string | undefined;
       try {
-        observed = await scenario.run(world);
+        observed = await whileRunning(() => world.syncer, scenario.run(world));
       } catch (e) {
         error = `${(e as Error).message}\n--- ${kind} syncer log ---\n${world.syncer?.logTail(30) ?? ''}`;
       }

@@ -28,7 +28,13 @@ export {
   waitForSyncedResources,
   workloadSync,
 } from './kcp-workload.js';
-export { type KcpWorld, type KcpWorldOptions, startKcpWorld, waitForNamespaceState } from './kcp-world.js';
+export {
+  type KcpWorld,
+  type KcpWorldOptions,
+  startKcpWorld,
+  waitForNamespaceState,
+  whileRunning,
+} from './kcp-world.js';
 export {
   type RealKubeApiserver,
   type RealKubeApiserverOptions,

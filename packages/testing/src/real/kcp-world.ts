@@ -58,9 +58,10 @@ const DOWNSTREAM_CONTROLLERS = [
 
 /** Sets up a KcpWorld and starts the first syncer of `kind` in it. */
 export async function startKcpWorld(kind: SyncerKind, options: KcpWorldOptions = {}): Promise<KcpWorld> {
+  let syncer: SyncerProcess | undefined;
   const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
     const started = Date.now();
-    const result = await work();
+    const result = await whileRunning(() => syncer, work());
     options.onStep?.(name, Date.now() - started);
     return result;
   };
@@ -81,7 +82,6 @@ export async function startKcpWorld(kind: SyncerKind, options: KcpWorldOptions =
   }
   const kcp = kcpStart.value;
   const downstream = downstreamStart.value;
-  let syncer: SyncerProcess | undefined;
   let dns: AbortController | undefined;
   const stopSyncer = async () => {
     dns?.abort();
@@ -190,4 +190,30 @@ async function waitForServed(
   );
   if (done !== true)
     throw new Error(`${resources.join(', ')} not served in the workspace within ${timeoutMs} ms`);
+}
+
+/**
+ * `work`, or a rejection with the syncer's log as soon as the current syncer process exits (no waiting out a
+ * deadline). `current` is read on every poll, so a deliberate restart is not taken for a crash.
+ */
+export async function whileRunning<T>(
+  current: () => SyncerProcess | undefined,
+  work: Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  const exited = (async () => {
+    while (!controller.signal.aborted) {
+      const syncer = current();
+      if (syncer?.exitDescription !== undefined) {
+        throw new Error(`the ${syncer.kind} syncer ${syncer.exitDescription}:\n${syncer.logTail(30)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    return undefined as never;
+  })();
+  try {
+    return await Promise.race([work, exited]);
+  } finally {
+    controller.abort();
+  }
 }
