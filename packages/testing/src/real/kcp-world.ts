@@ -85,8 +85,10 @@ export async function startKcpWorld(kind: SyncerKind, options: KcpWorldOptions =
   let dns: AbortController | undefined;
   const stopSyncer = async () => {
     dns?.abort();
-    await syncer?.stop(10_000);
+    // Forget it before it exits, so whileRunning never takes a deliberate stop for a crash.
+    const stopping = syncer;
     syncer = undefined;
+    await stopping?.stop(10_000);
   };
   const stop = async () => {
     await stopSyncer();
