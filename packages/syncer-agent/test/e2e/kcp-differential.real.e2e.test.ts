@@ -2,7 +2,9 @@
 // agent, each on a fresh real kcp v0.11 and a fresh real kube-apiserver, both started with the SAME arguments that
 // `kubectl kcp workload sync` generated. Their state after each scenario is normalized and diffed; every
 // difference must be named, with its reason, in kcp-intended-differences.json.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   diffDumps,
   dumpState,
@@ -108,6 +110,7 @@ describe.skipIf(unavailable !== undefined || !CLI_BUILT)(
       const tested = runs.agent ?? [];
       expect(reference.length).toBe(SCENARIOS.length);
       const report: string[] = [];
+      const all: Record<string, unknown> = {};
       for (const [i, scenario] of SCENARIOS.entries()) {
         const a = reference[i];
         const b = tested[i];
@@ -120,8 +123,17 @@ describe.skipIf(unavailable !== undefined || !CLI_BUILT)(
           ...diffDumps({ 'observed||Scenario|': a.observed }, { 'observed||Scenario|': b.observed }),
         ];
         const left = unexplained(differences, INTENDED.differences);
+        all[scenario.name] = { reference: a.observed, tested: b.observed, differences, unexplained: left };
         if (left.length > 0) report.push(`== ${scenario.name}\n${formatDifferences(left)}`);
       }
+      // Every difference, explained or not, with both runs' timings, for a person to read.
+      const path = process.env.KCP_TMC_DIFFERENTIAL_REPORT ?? join(tmpdir(), 'kcp-tmc-differential.json');
+      const timings = (o: ScenarioOutcome[]) => o.map(({ name, ms, error }) => ({ name, ms, error }));
+      writeFileSync(
+        path,
+        JSON.stringify({ go: timings(reference), agent: timings(tested), scenarios: all }, null, 2),
+      );
+      console.log(`differential report: ${path}`);
       expect(report.join('\n')).toBe('');
     });
   },

@@ -16,7 +16,12 @@ const VOLATILE_KEYS = new Set([
   'clusterIP',
   'clusterIPs',
 ]);
+// kcp's per-workspace DNS objects: kcp-dns-<st>-<hash of the st uid>-<hash of the workspace>.
+const DNS_NAME = /kcp-dns-([a-z0-9]+)-<st-hash>-[a-z0-9]{8}/g;
+const DNS_PLACEHOLDER = 'kcp-dns-$1-<st-hash>-<ws-hash>';
 const isTimeKey = (key: string) => /(Time|Timestamp)$/.test(key);
+// Annotations whose values are server-assigned uids.
+const VOLATILE_ANNOTATIONS = new Set(['kubernetes.io/service-account.uid']);
 
 /**
  * What differs from one fresh kcp + downstream to the next, read off the world: the logical-cluster name, the
@@ -40,6 +45,11 @@ export function runSubstitutions(world: KcpWorld, dump: StateDump): Array<[strin
     const tenant = (object.metadata.labels as Record<string, string> | undefined)?.['kcp.io/tenant-id'];
     if (tenant) subs.push([tenant, '<tenant>']);
   }
+  // The pod-template hash follows the template (compared itself) and kcp's port; it shows in names and messages.
+  for (const object of Object.values(dump.objects)) {
+    const hash = (object.metadata.labels as Record<string, string> | undefined)?.['pod-template-hash'];
+    if (object.kind === 'ReplicaSet' && hash) subs.push([hash, '<pth>']);
+  }
   // Longest first, so no placeholder is cut into by a shorter value that happens to be inside it.
   return subs.filter(([from]) => from !== '').sort(([a], [b]) => b.length - a.length);
 }
@@ -50,7 +60,8 @@ export function normalizeDump(world: KcpWorld, dump: StateDump): NormalizedDump 
   const out: Record<string, unknown> = {};
   for (const [key, object] of Object.entries(dump.objects)) {
     const [side, namespace, kind = '', name = ''] = substitute(key, subs).split('|');
-    out[`${side}|${namespace}|${kind}|${normalizeName(kind, name)}`] = normalizeObject(object, subs);
+    const normalizedName = normalizeName(kind, name).replace(DNS_NAME, DNS_PLACEHOLDER);
+    out[`${side}|${namespace}|${kind}|${normalizedName}`] = normalizeObject(object, subs);
   }
   if (dump.syncTarget) out['up||SyncTarget|'] = normalizeObject(dump.syncTarget, subs);
   return out;
@@ -60,7 +71,7 @@ function normalizeObject(object: DumpedObject, subs: Array<[string, string]>): u
   const redacted = redactSecretData(object);
   const text = substitute(JSON.stringify(redacted), subs)
     .replace(/-----BEGIN CERTIFICATE-----[^"]*?-----END CERTIFICATE-----(\\n)?/g, '<pem>')
-    .replace(/kcp-dns-([a-z0-9]+)-<st-hash>-[a-z0-9]{8}/g, 'kcp-dns-$1-<st-hash>-<ws-hash>');
+    .replace(DNS_NAME, DNS_PLACEHOLDER);
   const normalized = dropVolatile(JSON.parse(text)) as DumpedObject;
   const metadata = {
     ...normalized.metadata,
@@ -69,9 +80,11 @@ function normalizeObject(object: DumpedObject, subs: Array<[string, string]>): u
   return { ...normalized, metadata };
 }
 
-/** Token and CA values differ per run; a Secret's keys and a user's own Secret values stay compared. */
+/** Token, kubeconfig and CA values differ per run; a Secret's keys and a user's own Secret values stay compared. */
 function redactSecretData(object: DumpedObject): DumpedObject {
-  if (object.kind !== 'Secret' || !/token/.test(object.metadata.name)) return object;
+  const credentials =
+    /token/.test(object.metadata.name) || /^kcp-syncer-/.test(object.metadata.namespace ?? '');
+  if (object.kind !== 'Secret' || !credentials) return object;
   const data = object.data as Record<string, string> | undefined;
   if (!data) return object;
   return { ...object, data: Object.fromEntries(Object.keys(data).map((k) => [k, '<redacted>'])) };
@@ -82,7 +95,7 @@ function dropVolatile(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    if (VOLATILE_KEYS.has(key) || isTimeKey(key)) continue;
+    if (VOLATILE_KEYS.has(key) || VOLATILE_ANNOTATIONS.has(key) || isTimeKey(key)) continue;
     // The pod-template hash follows the template, which is compared itself; its value holds kcp's port.
     if (key === 'pod-template-hash' && typeof v === 'string') {
       out[key] = '<pth>';

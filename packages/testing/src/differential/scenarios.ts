@@ -2,7 +2,7 @@ import type { KcpWorld } from '../real/kcp-world.js';
 import { waitFor } from '../real/process.js';
 import { type AppObject, app } from './app.js';
 import { dumpState } from './dump.js';
-import { normalizeDump } from './normalize.js';
+import { normalizeDump, runSubstitutions } from './normalize.js';
 
 /**
  * One step of the differential suite. Scenarios run in order on one world (the state carries over), each acting
@@ -168,10 +168,15 @@ async function observedGeneration(world: KcpWorld, namespace: string): Promise<n
 
 async function downstreamVersions(world: KcpWorld): Promise<Record<string, { uid: string; rv: string }>> {
   const dump = await dumpState(world, SCENARIO_NAMESPACES);
+  // Keyed as in the normalized dump, so the two syncers' observations compare.
+  const subs = runSubstitutions(world, dump);
   const out: Record<string, { uid: string; rv: string }> = {};
   for (const [key, object] of Object.entries(dump.objects)) {
     if (!key.startsWith('down|') || key.includes('|ReplicaSet|')) continue;
-    out[key] = { uid: String(object.metadata.uid), rv: String(object.metadata.resourceVersion) };
+    const normalized = subs
+      .reduce((k, [from, to]) => k.split(from).join(to), key)
+      .replace(/-token-[a-z0-9]{5}$/, '-token-*');
+    out[normalized] = { uid: String(object.metadata.uid), rv: String(object.metadata.resourceVersion) };
   }
   return out;
 }
