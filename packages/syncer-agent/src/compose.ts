@@ -37,7 +37,7 @@ import {
   syncTargetKeyOf,
   upstreamSide,
 } from './agent/upstream-access.js';
-import type { AgentOptions, ListenAddress } from './config/options.js';
+import { type AgentOptions, type ListenAddress, transportLimits } from './config/options.js';
 
 export interface CreateAgentOptions {
   logger?: Logger;
@@ -78,7 +78,7 @@ export async function createAgent(options: AgentOptions, create: CreateAgentOpti
 
   const downstream = {
     kubeconfig: kubeconfigSource(options.toKubeconfig, options.toContext),
-    transport: { qps: options.qps, burst: options.burst },
+    transport: transportLimits(options),
   };
   const registrations: KubeRegistration[] = [];
   // Load both kubeconfigs now: a missing file or context is a start error naming the flag, not a stack trace.

@@ -6,7 +6,7 @@ import {
   toSyncTargetKey,
 } from '@kcp-tmc/interfaces';
 import { type KubeConfigSource, type KubeSideOptions, loadKubeConfig } from '@kcp-tmc/kube';
-import type { AgentOptions } from '../config/options.js';
+import { type AgentOptions, transportLimits } from '../config/options.js';
 
 /** The cluster name plain-mode informers key upstream objects under, when `--from-cluster` is not given. */
 export const PLAIN_UPSTREAM_CLUSTER = 'default';
@@ -39,7 +39,7 @@ export function serverBase(source: KubeConfigSource): string | undefined {
 /** Upstream side options for the bare server in kcp modes, or the one cluster in plain mode. */
 export function upstreamSide(options: AgentOptions, extra: Partial<KubeSideOptions> = {}): KubeSideOptions {
   const kubeconfig = kubeconfigSource(options.fromKubeconfig, options.fromContext);
-  const transport = { qps: options.qps, burst: options.burst };
+  const transport = transportLimits(options);
   if (options.upstreamMode === 'plain') {
     return {
       kubeconfig,

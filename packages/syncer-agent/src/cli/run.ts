@@ -4,6 +4,7 @@ import { AGENT_FLAGS, formatFlags } from '../config/flags.js';
 import { loadAgentOptions } from '../config/load.js';
 import type { Command } from './io.js';
 import { loggerFor } from './io.js';
+import { agentVersion } from './version.js';
 
 const HELP = `Usage: syncer-agent run --sync-target-name <name> [--from-cluster <path>] [flags]
 
@@ -32,7 +33,11 @@ export const runCommand: Command = {
       io.stdout.write(HELP);
       return 0;
     }
-    const logger = loggerFor(io, options.verbosity);
+    if (options.version === true) {
+      io.stdout.write(`syncer-agent ${agentVersion()}\n`);
+      return 0;
+    }
+    const logger = loggerFor(io, options.verbosity, options.loggingFormat);
     logger.debug('options', { ...options, featureGates: formatFeatureGates(options.featureGates) }, 2);
 
     let resolveExit: (code: number) => void = () => {};
