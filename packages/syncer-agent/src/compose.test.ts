@@ -149,8 +149,9 @@ describe('createAgent', () => {
       () => downstream.stop(),
     );
     await createSyncTarget(upstream, 'east');
+    // kcp's syncer refuses with these words (kcp v0.11: pkg/syncer/syncer.go).
     await expect(createAgent(optionsFor(upstream, downstream, { syncTargetUid: 'other' }))).rejects.toThrow(
-      /has uid .*, not --sync-target-uid other \(it was re-created/,
+      /^unexpected SyncTarget UID [0-9a-f-]+, expected other, refusing to sync$/,
     );
   });
 

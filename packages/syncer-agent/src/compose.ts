@@ -23,20 +23,15 @@ import {
   type SyncTargetRef,
   TUNNEL,
   type Tunnel,
+  toSyncTargetKey,
   UPSTREAM_INFORMER_FACTORY,
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { type KubeRegistration, loadKubeConfig, registerKube } from '@kcp-tmc/kube';
 import { type DependencyContainer, container as rootContainer } from 'tsyringe';
 import { type AgentModule, type CompositionContext, DEFAULT_MODULES } from './agent/modules.js';
-import {
-  AgentStartError,
-  fetchSyncTarget,
-  kubeconfigSource,
-  syncTargetCluster,
-  syncTargetKeyOf,
-  upstreamSide,
-} from './agent/upstream-access.js';
+import { resolveSyncTarget } from './agent/sync-target-wait.js';
+import { AgentStartError, kubeconfigSource, upstreamSide } from './agent/upstream-access.js';
 import { type AgentOptions, type ListenAddress, transportLimits } from './config/options.js';
 
 export interface CreateAgentOptions {
@@ -47,6 +42,8 @@ export interface CreateAgentOptions {
   modules?: readonly AgentModule[];
   /** Run after the modules: your own transformers, filters, resolvers or replacements for any token. */
   extraModules?: readonly AgentModule[];
+  /** Ends a start that is still waiting for the SyncTarget (its access, or its virtual workspace URL). */
+  signal?: AbortSignal;
 }
 
 export interface AgentEndpoints {
@@ -95,25 +92,25 @@ export async function createAgent(options: AgentOptions, create: CreateAgentOpti
       }),
     );
     const syncTargetClient = admin.resolve<KubeClient>(UPSTREAM_KUBE_CLIENT);
-    const syncTarget = await fetchSyncTarget(syncTargetClient, options);
+    const resolved = await resolveSyncTarget(
+      syncTargetClient,
+      options,
+      logger,
+      create.signal === undefined ? {} : { signal: create.signal },
+    );
+    const { syncTarget } = resolved;
     const ref: SyncTargetRef = {
-      cluster: syncTargetCluster(options),
+      cluster: resolved.cluster,
       name: options.syncTargetName,
       uid: syncTarget.metadata.uid ?? '',
-      key: syncTargetKeyOf(options),
+      key: toSyncTargetKey(resolved.cluster, options.syncTargetName),
     };
     container.register(SYNC_TARGET, { useValue: ref });
 
     let upstream = upstreamSide(options);
-    if (options.upstreamMode === 'virtual-workspace') {
-      const syncerURL = syncTarget.status?.virtualWorkspaces?.[0]?.syncerURL;
-      if (syncerURL === undefined) {
-        throw new AgentStartError(
-          `SyncTarget "${options.syncTargetName}" has no status.virtualWorkspaces[].syncerURL yet (is kcp's TMC enabled?); use --upstream-mode=wildcard to read the workspaces directly`,
-        );
-      }
+    if (resolved.syncerURL !== undefined) {
       // The virtual workspace serves discovery below /clusters/*, as kcp's does.
-      upstream = { ...upstream, connection: { server: syncerURL }, discovery: { cluster: '*' } };
+      upstream = { ...upstream, connection: { server: resolved.syncerURL }, discovery: { cluster: '*' } };
     }
     registrations.push(registerKube(container, { upstream, downstream }));
 

@@ -46,6 +46,8 @@ export const runCommand: Command = {
     });
     let agent: Awaited<ReturnType<typeof createAgent>> | undefined;
     let signalled = false;
+    // Ends a start still waiting for the SyncTarget (access or its virtual workspace URL).
+    const starting = new AbortController();
     const drain = () => {
       const deadline = setTimeout(() => {
         logger.error('shutdown did not finish in time, exiting', { timeoutMs: options.shutdownTimeoutMs });
@@ -67,11 +69,12 @@ export const runCommand: Command = {
         return;
       }
       signalled = true;
+      starting.abort(new Error(`${signal} received`));
       logger.info('signal received, draining', { signal, timeoutMs: options.shutdownTimeoutMs });
       if (agent !== undefined) drain();
     });
     try {
-      agent = await createAgent(options, { logger });
+      agent = await createAgent(options, { logger, signal: starting.signal });
       if (signalled) {
         drain();
       } else {
@@ -86,6 +89,8 @@ export const runCommand: Command = {
         throw err;
       }
       logger.debug('start interrupted by the signal', { error: err }, 2);
+      // No agent to drain: nothing else would end the wait below.
+      if (agent === undefined) resolveExit(0);
     }
     const code = await exit;
     unsubscribe();
