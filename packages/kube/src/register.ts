@@ -44,6 +44,8 @@ export interface KubeSideOptions {
   informers?: InformerConfig;
   /** What to grant when this side's server refuses a request (default: the verb, resource and name). */
   deniedAccessHint?: DeniedAccessHint;
+  /** Shares one log of refusals between registrations of the same side, so each is logged once. */
+  deniedAccessLog?: DeniedAccessLog;
 }
 
 export interface RegisterKubeOptions {
@@ -70,6 +72,7 @@ export function registerKube(container: DependencyContainer, options: RegisterKu
     const child = container.createChildContainer();
     child.register(DENIED_ACCESS_LOG, {
       useFactory: instanceCachingFactory((c) => {
+        if (opts.deniedAccessLog !== undefined) return opts.deniedAccessLog;
         const logger = c.isRegistered(LOGGER, true) ? c.resolve<Logger>(LOGGER) : NOOP_LOGGER;
         return new DeniedAccessLog(name, logger, opts.deniedAccessHint);
       }),

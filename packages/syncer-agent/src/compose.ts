@@ -27,8 +27,9 @@ import {
   UPSTREAM_INFORMER_FACTORY,
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
-import { type KubeRegistration, loadKubeConfig, registerKube } from '@kcp-tmc/kube';
+import { DeniedAccessLog, type KubeRegistration, loadKubeConfig, registerKube } from '@kcp-tmc/kube';
 import { type DependencyContainer, container as rootContainer } from 'tsyringe';
+import { kcpSyncerRbacHint } from './agent/kcp-rbac.js';
 import { type AgentModule, type CompositionContext, DEFAULT_MODULES } from './agent/modules.js';
 import { resolveSyncTarget } from './agent/sync-target-wait.js';
 import { AgentStartError, kubeconfigSource, upstreamSide } from './agent/upstream-access.js';
@@ -76,7 +77,14 @@ export async function createAgent(options: AgentOptions, create: CreateAgentOpti
   const downstream = {
     kubeconfig: kubeconfigSource(options.toKubeconfig, options.toContext),
     transport: transportLimits(options),
+    // One log per side for both registrations below: each refusal is logged once.
+    deniedAccessLog: new DeniedAccessLog('downstream', logger),
   };
+  const upstreamDenials = new DeniedAccessLog(
+    'upstream',
+    logger,
+    options.upstreamMode === 'plain' ? undefined : kcpSyncerRbacHint(options.syncTargetName),
+  );
   const registrations: KubeRegistration[] = [];
   // Load both kubeconfigs now: a missing file or context is a start error naming the flag, not a stack trace.
   loadSide('--from-kubeconfig', options.fromKubeconfig, options.fromContext);
@@ -87,7 +95,10 @@ export async function createAgent(options: AgentOptions, create: CreateAgentOpti
     admin.register(LOGGER, { useValue: logger });
     registrations.push(
       registerKube(admin, {
-        upstream: upstreamSide(options, { transport: SYNC_TARGET_CLIENT_QPS }),
+        upstream: upstreamSide(options, {
+          transport: SYNC_TARGET_CLIENT_QPS,
+          deniedAccessLog: upstreamDenials,
+        }),
         downstream,
       }),
     );
@@ -107,7 +118,7 @@ export async function createAgent(options: AgentOptions, create: CreateAgentOpti
     };
     container.register(SYNC_TARGET, { useValue: ref });
 
-    let upstream = upstreamSide(options);
+    let upstream = upstreamSide(options, { deniedAccessLog: upstreamDenials });
     if (resolved.syncerURL !== undefined) {
       // The virtual workspace serves discovery below /clusters/*, as kcp's does.
       upstream = { ...upstream, connection: { server: resolved.syncerURL }, discovery: { cluster: '*' } };
