@@ -115,6 +115,25 @@ describe("the agent under kcp's generated RBAC", () => {
     }, 'a heartbeat on the SyncTarget');
     await waitFor(() => agent.status().connected, 'the engine to connect (SyncTarget informer synced)');
     expect(entries().filter((e) => e.msg.includes(' denies '))).toEqual([]);
+
+    // Steady state: the role loses its status rule; the heartbeat's patch is denied and logged once.
+    upstream.setAccessRules({
+      ...KCP_GENERATED_ROLE,
+      rules: KCP_GENERATED_ROLE.rules.filter(
+        (r) => !r.resources.includes('synctargets/status') || r.allowed === false,
+      ),
+    });
+    const denials = () => entries().filter((e) => e.msg.startsWith('upstream denies patch'));
+    await waitFor(() => denials().length > 0, 'the denied heartbeat to be logged');
+    const patches = () => upstream.stats().byVerb.patch ?? 0;
+    const before = patches();
+    await waitFor(() => patches() >= before + 2, 'more heartbeats to be denied');
+    expect(denials()).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        msg: `upstream denies patch synctargets.workload.kcp.io/status "east" in cluster ${CLUSTER}: grant update/patch on synctargets/status "east" (kcp's generated ClusterRole has it)`,
+      }),
+    ]);
   });
 
   it('logs a denied SyncTarget read once with what to grant, waits, and starts once granted', async () => {
