@@ -174,6 +174,25 @@ describe('denied requests through registerKube (simulator with enforced RBAC)', 
       expect((await client.get(synctargets, { cluster: 'root:org', name: 'phys' })).metadata.name).toBe(
         'phys',
       );
+
+      // A watch (the streaming path) is reported the same way, named by its field selector.
+      const watch = async () => {
+        for await (const _ of client.watch(
+          synctargets,
+          { cluster: 'root:org' },
+          { fieldSelector: 'metadata.name=other' },
+        )) {
+          // no event is expected: the server refuses the watch
+        }
+      };
+      await expect(watch()).rejects.toMatchObject({ type: 'Forbidden' });
+      await waitFor(
+        () =>
+          warnings.some((w) =>
+            w.message.startsWith('upstream denies watch synctargets.workload.kcp.io "other"'),
+          ),
+        'the denied watch to be logged',
+      );
     } finally {
       await registration.close();
     }
