@@ -50,6 +50,8 @@ describe('SyncTargetGvrSource', () => {
     factory
       .informerFor({
         gvr: { group: 'workload.kcp.io', version: 'v1alpha1', resource: 'synctargets' },
+        // Only a name-selected list/watch passes kcp's generated RBAC (resourceNames).
+        fieldSelector: `metadata.name=${REF.name}`,
         cluster: 'root:org',
       })
       .upsert(target);

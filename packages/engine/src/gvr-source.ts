@@ -63,6 +63,11 @@ const EMPTY: GvrSet = Object.freeze({ allowed: [], dropped: {}, unauthorized: []
  * namespaces, which kcp adds unchecked. Denied GVRs are dropped and re-checked periodically. A review that
  * fails (rather than denies) keeps a GVR that is already running, as kcp does.
  */
+/** The field selector every list and watch of the agent's SyncTarget carries: `metadata.name=<name>`. */
+export function syncTargetFieldSelector(name: string): string {
+  return `metadata.name=${name}`;
+}
+
 @injectable()
 export class SyncTargetGvrSource implements GvrSource {
   private readonly options: EngineOptions;
@@ -101,7 +106,14 @@ export class SyncTargetGvrSource implements GvrSource {
         ((this.options.upstreamMode ?? 'virtual-workspace') === 'plain'
           ? undefined
           : this.syncTarget.cluster);
-      this.informerOptions = { gvr: SYNC_TARGET_GVR, ...(cluster === undefined ? {} : { cluster }) };
+      // kcp's generated ClusterRole grants get/list/watch on this one SyncTarget (resourceNames), which
+      // admits a list or watch only when it selects that name (kcp: pkg/syncer/syncer.go tweaks the
+      // SyncTarget informer the same way).
+      this.informerOptions = {
+        gvr: SYNC_TARGET_GVR,
+        fieldSelector: syncTargetFieldSelector(this.syncTarget.name),
+        ...(cluster === undefined ? {} : { cluster }),
+      };
       this.informer = this.factory.informerFor(this.informerOptions);
       // The handler only schedules: the reconcile runs on its own chain.
       this.subscription = this.informer.events$.subscribe({

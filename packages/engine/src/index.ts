@@ -12,6 +12,7 @@ export {
   type GvrSource,
   NAMESPACES_GVR,
   SyncTargetGvrSource,
+  syncTargetFieldSelector,
 } from './gvr-source.js';
 export { InformerNamespaceLocatorLookup } from './namespace-lookup.js';
 export type { EngineOptions, UpstreamMode } from './options.js';

@@ -87,12 +87,14 @@ describe('registerEngine', () => {
     registerEngine(c, { upstreamMode: 'plain', config: { resyncPeriodMs: 0 } });
     const engine = c.resolve<DefaultSyncEngine>(SYNC_ENGINE);
     stops.push(() => engine.stop());
-    upstream.informerFor({ gvr: SYNC_TARGET_GVR }).upsert({
-      metadata: { name: SYNC_TARGET_REF.name, uid: SYNC_TARGET_REF.uid },
-      status: {
-        syncedResources: [{ group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' }],
-      },
-    });
+    upstream
+      .informerFor({ gvr: SYNC_TARGET_GVR, fieldSelector: `metadata.name=${SYNC_TARGET_REF.name}` })
+      .upsert({
+        metadata: { name: SYNC_TARGET_REF.name, uid: SYNC_TARGET_REF.uid },
+        status: {
+          syncedResources: [{ group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' }],
+        },
+      });
     const selector = `${stateLabel(SYNC_TARGET_REF.key)}=${ResourceStateValue.Sync}`;
     upstream
       .informerFor({

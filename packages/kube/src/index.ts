@@ -18,6 +18,12 @@ export {
   type RequestAuth,
 } from './config/kubeconfig.js';
 export { RestMapper, type RestMapperOptions } from './discovery/rest-mapper.js';
+export {
+  type DeniedAccessHint,
+  DeniedAccessLog,
+  type DeniedRequest,
+  parseDenied,
+} from './http/denied-access.js';
 export { type RateLimitOptions, TokenBucketRateLimiter } from './http/rate-limiter.js';
 export { type RetryOptions, retryDelayMs, shouldRetry } from './http/retry.js';
 export {
@@ -53,6 +59,7 @@ export {
 } from './register.js';
 export {
   CLUSTER_CONNECTION,
+  DENIED_ACCESS_LOG,
   INFORMER_CONFIG,
   KUBE_CLIENT,
   REST_MAPPER_OPTIONS,

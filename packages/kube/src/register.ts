@@ -3,6 +3,9 @@ import {
   DOWNSTREAM_KUBE_CLIENT,
   type InformerFactory,
   type KubeClient,
+  LOGGER,
+  type Logger,
+  NOOP_LOGGER,
   UPSTREAM_INFORMER_FACTORY,
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
@@ -15,11 +18,13 @@ import {
   loadKubeConfig,
 } from './config/kubeconfig.js';
 import { RestMapper, type RestMapperOptions } from './discovery/rest-mapper.js';
+import { type DeniedAccessHint, DeniedAccessLog } from './http/denied-access.js';
 import { Transport, type TransportOptions } from './http/transport.js';
 import { SharedInformerFactory } from './informer/factory.js';
 import type { InformerConfig } from './informer/shared-informer.js';
 import {
   CLUSTER_CONNECTION,
+  DENIED_ACCESS_LOG,
   INFORMER_CONFIG,
   KUBE_CLIENT,
   REST_MAPPER_OPTIONS,
@@ -37,6 +42,10 @@ export interface KubeSideOptions {
   discovery?: RestMapperOptions;
   /** How the side's informers key objects (kcp annotation or plain-mode constant), backoff, watchdog. */
   informers?: InformerConfig;
+  /** What to grant when this side's server refuses a request (default: the verb, resource and name). */
+  deniedAccessHint?: DeniedAccessHint;
+  /** Shares one log of refusals between registrations of the same side, so each is logged once. */
+  deniedAccessLog?: DeniedAccessLog;
 }
 
 export interface RegisterKubeOptions {
@@ -59,8 +68,15 @@ export interface KubeRegistration {
 export function registerKube(container: DependencyContainer, options: RegisterKubeOptions): KubeRegistration {
   const connections: ClusterConnection[] = [];
   const factories: SharedInformerFactory[] = [];
-  const side = (opts: KubeSideOptions): DependencyContainer => {
+  const side = (name: string, opts: KubeSideOptions): DependencyContainer => {
     const child = container.createChildContainer();
+    child.register(DENIED_ACCESS_LOG, {
+      useFactory: instanceCachingFactory((c) => {
+        if (opts.deniedAccessLog !== undefined) return opts.deniedAccessLog;
+        const logger = c.isRegistered(LOGGER, true) ? c.resolve<Logger>(LOGGER) : NOOP_LOGGER;
+        return new DeniedAccessLog(name, logger, opts.deniedAccessHint);
+      }),
+    });
     child.register(CLUSTER_CONNECTION, {
       useFactory: instanceCachingFactory(() => {
         const connection = new ClusterConnection(loadKubeConfig(opts.kubeconfig), opts.connection);
@@ -82,8 +98,8 @@ export function registerKube(container: DependencyContainer, options: RegisterKu
     );
     return child;
   };
-  const upstream = side(options.upstream);
-  const downstream = side(options.downstream);
+  const upstream = side('upstream', options.upstream);
+  const downstream = side('downstream', options.downstream);
   const bind = (child: DependencyContainer, clientToken: symbol, factoryToken: symbol): void => {
     container.register<KubeClient>(clientToken, {
       useFactory: instanceCachingFactory(() => child.resolve<KubeClient>(KUBE_CLIENT)),

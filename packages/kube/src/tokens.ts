@@ -12,3 +12,5 @@ export const REST_MAPPER_OPTIONS: unique symbol = Symbol.for('@kcp-tmc/kube/Rest
 export const KUBE_CLIENT: unique symbol = Symbol.for('@kcp-tmc/kube/KubeClient');
 /** {@link InformerConfig} of one side. */
 export const INFORMER_CONFIG: unique symbol = Symbol.for('@kcp-tmc/kube/InformerConfig');
+/** {@link DeniedAccessLog} of one side: authorization refusals logged once with what to grant. */
+export const DENIED_ACCESS_LOG: unique symbol = Symbol.for('@kcp-tmc/kube/DeniedAccessLog');

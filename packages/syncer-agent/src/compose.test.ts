@@ -47,7 +47,9 @@ function optionsFor(
     toKubeconfig: downstream.kubeconfigPath,
     syncTargetName: 'east',
     upstreamMode: 'virtual-workspace',
+    resourcesToImport: ['configmaps'],
     resources: [parseGvr('v1/configmaps')],
+    apiImportPollIntervalMs: 60_000,
     qps: 1000,
     burst: 1000,
     downstreamNamespaceCleanDelayMs: 1000,
@@ -147,8 +149,9 @@ describe('createAgent', () => {
       () => downstream.stop(),
     );
     await createSyncTarget(upstream, 'east');
+    // kcp's syncer refuses with these words (kcp v0.11: pkg/syncer/syncer.go).
     await expect(createAgent(optionsFor(upstream, downstream, { syncTargetUid: 'other' }))).rejects.toThrow(
-      /has uid .*, not --sync-target-uid other \(it was re-created/,
+      /^unexpected SyncTarget UID [0-9a-f-]+, expected other, refusing to sync$/,
     );
   });
 

@@ -23,21 +23,17 @@ import {
   type SyncTargetRef,
   TUNNEL,
   type Tunnel,
+  toSyncTargetKey,
   UPSTREAM_INFORMER_FACTORY,
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
-import { type KubeRegistration, loadKubeConfig, registerKube } from '@kcp-tmc/kube';
+import { DeniedAccessLog, type KubeRegistration, loadKubeConfig, registerKube } from '@kcp-tmc/kube';
 import { type DependencyContainer, container as rootContainer } from 'tsyringe';
+import { kcpSyncerRbacHint } from './agent/kcp-rbac.js';
 import { type AgentModule, type CompositionContext, DEFAULT_MODULES } from './agent/modules.js';
-import {
-  AgentStartError,
-  fetchSyncTarget,
-  kubeconfigSource,
-  syncTargetCluster,
-  syncTargetKeyOf,
-  upstreamSide,
-} from './agent/upstream-access.js';
-import type { AgentOptions, ListenAddress } from './config/options.js';
+import { resolveSyncTarget } from './agent/sync-target-wait.js';
+import { AgentStartError, kubeconfigSource, upstreamSide } from './agent/upstream-access.js';
+import { type AgentOptions, type ListenAddress, transportLimits } from './config/options.js';
 
 export interface CreateAgentOptions {
   logger?: Logger;
@@ -47,6 +43,8 @@ export interface CreateAgentOptions {
   modules?: readonly AgentModule[];
   /** Run after the modules: your own transformers, filters, resolvers or replacements for any token. */
   extraModules?: readonly AgentModule[];
+  /** Ends a start that is still waiting for the SyncTarget (its access, or its virtual workspace URL). */
+  signal?: AbortSignal;
 }
 
 export interface AgentEndpoints {
@@ -78,8 +76,15 @@ export async function createAgent(options: AgentOptions, create: CreateAgentOpti
 
   const downstream = {
     kubeconfig: kubeconfigSource(options.toKubeconfig, options.toContext),
-    transport: { qps: options.qps, burst: options.burst },
+    transport: transportLimits(options),
+    // One log per side for both registrations below: each refusal is logged once.
+    deniedAccessLog: new DeniedAccessLog('downstream', logger),
   };
+  const upstreamDenials = new DeniedAccessLog(
+    'upstream',
+    logger,
+    options.upstreamMode === 'plain' ? undefined : kcpSyncerRbacHint(options.syncTargetName),
+  );
   const registrations: KubeRegistration[] = [];
   // Load both kubeconfigs now: a missing file or context is a start error naming the flag, not a stack trace.
   loadSide('--from-kubeconfig', options.fromKubeconfig, options.fromContext);
@@ -90,30 +95,33 @@ export async function createAgent(options: AgentOptions, create: CreateAgentOpti
     admin.register(LOGGER, { useValue: logger });
     registrations.push(
       registerKube(admin, {
-        upstream: upstreamSide(options, { transport: SYNC_TARGET_CLIENT_QPS }),
+        upstream: upstreamSide(options, {
+          transport: SYNC_TARGET_CLIENT_QPS,
+          deniedAccessLog: upstreamDenials,
+        }),
         downstream,
       }),
     );
     const syncTargetClient = admin.resolve<KubeClient>(UPSTREAM_KUBE_CLIENT);
-    const syncTarget = await fetchSyncTarget(syncTargetClient, options);
+    const resolved = await resolveSyncTarget(
+      syncTargetClient,
+      options,
+      logger,
+      create.signal === undefined ? {} : { signal: create.signal },
+    );
+    const { syncTarget } = resolved;
     const ref: SyncTargetRef = {
-      cluster: syncTargetCluster(options),
+      cluster: resolved.cluster,
       name: options.syncTargetName,
       uid: syncTarget.metadata.uid ?? '',
-      key: syncTargetKeyOf(options),
+      key: toSyncTargetKey(resolved.cluster, options.syncTargetName),
     };
     container.register(SYNC_TARGET, { useValue: ref });
 
-    let upstream = upstreamSide(options);
-    if (options.upstreamMode === 'virtual-workspace') {
-      const syncerURL = syncTarget.status?.virtualWorkspaces?.[0]?.syncerURL;
-      if (syncerURL === undefined) {
-        throw new AgentStartError(
-          `SyncTarget "${options.syncTargetName}" has no status.virtualWorkspaces[].syncerURL yet (is kcp's TMC enabled?); use --upstream-mode=wildcard to read the workspaces directly`,
-        );
-      }
+    let upstream = upstreamSide(options, { deniedAccessLog: upstreamDenials });
+    if (resolved.syncerURL !== undefined) {
       // The virtual workspace serves discovery below /clusters/*, as kcp's does.
-      upstream = { ...upstream, connection: { server: syncerURL }, discovery: { cluster: '*' } };
+      upstream = { ...upstream, connection: { server: resolved.syncerURL }, discovery: { cluster: '*' } };
     }
     registrations.push(registerKube(container, { upstream, downstream }));
 

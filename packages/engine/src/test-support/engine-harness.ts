@@ -86,6 +86,7 @@ export function engineHarness(input: HarnessOptions = {}) {
   const syncTargetInformer = (): FakeInformer =>
     upstream.informerFor({
       gvr: SYNC_TARGET_GVR,
+      fieldSelector: `metadata.name=${SYNC_TARGET_REF.name}`,
       ...(options.upstreamMode === 'plain' ? {} : { cluster: 'root:org' }),
     });
   const setSyncedResources = (gvrs: string[]): void => {

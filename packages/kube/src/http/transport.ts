@@ -13,7 +13,8 @@ import { inject, injectable } from 'tsyringe';
 import { fetch } from 'undici';
 import { joinUrl } from '../client/paths.js';
 import { ClusterConnection } from '../config/kubeconfig.js';
-import { CLUSTER_CONNECTION, TRANSPORT_OPTIONS } from '../tokens.js';
+import { CLUSTER_CONNECTION, DENIED_ACCESS_LOG, TRANSPORT_OPTIONS } from '../tokens.js';
+import type { DeniedAccessLog } from './denied-access.js';
 import {
   JSON_ACCEPT_ENCODING,
   type JsonAnswer,
@@ -73,6 +74,7 @@ export class Transport {
     @inject(TRANSPORT_OPTIONS, { isOptional: true }) options: TransportOptions = {},
     @inject(CLOCK, { isOptional: true }) private readonly clock: Clock = SYSTEM_CLOCK,
     @inject(LOGGER, { isOptional: true }) private readonly logger: Logger = NOOP_LOGGER,
+    @inject(DENIED_ACCESS_LOG, { isOptional: true }) private readonly denied?: DeniedAccessLog,
   ) {
     this.limiter = new TokenBucketRateLimiter(
       { qps: options.qps ?? DEFAULT_QPS, burst: options.burst ?? DEFAULT_BURST },
@@ -97,6 +99,14 @@ export class Transport {
     const deadline = this.deadline(req);
     try {
       const response = await this.fetchOnce(req, deadline.signal);
+      if (response.status === 403 && this.denied !== undefined) {
+        // The caller reads the body itself (readError); a clone leaves it to them.
+        void response
+          .clone()
+          .text()
+          .then((text) => this.reportDenied(req, parseBody(text)))
+          .catch(() => undefined);
+      }
       return { response, signal: deadline.signal };
     } finally {
       deadline.clear();
@@ -137,6 +147,15 @@ export class Transport {
     };
     this.logger.debug('request', { method: req.method, url: url.href }, 6);
     return { url, headers, dispatcher: auth.dispatcher };
+  }
+
+  /** An authorization refusal, logged once per call site with what to grant (see DeniedAccessLog). */
+  private reportDenied(req: HttpRequest, body: unknown): void {
+    const message =
+      typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string'
+        ? (body as { message: string }).message
+        : String(body ?? '');
+    this.denied?.report(this.connection.baseUrl.href, req.method, req.path, message);
   }
 
   /** The caller's signal combined with this request's timeout; `clear` stops the timer. */
@@ -189,6 +208,7 @@ export class Transport {
         throw classifyError(err, req.operation);
       }
       if (answer.status < 200 || answer.status > 299) {
+        if (answer.status === 403) this.reportDenied(req, answer.body);
         throw classifyHttpError({
           status: answer.status,
           body: answer.body,
@@ -200,6 +220,14 @@ export class Transport {
     } finally {
       deadline.clear();
     }
+  }
+}
+
+function parseBody(text: string): unknown {
+  try {
+    return parseJson(text);
+  } catch {
+    return text;
   }
 }
 

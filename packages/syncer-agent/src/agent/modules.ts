@@ -15,7 +15,6 @@ import { registerTunnel } from '@kcp-tmc/tunnel';
 import { registerUpstream } from '@kcp-tmc/upstream';
 import type { DependencyContainer } from 'tsyringe';
 import type { AgentOptions } from '../config/options.js';
-import { syncTargetCluster } from './upstream-access.js';
 
 /** What every module may read while registering: the options and what start-up learned upstream. */
 export interface CompositionContext {
@@ -65,12 +64,13 @@ export const upstreamModule: AgentModule = {
 
 export const engineModule: AgentModule = {
   name: 'engine',
-  register(container, { options, syncTargetInformers }) {
+  register(container, { options, ref, syncTargetInformers }) {
     container.register(SYNC_TARGET_INFORMER_FACTORY, { useValue: syncTargetInformers });
     registerEngine(container, {
       upstreamMode: options.upstreamMode,
       resources: options.resources,
-      ...(options.upstreamMode === 'plain' ? {} : { syncTargetCluster: syncTargetCluster(options) }),
+      // The logical cluster name start-up read from the SyncTarget (`--from-cluster` may be a path).
+      ...(options.upstreamMode === 'plain' ? {} : { syncTargetCluster: ref.cluster }),
       config: { workerCount: options.workers, shutdownTimeoutMs: options.shutdownTimeoutMs },
     });
   },

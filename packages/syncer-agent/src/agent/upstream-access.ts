@@ -1,21 +1,20 @@
-import {
-  type KubeClient,
-  SYNC_TARGET_GVR,
-  type SyncTarget,
-  TmcError,
-  toSyncTargetKey,
-} from '@kcp-tmc/interfaces';
+import { toSyncTargetKey } from '@kcp-tmc/interfaces';
 import { type KubeConfigSource, type KubeSideOptions, loadKubeConfig } from '@kcp-tmc/kube';
-import type { AgentOptions } from '../config/options.js';
+import { type AgentOptions, transportLimits } from '../config/options.js';
+import { kcpSyncerRbacHint } from './kcp-rbac.js';
 
 /** The cluster name plain-mode informers key upstream objects under, when `--from-cluster` is not given. */
 export const PLAIN_UPSTREAM_CLUSTER = 'default';
 
-/** The SyncTarget's logical cluster as the agent addresses it (plain mode: a configured constant). */
+/**
+ * The SyncTarget's logical cluster as `--from-cluster` gives it (plain mode: a configured constant). It may
+ * be a path; start-up resolves the name from the SyncTarget (see resolveSyncTarget).
+ */
 export function syncTargetCluster(options: AgentOptions): string {
   return options.fromCluster ?? PLAIN_UPSTREAM_CLUSTER;
 }
 
+/** The SyncTarget key when `--from-cluster` is the logical cluster name (kcp keys by the name). */
 export function syncTargetKeyOf(options: AgentOptions): string {
   return toSyncTargetKey(syncTargetCluster(options), options.syncTargetName);
 }
@@ -39,7 +38,7 @@ export function serverBase(source: KubeConfigSource): string | undefined {
 /** Upstream side options for the bare server in kcp modes, or the one cluster in plain mode. */
 export function upstreamSide(options: AgentOptions, extra: Partial<KubeSideOptions> = {}): KubeSideOptions {
   const kubeconfig = kubeconfigSource(options.fromKubeconfig, options.fromContext);
-  const transport = { qps: options.qps, burst: options.burst };
+  const transport = transportLimits(options);
   if (options.upstreamMode === 'plain') {
     return {
       kubeconfig,
@@ -49,32 +48,13 @@ export function upstreamSide(options: AgentOptions, extra: Partial<KubeSideOptio
     };
   }
   const base = serverBase(kubeconfig);
-  return { kubeconfig, transport, ...(base === undefined ? {} : { connection: { server: base } }), ...extra };
-}
-
-/** Reads the SyncTarget this agent serves; the error says what to check when it cannot. */
-export async function fetchSyncTarget(client: KubeClient, options: AgentOptions): Promise<SyncTarget> {
-  const scope = options.upstreamMode === 'plain' ? {} : { cluster: syncTargetCluster(options) };
-  const where = options.upstreamMode === 'plain' ? '' : ` in logical cluster "${syncTargetCluster(options)}"`;
-  let target: SyncTarget;
-  try {
-    target = (await client.get(SYNC_TARGET_GVR, { name: options.syncTargetName, ...scope })) as SyncTarget;
-  } catch (err) {
-    if (err instanceof TmcError && err.type === 'NotFound') {
-      throw new AgentStartError(`SyncTarget "${options.syncTargetName}" not found${where}`, { cause: err });
-    }
-    throw new AgentStartError(
-      `cannot read SyncTarget "${options.syncTargetName}"${where} from the upstream: ${describe(err)}`,
-      { cause: err },
-    );
-  }
-  const uid = target.metadata.uid;
-  if (options.syncTargetUid !== undefined && uid !== options.syncTargetUid) {
-    throw new AgentStartError(
-      `SyncTarget "${options.syncTargetName}" has uid ${uid ?? '(none)'}, not --sync-target-uid ${options.syncTargetUid} (it was re-created: regenerate the manifests)`,
-    );
-  }
-  return target;
+  return {
+    kubeconfig,
+    transport,
+    deniedAccessHint: kcpSyncerRbacHint(options.syncTargetName),
+    ...(base === undefined ? {} : { connection: { server: base } }),
+    ...extra,
+  };
 }
 
 /** A failure to start that the CLI prints as one line (exit code 1). */

@@ -1,4 +1,4 @@
-import { StreamLogger } from '../logging/logger.js';
+import { type LogFormat, StreamLogger } from '../logging/logger.js';
 
 /** What a command may touch: its output streams, environment and signals; tests pass their own. */
 export interface CliIO {
@@ -26,8 +26,8 @@ export function processIO(): CliIO {
 }
 
 /** Logs go to stderr, so stdout carries only a command's output (manifests, keys, the demo's table). */
-export function loggerFor(io: CliIO, verbosity: number): StreamLogger {
-  return new StreamLogger({ stream: io.stderr, verbosity });
+export function loggerFor(io: CliIO, verbosity: number, format?: LogFormat): StreamLogger {
+  return new StreamLogger({ stream: io.stderr, verbosity, ...(format === undefined ? {} : { format }) });
 }
 
 export interface Command {

@@ -45,6 +45,16 @@ describe('syncer-agent CLI', () => {
     },
   );
 
+  // kcp's generated Deployment passes flags only (its syncer is a root command): they mean `run`.
+  it('leading flags run the agent command', async () => {
+    const t = fakeIO();
+    expect(await main(['--version'], t.io)).toBe(0);
+    expect(t.out()).toMatch(/^syncer-agent \d+\.\d+\.\d+/);
+    const bad = fakeIO();
+    expect(await main(['--sync-target-name=phys', '--nope'], bad.io)).toBe(2);
+    expect(bad.err()).toContain('syncer-agent run: --nope: unknown flag (see --help)');
+  });
+
   it('prints the SyncTarget key', async () => {
     const t = fakeIO();
     expect(await main(['key', '--cluster', 'root:org', '--name', 'east'], t.io)).toBe(0);
@@ -67,7 +77,7 @@ describe('syncer-agent CLI', () => {
     const t = fakeIO();
     expect(await main(['run', '--sync-target-name=east', '--from-cluster=root', '--qps=x'], t.io)).toBe(2);
     expect(t.err()).toBe(
-      'syncer-agent run: --qps: expected a positive number, got "x"\n(see syncer-agent run --help)\n',
+      'syncer-agent run: --qps: expected a number, got "x"\n(see syncer-agent run --help)\n',
     );
   });
 

@@ -4,6 +4,7 @@ import { AGENT_FLAGS, formatFlags } from '../config/flags.js';
 import { loadAgentOptions } from '../config/load.js';
 import type { Command } from './io.js';
 import { loggerFor } from './io.js';
+import { agentVersion } from './version.js';
 
 const HELP = `Usage: syncer-agent run --sync-target-name <name> [--from-cluster <path>] [flags]
 
@@ -32,7 +33,11 @@ export const runCommand: Command = {
       io.stdout.write(HELP);
       return 0;
     }
-    const logger = loggerFor(io, options.verbosity);
+    if (options.version === true) {
+      io.stdout.write(`syncer-agent ${agentVersion()}\n`);
+      return 0;
+    }
+    const logger = loggerFor(io, options.verbosity, options.loggingFormat);
     logger.debug('options', { ...options, featureGates: formatFeatureGates(options.featureGates) }, 2);
 
     let resolveExit: (code: number) => void = () => {};
@@ -41,6 +46,8 @@ export const runCommand: Command = {
     });
     let agent: Awaited<ReturnType<typeof createAgent>> | undefined;
     let signalled = false;
+    // Ends a start still waiting for the SyncTarget (access or its virtual workspace URL).
+    const starting = new AbortController();
     const drain = () => {
       const deadline = setTimeout(() => {
         logger.error('shutdown did not finish in time, exiting', { timeoutMs: options.shutdownTimeoutMs });
@@ -62,11 +69,12 @@ export const runCommand: Command = {
         return;
       }
       signalled = true;
+      starting.abort(new Error(`${signal} received`));
       logger.info('signal received, draining', { signal, timeoutMs: options.shutdownTimeoutMs });
       if (agent !== undefined) drain();
     });
     try {
-      agent = await createAgent(options, { logger });
+      agent = await createAgent(options, { logger, signal: starting.signal });
       if (signalled) {
         drain();
       } else {
@@ -81,6 +89,8 @@ export const runCommand: Command = {
         throw err;
       }
       logger.debug('start interrupted by the signal', { error: err }, 2);
+      // No agent to drain: nothing else would end the wait below.
+      if (agent === undefined) resolveExit(0);
     }
     const code = await exit;
     unsubscribe();

@@ -1,4 +1,5 @@
 import { DEFAULT_FEATURE_GATES, FEATURE_GATE_NAMES, formatFeatureGates } from '@kcp-tmc/interfaces';
+import { KLOG_FLAGS, LOGGING_FLAGS, NO_OP_BOOLEAN_FLAGS } from './logging-flags.js';
 import { UPSTREAM_MODES } from './options.js';
 
 export type FlagType = 'string' | 'boolean';
@@ -14,6 +15,8 @@ export interface FlagSpec {
   readonly description: string;
   /** Not read from the environment or the config file (e.g. `--config` itself). */
   readonly flagOnly?: boolean;
+  /** Accepted but not listed in `--help` (kcp's deprecated klog flags). */
+  readonly hidden?: boolean;
 }
 
 /** The agent's flags, named as the kcp syncer's where kcp has one (ARCHITECTURE.md, kcp compatibility). */
@@ -29,7 +32,8 @@ export const AGENT_FLAGS: readonly FlagSpec[] = [
     name: 'from-cluster',
     type: 'string',
     placeholder: 'path',
-    description: 'Logical cluster of the SyncTarget (e.g. root:org:ws). Required in kcp modes.',
+    description:
+      "The SyncTarget's logical cluster: a path (root:org) or a logical cluster name, as kcp generates. Required in kcp modes.",
   },
   {
     name: 'to-kubeconfig',
@@ -62,15 +66,29 @@ export const AGENT_FLAGS: readonly FlagSpec[] = [
     type: 'string',
     multiple: true,
     placeholder: 'resource',
+    short: 'r',
     description:
-      'Also sync this resource (deployments.apps, apps/v1/deployments); repeatable, or comma-separated.',
+      'Resource to import from the downstream into kcp (deployments.apps, services), as kcp syncer; repeatable, or comma-separated.',
+  },
+  {
+    name: 'api-import-poll-interval',
+    type: 'string',
+    placeholder: 'duration',
+    default: '1m0s',
+    description: "How often the downstream's API schemas are polled for import.",
+  },
+  {
+    name: 'dns-image',
+    type: 'string',
+    placeholder: 'image',
+    description: 'Image of the per-workspace DNS server the agent deploys downstream.',
   },
   {
     name: 'qps',
     type: 'string',
     placeholder: 'n',
     default: '30',
-    description: 'Requests per second to each API server.',
+    description: 'Requests per second to each API server; negative: no client-side limit (client-go).',
   },
   {
     name: 'burst',
@@ -89,9 +107,10 @@ export const AGENT_FLAGS: readonly FlagSpec[] = [
   {
     name: 'feature-gates',
     type: 'string',
+    multiple: true,
     placeholder: 'A=true,B=false',
     default: formatFeatureGates(DEFAULT_FEATURE_GATES),
-    description: `Feature gates (${FEATURE_GATE_NAMES.join(', ')}).`,
+    description: `Feature gates (${FEATURE_GATE_NAMES.join(', ')}; kcp's names too: KCPSyncerTunnel is Tunnel).`,
   },
   {
     name: 'metrics-bind-address',
@@ -141,8 +160,25 @@ export const AGENT_FLAGS: readonly FlagSpec[] = [
     type: 'string',
     short: 'v',
     placeholder: 'level',
-    default: '0',
-    description: 'Log verbosity (klog levels: 2 info, 4 debug, 6 trace).',
+    default: '2',
+    description: 'Log verbosity (klog levels: 2 info, 4 debug, 6 trace); 2 as in kcp syncer.',
+  },
+  ...LOGGING_FLAGS,
+  ...KLOG_FLAGS,
+  ...NO_OP_BOOLEAN_FLAGS.map(
+    (name): FlagSpec => ({
+      name,
+      type: 'boolean',
+      flagOnly: true,
+      hidden: true,
+      description: 'klog flag, accepted for kcp compatibility (no effect).',
+    }),
+  ),
+  {
+    name: 'version',
+    type: 'boolean',
+    flagOnly: true,
+    description: 'Print the version and exit.',
   },
 ];
 
@@ -175,12 +211,14 @@ export function parseArgsOptions(flags: readonly FlagSpec[]) {
 
 /** The flags section of a command's `--help`. */
 export function formatFlags(flags: readonly FlagSpec[]): string {
-  const rows = flags.map((f) => {
-    const names = `${f.short === undefined ? '' : `-${f.short}, `}--${f.name}${f.type === 'string' ? ` <${f.placeholder ?? 'value'}>` : ''}`;
-    const extra = f.default === undefined ? '' : ` (default ${f.default})`;
-    const env = f.flagOnly === true ? '' : ` [${envVariable(f.name)}]`;
-    return [names, `${f.description}${extra}${env}`] as const;
-  });
+  const rows = flags
+    .filter((f) => f.hidden !== true)
+    .map((f) => {
+      const names = `${f.short === undefined ? '' : `-${f.short}, `}--${f.name}${f.type === 'string' ? ` <${f.placeholder ?? 'value'}>` : ''}`;
+      const extra = f.default === undefined ? '' : ` (default ${f.default})`;
+      const env = f.flagOnly === true ? '' : ` [${envVariable(f.name)}]`;
+      return [names, `${f.description}${extra}${env}`] as const;
+    });
   const width = Math.min(44, Math.max(...rows.map(([n]) => n.length)) + 2);
   return rows
     .map(([names, text]) =>

@@ -11,5 +11,12 @@ export {
   readConfigFile,
   SettingReader,
 } from './load.js';
-export { type AgentOptions, type ListenAddress, UPSTREAM_MODES, type UpstreamMode } from './options.js';
+export {
+  type AgentOptions,
+  DEFAULT_API_IMPORT_POLL_INTERVAL_MS,
+  type ListenAddress,
+  transportLimits,
+  UPSTREAM_MODES,
+  type UpstreamMode,
+} from './options.js';
 export * as values from './values.js';

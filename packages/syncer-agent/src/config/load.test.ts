@@ -41,8 +41,11 @@ describe('loadAgentOptions', () => {
       downstreamNamespaceCleanDelayMs: 30_000,
       metricsBindAddress: { host: '127.0.0.1', port: 8080 },
       healthProbeBindAddress: { host: '127.0.0.1', port: 8081 },
-      verbosity: 0,
+      // kcp syncer's defaults: -v=2 and a 1m API import poll (kcp: cmd/syncer/options/options.go).
+      verbosity: 2,
+      apiImportPollIntervalMs: 60_000,
       resources: [],
+      resourcesToImport: [],
       featureGates: DEFAULT_FEATURE_GATES,
     });
   });
@@ -125,22 +128,50 @@ describe('loadAgentOptions', () => {
   });
 
   const cases: Array<[string, string[], Record<string, string>, string]> = [
-    ['non-numeric qps', ['--qps=x'], {}, '--qps: expected a positive number, got "x"'],
-    ['zero qps', ['--qps=0'], {}, '--qps: expected a positive number, got "0"'],
-    ['fractional burst', ['--burst=1.5'], {}, '--burst: expected a positive integer, got "1.5"'],
+    ['non-numeric qps', ['--qps=x'], {}, '--qps: expected a number, got "x"'],
+    // kcp's --qps is a float32 of any sign (0: client-go's default, negative: no limit): see transportLimits.
+    ['fractional burst', ['--burst=1.5'], {}, '--burst: expected a non-negative integer, got "1.5"'],
+    ['negative burst', ['--burst=-1'], {}, '--burst: expected a non-negative integer, got "-1"'],
+    [
+      'zero poll interval',
+      ['--api-import-poll-interval=0s'],
+      {},
+      '--api-import-poll-interval: must be longer than 0',
+    ],
+    ['negative clean delay', ['--downstream-namespace-clean-delay=-1s'], {}, 'must not be negative'],
+    [
+      'bad logging format',
+      ['--logging-format=xml'],
+      {},
+      '--logging-format: expected one of text, json, got "xml"',
+    ],
+    ['bad klog boolean', ['--logtostderr=maybe'], {}, '--logtostderr: expected true or false, got "maybe"'],
+    [
+      'bad flush frequency',
+      ['--log-flush-frequency=often'],
+      {},
+      '--log-flush-frequency: expected a duration',
+    ],
+    ['bad vmodule', ['--vmodule=x'], {}, '--vmodule: expected pattern=N,..., got "x"'],
+    [
+      'kcp gate with a bad value',
+      ['--feature-gates=KCPLocationAPI=on'],
+      {},
+      'value must be "true" or "false", got "on"',
+    ],
     ['zero workers', ['--workers=0'], {}, '--workers: expected a positive integer, got "0"'],
     [
       'bad duration',
       ['--shutdown-timeout=soon'],
       {},
-      '--shutdown-timeout: expected a duration such as 30s, 1m30s or 500ms, got "soon"',
+      '--shutdown-timeout: expected a duration such as 30s, 1m0s or 500ms, got "soon"',
     ],
     ['zero heartbeat', ['--heartbeat-period=0'], {}, '--heartbeat-period: must be longer than 0'],
     [
       'bad clean delay',
       ['--downstream-namespace-clean-delay=5'],
       {},
-      '--downstream-namespace-clean-delay: expected a duration such as 30s, 1m30s or 500ms, got "5"',
+      '--downstream-namespace-clean-delay: expected a duration such as 30s, 1m0s or 500ms, got "5"',
     ],
     [
       'bad bind address',
@@ -169,10 +200,10 @@ describe('loadAgentOptions', () => {
     ],
     ['bad gate value', ['--feature-gates=Tunnel=yes'], {}, 'value must be "true" or "false", got "yes"'],
     [
-      'unknown resource group',
-      ['--resources=widgets.example.com'],
+      'bad resource group',
+      ['--resources=widgets.Example'],
       {},
-      '--resources: no known version for group "example.com" in "widgets.example.com"',
+      '--resources: "Example" is not an API group name',
     ],
     ['bad resource', ['--resources=Deployments'], {}, '--resources: "Deployments" is not a resource name'],
     [
@@ -222,7 +253,7 @@ describe('loadAgentOptions', () => {
         .message;
 
     it('a bad value', () => {
-      expect(fileError('qps: fast')).toBe('--qps (from /c.yaml): expected a positive number, got "fast"');
+      expect(fileError('qps: fast')).toBe('--qps (from /c.yaml): expected a number, got "fast"');
     });
     it('an unknown key', () => {
       expect(fileError('qsp: 3')).toMatch(

@@ -4,17 +4,21 @@ import { FeatureGateError, type GVR, parseFeatureGates } from '@kcp-tmc/interfac
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, type OptionSource } from './errors.js';
 import { AGENT_FLAGS, envVariable, type FlagSpec, HELP_FLAG, parseArgsOptions } from './flags.js';
+import { kcpFeatureGates } from './kcp-feature-gates.js';
+import { isGoBoolean } from './logging-flags.js';
 import { type AgentOptions, UPSTREAM_MODES, type UpstreamMode } from './options.js';
 import {
   bindAddress,
   clusterPath,
   duration,
+  finiteNumber,
   nonEmpty,
+  nonNegativeInteger,
   objectName,
   oneOf,
   type Parsed,
   positiveInteger,
-  positiveNumber,
+  type ResourceFlag,
   resource,
   verbosity,
 } from './values.js';
@@ -33,10 +37,11 @@ export interface ParsedCommandLine {
 
 /**
  * parseArgs over `flags` (plus `--help`), strict: an unknown flag or a missing value is a ConfigError naming
- * it. klog's `-v=4` is accepted beside `-v 4` and `--v=4`.
+ * it. Reads argv as pflag does for kcp's syncer: `-v=4` beside `-v 4` and `--v=4`, `_` as `-` in flag names,
+ * `--bool=false`.
  */
 export function parseCommandLine(argv: readonly string[], flags: readonly FlagSpec[]): ParsedCommandLine {
-  const args = argv.map((a) => (/^-v=/.test(a) ? `--v=${a.slice(3)}` : a));
+  const args = pflagStyle(argv, [...flags, HELP_FLAG]);
   try {
     const { values, positionals } = parseArgs({
       args,
@@ -52,6 +57,38 @@ export function parseCommandLine(argv: readonly string[], flags: readonly FlagSp
   } catch (err) {
     throw commandLineError(err);
   }
+}
+
+/** Rewrites pflag spellings into ones parseArgs reads; stops at `--`. */
+function pflagStyle(argv: readonly string[], flags: readonly FlagSpec[]): string[] {
+  const byShort = new Map(flags.filter((f) => f.short !== undefined).map((f) => [f.short, f]));
+  const byName = new Map(flags.map((f) => [f.name, f]));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i] as string;
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const short = /^-([a-zA-Z])=(.*)$/s.exec(arg);
+    const long = byShort.get(short?.[1])?.name;
+    if (short !== null && long !== undefined) arg = `--${long}=${short[2]}`;
+    const match = /^--([^=]+)(=.*)?$/s.exec(arg);
+    if (match === null) {
+      out.push(arg);
+      continue;
+    }
+    const name = (match[1] as string).replaceAll('_', '-');
+    const value = match[2];
+    if (byName.get(name)?.type === 'boolean' && value !== undefined) {
+      const text = value.slice(1);
+      if (!isGoBoolean(text)) throw new ConfigError(`--${name}`, `expected true or false, got "${text}"`);
+      if (/^(1|t|true)$/i.test(text)) out.push(`--${name}`);
+      continue;
+    }
+    out.push(`--${name}${value ?? ''}`);
+  }
+  return out;
 }
 
 function commandLineError(err: unknown): ConfigError {
@@ -210,7 +247,7 @@ export class SettingReader {
 export function loadAgentOptions(
   argv: readonly string[],
   sources: LoadSources = {},
-): AgentOptions & { help: boolean } {
+): AgentOptions & { help: boolean; version?: boolean } {
   const commandLine = parseCommandLine(argv, AGENT_FLAGS);
   if (commandLine.positionals.length > 0) {
     throw new ConfigError(
@@ -219,8 +256,14 @@ export function loadAgentOptions(
     );
   }
   if (commandLine.help) return { help: true } as AgentOptions & { help: boolean };
+  if (commandLine.values.version === true) {
+    return { help: false, version: true } as AgentOptions & { help: boolean; version: boolean };
+  }
+  // kcp's generated Deployment sets NAMESPACE from the pod's own namespace (fieldRef metadata.namespace).
+  const namespace = sources.env?.NAMESPACE;
   return {
     ...agentOptionsFrom(new SettingReader(mergeSources(commandLine, AGENT_FLAGS, sources))),
+    ...(namespace === undefined || namespace === '' ? {} : { syncerNamespace: namespace }),
     help: false,
   };
 }
@@ -235,17 +278,20 @@ export function agentOptionsFrom(settings: SettingReader): AgentOptions {
       `is required in ${upstreamMode} mode (the SyncTarget's logical cluster)`,
     );
   }
-  const featureGatesRaw = settings.optional('feature-gates', (text) => ({ ok: true, value: text }));
+  // pflag's feature-gates value adds up over repeated flags.
+  const featureGatesRaw = settings.list('feature-gates', (text) => ({ ok: true, value: text })).join(',');
   let featureGates = parseFeatureGates('');
-  if (featureGatesRaw !== undefined) {
-    try {
-      featureGates = parseFeatureGates(featureGatesRaw);
-    } catch (err) {
-      if (!(err instanceof FeatureGateError)) throw err;
-      throw new ConfigError('--feature-gates', err.message, settings.sourceOf('feature-gates'));
-    }
+  try {
+    featureGates = kcpFeatureGates(featureGatesRaw, parseFeatureGates);
+  } catch (err) {
+    if (!(err instanceof FeatureGateError)) throw err;
+    throw new ConfigError('--feature-gates', err.message, settings.sourceOf('feature-gates'));
   }
-  const resources: GVR[] = settings.list('resources', resource);
+  // klog settings with no effect here are still checked, so a typo fails as it does in kcp's syncer.
+  settings.optional('log-flush-frequency', duration);
+  settings.optional('vmodule', vmodule);
+  const resourceFlags: ResourceFlag[] = settings.list('resources', resource);
+  const resources: GVR[] = resourceFlags.flatMap((r) => (r.gvr === undefined ? [] : [r.gvr]));
   const optionalString = (name: string) => settings.optional(name, nonEmpty);
   const config = settings.optional('config', nonEmpty);
   const options: AgentOptions = {
@@ -255,17 +301,21 @@ export function agentOptionsFrom(settings: SettingReader): AgentOptions {
       'is required (the SyncTarget to serve)',
     ),
     upstreamMode,
+    resourcesToImport: [...new Set(resourceFlags.map((r) => r.name))],
     resources,
-    qps: settings.required('qps', positiveNumber),
-    burst: settings.required('burst', positiveInteger),
-    downstreamNamespaceCleanDelayMs: settings.required('downstream-namespace-clean-delay', duration),
+    apiImportPollIntervalMs: positive(settings, 'api-import-poll-interval'),
+    qps: settings.required('qps', finiteNumber),
+    burst: settings.required('burst', nonNegativeInteger),
+    downstreamNamespaceCleanDelayMs: nonNegative(settings, 'downstream-namespace-clean-delay'),
     featureGates,
     metricsBindAddress: settings.required('metrics-bind-address', bindAddress),
     healthProbeBindAddress: settings.required('health-probe-bind-address', bindAddress),
     workers: settings.required('workers', positiveInteger),
     heartbeatPeriodMs: positive(settings, 'heartbeat-period'),
-    shutdownTimeoutMs: settings.required('shutdown-timeout', duration),
+    shutdownTimeoutMs: nonNegative(settings, 'shutdown-timeout'),
     verbosity: settings.required('v', verbosity),
+    ...defined('loggingFormat', settings.optional('logging-format', oneOf(['text', 'json'] as const))),
+    ...defined('dnsImage', optionalString('dns-image')),
     ...defined('fromKubeconfig', optionalString('from-kubeconfig')),
     ...defined('fromContext', optionalString('from-context')),
     ...defined('fromCluster', fromCluster),
@@ -275,6 +325,18 @@ export function agentOptionsFrom(settings: SettingReader): AgentOptions {
     ...defined('config', config),
   };
   return options;
+}
+
+/** klog's `pattern=N,...`. */
+function vmodule(text: string): Parsed<string> {
+  const ok = text.split(',').every((part) => part === '' || /^[^=]+=\d+$/.test(part));
+  return ok ? { ok: true, value: text } : { ok: false, reason: `expected pattern=N,..., got "${text}"` };
+}
+
+function nonNegative(settings: SettingReader, name: string): number {
+  const ms = settings.required(name, duration);
+  if (ms < 0) throw new ConfigError(`--${name}`, 'must not be negative', settings.sourceOf(name));
+  return ms;
 }
 
 function positive(settings: SettingReader, name: string): number {

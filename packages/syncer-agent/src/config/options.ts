@@ -1,5 +1,8 @@
 import type { FeatureGates, GVR } from '@kcp-tmc/interfaces';
 
+/** kcp syncer's `--api-import-poll-interval` default (cmd/syncer/options/options.go). */
+export const DEFAULT_API_IMPORT_POLL_INTERVAL_MS = 60_000;
+
 export type UpstreamMode = 'virtual-workspace' | 'wildcard' | 'plain';
 export const UPSTREAM_MODES: readonly UpstreamMode[] = ['virtual-workspace', 'wildcard', 'plain'];
 
@@ -22,9 +25,26 @@ export interface AgentOptions {
   /** The SyncTarget's uid; read from the SyncTarget at start when absent. */
   readonly syncTargetUid?: string;
   readonly upstreamMode: UpstreamMode;
-  /** Synced besides the SyncTarget's accepted `status.syncedResources`. */
+  /**
+   * `--resources` as kcp's syncer reads them: `resource.group` names (`deployments.apps`, `services`) whose
+   * downstream schemas are imported into kcp (kcp: cmd/syncer/options, pkg/syncer/apiimporter.go). None when
+   * absent.
+   */
+  readonly resourcesToImport?: readonly string[];
+  /** The `--resources` whose version is known here (`apps` is v1), for consumers that need a GVR. */
   readonly resources: readonly GVR[];
+  /**
+   * `--api-import-poll-interval`: how often the API importer polls the downstream's schemas
+   * (DEFAULT_API_IMPORT_POLL_INTERVAL_MS when absent).
+   */
+  readonly apiImportPollIntervalMs?: number;
+  /** `--dns-image`: the per-workspace DNS server's image. */
+  readonly dnsImage?: string;
+  /** The agent's own downstream namespace: the `NAMESPACE` env the generated Deployment sets by fieldRef. */
+  readonly syncerNamespace?: string;
+  /** As given: 0 means client-go's default (5), negative means no client-side limit. See transportLimits. */
   readonly qps: number;
+  /** As given: 0 means client-go's default (10). */
   readonly burst: number;
   readonly downstreamNamespaceCleanDelayMs: number;
   readonly featureGates: FeatureGates;
@@ -36,6 +56,21 @@ export interface AgentOptions {
   readonly heartbeatPeriodMs: number;
   readonly shutdownTimeoutMs: number;
   readonly verbosity: number;
+  /** `--logging-format`; the logger picks (text on a terminal, JSON lines otherwise) when absent. */
+  readonly loggingFormat?: 'text' | 'json';
   /** The config file the options were read from, if any. */
   readonly config?: string;
+}
+
+/**
+ * The transport's token bucket for kcp's `--qps`/`--burst`, read as client-go reads rest.Config: QPS 0 and
+ * burst 0 take client-go's defaults (5 and 10), a negative QPS turns the client-side limiter off (our
+ * transport's qps 0).
+ */
+export function transportLimits(options: Pick<AgentOptions, 'qps' | 'burst'>): {
+  qps: number;
+  burst: number;
+} {
+  const qps = options.qps === 0 ? 5 : Math.max(options.qps, 0);
+  return { qps, burst: options.burst === 0 ? 10 : options.burst };
 }

@@ -16,6 +16,21 @@ export function positiveNumber(text: string): Parsed<number> {
   return ok(n);
 }
 
+/** A float, as pflag's Float32 reads `--qps`: any sign (client-go gives 0 and negatives a meaning). */
+export function finiteNumber(text: string): Parsed<number> {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n)) return fail(`expected a number, got "${text}"`);
+  return ok(n);
+}
+
+export function nonNegativeInteger(text: string): Parsed<number> {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isInteger(n) || n < 0) {
+    return fail(`expected a non-negative integer, got "${text}"`);
+  }
+  return ok(n);
+}
+
 export function positiveInteger(text: string): Parsed<number> {
   const n = Number(text);
   if (text.trim() === '' || !Number.isInteger(n) || n <= 0) {
@@ -33,27 +48,36 @@ export function verbosity(text: string): Parsed<number> {
 }
 
 const DURATION_UNITS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  μs: 1e-3,
   ms: 1,
   s: 1000,
   m: 60_000,
   h: 3_600_000,
 };
 
-/** Go's `time.Duration` text (`30s`, `1m30s`, `500ms`, `0`), as kcp's flags take, in milliseconds. */
+/**
+ * Go's `time.Duration` text as kcp's flags take it (`30s`, `1m0s`, `1.5h`, `500ms`, `0`), in milliseconds.
+ * A sign is allowed, as time.ParseDuration allows it; callers that need a positive value say so.
+ */
 export function duration(text: string): Parsed<number> {
   const trimmed = text.trim();
-  if (trimmed === '0') return ok(0);
-  const pattern = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+  const sign = trimmed.startsWith('-') ? -1 : 1;
+  const body = trimmed.replace(/^[-+]/, '');
+  if (body === '0') return ok(0);
+  const pattern = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gy;
   let total = 0;
   let consumed = 0;
-  for (const match of trimmed.matchAll(pattern)) {
+  for (const match of body.matchAll(pattern)) {
     total += Number(match[1]) * (DURATION_UNITS[match[2] as string] as number);
     consumed += match[0].length;
   }
-  if (trimmed === '' || consumed !== trimmed.length) {
-    return fail(`expected a duration such as 30s, 1m30s or 500ms, got "${text}"`);
+  if (body === '' || consumed !== body.length) {
+    return fail(`expected a duration such as 30s, 1m0s or 500ms, got "${text}"`);
   }
-  return ok(total);
+  return ok(sign * total);
 }
 
 /**
@@ -93,15 +117,26 @@ const KNOWN_GROUP_VERSIONS: Record<string, string> = {
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-/** One `--resources` item: `deployments.apps` (kcp), `apps/v1/deployments`, `v1/services`, `services`. */
-export function resource(text: string): Parsed<GVR> {
+/** One `--resources` item: kcp's `resource.group` name, and its GVR where the version is known here. */
+export interface ResourceFlag {
+  readonly name: string;
+  readonly gvr: GVR | undefined;
+}
+
+/**
+ * One `--resources` item: `deployments.apps`, `services`, `widgets.example.com` (kcp: any resource.group,
+ * resolved against the downstream's discovery by the API importer), or ours, `apps/v1/deployments`.
+ */
+export function resource(text: string): Parsed<ResourceFlag> {
   const trimmed = text.trim();
   if (trimmed === '')
     return fail('expected a resource such as deployments.apps or apps/v1/deployments, got ""');
   if (trimmed.includes('/')) {
     try {
       const gvr = parseGvr(trimmed);
-      if (DNS_LABEL.test(gvr.resource)) return ok(gvr);
+      if (DNS_LABEL.test(gvr.resource)) {
+        return ok({ name: gvr.group === '' ? gvr.resource : `${gvr.resource}.${gvr.group}`, gvr });
+      }
     } catch {
       // falls through to the message below
     }
@@ -112,13 +147,9 @@ export function resource(text: string): Parsed<GVR> {
   const group = dot < 0 ? '' : trimmed.slice(dot + 1);
   if (!DNS_LABEL.test(name))
     return fail(`"${name}" is not a resource name (lowercase plural, e.g. deployments)`);
+  if (group !== '' && !NAME.test(group)) return fail(`"${group}" is not an API group name in "${text}"`);
   const version = KNOWN_GROUP_VERSIONS[group];
-  if (version === undefined) {
-    return fail(
-      `no known version for group "${group}" in "${text}"; give it as group/version/resource (e.g. ${group}/v1/${name})`,
-    );
-  }
-  return ok({ group, version, resource: name });
+  return ok({ name: trimmed, gvr: version === undefined ? undefined : { group, version, resource: name } });
 }
 
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;

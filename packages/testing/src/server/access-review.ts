@@ -15,6 +15,14 @@ export interface AccessRules {
   rules: AccessRule[];
   /** Answer when no rule matches (default: allowed). */
   defaultAllowed?: boolean;
+  /**
+   * Also authorize every resource request against the rules (403 Forbidden, as kube-apiserver's RBAC), not
+   * only SelfSubjectAccessReviews. A list or watch is named by its `metadata.name` field selector, as the
+   * apiserver's request info names it, so a rule restricted by `names` admits exactly that.
+   */
+  enforce?: boolean;
+  /** The user named in Forbidden messages when enforcing (default `simulator-user`). */
+  user?: string;
 }
 
 interface ResourceAttributes {
@@ -60,4 +68,32 @@ export function reviewAccess(
     }
   }
   return { allowed: rules.defaultAllowed ?? true };
+}
+
+/** What an enforced request is about; `name` comes from the path or a list/watch's name field selector. */
+export interface RequestAttributes {
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string | undefined;
+  namespace?: string | undefined;
+  name?: string | undefined;
+}
+
+/** The name a list/watch selects with `metadata.name=<name>` (kube-apiserver's RequestInfo does the same). */
+export function selectedName(fieldSelector: string | null): string | undefined {
+  for (const term of (fieldSelector ?? '').split(',')) {
+    const match = /^\s*metadata\.name\s*==?\s*(\S+)\s*$/.exec(term);
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+/** The reason text of kube-apiserver's RBAC denial, or undefined when the rules allow the request. */
+export function deniedReason(rules: AccessRules, attrs: RequestAttributes): string | undefined {
+  const decision = reviewAccess(rules, { resourceAttributes: attrs });
+  if (decision.allowed) return undefined;
+  const resource = attrs.subresource ? `${attrs.resource}/${attrs.subresource}` : attrs.resource;
+  const scope = attrs.namespace ? `in the namespace "${attrs.namespace}"` : 'at the cluster scope';
+  return `User "${rules.user ?? 'simulator-user'}" cannot ${attrs.verb} resource "${resource}" in API group "${attrs.group}" ${scope}`;
 }

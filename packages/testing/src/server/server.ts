@@ -8,11 +8,11 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ResourceRegistry } from '../api/registry.js';
 import type { ResourceService } from '../api/service.js';
-import { PlainNotFound, pathNotFound, unauthorized } from '../api/status.js';
+import { forbidden, PlainNotFound, pathNotFound, unauthorized } from '../api/status.js';
 import type { Target } from '../api/target.js';
 import type { KubeObject } from '../api/types.js';
 import type { ObjectStore } from '../store/store.js';
-import type { AccessRules } from './access-review.js';
+import { type AccessRules, deniedReason, selectedName } from './access-review.js';
 import { serveDiscovery } from './discovery-handlers.js';
 import { type ParsedPath, parsePath, splitClusterPrefix } from './paths.js';
 import type { PodLogStore } from './pod-logs.js';
@@ -199,6 +199,19 @@ export class KubeApiServer {
     if (parsed.kind !== 'resource') {
       req.resume();
       throw new PlainNotFound();
+    }
+    const rules = this.options.accessRules();
+    if (rules.enforce === true) {
+      const name =
+        parsed.name ??
+        (['list', 'watch'].includes(info.verb)
+          ? selectedName(url.searchParams.get('fieldSelector'))
+          : undefined);
+      const why = deniedReason(rules, { ...parsed, verb: info.verb, name });
+      if (why !== undefined) {
+        req.resume();
+        throw forbidden({ group: parsed.group, resource: parsed.resource }, name ?? '', why);
+      }
     }
     const registry = this.options.registry;
     const rt = registry.lookup(cluster, parsed.group, parsed.version, parsed.resource);
