@@ -1,4 +1,5 @@
 export { type AccessDecision, reviewAccess, syncerAuthorizedCondition } from './access-review.js';
+export * from './api-import/index.js';
 export { EVENTS_GVR, LOCATOR_INDEX } from './controller/informer-options.js';
 export {
   type Enqueue,
@@ -19,4 +20,11 @@ export * from './queue/index.js';
 export { type RegisterEngineOptions, registerEngine } from './register.js';
 export { PriorityFilterRegistry } from './registries.js';
 export { decideRetry, type RetryDecision } from './retry-policy.js';
-export { ENGINE_OPTIONS, GVR_SOURCE, SYNC_TARGET_INFORMER_FACTORY } from './tokens.js';
+export {
+  API_IMPORT_OPTIONS,
+  API_IMPORT_UPSTREAM_CLIENT,
+  API_IMPORTER,
+  ENGINE_OPTIONS,
+  GVR_SOURCE,
+  SYNC_TARGET_INFORMER_FACTORY,
+} from './tokens.js';
