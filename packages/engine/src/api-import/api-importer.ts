@@ -45,6 +45,17 @@ export interface ImportRound {
   readonly updated: string[];
 }
 
+/** Some imports of a round could not be written (each was logged). */
+export class ImportWriteError extends Error {
+  constructor(
+    readonly failed: readonly string[],
+    readonly round: ImportRound,
+  ) {
+    super(`${failed.length} APIResourceImport write(s) failed`);
+    this.name = 'ImportWriteError';
+  }
+}
+
 /**
  * kcp v0.11's API importer (pkg/syncer/apiimporter.go): at start and then every poll interval, pulls the
  * downstream schemas of `--resources` plus the SyncTarget's `status.syncedResources` and creates or updates
@@ -108,6 +119,7 @@ export class ApiImporter {
     this.logger.debug('importing APIs', { resources: wanted }, 2);
     const pulled = await this.puller.pull(wanted, this.abort.signal);
     const existing = await this.listImports();
+    const failed: string[] = [];
     for (const resource of pulled.values()) {
       const key = locationKey(this.syncTarget.name, resource.group, resource.version, resource.names.plural);
       const matches = existing.filter((object) => importKey(object) === key);
@@ -135,8 +147,11 @@ export class ApiImporter {
         }
       } catch (err) {
         this.reportWriteError(err, current === undefined ? 'create' : 'update');
+        failed.push(key);
       }
     }
+    // The others are written; the round still counts as failed, so it is retried with backoff.
+    if (failed.length > 0) throw new ImportWriteError(failed, round);
     return round;
   }
 
@@ -186,9 +201,11 @@ export class ApiImporter {
       },
       (err: unknown) => {
         if (this.abort.signal.aborted) return undefined;
-        const error = classifyError(err, 'API import');
-        if (error.type === TmcErrorType.Forbidden) this.logForbidden(error.message);
-        else this.logger.error('API import failed', { error: error.message });
+        if (!(err instanceof ImportWriteError)) {
+          const error = classifyError(err, 'API import');
+          if (error.type === TmcErrorType.Forbidden) this.logForbidden(error.message);
+          else this.logger.error('API import failed', { error: error.message });
+        }
         return Math.min(this.intervalMs, this.backoff.next());
       },
     );
