@@ -14,7 +14,7 @@ import { registerTransformation } from '@kcp-tmc/transformation';
 import { registerTunnel } from '@kcp-tmc/tunnel';
 import { registerUpstream } from '@kcp-tmc/upstream';
 import type { DependencyContainer } from 'tsyringe';
-import type { AgentOptions } from '../config/options.js';
+import { type AgentOptions, DEFAULT_API_IMPORT_POLL_INTERVAL_MS } from '../config/options.js';
 import { syncTargetCluster } from './upstream-access.js';
 
 /** What every module may read while registering: the options and what start-up learned upstream. */
@@ -65,12 +65,21 @@ export const upstreamModule: AgentModule = {
 
 export const engineModule: AgentModule = {
   name: 'engine',
-  register(container, { options, syncTargetInformers }) {
+  register(container, { options, syncTargetInformers, syncTargetClient }) {
     container.register(SYNC_TARGET_INFORMER_FACTORY, { useValue: syncTargetInformers });
     registerEngine(container, {
       upstreamMode: options.upstreamMode,
       resources: options.resources,
       ...(options.upstreamMode === 'plain' ? {} : { syncTargetCluster: syncTargetCluster(options) }),
+      // kcp's API importer writes to the SyncTarget's workspace at kcp's base URL (never the syncer VW).
+      apiImport: {
+        resources:
+          options.resourcesToImport ??
+          options.resources.map((gvr) => (gvr.group === '' ? gvr.resource : `${gvr.resource}.${gvr.group}`)),
+        pollIntervalMs: options.apiImportPollIntervalMs ?? DEFAULT_API_IMPORT_POLL_INTERVAL_MS,
+        cluster: syncTargetCluster(options),
+        upstreamClient: syncTargetClient,
+      },
       config: { workerCount: options.workers, shutdownTimeoutMs: options.shutdownTimeoutMs },
     });
   },
