@@ -19,6 +19,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiImporter } from '../src/api-import/api-importer.js';
 import { API_RESOURCE_IMPORTS_GVR } from '../src/api-import/api-resource-import.js';
 import { eventually } from '../src/test-support/wait.js';
+import { type Stack, SYNC_TARGET_CLUSTER, startStack } from './support/stack.js';
 
 const CLUSTER = 'root:org';
 const CRDS = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' };
@@ -224,5 +225,37 @@ describe('ApiImporter against simulators', () => {
     const round = await importer.importOnce();
     // ConfigMaps and Secrets are kcp's own (generic control plane); `widget` resolves by singular name.
     expect(round.created).toEqual(['widgets.east.v1.example.com']);
+  });
+});
+
+describe('the engine runs the API importer (registerEngine apiImport)', () => {
+  let stack: Stack | undefined;
+  afterEach(async () => {
+    await stack?.stop();
+    stack = undefined;
+  });
+
+  it("imports when the engine starts and deletes the imports when it stops, as kcp's syncer does", async () => {
+    stack = await startStack({
+      mode: 'virtual-workspace',
+      apiImport: { resources: ['widgets.example.com'], cluster: SYNC_TARGET_CLUSTER },
+      config: { cacheSyncTimeoutMs: 20_000 },
+    });
+    const s = stack;
+    await s.downstreamClient.create(CRDS, crd('widgets', 'Widget'));
+    const names = async () =>
+      (await s.upstreamClient.list(API_RESOURCE_IMPORTS_GVR, { cluster: SYNC_TARGET_CLUSTER })).items.map(
+        (o) => o.metadata.name,
+      );
+    await s.engine().start();
+    let current: Array<string | undefined> = [];
+    const deadline = Date.now() + 15_000;
+    while (!current.includes('widgets.east.v1.example.com')) {
+      if (Date.now() > deadline) throw new Error(`no import; have ${current.join(',')}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      current = await names();
+    }
+    await s.engine().stop();
+    expect(await names()).toEqual([]);
   });
 });
