@@ -14,7 +14,7 @@ import { registerTransformation } from '@kcp-tmc/transformation';
 import { registerTunnel } from '@kcp-tmc/tunnel';
 import { registerUpstream } from '@kcp-tmc/upstream';
 import type { DependencyContainer } from 'tsyringe';
-import { type AgentOptions, DEFAULT_API_IMPORT_POLL_INTERVAL_MS } from '../config/options.js';
+import type { AgentOptions } from '../config/options.js';
 import { syncTargetCluster } from './upstream-access.js';
 
 /** What every module may read while registering: the options and what start-up learned upstream. */
@@ -65,22 +65,29 @@ export const upstreamModule: AgentModule = {
 
 export const engineModule: AgentModule = {
   name: 'engine',
-  register(container, { options, syncTargetInformers, syncTargetClient }) {
+  register(container, { options, ref, syncTargetInformers, syncTargetClient }) {
     container.register(SYNC_TARGET_INFORMER_FACTORY, { useValue: syncTargetInformers });
+    // kcp's `--resources` names and `--api-import-poll-interval`, as the flags parse them.
+    const flags = options as AgentOptions & {
+      readonly resourcesToImport?: readonly string[];
+      readonly apiImportPollIntervalMs?: number;
+    };
     registerEngine(container, {
       upstreamMode: options.upstreamMode,
       resources: options.resources,
       ...(options.upstreamMode === 'plain' ? {} : { syncTargetCluster: syncTargetCluster(options) }),
+      config: { workerCount: options.workers, shutdownTimeoutMs: options.shutdownTimeoutMs },
       // kcp's API importer writes to the SyncTarget's workspace at kcp's base URL (never the syncer VW).
       apiImport: {
         resources:
-          options.resourcesToImport ??
+          flags.resourcesToImport ??
           options.resources.map((gvr) => (gvr.group === '' ? gvr.resource : `${gvr.resource}.${gvr.group}`)),
-        pollIntervalMs: options.apiImportPollIntervalMs ?? DEFAULT_API_IMPORT_POLL_INTERVAL_MS,
-        cluster: syncTargetCluster(options),
+        ...(flags.apiImportPollIntervalMs === undefined
+          ? {}
+          : { pollIntervalMs: flags.apiImportPollIntervalMs }),
+        cluster: ref.cluster,
         upstreamClient: syncTargetClient,
       },
-      config: { workerCount: options.workers, shutdownTimeoutMs: options.shutdownTimeoutMs },
     });
   },
 };

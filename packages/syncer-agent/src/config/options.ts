@@ -1,8 +1,5 @@
 import type { FeatureGates, GVR } from '@kcp-tmc/interfaces';
 
-/** kcp syncer's `--api-import-poll-interval` default (cmd/syncer/options/options.go). */
-export const DEFAULT_API_IMPORT_POLL_INTERVAL_MS = 60_000;
-
 export type UpstreamMode = 'virtual-workspace' | 'wildcard' | 'plain';
 export const UPSTREAM_MODES: readonly UpstreamMode[] = ['virtual-workspace', 'wildcard', 'plain'];
 
@@ -25,19 +22,8 @@ export interface AgentOptions {
   /** The SyncTarget's uid; read from the SyncTarget at start when absent. */
   readonly syncTargetUid?: string;
   readonly upstreamMode: UpstreamMode;
-  /**
-   * `--resources` as kcp's syncer reads them: `resource.group` names (`deployments.apps`, `services`) whose
-   * downstream schemas are imported into kcp (kcp: cmd/syncer/options, pkg/syncer/apiimporter.go). None when
-   * absent.
-   */
-  readonly resourcesToImport?: readonly string[];
   /** Synced besides the SyncTarget's accepted `status.syncedResources`. */
   readonly resources: readonly GVR[];
-  /**
-   * `--api-import-poll-interval`: how often the API importer polls the downstream's schemas
-   * (DEFAULT_API_IMPORT_POLL_INTERVAL_MS when absent).
-   */
-  readonly apiImportPollIntervalMs?: number;
   readonly qps: number;
   readonly burst: number;
   readonly downstreamNamespaceCleanDelayMs: number;
