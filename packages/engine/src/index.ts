@@ -20,11 +20,4 @@ export * from './queue/index.js';
 export { type RegisterEngineOptions, registerEngine } from './register.js';
 export { PriorityFilterRegistry } from './registries.js';
 export { decideRetry, type RetryDecision } from './retry-policy.js';
-export {
-  API_IMPORT_OPTIONS,
-  API_IMPORT_UPSTREAM_CLIENT,
-  API_IMPORTER,
-  ENGINE_OPTIONS,
-  GVR_SOURCE,
-  SYNC_TARGET_INFORMER_FACTORY,
-} from './tokens.js';
+export { ENGINE_OPTIONS, GVR_SOURCE, SYNC_TARGET_INFORMER_FACTORY } from './tokens.js';

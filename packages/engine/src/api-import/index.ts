@@ -1,3 +1,4 @@
+export { API_IMPORT_OPTIONS, API_IMPORT_UPSTREAM_CLIENT, API_IMPORTER } from '../tokens.js';
 export {
   ApiImporter,
   type ApiImportOptions,
