@@ -50,6 +50,7 @@ import {
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
 import { syncerAuthorizedCondition } from './access-review.js';
+import type { ApiImporter } from './api-import/api-importer.js';
 import { waitForCacheSync } from './cache-sync.js';
 import { ControllerSet } from './controller/controller-set.js';
 import { EVENTS_GVR } from './controller/informer-options.js';
@@ -65,7 +66,7 @@ import {
 } from './queue/index.js';
 import { SyncStatusTracker } from './sync-status.js';
 import { SyncWorker } from './sync-worker.js';
-import { ENGINE_OPTIONS, GVR_SOURCE } from './tokens.js';
+import { API_IMPORTER, ENGINE_OPTIONS, GVR_SOURCE } from './tokens.js';
 import { TurnBudget } from './turn-budget.js';
 
 export const ENGINE_QUEUE_NAME = 'tmc-workload-syncer';
@@ -115,6 +116,7 @@ export class DefaultSyncEngine implements SyncEngine {
     @inject(CLOCK, { isOptional: true }) private readonly clock: Clock = SYSTEM_CLOCK,
     @inject(LOGGER, { isOptional: true }) logger: Logger = NOOP_LOGGER,
     @inject(FAILURE_REPORTER, { isOptional: true }) private readonly failures?: FailureReporter,
+    @inject(API_IMPORTER, { isOptional: true }) private readonly importer?: ApiImporter,
   ) {
     this.logger = logger.child({ component: 'sync-engine', syncTarget: syncTarget.name });
     this.controllers = new ControllerSet(
@@ -212,6 +214,8 @@ export class DefaultSyncEngine implements SyncEngine {
       this.logger.info('sync engine not started', { reason: this.status.error });
       return;
     }
+    // First, as kcp's syncer starts it: the SyncTarget's resources become Accepted only once imported.
+    this.importer?.start();
     this.unsubscribeGvrs = this.gvrSource.onChange(() => this.onGvrChange());
     const set = await this.withTimeout(
       'the SyncTarget',
@@ -260,6 +264,8 @@ export class DefaultSyncEngine implements SyncEngine {
     this.abort.abort(new Error('sync engine stopping'));
     await this.starting?.catch(() => {});
     this.unsubscribeGvrs?.();
+    // The imports go with the syncer (kcp's importer deletes them on stop), in parallel with the drain.
+    const importsDeleted = this.importer?.stop();
     await this.gvrSource.stop();
     this.controllers.detachAll();
     // Without workers nothing would drain: hand everything back at once.
@@ -273,6 +279,7 @@ export class DefaultSyncEngine implements SyncEngine {
     }
     await this.gvrChain;
     await this.controllers.stopAll();
+    await importsDeleted;
     this.running = false;
     if (this.status.connected) {
       this.status.connected = false;
@@ -283,6 +290,7 @@ export class DefaultSyncEngine implements SyncEngine {
 
   private async teardownAfterFailedStart(): Promise<void> {
     this.unsubscribeGvrs?.();
+    await this.importer?.stop();
     await this.gvrSource.stop().catch(() => {});
     this.queue.shutDown();
     await this.controllers.stopAll();

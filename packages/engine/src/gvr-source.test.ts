@@ -57,7 +57,7 @@ describe('SyncTargetGvrSource', () => {
       .upsert(target);
   }
 
-  it('syncs accepted synced resources (every version), --resources, configmaps, secrets and namespaces', async () => {
+  it('syncs accepted synced resources (every version), configmaps, secrets and namespaces; --resources only feed the importer', async () => {
     seed(
       syncTarget([
         { group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' },
@@ -66,6 +66,8 @@ describe('SyncTargetGvrSource', () => {
         { group: '', resource: 'services', versions: ['v1'], state: 'Incompatible' },
       ]),
     );
+    // kcp v0.11 (pkg/syncer/resourcesync/controller.go getAllGVRs): --resources is not part of the GVR set;
+    // an imported resource is synced once kcp marks it Accepted.
     const gvrs = source({
       resources: [{ group: 'networking.k8s.io', version: 'v1', resource: 'ingresses' }],
     });
@@ -75,15 +77,41 @@ describe('SyncTargetGvrSource', () => {
       'apps/v1/deployments',
       'example.com/v1/widgets',
       'example.com/v2/widgets',
-      'networking.k8s.io/v1/ingresses',
       'v1/configmaps',
       'v1/secrets',
     ]);
     expect(set.dropped).toEqual({});
     // kcp reviews verb "*" for each, and adds namespaces unchecked.
-    expect(client.reviews.map((r) => r.verb)).toEqual(Array(6).fill('*'));
+    expect(client.reviews.map((r) => r.verb)).toEqual(Array(5).fill('*'));
     expect(client.reviews.map((r) => r.gvr)).not.toContain('v1/namespaces');
     await gvrs.stop();
+  });
+
+  it('never syncs pods or endpoints, even when accepted (kcp keeps them out of the syncer VW informers)', async () => {
+    seed(
+      syncTarget([
+        { group: '', resource: 'pods', versions: ['v1'], state: 'Accepted' },
+        { group: '', resource: 'endpoints', versions: ['v1'], state: 'Accepted' },
+        { group: '', resource: 'services', versions: ['v1'], state: 'Accepted' },
+      ]),
+    );
+    const set = await source().start();
+    expect(names(set)).toEqual(['v1/namespaces', 'v1/configmaps', 'v1/secrets', 'v1/services']);
+    expect(client.reviews.map((r) => r.gvr)).not.toContain('v1/pods');
+  });
+
+  it('in plain mode --resources name GVRs to sync (no kcp accepts them)', async () => {
+    seed(syncTarget([]));
+    const set = await source({
+      upstreamMode: 'plain',
+      resources: [{ group: 'networking.k8s.io', version: 'v1', resource: 'ingresses' }],
+    }).start();
+    expect(names(set)).toEqual([
+      'v1/namespaces',
+      'networking.k8s.io/v1/ingresses',
+      'v1/configmaps',
+      'v1/secrets',
+    ]);
   });
 
   it('drops denied and unserved GVRs and says why; only denials count as unauthorized', async () => {

@@ -54,14 +54,20 @@ export interface GvrSource {
   stop(): Promise<void>;
 }
 
+// kcp's syncer filters these out of its syncer-VW informers (pkg/syncer/syncer.go, keepGVR).
+const NEVER_SYNCED_CORE = new Set(['pods', 'endpoints']);
+
 const EMPTY: GvrSet = Object.freeze({ allowed: [], dropped: {}, unauthorized: [] });
 
 /**
- * kcp's syncTargetGVRSource (tmc: pkg/syncer/synctarget/gvr_source.go): the SyncTarget's
- * `status.syncedResources` in state Accepted (every listed version), plus `--resources`, plus configmaps and
- * secrets, each checked downstream with a SelfSubjectAccessReview for verb `*` and against discovery; plus
- * namespaces, which kcp adds unchecked. Denied GVRs are dropped and re-checked periodically. A review that
- * fails (rather than denies) keeps a GVR that is already running, as kcp does.
+ * kcp v0.11's SyncTarget GVR source (pkg/syncer/resourcesync/controller.go): the SyncTarget's
+ * `status.syncedResources` in state Accepted (every listed version) plus configmaps and secrets, each checked
+ * downstream with a SelfSubjectAccessReview for verb `*` and against discovery; plus namespaces, which kcp
+ * adds unchecked. Pods and endpoints are never synced (kcp's syncer keeps them out of its upstream informers:
+ * the syncer virtual workspace does not serve them). In kcp modes `--resources` only feeds the API importer;
+ * in plain mode (no kcp to accept anything) it names GVRs to sync directly. Denied GVRs are dropped and
+ * re-checked periodically. A review that fails (rather than denies) keeps a GVR that is already running, as
+ * kcp does.
  */
 /** The field selector every list and watch of the agent's SyncTarget carries: `metadata.name=<name>`. */
 export function syncTargetFieldSelector(name: string): string {
@@ -159,7 +165,7 @@ export class SyncTargetGvrSource implements GvrSource {
       | undefined;
   }
 
-  /** Accepted synced resources + `--resources` + configmaps/secrets, deduplicated, in a stable order. */
+  /** Accepted synced resources + configmaps/secrets (+ `--resources` in plain mode), deduplicated, sorted. */
   desired(): GVR[] {
     const byName = new Map<string, GVR>();
     const add = (gvr: GVR): void => {
@@ -168,7 +174,10 @@ export class SyncTargetGvrSource implements GvrSource {
         byName.set(name, { group: gvr.group, version: gvr.version, resource: gvr.resource });
     };
     for (const gvr of ALWAYS_SYNCED_RESOURCES) add(gvr);
-    for (const gvr of this.options.resources ?? []) add(gvr);
+    // Without kcp (plain upstream, or no SyncTarget read) nothing accepts resources: the user names them.
+    if (!this.readSyncTarget || (this.options.upstreamMode ?? 'virtual-workspace') === 'plain') {
+      for (const gvr of this.options.resources ?? []) add(gvr);
+    }
     for (const synced of this.syncTargetObject()?.status?.syncedResources ?? []) {
       if (synced.state !== 'Accepted') continue;
       for (const version of synced.versions ?? []) {
@@ -176,6 +185,9 @@ export class SyncTargetGvrSource implements GvrSource {
       }
     }
     byName.delete(gvrToString(NAMESPACES_GVR));
+    for (const [name, gvr] of byName) {
+      if (gvr.group === '' && NEVER_SYNCED_CORE.has(gvr.resource)) byName.delete(name);
+    }
     return [...byName.values()].sort((a, b) => gvrToString(a).localeCompare(gvrToString(b)));
   }
 

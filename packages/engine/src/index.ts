@@ -1,4 +1,5 @@
 export { type AccessDecision, reviewAccess, syncerAuthorizedCondition } from './access-review.js';
+export * from './api-import/index.js';
 export { EVENTS_GVR, LOCATOR_INDEX } from './controller/informer-options.js';
 export {
   type Enqueue,

@@ -9,7 +9,10 @@ export type UpstreamMode = 'virtual-workspace' | 'wildcard' | 'plain';
 export interface EngineOptions {
   /** Default `virtual-workspace`. */
   upstreamMode?: UpstreamMode;
-  /** `--resources`: GVRs synced besides the SyncTarget's accepted `status.syncedResources`. */
+  /**
+   * `--resources` as GVRs. Plain mode syncs them besides configmaps and secrets; kcp modes ignore them here
+   * (kcp's syncer only imports them: see ApiImporter) and follow the SyncTarget's accepted resources.
+   */
   resources?: readonly GVR[];
   /**
    * Logical cluster the SyncTarget is read from. Default: the SyncTarget's own cluster in kcp modes, the

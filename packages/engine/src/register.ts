@@ -3,21 +3,36 @@ import {
   ENGINE_CONFIG,
   type EngineConfig,
   FILTER_REGISTRY,
+  type KubeClient,
   NAMESPACE_LOCATOR_LOOKUP,
   SYNC_ENGINE,
   UPSTREAM_INFORMER_FACTORY,
+  UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { type DependencyContainer, instancePerContainerCachingFactory } from 'tsyringe';
+import { ApiImporter, type ApiImportOptions } from './api-import/api-importer.js';
 import { DefaultSyncEngine } from './engine.js';
 import { SyncTargetGvrSource } from './gvr-source.js';
 import { InformerNamespaceLocatorLookup } from './namespace-lookup.js';
 import type { EngineOptions } from './options.js';
 import { PriorityFilterRegistry } from './registries.js';
-import { ENGINE_OPTIONS, GVR_SOURCE, SYNC_TARGET_INFORMER_FACTORY } from './tokens.js';
+import {
+  API_IMPORT_OPTIONS,
+  API_IMPORT_UPSTREAM_CLIENT,
+  API_IMPORTER,
+  ENGINE_OPTIONS,
+  GVR_SOURCE,
+  SYNC_TARGET_INFORMER_FACTORY,
+} from './tokens.js';
 
 export interface RegisterEngineOptions extends EngineOptions {
   /** Merged over DEFAULT_ENGINE_CONFIG and bound to ENGINE_CONFIG; without it an existing binding is kept. */
   config?: Partial<EngineConfig>;
+  /**
+   * Run kcp's API importer beside the engine (started and stopped with it). `upstreamClient` reaches kcp's
+   * base URL (default: the UPSTREAM_KUBE_CLIENT binding); ignored in plain mode, where nothing imports APIs.
+   */
+  apiImport?: ApiImportOptions & { upstreamClient?: KubeClient };
 }
 
 /**
@@ -25,12 +40,12 @@ export interface RegisterEngineOptions extends EngineOptions {
  * (filters in priority order, seeded with every SYNC_FILTER), GVR_SOURCE (the SyncTarget's GVRs, checked with
  * SelfSubjectAccessReviews), ENGINE_OPTIONS, ENGINE_CONFIG when missing or given, and — unless already bound —
  * SYNC_TARGET_INFORMER_FACTORY (the upstream factory) and NAMESPACE_LOCATOR_LOOKUP (over the engine's
- * downstream namespace informer). The engine itself needs UPSTREAM/DOWNSTREAM_INFORMER_FACTORY,
+ * downstream namespace informer), and with `apiImport` (kcp modes) API_IMPORTER. The engine itself needs UPSTREAM/DOWNSTREAM_INFORMER_FACTORY,
  * DOWNSTREAM_KUBE_CLIENT, SYNC_TARGET and DOWNSTREAM_SYNCER bound; the status and event syncers, the
  * transformation pipeline, metrics, heartbeat, clock and logger are used when bound.
  */
 export function registerEngine(container: DependencyContainer, options: RegisterEngineOptions = {}): void {
-  const { config, ...engineOptions } = options;
+  const { config, apiImport, ...engineOptions } = options;
   container.register<EngineOptions>(ENGINE_OPTIONS, { useValue: Object.freeze(engineOptions) });
   if (config !== undefined || !container.isRegistered(ENGINE_CONFIG, true)) {
     container.register<EngineConfig>(ENGINE_CONFIG, {
@@ -51,6 +66,18 @@ export function registerEngine(container: DependencyContainer, options: Register
   container.register(GVR_SOURCE, {
     useFactory: instancePerContainerCachingFactory((c) => c.resolve(SyncTargetGvrSource)),
   });
+  if (apiImport !== undefined && engineOptions.upstreamMode !== 'plain') {
+    const { upstreamClient, ...importOptions } = apiImport;
+    container.register<ApiImportOptions>(API_IMPORT_OPTIONS, { useValue: Object.freeze(importOptions) });
+    if (upstreamClient !== undefined) {
+      container.register(API_IMPORT_UPSTREAM_CLIENT, { useValue: upstreamClient });
+    } else if (!container.isRegistered(API_IMPORT_UPSTREAM_CLIENT, true)) {
+      container.register(API_IMPORT_UPSTREAM_CLIENT, { useToken: UPSTREAM_KUBE_CLIENT });
+    }
+    container.register(API_IMPORTER, {
+      useFactory: instancePerContainerCachingFactory((c) => c.resolve(ApiImporter)),
+    });
+  }
   container.register(SYNC_ENGINE, {
     useFactory: instancePerContainerCachingFactory((c) => c.resolve(DefaultSyncEngine)),
   });

@@ -13,3 +13,14 @@ export const GVR_SOURCE: unique symbol = Symbol.for('@kcp-tmc/engine/GvrSource')
 export const SYNC_TARGET_INFORMER_FACTORY: unique symbol = Symbol.for(
   '@kcp-tmc/engine/SyncTargetInformerFactory',
 );
+/** The API importer ({@link ApiImporter}); the engine starts and stops it when bound. */
+export const API_IMPORTER: unique symbol = Symbol.for('@kcp-tmc/engine/ApiImporter');
+/** {@link ApiImportOptions}: `--resources` names, poll interval, the SyncTarget's workspace. */
+export const API_IMPORT_OPTIONS: unique symbol = Symbol.for('@kcp-tmc/engine/ApiImportOptions');
+/**
+ * The client the importer writes APIResourceImports with: the upstream at kcp's base URL (the SyncTarget's
+ * workspace is addressed by cluster), never the syncer virtual workspace, which does not serve them.
+ */
+export const API_IMPORT_UPSTREAM_CLIENT: unique symbol = Symbol.for(
+  '@kcp-tmc/engine/ApiImportUpstreamClient',
+);

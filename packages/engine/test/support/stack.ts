@@ -29,7 +29,7 @@ import { type KubeSimulator, type KubeSimulatorOptions, startKubeSimulator } fro
 import { container, type DependencyContainer } from 'tsyringe';
 import type { DefaultSyncEngine } from '../../src/engine.js';
 import type { UpstreamMode } from '../../src/options.js';
-import { registerEngine } from '../../src/register.js';
+import { type RegisterEngineOptions, registerEngine } from '../../src/register.js';
 import { RecordingSyncer } from '../../src/test-support/recording-syncer.js';
 import { SYNC_TARGET_INFORMER_FACTORY } from '../../src/tokens.js';
 
@@ -45,6 +45,8 @@ export interface StackOptions {
   config?: Partial<EngineConfig>;
   upstream?: KubeSimulatorOptions;
   downstream?: KubeSimulatorOptions;
+  /** Run the API importer with the engine; it writes through the bare upstream server's client. */
+  apiImport?: Omit<NonNullable<RegisterEngineOptions['apiImport']>, 'upstreamClient'>;
 }
 
 // Fast informer restarts, so a healed fault is noticed within seconds.
@@ -142,6 +144,7 @@ export async function startStack(options: StackOptions = {}) {
   c.register(EVENT_SYNCER, { useValue: syncer });
   registerEngine(c, {
     upstreamMode: mode,
+    ...(options.apiImport === undefined ? {} : { apiImport: { ...options.apiImport, upstreamClient } }),
     config: { resyncPeriodMs: 0, cacheSyncTimeoutMs: 20_000, shutdownTimeoutMs: 5_000, ...options.config },
   });
 

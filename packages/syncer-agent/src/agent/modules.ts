@@ -14,7 +14,7 @@ import { registerTransformation } from '@kcp-tmc/transformation';
 import { registerTunnel } from '@kcp-tmc/tunnel';
 import { registerUpstream } from '@kcp-tmc/upstream';
 import type { DependencyContainer } from 'tsyringe';
-import type { AgentOptions } from '../config/options.js';
+import { type AgentOptions, DEFAULT_API_IMPORT_POLL_INTERVAL_MS } from '../config/options.js';
 
 /** What every module may read while registering: the options and what start-up learned upstream. */
 export interface CompositionContext {
@@ -64,7 +64,7 @@ export const upstreamModule: AgentModule = {
 
 export const engineModule: AgentModule = {
   name: 'engine',
-  register(container, { options, ref, syncTargetInformers }) {
+  register(container, { options, ref, syncTargetInformers, syncTargetClient }) {
     container.register(SYNC_TARGET_INFORMER_FACTORY, { useValue: syncTargetInformers });
     registerEngine(container, {
       upstreamMode: options.upstreamMode,
@@ -72,6 +72,15 @@ export const engineModule: AgentModule = {
       // The logical cluster name start-up read from the SyncTarget (`--from-cluster` may be a path).
       ...(options.upstreamMode === 'plain' ? {} : { syncTargetCluster: ref.cluster }),
       config: { workerCount: options.workers, shutdownTimeoutMs: options.shutdownTimeoutMs },
+      // kcp's API importer writes to the SyncTarget's workspace at kcp's base URL (never the syncer VW).
+      apiImport: {
+        resources:
+          options.resourcesToImport ??
+          options.resources.map((gvr) => (gvr.group === '' ? gvr.resource : `${gvr.resource}.${gvr.group}`)),
+        pollIntervalMs: options.apiImportPollIntervalMs ?? DEFAULT_API_IMPORT_POLL_INTERVAL_MS,
+        cluster: ref.cluster,
+        upstreamClient: syncTargetClient,
+      },
     });
   },
 };

@@ -1,3 +1,4 @@
+import { API_RESOURCE_IMPORT_TYPE } from '../kcp/apiresource-import-type.js';
 import { defineResource, type ResourceType } from './resource-type.js';
 
 // The built-in resources the simulator serves, with the discovery facts (short names, categories,
@@ -321,6 +322,7 @@ export const BUILTIN_RESOURCES: ResourceType[] = [
     generation: true,
     builtin: false,
   }),
+  API_RESOURCE_IMPORT_TYPE,
 ];
 
 /** The order groups appear in /apis discovery. */
@@ -333,4 +335,5 @@ export const BUILTIN_GROUP_ORDER = [
   'coordination.k8s.io',
   'apiextensions.k8s.io',
   'workload.kcp.io',
+  'apiresource.kcp.io',
 ];
