@@ -49,8 +49,8 @@ function unannotate(object: KubeObject, key: string): void {
  *
  * Down: a namespaced object moves to the downstream namespace of its locator (upstream cluster, namespace,
  * SyncTarget): the one that already carries that locator if the lookup knows it, else kcp's hashed name
- * (`kcp-<12 base36 chars>`), or `kcp-<cluster>-<namespace>` in readable mode. A Namespace is renamed so and gets
- * the locator annotation and the tenant-id label; any other cluster-scoped object gets the locator annotation
+ * (`kcp-<12 base36 chars>`), or `kcp-<cluster>-<namespace>` in readable mode. A Namespace becomes kcp's: that
+ * name, the locator annotation and the tenant-id label, nothing of the upstream's; any other cluster-scoped object gets the locator annotation
  * with an empty namespace (as kcp does), which is how it finds its way back.
  *
  * Up: the upstream namespace comes from the locator annotation of the downstream namespace (through the
@@ -98,10 +98,17 @@ export class NamespaceTransformer implements ResourceTransformer {
       const upstream = object.metadata.name ?? context.key.name;
       if (isNeverSyncedNamespace(upstream)) return skipTransform(`namespace ${upstream} is never synced`);
       const locator = namespaceLocator(context.cluster, context.syncTarget, upstream);
-      object.metadata.name = await this.downstreamNamespace(locator);
-      annotate(object, NAMESPACE_LOCATOR_ANNOTATION, namespaceLocatorToJson(locator));
-      object.metadata.labels = { ...object.metadata.labels, [TENANT_ID_LABEL]: tenantId(locator) };
-      return object;
+      // kcp never copies an upstream Namespace: it creates its own with the locator and the tenant id only
+      // (the labels transformer adds the ownership label), whatever the upstream carries.
+      return {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: {
+          name: await this.downstreamNamespace(locator),
+          labels: { [TENANT_ID_LABEL]: tenantId(locator) },
+          annotations: { [NAMESPACE_LOCATOR_ANNOTATION]: namespaceLocatorToJson(locator) },
+        },
+      };
     }
     const upstream = object.metadata.namespace || context.key.namespace;
     if (upstream === '') {
