@@ -13,7 +13,11 @@ import {
 import { container } from 'tsyringe';
 import { describe, expect, it } from 'vitest';
 import { registerTransformation } from './register.js';
-import { UPSTREAM_SECRET_LISTER, type UpstreamSecretLister, WORKSPACE_NAMESERVER_PROVIDER } from './tokens.js';
+import {
+  UPSTREAM_SECRET_LISTER,
+  type UpstreamSecretLister,
+  WORKSPACE_NAMESERVER_PROVIDER,
+} from './tokens.js';
 
 // Objects dumped from a real kcp v0.11.0 with its Go syncer (shared/reference/real-kcp/ground-truth/go-syncer):
 // upstream objects in, the downstream objects kcp's syncer made out. See the file's `_source` for what was
@@ -62,7 +66,9 @@ function pipeline(dns: boolean): TransformationPipeline {
   const child = container.createChildContainer();
   child.register(UPSTREAM_SECRET_LISTER, { useValue: secretsLister });
   if (dns) {
-    child.register(WORKSPACE_NAMESERVER_PROVIDER, { useValue: { nameserverFor: () => truth.workspaceNameserver } });
+    child.register(WORKSPACE_NAMESERVER_PROVIDER, {
+      useValue: { nameserverFor: () => truth.workspaceNameserver },
+    });
   }
   registerTransformation(child, { upstreamServerUrl: truth.upstreamServerUrl });
   return child.resolve<TransformationPipeline>(TRANSFORMATION_PIPELINE);
@@ -85,12 +91,18 @@ async function down(object: KubeObject, dns = true): Promise<KubeObject> {
 
 describe('the downstream objects are the ones kcp v0.11 Go syncer writes (ground truth)', () => {
   it('Namespace: kcp name, the cluster and tenant-id labels and the locator only (upstream labels not copied)', async () => {
-    expect(await down(upstream('Namespace', '', 'demo'))).toEqual(downstream('Namespace', 'kcp-1s60339u6lau'));
-    expect(await down(upstream('Namespace', '', 'default'))).toEqual(downstream('Namespace', 'kcp-2q4dbsmxw6z3'));
+    expect(await down(upstream('Namespace', '', 'demo'))).toEqual(
+      downstream('Namespace', 'kcp-1s60339u6lau'),
+    );
+    expect(await down(upstream('Namespace', '', 'default'))).toEqual(
+      downstream('Namespace', 'kcp-2q4dbsmxw6z3'),
+    );
   });
 
   it('ConfigMap and Secret: labels and annotations (kubectl last-applied included) as kcp copies them', async () => {
-    expect(await down(upstream('ConfigMap', 'demo', 'app-config'))).toEqual(downstream('ConfigMap', 'app-config'));
+    expect(await down(upstream('ConfigMap', 'demo', 'app-config'))).toEqual(
+      downstream('ConfigMap', 'app-config'),
+    );
     expect(await down(upstream('Secret', 'demo', 'app-secret'))).toEqual(downstream('Secret', 'app-secret'));
   });
 

@@ -2,6 +2,7 @@ import {
   DEFAULT_DOWNSTREAM_CONFIG,
   DOWNSTREAM_CONFIG,
   isTransformSkip,
+  type KubeClient,
   type KubeObject,
   NAMESPACE_LOCATOR_ANNOTATION,
   NAMESPACE_LOCATOR_LOOKUP,
@@ -14,6 +15,7 @@ import {
   type SyncFilter,
   TRANSFORMATION_PIPELINE,
   type TransformationPipeline,
+  UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { container, injectable } from 'tsyringe';
 import { describe, expect, it } from 'vitest';
@@ -21,18 +23,17 @@ import { DefaultTransformerNames } from './names.js';
 import { NamespaceLocatorIndex } from './namespace-index.js';
 import { DefaultTransformationPipeline } from './pipeline.js';
 import { DEFAULT_FILTERS, DEFAULT_TRANSFORMERS, registerTransformation } from './register.js';
-import { specFingerprint } from './spec-fingerprint.js';
 import {
   configmaps,
   context,
   deployments,
   KCP_TEST_NAMESPACE,
   KCP_TEST_SYNC_TARGET_KEY,
-  secrets,
   syncTarget,
   upstreamDeployment,
 } from './test-support/fixtures.js';
-import { SYNCED_SPEC_ANNOTATION } from './transformers/annotations.js';
+import { UPSTREAM_SECRET_LISTER, UPSTREAM_SERVER_URL } from './tokens.js';
+import { ClientSecretLister } from './transformers/service-account-token.js';
 
 function objectOf(outcome: PipelineOutcome): KubeObject {
   if (isTransformSkip(outcome)) throw new Error(`skipped by ${outcome.by}: ${outcome.reason}`);
@@ -116,21 +117,25 @@ describe('the default pipeline', () => {
     const { pipeline } = pipelineIn();
     const outcome = await pipeline.run(upstreamDeployment(), context(deployments));
     expect(outcome).toMatchObject({
-      applied: ['annotations', 'metadata', 'owner-references', 'namespace', 'labels', 'pod-spec'],
+      applied: ['pod-spec', 'annotations', 'metadata', 'owner-references', 'namespace', 'labels'],
     });
     const out = objectOf(outcome);
+    // As kcp's syncer (pkg/syncer/spec/spec_process.go): labels and annotations copied but for our state label,
+    // kcp.io/cluster and our status annotation; no finalizers, no owner references (kcp-ground-truth.test.ts
+    // holds the real objects).
     expect(out.metadata).toEqual({
       name: 'web',
       namespace: KCP_TEST_NAMESPACE,
       labels: {
         app: 'web',
+        'state.workload.kcp.io/otherSyncTargetKey': 'Sync',
         'internal.workload.kcp.io/cluster': KCP_TEST_SYNC_TARGET_KEY,
-        'kcp.io/sync-target': 'us-west1',
-        'kcp.io/managed': 'true',
       },
       annotations: {
+        'internal.workload.kcp.io/workspace-url': 'https://kcp.example/clusters/root:org:ws',
+        [`deletion.internal.workload.kcp.io/${KCP_TEST_SYNC_TARGET_KEY}`]: '2024-05-02T10:00:00Z',
+        'kubectl.kubernetes.io/last-applied-configuration': '{"apiVersion":"apps/v1"}',
         'team.example.com/owner': 'payments',
-        [SYNCED_SPEC_ANNOTATION]: specFingerprint(upstreamDeployment().spec),
       },
     });
     expect(out).not.toHaveProperty('status');
@@ -194,18 +199,17 @@ describe('the default pipeline', () => {
     expect(up).toEqual({ ...upstream, metadata: { ...upstream.metadata, uid: 'd', resourceVersion: '5' } });
   });
 
-  it('skips service-account token secrets, reporting the transformer', async () => {
-    const { pipeline } = pipelineIn();
-    const token = {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      type: 'kubernetes.io/service-account-token',
-      metadata: { name: 't', namespace: 'test' },
-    };
-    expect(await pipeline.run(token, context(secrets))).toEqual({
-      skip: true,
-      reason: 'service-account token secrets are never synced',
-      by: 'secrets',
-    });
+  it('binds the upstream URL and a secret lister over UPSTREAM_KUBE_CLIENT, keeping one already registered', () => {
+    const child = container.createChildContainer();
+    child.register(UPSTREAM_KUBE_CLIENT, { useValue: {} as KubeClient });
+    registerTransformation(child, { upstreamServerUrl: 'https://kcp.example:6443' });
+    expect(child.resolve(UPSTREAM_SERVER_URL)).toBe('https://kcp.example:6443');
+    expect(child.resolve(UPSTREAM_SECRET_LISTER)).toBeInstanceOf(ClientSecretLister);
+    const own = container.createChildContainer();
+    const lister = { secretsIn: () => [] };
+    own.register(UPSTREAM_SECRET_LISTER, { useValue: lister });
+    registerTransformation(own, { upstreamServerUrl: 'https://kcp.example' });
+    expect(own.resolve(UPSTREAM_SECRET_LISTER)).toBe(lister);
+    expect(pipelineIn().child.isRegistered(UPSTREAM_SERVER_URL)).toBe(false);
   });
 });

@@ -11,6 +11,7 @@ import { type ClassProvider, type DependencyContainer, instancePerContainerCachi
 import { neverSyncedNamespaceFilter, neverSyncedResourceFilter } from './filters.js';
 import { DefaultTransformerNames } from './names.js';
 import { DefaultTransformationPipeline } from './pipeline.js';
+import { UPSTREAM_SECRET_LISTER, UPSTREAM_SERVER_URL } from './tokens.js';
 import { AnnotationsTransformer } from './transformers/annotations.js';
 import { LabelsTransformer } from './transformers/labels.js';
 import { MetadataTransformer } from './transformers/metadata.js';
@@ -20,7 +21,6 @@ import { PodSpecTransformer } from './transformers/pod-spec.js';
 import { RenamesTransformer } from './transformers/renames.js';
 import { SecretsTransformer } from './transformers/secrets.js';
 import { ClientSecretLister } from './transformers/service-account-token.js';
-import { UPSTREAM_SECRET_LISTER, UPSTREAM_SERVER_URL } from './tokens.js';
 
 /** The default transformers in pipeline order, by name. */
 type TransformerClass = ClassProvider<ResourceTransformer>['useClass'];

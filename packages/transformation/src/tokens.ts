@@ -11,7 +11,9 @@ export interface UpstreamSecretLister {
   secretsIn(cluster: string, namespace: string): Promise<readonly KubeObject[]> | readonly KubeObject[];
 }
 /** {@link UpstreamSecretLister}: where the pod-template mutation finds the service-account token to mount. */
-export const UPSTREAM_SECRET_LISTER: unique symbol = Symbol.for('@kcp-tmc/transformation/UpstreamSecretLister');
+export const UPSTREAM_SECRET_LISTER: unique symbol = Symbol.for(
+  '@kcp-tmc/transformation/UpstreamSecretLister',
+);
 
 /**
  * The nameserver pods of a workspace resolve with (kcp: the ClusterIP of the per-workspace DNS Service). A

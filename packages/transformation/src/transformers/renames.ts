@@ -36,7 +36,8 @@ export function downstreamSecretName(
   annotations: Readonly<Record<string, string>> | undefined,
 ): string {
   const isDefaultToken =
-    name.startsWith(DEFAULT_TOKEN_SECRET_PREFIX) && annotations?.[SERVICE_ACCOUNT_NAME_ANNOTATION] === 'default';
+    name.startsWith(DEFAULT_TOKEN_SECRET_PREFIX) &&
+    annotations?.[SERVICE_ACCOUNT_NAME_ANNOTATION] === 'default';
   return isDefaultToken ? KCP_NAME_PREFIX + name : name;
 }
 
