@@ -2,7 +2,6 @@ export { Applier, type ApplierParts, type LiveReader } from './apply/applier.js'
 export { writeConflict, writeResolvingConflicts } from './apply/conflicts.js';
 export { createObject, updateObject, type WriteTarget } from './apply/strategies.js';
 export {
-  APPLIED_HASH_ANNOTATION,
   DEFAULT_MAX_OBJECT_BYTES,
   KARMADA_RETAIN_REPLICAS_LABEL,
   ORPHAN_ANNOTATION,

@@ -6,7 +6,6 @@ import {
   type DownstreamConfig,
   type GVR,
   gvrToString,
-  isServiceAccountTokenSecret,
   type KubeClient,
   type KubeObject,
   type Logger,
@@ -19,7 +18,7 @@ import {
   TmcError,
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
-import { APPLIED_HASH_ANNOTATION, DEFAULT_MAX_OBJECT_BYTES, isNamespacesGvr } from '../constants.js';
+import { DEFAULT_MAX_OBJECT_BYTES, isNamespacesGvr } from '../constants.js';
 import { canonicalJson } from '../diff/canonical.js';
 import { decide, desiredHash, normalizeDesired } from '../diff/differ.js';
 import { checkNamespaceLocator, type NamespaceEnsurer } from '../namespace/ensure-namespace.js';
@@ -97,13 +96,6 @@ export class Applier {
     // kube types list items (apiVersion/kind) as client-go's dynamic client does, so the desired object
     // carries both whether it came from a list or a watch event.
     const desired = parts.retention.clear(structuredClone(request.desired));
-    if (desired.kind === 'Secret' && isServiceAccountTokenSecret(desired as { type?: unknown })) {
-      return result(request, {
-        operation: 'noop',
-        success: true,
-        reason: 'service-account token secrets are never synced',
-      });
-    }
     const name = desired.metadata.name;
     if (name === undefined || name === '') {
       return failure(
@@ -204,7 +196,6 @@ export class Applier {
       await parts.upstream.ensureFinalizer(key, request.upstream);
     }
     const body = structuredClone(target);
-    body.metadata.annotations = { ...body.metadata.annotations, [APPLIED_HASH_ANNOTATION]: hash };
     const writeTarget: WriteTarget = { client: parts.client, gvr, fieldManager: parts.config.fieldManager };
 
     if (live !== undefined && isImmutableChange(body, live)) {
@@ -262,7 +253,6 @@ export class Applier {
   ): Promise<SyncResult> {
     const { parts } = this;
     const { key } = request.item;
-    body.metadata.annotations = { ...body.metadata.annotations, [APPLIED_HASH_ANNOTATION]: hash };
     const namespace = body.metadata.namespace ?? '';
     const name = body.metadata.name as string;
     const adopting = live.metadata.labels?.[DOWNSTREAM_CLUSTER_LABEL] !== parts.syncTarget.key;
