@@ -25,6 +25,7 @@ export { type RegisterDownstreamOptions, registerDownstream } from './register.j
 export { RetentionRegistry } from './retain/registry.js';
 export type { RetainInput, RetentionRule } from './retain/rule.js';
 export * from './retain/rules.js';
+export { upstreamSpecFingerprint } from './state/spec-fingerprint.js';
 export { InMemoryResourceStateStore } from './state/state-store.js';
 export { DOWNSTREAM_OPTIONS } from './tokens.js';
 export { UpstreamWriter } from './upstream.js';

@@ -23,6 +23,7 @@ import { canonicalJson } from '../diff/canonical.js';
 import { decide, desiredHash, normalizeDesired } from '../diff/differ.js';
 import { checkNamespaceLocator, type NamespaceEnsurer } from '../namespace/ensure-namespace.js';
 import type { RetentionRegistry } from '../retain/registry.js';
+import { upstreamSpecFingerprint } from '../state/spec-fingerprint.js';
 import type { UpstreamWriter } from '../upstream.js';
 import { writeResolvingConflicts } from './conflicts.js';
 import { createObject, updateObject, type WriteTarget } from './strategies.js';
@@ -61,6 +62,13 @@ function failure(
   conflicts: readonly SyncConflict[] = [],
 ): SyncResult {
   return result(request, { operation: 'noop', success: false, error, conflicts });
+}
+
+/** The upstream spec's fingerprint, for kinds that keep a generation (those have an observedGeneration). */
+function upstreamSpecOf(upstream: KubeObject): string | undefined {
+  return typeof upstream.metadata.generation === 'number'
+    ? upstreamSpecFingerprint(upstream.spec)
+    : undefined;
 }
 
 function isImmutableChange(desired: KubeObject, live: KubeObject): boolean {
@@ -169,7 +177,11 @@ export class Applier {
       ignoreFields: parts.config.ignoreFields,
     });
     if (decision.action === 'noop' && live !== undefined) {
-      if (stored === undefined || stored.resourceVersion !== live.metadata.resourceVersion) {
+      if (
+        stored === undefined ||
+        stored.resourceVersion !== live.metadata.resourceVersion ||
+        stored.upstreamSpec !== upstreamSpecOf(request.upstream)
+      ) {
         this.remember(request, live, hash, desired);
       }
       return result(request, { operation: 'noop', success: true, object: live, reason: 'unchanged' });
@@ -360,6 +372,7 @@ export class Applier {
   private remember(request: ApplyRequest, written: KubeObject, hash: string, desired: KubeObject): void {
     const { key } = request.item;
     const generation = written.metadata.generation;
+    const upstreamSpec = upstreamSpecOf(request.upstream);
     this.parts.states.set({
       key,
       gvr: key.gvr,
@@ -369,6 +382,7 @@ export class Applier {
       ...(generation === undefined ? {} : { generation }),
       hash,
       lastApplied: desired,
+      ...(upstreamSpec === undefined ? {} : { upstreamSpec }),
       lastSyncTime: new Date().toISOString(),
     });
   }
