@@ -175,6 +175,7 @@ export class Applier {
       live,
       storedHash: stored?.hash,
       ignoreFields: parts.config.ignoreFields,
+      ...(strategy === 'server-side-apply' ? { fieldManager: parts.config.fieldManager } : {}),
     });
     if (decision.action === 'noop' && live !== undefined) {
       if (

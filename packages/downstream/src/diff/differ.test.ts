@@ -120,3 +120,86 @@ describe('differ', () => {
     expect(driftedFields(changed as KubeObject, secret)).toEqual(['data']);
   });
 });
+
+describe('decide after a restart (nothing remembered)', () => {
+  const owned = (fieldsV1: Record<string, unknown>, manager = 'kcp-tmc-syncer') => ({
+    managedFields: [{ manager, operation: 'Apply' as const, fieldsType: 'FieldsV1', fieldsV1 }],
+  });
+
+  it('update when a field our manager applied is no longer wanted (removed upstream while we were down)', () => {
+    const d = desired();
+    const hash = desiredHash(d);
+    const live = liveOf(d, {
+      metadata: {
+        ...d.metadata,
+        labels: { app: 'web', old: 'x' },
+        annotations: { gone: 'y' },
+        ...owned({
+          'f:metadata': { 'f:labels': { 'f:app': {}, 'f:old': {} }, 'f:annotations': { 'f:gone': {} } },
+          'f:spec': { 'f:replicas': {}, 'f:paused': {} },
+        }),
+      },
+    });
+    expect(decide({ desired: d, hash, live, storedHash: undefined, fieldManager: 'kcp-tmc-syncer' })).toEqual(
+      {
+        action: 'update',
+        why: 'no longer wanted: metadata.labels.old, metadata.annotations.gone, spec.paused',
+      },
+    );
+    // Another manager's fields are not ours to take away, and with a remembered hash the store decides.
+    expect(decide({ desired: d, hash, live, storedHash: undefined, fieldManager: 'other' }).action).toBe(
+      'noop',
+    );
+    expect(decide({ desired: d, hash, live, storedHash: hash, fieldManager: 'kcp-tmc-syncer' }).action).toBe(
+      'noop',
+    );
+  });
+
+  it('noop when every field our manager applied is still wanted', () => {
+    const d = desired();
+    const live = liveOf(d, {
+      metadata: {
+        ...d.metadata,
+        ...owned({
+          'f:metadata': { 'f:labels': { 'f:app': {} } },
+          'f:spec': { 'f:replicas': {}, 'f:template': {} },
+        }),
+      },
+    });
+    expect(
+      decide({
+        desired: d,
+        hash: desiredHash(d),
+        live,
+        storedHash: undefined,
+        fieldManager: 'kcp-tmc-syncer',
+      }).action,
+    ).toBe('noop');
+  });
+});
+
+describe('decide after a restart, Secrets', () => {
+  it('reads stringData we applied as the data the server recorded', () => {
+    const secret: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's' },
+      stringData: { k: 'v' },
+    };
+    const live: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: 's',
+        managedFields: [
+          { manager: 'm', operation: 'Apply', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:k': {} } } },
+        ],
+      },
+      data: { k: Buffer.from('v').toString('base64') },
+    };
+    expect(
+      decide({ desired: secret, hash: desiredHash(secret), live, storedHash: undefined, fieldManager: 'm' })
+        .action,
+    ).toBe('noop');
+  });
+});

@@ -1,5 +1,6 @@
 import type { KubeObject } from '@kcp-tmc/interfaces';
 import { canonicalHash, isRecord, setPath } from './canonical.js';
+import { removedOwnedFields } from './owned-fields.js';
 
 // Written by the server, never by us: never part of what we compare or hash.
 const SERVER_METADATA = [
@@ -98,12 +99,15 @@ export interface DiffInput {
   /** The hash the state store remembers for this key (undefined after a restart: nothing remembered yet). */
   readonly storedHash: string | undefined;
   readonly ignoreFields?: readonly string[];
+  /** Our server-side apply field manager: with nothing remembered, what it applied before is compared too. */
+  readonly fieldManager?: string;
 }
 
 /**
  * create when nothing is downstream; update when the desired object differs from what we last applied (the
  * in-memory state store) or the live object lacks a value we want (drift, or a change made while the agent was
- * down: after a restart nothing is remembered, and the live object alone decides); noop otherwise. Nothing is
+ * down: after a restart nothing is remembered, and the live object alone decides, with the fields our field
+ * manager applied before: one no longer wanted is a change too); noop otherwise. Nothing is
  * read from annotations of ours: kcp's syncer writes none (ground-truth/go-syncer).
  */
 export function decide(input: DiffInput): DiffDecision {
@@ -113,5 +117,14 @@ export function decide(input: DiffInput): DiffDecision {
   }
   const drifted = driftedFields(input.live, input.desired, input.ignoreFields);
   if (drifted.length > 0) return { action: 'update', why: `drifted: ${drifted.join(', ')}` };
+  if (input.storedHash === undefined && input.fieldManager !== undefined) {
+    const removed = removedOwnedFields(
+      input.live,
+      // Secrets: the server records the `data` our `stringData` became.
+      comparable(normalizeDesired(input.desired, input.ignoreFields)),
+      input.fieldManager,
+    );
+    if (removed.length > 0) return { action: 'update', why: `no longer wanted: ${removed.join(', ')}` };
+  }
   return { action: 'noop' };
 }
