@@ -12,6 +12,7 @@ import {
   RESOURCE_TRANSFORMER,
   type ResourceTransformer,
   SYNC_FILTER,
+  SYNC_TARGET,
   type SyncFilter,
   TRANSFORMATION_PIPELINE,
   type TransformationPipeline,
@@ -32,7 +33,7 @@ import {
   syncTarget,
   upstreamDeployment,
 } from './test-support/fixtures.js';
-import { UPSTREAM_SECRET_LISTER, UPSTREAM_SERVER_URL } from './tokens.js';
+import { UPSTREAM_SECRET_LISTER, UPSTREAM_SERVER_URL, type UpstreamSecretLister } from './tokens.js';
 import { ClientSecretLister } from './transformers/service-account-token.js';
 
 function objectOf(outcome: PipelineOutcome): KubeObject {
@@ -199,17 +200,38 @@ describe('the default pipeline', () => {
     expect(up).toEqual({ ...upstream, metadata: { ...upstream.metadata, uid: 'd', resourceVersion: '5' } });
   });
 
-  it('binds the upstream URL and a secret lister over UPSTREAM_KUBE_CLIENT, keeping one already registered', () => {
+  it('binds the upstream URL and a secret lister over UPSTREAM_KUBE_CLIENT, keeping one already registered', async () => {
     const child = container.createChildContainer();
-    child.register(UPSTREAM_KUBE_CLIENT, { useValue: {} as KubeClient });
-    registerTransformation(child, { upstreamServerUrl: 'https://kcp.example:6443' });
+    const lists: unknown[][] = [];
+    const client = {
+      list: async (...args: unknown[]) => {
+        lists.push(args);
+        return { metadata: {}, items: [] };
+      },
+    } as unknown as KubeClient;
+    child.register(UPSTREAM_KUBE_CLIENT, { useValue: client });
+    child.register(SYNC_TARGET, { useValue: syncTarget });
+    registerTransformation(child, {
+      upstreamServerUrl: 'https://kcp.example:6443',
+      upstreamByCluster: false,
+    });
     expect(child.resolve(UPSTREAM_SERVER_URL)).toBe('https://kcp.example:6443');
-    expect(child.resolve(UPSTREAM_SECRET_LISTER)).toBeInstanceOf(ClientSecretLister);
+    const lister = child.resolve<UpstreamSecretLister>(UPSTREAM_SECRET_LISTER);
+    expect(lister).toBeInstanceOf(ClientSecretLister);
+    // What kcp's upstream informer holds: our SyncTarget's Secrets in state Sync; plain mode: no cluster path.
+    await lister.secretsIn('root:org:ws', 'test');
+    expect(lists).toEqual([
+      [
+        { group: '', version: 'v1', resource: 'secrets' },
+        { namespace: 'test' },
+        { labelSelector: `state.workload.kcp.io/${KCP_TEST_SYNC_TARGET_KEY}=Sync` },
+      ],
+    ]);
     const own = container.createChildContainer();
-    const lister = { secretsIn: () => [] };
-    own.register(UPSTREAM_SECRET_LISTER, { useValue: lister });
+    const mine = { secretsIn: () => [] };
+    own.register(UPSTREAM_SECRET_LISTER, { useValue: mine });
     registerTransformation(own, { upstreamServerUrl: 'https://kcp.example' });
-    expect(own.resolve(UPSTREAM_SECRET_LISTER)).toBe(lister);
+    expect(own.resolve(UPSTREAM_SECRET_LISTER)).toBe(mine);
     expect(pipelineIn().child.isRegistered(UPSTREAM_SERVER_URL)).toBe(false);
   });
 });

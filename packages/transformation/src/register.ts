@@ -3,7 +3,9 @@ import {
   RESOURCE_TRANSFORMER,
   type ResourceTransformer,
   SYNC_FILTER,
+  SYNC_TARGET,
   type SyncFilter,
+  type SyncTargetRef,
   TRANSFORMATION_PIPELINE,
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
@@ -47,7 +49,7 @@ export interface TransformationOptions {
   /**
    * The upstream server's base URL (kcp: the `--from-kubeconfig` server): Deployment pod templates get kcp's
    * `KUBERNETES_SERVICE_*` env and `kcp-api-access` volume. Binds UPSTREAM_SERVER_URL and, unless one is
-   * registered already, an UPSTREAM_SECRET_LISTER that lists through UPSTREAM_KUBE_CLIENT.
+   * registered already, an UPSTREAM_SECRET_LISTER that lists through UPSTREAM_KUBE_CLIENT (needs SYNC_TARGET).
    */
   readonly upstreamServerUrl?: string;
   /** Address logical clusters (`/clusters/<name>`) when listing upstream Secrets; false in plain mode (default true). */
@@ -89,7 +91,12 @@ export function registerTransformation(
       const byCluster = options.upstreamByCluster ?? true;
       container.register(UPSTREAM_SECRET_LISTER, {
         useFactory: instancePerContainerCachingFactory(
-          (c) => new ClientSecretLister(c.resolve<KubeClient>(UPSTREAM_KUBE_CLIENT), byCluster),
+          (c) =>
+            new ClientSecretLister(
+              c.resolve<KubeClient>(UPSTREAM_KUBE_CLIENT),
+              byCluster,
+              c.resolve<SyncTargetRef>(SYNC_TARGET).key,
+            ),
         ),
       });
     }

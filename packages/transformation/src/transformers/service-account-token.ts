@@ -1,7 +1,9 @@
 import {
   type KubeClient,
   type KubeObject,
+  ResourceStateValue,
   SERVICE_ACCOUNT_NAME_ANNOTATION,
+  stateLabel,
   TmcError,
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
@@ -42,20 +44,23 @@ export function tokenSecretName(
 
 /**
  * An {@link UpstreamSecretLister} that lists the namespace on the upstream server at each call (a Deployment
- * sync costs one list). `byCluster`: address the logical cluster (`/clusters/<name>`, kcp modes); false in
- * plain mode.
+ * sync costs one list), selecting what the syncer sees: the Secrets in state `Sync` for our SyncTarget (kcp
+ * looks in its upstream informer, which holds only those). `byCluster`: address the logical cluster
+ * (`/clusters/<name>`, kcp modes); false in plain mode.
  */
 export class ClientSecretLister implements UpstreamSecretLister {
   constructor(
     private readonly client: KubeClient,
     private readonly byCluster: boolean,
+    private readonly syncTargetKey: string,
   ) {}
 
   async secretsIn(cluster: string, namespace: string): Promise<readonly KubeObject[]> {
-    const list = await this.client.list(secretsGvr, {
-      namespace,
-      ...(this.byCluster ? { cluster } : {}),
-    });
+    const list = await this.client.list(
+      secretsGvr,
+      { namespace, ...(this.byCluster ? { cluster } : {}) },
+      { labelSelector: `${stateLabel(this.syncTargetKey)}=${ResourceStateValue.Sync}` },
+    );
     return list.items;
   }
 }
