@@ -109,4 +109,43 @@ describe('Deployment pod templates as kcp writes them (simulator, upstream URL c
     expect(state?.upstreamSpec).toBe(upstreamSpecFingerprint(upstream.spec));
     expect(live?.metadata.annotations ?? {}).toEqual({});
   }, 60_000);
+
+  it('a restarted agent (nothing remembered) deletes the renamed copies when their upstream objects go', async () => {
+    await create('v1/configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: 'kube-root-ca.crt',
+        namespace: NS,
+        labels: { [stateLabel(sims.ref.key)]: ResourceStateValue.Sync },
+      },
+      data: { 'ca.crt': 'PEM' },
+    });
+    await eventually(
+      async () =>
+        (await downstreamGet(sims, 'v1/configmaps', downstreamNs(), 'kcp-root-ca.crt')) !== undefined,
+      20_000,
+      'kcp-root-ca.crt downstream',
+    );
+    // Deleted while the agent is down: our finalizer keeps them terminating upstream, and the next agent meets
+    // them in its first list, to delete without ever having applied them.
+    await agent.stop();
+    for (const [gvr, name] of [
+      ['v1/configmaps', 'kube-root-ca.crt'],
+      ['v1/secrets', 'default-token-abcde'],
+    ] as const) {
+      await sims.upstreamClient.delete(parseGvr(gvr), { cluster, namespace: NS, name });
+    }
+    agent = await startAgent(sims, {}, { upstreamServerUrl: sims.upstream.url });
+    for (const [gvr, name] of [
+      ['v1/configmaps', 'kcp-root-ca.crt'],
+      ['v1/secrets', 'kcp-default-token-abcde'],
+    ] as const) {
+      await eventually(
+        async () => (await downstreamGet(sims, gvr, downstreamNs(), name)) === undefined,
+        20_000,
+        `${name} deleted downstream`,
+      );
+    }
+  }, 60_000);
 });

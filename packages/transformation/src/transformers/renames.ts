@@ -1,25 +1,25 @@
 import {
+  DEFAULT_TOKEN_SECRET_PREFIX,
+  downstreamObjectName,
+  KCP_NAME_PREFIX,
+  KCP_ROOT_CA_CONFIGMAP,
+  KUBE_ROOT_CA_CONFIGMAP,
   type KubeObject,
   type ResourceTransformer,
-  SERVICE_ACCOUNT_NAME_ANNOTATION,
   type SyncContext,
 } from '@kcp-tmc/interfaces';
 import { injectable } from 'tsyringe';
-import { isConfigMaps, isSecrets } from '../gvrs.js';
+import { isConfigMaps, isSecrets, secretsGvr } from '../gvrs.js';
 import { DefaultTransformerNames } from '../names.js';
 
-/** The upstream's CA bundle ConfigMap, which every namespace has (kube-controller-manager's root-ca publisher). */
-export const KUBE_ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
-/** Its name downstream, where the physical cluster publishes its own `kube-root-ca.crt` (kcp's rename). */
-export const KCP_ROOT_CA_CONFIGMAP = 'kcp-root-ca.crt';
-/** Token Secrets of the `default` service account (legacy token controller names), renamed downstream. */
-export const DEFAULT_TOKEN_SECRET_PREFIX = 'default-token-';
-/** What kcp puts in front of the names it takes over from the downstream's own objects. */
-export const KCP_NAME_PREFIX = 'kcp-';
+const configmapsGvr = { group: '', resource: 'configmaps' };
+
+// kcp's names live in @kcp-tmc/interfaces (the downstream deletion finds renamed copies with them).
+export { DEFAULT_TOKEN_SECRET_PREFIX, KCP_ROOT_CA_CONFIGMAP, KUBE_ROOT_CA_CONFIGMAP };
 
 /** The downstream name of an upstream ConfigMap. */
 export function downstreamConfigMapName(name: string): string {
-  return name === KUBE_ROOT_CA_CONFIGMAP ? KCP_ROOT_CA_CONFIGMAP : name;
+  return downstreamObjectName(configmapsGvr, name, undefined);
 }
 
 /** The upstream name of a downstream ConfigMap. */
@@ -35,10 +35,7 @@ export function downstreamSecretName(
   name: string,
   annotations: Readonly<Record<string, string>> | undefined,
 ): string {
-  const isDefaultToken =
-    name.startsWith(DEFAULT_TOKEN_SECRET_PREFIX) &&
-    annotations?.[SERVICE_ACCOUNT_NAME_ANNOTATION] === 'default';
-  return isDefaultToken ? KCP_NAME_PREFIX + name : name;
+  return downstreamObjectName(secretsGvr, name, annotations);
 }
 
 /** The upstream name of a downstream Secret (the downstream copy has lost the annotation: the prefix decides). */
