@@ -174,6 +174,7 @@ export class Applier {
       hash,
       live,
       storedHash: stored?.hash,
+      ...(stored === undefined ? {} : { storedResourceVersion: stored.resourceVersion }),
       ignoreFields: parts.config.ignoreFields,
       ...(strategy === 'server-side-apply' ? { fieldManager: parts.config.fieldManager } : {}),
     });

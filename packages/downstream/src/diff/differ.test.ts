@@ -203,3 +203,22 @@ describe('decide after a restart, Secrets', () => {
     ).toBe('noop');
   });
 });
+
+describe('decide with a remembered state', () => {
+  it('noop without a drift check while the live object is the one we last wrote or saw (same resourceVersion)', () => {
+    const d = desired();
+    const hash = desiredHash(d);
+    const before = desired();
+    (before.spec as { replicas: number }).replicas = 1;
+    // The live object lacks our replicas, but it has not changed since we last looked at it...
+    const live = liveOf(before);
+    expect(decide({ desired: d, hash, live, storedHash: hash, storedResourceVersion: '5' }).action).toBe(
+      'noop',
+    );
+    // ...while a newer one is checked.
+    expect(decide({ desired: d, hash, live, storedHash: hash, storedResourceVersion: '4' })).toEqual({
+      action: 'update',
+      why: 'drifted: spec',
+    });
+  });
+});

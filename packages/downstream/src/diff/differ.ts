@@ -99,13 +99,16 @@ export interface DiffInput {
   /** The hash the state store remembers for this key (undefined after a restart: nothing remembered yet). */
   readonly storedHash: string | undefined;
   readonly ignoreFields?: readonly string[];
+  /** The live resourceVersion the state store remembers: unchanged since, nobody wrote the object. */
+  readonly storedResourceVersion?: string;
   /** Our server-side apply field manager: with nothing remembered, what it applied before is compared too. */
   readonly fieldManager?: string;
 }
 
 /**
  * create when nothing is downstream; update when the desired object differs from what we last applied (the
- * in-memory state store) or the live object lacks a value we want (drift, or a change made while the agent was
+ * in-memory state store); noop when it does not and the live object is the one we last wrote or saw (same
+ * resourceVersion); else update when the live object lacks a value we want (drift, or a change made while the agent was
  * down: after a restart nothing is remembered, and the live object alone decides, with the fields our field
  * manager applied before: one no longer wanted is a change too); noop otherwise. Nothing is
  * read from annotations of ours: kcp's syncer writes none (ground-truth/go-syncer).
@@ -114,6 +117,13 @@ export function decide(input: DiffInput): DiffDecision {
   if (input.live === undefined) return { action: 'create' };
   if (input.storedHash !== undefined && input.storedHash !== input.hash) {
     return { action: 'update', why: 'desired changed' };
+  }
+  if (
+    input.storedHash !== undefined &&
+    input.storedResourceVersion !== undefined &&
+    input.storedResourceVersion === input.live.metadata.resourceVersion
+  ) {
+    return { action: 'noop' };
   }
   const drifted = driftedFields(input.live, input.desired, input.ignoreFields);
   if (drifted.length > 0) return { action: 'update', why: `drifted: ${drifted.join(', ')}` };
