@@ -179,7 +179,7 @@ describe('decide after a restart (nothing remembered)', () => {
 });
 
 describe('decide after a restart, Secrets', () => {
-  it('reads stringData we applied as the data the server recorded', () => {
+  it('reads stringData we applied as the data or the stringData the server recorded', () => {
     const secret: KubeObject = {
       apiVersion: 'v1',
       kind: 'Secret',
@@ -200,6 +200,19 @@ describe('decide after a restart, Secrets', () => {
     expect(
       decide({ desired: secret, hash: desiredHash(secret), live, storedHash: undefined, fieldManager: 'm' })
         .action,
+    ).toBe('noop');
+    const recordedAsIs = structuredClone(live);
+    (recordedAsIs.metadata.managedFields?.[0] as { fieldsV1: unknown }).fieldsV1 = {
+      'f:stringData': { 'f:k': {} },
+    };
+    expect(
+      decide({
+        desired: secret,
+        hash: desiredHash(secret),
+        live: recordedAsIs,
+        storedHash: undefined,
+        fieldManager: 'm',
+      }).action,
     ).toBe('noop');
   });
 });

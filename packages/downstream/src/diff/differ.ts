@@ -128,12 +128,10 @@ export function decide(input: DiffInput): DiffDecision {
   const drifted = driftedFields(input.live, input.desired, input.ignoreFields);
   if (drifted.length > 0) return { action: 'update', why: `drifted: ${drifted.join(', ')}` };
   if (input.storedHash === undefined && input.fieldManager !== undefined) {
-    const removed = removedOwnedFields(
-      input.live,
-      // Secrets: the server records the `data` our `stringData` became.
-      comparable(normalizeDesired(input.desired, input.ignoreFields)),
-      input.fieldManager,
-    );
+    const want = normalizeDesired(input.desired, input.ignoreFields);
+    // Secrets: the server may record our `stringData` as such or as the `data` it became; either will do.
+    const asData = new Set(removedOwnedFields(input.live, comparable(want), input.fieldManager));
+    const removed = removedOwnedFields(input.live, want, input.fieldManager).filter((f) => asData.has(f));
     if (removed.length > 0) return { action: 'update', why: `no longer wanted: ${removed.join(', ')}` };
   }
   return { action: 'noop' };
