@@ -1,8 +1,5 @@
 import { type GVR, gvrEquals } from '@kcp-tmc/interfaces';
 
-/** Canonical hash of the desired object we last applied: survives restarts, so a restart rewrites nothing. */
-export const APPLIED_HASH_ANNOTATION = 'workload.kcp-tmc.io/applied-hash';
-
 /**
  * On the upstream object (annotation or label, value `"true"`): keep the downstream `spec.replicas`, which an
  * HPA (or anyone scaling downstream) owns. Karmada's label `resourcetemplate.karmada.io/retain-replicas` is

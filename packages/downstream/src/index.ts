@@ -2,7 +2,6 @@ export { Applier, type ApplierParts, type LiveReader } from './apply/applier.js'
 export { writeConflict, writeResolvingConflicts } from './apply/conflicts.js';
 export { createObject, updateObject, type WriteTarget } from './apply/strategies.js';
 export {
-  APPLIED_HASH_ANNOTATION,
   DEFAULT_MAX_OBJECT_BYTES,
   KARMADA_RETAIN_REPLICAS_LABEL,
   ORPHAN_ANNOTATION,
@@ -26,6 +25,7 @@ export { type RegisterDownstreamOptions, registerDownstream } from './register.j
 export { RetentionRegistry } from './retain/registry.js';
 export type { RetainInput, RetentionRule } from './retain/rule.js';
 export * from './retain/rules.js';
+export { upstreamSpecFingerprint } from './state/spec-fingerprint.js';
 export { InMemoryResourceStateStore } from './state/state-store.js';
 export { DOWNSTREAM_OPTIONS } from './tokens.js';
 export { UpstreamWriter } from './upstream.js';

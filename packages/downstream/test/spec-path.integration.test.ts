@@ -10,6 +10,7 @@ import {
   stateLabel,
   syncerFinalizer,
   TENANT_ID_LABEL,
+  tenantId,
 } from '@kcp-tmc/interfaces';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RETAIN_REPLICAS_ANNOTATION } from '../src/constants.js';
@@ -78,9 +79,17 @@ describe('spec path against the simulator (kcp wildcard mode, real engine + tran
     for (const cluster of WORKLOAD_CLUSTERS) {
       const ns = (await downstreamGet(sims, NAMESPACES, '', downstreamNs(cluster))) as KubeObject;
       const locator = namespaceLocator(cluster, sims.ref, NS);
-      expect(ns.metadata.annotations?.[NAMESPACE_LOCATOR_ANNOTATION]).toBe(namespaceLocatorToJson(locator));
-      expect(ns.metadata.labels?.[TENANT_ID_LABEL]).toBeTruthy();
-      expect(ns.metadata.labels?.[DOWNSTREAM_CLUSTER_LABEL]).toBe(sims.ref.key);
+      // Exactly kcp's (ground-truth/go-syncer/downstream-namespaces.json): the locator, the ownership and
+      // tenant-id labels (and the server's own kubernetes.io/metadata.name), no finalizers.
+      expect(ns.metadata.annotations).toEqual({
+        [NAMESPACE_LOCATOR_ANNOTATION]: namespaceLocatorToJson(locator),
+      });
+      const { 'kubernetes.io/metadata.name': _server, ...labels } = ns.metadata.labels ?? {};
+      expect(labels).toEqual({
+        [DOWNSTREAM_CLUSTER_LABEL]: sims.ref.key,
+        [TENANT_ID_LABEL]: tenantId(locator),
+      });
+      expect(ns.metadata.finalizers).toBeUndefined();
       // The finalizer went on upstream before the downstream create.
       for (const [, gvr] of KINDS) {
         const upstream = await upstreamGet(cluster, gvr, NS, 'app');
@@ -141,26 +150,37 @@ describe('spec path against the simulator (kcp wildcard mode, real engine + tran
     expect(failures.map((f) => f.result.error?.message)).toEqual([]);
   }, 60_000);
 
-  it('never syncs a service-account token Secret', async () => {
+  // kcp: pkg/syncer/spec/mutators/secrets.go and spec_process.go `getTransformedName`; ground truth:
+  // shared/reference/real-kcp/ground-truth/go-syncer/downstream-ns-kcp-1s60339u6lau.json `kcp-default-token-*`.
+  it('syncs a default service-account token Secret as kcp does: kcp-default-token-*, Opaque, no account annotations', async () => {
     const cluster = WORKLOAD_CLUSTERS[0] as string;
     await create(cluster, 'v1/secrets', {
       apiVersion: 'v1',
       kind: 'Secret',
       metadata: {
-        name: 'sa-token',
+        name: 'default-token-x9ntq',
         namespace: NS,
         labels: { [stateLabel(sims.ref.key)]: ResourceStateValue.Sync },
-        annotations: { 'kubernetes.io/service-account.name': 'default' },
+        annotations: {
+          'kubernetes.io/service-account.name': 'default',
+          'kubernetes.io/service-account.uid': 'cc51c012-9022-44e4-971d-91ffc46715a4',
+        },
       },
       type: 'kubernetes.io/service-account-token',
+      data: { token: Buffer.from('t').toString('base64') },
     });
-    // A later object in the same namespace is synced, so the token had its chance to go down first.
-    await create(cluster, 'v1/configmaps', workload('ConfigMap', NS, 'after-token', sims.ref.key));
-    await eventually(
-      async () =>
-        (await downstreamGet(sims, 'v1/configmaps', downstreamNs(cluster), 'after-token')) !== undefined,
-    );
-    expect(await downstreamGet(sims, 'v1/secrets', downstreamNs(cluster), 'sa-token')).toBeUndefined();
+    let synced: KubeObject | undefined;
+    await eventually(async () => {
+      synced = await downstreamGet(sims, 'v1/secrets', downstreamNs(cluster), 'kcp-default-token-x9ntq');
+      return synced !== undefined;
+    });
+    expect(synced?.type).toBe('Opaque');
+    expect(synced?.metadata.annotations).toBeUndefined();
+    expect(synced?.metadata.labels).toEqual({ [DOWNSTREAM_CLUSTER_LABEL]: sims.ref.key });
+    expect(synced?.data).toEqual({ token: Buffer.from('t').toString('base64') });
+    expect(
+      await downstreamGet(sims, 'v1/secrets', downstreamNs(cluster), 'default-token-x9ntq'),
+    ).toBeUndefined();
   }, 30_000);
 
   it('reverts a human edit of a synced spec', async () => {

@@ -79,5 +79,11 @@ export interface ResourceState {
   readonly hash: string;
   /** The desired object we last applied, for three-way merges. */
   readonly lastApplied?: KubeObject;
+  /**
+   * Fingerprint of the upstream `spec` the object was last applied or confirmed from, for objects with a
+   * `metadata.generation` (format of SYNCED_SPEC_ANNOTATION, which is no longer written): in memory only, so
+   * the status path can tell whether a downstream status describes the current upstream spec.
+   */
+  readonly upstreamSpec?: string;
   readonly lastSyncTime: string;
 }

@@ -1,6 +1,7 @@
+import { gvr } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
-import { neverSyncedNamespaceFilter } from './filters.js';
-import { configmaps, context, namespaces } from './test-support/fixtures.js';
+import { neverSyncedNamespaceFilter, neverSyncedResourceFilter } from './filters.js';
+import { configmaps, context, namespaces, secrets } from './test-support/fixtures.js';
 
 describe('neverSyncedNamespaceFilter', () => {
   it('keeps kube-system, kube-public, kube-node-lease and their contents out', async () => {
@@ -37,5 +38,28 @@ describe('neverSyncedNamespaceFilter', () => {
         context(configmaps, 'down', ''),
       ),
     ).toBe(true);
+  });
+});
+
+// kcp: pkg/syncer/syncer.go keeps pods and endpoints out of the spec syncer's resources.
+describe('neverSyncedResourceFilter', () => {
+  it('keeps pods and endpoints out, in both directions, deleting none of the downstream’s own', async () => {
+    for (const resource of ['pods', 'endpoints']) {
+      for (const direction of ['down', 'up'] as const) {
+        const ctx = context(gvr('', 'v1', resource), direction);
+        expect(await neverSyncedResourceFilter.shouldSync({ metadata: { name: 'x' } }, ctx)).toBe(false);
+        expect(await neverSyncedResourceFilter.shouldDelete?.({ metadata: { name: 'x' } }, ctx)).toBe(false);
+      }
+    }
+  });
+
+  it('lets other resources through, a pods resource of another group included', async () => {
+    for (const ctx of [
+      context(configmaps),
+      context(secrets),
+      context(gvr('metrics.k8s.io', 'v1beta1', 'pods')),
+    ]) {
+      expect(await neverSyncedResourceFilter.shouldSync({ metadata: { name: 'x' } }, ctx)).toBe(true);
+    }
   });
 });

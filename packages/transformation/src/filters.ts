@@ -1,7 +1,5 @@
 import { isNeverSyncedNamespace, type SyncFilter } from '@kcp-tmc/interfaces';
-import { isNamespaces } from './gvrs.js';
-
-export { serviceAccountTokenFilter } from './transformers/secrets.js';
+import { isNamespaces, isResource } from './gvrs.js';
 
 /** `kube-system`, `kube-public`, `kube-node-lease` and everything in them never sync (as in kcp). */
 export const neverSyncedNamespaceFilter: SyncFilter = {
@@ -11,5 +9,19 @@ export const neverSyncedNamespaceFilter: SyncFilter = {
     const namespace = isNamespaces(context.gvr) ? object.metadata.name : object.metadata.namespace;
     return namespace === undefined || !isNeverSyncedNamespace(namespace);
   },
+  shouldDelete: () => false,
+};
+
+/** Core resources kcp's syncer never syncs down (pkg/syncer/syncer.go: kept out of the spec syncer's GVRs). */
+export const NEVER_SYNCED_RESOURCES: readonly string[] = ['pods', 'endpoints'];
+
+/**
+ * Pods and endpoints never sync (kcp only ever upsyncs them): the downstream's own are left alone, never
+ * deleted for failing the filter.
+ */
+export const neverSyncedResourceFilter: SyncFilter = {
+  name: 'never-synced-resources',
+  priority: -1000,
+  shouldSync: (_object, context) => !NEVER_SYNCED_RESOURCES.some((r) => isResource(context.gvr, '', r)),
   shouldDelete: () => false,
 };

@@ -2,6 +2,7 @@ import {
   DEFAULT_DOWNSTREAM_CONFIG,
   DOWNSTREAM_CONFIG,
   isTransformSkip,
+  type KubeClient,
   type KubeObject,
   NAMESPACE_LOCATOR_ANNOTATION,
   NAMESPACE_LOCATOR_LOOKUP,
@@ -11,9 +12,11 @@ import {
   RESOURCE_TRANSFORMER,
   type ResourceTransformer,
   SYNC_FILTER,
+  SYNC_TARGET,
   type SyncFilter,
   TRANSFORMATION_PIPELINE,
   type TransformationPipeline,
+  UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { container, injectable } from 'tsyringe';
 import { describe, expect, it } from 'vitest';
@@ -21,18 +24,17 @@ import { DefaultTransformerNames } from './names.js';
 import { NamespaceLocatorIndex } from './namespace-index.js';
 import { DefaultTransformationPipeline } from './pipeline.js';
 import { DEFAULT_FILTERS, DEFAULT_TRANSFORMERS, registerTransformation } from './register.js';
-import { specFingerprint } from './spec-fingerprint.js';
 import {
   configmaps,
   context,
   deployments,
   KCP_TEST_NAMESPACE,
   KCP_TEST_SYNC_TARGET_KEY,
-  secrets,
   syncTarget,
   upstreamDeployment,
 } from './test-support/fixtures.js';
-import { SYNCED_SPEC_ANNOTATION } from './transformers/annotations.js';
+import { UPSTREAM_SECRET_LISTER, UPSTREAM_SERVER_URL, type UpstreamSecretLister } from './tokens.js';
+import { ClientSecretLister } from './transformers/service-account-token.js';
 
 function objectOf(outcome: PipelineOutcome): KubeObject {
   if (isTransformSkip(outcome)) throw new Error(`skipped by ${outcome.by}: ${outcome.reason}`);
@@ -116,21 +118,25 @@ describe('the default pipeline', () => {
     const { pipeline } = pipelineIn();
     const outcome = await pipeline.run(upstreamDeployment(), context(deployments));
     expect(outcome).toMatchObject({
-      applied: ['annotations', 'metadata', 'owner-references', 'namespace', 'labels', 'pod-spec'],
+      applied: ['pod-spec', 'annotations', 'metadata', 'owner-references', 'namespace', 'labels'],
     });
     const out = objectOf(outcome);
+    // As kcp's syncer (pkg/syncer/spec/spec_process.go): labels and annotations copied but for our state label,
+    // kcp.io/cluster and our status annotation; no finalizers, no owner references (kcp-ground-truth.test.ts
+    // holds the real objects).
     expect(out.metadata).toEqual({
       name: 'web',
       namespace: KCP_TEST_NAMESPACE,
       labels: {
         app: 'web',
+        'state.workload.kcp.io/otherSyncTargetKey': 'Sync',
         'internal.workload.kcp.io/cluster': KCP_TEST_SYNC_TARGET_KEY,
-        'kcp.io/sync-target': 'us-west1',
-        'kcp.io/managed': 'true',
       },
       annotations: {
+        'internal.workload.kcp.io/workspace-url': 'https://kcp.example/clusters/root:org:ws',
+        [`deletion.internal.workload.kcp.io/${KCP_TEST_SYNC_TARGET_KEY}`]: '2024-05-02T10:00:00Z',
+        'kubectl.kubernetes.io/last-applied-configuration': '{"apiVersion":"apps/v1"}',
         'team.example.com/owner': 'payments',
-        [SYNCED_SPEC_ANNOTATION]: specFingerprint(upstreamDeployment().spec),
       },
     });
     expect(out).not.toHaveProperty('status');
@@ -194,18 +200,38 @@ describe('the default pipeline', () => {
     expect(up).toEqual({ ...upstream, metadata: { ...upstream.metadata, uid: 'd', resourceVersion: '5' } });
   });
 
-  it('skips service-account token secrets, reporting the transformer', async () => {
-    const { pipeline } = pipelineIn();
-    const token = {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      type: 'kubernetes.io/service-account-token',
-      metadata: { name: 't', namespace: 'test' },
-    };
-    expect(await pipeline.run(token, context(secrets))).toEqual({
-      skip: true,
-      reason: 'service-account token secrets are never synced',
-      by: 'secrets',
+  it('binds the upstream URL and a secret lister over UPSTREAM_KUBE_CLIENT, keeping one already registered', async () => {
+    const child = container.createChildContainer();
+    const lists: unknown[][] = [];
+    const client = {
+      list: async (...args: unknown[]) => {
+        lists.push(args);
+        return { metadata: {}, items: [] };
+      },
+    } as unknown as KubeClient;
+    child.register(UPSTREAM_KUBE_CLIENT, { useValue: client });
+    child.register(SYNC_TARGET, { useValue: syncTarget });
+    registerTransformation(child, {
+      upstreamServerUrl: 'https://kcp.example:6443',
+      upstreamByCluster: false,
     });
+    expect(child.resolve(UPSTREAM_SERVER_URL)).toBe('https://kcp.example:6443');
+    const lister = child.resolve<UpstreamSecretLister>(UPSTREAM_SECRET_LISTER);
+    expect(lister).toBeInstanceOf(ClientSecretLister);
+    // What kcp's upstream informer holds: our SyncTarget's Secrets in state Sync; plain mode: no cluster path.
+    await lister.secretsIn('root:org:ws', 'test');
+    expect(lists).toEqual([
+      [
+        { group: '', version: 'v1', resource: 'secrets' },
+        { namespace: 'test' },
+        { labelSelector: `state.workload.kcp.io/${KCP_TEST_SYNC_TARGET_KEY}=Sync` },
+      ],
+    ]);
+    const own = container.createChildContainer();
+    const mine = { secretsIn: () => [] };
+    own.register(UPSTREAM_SECRET_LISTER, { useValue: mine });
+    registerTransformation(own, { upstreamServerUrl: 'https://kcp.example' });
+    expect(own.resolve(UPSTREAM_SECRET_LISTER)).toBe(mine);
+    expect(pipelineIn().child.isRegistered(UPSTREAM_SERVER_URL)).toBe(false);
   });
 });

@@ -6,7 +6,6 @@ import {
   type DownstreamConfig,
   type GVR,
   gvrToString,
-  isServiceAccountTokenSecret,
   type KubeClient,
   type KubeObject,
   type Logger,
@@ -19,11 +18,12 @@ import {
   TmcError,
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
-import { APPLIED_HASH_ANNOTATION, DEFAULT_MAX_OBJECT_BYTES, isNamespacesGvr } from '../constants.js';
+import { DEFAULT_MAX_OBJECT_BYTES, isNamespacesGvr } from '../constants.js';
 import { canonicalJson } from '../diff/canonical.js';
 import { decide, desiredHash, normalizeDesired } from '../diff/differ.js';
 import { checkNamespaceLocator, type NamespaceEnsurer } from '../namespace/ensure-namespace.js';
 import type { RetentionRegistry } from '../retain/registry.js';
+import { upstreamSpecFingerprint } from '../state/spec-fingerprint.js';
 import type { UpstreamWriter } from '../upstream.js';
 import { writeResolvingConflicts } from './conflicts.js';
 import { createObject, updateObject, type WriteTarget } from './strategies.js';
@@ -64,6 +64,13 @@ function failure(
   return result(request, { operation: 'noop', success: false, error, conflicts });
 }
 
+/** The upstream spec's fingerprint, for kinds that keep a generation (those have an observedGeneration). */
+function upstreamSpecOf(upstream: KubeObject): string | undefined {
+  return typeof upstream.metadata.generation === 'number'
+    ? upstreamSpecFingerprint(upstream.spec)
+    : undefined;
+}
+
 function isImmutableChange(desired: KubeObject, live: KubeObject): boolean {
   if (live.immutable !== true) return false;
   if (live.kind !== 'ConfigMap' && live.kind !== 'Secret') return false;
@@ -97,13 +104,6 @@ export class Applier {
     // kube types list items (apiVersion/kind) as client-go's dynamic client does, so the desired object
     // carries both whether it came from a list or a watch event.
     const desired = parts.retention.clear(structuredClone(request.desired));
-    if (desired.kind === 'Secret' && isServiceAccountTokenSecret(desired as { type?: unknown })) {
-      return result(request, {
-        operation: 'noop',
-        success: true,
-        reason: 'service-account token secrets are never synced',
-      });
-    }
     const name = desired.metadata.name;
     if (name === undefined || name === '') {
       return failure(
@@ -174,10 +174,16 @@ export class Applier {
       hash,
       live,
       storedHash: stored?.hash,
+      ...(stored === undefined ? {} : { storedResourceVersion: stored.resourceVersion }),
       ignoreFields: parts.config.ignoreFields,
+      ...(strategy === 'server-side-apply' ? { fieldManager: parts.config.fieldManager } : {}),
     });
     if (decision.action === 'noop' && live !== undefined) {
-      if (stored === undefined || stored.resourceVersion !== live.metadata.resourceVersion) {
+      if (
+        stored === undefined ||
+        stored.resourceVersion !== live.metadata.resourceVersion ||
+        stored.upstreamSpec !== upstreamSpecOf(request.upstream)
+      ) {
         this.remember(request, live, hash, desired);
       }
       return result(request, { operation: 'noop', success: true, object: live, reason: 'unchanged' });
@@ -204,7 +210,6 @@ export class Applier {
       await parts.upstream.ensureFinalizer(key, request.upstream);
     }
     const body = structuredClone(target);
-    body.metadata.annotations = { ...body.metadata.annotations, [APPLIED_HASH_ANNOTATION]: hash };
     const writeTarget: WriteTarget = { client: parts.client, gvr, fieldManager: parts.config.fieldManager };
 
     if (live !== undefined && isImmutableChange(body, live)) {
@@ -262,7 +267,6 @@ export class Applier {
   ): Promise<SyncResult> {
     const { parts } = this;
     const { key } = request.item;
-    body.metadata.annotations = { ...body.metadata.annotations, [APPLIED_HASH_ANNOTATION]: hash };
     const namespace = body.metadata.namespace ?? '';
     const name = body.metadata.name as string;
     const adopting = live.metadata.labels?.[DOWNSTREAM_CLUSTER_LABEL] !== parts.syncTarget.key;
@@ -370,6 +374,7 @@ export class Applier {
   private remember(request: ApplyRequest, written: KubeObject, hash: string, desired: KubeObject): void {
     const { key } = request.item;
     const generation = written.metadata.generation;
+    const upstreamSpec = upstreamSpecOf(request.upstream);
     this.parts.states.set({
       key,
       gvr: key.gvr,
@@ -379,6 +384,7 @@ export class Applier {
       ...(generation === undefined ? {} : { generation }),
       hash,
       lastApplied: desired,
+      ...(upstreamSpec === undefined ? {} : { upstreamSpec }),
       lastSyncTime: new Date().toISOString(),
     });
   }

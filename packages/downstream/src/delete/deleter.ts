@@ -3,9 +3,11 @@ import {
   type DeleteRequest,
   DOWNSTREAM_CLUSTER_LABEL,
   type DownstreamConfig,
+  downstreamObjectName,
   isNeverSyncedNamespace,
   isTmcError,
   type KubeClient,
+  type KubeObject,
   type Logger,
   type NamespaceLocatorLookup,
   namespaceLocator,
@@ -45,7 +47,7 @@ export class Deleter {
   async delete(request: DeleteRequest): Promise<SyncResult> {
     const { parts } = this;
     const { key } = request.item;
-    const where = await this.downstreamRef(key);
+    const where = await this.downstreamRef(key, request.upstream);
     if (where === undefined) return this.finish(request, 'noop', 'never synced: nothing downstream');
     const { namespace, name } = where;
     const live = await parts.live.get(key.gvr, namespace, name);
@@ -105,17 +107,26 @@ export class Deleter {
     return { key, operation, success: true, conflicts: [], reason };
   }
 
-  /** Where the upstream key lives downstream: the state store, else the namespace its locator maps to. */
-  private async downstreamRef(key: ClusterKey): Promise<{ namespace: string; name: string } | undefined> {
+  /**
+   * Where the upstream key lives downstream: the state store, else the namespace its locator maps to and kcp's
+   * name for it (renamed `kcp-root-ca.crt` and `kcp-default-token-*` copies; the token rename needs the upstream
+   * object's service-account annotation, so a token Secret already gone upstream is looked for by its own name,
+   * as kcp's syncer does).
+   */
+  private async downstreamRef(
+    key: ClusterKey,
+    upstream: KubeObject | undefined,
+  ): Promise<{ namespace: string; name: string } | undefined> {
     const state = this.parts.states.get(key);
     if (state !== undefined) return { namespace: state.downstreamNamespace, name: state.downstreamName };
     if (isNamespacesGvr(key.gvr)) {
       if (isNeverSyncedNamespace(key.name)) return undefined;
       return { namespace: '', name: await this.namespaceName(key.cluster, key.name) };
     }
-    if (key.namespace === '') return { namespace: '', name: key.name };
+    const name = downstreamObjectName(key.gvr, key.name, upstream?.metadata.annotations);
+    if (key.namespace === '') return { namespace: '', name };
     if (isNeverSyncedNamespace(key.namespace)) return undefined;
-    return { namespace: await this.namespaceName(key.cluster, key.namespace), name: key.name };
+    return { namespace: await this.namespaceName(key.cluster, key.namespace), name };
   }
 
   private async namespaceName(cluster: string, upstreamNamespace: string): Promise<string> {

@@ -1,6 +1,6 @@
 import type { KubeObject } from '@kcp-tmc/interfaces';
-import { APPLIED_HASH_ANNOTATION } from '../constants.js';
 import { canonicalHash, isRecord, setPath } from './canonical.js';
+import { removedOwnedFields } from './owned-fields.js';
 
 // Written by the server, never by us: never part of what we compare or hash.
 const SERVER_METADATA = [
@@ -14,15 +14,11 @@ const SERVER_METADATA = [
   'selfLink',
 ] as const;
 
-/** The desired object as we hash and write it: no status, no server-managed metadata, no hash annotation. */
+/** The desired object as we hash and write it: no status, no server-managed metadata. */
 export function normalizeDesired(desired: KubeObject, ignoreFields: readonly string[] = []): KubeObject {
   const copy = structuredClone(desired);
   delete copy.status;
   for (const field of SERVER_METADATA) delete copy.metadata[field];
-  if (copy.metadata.annotations !== undefined) {
-    delete copy.metadata.annotations[APPLIED_HASH_ANNOTATION];
-    if (Object.keys(copy.metadata.annotations).length === 0) delete copy.metadata.annotations;
-  }
   for (const path of ignoreFields) setPath(copy as Record<string, unknown>, path, undefined);
   return copy;
 }
@@ -100,22 +96,43 @@ export interface DiffInput {
   readonly hash: string;
   /** The live downstream object, when there is one. */
   readonly live: KubeObject | undefined;
-  /** The hash the state store remembers for this key. */
+  /** The hash the state store remembers for this key (undefined after a restart: nothing remembered yet). */
   readonly storedHash: string | undefined;
   readonly ignoreFields?: readonly string[];
+  /** The live resourceVersion the state store remembers: unchanged since, nobody wrote the object. */
+  readonly storedResourceVersion?: string;
+  /** Our server-side apply field manager: with nothing remembered, what it applied before is compared too. */
+  readonly fieldManager?: string;
 }
 
 /**
- * create when nothing is downstream; noop when the hash equals what we last applied (state store, or the
- * annotation on the live object after a restart) AND the live object still carries every field we own;
- * update otherwise.
+ * create when nothing is downstream; update when the desired object differs from what we last applied (the
+ * in-memory state store); noop when it does not and the live object is the one we last wrote or saw (same
+ * resourceVersion); else update when the live object lacks a value we want (drift, or a change made while the agent was
+ * down: after a restart nothing is remembered, and the live object alone decides, with the fields our field
+ * manager applied before: one no longer wanted is a change too); noop otherwise. Nothing is
+ * read from annotations of ours: kcp's syncer writes none (ground-truth/go-syncer).
  */
 export function decide(input: DiffInput): DiffDecision {
   if (input.live === undefined) return { action: 'create' };
-  const liveHash = input.live.metadata.annotations?.[APPLIED_HASH_ANNOTATION];
-  const known = input.storedHash ?? liveHash;
-  if (known !== input.hash || liveHash !== input.hash) return { action: 'update', why: 'desired changed' };
+  if (input.storedHash !== undefined && input.storedHash !== input.hash) {
+    return { action: 'update', why: 'desired changed' };
+  }
+  if (
+    input.storedHash !== undefined &&
+    input.storedResourceVersion !== undefined &&
+    input.storedResourceVersion === input.live.metadata.resourceVersion
+  ) {
+    return { action: 'noop' };
+  }
   const drifted = driftedFields(input.live, input.desired, input.ignoreFields);
   if (drifted.length > 0) return { action: 'update', why: `drifted: ${drifted.join(', ')}` };
+  if (input.storedHash === undefined && input.fieldManager !== undefined) {
+    const want = normalizeDesired(input.desired, input.ignoreFields);
+    // Secrets: the server may record our `stringData` as such or as the `data` it became; either will do.
+    const asData = new Set(removedOwnedFields(input.live, comparable(want), input.fieldManager));
+    const removed = removedOwnedFields(input.live, want, input.fieldManager).filter((f) => asData.has(f));
+    if (removed.length > 0) return { action: 'update', why: `no longer wanted: ${removed.join(', ')}` };
+  }
   return { action: 'noop' };
 }

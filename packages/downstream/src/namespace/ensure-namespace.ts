@@ -3,13 +3,10 @@ import {
   type KubeClient,
   type KubeObject,
   locatorFromAnnotations,
-  MANAGED_LABEL,
-  MANAGED_LABEL_VALUE,
   NAMESPACE_LOCATOR_ANNOTATION,
   type NamespaceLocator,
   namespaceLocatorEquals,
   namespaceLocatorToJson,
-  SYNC_TARGET_NAME_LABEL,
   type SyncTargetRef,
   TENANT_ID_LABEL,
   TmcError,
@@ -59,7 +56,10 @@ export function checkNamespaceLocator(namespace: KubeObject, locator: NamespaceL
   }
 }
 
-/** The Namespace object we create for a locator. */
+/**
+ * The Namespace object we create for a locator: kcp's, exactly (pkg/syncer/spec/spec_process.go,
+ * `ensureDownstreamNamespaceExists`): the ownership and tenant-id labels and the locator annotation only.
+ */
 export function namespaceFor(name: string, locator: NamespaceLocator, syncTarget: SyncTargetRef): KubeObject {
   return {
     apiVersion: 'v1',
@@ -69,8 +69,6 @@ export function namespaceFor(name: string, locator: NamespaceLocator, syncTarget
       labels: {
         [DOWNSTREAM_CLUSTER_LABEL]: syncTarget.key,
         [TENANT_ID_LABEL]: tenantId(locator),
-        [SYNC_TARGET_NAME_LABEL]: syncTarget.name,
-        [MANAGED_LABEL]: MANAGED_LABEL_VALUE,
       },
       annotations: { [NAMESPACE_LOCATOR_ANNOTATION]: namespaceLocatorToJson(locator) },
     },

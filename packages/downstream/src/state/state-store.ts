@@ -11,8 +11,8 @@ import { injectable } from 'tsyringe';
 type StoredState = Omit<ResourceState, 'lastApplied'> & { readonly lastAppliedJson?: string };
 
 /**
- * What we last applied per upstream key, in memory. It needs no rebuild after a restart: the differ falls back
- * to the `workload.kcp-tmc.io/applied-hash` annotation of the live downstream object, so unchanged objects still
+ * What we last applied per upstream key, in memory. It needs no rebuild after a restart: with nothing
+ * remembered the differ compares the live downstream object with the desired one, so unchanged objects still
  * cost no write, and the first sync refills the store.
  *
  * The last applied object is kept as JSON text: one string is several times smaller than the object tree (at 10k

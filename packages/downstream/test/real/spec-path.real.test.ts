@@ -117,7 +117,9 @@ describe('spec path against real kube-apiservers (plain upstream, real engine + 
     expect(failures.map((f) => f.result.error?.message)).toEqual([]);
   });
 
-  it('never syncs a service-account token Secret', async (ctx) => {
+  // kcp: pkg/syncer/spec/mutators/secrets.go and spec_process.go `getTransformedName`; ground truth:
+  // shared/reference/real-kcp/ground-truth/go-syncer/downstream-ns-kcp-1s60339u6lau.json `kcp-default-token-*`.
+  it('syncs a default service-account token Secret as kcp does: kcp-default-token-*, Opaque, no account annotations', async (ctx) => {
     const { s, ns } = ready(ctx);
     await s.upstreamClient.create(
       parseGvr('v1/secrets'),
@@ -125,7 +127,7 @@ describe('spec path against real kube-apiservers (plain upstream, real engine + 
         apiVersion: 'v1',
         kind: 'Secret',
         metadata: {
-          name: 'sa-token',
+          name: 'default-token-real1',
           namespace: NS,
           labels: { [stateLabel(s.ref.key)]: ResourceStateValue.Sync },
           annotations: { 'kubernetes.io/service-account.name': 'default' },
@@ -134,16 +136,14 @@ describe('spec path against real kube-apiservers (plain upstream, real engine + 
       },
       { namespace: NS },
     );
-    // A later object in the same namespace is synced, so the token had its chance to go down first.
-    await s.upstreamClient.create(
-      parseGvr('v1/configmaps'),
-      workload('ConfigMap', NS, 'after-token', s.ref.key),
-      {
-        namespace: NS,
-      },
-    );
-    await eventually(async () => (await s.downstreamGet('v1/configmaps', ns, 'after-token')) !== undefined);
-    expect(await s.downstreamGet('v1/secrets', ns, 'sa-token')).toBeUndefined();
+    let synced: KubeObject | undefined;
+    await eventually(async () => {
+      synced = await s.downstreamGet('v1/secrets', ns, 'kcp-default-token-real1');
+      return synced !== undefined;
+    });
+    expect(synced?.type).toBe('Opaque');
+    expect(synced?.metadata.annotations).toBeUndefined();
+    expect(await s.downstreamGet('v1/secrets', ns, 'default-token-real1')).toBeUndefined();
   });
 
   it('reverts a human edit of a synced spec', async (ctx) => {

@@ -23,7 +23,7 @@ import {
 } from '@kcp-tmc/interfaces';
 import { type KubeRegistration, registerKube } from '@kcp-tmc/kube';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
-import { registerTransformation } from '@kcp-tmc/transformation';
+import { registerTransformation, type TransformationOptions } from '@kcp-tmc/transformation';
 import { container, type DependencyContainer } from 'tsyringe';
 import { DefaultDownstreamSyncer } from '../../src/downstream-syncer.js';
 import { registerDownstream } from '../../src/register.js';
@@ -171,7 +171,11 @@ export interface Agent {
  * The real spec path as the agent wires it: kube on both sides, transformation, conflict, downstream and the
  * engine (kcp wildcard mode), on a fresh child container.
  */
-export async function startAgent(sims: Sims, config: Partial<DownstreamConfig> = {}): Promise<Agent> {
+export async function startAgent(
+  sims: Sims,
+  config: Partial<DownstreamConfig> = {},
+  transformation: TransformationOptions = {},
+): Promise<Agent> {
   const c = container.createChildContainer();
   const registration: KubeRegistration = registerKube(c, {
     upstream: {
@@ -186,7 +190,7 @@ export async function startAgent(sims: Sims, config: Partial<DownstreamConfig> =
     },
   });
   c.register(SYNC_TARGET, { useValue: sims.ref });
-  registerTransformation(c);
+  registerTransformation(c, transformation);
   registerDownstream(c, { config: { namespaceCleanDelayMs: 500, ...config }, deleteRecheckMs: 100 });
   registerConflict(c);
   registerEngine(c, {

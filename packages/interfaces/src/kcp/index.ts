@@ -3,4 +3,5 @@ export * from './feature-gates.js';
 export * from './labels.js';
 export * from './locator.js';
 export * from './namespace-name.js';
+export * from './object-names.js';
 export * from './synctarget-key.js';

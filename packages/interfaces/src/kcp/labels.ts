@@ -76,12 +76,6 @@ export const NAMESPACE_LOCATOR_ANNOTATION = 'kcp.io/namespace-locator';
 /** One value per workspace + SyncTarget, on downstream namespaces. tmc: pkg/syncer/spec/spec_process.go uses `shared.TenantIDLabel`; value per shared/reference/kcp-syncer.md */
 export const TENANT_ID_LABEL = 'kcp.io/tenant-id';
 
-/** Informational: the SyncTarget name. Ours, not kcp's (ARCHITECTURE.md, kcp compatibility). */
-export const SYNC_TARGET_NAME_LABEL = 'kcp.io/sync-target';
-/** Informational: `true` on everything the agent manages. Ours, not kcp's. */
-export const MANAGED_LABEL = 'kcp.io/managed';
-export const MANAGED_LABEL_VALUE = 'true';
-
 /**
  * Ours, not kcp's, and no longer written: the upstream `metadata.generation` a downstream object was synced
  * from. kube-apiserver also bumps a Deployment's generation on annotation changes (our own status annotation
@@ -91,12 +85,23 @@ export const MANAGED_LABEL_VALUE = 'true';
 export const SYNCED_GENERATION_ANNOTATION = 'workload.kcp-tmc.io/synced-generation';
 
 /**
- * Ours, not kcp's: a fingerprint of the upstream `spec` a downstream object was synced from, written on the way
- * down for objects that have a `metadata.generation`, read on the way up to tell whether a downstream status
- * describes the current upstream spec. Value: the first 32 hex digits of SHA-256 over the upstream `spec` as
- * JSON with object keys sorted (absent spec: `null`). It moves with the spec only, never with metadata.
+ * Ours, not kcp's, and no longer written (kcp's syncer writes no such annotation: ground-truth/go-syncer): a
+ * fingerprint of the upstream `spec` a downstream object was synced from. Read on the way up only from objects
+ * an older agent synced. Value: the first 32 hex digits of SHA-256 over the upstream `spec` as JSON with object
+ * keys sorted (absent spec: `null`).
  */
 export const SYNCED_SPEC_ANNOTATION = 'workload.kcp-tmc.io/synced-spec';
+
+/**
+ * Per-SyncTarget view of summarized fields, kept upstream by the syncer virtual workspace, which strips it from
+ * what the syncer reads. kcp: sdk/apis/workload/v1alpha1/types.go `InternalSyncerViewAnnotationPrefix`
+ */
+export const SYNCER_VIEW_ANNOTATION_PREFIX = 'diff.syncer.internal.kcp.io/';
+
+/** The service account a token Secret belongs to. k8s.io/api core/v1 `ServiceAccountNameKey` */
+export const SERVICE_ACCOUNT_NAME_ANNOTATION = 'kubernetes.io/service-account.name';
+/** The uid of that service account. k8s.io/api core/v1 `ServiceAccountUIDKey` */
+export const SERVICE_ACCOUNT_UID_ANNOTATION = 'kubernetes.io/service-account.uid';
 
 /** Real API version behind a wildcard partial-metadata list. tmc: pkg/syncer/spec/spec_process.go (`handlers.KCPOriginalAPIVersionAnnotation`) */
 export const ORIGINAL_API_VERSION_ANNOTATION = 'kcp.io/original-api-version';
@@ -119,7 +124,7 @@ export function isNeverSyncedNamespace(namespace: string): boolean {
   return NEVER_SYNCED.has(namespace);
 }
 
-/** Secret type of service-account tokens, which are never synced. k8s.io/api core/v1 `SecretTypeServiceAccountToken` */
+/** Secret type of service-account tokens (synced as Opaque, as kcp does). k8s.io/api core/v1 `SecretTypeServiceAccountToken` */
 export const SERVICE_ACCOUNT_TOKEN_SECRET_TYPE = 'kubernetes.io/service-account-token';
 
 /** True for a Secret (raw JSON) of type `kubernetes.io/service-account-token`. */

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { specFingerprint } from '../spec-fingerprint.js';
-import { context, deployments, upstreamDeployment } from '../test-support/fixtures.js';
+import {
+  context,
+  deployments,
+  KCP_TEST_SYNC_TARGET_KEY,
+  upstreamDeployment,
+} from '../test-support/fixtures.js';
 import {
   AnnotationsTransformer,
   SYNCED_GENERATION_ANNOTATION,
@@ -10,68 +14,62 @@ import {
 const transformer = new AnnotationsTransformer();
 
 describe('AnnotationsTransformer', () => {
-  it('strips kcp.io/cluster and every upstream-only annotation, keeping the user ones, and fingerprints the spec', () => {
+  // kcp: pkg/syncer/spec/spec_process.go strips kcp.io/cluster and its own status annotation, the syncer virtual
+  // workspace the diff.syncer.internal.kcp.io/* ones; everything else is copied, kubectl's last-applied included
+  // (ground-truth/go-syncer/downstream-ns-kcp-1s60339u6lau.json).
+  it('strips kcp.io/cluster, our status annotation and the syncer view, copying every other annotation', () => {
     const object = upstreamDeployment();
     object.metadata.annotations = {
       ...object.metadata.annotations,
-      'finalizers.workload.kcp.io/anyKey': 'x',
-      'experimental.spec-diff.workload.kcp.io/anyKey': '[]',
+      [`diff.syncer.internal.kcp.io/${KCP_TEST_SYNC_TARGET_KEY}`]: '{"status":"##promoted##"}',
+      'experimental.status.workload.kcp.io/otherKey': '{}',
       'kcp.io/original-api-version': 'apps/v1beta1',
-      'workload.kcp.io/rv': '77',
     };
     const out = transformer.transform(object, context(deployments));
     expect(out.metadata.annotations).toEqual({
+      'internal.workload.kcp.io/workspace-url': 'https://kcp.example/clusters/root:org:ws',
+      [`deletion.internal.workload.kcp.io/${KCP_TEST_SYNC_TARGET_KEY}`]: '2024-05-02T10:00:00Z',
+      'kubectl.kubernetes.io/last-applied-configuration': '{"apiVersion":"apps/v1"}',
       'team.example.com/owner': 'payments',
-      [SYNCED_SPEC_ANNOTATION]: specFingerprint(upstreamDeployment().spec),
+      'experimental.status.workload.kcp.io/otherKey': '{}',
+      'kcp.io/original-api-version': 'apps/v1beta1',
     });
   });
 
   // The write loop this prevents: our status annotation upstream bumps a Deployment's generation, which must not
   // become a downstream write (see the invariant on AnnotationsTransformer).
-  it('gives the same desired state after a metadata-only upstream change (generation, status annotations)', () => {
+  it('gives the same desired state after a metadata-only upstream change (generation, our status annotation)', () => {
     const before = transformer.transform(upstreamDeployment(), context(deployments));
     const bumped = upstreamDeployment();
     bumped.metadata.generation = 42;
     bumped.metadata.resourceVersion = '999';
     bumped.metadata.annotations = {
       ...bumped.metadata.annotations,
-      'experimental.status.workload.kcp.io/anyKey': '{"replicas":1}',
-      [SYNCED_GENERATION_ANNOTATION]: '41',
+      [`experimental.status.workload.kcp.io/${KCP_TEST_SYNC_TARGET_KEY}`]: '{"replicas":2}',
     };
-    const after = transformer.transform(bumped, context(deployments));
-    expect(after.metadata.annotations).toEqual(before.metadata.annotations);
-    const respec = upstreamDeployment();
-    (respec.spec as { replicas: number }).replicas = 7;
-    expect(transformer.transform(respec, context(deployments)).metadata.annotations).not.toEqual(
+    expect(transformer.transform(bumped, context(deployments)).metadata.annotations).toEqual(
       before.metadata.annotations,
     );
   });
 
-  it('adds no fingerprint to objects without a generation, and removes stale copies', () => {
-    const configMap = {
+  it('writes none of our own annotations and drops those an older agent left, in both directions', () => {
+    const object = {
       metadata: {
         name: 'x',
+        generation: 3,
         annotations: { [SYNCED_GENERATION_ANNOTATION]: '9', [SYNCED_SPEC_ANNOTATION]: 'abc' },
       },
+      spec: { replicas: 1 },
     };
-    expect(transformer.transform(configMap, context(deployments)).metadata).toEqual({ name: 'x' });
-  });
-
-  it('removes the sync metadata on the way up, keeping kcp.io/cluster', () => {
-    const downstream = {
-      metadata: {
-        name: 'x',
-        annotations: {
-          [SYNCED_GENERATION_ANNOTATION]: '3',
-          [SYNCED_SPEC_ANNOTATION]: 'abc',
-          'kcp.io/cluster': 'root:a',
-          a: 'b',
-        },
-      },
+    expect(transformer.transform(structuredClone(object), context(deployments)).metadata).toEqual({
+      name: 'x',
+      generation: 3,
+    });
+    const up = {
+      metadata: { name: 'x', annotations: { [SYNCED_SPEC_ANNOTATION]: 'abc', 'kcp.io/cluster': 'a' } },
     };
-    expect(transformer.transform(downstream, context(deployments, 'up')).metadata.annotations).toEqual({
-      'kcp.io/cluster': 'root:a',
-      a: 'b',
+    expect(transformer.transform(up, context(deployments, 'up')).metadata.annotations).toEqual({
+      'kcp.io/cluster': 'a',
     });
   });
 });

@@ -17,11 +17,13 @@ export const SERVER_METADATA_FIELDS = [
   'selfLink',
   // Finalizers belong to upstream controllers; downstream they would only block deletion.
   'finalizers',
-  // The object already has its name; with both set the downstream would ignore it anyway.
-  'generateName',
 ] as const;
 
-/** Strips server-set metadata and `status` on the way down: the desired state is spec and intent only. */
+/**
+ * Strips server-set metadata and `status` on the way down: the desired state is spec and intent only. kcp sends
+ * `generation`, `creationTimestamp` and `status` along in its apply patch, where the server ignores them, so
+ * the stored object is the same; `generateName` is copied, as kcp does.
+ */
 @injectable()
 export class MetadataTransformer implements ResourceTransformer {
   readonly name = DefaultTransformerNames.Metadata;

@@ -17,11 +17,9 @@ import {
   type SyncContext,
   type SyncTargetRef,
   skipTransform,
-  TENANT_ID_LABEL,
   TmcError,
   TmcErrorType,
   type TransformOutput,
-  tenantId,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
 import { isNamespaces } from '../gvrs.js';
@@ -49,8 +47,8 @@ function unannotate(object: KubeObject, key: string): void {
  *
  * Down: a namespaced object moves to the downstream namespace of its locator (upstream cluster, namespace,
  * SyncTarget): the one that already carries that locator if the lookup knows it, else kcp's hashed name
- * (`kcp-<12 base36 chars>`), or `kcp-<cluster>-<namespace>` in readable mode. A Namespace is renamed so and gets
- * the locator annotation and the tenant-id label; any other cluster-scoped object gets the locator annotation
+ * (`kcp-<12 base36 chars>`), or `kcp-<cluster>-<namespace>` in readable mode. Upstream Namespaces are skipped:
+ * kcp makes a downstream namespace only for the objects synced into it (the downstream syncer does); any other cluster-scoped object gets the locator annotation
  * with an empty namespace (as kcp does), which is how it finds its way back.
  *
  * Up: the upstream namespace comes from the locator annotation of the downstream namespace (through the
@@ -96,12 +94,11 @@ export class NamespaceTransformer implements ResourceTransformer {
   private async down(object: KubeObject, context: SyncContext): Promise<TransformOutput> {
     if (isNamespaces(context.gvr)) {
       const upstream = object.metadata.name ?? context.key.name;
-      if (isNeverSyncedNamespace(upstream)) return skipTransform(`namespace ${upstream} is never synced`);
-      const locator = namespaceLocator(context.cluster, context.syncTarget, upstream);
-      object.metadata.name = await this.downstreamNamespace(locator);
-      annotate(object, NAMESPACE_LOCATOR_ANNOTATION, namespaceLocatorToJson(locator));
-      object.metadata.labels = { ...object.metadata.labels, [TENANT_ID_LABEL]: tenantId(locator) };
-      return object;
+      // kcp never applies an upstream Namespace: its downstream namespace is made for the first object synced
+      // into it (pkg/syncer/spec/spec_controller.go ignores namespaces), so an empty one never appears.
+      return skipTransform(
+        `namespace ${upstream}: downstream namespaces are made for the objects synced into them`,
+      );
     }
     const upstream = object.metadata.namespace || context.key.namespace;
     if (upstream === '') {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configmaps, context, deployments } from '../test-support/fixtures.js';
+import { configmaps, context, deployments, secrets } from '../test-support/fixtures.js';
 import { RenamesTransformer } from './renames.js';
 
 describe('RenamesTransformer', () => {
@@ -25,5 +25,31 @@ describe('RenamesTransformer', () => {
       transformer.transform(configMap('kube-root-ca.crt'), context(configmaps, 'up')).metadata.name,
     ).toBe('kube-root-ca.crt');
     expect(transformer.shouldTransform(configMap('kube-root-ca.crt'), context(deployments))).toBe(false);
+  });
+
+  // kcp: pkg/syncer/spec/spec_process.go `getTransformedName`.
+  it('renames default-token-* secrets of the default service account only, and back up', () => {
+    const token = (name: string, serviceAccount: string) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name,
+        namespace: 'test',
+        annotations: { 'kubernetes.io/service-account.name': serviceAccount },
+      },
+    });
+    expect(
+      transformer.transform(token('default-token-x9ntq', 'default'), context(secrets)).metadata.name,
+    ).toBe('kcp-default-token-x9ntq');
+    expect(transformer.transform(token('default-token-x9ntq', 'web'), context(secrets)).metadata.name).toBe(
+      'default-token-x9ntq',
+    );
+    expect(transformer.transform(token('mytoken', 'default'), context(secrets)).metadata.name).toBe(
+      'mytoken',
+    );
+    expect(
+      transformer.transform({ metadata: { name: 'kcp-default-token-x9ntq' } }, context(secrets, 'up'))
+        .metadata.name,
+    ).toBe('default-token-x9ntq');
   });
 });

@@ -1,16 +1,25 @@
-import type { KubeObject, ResourceTransformer, SyncContext } from '@kcp-tmc/interfaces';
+import {
+  DEFAULT_TOKEN_SECRET_PREFIX,
+  downstreamObjectName,
+  KCP_NAME_PREFIX,
+  KCP_ROOT_CA_CONFIGMAP,
+  KUBE_ROOT_CA_CONFIGMAP,
+  type KubeObject,
+  type ResourceTransformer,
+  type SyncContext,
+} from '@kcp-tmc/interfaces';
 import { injectable } from 'tsyringe';
-import { isConfigMaps } from '../gvrs.js';
+import { isConfigMaps, isSecrets, secretsGvr } from '../gvrs.js';
 import { DefaultTransformerNames } from '../names.js';
 
-/** The upstream's CA bundle ConfigMap, which every namespace has (kube-controller-manager's root-ca publisher). */
-export const KUBE_ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
-/** Its name downstream, where the physical cluster publishes its own `kube-root-ca.crt` (kcp's rename). */
-export const KCP_ROOT_CA_CONFIGMAP = 'kcp-root-ca.crt';
+const configmapsGvr = { group: '', resource: 'configmaps' };
 
-/** The downstream name of an upstream ConfigMap (the pod-spec transformer renames references the same way). */
+// kcp's names live in @kcp-tmc/interfaces (the downstream deletion finds renamed copies with them).
+export { DEFAULT_TOKEN_SECRET_PREFIX, KCP_ROOT_CA_CONFIGMAP, KUBE_ROOT_CA_CONFIGMAP };
+
+/** The downstream name of an upstream ConfigMap. */
 export function downstreamConfigMapName(name: string): string {
-  return name === KUBE_ROOT_CA_CONFIGMAP ? KCP_ROOT_CA_CONFIGMAP : name;
+  return downstreamObjectName(configmapsGvr, name, undefined);
 }
 
 /** The upstream name of a downstream ConfigMap. */
@@ -19,23 +28,46 @@ export function upstreamConfigMapName(name: string): string {
 }
 
 /**
- * Renames objects whose name the downstream already uses for its own: `kube-root-ca.crt` → `kcp-root-ca.crt` on
- * the way down, and back on the way up. (kcp also renamed `default-token-*` secrets; those are service-account
- * tokens, which never sync here.)
+ * The downstream name of an upstream Secret: `default-token-*` of the `default` service account (by its
+ * annotation, read before the secrets transformer strips it) becomes `kcp-default-token-*`; others keep theirs.
+ */
+export function downstreamSecretName(
+  name: string,
+  annotations: Readonly<Record<string, string>> | undefined,
+): string {
+  return downstreamObjectName(secretsGvr, name, annotations);
+}
+
+/** The upstream name of a downstream Secret (the downstream copy has lost the annotation: the prefix decides). */
+export function upstreamSecretName(name: string): string {
+  return name.startsWith(KCP_NAME_PREFIX + DEFAULT_TOKEN_SECRET_PREFIX)
+    ? name.slice(KCP_NAME_PREFIX.length)
+    : name;
+}
+
+/**
+ * kcp's renames (pkg/syncer/spec/spec_process.go, `getTransformedName`): objects whose names the downstream
+ * uses for its own. `kube-root-ca.crt` ConfigMap → `kcp-root-ca.crt`; `default-token-*` Secrets of the
+ * `default` service account → `kcp-default-token-*`. Back again on the way up.
  */
 @injectable()
 export class RenamesTransformer implements ResourceTransformer {
   readonly name = DefaultTransformerNames.Renames;
 
   shouldTransform(_object: KubeObject, context: SyncContext): boolean {
-    return isConfigMaps(context.gvr);
+    return isConfigMaps(context.gvr) || isSecrets(context.gvr);
   }
 
   transform(object: KubeObject, context: SyncContext): KubeObject {
     const name = object.metadata.name;
-    if (name !== undefined) {
-      object.metadata.name =
-        context.direction === 'down' ? downstreamConfigMapName(name) : upstreamConfigMapName(name);
+    if (name === undefined) return object;
+    const down = context.direction === 'down';
+    if (isConfigMaps(context.gvr)) {
+      object.metadata.name = down ? downstreamConfigMapName(name) : upstreamConfigMapName(name);
+    } else {
+      object.metadata.name = down
+        ? downstreamSecretName(name, object.metadata.annotations)
+        : upstreamSecretName(name);
     }
     return object;
   }

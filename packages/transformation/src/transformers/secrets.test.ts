@@ -1,7 +1,7 @@
 import { isTransformSkip, type KubeObject, TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
 import { configmaps, context, secrets } from '../test-support/fixtures.js';
-import { SecretsTransformer, serviceAccountTokenFilter, validateDockerConfigJson } from './secrets.js';
+import { SecretsTransformer, validateDockerConfigJson } from './secrets.js';
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
@@ -25,24 +25,41 @@ const dockerConfig = (json: string) =>
 const transformer = new SecretsTransformer();
 
 describe('SecretsTransformer', () => {
-  it('applies to secrets only', () => {
+  it('applies to secrets on the way down only (the status path never writes secret data)', () => {
     expect(transformer.shouldTransform(secret('Opaque'), context(secrets))).toBe(true);
+    expect(transformer.shouldTransform(secret('Opaque'), context(secrets, 'up'))).toBe(false);
     expect(transformer.shouldTransform({ metadata: { name: 'x' } }, context(configmaps))).toBe(false);
   });
 
-  it('skips service-account token secrets in both directions', () => {
+  // kcp: pkg/syncer/spec/mutators/secrets.go; ground-truth/go-syncer/downstream-ns-*.json `kcp-default-token-*`.
+  it('turns a service-account token secret Opaque and drops the service-account annotations', () => {
     const token = secret('kubernetes.io/service-account-token', { token: b64('t') });
-    for (const direction of ['down', 'up'] as const) {
-      const out = transformer.transform(token, context(secrets, direction));
-      expect(out).toEqual({ skip: true, reason: 'service-account token secrets are never synced' });
-    }
+    token.metadata.annotations = {
+      'kubernetes.io/service-account.name': 'default',
+      'kubernetes.io/service-account.uid': 'cc51c012',
+      note: 'kept',
+    };
+    const out = transformer.transform(structuredClone(token));
+    expect(out).toEqual({
+      ...token,
+      type: 'Opaque',
+      metadata: { ...token.metadata, annotations: { note: 'kept' } },
+    });
+    token.metadata.annotations = { 'kubernetes.io/service-account.name': 'default' };
+    expect(transformer.transform(structuredClone(token)).metadata).toEqual({
+      name: 'pull',
+      namespace: 'test',
+    });
+    // kcp keys on the annotation, not the type: a token-typed secret without it is left as it is.
+    const bare = secret('kubernetes.io/service-account-token');
+    expect(transformer.transform(structuredClone(bare))).toEqual(bare);
   });
 
   it('passes opaque secrets and valid dockerconfigjson secrets through unchanged', () => {
     const opaque = secret('Opaque', { a: b64('b') });
-    expect(transformer.transform(structuredClone(opaque), context(secrets))).toEqual(opaque);
+    expect(transformer.transform(structuredClone(opaque))).toEqual(opaque);
     const valid = dockerConfig('{"auths":{"registry.example":{"auth":"dXNlcjpwYXNz"}}}');
-    const out = transformer.transform(structuredClone(valid), context(secrets));
+    const out = transformer.transform(structuredClone(valid));
     expect(isTransformSkip(out)).toBe(false);
     expect(out).toEqual(valid);
   });
@@ -61,7 +78,7 @@ describe('SecretsTransformer', () => {
   ])('rejects a malformed dockerconfigjson (%s) with Invalid', (_case, object, detail) => {
     let error: unknown;
     try {
-      transformer.transform(object, context(secrets));
+      transformer.transform(object);
     } catch (err) {
       error = err;
     }
@@ -76,26 +93,5 @@ describe('SecretsTransformer', () => {
     expect(() => validateDockerConfigJson(ok)).not.toThrow();
     const bad = secret('kubernetes.io/dockerconfigjson', undefined, { '.dockerconfigjson': '{}' });
     expect(() => validateDockerConfigJson(bad)).toThrow(/no "auths" object/);
-  });
-
-  it('does not validate on the way up (the status path never writes secret data)', () => {
-    const bad = dockerConfig('not json');
-    expect(transformer.transform(bad, context(secrets, 'up'))).toBe(bad);
-  });
-});
-
-describe('serviceAccountTokenFilter', () => {
-  it('filters token secrets out and nothing else, deleting nothing downstream', async () => {
-    const token = secret('kubernetes.io/service-account-token');
-    expect(await serviceAccountTokenFilter.shouldSync(token, context(secrets))).toBe(false);
-    expect(await serviceAccountTokenFilter.shouldSync(secret('Opaque'), context(secrets))).toBe(true);
-    const notASecret = {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      type: 'kubernetes.io/service-account-token',
-      metadata: {},
-    };
-    expect(await serviceAccountTokenFilter.shouldSync(notASecret, context(configmaps))).toBe(true);
-    expect(await serviceAccountTokenFilter.shouldDelete?.(token, context(secrets))).toBe(false);
   });
 });

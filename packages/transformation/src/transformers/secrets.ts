@@ -1,13 +1,11 @@
 import {
-  isServiceAccountTokenSecret,
   type KubeObject,
   type ResourceTransformer,
+  SERVICE_ACCOUNT_NAME_ANNOTATION,
+  SERVICE_ACCOUNT_UID_ANNOTATION,
   type SyncContext,
-  type SyncFilter,
-  skipTransform,
   TmcError,
   TmcErrorType,
-  type TransformOutput,
 } from '@kcp-tmc/interfaces';
 import { injectable } from 'tsyringe';
 import { isSecrets } from '../gvrs.js';
@@ -15,13 +13,10 @@ import { DefaultTransformerNames } from '../names.js';
 
 export const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';
 export const DOCKER_CONFIG_JSON_KEY = '.dockerconfigjson';
+export const OPAQUE_SECRET_TYPE = 'Opaque';
 
 function isSecret(object: KubeObject, context: SyncContext): boolean {
   return isSecrets(context.gvr) || (object.kind === 'Secret' && object.apiVersion === 'v1');
-}
-
-function isTokenSecret(object: KubeObject): boolean {
-  return isServiceAccountTokenSecret({ type: object.type });
 }
 
 function invalid(object: KubeObject, detail: string): TmcError {
@@ -71,32 +66,31 @@ export function validateDockerConfigJson(secret: KubeObject): void {
 }
 
 /**
- * Service-account token secrets never sync (their tokens are only valid against the upstream; the downstream
- * mints its own): they are skipped, in both directions. A malformed dockerconfigjson secret fails with Invalid
- * (not retried until the secret changes), since the downstream would reject or, worse, accept it broken.
- * The engine should also register {@link serviceAccountTokenFilter}, so token secrets never reach the pipeline.
+ * kcp's secret mutator (pkg/syncer/spec/mutators/secrets.go), on the way down: a Secret that names a service
+ * account (`kubernetes.io/service-account.name`) becomes `Opaque`, so the downstream token controller neither
+ * rewrites nor deletes it, and loses the service-account name and uid annotations (an emptied map goes). Pods
+ * mount it through the `kcp-api-access` volume. A malformed dockerconfigjson secret fails with Invalid (not
+ * retried until the secret changes), since the downstream would reject or, worse, accept it broken.
  */
 @injectable()
 export class SecretsTransformer implements ResourceTransformer {
   readonly name = DefaultTransformerNames.Secrets;
 
   shouldTransform(object: KubeObject, context: SyncContext): boolean {
-    return isSecret(object, context);
+    return context.direction === 'down' && isSecret(object, context);
   }
 
-  transform(object: KubeObject, context: SyncContext): TransformOutput {
-    if (isTokenSecret(object)) return skipTransform('service-account token secrets are never synced');
-    if (context.direction === 'down' && object.type === DOCKER_CONFIG_JSON_TYPE)
-      validateDockerConfigJson(object);
+  transform(object: KubeObject): KubeObject {
+    const annotations = object.metadata.annotations;
+    if (annotations !== undefined && Object.hasOwn(annotations, SERVICE_ACCOUNT_NAME_ANNOTATION)) {
+      object.type = OPAQUE_SECRET_TYPE;
+      const rest = { ...annotations };
+      delete rest[SERVICE_ACCOUNT_NAME_ANNOTATION];
+      delete rest[SERVICE_ACCOUNT_UID_ANNOTATION];
+      if (Object.keys(rest).length > 0) object.metadata.annotations = rest;
+      else delete object.metadata.annotations;
+    }
+    if (object.type === DOCKER_CONFIG_JSON_TYPE) validateDockerConfigJson(object);
     return object;
   }
 }
-
-/** Keeps service-account token secrets out of the sync altogether (and deletes none downstream: we never made them). */
-export const serviceAccountTokenFilter: SyncFilter = {
-  name: 'service-account-tokens',
-  // Cheap and absolute: before any filter that might cost a lookup.
-  priority: -1000,
-  shouldSync: (object, context) => !(isSecret(object, context) && isTokenSecret(object)),
-  shouldDelete: () => false,
-};
