@@ -96,7 +96,14 @@ describe('status path requests at the upstream server', () => {
     expect(second.conflicts.map((c) => c.kind)).toEqual(['stale-resource-version']);
     expect(upstream.sim.stats().byVerb.get).toBe(1);
     const latest = await client.get(DEPLOYMENTS, { ...scope, name: 'web' });
-    expect((latest.status as { readyReplicas?: number }).readyReplicas).toBe(1);
-    expect(JSON.parse(latest.metadata.annotations?.[statusAnnotation(ST.key)] ?? '{}').readyReplicas).toBe(1);
+    // The downstream status verbatim, and no per-target annotation (kcp: pkg/syncer/status/status_process.go).
+    expect(latest.status).toEqual(down(1).status);
+    expect(latest.metadata.annotations?.[statusAnnotation(ST.key)]).toBeUndefined();
+
+    // Already shown upstream: nothing to write.
+    upstream.sim.resetStats();
+    const third = await syncer.syncStatus(request(DEPLOYMENTS, down(1), latest));
+    expect([third.operation, third.reason]).toEqual(['noop', 'status unchanged']);
+    expect(upstream.sim.stats().total).toBe(0);
   });
 });
