@@ -1,5 +1,6 @@
 import {
   DOWNSTREAM_CLUSTER_LABEL,
+  deletionAnnotation,
   type KubeObject,
   NAMESPACE_LOCATOR_ANNOTATION,
   namespaceLocator,
@@ -8,6 +9,7 @@ import {
   physicalClusterNamespaceName,
   ResourceStateValue,
   stateLabel,
+  statusAnnotation,
   syncerFinalizer,
   TENANT_ID_LABEL,
 } from '@kcp-tmc/interfaces';
@@ -285,6 +287,70 @@ describe('spec path against the simulator (kcp wildcard mode, real engine + tran
     );
     expect(deletes.some((d) => d.result.operation === 'delete' && d.result.success)).toBe(true);
   }, 30_000);
+
+  // kcp removes an object from one SyncTarget with deletion.internal.workload.kcp.io/<key>; once the downstream
+  // copy is gone the syncer releases it with ONE update dropping the finalizer, the state label and the deletion
+  // and status annotations (kcp v0.11 pkg/syncer/shared/finalizer.go EnsureUpstreamFinalizerRemoved).
+  it('releases an object kcp removes from this SyncTarget in one update, after the downstream copy is gone', async () => {
+    const cluster = WORKLOAD_CLUSTERS[1] as string;
+    const ns = downstreamNs(cluster);
+    const key = sims.ref.key;
+    await create(cluster, 'v1/configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'leaving', namespace: NS, labels: { [stateLabel(key)]: ResourceStateValue.Sync } },
+      data: { a: '1' },
+    });
+    await eventually(
+      async () => (await downstreamGet(sims, 'v1/configmaps', ns, 'leaving')) !== undefined,
+      20_000,
+      'synced downstream',
+    );
+    let held: KubeObject | undefined;
+    await eventually(
+      async () => {
+        held = await upstreamGet(cluster, 'v1/configmaps', NS, 'leaving');
+        return held?.metadata.finalizers?.includes(syncerFinalizer(key)) === true;
+      },
+      20_000,
+      'finalizer on',
+    );
+    if (held === undefined) throw new Error('unreachable: the object was read');
+    await sims.upstreamClient.update(
+      parseGvr('v1/configmaps'),
+      {
+        ...held,
+        metadata: {
+          ...held.metadata,
+          annotations: {
+            ...held.metadata.annotations,
+            [deletionAnnotation(key)]: '2026-01-01T00:00:00Z',
+            [statusAnnotation(key)]: '{}',
+          },
+        },
+      },
+      { cluster, namespace: NS },
+    );
+    await eventually(
+      async () => (await downstreamGet(sims, 'v1/configmaps', ns, 'leaving')) === undefined,
+      20_000,
+      'downstream gone',
+    );
+    let released: KubeObject | undefined;
+    await eventually(
+      async () => {
+        released = await upstreamGet(cluster, 'v1/configmaps', NS, 'leaving');
+        return released !== undefined && !released.metadata.finalizers?.includes(syncerFinalizer(key));
+      },
+      20_000,
+      'finalizer released',
+    );
+    if (released === undefined) throw new Error('unreachable: the object was read');
+    expect(released.metadata.labels?.[stateLabel(key)]).toBeUndefined();
+    expect(released?.metadata.annotations?.[deletionAnnotation(key)]).toBeUndefined();
+    expect(released?.metadata.annotations?.[statusAnnotation(key)]).toBeUndefined();
+    expect(released?.metadata.deletionTimestamp).toBeUndefined();
+  }, 60_000);
 
   it('detects a namespace collision', async () => {
     const cluster = WORKLOAD_CLUSTERS[0] as string;
