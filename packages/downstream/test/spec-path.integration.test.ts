@@ -352,6 +352,64 @@ describe('spec path against the simulator (kcp wildcard mode, real engine + tran
     expect(released?.metadata.deletionTimestamp).toBeUndefined();
   }, 60_000);
 
+  // kcp's syncer never writes an upstream Namespace (ground-truth/go-syncer/upstream-namespaces.json: no finalizer,
+  // no diff annotation) and deletes the downstream namespace after --downstream-namespace-clean-delay once the
+  // upstream one is gone and it is empty (pkg/syncer/namespace).
+  it('leaves upstream Namespaces alone; a deleted one takes its downstream namespace after the clean delay', async () => {
+    const cluster = WORKLOAD_CLUSTERS[0] as string;
+    const key = sims.ref.key;
+    const scheduled = { [stateLabel(key)]: ResourceStateValue.Sync };
+    await sims.upstreamClient.create(
+      NAMESPACES,
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'brief', labels: scheduled } },
+      up(cluster),
+    );
+    await create(cluster, 'v1/configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c', namespace: 'brief', labels: scheduled },
+      data: { a: '1' },
+    });
+    const ns = downstreamNs(cluster, 'brief');
+    await eventually(
+      async () => (await downstreamGet(sims, 'v1/configmaps', ns, 'c')) !== undefined,
+      20_000,
+      'synced downstream',
+    );
+    const namespace = await sims.upstreamClient.get(NAMESPACES, { cluster, name: 'brief' });
+    expect(namespace.metadata.finalizers ?? []).toEqual([]);
+    expect(
+      Object.keys(namespace.metadata.annotations ?? {}).filter(
+        (a) => a.includes(key) || a.startsWith('diff.'),
+      ),
+    ).toEqual([]);
+
+    await sims.upstreamClient.delete(parseGvr('v1/configmaps'), { cluster, namespace: 'brief', name: 'c' });
+    await eventually(
+      async () => (await upstreamGet(cluster, 'v1/configmaps', 'brief', 'c')) === undefined,
+      20_000,
+      'upstream object released and gone',
+    );
+    await sims.upstreamClient.delete(NAMESPACES, { cluster, name: 'brief' });
+    // Nothing of ours holds it: kcp's namespace controller can finish it (gone in 11.8 s with kcp's syncer,
+    // reference/real-kcp/README.md). This simulator runs no namespace controller upstream, so it stays
+    // Terminating; it leaves the syncer's view as when unscheduled, by losing the state label.
+    const terminating = await sims.upstreamClient.get(NAMESPACES, { cluster, name: 'brief' });
+    expect(terminating.metadata.finalizers ?? []).toEqual([]);
+    await sims.upstreamClient.patch(NAMESPACES, { cluster, name: 'brief' }, 'merge', {
+      metadata: { labels: { [stateLabel(key)]: null } },
+    });
+    // Deleted (this downstream simulator runs no namespace controller either: it stays Terminating).
+    await eventually(
+      async () => {
+        const left = await downstreamGet(sims, 'v1/namespaces', '', ns);
+        return left === undefined || left.metadata.deletionTimestamp !== undefined;
+      },
+      20_000,
+      'downstream namespace cleaned after the delay',
+    );
+  }, 60_000);
+
   it('detects a namespace collision', async () => {
     const cluster = WORKLOAD_CLUSTERS[0] as string;
     const name = downstreamNs(cluster, 'collide');

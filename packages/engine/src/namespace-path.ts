@@ -70,10 +70,10 @@ export class NamespacePath {
 
   private decide(key: ClusterKey, downstream: string, upstreamExists: boolean): SyncResult {
     if (upstreamExists) {
-      this.downstreamSyncer.cancelNamespaceCleaning?.(downstream);
+      this.downstreamSyncer.cancelNamespaceCleaning(downstream);
       return noop(key, 'namespaces are not synced as objects; the upstream namespace is there');
     }
-    this.downstreamSyncer.planNamespaceCleaning?.(downstream);
+    this.downstreamSyncer.planNamespaceCleaning(downstream);
     return noop(key, `upstream namespace gone: ${downstream} planned for cleaning`);
   }
 }

@@ -29,9 +29,9 @@ export interface DownstreamSyncer {
    * SyncTarget's view, so delete the downstream namespace after `--downstream-namespace-clean-delay` if it
    * holds none of the synced objects by then.
    */
-  planNamespaceCleaning?(downstreamNamespace: string): void;
+  planNamespaceCleaning(downstreamNamespace: string): void;
   /** The upstream namespace is back (or still there): keep the downstream namespace. */
-  cancelNamespaceCleaning?(downstreamNamespace: string): void;
+  cancelNamespaceCleaning(downstreamNamespace: string): void;
 }
 
 export interface StatusRequest {
