@@ -4,6 +4,7 @@ import {
   namespaceLocator,
   type StatusRequest,
   type SyncTargetRef,
+  stateLabel,
   statusAnnotation,
   toSyncTargetKey,
 } from '@kcp-tmc/interfaces';
@@ -70,6 +71,23 @@ describe('status path requests at the upstream server', () => {
     const withoutCache = await syncer.syncStatus(request(CONFIGMAPS, down));
     expect([withCache.operation, withCache.reason]).toEqual(['noop', 'the object has no status']);
     expect(withoutCache.reason).toBe('the object has no status');
+    expect(upstream.sim.stats().total).toBe(0);
+  });
+
+  it('an upsynced object (state label Upsync downstream) costs no request', async () => {
+    upstream = await startUpstream();
+    const syncer = new DefaultUpstreamStatusSyncer(upstream.client, locators);
+    const upsynced: KubeObject = {
+      ...deployment('web'),
+      metadata: { name: 'web', namespace: 'kcp-down', labels: { [stateLabel(ST.key)]: 'Upsync' } },
+      status: { replicas: 1 },
+    };
+    upstream.sim.resetStats();
+    const result = await syncer.syncStatus(request(DEPLOYMENTS, upsynced));
+    expect([result.operation, result.reason]).toEqual([
+      'noop',
+      'upsynced: its status is not written upstream',
+    ]);
     expect(upstream.sim.stats().total).toBe(0);
   });
 

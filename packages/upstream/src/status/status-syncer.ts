@@ -8,9 +8,11 @@ import {
   type NamespaceLocator,
   type NamespaceLocatorLookup,
   type ObjectRef,
+  ResourceStateValue,
   type StatusRequest,
   type SyncResult,
   type SyncTargetRef,
+  stateLabel,
   statusAnnotation,
   TmcError,
   TmcErrorType,
@@ -86,6 +88,10 @@ export class DefaultUpstreamStatusSyncer implements UpstreamStatusSyncer {
     if (downstream === undefined) return noop('the downstream object is gone');
     // ConfigMaps, Secrets, ServiceAccounts...: kcp skips an object without status, and so no request is made.
     if (downstream.status === undefined) return noop('the object has no status');
+    // An upsynced object's status is the upstream copy's own (kcp: status_process.go skips Upsync).
+    if (downstream.metadata.labels?.[stateLabel(context.syncTarget.key)] === ResourceStateValue.Upsync) {
+      return noop('upsynced: its status is not written upstream');
+    }
 
     const clusterScoped = key.namespace === '';
     const locator = clusterScoped
