@@ -173,6 +173,14 @@ export class DefaultDownstreamSyncer implements DownstreamSyncer {
     });
   }
 
+  planNamespaceCleaning(downstreamNamespace: string): void {
+    this.namespaceCleaner.schedule(downstreamNamespace);
+  }
+
+  cancelNamespaceCleaning(downstreamNamespace: string): void {
+    this.namespaceCleaner.cancel(downstreamNamespace);
+  }
+
   /** Stops pending namespace clean-ups. */
   stop(): void {
     this.namespaceCleaner.stop();

@@ -1,10 +1,15 @@
 import {
   type ClusterKey,
+  deletionAnnotation,
+  finalizersAnnotation,
   type KubeClient,
   type KubeObject,
   type Logger,
   type ObjectRef,
+  type ObjectScope,
   type SyncConflict,
+  stateLabel,
+  statusAnnotation,
   syncerFinalizer,
   TmcError,
   TmcErrorType,
@@ -32,21 +37,41 @@ export class UpstreamWriter {
     return syncerFinalizer(this.syncTargetKey);
   }
 
-  /** Adds our finalizer before anything is created downstream. Returns false when it was already there. */
+  private scope(key: ClusterKey): ObjectScope {
+    return {
+      namespace: key.namespace,
+      ...(this.byCluster ? { cluster: key.cluster } : {}),
+    };
+  }
+
+  /**
+   * Adds our finalizer before anything is created downstream, as kcp's spec syncer does
+   * (pkg/syncer/spec/spec_process.go `ensureSyncerFinalizer`): an update of the object as read (its
+   * resourceVersion makes a concurrent change a 409, and the key is retried), not when the object is already
+   * being removed from this SyncTarget with no soft finalizer holding it. Returns false when nothing was written.
+   */
   async ensureFinalizer(key: ClusterKey, upstream: KubeObject): Promise<boolean> {
     const finalizers = upstream.metadata.finalizers ?? [];
     if (finalizers.includes(this.finalizer)) return false;
-    // The resourceVersion makes it optimistic: a concurrent change fails with 409 and the key is retried.
-    await this.client.patch(key.gvr, this.ref(key), 'merge', {
-      metadata: {
-        finalizers: [...finalizers, this.finalizer],
-        resourceVersion: upstream.metadata.resourceVersion,
-      },
-    });
+    const annotations = upstream.metadata.annotations ?? {};
+    const removing = (annotations[deletionAnnotation(this.syncTargetKey)] ?? '') !== '';
+    const held = (annotations[finalizersAnnotation(this.syncTargetKey)] ?? '') !== '';
+    if (removing && !held) return false;
+    await this.client.update(
+      key.gvr,
+      { ...upstream, metadata: { ...upstream.metadata, finalizers: [...finalizers, this.finalizer] } },
+      this.scope(key),
+    );
     return true;
   }
 
-  /** Removes our finalizer (after the downstream object is confirmed gone). Reads the latest object first. */
+  /**
+   * Releases the upstream object once its downstream copy is gone, as kcp's `EnsureUpstreamFinalizerRemoved`
+   * (pkg/syncer/shared/finalizer.go): when the latest object is being removed from this SyncTarget (kcp's
+   * deletion annotation; a deletionTimestamp in plain mode, where no kcp sets one), ONE update drops our
+   * finalizer, the state label, and the deletion and status annotations. Through the virtual workspace that
+   * update is what makes kcp let go of the object for this SyncTarget. Returns whether it wrote.
+   */
   async removeFinalizer(key: ClusterKey): Promise<boolean> {
     let latest: KubeObject;
     try {
@@ -55,15 +80,26 @@ export class UpstreamWriter {
       if (err instanceof TmcError && err.type === TmcErrorType.NotFound) return false;
       throw err;
     }
-    const finalizers = latest.metadata.finalizers ?? [];
-    if (!finalizers.includes(this.finalizer)) return false;
+    const removing =
+      (latest.metadata.annotations?.[deletionAnnotation(this.syncTargetKey)] ?? '') !== '' ||
+      latest.metadata.deletionTimestamp !== undefined;
+    if (!removing) return false;
+    const annotations = { ...(latest.metadata.annotations ?? {}) };
+    delete annotations[statusAnnotation(this.syncTargetKey)];
+    delete annotations[deletionAnnotation(this.syncTargetKey)];
+    const labels = { ...(latest.metadata.labels ?? {}) };
+    delete labels[stateLabel(this.syncTargetKey)];
+    const released: KubeObject = {
+      ...latest,
+      metadata: {
+        ...latest.metadata,
+        finalizers: (latest.metadata.finalizers ?? []).filter((f) => f !== this.finalizer),
+        annotations,
+        labels,
+      },
+    };
     try {
-      await this.client.patch(key.gvr, this.ref(key), 'merge', {
-        metadata: {
-          finalizers: finalizers.filter((f) => f !== this.finalizer),
-          resourceVersion: latest.metadata.resourceVersion,
-        },
-      });
+      await this.client.update(key.gvr, released, this.scope(key));
     } catch (err) {
       // Gone meanwhile: nothing left to release.
       if (err instanceof TmcError && err.type === TmcErrorType.NotFound) return false;

@@ -1,5 +1,6 @@
 import {
   DOWNSTREAM_CLUSTER_LABEL,
+  deletionAnnotation,
   type KubeObject,
   NAMESPACE_LOCATOR_ANNOTATION,
   namespaceLocator,
@@ -8,6 +9,7 @@ import {
   physicalClusterNamespaceName,
   ResourceStateValue,
   stateLabel,
+  statusAnnotation,
   syncerFinalizer,
   TENANT_ID_LABEL,
   tenantId,
@@ -305,6 +307,128 @@ describe('spec path against the simulator (kcp wildcard mode, real engine + tran
     );
     expect(deletes.some((d) => d.result.operation === 'delete' && d.result.success)).toBe(true);
   }, 30_000);
+
+  // kcp removes an object from one SyncTarget with deletion.internal.workload.kcp.io/<key>; once the downstream
+  // copy is gone the syncer releases it with ONE update dropping the finalizer, the state label and the deletion
+  // and status annotations (kcp v0.11 pkg/syncer/shared/finalizer.go EnsureUpstreamFinalizerRemoved).
+  it('releases an object kcp removes from this SyncTarget in one update, after the downstream copy is gone', async () => {
+    const cluster = WORKLOAD_CLUSTERS[1] as string;
+    const ns = downstreamNs(cluster);
+    const key = sims.ref.key;
+    await create(cluster, 'v1/configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'leaving', namespace: NS, labels: { [stateLabel(key)]: ResourceStateValue.Sync } },
+      data: { a: '1' },
+    });
+    await eventually(
+      async () => (await downstreamGet(sims, 'v1/configmaps', ns, 'leaving')) !== undefined,
+      20_000,
+      'synced downstream',
+    );
+    let held: KubeObject | undefined;
+    await eventually(
+      async () => {
+        held = await upstreamGet(cluster, 'v1/configmaps', NS, 'leaving');
+        return held?.metadata.finalizers?.includes(syncerFinalizer(key)) === true;
+      },
+      20_000,
+      'finalizer on',
+    );
+    if (held === undefined) throw new Error('unreachable: the object was read');
+    await sims.upstreamClient.update(
+      parseGvr('v1/configmaps'),
+      {
+        ...held,
+        metadata: {
+          ...held.metadata,
+          annotations: {
+            ...held.metadata.annotations,
+            [deletionAnnotation(key)]: '2026-01-01T00:00:00Z',
+            [statusAnnotation(key)]: '{}',
+          },
+        },
+      },
+      { cluster, namespace: NS },
+    );
+    await eventually(
+      async () => (await downstreamGet(sims, 'v1/configmaps', ns, 'leaving')) === undefined,
+      20_000,
+      'downstream gone',
+    );
+    let released: KubeObject | undefined;
+    await eventually(
+      async () => {
+        released = await upstreamGet(cluster, 'v1/configmaps', NS, 'leaving');
+        return released !== undefined && !released.metadata.finalizers?.includes(syncerFinalizer(key));
+      },
+      20_000,
+      'finalizer released',
+    );
+    if (released === undefined) throw new Error('unreachable: the object was read');
+    expect(released.metadata.labels?.[stateLabel(key)]).toBeUndefined();
+    expect(released?.metadata.annotations?.[deletionAnnotation(key)]).toBeUndefined();
+    expect(released?.metadata.annotations?.[statusAnnotation(key)]).toBeUndefined();
+    expect(released?.metadata.deletionTimestamp).toBeUndefined();
+  }, 60_000);
+
+  // kcp's syncer never writes an upstream Namespace (ground-truth/go-syncer/upstream-namespaces.json: no finalizer,
+  // no diff annotation) and deletes the downstream namespace after --downstream-namespace-clean-delay once the
+  // upstream one is gone and it is empty (pkg/syncer/namespace).
+  it('leaves upstream Namespaces alone; a deleted one takes its downstream namespace after the clean delay', async () => {
+    const cluster = WORKLOAD_CLUSTERS[0] as string;
+    const key = sims.ref.key;
+    const scheduled = { [stateLabel(key)]: ResourceStateValue.Sync };
+    await sims.upstreamClient.create(
+      NAMESPACES,
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'brief', labels: scheduled } },
+      up(cluster),
+    );
+    await create(cluster, 'v1/configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c', namespace: 'brief', labels: scheduled },
+      data: { a: '1' },
+    });
+    const ns = downstreamNs(cluster, 'brief');
+    await eventually(
+      async () => (await downstreamGet(sims, 'v1/configmaps', ns, 'c')) !== undefined,
+      20_000,
+      'synced downstream',
+    );
+    const namespace = await sims.upstreamClient.get(NAMESPACES, { cluster, name: 'brief' });
+    expect(namespace.metadata.finalizers ?? []).toEqual([]);
+    expect(
+      Object.keys(namespace.metadata.annotations ?? {}).filter(
+        (a) => a.includes(key) || a.startsWith('diff.'),
+      ),
+    ).toEqual([]);
+
+    await sims.upstreamClient.delete(parseGvr('v1/configmaps'), { cluster, namespace: 'brief', name: 'c' });
+    await eventually(
+      async () => (await upstreamGet(cluster, 'v1/configmaps', 'brief', 'c')) === undefined,
+      20_000,
+      'upstream object released and gone',
+    );
+    await sims.upstreamClient.delete(NAMESPACES, { cluster, name: 'brief' });
+    // Nothing of ours holds it: kcp's namespace controller can finish it (gone in 11.8 s with kcp's syncer,
+    // reference/real-kcp/README.md). This simulator runs no namespace controller upstream, so it stays
+    // Terminating; it leaves the syncer's view as when unscheduled, by losing the state label.
+    const terminating = await sims.upstreamClient.get(NAMESPACES, { cluster, name: 'brief' });
+    expect(terminating.metadata.finalizers ?? []).toEqual([]);
+    await sims.upstreamClient.patch(NAMESPACES, { cluster, name: 'brief' }, 'merge', {
+      metadata: { labels: { [stateLabel(key)]: null } },
+    });
+    // Deleted (this downstream simulator runs no namespace controller either: it stays Terminating).
+    await eventually(
+      async () => {
+        const left = await downstreamGet(sims, 'v1/namespaces', '', ns);
+        return left === undefined || left.metadata.deletionTimestamp !== undefined;
+      },
+      20_000,
+      'downstream namespace cleaned after the delay',
+    );
+  }, 60_000);
 
   it('detects a namespace collision', async () => {
     const cluster = WORKLOAD_CLUSTERS[0] as string;

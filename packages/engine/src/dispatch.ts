@@ -18,6 +18,7 @@ import {
   type UpstreamStatusSyncer,
 } from '@kcp-tmc/interfaces';
 import type { ResourceController } from './controller/resource-controller.js';
+import { isNamespacesResource, NamespacePath } from './namespace-path.js';
 
 /** The syncers and extension points a worker hands work to. */
 export interface DispatchTargets {
@@ -62,7 +63,11 @@ export function isBeingDeleted(object: KubeObject, syncTargetKey: string): boole
  * bound for its action: spec and delete down, status and events up.
  */
 export class Dispatcher {
-  constructor(private readonly targets: DispatchTargets) {}
+  private readonly namespaces: NamespacePath;
+
+  constructor(private readonly targets: DispatchTargets) {
+    this.namespaces = new NamespacePath(targets.syncTarget, targets.downstreamSyncer, targets.locators);
+  }
 
   sync(request: WorkRequest): Promise<SyncResult> {
     return request.direction === 'down' ? this.syncDown(request) : this.syncUp(request);
@@ -82,6 +87,7 @@ export class Dispatcher {
   private async syncDown(request: WorkRequest): Promise<SyncResult> {
     const { key, controller } = request;
     const { downstreamSyncer, syncTarget } = this.targets;
+    if (isNamespacesResource(key)) return this.namespaces.upstreamChanged(key, controller);
     const context: SyncContext = { direction: 'down', syncTarget, cluster: key.cluster, gvr: key.gvr, key };
     const upstream = controller.upstream?.get(key);
     if (upstream === undefined) {
@@ -127,6 +133,7 @@ export class Dispatcher {
 
   private async syncUp(request: WorkRequest): Promise<SyncResult> {
     const { key, controller } = request;
+    if (isNamespacesResource(key)) return this.namespaces.downstreamChanged(key, controller);
     const downstream = controller.downstream.get(key);
     if (controller.upstream === undefined) return this.syncEvent(request, downstream);
 

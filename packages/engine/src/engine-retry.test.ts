@@ -1,4 +1,5 @@
 import {
+  classifyHttpError,
   encodeClusterKey,
   type GivenUpFailure,
   type SyncResult,
@@ -59,6 +60,35 @@ describe('DefaultSyncEngine retries', () => {
     await h.engine.start();
     await until(() => times.length === 2, 10_000, 100);
     expect((times[1] as number) - (times[0] as number)).toBeGreaterThanOrEqual(3000);
+    await h.engine.stop();
+  });
+
+  // The restart in reference/real-kcp/README.md ("Our agent", item 4): 403s writing into terminating
+  // namespaces were given up on, and the Deployment, Secret and CA ConfigMap never came back.
+  it('keeps retrying a write into a terminating namespace, even past maxRetries, until it lands', async () => {
+    const given: GivenUpFailure[] = [];
+    const h = engineHarness({
+      config: { maxRetries: 2 },
+      failures: { reportGivenUp: async (f) => void given.push(f) },
+    });
+    const terminating = () =>
+      classifyHttpError({
+        status: 403,
+        body: {
+          kind: 'Status',
+          reason: 'Forbidden',
+          code: 403,
+          message:
+            'deployments.apps "web" is forbidden: unable to create new content in namespace kcp-x because it is being terminated',
+          details: { causes: [{ type: 'NamespaceTerminating', field: 'metadata.namespace' }] },
+        },
+      });
+    h.syncer.behavior = (call) => (h.syncer.calls.length <= 6 ? failure(call, terminating()) : undefined);
+    h.up(DEPLOYMENTS).upsert(upstreamObject(DEPLOYMENTS, 'root:a', 'ns', 'web'));
+    await h.engine.start();
+    await until(() => h.syncer.calls.length === 7, 10_000, 10);
+    expect(h.engine.getStatus().resources[DEPLOYMENTS]).toEqual({ synced: 1, pending: 0, failed: 6 });
+    expect(given).toEqual([]);
     await h.engine.stop();
   });
 

@@ -20,5 +20,10 @@ export type { EngineOptions, UpstreamMode } from './options.js';
 export * from './queue/index.js';
 export { type RegisterEngineOptions, registerEngine } from './register.js';
 export { PriorityFilterRegistry } from './registries.js';
-export { decideRetry, type RetryDecision } from './retry-policy.js';
+export {
+  decideRetry,
+  isTerminatingNamespaceWrite,
+  NAMESPACE_TERMINATING_CAUSE,
+  type RetryDecision,
+} from './retry-policy.js';
 export { ENGINE_OPTIONS, GVR_SOURCE, SYNC_TARGET_INFORMER_FACTORY } from './tokens.js';

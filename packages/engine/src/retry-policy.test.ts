@@ -1,6 +1,6 @@
-import { clusterKey, type SyncResult, TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
+import { classifyHttpError, clusterKey, type SyncResult, TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
-import { decideRetry } from './retry-policy.js';
+import { decideRetry, isTerminatingNamespaceWrite } from './retry-policy.js';
 
 const key = clusterKey('root:org', { group: 'apps', version: 'v1', resource: 'deployments' }, 'ns', 'web');
 const ok: SyncResult = { key, operation: 'update', success: true, conflicts: [] };
@@ -61,5 +61,77 @@ describe('decideRetry', () => {
     const decision = decideRetry(failed(), 0, 0);
     expect(decision).toMatchObject({ action: 'retry' });
     expect(decision.action === 'retry' && decision.error.type).toBe(TmcErrorType.Unknown);
+  });
+
+  // The bodies a kube-apiserver sends (k8s.io/apiserver admission/plugin/namespace/lifecycle, registry store).
+  const terminating403 = () =>
+    classifyHttpError({
+      status: 403,
+      body: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        status: 'Failure',
+        reason: 'Forbidden',
+        code: 403,
+        message:
+          'configmaps "app" is forbidden: unable to create new content in namespace kcp-abc because it is being terminated',
+        details: {
+          name: 'app',
+          kind: 'configmaps',
+          causes: [
+            {
+              type: 'NamespaceTerminating',
+              message: 'namespace kcp-abc is being terminated',
+              field: 'metadata.namespace',
+            },
+          ],
+        },
+      },
+    });
+  const terminating409 = () =>
+    classifyHttpError({
+      status: 409,
+      body: {
+        kind: 'Status',
+        status: 'Failure',
+        reason: 'AlreadyExists',
+        code: 409,
+        message: 'object is being deleted: namespaces "kcp-abc" already exists',
+      },
+    });
+
+  it('retries a write into a terminating namespace forever, 403 or 409, never giving up', () => {
+    for (const error of [terminating403(), terminating409()]) {
+      expect(isTerminatingNamespaceWrite(error)).toBe(true);
+      expect(decideRetry(failed(error), 0, 0)).toEqual({ action: 'retry', error });
+      // Not even maxRetries ends it: the namespace goes, and the next attempt re-creates it.
+      expect(decideRetry(failed(error), 50, 5)).toEqual({ action: 'retry', error });
+    }
+  });
+
+  it('still gives up on any other 403: only the NamespaceTerminating cause makes it transient', () => {
+    const rbac = classifyHttpError({
+      status: 403,
+      body: {
+        kind: 'Status',
+        reason: 'Forbidden',
+        code: 403,
+        message:
+          'configmaps is forbidden: User "x" cannot create resource "configmaps" in the namespace "kcp-abc"',
+        details: { kind: 'configmaps' },
+      },
+    });
+    expect(isTerminatingNamespaceWrite(rbac)).toBe(false);
+    expect(decideRetry(failed(rbac), 0, 0).action).toBe('give-up');
+    const quota = classifyHttpError({
+      status: 409,
+      body: {
+        kind: 'Status',
+        reason: 'AlreadyExists',
+        code: 409,
+        message: 'configmaps "app" already exists',
+      },
+    });
+    expect(isTerminatingNamespaceWrite(quota)).toBe(false);
   });
 });

@@ -19,8 +19,31 @@ export function resultError(result: SyncResult): TmcError {
   );
 }
 
+/** The StatusCause type kube's NamespaceLifecycle admission adds (k8s.io/api core/v1 NamespaceTerminatingCause). */
+export const NAMESPACE_TERMINATING_CAUSE = 'NamespaceTerminating';
+
 /**
- * The retry decision reads only the TmcError's type policy (`retryable`) and `retryAfterMs`, never messages.
+ * Whether a write failed only because its namespace is Terminating, which heals by itself once the namespace is
+ * gone (the next attempt re-creates it). Two answers of a kube-apiserver say so precisely:
+ * - 403 Forbidden from NamespaceLifecycle admission ("unable to create new content in namespace X because it is
+ *   being terminated"), which it sends only for a namespace in phase Terminating and marks with the
+ *   `NamespaceTerminating` cause on `metadata.namespace`;
+ * - 409 AlreadyExists "object is being deleted: namespaces ..." when the namespace itself is created again while
+ *   it still terminates.
+ */
+export function isTerminatingNamespaceWrite(error: TmcError): boolean {
+  if (error.type === TmcErrorType.Forbidden) {
+    return error.causes.some((cause) => cause.type === NAMESPACE_TERMINATING_CAUSE);
+  }
+  if (error.type === TmcErrorType.AlreadyExists || error.status === 409) {
+    return /object is being deleted: namespaces? /.test(error.message);
+  }
+  return false;
+}
+
+/**
+ * The retry decision reads the TmcError's type policy (`retryable`) and `retryAfterMs`; the one exception is a
+ * write into a terminating namespace ({@link isTerminatingNamespaceWrite}), always retried with backoff.
  * `maxRetries` 0 retries forever; otherwise a key that failed that often in a row is given up on.
  */
 export function decideRetry(result: SyncResult, requeues: number, maxRetries: number): RetryDecision {
@@ -30,6 +53,8 @@ export function decideRetry(result: SyncResult, requeues: number, maxRetries: nu
       : { action: 'forget' };
   }
   const error = resultError(result);
+  // Never given up on, whatever the type policy or maxRetries: the namespace goes, then the write succeeds.
+  if (isTerminatingNamespaceWrite(error)) return { action: 'retry', error };
   if (!error.retryable) return { action: 'give-up', error, why: `${error.type} is not retryable` };
   if (maxRetries > 0 && requeues >= maxRetries) {
     return { action: 'give-up', error, why: `failed ${requeues + 1} times in a row` };

@@ -34,8 +34,9 @@ export {
   conditionsEqual,
   findCondition,
   formatKubeTime,
+  isSyncerCondition,
+  SYNCER_CONDITION_TYPES,
   setCondition,
-  summarizeReady,
 } from './heartbeat/conditions.js';
 export { heartbeatIntervalMs, SyncTargetHeartbeat } from './heartbeat/heartbeat.js';
 export { heartbeatPatch, type JsonPatchOperation, type SyncTargetShape } from './heartbeat/patch.js';

@@ -1,15 +1,8 @@
 export { DefaultEventSyncer, EVENT_REPORTING_COMPONENT } from './events/event-syncer.js';
 export { type ObjectReference, type OwnedObject, OwnedObjectResolver } from './events/owner-resolver.js';
 export { TokenBucket } from './events/token-bucket.js';
-export * from './extractors/index.js';
 export { canonicalJson, jsonEqual, mergePatchDiff } from './json.js';
 export { type EventSyncOptions, type UpstreamMode, type UpstreamOptions, upstreamScope } from './options.js';
-export { DEFAULT_STATUS_EXTRACTORS, type RegisterUpstreamOptions, registerUpstream } from './register.js';
-export {
-  type AggregateOutcome,
-  type AggregateRequest,
-  recordedStatuses,
-  syncAggregatedStatus,
-} from './status/aggregate.js';
+export { type RegisterUpstreamOptions, registerUpstream } from './register.js';
 export { DefaultUpstreamStatusSyncer } from './status/status-syncer.js';
 export { UPSTREAM_OPTIONS } from './tokens.js';

@@ -18,6 +18,11 @@ export interface EventSyncOptions {
 export interface UpstreamOptions {
   /** Default `virtual-workspace`, as the engine's. */
   readonly upstreamMode?: UpstreamMode;
+  /**
+   * The SyncTarget carries `featuregates.experimental.workload.kcp.io/advancedscheduling: "true"` (kcp reads it
+   * once at start, pkg/syncer/syncer.go): status goes into the per-target annotation instead of `.status`.
+   */
+  readonly advancedScheduling?: boolean;
   /** Re-reads after a 409 before the attempt fails as a retryable conflict (default 5). */
   readonly conflictRetries?: number;
   readonly events?: EventSyncOptions;

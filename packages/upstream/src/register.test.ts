@@ -4,7 +4,6 @@ import {
   type KubeClient,
   NAMESPACE_LOCATOR_LOOKUP,
   STATUS_EXTRACTOR,
-  type StatusExtractor,
   SYNC_TARGET,
   UPSTREAM_KUBE_CLIENT,
   UPSTREAM_STATUS_SYNCER,
@@ -12,14 +11,11 @@ import {
 import { container } from 'tsyringe';
 import { describe, expect, it } from 'vitest';
 import { DefaultEventSyncer } from './events/event-syncer.js';
-import { extractorFor } from './extractors/index.js';
 import { registerUpstream } from './register.js';
 import { DefaultUpstreamStatusSyncer } from './status/status-syncer.js';
 
-const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' };
-
 describe('registerUpstream', () => {
-  it('binds the status syncer once per container and the default extractors, replaceable by a later one', () => {
+  it('binds the status syncer once per container, and no status extractor', () => {
     const c = container.createChildContainer();
     c.register(UPSTREAM_KUBE_CLIENT, { useValue: {} as KubeClient });
     c.register(NAMESPACE_LOCATOR_LOOKUP, {
@@ -29,17 +25,8 @@ describe('registerUpstream', () => {
     const syncer = c.resolve(UPSTREAM_STATUS_SYNCER);
     expect(syncer).toBeInstanceOf(DefaultUpstreamStatusSyncer);
     expect(c.resolve(UPSTREAM_STATUS_SYNCER)).toBe(syncer);
-    const names = c.resolveAll<StatusExtractor>(STATUS_EXTRACTOR).map((e) => e.name);
-    expect(names).toEqual(['default', 'workloads', 'jobs', 'services']);
-
-    const mine: StatusExtractor = {
-      name: 'mine',
-      appliesTo: (gvr) => gvr.resource === 'deployments',
-      extract: () => ({}),
-      merge: () => ({}),
-    };
-    c.register(STATUS_EXTRACTOR, { useValue: mine });
-    expect(extractorFor(c.resolveAll<StatusExtractor>(STATUS_EXTRACTOR), DEPLOYMENTS)).toBe(mine);
+    // kcp's status syncer copies .status verbatim (pkg/syncer/status/status_process.go): nothing to extract.
+    expect(c.isRegistered(STATUS_EXTRACTOR, true)).toBe(false);
   });
 
   it('binds the event syncer unless told not to', () => {

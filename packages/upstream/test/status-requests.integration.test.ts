@@ -4,6 +4,7 @@ import {
   namespaceLocator,
   type StatusRequest,
   type SyncTargetRef,
+  stateLabel,
   statusAnnotation,
   toSyncTargetKey,
 } from '@kcp-tmc/interfaces';
@@ -73,6 +74,23 @@ describe('status path requests at the upstream server', () => {
     expect(upstream.sim.stats().total).toBe(0);
   });
 
+  it('an upsynced object (state label Upsync downstream) costs no request', async () => {
+    upstream = await startUpstream();
+    const syncer = new DefaultUpstreamStatusSyncer(upstream.client, locators);
+    const upsynced: KubeObject = {
+      ...deployment('web'),
+      metadata: { name: 'web', namespace: 'kcp-down', labels: { [stateLabel(ST.key)]: 'Upsync' } },
+      status: { replicas: 1 },
+    };
+    upstream.sim.resetStats();
+    const result = await syncer.syncStatus(request(DEPLOYMENTS, upsynced));
+    expect([result.operation, result.reason]).toEqual([
+      'noop',
+      'upsynced: its status is not written upstream',
+    ]);
+    expect(upstream.sim.stats().total).toBe(0);
+  });
+
   it('reads the cached upstream object instead of the server, and re-reads after a 409', async () => {
     upstream = await startUpstream();
     const client = upstream.client;
@@ -96,7 +114,14 @@ describe('status path requests at the upstream server', () => {
     expect(second.conflicts.map((c) => c.kind)).toEqual(['stale-resource-version']);
     expect(upstream.sim.stats().byVerb.get).toBe(1);
     const latest = await client.get(DEPLOYMENTS, { ...scope, name: 'web' });
-    expect((latest.status as { readyReplicas?: number }).readyReplicas).toBe(1);
-    expect(JSON.parse(latest.metadata.annotations?.[statusAnnotation(ST.key)] ?? '{}').readyReplicas).toBe(1);
+    // The downstream status verbatim, and no per-target annotation (kcp: pkg/syncer/status/status_process.go).
+    expect(latest.status).toEqual(down(1).status);
+    expect(latest.metadata.annotations?.[statusAnnotation(ST.key)]).toBeUndefined();
+
+    // Already shown upstream: nothing to write.
+    upstream.sim.resetStats();
+    const third = await syncer.syncStatus(request(DEPLOYMENTS, down(1), latest));
+    expect([third.operation, third.reason]).toEqual(['noop', 'status unchanged']);
+    expect(upstream.sim.stats().total).toBe(0);
   });
 });

@@ -102,6 +102,12 @@ export class CountingSyncer implements DownstreamSyncer {
   delete(request: DeleteRequest): Promise<SyncResult> {
     return this.inner.delete(request);
   }
+  planNamespaceCleaning(downstreamNamespace: string): void {
+    this.inner.planNamespaceCleaning(downstreamNamespace);
+  }
+  cancelNamespaceCleaning(downstreamNamespace: string): void {
+    this.inner.cancelNamespaceCleaning(downstreamNamespace);
+  }
 }
 
 export interface SpecAgent {

@@ -60,6 +60,14 @@ export class RecordingDownstreamSyncer implements DownstreamSyncer {
     this.deleted.push({ id: encodeClusterKey(request.item.key), request, result });
     return result;
   }
+
+  planNamespaceCleaning(downstreamNamespace: string): void {
+    this.inner.planNamespaceCleaning(downstreamNamespace);
+  }
+
+  cancelNamespaceCleaning(downstreamNamespace: string): void {
+    this.inner.cancelNamespaceCleaning(downstreamNamespace);
+  }
 }
 
 function widgetCrd(): KubeObject {

@@ -34,6 +34,8 @@ export interface RecordedCall {
 export class RecordingSyncer implements DownstreamSyncer, UpstreamStatusSyncer, EventSyncer {
   readonly calls: RecordedCall[] = [];
   readonly overlaps: string[] = [];
+  /** Downstream namespaces planned for cleaning, and cancelled, in call order. */
+  readonly cleaning: Array<{ action: 'plan' | 'cancel'; namespace: string }> = [];
   maxConcurrent = 0;
   behavior: (call: RecordedCall) => SyncResult | undefined | Promise<SyncResult | undefined> = () =>
     undefined;
@@ -58,6 +60,14 @@ export class RecordingSyncer implements DownstreamSyncer, UpstreamStatusSyncer, 
       context: request.context,
       ...(request.upstream === undefined ? {} : { upstream: request.upstream }),
     });
+  }
+
+  planNamespaceCleaning(namespace: string): void {
+    this.cleaning.push({ action: 'plan', namespace });
+  }
+
+  cancelNamespaceCleaning(namespace: string): void {
+    this.cleaning.push({ action: 'cancel', namespace });
   }
 
   syncStatus(request: StatusRequest): Promise<SyncResult> {

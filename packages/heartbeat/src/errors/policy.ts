@@ -1,7 +1,6 @@
 import {
   type Condition,
   classifyError,
-  SyncTargetConditions,
   type TmcError,
   type TmcErrorSeverity,
   TmcErrorType,
@@ -44,7 +43,6 @@ export type RecoveryDecision =
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 const EXPONENTIAL: RecoveryStrategy = { kind: 'backoff', baseMs: 5, maxMs: 1_000 * SECOND };
-const UNAUTHORIZED_CONDITION = { type: SyncTargetConditions.SyncerAuthorized, status: 'False' as const };
 
 /** The default rule per error type. */
 export const DEFAULT_RECOVERY_RULES: Readonly<Record<TmcErrorType, RecoveryRule>> = Object.freeze({
@@ -54,12 +52,11 @@ export const DEFAULT_RECOVERY_RULES: Readonly<Record<TmcErrorType, RecoveryRule>
   // Someone else wrote first: re-read and retry soon.
   ResourceConflict: { strategy: EXPONENTIAL },
   AlreadyExists: { strategy: EXPONENTIAL },
-  // Credentials may be rotated under us: keep trying, slowly, but tell the SyncTarget after a while.
-  Unauthorized: {
-    strategy: { kind: 'backoff', baseMs: SECOND, maxMs: 5 * MINUTE, maxAttempts: 10 },
-    condition: UNAUTHORIZED_CONDITION,
-  },
-  Forbidden: { strategy: { kind: 'give-up' }, condition: UNAUTHORIZED_CONDITION },
+  // Credentials may be rotated under us: keep trying, slowly. Neither this nor Forbidden touches the
+  // SyncTarget's SyncerAuthorized: kcp's syncer sets it from its access reviews only
+  // (pkg/syncer/resourcesync/controller.go), and a second writer would make it flap.
+  Unauthorized: { strategy: { kind: 'backoff', baseMs: SECOND, maxMs: 5 * MINUTE, maxAttempts: 10 } },
+  Forbidden: { strategy: { kind: 'give-up' } },
   NotFound: { strategy: { kind: 'give-up' } },
   Invalid: { strategy: { kind: 'give-up' } },
   BadRequest: { strategy: { kind: 'give-up' } },

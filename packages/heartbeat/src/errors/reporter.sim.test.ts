@@ -87,25 +87,19 @@ describe('FailureHandler against the API simulator', () => {
     expect(value(scraped, 'syncer_sync_errors_total', { type: 'Invalid', severity: 'error' })).toBe(2);
   });
 
-  it('sets SyncerAuthorized=False on Forbidden, and only retries retryable failures', async () => {
+  // kcp's syncer sets SyncerAuthorized from its access reviews only (pkg/syncer/resourcesync/controller.go).
+  it('sets no SyncTarget condition on Forbidden, and only retries retryable failures', async () => {
     const conditions = new ConditionRecorder();
     const handler = new FailureHandler(t.client, conditions as unknown as HeartbeatReporter);
     const forbidden = new TmcError({ type: 'Forbidden', status: 403, message: 'cannot create deployments' });
     const decision = await handler.handle(forbidden, { attempt: 0 });
     expect(decision.action).toBe('give-up');
-    expect(conditions.set).toEqual([
-      {
-        type: 'SyncerAuthorized',
-        status: 'False',
-        reason: 'SyncForbidden',
-        message: 'cannot create deployments',
-      },
-    ]);
+    expect(conditions.set).toEqual([]);
     const retry = await handler.handle(new TmcError({ type: 'ResourceConflict', message: 'stale' }), {
       attempt: 1,
     });
     expect(retry).toMatchObject({ action: 'retry', delayMs: 10 });
-    expect(conditions.set).toHaveLength(1);
+    expect(conditions.set).toEqual([]);
   });
 
   it('reports what the engine gave up on: a Warning Event on the upstream object, attempts in the message', async () => {

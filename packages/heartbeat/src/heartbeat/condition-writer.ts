@@ -12,7 +12,14 @@ import {
   TmcError,
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
-import { applyConditions, type ConditionInput, conditionsEqual, formatKubeTime } from './conditions.js';
+import {
+  applyConditions,
+  type ConditionInput,
+  conditionsEqual,
+  formatKubeTime,
+  isSyncerCondition,
+  SYNCER_CONDITION_TYPES,
+} from './conditions.js';
 
 export interface ConditionWriterInit {
   client: KubeClient;
@@ -27,9 +34,11 @@ export interface ConditionWriterInit {
 }
 
 /**
- * Writes the conditions the agent owns onto its SyncTarget, merged into whatever the server holds (conditions
- * set by kcp stay). Read, merge, `updateStatus` guarded by resourceVersion, re-read on conflict: the client-go
- * `RetryOnConflict` pattern. Flushes are serialised; callers arriving while one waits share it.
+ * Writes the conditions the syncer owns (SyncerAuthorized only, as kcp's syncer) onto its SyncTarget, merged
+ * into whatever the server holds (conditions set by kcp stay). Read, merge, then kcp's write: a JSON merge patch
+ * on /status carrying the uid and resourceVersion as preconditions and the whole conditions list
+ * (pkg/syncer/resourcesync/controller.go `patchSyncTargetCondition`); a 409 is answered by a re-read. Flushes
+ * are serialised; callers arriving while one waits share it.
  */
 export class SyncTargetConditionWriter {
   private readonly desired = new Map<string, ConditionInput>();
@@ -38,8 +47,16 @@ export class SyncTargetConditionWriter {
 
   constructor(private readonly init: ConditionWriterInit) {}
 
-  /** Records a condition to write with the next flush. */
+  /** Records a condition to write with the next flush. Throws for a condition kcp owns. */
   remember(condition: ConditionInput): void {
+    if (!isSyncerCondition(condition.type)) {
+      throw new TmcError({
+        type: TmcErrorType.Invalid,
+        reason: 'NotASyncerCondition',
+        message: `the syncer sets only ${SYNCER_CONDITION_TYPES.join(', ')} on its SyncTarget, not ${condition.type}`,
+        retryable: false,
+      });
+    }
     this.desired.set(condition.type, condition);
   }
 
@@ -50,7 +67,11 @@ export class SyncTargetConditionWriter {
 
   /** Records `condition` (if given) and resolves once a flush that started after this call has written it. */
   set(condition?: ConditionInput): Promise<void> {
-    if (condition !== undefined) this.remember(condition);
+    try {
+      if (condition !== undefined) this.remember(condition);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     if (this.pending !== undefined) return this.pending;
     const previous = this.active ?? Promise.resolve();
     const next: Promise<void> = previous
@@ -107,13 +128,13 @@ export class SyncTargetConditionWriter {
     const existing: Condition[] = current.status?.conditions ?? [];
     const merged = applyConditions(existing, this.desired.values(), formatKubeTime(clock.now()));
     if (conditionsEqual(existing, merged)) return;
-    const status = { ...(current.status ?? {}), conditions: merged };
-    await client.updateStatus(SYNC_TARGET_GVR, { ...current, status }, this.scope(), {
+    const patch = {
+      metadata: { uid: current.metadata.uid, resourceVersion: current.metadata.resourceVersion },
+      status: { conditions: merged },
+    };
+    await client.patch(SYNC_TARGET_GVR, ref, 'merge', patch, {
+      subresource: 'status',
       timeoutMs: requestTimeoutMs,
     });
-  }
-
-  private scope(): { cluster?: string } {
-    return this.init.ref.cluster === undefined ? {} : { cluster: this.init.ref.cluster };
   }
 }

@@ -6,7 +6,6 @@ import {
   findCondition,
   formatKubeTime,
   setCondition,
-  summarizeReady,
 } from './conditions.js';
 
 const T1 = '2025-01-01T00:00:00Z';
@@ -72,74 +71,41 @@ describe('setCondition', () => {
   });
 });
 
-describe('summarizeReady', () => {
-  const ready = (...conditions: Array<Omit<Condition, 'lastTransitionTime'>>) =>
-    summarizeReady(conditions.map((c) => ({ ...c, lastTransitionTime: T1 })));
-
-  it('is True when SyncerReady and HeartbeatHealthy are True and SyncerAuthorized is absent', () => {
-    expect(
-      ready({ type: 'SyncerReady', status: 'True' }, { type: 'HeartbeatHealthy', status: 'True' }).status,
-    ).toBe('True');
-  });
-
-  it('is False with the reason of the first False input', () => {
-    const summary = ready(
-      { type: 'SyncerReady', status: 'True' },
-      { type: 'HeartbeatHealthy', status: 'False', reason: 'ErrorHeartbeat', message: 'stale' },
-    );
-    expect(summary).toEqual({ type: 'Ready', status: 'False', reason: 'ErrorHeartbeat', message: 'stale' });
-  });
-
-  it('counts SyncerAuthorized once it is set', () => {
-    const summary = ready(
-      { type: 'SyncerReady', status: 'True' },
-      { type: 'HeartbeatHealthy', status: 'True' },
-      { type: 'SyncerAuthorized', status: 'False', reason: 'Forbidden' },
-    );
-    expect(summary.status).toBe('False');
-    expect(summary.reason).toBe('Forbidden');
-  });
-
-  it('is Unknown while a required input is missing or Unknown', () => {
-    expect(ready({ type: 'SyncerReady', status: 'True' }).status).toBe('Unknown');
-    expect(
-      ready({ type: 'SyncerReady', status: 'Unknown' }, { type: 'HeartbeatHealthy', status: 'True' }).status,
-    ).toBe('Unknown');
-  });
-
-  it('lets False win over Unknown', () => {
-    expect(ready({ type: 'SyncerReady', status: 'False', reason: 'NotSynced' }).status).toBe('False');
-  });
-});
-
+// kcp v0.11's syncer sets only SyncerAuthorized (pkg/syncer/resourcesync/controller.go); Ready and
+// HeartbeatHealthy are kcp's (ground-truth/go-syncer/synctarget.json), and SyncerReady nobody sets.
 describe('applyConditions', () => {
-  it('sets every update, then recomputes Ready with its own transition time', () => {
-    const first = applyConditions(
-      [],
-      [
-        { type: 'SyncerReady', status: 'True' },
-        { type: 'HeartbeatHealthy', status: 'True' },
-      ],
-      T1,
-    );
-    expect(findCondition(first, 'Ready')).toEqual({ type: 'Ready', status: 'True', lastTransitionTime: T1 });
-    const second = applyConditions(first, [{ type: 'SyncerReady', status: 'False', reason: 'Lost' }], T2);
-    expect(findCondition(second, 'Ready')).toMatchObject({
+  it('sets SyncerAuthorized, keeping its transition time while the status holds', () => {
+    const first = applyConditions([], [{ type: 'SyncerAuthorized', status: 'True' }], T1);
+    expect(first).toEqual([{ type: 'SyncerAuthorized', status: 'True', lastTransitionTime: T1 }]);
+    const second = applyConditions(first, [{ type: 'SyncerAuthorized', status: 'False', reason: 'X' }], T2);
+    expect(findCondition(second, 'SyncerAuthorized')).toMatchObject({
       status: 'False',
-      reason: 'Lost',
       lastTransitionTime: T2,
     });
-    expect(findCondition(second, 'HeartbeatHealthy')?.lastTransitionTime).toBe(T1);
   });
 
-  it('ignores a caller setting Ready directly: Ready is always the summary', () => {
-    const result = applyConditions([], [{ type: 'Ready', status: 'True' }], T1);
-    expect(findCondition(result, 'Ready')?.status).toBe('Unknown');
+  it('never sets or summarises a condition kcp owns', () => {
+    const kcp: Condition[] = [
+      { type: 'Ready', status: 'True', lastTransitionTime: T1 },
+      { type: 'HeartbeatHealthy', status: 'True', lastTransitionTime: T1 },
+    ];
+    const result = applyConditions(
+      kcp,
+      [
+        { type: 'Ready', status: 'False' },
+        { type: 'HeartbeatHealthy', status: 'False' },
+        { type: 'SyncerReady', status: 'True' },
+        { type: 'SyncerAuthorized', status: 'False', reason: 'SyncerUnauthorized' },
+      ],
+      T2,
+    );
+    expect(result.slice(0, 2)).toEqual(kcp);
+    expect(result.map((c) => c.type)).toEqual(['Ready', 'HeartbeatHealthy', 'SyncerAuthorized']);
   });
 
   it('leaves conditions it does not own untouched', () => {
     const foreign: Condition = { type: 'APIImporterReady', status: 'True', lastTransitionTime: T1 };
-    const result = applyConditions([foreign], [{ type: 'SyncerReady', status: 'True' }], T2);
+    const result = applyConditions([foreign], [{ type: 'SyncerAuthorized', status: 'True' }], T2);
     expect(findCondition(result, 'APIImporterReady')).toEqual(foreign);
   });
 });

@@ -50,47 +50,18 @@ export function conditionEqual(a: Condition, b: Condition): boolean {
   );
 }
 
-/** The conditions `Ready` summarises; SyncerAuthorized counts only once somebody has set it. */
-const REQUIRED_FOR_READY = [SyncTargetConditions.SyncerReady, SyncTargetConditions.HeartbeatHealthy] as const;
-const OPTIONAL_FOR_READY = [SyncTargetConditions.SyncerAuthorized] as const;
-
 /**
- * The `Ready` condition summarising SyncerReady, HeartbeatHealthy and (when present) SyncerAuthorized, the way
- * kcp's condition summary does: the first False wins and lends its reason and message; otherwise an Unknown or
- * missing one makes Ready Unknown; otherwise Ready is True.
+ * The SyncTarget conditions a syncer writes: kcp v0.11's syncer sets only SyncerAuthorized
+ * (pkg/syncer/resourcesync/controller.go); kcp itself sets Ready and HeartbeatHealthy
+ * (pkg/reconciler/workload/heartbeat), and a second writer of those makes them flap.
  */
-export function summarizeReady(conditions: readonly Condition[]): ConditionInput {
-  const inputs: Array<{ type: string; condition: Condition | undefined }> = [
-    ...REQUIRED_FOR_READY.map((type) => ({ type, condition: findCondition(conditions, type) })),
-    ...OPTIONAL_FOR_READY.map((type) => ({ type, condition: findCondition(conditions, type) })).filter(
-      (input) => input.condition !== undefined,
-    ),
-  ];
-  const failed = inputs.find((input) => input.condition?.status === 'False');
-  if (failed?.condition !== undefined) {
-    return withoutUndefined<ConditionInput>({
-      type: SyncTargetConditions.Ready,
-      status: 'False',
-      reason: failed.condition.reason ?? `${failed.type}False`,
-      message: failed.condition.message ?? `${failed.type} is False`,
-      severity: failed.condition.severity,
-    });
-  }
-  const unknown = inputs.find(
-    (input) => input.condition === undefined || input.condition.status === 'Unknown',
-  );
-  if (unknown !== undefined) {
-    return withoutUndefined<ConditionInput>({
-      type: SyncTargetConditions.Ready,
-      status: 'Unknown',
-      reason: unknown.condition?.reason ?? `${unknown.type}Unknown`,
-      message: unknown.condition?.message ?? `${unknown.type} has not been reported yet`,
-    });
-  }
-  return { type: SyncTargetConditions.Ready, status: 'True' };
+export const SYNCER_CONDITION_TYPES: readonly string[] = [SyncTargetConditions.SyncerAuthorized];
+
+export function isSyncerCondition(type: string): boolean {
+  return SYNCER_CONDITION_TYPES.includes(type);
 }
 
-/** Sets every condition in `updates`, then recomputes Ready from the result. */
+/** Sets every condition in `updates` the syncer owns; every other condition is left as the server has it. */
 export function applyConditions(
   conditions: readonly Condition[],
   updates: Iterable<ConditionInput>,
@@ -98,10 +69,10 @@ export function applyConditions(
 ): Condition[] {
   let result = conditions as Condition[];
   for (const update of updates) {
-    if (update.type === SyncTargetConditions.Ready) continue;
+    if (!isSyncerCondition(update.type)) continue;
     result = setCondition(result, update, now);
   }
-  return setCondition(result, summarizeReady(result), now);
+  return result;
 }
 
 /** Two lists hold the same conditions (order ignored). */

@@ -144,9 +144,10 @@ describe('SyncTargetHeartbeat against a real kube-apiserver', () => {
       await waitFor(() => heartbeat.heartbeatCount() === i + 1, `beat ${i}`);
       expect((await read(name)).status?.lastSyncerHeartbeatTime).toBe(formatKubeTime(t0 + i * INTERVAL));
     }
-    await heartbeat.setCondition({ type: 'SyncerReady', status: 'True', reason: 'CachesSynced' });
+    await heartbeat.setCondition({ type: 'SyncerAuthorized', status: 'True' });
     const after = await read(name);
-    expect(findCondition(after.status?.conditions, 'Ready')?.status).toBe('True');
+    expect(findCondition(after.status?.conditions, 'SyncerAuthorized')?.status).toBe('True');
+    expect(findCondition(after.status?.conditions, 'Ready')).toBeUndefined();
     expect(after.metadata.generation).toBe(target.metadata.generation);
   });
 

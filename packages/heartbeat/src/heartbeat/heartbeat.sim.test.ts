@@ -143,12 +143,13 @@ describe('SyncTargetHeartbeat against the API simulator', () => {
       ...current,
       status: { ...current.status, conditions: [...(current.status?.conditions ?? []), foreign] },
     });
-    await heartbeat.setCondition({ type: 'SyncerReady', status: 'True', reason: 'CachesSynced' });
+    await heartbeat.setCondition({ type: 'SyncerAuthorized', status: 'True' });
     const conditions = (await read(name)).status?.conditions ?? [];
     expect(findCondition(conditions, 'APIImporterReady')).toEqual(foreign);
-    expect(findCondition(conditions, 'HeartbeatHealthy')?.status).toBe('True');
-    expect(findCondition(conditions, 'SyncerReady')?.reason).toBe('CachesSynced');
-    expect(findCondition(conditions, 'Ready')?.status).toBe('True');
+    expect(findCondition(conditions, 'SyncerAuthorized')?.status).toBe('True');
+    // kcp sets Ready and HeartbeatHealthy, never the syncer (ground-truth/go-syncer/synctarget.json).
+    expect(findCondition(conditions, 'HeartbeatHealthy')).toBeUndefined();
+    expect(findCondition(conditions, 'Ready')).toBeUndefined();
   });
 
   it('reports a SyncTarget re-created under the same name: the uid test fails with 422', async () => {

@@ -233,57 +233,62 @@ describe('SyncTargetHeartbeat', () => {
     expect(reporter.lastHeartbeat()).toBe(Date.parse(formatKubeTime(clock.now())));
   });
 
-  it('sets HeartbeatHealthy and Ready after the first beat and keeps foreign conditions', async () => {
-    const foreign = {
-      type: 'APIImporterReady',
-      status: 'True' as const,
-      lastTransitionTime: '2024-01-01T00:00:00Z',
-    };
-    const { clock, client, reporter } = setup(syncTarget({ conditions: [foreign] }));
+  // kcp sets Ready and HeartbeatHealthy itself; its syncer sets only SyncerAuthorized
+  // (ground-truth/go-syncer/synctarget.json; pkg/syncer/resourcesync/controller.go).
+  it("writes only SyncerAuthorized, with kcp's merge patch on /status, and keeps the conditions kcp set", async () => {
+    const kcpSet = [
+      { type: 'Ready', status: 'True' as const, lastTransitionTime: '2024-01-01T00:00:00Z' },
+      { type: 'HeartbeatHealthy', status: 'True' as const, lastTransitionTime: '2024-01-01T00:00:00Z' },
+    ];
+    const { clock, client, reporter } = setup(syncTarget({ conditions: kcpSet }));
     reporter.start();
     await clock.advance(0);
-    await reporter.setCondition({ type: 'SyncerReady', status: 'True', reason: 'Synced' });
+    await reporter.stop();
+    // Beats write no condition.
+    expect(client.calls.filter((c) => c.patchType === 'merge')).toEqual([]);
+    await reporter.setCondition({ type: 'SyncerAuthorized', status: 'True' });
+    const writes = client.calls.filter((c) => c.patchType === 'merge');
+    expect(writes).toHaveLength(1);
+    expect(writes[0]?.subresource).toBe('status');
+    expect(writes[0]?.body).toMatchObject({ metadata: { uid: 'uid-1' } });
     const conditions = client.current()?.status?.conditions ?? [];
-    expect(findCondition(conditions, 'HeartbeatHealthy')?.status).toBe('True');
-    expect(findCondition(conditions, 'SyncerReady')?.reason).toBe('Synced');
-    expect(findCondition(conditions, 'Ready')?.status).toBe('True');
-    expect(findCondition(conditions, 'APIImporterReady')).toEqual(foreign);
+    expect(conditions.map((c) => c.type)).toEqual(['Ready', 'HeartbeatHealthy', 'SyncerAuthorized']);
+    expect(conditions.slice(0, 2)).toEqual(kcpSet);
+    for (const type of ['Ready', 'HeartbeatHealthy', 'SyncerReady']) {
+      await expect(reporter.setCondition({ type, status: 'False' })).rejects.toMatchObject({
+        type: 'Invalid',
+      });
+    }
+    expect(client.current()?.status?.conditions).toEqual(conditions);
   });
 
   it('changes lastTransitionTime only when a status changes', async () => {
     const { clock, client, reporter } = setup();
     const t0 = formatKubeTime(clock.now());
-    await reporter.setCondition({ type: 'SyncerReady', status: 'True', reason: 'A' });
+    await reporter.setCondition({ type: 'SyncerAuthorized', status: 'True', reason: 'A' });
     await clock.advance(60_000);
-    await reporter.setCondition({ type: 'SyncerReady', status: 'True', reason: 'B' });
-    const same = findCondition(client.current()?.status?.conditions, 'SyncerReady');
+    await reporter.setCondition({ type: 'SyncerAuthorized', status: 'True', reason: 'B' });
+    const same = findCondition(client.current()?.status?.conditions, 'SyncerAuthorized');
     expect(same).toMatchObject({ reason: 'B', lastTransitionTime: t0 });
     await clock.advance(60_000);
-    await reporter.setCondition({ type: 'SyncerReady', status: 'False', reason: 'C' });
-    const moved = findCondition(client.current()?.status?.conditions, 'SyncerReady');
+    await reporter.setCondition({ type: 'SyncerAuthorized', status: 'False', reason: 'C' });
+    const moved = findCondition(client.current()?.status?.conditions, 'SyncerAuthorized');
     expect(moved).toMatchObject({ status: 'False', lastTransitionTime: formatKubeTime(clock.now()) });
   });
 
   it('re-reads and retries a condition write that lost a race', async () => {
     const { client, reporter } = setup();
-    client.before('updateStatus', () => client.touch());
-    client.before('updateStatus', () => client.touch());
-    await reporter.setCondition({ type: 'SyncerReady', status: 'True' });
-    expect(client.calls.map((c) => c.method)).toEqual([
-      'get',
-      'updateStatus',
-      'get',
-      'updateStatus',
-      'get',
-      'updateStatus',
-    ]);
-    expect(findCondition(client.current()?.status?.conditions, 'SyncerReady')?.status).toBe('True');
+    client.before('patch', () => client.touch());
+    client.before('patch', () => client.touch());
+    await reporter.setCondition({ type: 'SyncerAuthorized', status: 'True' });
+    expect(client.calls.map((c) => c.method)).toEqual(['get', 'patch', 'get', 'patch', 'get', 'patch']);
+    expect(findCondition(client.current()?.status?.conditions, 'SyncerAuthorized')?.status).toBe('True');
   });
 
   it('rejects a failed condition write with a classified error and writes it after the heartbeat recovers', async () => {
     const { clock, client, reporter, metrics } = setup();
     client.failNext(1, unavailable);
-    await expect(reporter.setCondition({ type: 'SyncerReady', status: 'True' })).rejects.toMatchObject({
+    await expect(reporter.setCondition({ type: 'SyncerAuthorized', status: 'True' })).rejects.toMatchObject({
       name: 'TmcError',
       type: 'ClusterUnreachable',
     });
@@ -291,15 +296,15 @@ describe('SyncTargetHeartbeat', () => {
     reporter.start();
     await clock.advance(0);
     await reporter.stop(); // waits for the condition flush the first beat started
-    expect(findCondition(client.current()?.status?.conditions, 'SyncerReady')?.status).toBe('True');
+    expect(findCondition(client.current()?.status?.conditions, 'SyncerAuthorized')?.status).toBe('True');
   });
 
   it('writes nothing when the conditions already match', async () => {
     const { client, reporter } = setup();
-    await reporter.setCondition({ type: 'SyncerReady', status: 'True' });
-    const before = client.calls.filter((c) => c.method === 'updateStatus').length;
-    await reporter.setCondition({ type: 'SyncerReady', status: 'True' });
-    expect(client.calls.filter((c) => c.method === 'updateStatus').length).toBe(before);
+    await reporter.setCondition({ type: 'SyncerAuthorized', status: 'True' });
+    const before = client.calls.filter((c) => c.patchType === 'merge').length;
+    await reporter.setCondition({ type: 'SyncerAuthorized', status: 'True' });
+    expect(client.calls.filter((c) => c.patchType === 'merge').length).toBe(before);
   });
 
   it('stops: no timer left and no beat after stop', async () => {

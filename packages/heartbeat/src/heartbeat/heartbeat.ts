@@ -16,7 +16,6 @@ import {
   SYNC_TARGET_GVR,
   SYSTEM_CLOCK,
   type SyncMetrics,
-  SyncTargetConditions,
   type SyncTargetRef,
   type TimerHandle,
   type TmcError,
@@ -37,7 +36,8 @@ export function heartbeatIntervalMs(periodMs: number): number {
 }
 
 /**
- * Keeps `status.lastSyncerHeartbeatTime` of the agent's SyncTarget fresh and its conditions current.
+ * Keeps `status.lastSyncerHeartbeatTime` of the agent's SyncTarget fresh and writes the conditions the syncer
+ * owns (SyncerAuthorized only; kcp sets Ready and HeartbeatHealthy from the heartbeat itself).
  *
  * The heartbeat runs on its own timer (the injected Clock), never behind the work queue. `periodMs` is the
  * longest interval allowed between two beats: beats are due every {@link heartbeatIntervalMs} (the period less
@@ -175,15 +175,8 @@ export class SyncTargetHeartbeat implements HeartbeatReporter {
       { syncTarget: this.target.name, time: new Date(time).toISOString() },
       4,
     );
-    if (recovered) {
-      // On the first beat and after an outage, re-assert our conditions: the server side may have marked the
-      // heartbeat stale meanwhile.
-      this.conditions.remember({
-        type: SyncTargetConditions.HeartbeatHealthy,
-        status: 'True',
-        reason: 'HeartbeatSent',
-        message: `The syncer sends a heartbeat every ${Math.round(this.config.periodMs / 1000)}s`,
-      });
+    if (recovered && this.conditions.owned().length > 0) {
+      // A condition write that failed while the server was away is written once it answers again.
       this.conditions.set().catch(() => {
         // Already counted and logged by the writer; the next recovery tries again.
       });

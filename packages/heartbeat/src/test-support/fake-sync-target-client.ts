@@ -90,9 +90,11 @@ export class FakeSyncTargetClient implements Pick<KubeClient, 'get' | 'patch' | 
       { method: 'patch', ref, patchType: type, body: patch, subresource: options?.subresource },
       gvr,
     );
-    if (type !== 'json') throw new Error(`FakeSyncTargetClient speaks JSON patch only, not ${type}`);
     if (options?.subresource !== 'status')
       throw new Error('FakeSyncTargetClient patches the status subresource only');
+    if (type === 'merge') return this.mergeStatus(ref, patch as JsonObject);
+    if (type !== 'json')
+      throw new Error(`FakeSyncTargetClient speaks JSON and merge patch only, not ${type}`);
     const patched = applyJsonPatch(structuredClone(this.found(ref)) as unknown as JsonObject, patch);
     return this.store(patched.status);
   }
@@ -110,6 +112,26 @@ export class FakeSyncTargetClient implements Pick<KubeClient, 'get' | 'patch' | 
       });
     }
     return this.store(object.status);
+  }
+
+  /** A merge patch of status members (top level), with the uid and resourceVersion preconditions it carries. */
+  private mergeStatus(ref: ObjectRef, patch: JsonObject): KubeObject {
+    const current = this.found(ref);
+    const meta = (patch.metadata ?? {}) as { uid?: string; resourceVersion?: string };
+    if (meta.uid !== undefined && meta.uid !== current.metadata.uid) {
+      throw classifyHttpError({
+        status: 409,
+        body: { kind: 'Status', reason: 'Conflict', message: 'Precondition failed: UID in precondition' },
+      });
+    }
+    if (meta.resourceVersion !== undefined && meta.resourceVersion !== current.metadata.resourceVersion) {
+      throw classifyHttpError({
+        status: 409,
+        body: { kind: 'Status', reason: 'Conflict', message: 'the object has been modified' },
+      });
+    }
+    const status = { ...((current.status ?? {}) as JsonObject), ...((patch.status ?? {}) as JsonObject) };
+    return this.store(status);
   }
 
   private async enter(call: RecordedCall, gvr: GVR): Promise<void> {

@@ -24,6 +24,14 @@ export interface DeleteRequest {
 export interface DownstreamSyncer {
   apply(request: ApplyRequest): Promise<SyncResult>;
   delete(request: DeleteRequest): Promise<SyncResult>;
+  /**
+   * kcp's downstream namespace controller (pkg/syncer/namespace): the upstream namespace is gone from this
+   * SyncTarget's view, so delete the downstream namespace after `--downstream-namespace-clean-delay` if it
+   * holds none of the synced objects by then.
+   */
+  planNamespaceCleaning(downstreamNamespace: string): void;
+  /** The upstream namespace is back (or still there): keep the downstream namespace. */
+  cancelNamespaceCleaning(downstreamNamespace: string): void;
 }
 
 export interface StatusRequest {

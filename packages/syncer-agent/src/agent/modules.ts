@@ -3,6 +3,7 @@ import { registerDownstream } from '@kcp-tmc/downstream';
 import { registerEngine, SYNC_TARGET_INFORMER_FACTORY } from '@kcp-tmc/engine';
 import { registerHeartbeat } from '@kcp-tmc/heartbeat';
 import {
+  ADVANCED_SCHEDULING_ANNOTATION,
   DEFAULT_ENGINE_CONFIG,
   type InformerFactory,
   type KubeClient,
@@ -59,7 +60,12 @@ export const downstreamModule: AgentModule = {
 /** Status back upstream (UPSTREAM_STATUS_SYNCER with the default status extractors). */
 export const upstreamModule: AgentModule = {
   name: 'upstream',
-  register: (container, { options }) => registerUpstream(container, { upstreamMode: options.upstreamMode }),
+  register: (container, { options, syncTarget }) =>
+    registerUpstream(container, {
+      upstreamMode: options.upstreamMode,
+      // Read once at start, as kcp's syncer does (pkg/syncer/syncer.go).
+      advancedScheduling: syncTarget.metadata.annotations?.[ADVANCED_SCHEDULING_ANNOTATION] === 'true',
+    }),
 };
 
 export const engineModule: AgentModule = {

@@ -23,6 +23,17 @@ export class RecordingDownstreamSyncer implements DownstreamSyncer {
     this.deleted.push(`${request.item.key.namespace ?? ''}/${request.item.key.name}`);
     return { key: request.item.key, operation: 'delete', success: true, conflicts: [] };
   }
+
+  /** Downstream namespaces the engine planned for cleaning (a cancel takes one off). */
+  readonly cleaning = new Set<string>();
+
+  planNamespaceCleaning(downstreamNamespace: string): void {
+    this.cleaning.add(downstreamNamespace);
+  }
+
+  cancelNamespaceCleaning(downstreamNamespace: string): void {
+    this.cleaning.delete(downstreamNamespace);
+  }
 }
 
 export function recordingModule(syncer: RecordingDownstreamSyncer): AgentModule {

@@ -8,8 +8,11 @@ import {
   isTmcError,
   type KubeClient,
   type KubeObject,
+  LOGGER,
+  type Logger,
   NAMESPACE_LOCATOR_LOOKUP,
   type NamespaceLocatorLookup,
+  NOOP_LOGGER,
   SYNC_TARGET,
   SYSTEM_CLOCK,
   type SyncResult,
@@ -71,7 +74,9 @@ interface Tally {
  * instead of creating new ones; `count` is the sum over the downstream Events folded in (each counted once
  * however often it is seen, never below what upstream already shows). Writes pass a token bucket: when it is
  * empty the result asks the engine to come back later, and that later write carries everything folded in
- * meanwhile. Events about anything else are ignored.
+ * meanwhile. Events about anything else are ignored. Events go up only where the upstream serves v1 events
+ * (kcp's syncer virtual workspace does not): discovery says so once, and without them every Event is skipped
+ * after a single info message.
  */
 @injectable()
 export class DefaultEventSyncer implements EventSyncer {
@@ -80,6 +85,7 @@ export class DefaultEventSyncer implements EventSyncer {
   private readonly tallies = new Map<string, Tally>();
   private readonly maxTracked: number;
   private readonly options: UpstreamOptions;
+  private served: Promise<boolean> | undefined;
 
   constructor(
     @inject(UPSTREAM_KUBE_CLIENT) private readonly upstream: KubeClient,
@@ -88,6 +94,7 @@ export class DefaultEventSyncer implements EventSyncer {
     @inject(SYNC_TARGET) private readonly syncTarget: SyncTargetRef,
     @inject(UPSTREAM_OPTIONS, { isOptional: true }) options: UpstreamOptions = {},
     @inject(CLOCK, { isOptional: true }) clock: Clock = SYSTEM_CLOCK,
+    @inject(LOGGER, { isOptional: true }) private readonly logger: Logger = NOOP_LOGGER,
   ) {
     this.options = options;
     this.maxTracked = options.events?.maxTracked ?? 10_000;
@@ -104,6 +111,7 @@ export class DefaultEventSyncer implements EventSyncer {
       conflicts: [],
       reason,
     });
+    if (!(await this.eventsServed())) return noop('the upstream does not serve v1 events');
     const said = readEvent(event);
     if (said.involved === undefined) return noop('event names no object');
     const owned = await this.resolver.resolve(said.involved, event.metadata.namespace ?? '');
@@ -195,6 +203,24 @@ export class DefaultEventSyncer implements EventSyncer {
         if (!raced || attempt >= WRITE_ATTEMPTS) throw err;
       }
     }
+  }
+
+  /** Whether the upstream serves v1 events, asked of its discovery once (a failed lookup is asked again). */
+  private eventsServed(): Promise<boolean> {
+    this.served ??= this.upstream.mapping(EVENTS).then(
+      () => true,
+      (err: unknown) => {
+        if (isTmcError(err) && err.type === TmcErrorType.NotFound) {
+          this.logger.info('the upstream does not serve v1 events: downstream Events are not synced up', {
+            syncTarget: this.syncTarget.name,
+          });
+          return false;
+        }
+        this.served = undefined;
+        throw err;
+      },
+    );
+    return this.served;
   }
 
   private async getEvent(

@@ -1,5 +1,6 @@
 import {
   CLUSTER_ANNOTATION,
+  isTmcError,
   type KubeClient,
   type KubeObject,
   locatorFromAnnotations,
@@ -7,20 +8,22 @@ import {
   type NamespaceLocator,
   type NamespaceLocatorLookup,
   type ObjectRef,
-  STATUS_EXTRACTOR,
-  type StatusExtractor,
+  ResourceStateValue,
   type StatusRequest,
   type SyncResult,
   type SyncTargetRef,
+  stateLabel,
   statusAnnotation,
+  TmcError,
+  TmcErrorType,
   UPSTREAM_KUBE_CLIENT,
   type UpstreamStatusSyncer,
 } from '@kcp-tmc/interfaces';
-import { inject, injectAll, injectable } from 'tsyringe';
-import { extractorFor } from '../extractors/index.js';
+import { inject, injectable } from 'tsyringe';
+import { canonicalJson, jsonEqual } from '../json.js';
 import { type UpstreamOptions, upstreamScope } from '../options.js';
 import { UPSTREAM_OPTIONS } from '../tokens.js';
-import { syncAggregatedStatus } from './aggregate.js';
+import { writeStatus } from './write-status.js';
 
 function isOurs(locator: NamespaceLocator, syncTarget: SyncTargetRef): boolean {
   const st = locator.syncTarget;
@@ -35,26 +38,29 @@ function locatorOfObject(object: KubeObject | undefined): NamespaceLocator | und
   }
 }
 
-/** Whether the cached upstream object carries this SyncTarget's recorded status. */
-function recorded(upstream: KubeObject | undefined, context: StatusRequest['context']): boolean {
-  return upstream?.metadata.annotations?.[statusAnnotation(context.syncTarget.key)] !== undefined;
-}
-
 /** The engine's cached upstream object, when it is the one `ref` addresses. */
-function cachedFor(upstream: KubeObject | undefined, ref: ObjectRef): { cached: KubeObject } | undefined {
+function cachedFor(upstream: KubeObject | undefined, ref: ObjectRef): KubeObject | undefined {
   if (upstream === undefined) return undefined;
   const { name, namespace = '', annotations } = upstream.metadata;
   const cluster = annotations?.[CLUSTER_ANNOTATION];
   if (ref.cluster !== undefined && cluster !== undefined && cluster !== ref.cluster) return undefined;
-  return name === ref.name && namespace === (ref.namespace ?? '') ? { cached: upstream } : undefined;
+  return name === ref.name && namespace === (ref.namespace ?? '') ? upstream : undefined;
+}
+
+function isType(err: unknown, type: TmcErrorType): boolean {
+  return isTmcError(err) && err.type === type;
 }
 
 /**
- * Writes a downstream object's status to its upstream object. The upstream object is found through the
- * namespace locator of the downstream namespace (or, cluster-scoped, of the object itself) and keeps the
- * downstream name. The status goes through the extractor registered for the GVR and the per-SyncTarget
- * annotations (see {@link syncAggregatedStatus}), so several agents converge on one merged status; nothing is
- * written when nothing changed, and an upstream object that is gone is not an error.
+ * Writes a downstream object's status to its upstream object as kcp v0.11's status syncer does
+ * (pkg/syncer/status/status_process.go): the downstream `.status`, verbatim, replaces the upstream object's
+ * with an update of the `status` subresource (through the syncer virtual workspace, which promotes it when one
+ * SyncTarget holds the object). Only when the SyncTarget carries kcp's advanced-scheduling annotation does the
+ * status go instead, as JSON, into `experimental.status.workload.kcp.io/<key>` with an update of the object.
+ * The upstream object is found through the namespace locator of the downstream namespace (or, cluster-scoped,
+ * of the object itself) and keeps the downstream name. A downstream object without status, or one that is
+ * gone, writes nothing (the spec path releases the finalizer of a deleted object), and so does a status the
+ * upstream object already shows.
  */
 @injectable()
 export class DefaultUpstreamStatusSyncer implements UpstreamStatusSyncer {
@@ -63,7 +69,6 @@ export class DefaultUpstreamStatusSyncer implements UpstreamStatusSyncer {
   constructor(
     @inject(UPSTREAM_KUBE_CLIENT) private readonly client: KubeClient,
     @inject(NAMESPACE_LOCATOR_LOOKUP) private readonly locators: NamespaceLocatorLookup,
-    @injectAll(STATUS_EXTRACTOR, { isOptional: true }) private readonly extractors: StatusExtractor[] = [],
     @inject(UPSTREAM_OPTIONS, { isOptional: true }) options: UpstreamOptions = {},
   ) {
     this.options = options;
@@ -72,18 +77,20 @@ export class DefaultUpstreamStatusSyncer implements UpstreamStatusSyncer {
   async syncStatus(request: StatusRequest): Promise<SyncResult> {
     const { item, context, downstream } = request;
     const key = item.key;
-    const noop = (reason: string): SyncResult => ({
+    const noop = (reason: string, object?: KubeObject): SyncResult => ({
       key,
       operation: 'noop',
       success: true,
       conflicts: [],
       reason,
+      ...(object === undefined ? {} : { object }),
     });
-
-    // ConfigMaps, Secrets, ServiceAccounts...: no status to report, and no request needed to learn that
-    // (unless this target once recorded one: that record is then brought up to date below).
-    if (downstream !== undefined && downstream.status === undefined && !recorded(request.upstream, context)) {
-      return noop('the object has no status');
+    if (downstream === undefined) return noop('the downstream object is gone');
+    // ConfigMaps, Secrets, ServiceAccounts...: kcp skips an object without status, and so no request is made.
+    if (downstream.status === undefined) return noop('the object has no status');
+    // An upsynced object's status is the upstream copy's own (kcp: status_process.go skips Upsync).
+    if (downstream.metadata.labels?.[stateLabel(context.syncTarget.key)] === ResourceStateValue.Upsync) {
+      return noop('upsynced: its status is not written upstream');
     }
 
     const clusterScoped = key.namespace === '';
@@ -103,34 +110,58 @@ export class DefaultUpstreamStatusSyncer implements UpstreamStatusSyncer {
       ...upstreamScope(mode, cluster, clusterScoped ? '' : (locator?.namespace ?? '')),
       name: key.name,
     };
-    const extractor = extractorFor(this.extractors, context.gvr);
-    const outcome = await syncAggregatedStatus({
-      client: this.client,
-      gvr: context.gvr,
-      ref,
-      syncTargetKey: context.syncTarget.key,
-      own: downstream === undefined ? undefined : extractor.extract(downstream),
-      extractor,
-      conflictRetries: this.options.conflictRetries ?? 5,
-      ...(cachedFor(request.upstream, ref) ?? {}),
-    });
-    const conflicts =
-      outcome.conflicts === 0
-        ? []
-        : [
-            {
-              kind: 'stale-resource-version',
-              message: `${outcome.conflicts} write(s) met a newer upstream object`,
-              resolution: 're-read and retried',
-            },
-          ];
-    return {
-      key,
-      operation: outcome.operation,
-      success: true,
-      conflicts,
-      ...(outcome.object === undefined ? {} : { object: outcome.object }),
-      ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
-    };
+    const advanced = this.options.advancedScheduling === true;
+    const annotation = statusAnnotation(context.syncTarget.key);
+    const status = downstream.status;
+    const retries = this.options.conflictRetries ?? 5;
+    let upstream = cachedFor(request.upstream, ref);
+    let conflicts = 0;
+    for (;;) {
+      try {
+        // After a 409 (or without a cached copy) read the server.
+        upstream ??= await this.client.get(context.gvr, ref);
+        const shown = advanced
+          ? upstream.metadata.annotations?.[annotation] === canonicalJson(status)
+          : jsonEqual(upstream.status, status);
+        if (shown) return noop('status unchanged', upstream);
+        const written = await writeStatus(
+          this.client,
+          context.gvr,
+          ref,
+          upstream,
+          status,
+          advanced,
+          annotation,
+        );
+        return {
+          key,
+          operation: 'update',
+          success: true,
+          object: written,
+          conflicts:
+            conflicts === 0
+              ? []
+              : [
+                  {
+                    kind: 'stale-resource-version',
+                    message: `${conflicts} write(s) met a newer upstream object`,
+                    resolution: 're-read and retried',
+                  },
+                ],
+        };
+      } catch (err) {
+        if (isType(err, TmcErrorType.NotFound)) return noop('upstream object is gone');
+        if (!isType(err, TmcErrorType.ResourceConflict)) throw err;
+        conflicts++;
+        upstream = undefined;
+        if (conflicts > retries) {
+          throw new TmcError({
+            type: TmcErrorType.ResourceConflict,
+            message: `status of ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name} still conflicting after ${conflicts} attempts`,
+            cause: err,
+          });
+        }
+      }
+    }
   }
 }

@@ -70,4 +70,9 @@ export class SpecPathSyncer implements DownstreamSyncer {
   async delete({ item }: DeleteRequest): Promise<SyncResult> {
     return { key: item.key, operation: 'noop', success: true, conflicts: [], reason: 'not exercised' };
   }
+
+  /** Namespace clean-up is not exercised here either: the namespaces stay for the test's life. */
+  planNamespaceCleaning(): void {}
+
+  cancelNamespaceCleaning(): void {}
 }
