@@ -125,9 +125,9 @@ export async function createAgent(options: AgentOptions, create: CreateAgentOpti
     }
     registrations.push(registerKube(container, { upstream, downstream }));
 
-    const token = loadKubeConfig(
-      kubeconfigSource(options.fromKubeconfig, options.fromContext),
-    ).getCurrentUser()?.token;
+    const upstreamConfig = loadKubeConfig(kubeconfigSource(options.fromKubeconfig, options.fromContext));
+    const token = upstreamConfig.getCurrentUser()?.token;
+    const upstreamServer = upstreamConfig.getCurrentCluster()?.server;
     const context: CompositionContext = {
       options,
       syncTarget,
@@ -138,6 +138,7 @@ export async function createAgent(options: AgentOptions, create: CreateAgentOpti
           ? admin.resolve<InformerFactory>(UPSTREAM_INFORMER_FACTORY)
           : container.resolve<InformerFactory>(UPSTREAM_INFORMER_FACTORY),
       ...(token === undefined ? {} : { upstreamToken: token }),
+      ...(upstreamServer === undefined ? {} : { upstreamServer }),
       logger,
     };
     for (const module of [...(create.modules ?? DEFAULT_MODULES), ...(create.extraModules ?? [])]) {

@@ -25,6 +25,8 @@ export interface CompositionContext {
   /** A client of its own for heartbeats and the SyncTarget (the workers' rate limiter never delays it). */
   readonly syncTargetClient: KubeClient;
   readonly syncTargetInformers: InformerFactory;
+  /** The `--from-kubeconfig` server: pods reach kcp there (kcp's pod-template mutation points them at it). */
+  readonly upstreamServer?: string;
   /** The upstream bearer token, when the kubeconfig has one (the tunnel authenticates with it). */
   readonly upstreamToken?: string;
   readonly logger: Logger;
@@ -38,7 +40,12 @@ export interface AgentModule {
 
 export const transformationModule: AgentModule = {
   name: 'transformation',
-  register: (container) => registerTransformation(container),
+  register: (container, { options, upstreamServer }) =>
+    registerTransformation(container, {
+      // Deployments get kcp's KUBERNETES_SERVICE_* env and kcp-api-access volume pointing at this server.
+      ...(upstreamServer === undefined ? {} : { upstreamServerUrl: upstreamServer }),
+      upstreamByCluster: options.upstreamMode !== 'plain',
+    }),
 };
 
 export const conflictModule: AgentModule = {
