@@ -37,7 +37,7 @@ describe('quickstart', () => {
   });
 
   it('reports bad flags as ConfigError', async () => {
-    await expect(startAgent(['--sync-target-name=qs', '--upstream-mode=plain', '--qps=0'])).rejects.toThrow(
+    await expect(startAgent(['--sync-target-name=qs', '--upstream-mode=plain', '--qps=fast'])).rejects.toThrow(
       ConfigError,
     );
   });

@@ -64,7 +64,8 @@ export const DEFAULT_DOWNSTREAM_CONFIG: Readonly<DownstreamConfig> = Object.free
   preserveFields: [],
   ignoreFields: [],
   deletionPropagation: 'Background',
-  fieldManager: 'kcp-tmc-syncer',
+  // kcp's syncer applies as `syncer` (pkg/syncer/spec/spec_process.go): taking its objects over keeps their owner.
+  fieldManager: 'syncer',
   adoptExisting: false,
   namespaceCleanDelayMs: 30_000,
   namespaceNaming: 'hashed',

@@ -40,12 +40,15 @@ export interface AgentModule {
 
 export const transformationModule: AgentModule = {
   name: 'transformation',
-  register: (container, { options, upstreamServer }) =>
+  register: (container, { options, upstreamServer }) => {
+    const kcp = options.upstreamMode !== 'plain';
     registerTransformation(container, {
-      // Deployments get kcp's KUBERNETES_SERVICE_* env and kcp-api-access volume pointing at this server.
-      ...(upstreamServer === undefined ? {} : { upstreamServerUrl: upstreamServer }),
-      upstreamByCluster: options.upstreamMode !== 'plain',
-    }),
+      // In kcp modes Deployments get kcp's KUBERNETES_SERVICE_* env and kcp-api-access volume pointing at kcp;
+      // a plain Kubernetes upstream serves no workspace API to point pods at.
+      ...(kcp && upstreamServer !== undefined ? { upstreamServerUrl: upstreamServer } : {}),
+      upstreamByCluster: kcp,
+    });
+  },
 };
 
 export const conflictModule: AgentModule = {
