@@ -8,4 +8,12 @@ export {
 } from './diff.js';
 export { type DumpedObject, dumpState, type StateDump } from './dump.js';
 export { type NormalizedDump, normalizeDump, runSubstitutions } from './normalize.js';
-export { downstreamNamespace, SCENARIO_NAMESPACES, SCENARIOS, type Scenario, settle } from './scenarios.js';
+export {
+  type Churn,
+  downstreamNamespace,
+  SCENARIO_NAMESPACES,
+  SCENARIOS,
+  type Scenario,
+  type ScenarioResult,
+  settle,
+} from './scenarios.js';

@@ -4,14 +4,28 @@ import { type AppObject, app } from './app.js';
 import { dumpState } from './dump.js';
 import { normalizeDump, runSubstitutions } from './normalize.js';
 
+/** Downstream objects a syncer restart deleted, recreated (new uid) or rewrote (new resourceVersion). */
+export interface Churn {
+  readonly recreated: readonly string[];
+  readonly deleted: readonly string[];
+  readonly rewritten: readonly string[];
+}
+
+/** What a scenario saw besides the state dump. */
+export interface ScenarioResult {
+  /** Compared between the two syncers like the dump. */
+  readonly observed?: Readonly<Record<string, unknown>>;
+  /** Reported, not compared: what kcp itself does around a restart varies from run to run. */
+  readonly churn?: Churn;
+}
+
 /**
  * One step of the differential suite. Scenarios run in order on one world (the state carries over), each acting
- * as a user would and then waiting, with a deadline, for an outcome any correct syncer reaches. What the scenario
- * observed along the way (beyond the state dump) is compared between the two syncers as well.
+ * as a user would and then waiting, with a deadline, for an outcome any correct syncer reaches.
  */
 export interface Scenario {
   readonly name: string;
-  run(world: KcpWorld): Promise<Readonly<Record<string, unknown>>>;
+  run(world: KcpWorld): Promise<ScenarioResult>;
 }
 
 /** The upstream namespaces the scenarios use and the dumps cover. */
@@ -26,16 +40,7 @@ export const SCENARIOS: readonly Scenario[] = [
       for (const namespace of ['demo', 'other']) {
         for (const object of app(namespace)) await create(world, object);
       }
-      for (const namespace of ['demo', 'other']) {
-        await until(`app synced down in ${namespace}`, 2 * MINUTE, async () => {
-          const down = await downstreamNamespace(world, namespace);
-          if (!down) return false;
-          for (const path of APP_PATHS) {
-            if ((await world.down('GET', path(down))).status !== 200) return false;
-          }
-          return observedGeneration(world, namespace) !== undefined;
-        });
-      }
+      await appSynced(world, ['demo', 'other'], 'app synced down');
       return {};
     },
   },
@@ -69,7 +74,9 @@ export const SCENARIOS: readonly Scenario[] = [
       });
       await settle(world);
       const cm = await world.down('GET', `/api/v1/namespaces/${down}/configmaps/app-config`);
-      return { greetingAfterDrift: (cm.body as { data?: Record<string, string> }).data?.greeting };
+      return {
+        observed: { greetingAfterDrift: (cm.body as { data?: Record<string, string> }).data?.greeting },
+      };
     },
   },
   {
@@ -102,16 +109,17 @@ export const SCENARIOS: readonly Scenario[] = [
         // Heartbeats carry whole seconds; the first one after the restart is at or after its second.
         return beat !== undefined && Date.parse(beat) >= Math.floor(restartedAt / 1000) * 1000;
       });
+      // Whatever kcp churned while no syncer ran must be back before the state is judged.
+      await appSynced(world, ['demo', 'other'], 'app back after the restart');
       await settle(world);
       const after = await downstreamVersions(world);
-      const recreated = Object.keys(before).filter(
-        (k) => after[k] !== undefined && after[k]?.uid !== before[k]?.uid,
-      );
-      const rewritten = Object.keys(before).filter(
-        (k) => after[k] !== undefined && after[k]?.uid === before[k]?.uid && after[k]?.rv !== before[k]?.rv,
-      );
-      const deleted = Object.keys(before).filter((k) => after[k] === undefined);
-      return { recreated, deleted, rewrittenCount: rewritten.length };
+      const same = (k: string) => after[k]?.uid === before[k]?.uid;
+      const churn: Churn = {
+        recreated: Object.keys(before).filter((k) => after[k] !== undefined && !same(k)),
+        deleted: Object.keys(before).filter((k) => after[k] === undefined),
+        rewritten: Object.keys(before).filter((k) => same(k) && after[k]?.rv !== before[k]?.rv),
+      };
+      return { churn };
     },
   },
   {
@@ -135,6 +143,20 @@ const APP_PATHS = [
   (ns: string) => `/api/v1/namespaces/${ns}/configmaps/app-config`,
   (ns: string) => `/api/v1/namespaces/${ns}/secrets/app-secret`,
 ];
+
+/** Waits until the app is downstream in each namespace and its Deployment's status is back upstream. */
+async function appSynced(world: KcpWorld, namespaces: readonly string[], what: string): Promise<void> {
+  for (const namespace of namespaces) {
+    await until(`${what} in ${namespace}`, 2 * MINUTE, async () => {
+      const down = await downstreamNamespace(world, namespace);
+      if (!down) return false;
+      for (const path of APP_PATHS) {
+        if ((await world.down('GET', path(down))).status !== 200) return false;
+      }
+      return (await observedGeneration(world, namespace)) !== undefined;
+    });
+  }
+}
 
 async function create(world: KcpWorld, object: AppObject): Promise<void> {
   const answer = await world.up('POST', object.path, object.body);
