@@ -264,8 +264,8 @@ export class DefaultSyncEngine implements SyncEngine {
     this.abort.abort(new Error('sync engine stopping'));
     await this.starting?.catch(() => {});
     this.unsubscribeGvrs?.();
-    // The imports go with the syncer (kcp's importer deletes them on stop), in parallel with the drain.
-    const importsDeleted = this.importer?.stop();
+    // The importer stops polling; its imports stay, so kcp keeps the SyncTarget scheduled across a restart.
+    const importerStopped = this.importer?.stop();
     await this.gvrSource.stop();
     this.controllers.detachAll();
     // Without workers nothing would drain: hand everything back at once.
@@ -279,7 +279,7 @@ export class DefaultSyncEngine implements SyncEngine {
     }
     await this.gvrChain;
     await this.controllers.stopAll();
-    await importsDeleted;
+    await importerStopped;
     this.running = false;
     if (this.status.connected) {
       this.status.connected = false;

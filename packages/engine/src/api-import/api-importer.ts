@@ -22,7 +22,6 @@ import { API_IMPORT_OPTIONS, API_IMPORT_UPSTREAM_CLIENT } from '../tokens.js';
 import {
   API_RESOURCE_IMPORTS_GVR,
   importKey,
-  importLocation,
   locationKey,
   newApiResourceImport,
 } from './api-resource-import.js';
@@ -61,7 +60,9 @@ export class ImportWriteError extends Error {
  * downstream schemas of `--resources` plus the SyncTarget's `status.syncedResources` and creates or updates
  * one APIResourceImport per resource in the SyncTarget's workspace, which kcp turns into the `kubernetes`
  * APIExport when the SyncTarget has no other. A failed round is retried with backoff (1 s doubling, at most
- * the poll interval). `stop()` deletes every import located at this SyncTarget, as kcp's syncer does.
+ * the poll interval). `stop()` stops polling and leaves the imports in place: kcp's syncer exits on SIGTERM
+ * before its importer's clean-up runs, so a restart keeps the SyncTarget's resources Accepted. Deleting them
+ * makes kcp drop the SyncTarget from every Placement and mark all synced objects for deletion.
  */
 @injectable()
 export class ApiImporter {
@@ -155,7 +156,14 @@ export class ApiImporter {
     return round;
   }
 
-  /** Stops polling and deletes this SyncTarget's imports. Idempotent. */
+  /**
+   * Stops polling and waits out the round in flight; the imports stay. kcp v0.11's APIImporter.Stop would
+   * delete them, but cmd/syncer returns as soon as the signal context is done, so the Go syncer exits first
+   * (measured on real kcp: the imports survive its SIGTERM). Were they deleted, kcp would take the bound
+   * resources off `syncedResources`, unschedule the SyncTarget's Placements and set
+   * `deletion.internal.workload.kcp.io/<key>` on every synced object: a restart would delete and recreate
+   * everything downstream. Idempotent.
+   */
   stop(): Promise<void> {
     this.stopping ??= this.shutdown();
     return this.stopping;
@@ -166,29 +174,7 @@ export class ApiImporter {
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     await this.round?.catch(() => {});
-    this.logger.info('stopping API importer');
-    let imports: KubeObject[];
-    try {
-      imports = await this.listImports(false);
-    } catch (err) {
-      this.logger.error('cannot list APIResourceImports to delete them', {
-        error: classifyError(err).message,
-      });
-      return;
-    }
-    const scope = this.scope();
-    await Promise.all(
-      imports
-        .filter((object) => importLocation(object) === this.syncTarget.name)
-        .map(async (object) => {
-          const name = object.metadata.name ?? '';
-          try {
-            await this.upstream.delete(API_RESOURCE_IMPORTS_GVR, { name, ...scope });
-          } catch (err) {
-            if (classifyError(err).type !== TmcErrorType.NotFound) this.reportWriteError(err, 'delete');
-          }
-        }),
-    );
+    this.logger.info('stopping API importer; its APIResourceImports stay for the next start');
   }
 
   private tick(): void {
@@ -217,12 +203,10 @@ export class ApiImporter {
     });
   }
 
-  private async listImports(withSignal = true): Promise<KubeObject[]> {
-    const list = await this.upstream.list(
-      API_RESOURCE_IMPORTS_GVR,
-      this.scope(),
-      withSignal ? { signal: this.abort.signal } : {},
-    );
+  private async listImports(): Promise<KubeObject[]> {
+    const list = await this.upstream.list(API_RESOURCE_IMPORTS_GVR, this.scope(), {
+      signal: this.abort.signal,
+    });
     return list.items;
   }
 

@@ -78,7 +78,3 @@ export function importKey(object: KubeObject): string {
 export function locationKey(location: string, group: string, version: string, plural: string): string {
   return `${location}$$${group}/${version}, Resource=${plural}`;
 }
-
-export function importLocation(object: KubeObject): string | undefined {
-  return (object.spec as { location?: string } | undefined)?.location;
-}
