@@ -13,9 +13,7 @@ import {
   type KcpWorld,
   type NormalizedDump,
   normalizeDump,
-  RealApiserverUnavailableError,
-  resolveKcpBinaries,
-  resolveKubeBinaries,
+  realKcpUnavailable,
   SCENARIO_NAMESPACES,
   SCENARIOS,
   type ScenarioResult,
@@ -27,13 +25,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { CLI_BUILT } from './support.js';
 
-const unavailable = await Promise.all([resolveKcpBinaries(), resolveKubeBinaries()]).then(
-  () => undefined,
-  (error: unknown) => {
-    if (error instanceof RealApiserverUnavailableError) return error.message;
-    throw error;
-  },
-);
+const unavailable = await realKcpUnavailable();
 if (unavailable) console.warn(`skipping the real-kcp differential suite: ${unavailable}`);
 
 const INTENDED = JSON.parse(

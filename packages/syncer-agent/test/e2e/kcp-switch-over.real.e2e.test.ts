@@ -5,9 +5,7 @@ import {
   app,
   downstreamNamespace,
   type KcpWorld,
-  RealApiserverUnavailableError,
-  resolveKcpBinaries,
-  resolveKubeBinaries,
+  realKcpUnavailable,
   settle,
   startKcpWorld,
   whileRunning,
@@ -15,13 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_BUILT, waitFor } from './support.js';
 
-const unavailable = await Promise.all([resolveKcpBinaries(), resolveKubeBinaries()]).then(
-  () => undefined,
-  (error: unknown) => {
-    if (error instanceof RealApiserverUnavailableError) return error.message;
-    throw error;
-  },
-);
+const unavailable = await realKcpUnavailable();
 if (unavailable) console.warn(`skipping the real-kcp switch-over suite: ${unavailable}`);
 
 type Versions = Record<string, { uid: string; rv: string }>;

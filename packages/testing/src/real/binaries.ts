@@ -209,3 +209,17 @@ function runBuildScript<T extends { readonly dir: string }>(
     });
   });
 }
+
+/**
+ * Why the real-kcp suites cannot run on this machine (kcp and kube binaries unavailable), or undefined when they
+ * can. Suites skip with this reason on a developer machine; with CI=true resolving throws instead.
+ */
+export async function realKcpUnavailable(): Promise<string | undefined> {
+  try {
+    await Promise.all([resolveKcpBinaries(), resolveKubeBinaries()]);
+    return undefined;
+  } catch (error) {
+    if (error instanceof RealApiserverUnavailableError) return error.message;
+    throw error;
+  }
+}

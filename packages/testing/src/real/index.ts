@@ -5,6 +5,7 @@ export {
   type KubeBinaries,
   type ResolveKcpBinariesOptions,
   type ResolveKubeBinariesOptions,
+  realKcpUnavailable,
   resolveKcpBinaries,
   resolveKubeBinaries,
 } from './binaries.js';
