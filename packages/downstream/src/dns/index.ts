@@ -7,6 +7,7 @@ export {
   DNS_RECHECK_MAX_MS,
   DNS_RECHECK_MS,
   DNS_RECHECK_PERIOD_MS,
+  type DnsObjectCache,
   type DnsReadiness,
   type WorkspaceDnsParts,
   WorkspaceDnsProcessor,

@@ -11,7 +11,6 @@ import {
   TmcErrorType,
   tenantId,
 } from '@kcp-tmc/interfaces';
-import type { SyncerNamespaceCache } from './cache.js';
 import { DNS_CONTAINER, DNS_GVRS, type DnsKind, dnsId } from './names.js';
 import {
   type ApiServerSubset,
@@ -35,11 +34,18 @@ export const DNS_RECHECK_MS = 500;
 export const DNS_RECHECK_PERIOD_MS = 5_000;
 export const DNS_RECHECK_MAX_MS = 8_000;
 
-const KUBERNETES_ENDPOINTS = { name: 'kubernetes', namespace: 'default' };
+const KUBERNETES_ENDPOINTS = { name: 'kubernetes', namespace: 'default' } as const;
+
+/** The syncer namespace's DNS objects as cached (SyncerNamespaceCache). */
+export interface DnsObjectCache {
+  readonly namespace: string;
+  ready(): Promise<void>;
+  get(kind: DnsKind, name: string): KubeObject | undefined;
+}
 
 export interface WorkspaceDnsParts {
   readonly client: KubeClient;
-  readonly cache: SyncerNamespaceCache;
+  readonly cache: DnsObjectCache;
   readonly syncTarget: SyncTargetRef;
   /** `--dns-image`. */
   readonly image: string;
@@ -179,8 +185,9 @@ export class WorkspaceDnsProcessor {
 
   /** The first subset of `default/kubernetes` (kcp reads it once per NetworkPolicy it creates). */
   private async apiServerSubset(): Promise<ApiServerSubset> {
-    const endpoints = await this.parts.client.get(DNS_GVRS.endpoints, KUBERNETES_ENDPOINTS);
-    const subset = ((endpoints.subsets ?? []) as ApiServerSubset[])[0];
+    // Missing until the API server publishes itself: retried, as kcp retries it.
+    const endpoints = await this.read('endpoints', KUBERNETES_ENDPOINTS.name, KUBERNETES_ENDPOINTS.namespace);
+    const subset = ((endpoints?.subsets ?? []) as ApiServerSubset[])[0];
     if (subset === undefined || (subset.addresses?.length ?? 0) === 0) {
       throw new TmcError({
         type: TmcErrorType.NotFound,
@@ -191,9 +198,13 @@ export class WorkspaceDnsProcessor {
     return subset;
   }
 
-  private async read(kind: DnsKind, name: string): Promise<KubeObject | undefined> {
+  private async read(
+    kind: DnsKind,
+    name: string,
+    namespace = this.namespace,
+  ): Promise<KubeObject | undefined> {
     try {
-      return await this.parts.client.get(DNS_GVRS[kind], { name, namespace: this.namespace });
+      return await this.parts.client.get(DNS_GVRS[kind], { name, namespace });
     } catch (err) {
       if (err instanceof TmcError && err.type === TmcErrorType.NotFound) return undefined;
       throw err;
