@@ -93,8 +93,8 @@ describe('kcp’s per-workspace DNS through the spec path (simulator)', () => {
       expect(await dnsObject(gvr), gvr).toBeDefined();
     }
     const deployment = await dnsObject('apps/v1/deployments');
-    const container = (deployment?.spec as { template: { spec: { containers: KubeObject[] } } }).template.spec
-      .containers[0];
+    const container = (deployment?.spec as { template: { spec: { containers: KubeObject[] } } } | undefined)
+      ?.template.spec.containers[0];
     expect(container).toMatchObject({ image: IMAGE, args: ['dns', 'start', '--configmap-name', name()] });
 
     // The namespace's tenant may query the nameserver; the nameserver may reach the API server.
@@ -158,7 +158,7 @@ describe('kcp’s per-workspace DNS through the spec path (simulator)', () => {
       'the Deployment downstream',
     );
     const service = await dnsObject('v1/services');
-    const clusterIP = (service?.spec as { clusterIP: string }).clusterIP;
+    const clusterIP = (service?.spec as { clusterIP?: string } | undefined)?.clusterIP ?? '';
     expect(clusterIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     expect(podSpecOf(synced)).toMatchObject({
       dnsPolicy: 'None',

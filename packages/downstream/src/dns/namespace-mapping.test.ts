@@ -31,7 +31,10 @@ function setup(failures = 0) {
   const observers: Array<(event: InformerEvent) => void> = [];
   const informer = {
     events$: {
-      subscribe: (o: { next: (e: InformerEvent) => void }) => (observers.push(o.next), { unsubscribe() {} }),
+      subscribe: (o: { next: (e: InformerEvent) => void }) => {
+        observers.push(o.next);
+        return { unsubscribe() {} };
+      },
     },
     list: () => objects,
   } as unknown as Informer;
