@@ -33,4 +33,25 @@ describe('normalizeDump', () => {
       template: { spec: { dnsConfig: { nameservers: ['<dns-ip>'] } } },
     });
   });
+
+  it('names a deleted downstream namespace in the DNS namespace map by its upstream namespace', () => {
+    const dns = 'kcp-dns-phys-17oz4k0x-2kyu48xp';
+    const key = `down|kcp-syncer-phys-17oz4k0x|ConfigMap|${dns}`;
+    const dump: StateDump = {
+      syncTarget: undefined,
+      objects: {
+        [key]: {
+          kind: 'ConfigMap',
+          metadata: { name: dns, namespace: 'kcp-syncer-phys-17oz4k0x' },
+          data: { other: 'kcp-1ce1atwj35wm' },
+        },
+      },
+    };
+    const normalized = normalizeDump(world, dump) as Record<string, { data: unknown }>;
+    expect(
+      normalized['down|kcp-syncer-phys-<st-hash>|ConfigMap|kcp-dns-phys-<st-hash>-<ws-hash>']?.data,
+    ).toEqual({
+      other: '<down:other>',
+    });
+  });
 });
