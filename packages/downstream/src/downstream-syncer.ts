@@ -44,13 +44,14 @@ import { inject, injectable } from 'tsyringe';
 import { Applier, type LiveReader } from './apply/applier.js';
 import { DEFAULT_DOWNSTREAM_CLUSTER, isNamespacesGvr, NAMESPACES_GVR } from './constants.js';
 import { Deleter } from './delete/deleter.js';
+import type { WorkspaceDns } from './dns/workspace-dns.js';
 import { NamespaceCleaner } from './namespace/cleaner.js';
 import { NamespaceEnsurer } from './namespace/ensure-namespace.js';
 import type { DownstreamOptions } from './options.js';
 import { RetentionRegistry } from './retain/registry.js';
 import { DEFAULT_RETENTION_RULES } from './retain/rules.js';
 import { InMemoryResourceStateStore } from './state/state-store.js';
-import { DOWNSTREAM_OPTIONS } from './tokens.js';
+import { DOWNSTREAM_OPTIONS, WORKSPACE_DNS } from './tokens.js';
 import { UpstreamWriter } from './upstream.js';
 
 /**
@@ -89,6 +90,7 @@ export class DefaultDownstreamSyncer implements DownstreamSyncer {
     > = DEFAULT_ENGINE_CONFIG,
     @inject(CLOCK, { isOptional: true }) clock: Clock = SYSTEM_CLOCK,
     @inject(LOGGER, { isOptional: true }) logger: Logger = NOOP_LOGGER,
+    @inject(WORKSPACE_DNS, { isOptional: true }) private readonly dns?: WorkspaceDns,
   ) {
     this.logger = logger.child({ component: 'downstream-syncer' });
     this.cluster = options.downstreamCluster ?? DEFAULT_DOWNSTREAM_CLUSTER;
@@ -131,6 +133,7 @@ export class DefaultDownstreamSyncer implements DownstreamSyncer {
       live,
       resolvers,
       logger: this.logger,
+      ...(dns === undefined ? {} : { dns }),
       ...(options.maxObjectBytes === undefined ? {} : { maxObjectBytes: options.maxObjectBytes }),
     });
     this.deleter = new Deleter({
@@ -184,6 +187,7 @@ export class DefaultDownstreamSyncer implements DownstreamSyncer {
   /** Stops pending namespace clean-ups. */
   stop(): void {
     this.namespaceCleaner.stop();
+    this.dns?.stop();
   }
 
   /** One operation per upstream key at a time (the engine's queue already ensures it; direct callers may not). */

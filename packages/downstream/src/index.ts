@@ -17,6 +17,7 @@ export {
   driftedFields,
   normalizeDesired,
 } from './diff/differ.js';
+export * from './dns/index.js';
 export { DefaultDownstreamSyncer } from './downstream-syncer.js';
 export { NamespaceCleaner } from './namespace/cleaner.js';
 export { NamespaceCollisionError, NamespaceEnsurer, namespaceFor } from './namespace/ensure-namespace.js';
@@ -27,5 +28,5 @@ export type { RetainInput, RetentionRule } from './retain/rule.js';
 export * from './retain/rules.js';
 export { upstreamSpecFingerprint } from './state/spec-fingerprint.js';
 export { InMemoryResourceStateStore } from './state/state-store.js';
-export { DOWNSTREAM_OPTIONS } from './tokens.js';
+export { DOWNSTREAM_OPTIONS, WORKSPACE_DNS, WORKSPACE_DNS_OPTIONS } from './tokens.js';
 export { UpstreamWriter } from './upstream.js';

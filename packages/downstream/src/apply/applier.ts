@@ -21,6 +21,7 @@ import {
 import { DEFAULT_MAX_OBJECT_BYTES, isNamespacesGvr } from '../constants.js';
 import { canonicalJson } from '../diff/canonical.js';
 import { decide, desiredHash, normalizeDesired } from '../diff/differ.js';
+import { type DnsEnsurer, holdForDns } from '../dns/hold.js';
 import { checkNamespaceLocator, type NamespaceEnsurer } from '../namespace/ensure-namespace.js';
 import type { RetentionRegistry } from '../retain/registry.js';
 import { upstreamSpecFingerprint } from '../state/spec-fingerprint.js';
@@ -46,6 +47,8 @@ export interface ApplierParts {
   readonly live: LiveReader;
   readonly resolvers: ConflictResolverRegistry | undefined;
   readonly logger: Logger;
+  /** kcp's per-workspace DNS, when on: ensured for every object, Deployments held until it is ready. */
+  readonly dns?: DnsEnsurer;
   readonly maxObjectBytes?: number;
 }
 
@@ -146,6 +149,8 @@ export class Applier {
       }
       throw err;
     }
+    const held = await holdForDns(parts.dns, request, parts.syncTarget);
+    if (held !== undefined) return held;
 
     const strategy = this.strategyFor(gvr);
     const hash = desiredHash(desired, parts.config.ignoreFields);

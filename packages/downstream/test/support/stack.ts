@@ -23,10 +23,16 @@ import {
 } from '@kcp-tmc/interfaces';
 import { type KubeRegistration, registerKube } from '@kcp-tmc/kube';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
-import { registerTransformation, type TransformationOptions } from '@kcp-tmc/transformation';
-import { container, type DependencyContainer } from 'tsyringe';
+import {
+  registerTransformation,
+  type TransformationOptions,
+  WORKSPACE_NAMESERVER_PROVIDER,
+} from '@kcp-tmc/transformation';
+import { container, type DependencyContainer, instancePerContainerCachingFactory } from 'tsyringe';
+import type { WorkspaceDnsOptions } from '../../src/dns/workspace-dns.js';
 import { DefaultDownstreamSyncer } from '../../src/downstream-syncer.js';
 import { registerDownstream } from '../../src/register.js';
+import { WORKSPACE_DNS } from '../../src/tokens.js';
 import { eventually } from './wait.js';
 
 export const SYNC_TARGET_CLUSTER = 'root:org';
@@ -183,6 +189,8 @@ export async function startAgent(
   sims: Sims,
   config: Partial<DownstreamConfig> = {},
   transformation: TransformationOptions = {},
+  /** kcp's per-workspace DNS, wired as the agent does with `--dns-image` and `NAMESPACE`. */
+  dns?: WorkspaceDnsOptions,
 ): Promise<Agent> {
   const c = container.createChildContainer();
   const registration: KubeRegistration = registerKube(c, {
@@ -199,7 +207,16 @@ export async function startAgent(
   });
   c.register(SYNC_TARGET, { useValue: sims.ref });
   registerTransformation(c, transformation);
-  registerDownstream(c, { config: { namespaceCleanDelayMs: 500, ...config }, deleteRecheckMs: 100 });
+  registerDownstream(c, {
+    config: { namespaceCleanDelayMs: 500, ...config },
+    deleteRecheckMs: 100,
+    ...(dns === undefined ? {} : { dns }),
+  });
+  if (dns !== undefined) {
+    c.register(WORKSPACE_NAMESERVER_PROVIDER, {
+      useFactory: instancePerContainerCachingFactory((r) => r.resolve(WORKSPACE_DNS)),
+    });
+  }
   registerConflict(c);
   registerEngine(c, {
     upstreamMode: 'wildcard',

@@ -1,5 +1,5 @@
 import { registerConflict } from '@kcp-tmc/conflict';
-import { registerDownstream } from '@kcp-tmc/downstream';
+import { registerDownstream, WORKSPACE_DNS, type WorkspaceDnsOptions } from '@kcp-tmc/downstream';
 import { registerEngine, SYNC_TARGET_INFORMER_FACTORY } from '@kcp-tmc/engine';
 import { registerHeartbeat } from '@kcp-tmc/heartbeat';
 import {
@@ -11,10 +11,10 @@ import {
   type SyncTarget,
   type SyncTargetRef,
 } from '@kcp-tmc/interfaces';
-import { registerTransformation } from '@kcp-tmc/transformation';
+import { registerTransformation, WORKSPACE_NAMESERVER_PROVIDER } from '@kcp-tmc/transformation';
 import { registerTunnel } from '@kcp-tmc/tunnel';
 import { registerUpstream } from '@kcp-tmc/upstream';
-import type { DependencyContainer } from 'tsyringe';
+import { type DependencyContainer, instancePerContainerCachingFactory } from 'tsyringe';
 import { type AgentOptions, DEFAULT_API_IMPORT_POLL_INTERVAL_MS } from '../config/options.js';
 
 /** What every module may read while registering: the options and what start-up learned upstream. */
@@ -56,15 +56,40 @@ export const conflictModule: AgentModule = {
   register: (container) => registerConflict(container),
 };
 
-/** Spec down: DOWNSTREAM_SYNCER (namespaces, diff, retention, apply strategies, conflicts, deletion). */
+/**
+ * kcp's per-workspace DNS, on when the agent runs as kcp's syncer Deployment does: `--dns-image` given and the
+ * syncer namespace known (the `NAMESPACE` env). kcp's syncer requires both; without them we sync without DNS.
+ */
+export function workspaceDnsOptions(options: AgentOptions, logger: Logger): WorkspaceDnsOptions | undefined {
+  const { dnsImage, syncerNamespace } = options;
+  if (dnsImage === undefined || dnsImage === '') return undefined;
+  if (syncerNamespace === undefined) {
+    logger.warn('--dns-image is set but NAMESPACE is not: per-workspace DNS disabled', { dnsImage });
+    return undefined;
+  }
+  return { namespace: syncerNamespace, image: dnsImage };
+}
+
+/**
+ * Spec down: DOWNSTREAM_SYNCER (namespaces, diff, retention, apply strategies, conflicts, deletion) and, with
+ * {@link workspaceDnsOptions}, kcp's per-workspace DNS, which also gives pod templates their nameserver.
+ */
 export const downstreamModule: AgentModule = {
   name: 'downstream',
-  register: (container, { options }) =>
+  register(container, { options, logger }) {
+    const dns = workspaceDnsOptions(options, logger);
     registerDownstream(container, {
       upstreamByCluster: options.upstreamMode !== 'plain',
       // Equal to the engine's, so both share the downstream informers.
       resyncPeriodMs: DEFAULT_ENGINE_CONFIG.resyncPeriodMs,
-    }),
+      ...(dns === undefined ? {} : { dns }),
+    });
+    if (dns !== undefined) {
+      container.register(WORKSPACE_NAMESERVER_PROVIDER, {
+        useFactory: instancePerContainerCachingFactory((c) => c.resolve(WORKSPACE_DNS)),
+      });
+    }
+  },
 };
 
 /** Status back upstream (UPSTREAM_STATUS_SYNCER with the default status extractors). */

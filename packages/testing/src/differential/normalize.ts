@@ -25,7 +25,8 @@ const VOLATILE_ANNOTATIONS = new Set(['kubernetes.io/service-account.uid']);
 
 /**
  * What differs from one fresh kcp + downstream to the next, read off the world: the logical-cluster name, the
- * SyncTarget uid and key, kcp's port, the downstream namespace names (hashes of the locator), the tenant ids.
+ * SyncTarget uid and key, kcp's port, the downstream namespace names (hashes of the locator; also as the DNS
+ * namespace map names them), the tenant ids, the workspace DNS Service's cluster IP.
  */
 export function runSubstitutions(world: KcpWorld, dump: StateDump): Array<[string, string]> {
   const subs: Array<[string, string]> = [
@@ -44,6 +45,18 @@ export function runSubstitutions(world: KcpWorld, dump: StateDump): Array<[strin
     subs.push([object.metadata.name, `<down:${upstream}>`]);
     const tenant = (object.metadata.labels as Record<string, string> | undefined)?.['kcp.io/tenant-id'];
     if (tenant) subs.push([tenant, '<tenant>']);
+  }
+  // The workspace DNS map names downstream namespaces, also those already deleted (kcp leaves their entries).
+  for (const object of Object.values(dump.objects)) {
+    if (object.kind !== 'ConfigMap' || !object.metadata.name.startsWith('kcp-dns-')) continue;
+    const data = (object.data ?? {}) as Record<string, string>;
+    for (const [upstream, downstream] of Object.entries(data)) subs.push([downstream, `<down:${upstream}>`]);
+  }
+  // The workspace DNS Service's cluster IP is the apiserver's pick; pod templates name it as their nameserver.
+  for (const object of Object.values(dump.objects)) {
+    const ip = (object.spec as { clusterIP?: string } | undefined)?.clusterIP;
+    if (object.kind === 'Service' && object.metadata.name.startsWith('kcp-dns-') && ip)
+      subs.push([ip, '<dns-ip>']);
   }
   // The pod-template hash follows the template (compared itself) and kcp's port; it shows in names and messages.
   for (const object of Object.values(dump.objects)) {

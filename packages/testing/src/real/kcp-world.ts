@@ -118,7 +118,7 @@ export async function startKcpWorld(kind: SyncerKind, options: KcpWorldOptions =
         args: [...(options.syncerArgs ?? []), ...extraArgs],
       });
       dns = new AbortController();
-      // kcp's Go syncer waits for its DNS endpoints; ours has no DNS yet, so nothing waits on them.
+      // Both syncers hold Deployments until the workspace DNS Service has a ready endpoint; no kubelet runs it here.
       serveDnsEndpoints(downstream, generated.syncerNamespace, dns.signal).catch(() => {});
       return syncer;
     };

@@ -1,0 +1,110 @@
+import {
+  CLOCK,
+  type Clock,
+  DEFAULT_ENGINE_CONFIG,
+  DOWNSTREAM_CLUSTER_LABEL,
+  DOWNSTREAM_INFORMER_FACTORY,
+  DOWNSTREAM_KUBE_CLIENT,
+  ENGINE_CONFIG,
+  type EngineConfig,
+  type InformerFactory,
+  type KubeClient,
+  LOGGER,
+  type Logger,
+  type NamespaceLocator,
+  NOOP_LOGGER,
+  SYNC_TARGET,
+  SYSTEM_CLOCK,
+  type SyncContext,
+  type SyncTargetRef,
+} from '@kcp-tmc/interfaces';
+import { inject, injectable } from 'tsyringe';
+import { DEFAULT_DOWNSTREAM_CLUSTER, NAMESPACES_GVR } from '../constants.js';
+import type { DownstreamOptions } from '../options.js';
+import { DOWNSTREAM_OPTIONS, WORKSPACE_DNS_OPTIONS } from '../tokens.js';
+import { SyncerNamespaceCache } from './cache.js';
+import { DnsNamespaceMapping } from './namespace-mapping.js';
+import { type DnsReadiness, WorkspaceDnsProcessor } from './processor.js';
+
+/** kcp's per-workspace DNS, on: where its objects live and the nameserver image. */
+export interface WorkspaceDnsOptions {
+  /** The syncer's own namespace (kcp: the `NAMESPACE` env of the syncer Deployment). */
+  readonly namespace: string;
+  /** `--dns-image`: what the per-workspace DNS Deployment runs (`syncer dns start`). */
+  readonly image: string;
+  /** How long the first use waits for the syncer-namespace informers to list (default 30 s). */
+  readonly syncTimeoutMs?: number;
+}
+
+/**
+ * kcp's per-workspace DNS as the spec path needs it: the DNS objects of a workspace, ensured before anything of
+ * it is applied and holding its Deployments back until the nameserver has a ready endpoint
+ * ({@link WorkspaceDnsProcessor}); the nameserver IP pods resolve with (a WorkspaceNameserverProvider for
+ * @kcp-tmc/transformation); and the namespace map it serves ({@link DnsNamespaceMapping}).
+ */
+@injectable()
+export class WorkspaceDns {
+  readonly processor: WorkspaceDnsProcessor;
+  readonly mapping: DnsNamespaceMapping;
+
+  constructor(
+    @inject(DOWNSTREAM_KUBE_CLIENT) client: KubeClient,
+    @inject(DOWNSTREAM_INFORMER_FACTORY) informers: InformerFactory,
+    @inject(SYNC_TARGET) syncTarget: SyncTargetRef,
+    @inject(WORKSPACE_DNS_OPTIONS) options: WorkspaceDnsOptions,
+    @inject(DOWNSTREAM_OPTIONS, { isOptional: true }) downstream: DownstreamOptions = {},
+    @inject(ENGINE_CONFIG, { isOptional: true }) engineConfig: Pick<
+      EngineConfig,
+      'resyncPeriodMs'
+    > = DEFAULT_ENGINE_CONFIG,
+    @inject(CLOCK, { isOptional: true }) clock: Clock = SYSTEM_CLOCK,
+    @inject(LOGGER, { isOptional: true }) logger: Logger = NOOP_LOGGER,
+  ) {
+    const cluster = downstream.downstreamCluster ?? DEFAULT_DOWNSTREAM_CLUSTER;
+    const cache = new SyncerNamespaceCache(
+      informers,
+      options.namespace,
+      cluster,
+      options.syncTimeoutMs ?? 30_000,
+    );
+    this.processor = new WorkspaceDnsProcessor({
+      client,
+      cache,
+      syncTarget,
+      image: options.image,
+      clock,
+      logger,
+    });
+    // The engine's downstream namespace informer: same options, so the factory hands out the running one.
+    const namespaces = informers.informerFor({
+      gvr: NAMESPACES_GVR,
+      labelSelector: `${DOWNSTREAM_CLUSTER_LABEL}=${syncTarget.key}`,
+      resyncPeriodMs: downstream.resyncPeriodMs ?? engineConfig.resyncPeriodMs,
+    });
+    this.mapping = new DnsNamespaceMapping({
+      client,
+      namespaces,
+      syncTargetUid: syncTarget.uid,
+      dnsNamespace: options.namespace,
+      nameFor: (c) => this.processor.nameFor(c),
+      clock,
+      logger,
+    });
+  }
+
+  /** Ensures the workspace's DNS objects and says whether its nameserver is ready (kcp: EnsureDNSUpAndReady). */
+  ensureReady(locator: NamespaceLocator): Promise<DnsReadiness> {
+    this.mapping.start();
+    return this.processor.ensureReady(locator);
+  }
+
+  /** The workspace's nameserver IP, for pod templates (transformation's WorkspaceNameserverProvider). */
+  nameserverFor(context: SyncContext): Promise<string> {
+    this.mapping.start();
+    return this.processor.nameserverFor(context);
+  }
+
+  stop(): void {
+    this.mapping.stop();
+  }
+}
