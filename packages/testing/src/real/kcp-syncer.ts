@@ -47,8 +47,13 @@ export function startSyncer(
     ...generated.args,
     ...(options.args ?? []),
   ];
+  // Our agent also serves metrics and probes (kcp's syncer serves neither); on free ports, so suites running at
+  // once on one machine never fight over the defaults 8080 and 8081.
+  const ports = ['--metrics-bind-address=127.0.0.1:0', '--health-probe-bind-address=127.0.0.1:0'];
   const [command, commandArgs] =
-    kind === 'go' ? [kcp.binaries.syncer, args] : [process.execPath, [agentCliPath(), 'run', ...args]];
+    kind === 'go'
+      ? [kcp.binaries.syncer, args]
+      : [process.execPath, [agentCliPath(), 'run', ...args, ...ports]];
   const logPath = join(kcp.dir, options.logName ?? `syncer-${kind}-${++started}.log`);
   const child = ControlPlaneProcess.start(`${kind} syncer`, command, commandArgs, logPath, {
     ...process.env,
