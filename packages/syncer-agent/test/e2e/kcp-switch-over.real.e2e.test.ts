@@ -1,4 +1,4 @@
-// Switching syncers: kcp's Go syncer syncs an app on real kcp v0.11 and stops; our agent takes over the same
+// Switching syncers: kcp's Go syncer syncs an app on real kcp v0.11 and is killed; our agent takes over the same
 // SyncTarget with the same generated arguments. Nothing downstream may be deleted, recreated or restarted (a new
 // ReplicaSet would mean a different pod template, so new pods), and status must keep flowing up.
 import {
@@ -77,6 +77,9 @@ describe.skipIf(unavailable !== undefined || !CLI_BUILT)(
       down = (await downstreamNamespace(world, 'demo')) ?? '';
       before = await downstreamObjects(world, down);
       handedOverAt = Date.now();
+      // kcp's Go syncer deletes its APIResourceImports on SIGTERM when its importer gets there before the process
+      // exits, and kcp then unschedules and recreates everything (see the README); a SIGKILL hands over cleanly.
+      await world.stopSyncer('SIGKILL');
       await world.startSyncer('agent');
     }, 600_000);
 

@@ -42,6 +42,12 @@ export interface KcpWorld {
   readonly syncer: SyncerProcess | undefined;
   /** Starts a syncer of either kind with the generated arguments (stops the running one first). */
   startSyncer(kind: SyncerKind, extraArgs?: readonly string[]): Promise<SyncerProcess>;
+  /**
+   * Stops the running syncer: SIGTERM (then SIGKILL after 10 s) by default, as a pod deletion does; SIGKILL at
+   * once skips every clean-up (kcp's Go syncer deletes its APIResourceImports on SIGTERM when its importer gets
+   * there before the process exits, which makes kcp unschedule everything the SyncTarget holds).
+   */
+  stopSyncer(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
   /** A JSON request to the workspace as kcp's admin; `path` is relative to `/clusters/<workspace>`. */
   up(method: string, path: string, body?: unknown, contentType?: string): Promise<RealJsonResponse>;
   /** A JSON request to the downstream as its admin. */
@@ -83,12 +89,12 @@ export async function startKcpWorld(kind: SyncerKind, options: KcpWorldOptions =
   const kcp = kcpStart.value;
   const downstream = downstreamStart.value;
   let dns: AbortController | undefined;
-  const stopSyncer = async () => {
+  const stopSyncer = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {
     dns?.abort();
     // Forget it before it exits, so whileRunning never takes a deliberate stop for a crash.
     const stopping = syncer;
     syncer = undefined;
-    await stopping?.stop(10_000);
+    await (signal === 'SIGKILL' ? stopping?.kill('SIGKILL') : stopping?.stop(10_000));
   };
   const stop = async () => {
     await stopSyncer();
@@ -141,6 +147,7 @@ export async function startKcpWorld(kind: SyncerKind, options: KcpWorldOptions =
         return syncer;
       },
       startSyncer: start,
+      stopSyncer,
       up,
       down,
       stop,
