@@ -8,7 +8,7 @@ export type DumpedObject = Record<string, unknown> & {
 
 /**
  * The state both syncers are judged on: upstream objects in the workspace, downstream objects in the namespaces
- * the syncer owns plus its own namespace, and the SyncTarget, keyed `up|<ns>|<Kind>|<name>` / `down|...`.
+ * the syncers own plus their own namespaces, and the SyncTargets, keyed `up|<ns>|<Kind>|<name>` / `down|...`.
  */
 export interface StateDump {
   readonly objects: Readonly<Record<string, DumpedObject>>;
@@ -48,11 +48,14 @@ export async function dumpState(world: KcpWorld, upstreamNamespaces: readonly st
         add('up', kind, item);
     }
   }
+  const syncerNamespaces = new Set(
+    [world.generated, ...world.addedSyncTargets.map((t) => t.generated)].map((g) => g.syncerNamespace),
+  );
   const downstreamNamespaces = (await list(world.down, '/api/v1/namespaces')).filter(([, ns]) => {
     const locator = (ns.metadata.annotations as Record<string, string> | undefined)?.[
       'kcp.io/namespace-locator'
     ];
-    return locator !== undefined || ns.metadata.name === world.generated.syncerNamespace;
+    return locator !== undefined || syncerNamespaces.has(ns.metadata.name);
   });
   for (const [, ns] of downstreamNamespaces) {
     add('down', 'Namespace', ns);
@@ -66,6 +69,14 @@ export async function dumpState(world: KcpWorld, upstreamNamespaces: readonly st
     'GET',
     `/apis/workload.kcp.io/v1alpha1/synctargets/${world.generated.syncTargetName}`,
   );
+  // Added SyncTargets are keyed by name: `up||SyncTarget|<name>` (the first stays `up||SyncTarget|`).
+  for (const { generated } of world.addedSyncTargets) {
+    const added = await world.up(
+      'GET',
+      `/apis/workload.kcp.io/v1alpha1/synctargets/${generated.syncTargetName}`,
+    );
+    if (added.status === 200) add('up', 'SyncTarget', added.body as DumpedObject);
+  }
   return { objects, syncTarget: st.status === 200 ? (st.body as DumpedObject) : undefined };
 }
 

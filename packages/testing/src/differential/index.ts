@@ -17,3 +17,9 @@ export {
   type ScenarioResult,
   settle,
 } from './scenarios.js';
+export {
+  downstreamNamespaceOf,
+  LOCATION_LABEL,
+  placeOnAddedSyncTarget,
+  TWO_SYNC_TARGETS,
+} from './two-sync-targets.js';

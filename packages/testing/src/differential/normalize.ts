@@ -17,8 +17,8 @@ const VOLATILE_KEYS = new Set([
   'clusterIPs',
 ]);
 // kcp's per-workspace DNS objects: kcp-dns-<st>-<hash of the st uid>-<hash of the workspace>.
-const DNS_NAME = /kcp-dns-([a-z0-9]+)-<st-hash>-[a-z0-9]{8}/g;
-const DNS_PLACEHOLDER = 'kcp-dns-$1-<st-hash>-<ws-hash>';
+const DNS_NAME = /kcp-dns-([a-z0-9]+)-(<st-hash(?::[a-z0-9-]+)?>)-[a-z0-9]{8}/g;
+const DNS_PLACEHOLDER = 'kcp-dns-$1-$2-<ws-hash>';
 const isTimeKey = (key: string) => /(Time|Timestamp)$/.test(key);
 // Annotations whose values are server-assigned uids.
 const VOLATILE_ANNOTATIONS = new Set(['kubernetes.io/service-account.uid']);
@@ -37,12 +37,23 @@ export function runSubstitutions(world: KcpWorld, dump: StateDump): Array<[strin
   ];
   const stHash = world.generated.syncerNamespace.split('-').pop();
   if (stHash) subs.push([stHash, '<st-hash>']);
+  // Added SyncTargets get placeholders named after them: `<key:phys2>`.
+  for (const { generated, syncTargetKey } of world.addedSyncTargets) {
+    const name = generated.syncTargetName;
+    subs.push([generated.syncTargetUid, `<st-uid:${name}>`], [syncTargetKey, `<key:${name}>`]);
+    const hash = generated.syncerNamespace.split('-').pop();
+    if (hash) subs.push([hash, `<st-hash:${name}>`]);
+  }
   for (const object of Object.values(dump.objects)) {
     const annotations = object.metadata.annotations as Record<string, string> | undefined;
     const locator = annotations?.['kcp.io/namespace-locator'];
     if (object.kind !== 'Namespace' || locator === undefined) continue;
-    const upstream = (JSON.parse(locator) as { namespace?: string }).namespace ?? '';
-    subs.push([object.metadata.name, `<down:${upstream}>`]);
+    const parsed = JSON.parse(locator) as { namespace?: string; syncTarget?: { name?: string } };
+    const upstream = parsed.namespace ?? '';
+    // One upstream namespace on several SyncTargets has one downstream namespace per SyncTarget.
+    const target = parsed.syncTarget?.name;
+    const own = target === undefined || target === world.generated.syncTargetName;
+    subs.push([object.metadata.name, own ? `<down:${upstream}>` : `<down:${target}:${upstream}>`]);
     const tenant = (object.metadata.labels as Record<string, string> | undefined)?.['kcp.io/tenant-id'];
     if (tenant) subs.push([tenant, '<tenant>']);
   }
@@ -90,9 +101,29 @@ function normalizeObject(object: DumpedObject, subs: Array<[string, string]>): u
   const normalized = dropVolatile(JSON.parse(text)) as DumpedObject;
   const metadata = {
     ...normalized.metadata,
+    ...syncerViews(normalized.metadata.annotations),
     name: normalizeName(object.kind ?? '', normalized.metadata.name),
   };
   return { ...normalized, metadata };
+}
+
+// kcp keeps each syncer's view of an object placed on several SyncTargets (its status) as JSON in an annotation.
+const SYNCER_VIEW = 'diff.syncer.internal.kcp.io/';
+
+/** Syncer-view annotations parsed, their timestamps dropped like any other's, so they compare field by field. */
+function syncerViews(annotations: unknown): { annotations?: Record<string, unknown> } {
+  if (annotations === null || typeof annotations !== 'object') return {};
+  const entries = Object.entries(annotations as Record<string, unknown>);
+  if (!entries.some(([key]) => key.startsWith(SYNCER_VIEW))) return {};
+  return {
+    annotations: Object.fromEntries(
+      entries.map(([key, value]) =>
+        key.startsWith(SYNCER_VIEW) && typeof value === 'string'
+          ? [key, dropVolatile(JSON.parse(value))]
+          : [key, value],
+      ),
+    ),
+  };
 }
 
 /** Token, kubeconfig and CA values differ per run; a Secret's keys and a user's own Secret values stay compared. */

@@ -18,6 +18,7 @@ export { type RealKcp, type RealKcpOptions, type RealKcpWorkspace, startRealKcp 
 export { type SyncerKind, type SyncerProcess, type SyncerProcessOptions, startSyncer } from './kcp-syncer.js';
 export {
   agentCliPath,
+  type BindComputeOptions,
   bindCompute,
   createObjects,
   type GeneratedSyncer,
@@ -30,6 +31,7 @@ export {
   workloadSync,
 } from './kcp-workload.js';
 export {
+  type AddedSyncTarget,
   type KcpWorld,
   type KcpWorldOptions,
   startKcpWorld,

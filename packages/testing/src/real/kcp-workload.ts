@@ -122,13 +122,33 @@ export async function workloadSync(
   };
 }
 
-/** `kubectl kcp bind compute <workspace>`: places the workspace's namespaces on its SyncTargets. */
+export interface BindComputeOptions {
+  /** `--apiexports`. Default the workspace's own `kubernetes` export. */
+  readonly apiExports?: string;
+  /** `--location-selectors`: label selectors over the workspace's Locations (kcp's default: every Location). */
+  readonly locationSelectors?: readonly string[];
+  /** `--name` of the Placement (kcp's default: a hash of the selectors). */
+  readonly placementName?: string;
+}
+
+/**
+ * `kubectl kcp bind compute <workspace>`: a Placement that places the workspace's namespaces on one SyncTarget of
+ * one Location the selectors match; it waits for the Placement to be ready, so the Location must exist first.
+ */
 export async function bindCompute(
   kcp: RealKcp,
   workspace: RealKcpWorkspace,
-  apiExports = `${workspace.path}:kubernetes`,
+  options: BindComputeOptions = {},
 ): Promise<void> {
-  await kubectlKcp(kcp, workspace, ['bind', 'compute', workspace.path, `--apiexports=${apiExports}`]);
+  const { apiExports = `${workspace.path}:kubernetes`, locationSelectors, placementName } = options;
+  await kubectlKcp(kcp, workspace, [
+    'bind',
+    'compute',
+    workspace.path,
+    `--apiexports=${apiExports}`,
+    ...(locationSelectors ? [`--location-selectors=${locationSelectors.join(',')}`] : []),
+    ...(placementName ? [`--name=${placementName}`] : []),
+  ]);
 }
 
 /** Polls the SyncTarget until every named resource (`deployments.apps`, `services`) is Accepted. */

@@ -40,6 +40,14 @@ export interface KcpWorld {
   readonly syncTargetKey: string;
   /** The syncer running now, if any. */
   readonly syncer: SyncerProcess | undefined;
+  /** SyncTargets added after the first by addSyncTarget, each with its own running syncer. */
+  readonly addedSyncTargets: readonly AddedSyncTarget[];
+  /**
+   * Another SyncTarget in the workspace as a user adds one: `kubectl kcp workload sync <name>`, its downstream
+   * manifests applied on the same downstream, and a syncer of the world's kind with its own generated arguments;
+   * resolves when the SyncTarget's resources are Accepted. Placing namespaces on it is up to the caller.
+   */
+  addSyncTarget(name: string): Promise<AddedSyncTarget>;
   /** Starts a syncer of either kind with the generated arguments (stops the running one first). */
   startSyncer(kind: SyncerKind, extraArgs?: readonly string[]): Promise<SyncerProcess>;
   /**
@@ -53,6 +61,14 @@ export interface KcpWorld {
   /** A JSON request to the downstream as its admin. */
   down(method: string, path: string, body?: unknown, contentType?: string): Promise<RealJsonResponse>;
   stop(): Promise<void>;
+}
+
+/** A SyncTarget added to a running world, and the syncer serving it. */
+export interface AddedSyncTarget {
+  readonly generated: GeneratedSyncer;
+  /** kcp's `internal.workload.kcp.io/key` label on the SyncTarget. */
+  readonly syncTargetKey: string;
+  readonly syncer: SyncerProcess;
 }
 
 const DOWNSTREAM_CONTROLLERS = [
@@ -89,6 +105,8 @@ export async function startKcpWorld(kind: SyncerKind, options: KcpWorldOptions =
   const kcp = kcpStart.value;
   const downstream = downstreamStart.value;
   let dns: AbortController | undefined;
+  const added: AddedSyncTarget[] = [];
+  const addedDns = new AbortController();
   const stopSyncer = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {
     dns?.abort();
     // Forget it before it exits, so whileRunning never takes a deliberate stop for a crash.
@@ -98,6 +116,8 @@ export async function startKcpWorld(kind: SyncerKind, options: KcpWorldOptions =
   };
   const stop = async () => {
     await stopSyncer();
+    addedDns.abort();
+    await Promise.all(added.map((target) => target.syncer.stop(10_000)));
     await Promise.all([kcp.stop(), downstream.stop()]);
   };
   try {
@@ -112,12 +132,7 @@ export async function startKcpWorld(kind: SyncerKind, options: KcpWorldOptions =
       kcp.request(method, `/clusters/${workspace.path}${path}`, body, contentType);
     const down = (method: string, path: string, body?: unknown, contentType?: string) =>
       realRequest(downstream, method, path, body, contentType);
-    const st = await up('GET', `/apis/workload.kcp.io/v1alpha1/synctargets/${name}`);
-    const syncTargetKey = (st.body as { metadata?: { labels?: Record<string, string> } }).metadata?.labels?.[
-      'internal.workload.kcp.io/key'
-    ];
-    if (syncTargetKey === undefined)
-      throw new Error(`SyncTarget ${name} has no key label: ${JSON.stringify(st.body)}`);
+    const syncTargetKey = await readSyncTargetKey(up, name);
     const start = async (which: SyncerKind, extraArgs: readonly string[] = []) => {
       await stopSyncer();
       syncer = startSyncer(which, kcp, generated, downstream.kubeconfigPath, {
@@ -146,6 +161,34 @@ export async function startKcpWorld(kind: SyncerKind, options: KcpWorldOptions =
       get syncer() {
         return syncer;
       },
+      addedSyncTargets: added,
+      async addSyncTarget(targetName: string) {
+        const more = await workloadSync(kcp, workspace, targetName, {
+          resources,
+          args: options.workloadSyncArgs ?? [],
+        });
+        await createObjects(downstream, more.downstreamObjects);
+        const target: AddedSyncTarget = {
+          generated: more,
+          syncTargetKey: await readSyncTargetKey(up, targetName),
+          syncer: startSyncer(kind, kcp, more, downstream.kubeconfigPath, { args: options.syncerArgs ?? [] }),
+        };
+        added.push(target);
+        serveDnsEndpoints(downstream, more.syncerNamespace, addedDns.signal).catch(() => {});
+        await whileRunning(
+          () => target.syncer,
+          (async () => {
+            await waitForSyncedResources(kcp, workspace, targetName, resources);
+            // kcp schedules only on a Ready SyncTarget (a syncer heartbeat, SyncerReady).
+            await waitForSyncTargetReady(up, targetName, 120_000);
+          })(),
+        ).catch((error: Error) => {
+          throw new Error(
+            `${error.message}\n--- ${kind} syncer of ${targetName} ---\n${target.syncer.logTail(40)}`,
+          );
+        });
+        return target;
+      },
       startSyncer: start,
       stopSyncer,
       up,
@@ -157,6 +200,32 @@ export async function startKcpWorld(kind: SyncerKind, options: KcpWorldOptions =
     await stop();
     throw error instanceof Error ? new Error(`${error.message}${logs}`, { cause: error }) : error;
   }
+}
+
+async function waitForSyncTargetReady(up: KcpWorld['up'], name: string, timeoutMs: number): Promise<void> {
+  let conditions: unknown;
+  const done = await waitFor(
+    async () => {
+      const st = await up('GET', `/apis/workload.kcp.io/v1alpha1/synctargets/${name}`);
+      const status = (st.body as { status?: { conditions?: Array<{ type: string; status: string }> } })
+        .status;
+      conditions = status?.conditions;
+      return status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? true : undefined;
+    },
+    Date.now() + timeoutMs,
+    500,
+  );
+  if (done !== true)
+    throw new Error(`SyncTarget ${name} not Ready within ${timeoutMs} ms: ${JSON.stringify(conditions)}`);
+}
+
+async function readSyncTargetKey(up: KcpWorld['up'], name: string): Promise<string> {
+  const st = await up('GET', `/apis/workload.kcp.io/v1alpha1/synctargets/${name}`);
+  const key = (st.body as { metadata?: { labels?: Record<string, string> } }).metadata?.labels?.[
+    'internal.workload.kcp.io/key'
+  ];
+  if (key === undefined) throw new Error(`SyncTarget ${name} has no key label: ${JSON.stringify(st.body)}`);
+  return key;
 }
 
 /** Waits until kcp's scheduler labels an upstream namespace `state.workload.kcp.io/<key>=<state>`. */

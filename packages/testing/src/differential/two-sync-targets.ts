@@ -1,0 +1,122 @@
+import { bindCompute } from '../real/kcp-workload.js';
+import type { AddedSyncTarget, KcpWorld } from '../real/kcp-world.js';
+import { waitForNamespaceState } from '../real/kcp-world.js';
+import { waitFor } from '../real/process.js';
+import { app } from './app.js';
+import type { Scenario } from './scenarios.js';
+import { settle } from './scenarios.js';
+
+/** The label by which the added SyncTarget's Location is selected (ours, not kcp's). */
+export const LOCATION_LABEL = 'kcp-tmc.io/sync-target';
+
+/**
+ * Places the world's namespaces on a second SyncTarget as well, the way kcp v0.11 does it: a Placement selects ONE
+ * Location and kcp schedules it on ONE SyncTarget of that Location (pkg/reconciler/scheduling/placement,
+ * pkg/reconciler/workload/placement), and a namespace gets `state.workload.kcp.io/<key>=Sync` for the SyncTarget of
+ * every Placement that selects it (pkg/reconciler/workload/namespace). The world's first Placement keeps the
+ * `default` Location (every SyncTarget) and its SyncTarget; a Location holding only the added SyncTarget (selected
+ * by its key label) and a second Placement that selects only that Location add the second SyncTarget.
+ */
+export async function placeOnAddedSyncTarget(world: KcpWorld, target: AddedSyncTarget): Promise<void> {
+  const name = target.generated.syncTargetName;
+  const location = await world.up('POST', '/apis/scheduling.kcp.io/v1alpha1/locations', {
+    apiVersion: 'scheduling.kcp.io/v1alpha1',
+    kind: 'Location',
+    metadata: { name, labels: { [LOCATION_LABEL]: name } },
+    spec: {
+      resource: { group: 'workload.kcp.io', version: 'v1alpha1', resource: 'synctargets' },
+      instanceSelector: { matchLabels: { 'internal.workload.kcp.io/key': target.syncTargetKey } },
+    },
+  });
+  if (location.status !== 201) {
+    throw new Error(`creating Location ${name}: HTTP ${location.status} ${JSON.stringify(location.body)}`);
+  }
+  await bindCompute(world.kcp, world.workspace, {
+    locationSelectors: [`${LOCATION_LABEL}=${name}`],
+    placementName: name,
+  });
+  await waitForNamespaceState(world.up, 'default', target.syncTargetKey, 'Sync', 60_000);
+}
+
+/** The downstream namespace a SyncTarget's syncer made for upstream `namespace` (by its locator). */
+export async function downstreamNamespaceOf(
+  world: KcpWorld,
+  syncTargetName: string,
+  namespace: string,
+): Promise<string | undefined> {
+  const list = await world.down('GET', '/api/v1/namespaces');
+  const items = (
+    list.body as { items?: Array<{ metadata: { name: string; annotations?: Record<string, string> } }> }
+  ).items;
+  return items?.find((ns) => {
+    const locator = ns.metadata.annotations?.['kcp.io/namespace-locator'];
+    if (locator === undefined) return false;
+    const parsed = JSON.parse(locator) as { namespace?: string; syncTarget?: { name?: string } };
+    return parsed.namespace === namespace && parsed.syncTarget?.name === syncTargetName;
+  })?.metadata.name;
+}
+
+const APP_DOWNSTREAM = [
+  '/apis/apps/v1/namespaces/NS/deployments/web',
+  '/api/v1/namespaces/NS/services/web',
+  '/api/v1/namespaces/NS/configmaps/app-config',
+  '/api/v1/namespaces/NS/secrets/app-secret',
+];
+
+/**
+ * The app in `demo`, placed on the world's SyncTarget and on its first added one: done when each syncer has the
+ * app downstream with the Deployment's status observed, and nobody writes any more.
+ */
+export const TWO_SYNC_TARGETS: Scenario = {
+  name: 'one namespace on two SyncTargets (app synced by both syncers)',
+  async run(world) {
+    const targets = [
+      world.generated.syncTargetName,
+      ...world.addedSyncTargets.map((t) => t.generated.syncTargetName),
+    ];
+    if (targets.length < 2) throw new Error('scenario: the world needs an added SyncTarget');
+    for (const object of app('demo')) {
+      const answer = await world.up('POST', object.path, object.body);
+      if (answer.status !== 201) throw new Error(`POST ${object.path}: HTTP ${answer.status}`);
+    }
+    const missing = new Set(targets);
+    const done = await waitFor(
+      async () => {
+        for (const target of [...missing]) {
+          const down = await downstreamNamespaceOf(world, target, 'demo');
+          if (down === undefined) continue;
+          let all = true;
+          for (const path of APP_DOWNSTREAM) {
+            if ((await world.down('GET', path.replace('NS', down))).status !== 200) all = false;
+          }
+          const deploy = await world.down('GET', `/apis/apps/v1/namespaces/${down}/deployments/web`);
+          const observed = (deploy.body as { status?: { observedGeneration?: number } }).status
+            ?.observedGeneration;
+          if (all && observed !== undefined) missing.delete(target);
+        }
+        return missing.size === 0 ? true : undefined;
+      },
+      Date.now() + 3 * 60_000,
+      500,
+    );
+    if (done !== true)
+      throw new Error(`scenario: app not downstream for ${[...missing].join(', ')} within 180 s`);
+    await settle(world);
+    const deploy = await world.up('GET', '/apis/apps/v1/namespaces/demo/deployments/web');
+    const { metadata, status } = deploy.body as {
+      metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
+      status?: unknown;
+    };
+    // What kcp made of two syncers' status for one upstream object, compared between the two runs.
+    return {
+      observed: {
+        stateLabels: Object.keys(metadata.labels ?? {}).filter((k) => k.startsWith('state.workload.kcp.io/'))
+          .length,
+        syncerViewAnnotations: Object.keys(metadata.annotations ?? {}).filter((k) =>
+          k.startsWith('diff.syncer.internal.kcp.io/'),
+        ).length,
+        upstreamStatus: status !== undefined,
+      },
+    };
+  },
+};
