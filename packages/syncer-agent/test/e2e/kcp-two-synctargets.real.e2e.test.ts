@@ -94,6 +94,18 @@ describe.skipIf(unavailable !== undefined || !CLI_BUILT)(
             ]),
           );
         }
+        // kcp keeps no upstream status for an object on two SyncTargets: each syncer's status is its view in a
+        // `diff.syncer.internal.kcp.io/<key>` annotation (kcp pkg/virtual/syncer/transformations/transformer.go).
+        const upstream = run.dump['up|demo|Deployment|web'] as {
+          metadata: { annotations: Record<string, unknown> };
+          status?: unknown;
+        };
+        expect(upstream.status).toBeUndefined();
+        for (const key of ['<key>', `<key:${ADDED}>`]) {
+          expect(upstream.metadata.annotations[`diff.syncer.internal.kcp.io/${key}`]).toMatchObject({
+            status: { observedGeneration: 2, replicas: 2 },
+          });
+        }
         const namespace = run.dump['up||Namespace|demo'] as { metadata: { labels: Record<string, string> } };
         expect(namespace.metadata.labels).toMatchObject({
           'state.workload.kcp.io/<key>': 'Sync',
@@ -115,7 +127,8 @@ describe.skipIf(unavailable !== undefined || !CLI_BUILT)(
       ];
       const left = unexplained(differences, INTENDED.differences, TWO_SYNC_TARGETS.name);
       // Every difference, explained or not, and both runs' observations, for a person to read.
-      const path = process.env.KCP_TMC_TWO_SYNC_TARGETS_REPORT ?? join(tmpdir(), 'kcp-tmc-two-synctargets.json');
+      const path =
+        process.env.KCP_TMC_TWO_SYNC_TARGETS_REPORT ?? join(tmpdir(), 'kcp-tmc-two-synctargets.json');
       const report = { reference: go.result, tested: agent.result, differences, unexplained: left };
       writeFileSync(path, JSON.stringify(report, null, 2));
       console.log(`two-SyncTargets report: ${path}`);

@@ -5,10 +5,36 @@ import { normalizeDump } from './normalize.js';
 
 const world = {
   workspace: { cluster: '1mkf0habviiif6ta' },
-  generated: { syncTargetUid: 'uid-1', syncerNamespace: 'kcp-syncer-phys-17oz4k0x' },
+  generated: { syncTargetName: 'phys', syncTargetUid: 'uid-1', syncerNamespace: 'kcp-syncer-phys-17oz4k0x' },
   syncTargetKey: 'key-1',
+  addedSyncTargets: [],
   kcp: { url: 'https://127.0.0.1:6443' },
 } as unknown as KcpWorld;
+
+// The world after addSyncTarget('phys2').
+const twoTargets = {
+  ...world,
+  addedSyncTargets: [
+    {
+      generated: {
+        syncTargetName: 'phys2',
+        syncTargetUid: 'uid-2',
+        syncerNamespace: 'kcp-syncer-phys2-2z58t8gd',
+      },
+      syncTargetKey: 'key-2',
+    },
+  ],
+} as unknown as KcpWorld;
+
+const namespaceOf = (name: string, syncTarget: string) => ({
+  kind: 'Namespace',
+  metadata: {
+    name,
+    annotations: {
+      'kcp.io/namespace-locator': JSON.stringify({ syncTarget: { name: syncTarget }, namespace: 'demo' }),
+    },
+  },
+});
 
 describe('normalizeDump', () => {
   it('replaces the workspace DNS Service cluster IP wherever a pod template names it', () => {
@@ -52,6 +78,66 @@ describe('normalizeDump', () => {
       normalized['down|kcp-syncer-phys-<st-hash>|ConfigMap|kcp-dns-phys-<st-hash>-<ws-hash>']?.data,
     ).toEqual({
       other: '<down:other>',
+    });
+  });
+
+  it('names the downstream namespaces of one upstream namespace per SyncTarget, and the added ones by name', () => {
+    const dump: StateDump = {
+      syncTarget: undefined,
+      objects: {
+        'down||Namespace|kcp-aaaaaaaaaaaa': namespaceOf('kcp-aaaaaaaaaaaa', 'phys'),
+        'down||Namespace|kcp-bbbbbbbbbbbb': namespaceOf('kcp-bbbbbbbbbbbb', 'phys2'),
+        'down|kcp-bbbbbbbbbbbb|ConfigMap|c': {
+          kind: 'ConfigMap',
+          metadata: {
+            name: 'c',
+            namespace: 'kcp-bbbbbbbbbbbb',
+            labels: { 'state.workload.kcp.io/key-2': 'Sync' },
+          },
+        },
+        'down|kcp-syncer-phys2-2z58t8gd|Service|kcp-dns-phys2-2z58t8gd-2kyu48xp': {
+          kind: 'Service',
+          metadata: { name: 'kcp-dns-phys2-2z58t8gd-2kyu48xp', namespace: 'kcp-syncer-phys2-2z58t8gd' },
+        },
+      },
+    };
+    const normalized = normalizeDump(twoTargets, dump) as Record<string, { metadata: unknown }>;
+    expect(Object.keys(normalized).sort()).toEqual([
+      'down|<down:phys2:demo>|ConfigMap|c',
+      'down|kcp-syncer-phys2-<st-hash:phys2>|Service|kcp-dns-phys2-<st-hash:phys2>-<ws-hash>',
+      'down||Namespace|<down:demo>',
+      'down||Namespace|<down:phys2:demo>',
+    ]);
+    expect(normalized['down|<down:phys2:demo>|ConfigMap|c']?.metadata).toMatchObject({
+      labels: { 'state.workload.kcp.io/<key:phys2>': 'Sync' },
+    });
+  });
+
+  it("compares a syncer's view annotation field by field, without its timestamps", () => {
+    const view = {
+      status: { observedGeneration: 1, conditions: [{ type: 'Available', lastUpdateTime: 'x' }] },
+    };
+    const dump: StateDump = {
+      syncTarget: undefined,
+      objects: {
+        'up|demo|Deployment|web': {
+          kind: 'Deployment',
+          metadata: {
+            name: 'web',
+            namespace: 'demo',
+            annotations: { 'diff.syncer.internal.kcp.io/key-2': JSON.stringify(view), note: '{"a":1}' },
+          },
+        },
+      },
+    };
+    const normalized = normalizeDump(twoTargets, dump) as Record<string, { metadata: unknown }>;
+    expect(normalized['up|demo|Deployment|web']?.metadata).toMatchObject({
+      annotations: {
+        'diff.syncer.internal.kcp.io/<key:phys2>': {
+          status: { observedGeneration: 1, conditions: [{ type: 'Available' }] },
+        },
+        note: '{"a":1}',
+      },
     });
   });
 });

@@ -63,60 +63,92 @@ const APP_DOWNSTREAM = [
   '/api/v1/namespaces/NS/secrets/app-secret',
 ];
 
+interface DeploymentView {
+  readonly metadata: { generation?: number; annotations?: Record<string, string> };
+  readonly spec?: { replicas?: number };
+  readonly status?: { observedGeneration?: number };
+}
+
 /**
- * The app in `demo`, placed on the world's SyncTarget and on its first added one: done when each syncer has the
- * app downstream with the Deployment's status observed, and nobody writes any more.
+ * The app in `demo`, placed on the world's SyncTarget and on its first added one, then scaled upstream: done when
+ * each syncer has the app downstream, the new replicas down, and its view of the Deployment's status (kcp keeps one
+ * per SyncTarget in a `diff.syncer.internal.kcp.io/<key>` annotation) at the downstream generation.
  */
 export const TWO_SYNC_TARGETS: Scenario = {
-  name: 'one namespace on two SyncTargets (app synced by both syncers)',
+  name: 'one namespace on two SyncTargets (app synced and scaled by both syncers)',
   async run(world) {
     const targets = [
-      world.generated.syncTargetName,
-      ...world.addedSyncTargets.map((t) => t.generated.syncTargetName),
+      { name: world.generated.syncTargetName, key: world.syncTargetKey },
+      ...world.addedSyncTargets.map((t) => ({ name: t.generated.syncTargetName, key: t.syncTargetKey })),
     ];
     if (targets.length < 2) throw new Error('scenario: the world needs an added SyncTarget');
     for (const object of app('demo')) {
       const answer = await world.up('POST', object.path, object.body);
       if (answer.status !== 201) throw new Error(`POST ${object.path}: HTTP ${answer.status}`);
     }
-    const missing = new Set(targets);
-    const done = await waitFor(
-      async () => {
-        for (const target of [...missing]) {
-          const down = await downstreamNamespaceOf(world, target, 'demo');
-          if (down === undefined) continue;
-          let all = true;
-          for (const path of APP_DOWNSTREAM) {
-            if ((await world.down('GET', path.replace('NS', down))).status !== 200) all = false;
-          }
-          const deploy = await world.down('GET', `/apis/apps/v1/namespaces/${down}/deployments/web`);
-          const observed = (deploy.body as { status?: { observedGeneration?: number } }).status
-            ?.observedGeneration;
-          if (all && observed !== undefined) missing.delete(target);
-        }
-        return missing.size === 0 ? true : undefined;
-      },
-      Date.now() + 3 * 60_000,
-      500,
-    );
-    if (done !== true)
-      throw new Error(`scenario: app not downstream for ${[...missing].join(', ')} within 180 s`);
-    await settle(world);
-    const deploy = await world.up('GET', '/apis/apps/v1/namespaces/demo/deployments/web');
-    const { metadata, status } = deploy.body as {
-      metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
-      status?: unknown;
+    // Synced down, and each syncer's status view back upstream at the downstream generation.
+    const synced = (replicas: number) => async (down: string, key: string) => {
+      for (const path of APP_DOWNSTREAM) {
+        if ((await world.down('GET', path.replace('NS', down))).status !== 200) return false;
+      }
+      const deployment = await world.down('GET', `/apis/apps/v1/namespaces/${down}/deployments/web`);
+      const downstream = deployment.body as DeploymentView;
+      const upstream = (await world.up('GET', '/apis/apps/v1/namespaces/demo/deployments/web'))
+        .body as DeploymentView;
+      const view = upstream.metadata.annotations?.[`${SYNCER_VIEW}${key}`];
+      const viewed = view ? (JSON.parse(view) as DeploymentView).status?.observedGeneration : undefined;
+      return downstream.spec?.replicas === replicas && viewed === downstream.metadata.generation;
     };
+    await untilEachTarget(world, targets, 'app synced down', synced(1));
+    await patchUp(world, '/apis/apps/v1/namespaces/demo/deployments/web', { spec: { replicas: 2 } });
+    await untilEachTarget(world, targets, 'scaled to 2', synced(2));
+    await settle(world);
+    const { metadata, status } = (await world.up('GET', '/apis/apps/v1/namespaces/demo/deployments/web'))
+      .body as DeploymentView & { metadata: { labels?: Record<string, string> } };
     // What kcp made of two syncers' status for one upstream object, compared between the two runs.
     return {
       observed: {
         stateLabels: Object.keys(metadata.labels ?? {}).filter((k) => k.startsWith('state.workload.kcp.io/'))
           .length,
         syncerViewAnnotations: Object.keys(metadata.annotations ?? {}).filter((k) =>
-          k.startsWith('diff.syncer.internal.kcp.io/'),
+          k.startsWith(SYNCER_VIEW),
         ).length,
         upstreamStatus: status !== undefined,
       },
     };
   },
 };
+
+const SYNCER_VIEW = 'diff.syncer.internal.kcp.io/';
+
+/** Waits (3 minutes at most) until `check` holds for the downstream namespace of `demo` of every SyncTarget. */
+async function untilEachTarget(
+  world: KcpWorld,
+  targets: ReadonlyArray<{ readonly name: string; readonly key: string }>,
+  what: string,
+  check: (down: string, key: string) => Promise<boolean>,
+): Promise<void> {
+  const missing = new Set(targets);
+  const done = await waitFor(
+    async () => {
+      for (const target of [...missing]) {
+        const down = await downstreamNamespaceOf(world, target.name, 'demo');
+        if (down !== undefined && (await check(down, target.key))) missing.delete(target);
+      }
+      return missing.size === 0 ? true : undefined;
+    },
+    Date.now() + 3 * 60_000,
+    500,
+  );
+  if (done !== true) {
+    throw new Error(
+      `scenario: ${what} not reached for ${[...missing].map((t) => t.name).join(', ')} in 180 s`,
+    );
+  }
+}
+
+async function patchUp(world: KcpWorld, path: string, body: unknown): Promise<void> {
+  const answer = await world.up('PATCH', path, body, 'application/merge-patch+json');
+  if (answer.status !== 200)
+    throw new Error(`PATCH ${path}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+}
