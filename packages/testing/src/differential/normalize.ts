@@ -118,12 +118,19 @@ function syncerViews(annotations: unknown): { annotations?: Record<string, unkno
   return {
     annotations: Object.fromEntries(
       entries.map(([key, value]) =>
-        key.startsWith(SYNCER_VIEW) && typeof value === 'string'
-          ? [key, dropVolatile(JSON.parse(value))]
-          : [key, value],
+        key.startsWith(SYNCER_VIEW) && typeof value === 'string' ? [key, parsedView(value)] : [key, value],
       ),
     ),
   };
+}
+
+function parsedView(value: string): unknown {
+  try {
+    return dropVolatile(JSON.parse(value));
+  } catch {
+    // Not JSON after all: compared as it is.
+    return value;
+  }
 }
 
 /** Token, kubeconfig and CA values differ per run; a Secret's keys and a user's own Secret values stay compared. */
