@@ -32,6 +32,26 @@ export function kcpSyncerLifecycleCases(s: SuiteRef): void {
       expect((await c.vw('GET', path)).json.status).toEqual(reported);
     });
 
+    // transformations/specdiff.go: the JSON patch in `experimental.spec-diff.workload.kcp.io/<key>` is applied to
+    // the spec this SyncTarget reads; the stored spec stays as it is.
+    it('applies the per-SyncTarget spec diff to what the syncer reads', async (ctx) => {
+      const c = syncerCase(s, ctx);
+      if (!c) return;
+      if (!c.st.syncedResources.includes('apps/v1/deployments')) return ctx.skip();
+      const ns = await c.placedNamespace('vw-specdiff');
+      const body = deployment('diffed');
+      const diff = JSON.stringify([{ op: 'replace', path: '/replicas', value: 3 }]);
+      const annotations = { [`experimental.spec-diff.workload.kcp.io/${c.st.syncTargetKey}`]: diff };
+      const made = await c.kcp('POST', deployPath(ns), {
+        ...body,
+        metadata: { ...body.metadata, annotations },
+      });
+      expect(made.status, made.text).toBe(201);
+      const view = (await seenBySyncer(c, vwPath(made.json, deployPath(ns, 'diffed')))).json;
+      expect(view.spec.replicas).toBe(3);
+      expect((await c.kcp('GET', deployPath(ns, 'diffed'))).json.spec.replicas).toBe(1);
+    });
+
     // pkg/reconciler/workload/resource/resource_reconcile.go sets `deletion.internal.workload.kcp.io/<key>` from
     // the object's deletionTimestamp; transformer.go AfterRead shows it as the view's deletionTimestamp while
     // `finalizers.workload.kcp.io/<key>` is empty; BeforeWrite of a view without the syncer finalizer drops the
