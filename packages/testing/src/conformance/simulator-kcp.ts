@@ -62,6 +62,15 @@ export async function simulatorKcpTarget(tls: boolean): Promise<ConformanceTarge
     'the SyncTarget virtual workspace URL',
   );
   const key = syncTargetKey(ORG, SYNC_TARGET);
+  const createNamespace = async (name: string, labels: Record<string, string>) => {
+    const res = await admin.request(
+      'POST',
+      `/clusters/${ORG}/api/v1/namespaces`,
+      { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } } },
+      base,
+    );
+    if (res.status !== 201) throw new Error(`creating namespace ${name} failed: ${res.text}`);
+  };
   return {
     kubeconfig: sim.kubeconfig,
     kcp: {
@@ -75,21 +84,8 @@ export async function simulatorKcpTarget(tls: boolean): Promise<ConformanceTarge
         syncerKubeconfig: sim.kubeconfigFor(ORG),
         heartbeatThresholdMs: HEARTBEAT_THRESHOLD_MS,
         syncedResources: ['apps/v1/deployments', 'v1/services'],
-        async placeNamespace(name) {
-          const res = await admin.request(
-            'POST',
-            `/clusters/${ORG}/api/v1/namespaces`,
-            {
-              body: {
-                apiVersion: 'v1',
-                kind: 'Namespace',
-                metadata: { name, labels: { [STATE_LABEL_PREFIX + key]: 'Sync' } },
-              },
-            },
-            base,
-          );
-          if (res.status !== 201) throw new Error(`creating namespace ${name} failed: ${res.text}`);
-        },
+        placeNamespace: (name) => createNamespace(name, { [STATE_LABEL_PREFIX + key]: 'Sync' }),
+        createUnplacedNamespace: (name) => createNamespace(name, {}),
       },
     },
     capabilities: {

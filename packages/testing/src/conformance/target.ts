@@ -46,6 +46,11 @@ export interface KcpSyncTargetTarget {
    * compute` creates and a Ready SyncTarget: implementations heartbeat as the syncer while they wait.
    */
   placeNamespace(name: string): Promise<void>;
+  /**
+   * Creates a namespace in `cluster` that kcp does not schedule onto the SyncTarget (real kcp: one the
+   * Placement's namespaceSelector excludes).
+   */
+  createUnplacedNamespace(name: string): Promise<void>;
 }
 
 export interface ConformanceTarget {

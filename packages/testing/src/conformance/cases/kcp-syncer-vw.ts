@@ -59,15 +59,7 @@ export function kcpSyncerVirtualWorkspaceCases(s: SuiteRef): void {
       if (!c) return;
       const placed = await c.placedNamespace('vw-placed');
       const other = c.name('vw-other');
-      expect(
-        (
-          await c.kcp('POST', '/api/v1/namespaces', {
-            apiVersion: 'v1',
-            kind: 'Namespace',
-            metadata: { name: other },
-          })
-        ).status,
-      ).toBe(201);
+      await c.st.createUnplacedNamespace(other);
       const inPlaced = await c.kcp('POST', cmPath(placed), configMap('follows-ns'));
       const byHand = await c.kcp(
         'POST',
