@@ -86,6 +86,9 @@ export function kcpSyncerVirtualWorkspaceCases(s: SuiteRef): void {
         labelSelector: `${c.stateLabel}=Sync`,
       });
       expect(names(list.json)).toContain('follows-ns');
+      // The forwarding storage relays client-go's unstructured list, whose items carry kind and apiVersion
+      // (pkg/virtual/framework/forwardingregistry/store.go).
+      expect(list.json.items[0]).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap' });
       expect(names(list.json)).not.toContain('by-hand');
       const namespaces = names((await c.vw('GET', '/clusters/*/api/v1/namespaces')).json);
       expect(namespaces).toContain(placed);
