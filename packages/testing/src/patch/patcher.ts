@@ -52,9 +52,6 @@ export function patchResource(
   if (!accepted.includes(contentType) || contentType === 'application/apply-patch+cbor') {
     throw unsupportedMediaType(contentType, accepted);
   }
-  // kcp's syncer virtual workspace rebuilds writes from the stored object; server-side apply is not simulated there.
-  if (contentType === PATCH_TYPES.apply && target.view)
-    throw unsupportedMediaType(contentType, accepted.slice(0, -2));
   if (contentType === PATCH_TYPES.apply) return serverSideApply(service, target, text, opts);
   if (target.cluster === '*') throw badRequest('a logical cluster is required for patch');
   const old = service.store.get(target.cluster, grKey(rt), target.namespace ?? '', target.name!);

@@ -153,6 +153,15 @@ export function kcpSyncerVirtualWorkspaceCases(s: SuiteRef): void {
       ).toBeUndefined();
       expect(stored.metadata.annotations[c.viewAnnotation]).toBe('{}');
       expect(stored.metadata.finalizers).toEqual(['example.com/keep', c.finalizer]);
+      // A patch is applied to the syncer's view, then rebuilt like an update (forwardingregistry/store.go).
+      const patched = await c.syncer.request(
+        'PATCH',
+        path,
+        { rawBody: '{"data":{"a":"patched"}}', contentType: 'application/merge-patch+json' },
+        c.st.syncerURL,
+      );
+      expect(patched.status, patched.text).toBe(200);
+      expect((await c.kcp('GET', cmPath(ns, 'cm'))).json.data).toEqual({ a: '1' });
       await c.kcp(
         'PATCH',
         cmPath(ns, 'cm'),
