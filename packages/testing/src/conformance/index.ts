@@ -6,6 +6,7 @@ import { crdCases } from './cases/crds.js';
 import { crudCases } from './cases/crud.js';
 import { discoveryCases } from './cases/discovery.js';
 import { kcpCases } from './cases/kcp.js';
+import { kcpOwnSyncTargetCases } from './cases/kcp-own-synctarget.js';
 import { kcpSyncerLifecycleCases } from './cases/kcp-syncer-lifecycle.js';
 import { kcpSyncerVirtualWorkspaceCases } from './cases/kcp-syncer-vw.js';
 import { kcpSyncTargetCases } from './cases/kcp-synctarget.js';
@@ -61,6 +62,7 @@ export function describeConformance(name: string, factory: TargetFactory): void 
     crdCases(s);
     clientCases(s);
     kcpCases(s);
+    kcpOwnSyncTargetCases(s);
     kcpSyncTargetCases(s);
     kcpSyncerVirtualWorkspaceCases(s);
     kcpSyncerLifecycleCases(s);
