@@ -109,7 +109,7 @@ export function listObjects(store: ObjectStore, target: Target, options: ListOpt
   for (const entry of store.list(target.cluster, grKey(target.rt), target.namespace)) {
     if (!filter.matches(entry.object)) continue;
     if (target.visible && !target.visible(entry.cluster, entry.object)) continue;
-    matched.push(entry);
+    matched.push(target.view ? { ...entry, object: target.view.read(entry.object) } : entry);
   }
   let keyed = matched.map((e) => ({ key: sortKey(e.cluster, e.object), e }));
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
