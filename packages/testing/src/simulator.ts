@@ -126,9 +126,12 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
   let url = '';
   let resolver: ClusterResolver;
   let kcpMode: KcpResolver | undefined;
+  const tls = options.tls === true ? generateServingCertificate() : options.tls || undefined;
   if (kcp) {
     kcpMode = installKcpMode(service, {
       baseUrl: () => url,
+      // kcp always serves TLS: without it here, a CA of its own still goes into kube-root-ca.crt.
+      caPem: (tls ?? generateServingCertificate()).caPem,
       createNamespace: (c, n) => createNamespace(service, c, n),
       ...(kcp.heartbeatThresholdMs !== undefined ? { heartbeatThresholdMs: kcp.heartbeatThresholdMs } : {}),
     });
@@ -138,7 +141,6 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
     for (const ns of PLAIN_NAMESPACES) createNamespace(service, PLAIN_CLUSTER, ns);
     resolver = { defaultCluster: PLAIN_CLUSTER, kcp: false, ensureCluster: () => undefined };
   }
-  const tls = options.tls === true ? generateServingCertificate() : options.tls || undefined;
   const server = new KubeApiServer({
     ...(tls ? { tls: { key: tls.keyPem, cert: tls.certPem } } : {}),
     service,

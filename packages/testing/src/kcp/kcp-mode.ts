@@ -1,6 +1,7 @@
 import type { ResourceService } from '../api/service.js';
 import type { ClusterResolver } from '../server/server.js';
 import { ResourceController } from './resource-controller.js';
+import { ServiceAccountControllers } from './service-accounts.js';
 import { openSyncerWorkspace, syncerRegistry } from './syncer-workspace.js';
 import { SyncTargetControllers } from './synctarget-controllers.js';
 
@@ -15,13 +16,16 @@ export interface KcpModeOptions {
   createNamespace: (cluster: string, name: string) => void;
   /** kcp's --sync-target-heartbeat-threshold. */
   heartbeatThresholdMs?: number;
+  /** The CA bundle kcp serves with, published in every namespace's `kube-root-ca.crt` and token Secrets. */
+  caPem: string;
 }
 
 export type KcpResolver = ClusterResolver & { stop(): void };
 
 /**
  * kcp mode: logical clusters under `/clusters/<name>` (each with a `default` namespace on first use),
- * wildcard `/clusters/*`, kcp's SyncTarget and workload resource controllers, and the syncer virtual
+ * wildcard `/clusters/*`, kcp's SyncTarget and workload resource controllers, the kube controllers that give
+ * every namespace its `default` ServiceAccount, token Secret and `kube-root-ca.crt`, and the syncer virtual
  * workspace at `/services/syncer/<cluster>/<synctarget>/<uid>` with kcp v0.11's rules.
  */
 export function installKcpMode(service: ResourceService, options: KcpModeOptions): KcpResolver {
@@ -31,6 +35,7 @@ export function installKcpMode(service: ResourceService, options: KcpModeOptions
     heartbeatThresholdMs: options.heartbeatThresholdMs ?? DEFAULT_HEARTBEAT_THRESHOLD_MS,
   });
   const resources = new ResourceController(service, () => known);
+  const serviceAccounts = new ServiceAccountControllers(service, { caPem: options.caPem });
   return {
     defaultCluster: ROOT_CLUSTER,
     kcp: true,
@@ -44,6 +49,7 @@ export function installKcpMode(service: ResourceService, options: KcpModeOptions
     stop() {
       syncTargets.stop();
       resources.stop();
+      serviceAccounts.stop();
     },
   };
 }
