@@ -60,15 +60,18 @@ export function kcpOwnSyncTargetCases(s: SuiteRef): void {
 
       // kcp's workload resource controller gives the namespace's contents its state labels and removes a state
       // label their namespace lacks (pkg/reconciler/workload/resource/resource_reconcile.go); the virtual
-      // workspace selects on the object's own label (pkg/virtual/syncer/builder/template.go).
+      // workspace selects on the object's own label (pkg/virtual/syncer/builder/template.go). kcp's own
+      // kube-root-ca.crt of the placed namespace is placed with it (ground-truth/go-syncer/upstream-demo.json).
       const vwList = await eventually(
         async () => {
           const res = await k.client.request('GET', '/clusters/*/api/v1/configmaps', {}, syncerURL);
           const listed = res.json.items.map((i: { metadata: { name: string } }) => i.metadata.name).sort();
-          return res.status === 200 && JSON.stringify(listed) === '["in-synced-ns"]' ? res : undefined;
+          return res.status === 200 && JSON.stringify(listed) === '["in-synced-ns","kube-root-ca.crt"]'
+            ? res
+            : undefined;
         },
         30_000,
-        'only in-synced-ns in the virtual workspace',
+        'only in-synced-ns and its namespace kube-root-ca.crt in the virtual workspace',
       );
       expectOk(vwList);
       const nsList = await k.client.request('GET', '/clusters/*/api/v1/namespaces', {}, syncerURL);
