@@ -1,12 +1,7 @@
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DEFAULT_FEATURE_GATES,
-  parseGvr,
-  type SyncTarget,
-  toSyncTargetKey,
-} from '@kcp-tmc/interfaces';
+import { DEFAULT_FEATURE_GATES, parseGvr, type SyncTarget, toSyncTargetKey } from '@kcp-tmc/interfaces';
 import { type KubeSimulator, placeNamespace, startKubeSimulator } from '@kcp-tmc/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AgentStartError } from './agent/upstream-access.js';
