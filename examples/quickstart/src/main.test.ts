@@ -37,8 +37,8 @@ describe('quickstart', () => {
   });
 
   it('reports bad flags as ConfigError', async () => {
-    await expect(startAgent(['--sync-target-name=qs', '--upstream-mode=plain', '--qps=fast'])).rejects.toThrow(
-      ConfigError,
-    );
+    await expect(
+      startAgent(['--sync-target-name=qs', '--upstream-mode=plain', '--qps=fast']),
+    ).rejects.toThrow(ConfigError);
   });
 });

@@ -7,6 +7,7 @@ export {
   acceptedResources,
   acceptResources,
   kcpStateLabel,
+  type PlacedNamespace,
   placedNamespace,
   placeNamespace,
   type SyncedResource,

@@ -11,6 +11,13 @@ export function kcpStateLabel(syncTargetKey: string): string {
   return `${STATE_LABEL_PREFIX}${syncTargetKey}`;
 }
 
+/** A Namespace as plain JSON (a type alias with no optional fields, so it fits any client's object type). */
+export type PlacedNamespace = {
+  apiVersion: 'v1';
+  kind: 'Namespace';
+  metadata: { name: string; labels: Record<string, string> };
+};
+
 /**
  * A Namespace placed on these SyncTargets, as kcp's Placement scheduling leaves it
  * (`state.workload.kcp.io/<key>: Sync` for each key), with any extra labels.
@@ -19,7 +26,7 @@ export function placedNamespace(
   name: string,
   syncTargetKeys: string | readonly string[],
   labels: Record<string, string> = {},
-): KubeObject {
+): PlacedNamespace {
   const keys = typeof syncTargetKeys === 'string' ? [syncTargetKeys] : syncTargetKeys;
   const state = Object.fromEntries(keys.map((key) => [kcpStateLabel(key), 'Sync']));
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { ...labels, ...state } } };
