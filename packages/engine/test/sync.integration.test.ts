@@ -1,8 +1,9 @@
 import { DOWNSTREAM_CLUSTER_LABEL, type KubeObject, parseGvr } from '@kcp-tmc/interfaces';
+import { placedNamespace } from '@kcp-tmc/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../src/test-support/wait.js';
 import { SYNCED_RESOURCES, TEST_GVRS, workload } from './support/fixtures.js';
-import { createWorkloads, NAMESPACES, waitForMarker } from './support/scenario.js';
+import { createWorkloads, kcpMadeKeys, NAMESPACES, waitForMarker } from './support/scenario.js';
 import { type Stack, serverSide, startStack } from './support/stack.js';
 
 async function createNamespaces(stack: Stack): Promise<void> {
@@ -27,22 +28,42 @@ describe.each(['plain', 'wildcard', 'virtual-workspace'] as const)(
     it('500 objects over 5 GVRs reach the recording syncer; same names in other clusters never collide', async () => {
       stack = await startStack({ mode, syncedResources: SYNCED_RESOURCES, config: { workerCount: 4 } });
       const objects = await createWorkloads(stack, 100);
-      // Not scheduled to this SyncTarget: never synced.
+      // Not scheduled to this SyncTarget: never synced. In kcp an object follows its namespace's placement
+      // (pkg/reconciler/workload/resource), so it lives in a namespace placed on another SyncTarget.
+      const scope = mode === 'plain' ? {} : { cluster: stack.clusters[0] as string };
+      await stack.upstreamClient.create(
+        parseGvr('v1/namespaces'),
+        placedNamespace('elsewhere', 'other-target'),
+        scope,
+      );
       await stack.upstreamClient.create(
         parseGvr('v1/configmaps'),
-        workload('v1/configmaps', 'team-a', 'not-mine', 'other-target'),
-        { namespace: 'team-a', ...(mode === 'plain' ? {} : { cluster: stack.clusters[0] as string }) },
+        workload('v1/configmaps', 'elsewhere', 'not-mine', 'other-target'),
+        { namespace: 'elsewhere', ...scope },
       );
       const engine = stack.engine();
       await engine.start();
       expect(engine.getStatus().connected).toBe(true);
       await waitForMarker(stack, objects, '0', 0);
+      const appliedIds = () => new Set(stack?.syncer.of('apply').map((call) => call.id));
+      // kcp also places its own kube-root-ca.crt and default token Secret of each namespace: 3 clusters x 3
+      // namespaces x 2 more keys, and nothing else.
+      let kcpMade: string[] = [];
+      if (mode !== 'plain') {
+        await eventually(() => {
+          kcpMade = kcpMadeKeys(stack as Stack) ?? [];
+          return kcpMade.length > 0;
+        });
+      }
+      expect(kcpMade).toHaveLength(mode === 'plain' ? 0 : 18);
+      await eventually(() => kcpMade.every((key) => appliedIds().has(key)));
+      expect(appliedIds().size).toBe(500 + kcpMade.length);
       const applied = stack.syncer.of('apply');
-      expect(new Set(applied.map((call) => call.id)).size).toBe(500);
       expect(stack.syncer.overlaps).toEqual([]);
       // Every call carried the object of its own logical cluster, though names repeat across clusters.
       const byKey = new Map(objects.map((o) => [o.key, o]));
       for (const call of applied) {
+        if (kcpMade.includes(call.id)) continue;
         const placed = byKey.get(call.id);
         if (placed === undefined) throw new Error(`unexpected key ${call.id}`);
         const stored = serverSide(stack.upstream, parseGvr(placed.gvr), placed.cluster).get(

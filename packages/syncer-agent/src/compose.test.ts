@@ -1,15 +1,8 @@
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DEFAULT_FEATURE_GATES,
-  parseGvr,
-  ResourceStateValue,
-  type SyncTarget,
-  stateLabel,
-  toSyncTargetKey,
-} from '@kcp-tmc/interfaces';
-import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+import { DEFAULT_FEATURE_GATES, parseGvr, type SyncTarget, toSyncTargetKey } from '@kcp-tmc/interfaces';
+import { type KubeSimulator, placeNamespace, startKubeSimulator } from '@kcp-tmc/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AgentStartError } from './agent/upstream-access.js';
 import { type Agent, createAgent } from './compose.js';
@@ -79,22 +72,16 @@ describe('createAgent', () => {
     );
     const target = await createSyncTarget(upstream, 'east');
     const key = toSyncTargetKey(CLUSTER, 'east');
-    await fetch(`${upstream.url}/clusters/${WORKSPACE}/api/v1/namespaces`, {
-      method: 'POST',
-      body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app' } }),
-      headers: { 'content-type': 'application/json' },
-    });
+    // kcp's Placement scheduling labels the namespace; kcp's resource controller copies the label onto the
+    // ConfigMap (and removes a state label its namespace lacks: pkg/reconciler/workload/resource).
+    await placeNamespace(upstream, WORKSPACE, 'app', key);
     const cm = await fetch(`${upstream.url}/clusters/${WORKSPACE}/api/v1/namespaces/app/configmaps`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         apiVersion: 'v1',
         kind: 'ConfigMap',
-        metadata: {
-          name: 'settings',
-          namespace: 'app',
-          labels: { [stateLabel(key)]: ResourceStateValue.Sync },
-        },
+        metadata: { name: 'settings', namespace: 'app' },
         data: { color: 'blue' },
       }),
     });

@@ -1,5 +1,5 @@
 import { ResourceStateValue, stateLabel, toSyncTargetKey } from '@kcp-tmc/interfaces';
-import { type KubeObject, type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+import { type KubeObject, type KubeSimulator, placedNamespace, startKubeSimulator } from '@kcp-tmc/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../src/test-support/wait.js';
 import { CLI_BUILT, spawnAgent, started } from './e2e/support.js';
@@ -44,7 +44,9 @@ function seed(upstream: KubeSimulator, key: string): void {
   if (nsType === undefined || cmType === undefined) throw new Error('simulator lacks core resources');
   service.create(
     { cluster: WORKSPACE, rt: nsType, version: 'v1', namespace: undefined },
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } },
+    // Placed on the SyncTarget, as kcp's Placement leaves it: kcp's resource controller removes a state label
+    // from objects whose namespace lacks it (pkg/reconciler/workload/resource).
+    placedNamespace(NAMESPACE, key),
   );
   const target = { cluster: WORKSPACE, rt: cmType, version: 'v1', namespace: NAMESPACE };
   for (let i = 0; i < OBJECTS; i++) {

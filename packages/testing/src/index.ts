@@ -3,6 +3,15 @@ export type { KubeObject } from './api/types.js';
 export type { ControllerOptions } from './controllers/manager.js';
 export * from './differential/index.js';
 export type { FaultController, FaultOptions, FaultRule, Latency } from './faults/faults.js';
+export {
+  acceptedResources,
+  acceptResources,
+  kcpStateLabel,
+  type PlacedNamespace,
+  placedNamespace,
+  placeNamespace,
+  type SyncedResource,
+} from './kcp/placement.js';
 export { syncTargetKey } from './kcp/synctarget-key.js';
 export { buildKubeconfig, type KubeconfigInput } from './kubeconfig.js';
 export * from './real/index.js';

@@ -8,7 +8,7 @@ import { ServiceAllocator, type ServiceAllocatorOptions } from './api/service-al
 import { ApiError } from './api/status.js';
 import { ControllerManager, type ControllerOptions } from './controllers/manager.js';
 import { FaultController, type FaultOptions } from './faults/faults.js';
-import { installKcpMode, ROOT_CLUSTER } from './kcp/kcp-mode.js';
+import { installKcpMode, type KcpResolver, ROOT_CLUSTER } from './kcp/kcp-mode.js';
 import { buildKubeconfig } from './kubeconfig.js';
 import type { AccessRules } from './server/access-review.js';
 import { PodLogStore } from './server/pod-logs.js';
@@ -20,6 +20,11 @@ import { ObjectStore } from './store/store.js';
 export interface KcpOptions {
   /** Logical clusters to create at start (any `/clusters/<name>` is created on first use anyway). */
   clusters?: string[];
+  /**
+   * kcp's --sync-target-heartbeat-threshold (default 1 minute): a SyncTarget whose
+   * `status.lastSyncerHeartbeatTime` is older turns HeartbeatHealthy and Ready False.
+   */
+  heartbeatThresholdMs?: number;
 }
 
 export interface KubeSimulatorOptions {
@@ -120,17 +125,22 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
   let accessRules: AccessRules = options.accessRules ?? { rules: [] };
   let url = '';
   let resolver: ClusterResolver;
+  let kcpMode: KcpResolver | undefined;
+  const tls = options.tls === true ? generateServingCertificate() : options.tls || undefined;
   if (kcp) {
-    resolver = installKcpMode(service, {
+    kcpMode = installKcpMode(service, {
       baseUrl: () => url,
+      // kcp always serves TLS: without it here, a CA of its own still goes into kube-root-ca.crt.
+      caPem: (tls ?? generateServingCertificate()).caPem,
       createNamespace: (c, n) => createNamespace(service, c, n),
+      ...(kcp.heartbeatThresholdMs !== undefined ? { heartbeatThresholdMs: kcp.heartbeatThresholdMs } : {}),
     });
+    resolver = kcpMode;
     for (const cluster of [ROOT_CLUSTER, ...(kcp.clusters ?? [])]) resolver.ensureCluster(cluster);
   } else {
     for (const ns of PLAIN_NAMESPACES) createNamespace(service, PLAIN_CLUSTER, ns);
     resolver = { defaultCluster: PLAIN_CLUSTER, kcp: false, ensureCluster: () => undefined };
   }
-  const tls = options.tls === true ? generateServingCertificate() : options.tls || undefined;
   const server = new KubeApiServer({
     ...(tls ? { tls: { key: tls.keyPem, cert: tls.certPem } } : {}),
     service,
@@ -200,6 +210,7 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
       if (stopped) return;
       stopped = true;
       controllers?.stop();
+      kcpMode?.stop();
       faults.resume();
       await faults.heal();
       await server.close();

@@ -1,4 +1,5 @@
 import { type KubeObject, parseGvr } from '@kcp-tmc/interfaces';
+import { placedNamespace } from '@kcp-tmc/testing';
 import { eventually } from '../../src/test-support/wait.js';
 import { SYNCED_RESOURCES, TEST_GVRS, workload } from './fixtures.js';
 import { type Stack, type StackOptions, serverSide, startStack } from './stack.js';
@@ -23,9 +24,13 @@ export async function createWorkloads(stack: Stack, perGvr: number): Promise<Pla
   const namespaces = parseGvr('v1/namespaces');
   for (const cluster of stack.clusters) {
     for (const name of NAMESPACES) {
+      // kcp: placed on the SyncTarget, as its Placement scheduling leaves a namespace; its resource controller
+      // strips a state label from objects in a namespace without it (pkg/reconciler/workload/resource).
       await stack.upstreamClient.create(
         namespaces,
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+        cluster === ''
+          ? { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }
+          : placedNamespace(name, stack.ref.key),
         cluster === '' ? {} : { cluster },
       );
     }
@@ -97,4 +102,28 @@ export async function waitForMarker(
       cause: err,
     });
   }
+}
+
+/**
+ * The queue keys of what kcp itself makes in each placed namespace of each workload cluster: the
+ * `kube-root-ca.crt` ConfigMap and the `default` ServiceAccount's token Secret. kcp places them with their
+ * namespace, so a syncer syncs them too (ground-truth/go-syncer/upstream-demo.json: both carry the state label).
+ * Undefined until every one exists.
+ */
+export function kcpMadeKeys(stack: Stack): string[] | undefined {
+  const keys: string[] = [];
+  for (const cluster of stack.clusters) {
+    for (const namespace of NAMESPACES) {
+      const ca = stack.upstream.store.get(cluster, '/configmaps', namespace, 'kube-root-ca.crt');
+      const token = [...stack.upstream.store.list(cluster, '/secrets', namespace)]
+        .map(({ object }) => object)
+        .find((s) => s.metadata.annotations?.['kubernetes.io/service-account.name'] === 'default');
+      if (ca === undefined || token === undefined) return undefined;
+      keys.push(
+        stack.downKey('v1/configmaps', namespace, 'kube-root-ca.crt', cluster),
+        stack.downKey('v1/secrets', namespace, token.metadata.name as string, cluster),
+      );
+    }
+  }
+  return keys;
 }

@@ -97,11 +97,34 @@ export function progressLine(p: DemoProgress): string {
   return `initial sync: objects ${p.objectsSynced}/${p.objectsPlaced}, ready replicas upstream ${p.readyReplicasUpstream}/${p.replicasDesired}, events ${p.eventsSynced}, heartbeat ${p.heartbeatAgeMs === undefined ? 'pending' : 'ok'}`;
 }
 
-export function summaryTable(p: DemoProgress, elapsedMs: number): string {
+/**
+ * Whether the SyncTarget's syncer virtual workspace, the agent's upstream, serves v1 events. kcp v0.11's does
+ * not (reference/real-kcp/README.md, difference 7), so no Event goes up there.
+ */
+export async function virtualWorkspaceServesEvents(world: DemoWorld): Promise<boolean> {
+  const stRes = await fetch(
+    `${world.upstream.url}/clusters/${DEMO_CLUSTER}/apis/workload.kcp.io/v1alpha1/synctargets/${DEMO_SYNC_TARGET}`,
+  );
+  if (!stRes.ok) return false;
+  const syncerURL = ((await stRes.json()) as SyncTarget).status?.virtualWorkspaces?.[0]?.syncerURL;
+  if (syncerURL === undefined) return false;
+  const res = await fetch(`${syncerURL}/clusters/*/api/v1`);
+  if (!res.ok) return false;
+  const resources = ((await res.json()) as { resources?: Array<{ name?: string }> }).resources ?? [];
+  return resources.some((r) => r.name === 'events');
+}
+
+/** `eventsServed`: whether the upstream serves Events at all (else the count says why it stays 0). */
+export function summaryTable(p: DemoProgress, elapsedMs: number, eventsServed = true): string {
   const rows: Array<[string, string]> = [
     ['objects synced', `${p.objectsSynced}/${p.objectsPlaced}`],
     ['ready replicas seen upstream', `${p.readyReplicasUpstream}/${p.replicasDesired}`],
-    ['events synced', String(p.eventsSynced)],
+    [
+      'events synced',
+      eventsServed
+        ? String(p.eventsSynced)
+        : `${p.eventsSynced} (kcp's syncer virtual workspace serves none)`,
+    ],
     ['heartbeat age', p.heartbeatAgeMs === undefined ? 'none' : `${(p.heartbeatAgeMs / 1000).toFixed(1)}s`],
     ['downstream namespaces', p.downstreamNamespaces.join(', ')],
     ['converged in', `${(elapsedMs / 1000).toFixed(1)}s`],

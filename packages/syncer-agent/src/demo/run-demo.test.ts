@@ -23,7 +23,10 @@ describe('demo', () => {
     expect(summary.objectsSynced).toBe(8);
     expect(summary.replicasDesired).toBe(DEMO_REPLICAS * DEMO_WORKSPACES.length);
     expect(summary.readyReplicasUpstream).toBe(summary.replicasDesired);
-    expect(summary.eventsSynced).toBeGreaterThan(0);
+    // The agent's upstream is the syncer virtual workspace, which serves no v1 events in kcp v0.11
+    // (reference/real-kcp/README.md, difference 7): none go up, and the summary says why.
+    expect(run.eventsServed).toBe(false);
+    expect(summary.eventsSynced).toBe(0);
     expect(summary.heartbeatAgeMs).toBeDefined();
     // One kcp-<hash> namespace per workspace.
     expect(summary.downstreamNamespaces).toHaveLength(2);
@@ -33,5 +36,6 @@ describe('demo', () => {
     expect(text).toContain(
       `| ready replicas seen upstream | ${summary.replicasDesired}/${summary.replicasDesired}`,
     );
+    expect(text).toContain("| events synced                | 0 (kcp's syncer virtual workspace serves none)");
   }, 60_000);
 });

@@ -2,7 +2,15 @@ import { DEFAULT_FEATURE_GATES, EVENT_SYNCER, type Logger, parseGvr } from '@kcp
 import type { AgentModule } from '../agent/modules.js';
 import { type Agent, createAgent } from '../compose.js';
 import type { AgentOptions } from '../config/options.js';
-import { converged, type DemoProgress, missing, observe, progressLine, summaryTable } from './progress.js';
+import {
+  converged,
+  type DemoProgress,
+  missing,
+  observe,
+  progressLine,
+  summaryTable,
+  virtualWorkspaceServesEvents,
+} from './progress.js';
 import { DEMO_CLUSTER, DEMO_SYNC_TARGET, type DemoWorld, startDemoWorld } from './scenario.js';
 
 export interface DemoOptions {
@@ -19,6 +27,8 @@ export interface DemoRun {
   readonly world: DemoWorld;
   readonly agent: Agent;
   readonly summary: DemoProgress;
+  /** Whether the agent's upstream serves v1 events (kcp's syncer virtual workspace does not). */
+  readonly eventsServed: boolean;
   readonly elapsedMs: number;
   stop(): Promise<void>;
 }
@@ -53,7 +63,8 @@ export function demoAgentOptions(world: DemoWorld): AgentOptions {
 
 /**
  * Starts the simulators and the app, runs the agent in-process, prints progress until everything converged
- * (objects down, ready replicas and events up, a heartbeat), then the summary table. The caller stops it.
+ * (objects down, ready replicas up, events up where the upstream serves them, a heartbeat), then the summary
+ * table. The caller stops it.
  */
 export async function runDemo(options: DemoOptions): Promise<DemoRun> {
   const started = Date.now();
@@ -73,7 +84,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     out.write(
       `Agent running: metrics ${agent.endpoints.metrics}/metrics, probes ${agent.endpoints.probes}/readyz\n`,
     );
-    const expectEvents = agent.container.isRegistered(EVENT_SYNCER, true);
+    const eventsServed = await virtualWorkspaceServesEvents(world);
+    if (!eventsServed) {
+      out.write(
+        "The syncer virtual workspace serves no v1 events (as kcp v0.11's): Events stay downstream\n",
+      );
+    }
+    const expectEvents = eventsServed && agent.container.isRegistered(EVENT_SYNCER, true);
     const deadline = started + options.timeoutMs;
     let last = '';
     let progress = await observe(world);
@@ -95,12 +112,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     out.write(
       `${out.isTTY === true ? '\r' : ''}${progressLine(progress)}${out.isTTY === true ? '\u001b[K' : ''}\n`,
     );
-    out.write(`\nConverged.\n${summaryTable(progress, elapsedMs)}\n`);
+    out.write(`\nConverged.\n${summaryTable(progress, elapsedMs, eventsServed)}\n`);
     const running = agent;
     return {
       world,
       agent: running,
       summary: progress,
+      eventsServed,
       elapsedMs,
       async stop() {
         await running.stop();

@@ -1,12 +1,5 @@
-import {
-  type KubeObject,
-  ResourceStateValue,
-  SYNC_TARGET_GVR,
-  type SyncTarget,
-  stateLabel,
-  toSyncTargetKey,
-} from '@kcp-tmc/interfaces';
-import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+import { type KubeObject, SYNC_TARGET_GVR, type SyncTarget, toSyncTargetKey } from '@kcp-tmc/interfaces';
+import { acceptResources, type KubeSimulator, placedNamespace, startKubeSimulator } from '@kcp-tmc/testing';
 
 /** Where the demo's SyncTarget lives, and the two workspaces that schedule the app to it. */
 export const DEMO_CLUSTER = 'root:demo';
@@ -20,9 +13,12 @@ export interface DemoApiObject {
   readonly object: KubeObject;
 }
 
-/** The small app placed in each workspace: a Deployment, its Service, a ConfigMap and a Secret. */
-export function demoApp(syncTargetKey: string): DemoApiObject[] {
-  const labels = { [stateLabel(syncTargetKey)]: ResourceStateValue.Sync, app: 'web' };
+/**
+ * The small app placed in each workspace: a Deployment, its Service, a ConfigMap and a Secret. They carry no
+ * state label: kcp's resource controller gives them their namespace's (pkg/reconciler/workload/resource).
+ */
+export function demoApp(): DemoApiObject[] {
+  const labels = { app: 'web' };
   const metadata = (name: string) => ({ name, namespace: DEMO_NAMESPACE, labels });
   const ns = `/api/v1/namespaces/${DEMO_NAMESPACE}`;
   return [
@@ -111,7 +107,8 @@ export async function request(
 
 /**
  * A kcp-mode upstream simulator and a downstream simulator running fake controllers (Deployments become
- * ready Pods), a SyncTarget accepting deployments and services, and the app in two workspaces.
+ * ready Pods), a SyncTarget accepting deployments and services, and the app in a namespace placed on it in
+ * each of two workspaces.
  */
 export async function startDemoWorld(): Promise<DemoWorld> {
   const upstream = await startKubeSimulator({ kcp: { clusters: [DEMO_CLUSTER, ...DEMO_WORKSPACES] } });
@@ -123,23 +120,17 @@ export async function startDemoWorld(): Promise<DemoWorld> {
       kind: 'SyncTarget',
       metadata: { name: DEMO_SYNC_TARGET },
     })) as SyncTarget;
-    const syncTarget = (await request(upstream.url, `${stPath}/${created.metadata.name}/status`, 'PATCH', {
-      status: {
-        syncedResources: [
-          { group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' },
-          { group: '', resource: 'services', versions: ['v1'], state: 'Accepted' },
-        ],
-      },
-    })) as SyncTarget;
+    // What kcp does once the agent's API imports are compatible: the resources Accepted on the SyncTarget.
+    const syncTarget = (await acceptResources(upstream, DEMO_CLUSTER, created.metadata.name as string, [
+      'apps/v1/deployments',
+      'v1/services',
+    ])) as SyncTarget;
     const key = toSyncTargetKey(DEMO_CLUSTER, DEMO_SYNC_TARGET);
-    const app = demoApp(key);
+    const app = demoApp();
     for (const workspace of DEMO_WORKSPACES) {
       const base = `${upstream.url}/clusters/${workspace}`;
-      await request(base, '/api/v1/namespaces', 'POST', {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name: DEMO_NAMESPACE },
-      });
+      // What kcp's Placement scheduling does: the namespace labelled for the SyncTarget.
+      await request(base, '/api/v1/namespaces', 'POST', placedNamespace(DEMO_NAMESPACE, key));
       for (const { path, object } of app) await request(base, path, 'POST', object);
     }
     return {

@@ -39,7 +39,10 @@ describe.skipIf(!CLI_BUILT)('kill -9 in the middle of a 2,000-object sync', () =
   });
 
   it('a restart converges with no duplicate and no stray object', async () => {
-    const owned = () => ownedDownstream(world, '/api/v1/configmaps');
+    const all = () => ownedDownstream(world, '/api/v1/configmaps');
+    // The test's ConfigMaps; kcp's own kube-root-ca.crt of each placed namespace is synced too, as
+    // kcp-root-ca.crt (ground-truth/go-syncer/downstream-ns-kcp-*.json), and checked apart below.
+    const owned = async () => (await all()).filter((o) => o.metadata.name?.startsWith('cm-'));
     // Slow enough that the kill lands mid-sync.
     const first = spawnAgent(agentArgs(world, ['--qps=150', '--burst=50']));
     await started(first, 60_000);
@@ -61,6 +64,12 @@ describe.skipIf(!CLI_BUILT)('kill -9 in the middle of a 2,000-object sync', () =
       );
       const objects = await owned();
       expect(objects).toHaveLength(TOTAL);
+      // Besides them, exactly one kcp-root-ca.crt per placed namespace (apps and bulk in each workspace).
+      const rootCa = () => all().then((list) => list.filter((o) => !o.metadata.name?.startsWith('cm-')));
+      await waitFor(async () => (await rootCa()).length >= 4, 'kcp-root-ca.crt in every namespace', 30_000);
+      const others = await rootCa();
+      expect(others.map((o) => o.metadata.name)).toEqual(Array(4).fill('kcp-root-ca.crt'));
+      expect(new Set(others.map((o) => o.metadata.namespace)).size).toBe(4);
       // Each downstream object maps back, through its namespace's locator, to exactly one upstream object.
       const namespaces = (await call(world.downstream.url, '/api/v1/namespaces')).json.items ?? [];
       const workspaceOf = new Map(

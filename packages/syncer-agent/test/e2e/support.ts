@@ -8,7 +8,7 @@ import {
   stateLabel,
   toSyncTargetKey,
 } from '@kcp-tmc/interfaces';
-import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+import { acceptResources, type KubeSimulator, placedNamespace, startKubeSimulator } from '@kcp-tmc/testing';
 import { expect } from 'vitest';
 
 /** The built CLI: e2e tests run the agent as users do, as a process (`pnpm build` first). */
@@ -43,7 +43,10 @@ export async function call(
   return { status: res.status, json: (await res.json()) as KubeObject & { items?: KubeObject[] } };
 }
 
-/** kcp-mode upstream with a SyncTarget accepting deployments and services; downstream with fake controllers. */
+/**
+ * kcp-mode upstream with a SyncTarget accepting deployments and services and namespaces `apps` and `bulk` placed
+ * on it in each workspace; downstream with fake controllers.
+ */
 export async function startWorld(): Promise<World> {
   const upstream = await startKubeSimulator({
     kcp: { clusters: [ST_CLUSTER, ...WORKSPACES] },
@@ -57,21 +60,11 @@ export async function startWorld(): Promise<World> {
     metadata: { name: ST_NAME },
   });
   if (created.status !== 201) throw new Error(`SyncTarget create: ${created.status}`);
-  await call(upstream.url, `${st}/${ST_NAME}/status`, 'PATCH', {
-    status: {
-      syncedResources: [
-        { group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' },
-        { group: '', resource: 'services', versions: ['v1'], state: 'Accepted' },
-      ],
-    },
-  });
+  await acceptResources(upstream, ST_CLUSTER, ST_NAME, ['apps/v1/deployments', 'v1/services']);
   for (const ws of WORKSPACES) {
     for (const name of ['apps', 'bulk']) {
-      await call(`${upstream.url}/clusters/${ws}`, '/api/v1/namespaces', 'POST', {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name },
-      });
+      // Placed on the SyncTarget, as kcp's Placement scheduling leaves a namespace.
+      await call(`${upstream.url}/clusters/${ws}`, '/api/v1/namespaces', 'POST', placedNamespace(name, KEY));
     }
   }
   return {

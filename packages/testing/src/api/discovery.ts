@@ -28,7 +28,10 @@ function groupDoc(name: string, versions: string[]): Record<string, unknown> {
   return { name, versions: list, preferredVersion: list[0] };
 }
 
-export function apiGroupList(registry: ResourceRegistry, cluster: string): Record<string, unknown> {
+export function apiGroupList(
+  registry: Pick<ResourceRegistry, 'groups' | 'resourcesIn'>,
+  cluster: string,
+): Record<string, unknown> {
   return {
     kind: 'APIGroupList',
     apiVersion: 'v1',
@@ -37,7 +40,7 @@ export function apiGroupList(registry: ResourceRegistry, cluster: string): Recor
 }
 
 export function apiGroup(
-  registry: ResourceRegistry,
+  registry: Pick<ResourceRegistry, 'groups' | 'resourcesIn'>,
   cluster: string,
   group: string,
 ): Record<string, unknown> | undefined {
@@ -75,7 +78,7 @@ function resourceEntries(rt: ResourceType): Record<string, unknown>[] {
 }
 
 export function apiResourceList(
-  registry: ResourceRegistry,
+  registry: Pick<ResourceRegistry, 'groups' | 'resourcesIn'>,
   cluster: string,
   group: string,
   version: string,

@@ -114,13 +114,16 @@ export function listObjects(store: ObjectStore, target: Target, options: ListOpt
   let keyed = matched.map((e) => ({ key: sortKey(e.cluster, e.object), e }));
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   if (start) keyed = keyed.filter((k) => k.key > start);
+  // A view keeps names, so it applies to the returned page only (a paged list of many objects stays cheap).
+  const shown = (k: { e: ListedObject }): ListedObject =>
+    target.view ? { ...k.e, object: target.view.read(k.e.object) } : k.e;
   const limit = options.limit && options.limit > 0 ? options.limit : undefined;
   if (limit === undefined || keyed.length <= limit) {
-    return { items: keyed.map((k) => k.e), resourceVersion: String(rv) };
+    return { items: keyed.map(shown), resourceVersion: String(rv) };
   }
   const page = keyed.slice(0, limit);
   const result: ListResult = {
-    items: page.map((k) => k.e),
+    items: page.map(shown),
     resourceVersion: String(rv),
     continue: encodeContinue(rv, `${page[page.length - 1]!.key}\u0000`),
   };

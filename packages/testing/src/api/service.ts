@@ -8,6 +8,7 @@ import {
 } from '../patch/managed-fields.js';
 import type { ObjectStore } from '../store/store.js';
 import { checkBodyIdentity, checkNamespace, validateWrite } from './admission.js';
+import { keepSyncerViewAnnotations } from './kcp-status.js';
 import { type ListResult, listObjects } from './list.js';
 import { generateName, KCP_CLUSTER_ANNOTATION, managerFromUserAgent, newUid, timestamp } from './meta.js';
 import type { ResourceRegistry } from './registry.js';
@@ -102,7 +103,7 @@ export class ResourceService {
     const cluster = this.requireCluster(target);
     const obj = this.store.get(cluster, grKey(target.rt), target.namespace ?? '', target.name!);
     if (!obj || (target.visible && !target.visible(cluster, obj))) throw notFound(target.rt, target.name!);
-    return obj;
+    return target.view ? target.view.read(obj) : obj;
   }
 
   /** Like get, for a body-addressed object (wildcard writes), without the visibility filter. */
@@ -178,6 +179,7 @@ export class ResourceService {
         `the name of the object (${body.metadata.name}) does not match the name on the URL (${target.name})`,
       );
     }
+    if (target.view) return this.writeThroughView(target, cluster, old, body, opts);
     const rv = body.metadata.resourceVersion;
     if (rv) {
       if (rv !== old.metadata.resourceVersion) throw conflict(target.rt, target.name!, OBJECT_MODIFIED);
@@ -191,6 +193,38 @@ export class ResourceService {
       ]);
     }
     return this.writeUpdate(target, cluster, old, body, opts, this.identity(target, opts, 'Update'));
+  }
+
+  /**
+   * A write through a transforming view: the view rebuilds it from the stored object into one or more
+   * writes (status first when kcp promotes a field before the main update), and the answer is read back
+   * through the view.
+   */
+  writeThroughView(
+    target: Target,
+    cluster: string,
+    old: KubeObject,
+    incoming: KubeObject,
+    opts: WriteOptions,
+  ): WriteResult {
+    const view = target.view!;
+    let current = old;
+    let result: WriteResult = { code: 200, object: old };
+    for (const step of view.write(old, incoming, target.subresource, target.rt)) {
+      const stepTarget: Target = { ...target, subresource: step.subresource };
+      const body = cloneJson(step.object);
+      body.metadata.resourceVersion = current.metadata.resourceVersion;
+      result = this.writeUpdate(
+        stepTarget,
+        cluster,
+        current,
+        body,
+        opts,
+        this.identity(stepTarget, opts, 'Update'),
+      );
+      current = result.object;
+    }
+    return { code: result.code, object: view.read(result.object) };
   }
 
   /**
@@ -214,6 +248,7 @@ export class ResourceService {
       // Status writes change only status (ResetObjectMetaForStatus keeps metadata).
       next = { ...cloneJson(old), status: body.status };
       if (body.status === undefined) delete next.status;
+      if (this.options.kcp) keepSyncerViewAnnotations(next, body);
     } else if (target.subresource === 'finalize') {
       const spec = isPlainObject(old.spec) ? old.spec : {};
       const finalizers = isPlainObject(body.spec) ? body.spec.finalizers : undefined;

@@ -14,6 +14,27 @@ export interface Target {
   subresource?: string | undefined;
   /** An extra visibility filter (the syncer virtual workspace). */
   visible?: (cluster: string, object: KubeObject) => boolean;
+  /** A transforming view over stored objects (the kcp syncer virtual workspace). */
+  view?: ObjectView;
+}
+
+/** One write a view turns a client's write into, applied in order to the stored object. */
+export interface ViewWrite {
+  subresource: 'status' | undefined;
+  object: KubeObject;
+}
+
+/** How a transforming view reads and writes: reads are derived from, writes rebuilt from, the stored object. */
+export interface ObjectView {
+  /** What a reader of the view sees of a stored object. */
+  read(object: KubeObject): KubeObject;
+  /** The writes to apply for a client's write of `incoming` (a view object) over `stored`. */
+  write(
+    stored: KubeObject,
+    incoming: KubeObject,
+    subresource: string | undefined,
+    gr: { group: string; resource: string },
+  ): ViewWrite[];
 }
 
 export interface WriteOptions {

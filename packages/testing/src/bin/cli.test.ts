@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RawClient } from '../conformance/client.js';
+import { eventually, RawClient } from '../conformance/client.js';
 import { runKubeSim } from './cli.js';
 
 describe('kube-sim CLI', () => {
@@ -20,6 +20,8 @@ describe('kube-sim CLI', () => {
       '10',
       '--kubeconfig-out',
       out,
+      '--sync-target-heartbeat-threshold',
+      '1000',
     ]);
     try {
       expect(result).toBeDefined();
@@ -38,6 +40,39 @@ describe('kube-sim CLI', () => {
       );
       expect(ns.status).toBe(200);
       expect(ns.json.metadata.annotations['kcp.io/cluster']).toBe('root:team');
+      // A heartbeat 5 s old is stale under a 1 s threshold (kcp's default of 1 minute would call it healthy).
+      const st = '/clusters/root:team/apis/workload.kcp.io/v1alpha1/synctargets';
+      const made = await client.request(
+        'POST',
+        st,
+        {
+          body: {
+            apiVersion: 'workload.kcp.io/v1alpha1',
+            kind: 'SyncTarget',
+            metadata: { name: 'x' },
+            spec: {},
+          },
+        },
+        client.baseServer,
+      );
+      expect(made.status, made.text).toBe(201);
+      const beat = new Date(Date.now() - 5000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const patched = await client.request(
+        'PATCH',
+        `${st}/x/status`,
+        {
+          rawBody: JSON.stringify({ status: { lastSyncerHeartbeatTime: beat } }),
+          contentType: 'application/merge-patch+json',
+        },
+        client.baseServer,
+      );
+      expect(patched.status, patched.text).toBe(200);
+      const healthy = await eventually(async () => {
+        const got = await client.request('GET', `${st}/x`, {}, client.baseServer);
+        const c = got.json.status?.conditions?.find((x: { type: string }) => x.type === 'HeartbeatHealthy');
+        return c?.message?.startsWith('No heartbeat since') ? c : undefined;
+      });
+      expect(healthy.status).toBe('False');
     } finally {
       await result?.sim.stop();
       await rm(dir, { recursive: true, force: true });
@@ -48,5 +83,8 @@ describe('kube-sim CLI', () => {
     expect(await runKubeSim(['--help'])).toBeUndefined();
     await expect(runKubeSim(['--port', 'abc'])).rejects.toThrow('invalid --port');
     await expect(runKubeSim(['--nope'])).rejects.toThrow();
+    await expect(runKubeSim(['--kcp', '--sync-target-heartbeat-threshold', '0'])).rejects.toThrow(
+      'invalid --sync-target-heartbeat-threshold',
+    );
   });
 });

@@ -10,6 +10,8 @@ Runs the Kubernetes API simulator until interrupted.
   --host <addr>           address to bind (default 127.0.0.1)
   --kcp                   kcp mode (logical clusters, wildcard, syncer virtual workspace)
   --cluster <name>        kcp: logical cluster to create at start (repeatable)
+  --sync-target-heartbeat-threshold <ms>
+                          kcp: heartbeat age after which a SyncTarget is not Ready (default 60000)
   --token <t>             bearer token clients must send
   --tls                   serve HTTPS with a generated CA (its data goes into the kubeconfig)
   --controllers           run the fake controllers (deployments, jobs, pods, namespaces, gc)
@@ -33,6 +35,7 @@ export async function runKubeSim(argv: string[]): Promise<CliResult | undefined>
       host: { type: 'string' },
       kcp: { type: 'boolean', default: false },
       cluster: { type: 'string', multiple: true },
+      'sync-target-heartbeat-threshold': { type: 'string' },
       token: { type: 'string' },
       tls: { type: 'boolean', default: false },
       controllers: { type: 'boolean', default: false },
@@ -49,11 +52,22 @@ export async function runKubeSim(argv: string[]): Promise<CliResult | undefined>
   const delay = values['pod-ready-delay'] === undefined ? undefined : Number(values['pod-ready-delay']);
   if (delay !== undefined && !(delay >= 0))
     throw new Error(`invalid --pod-ready-delay: ${values['pod-ready-delay']}`);
+  const thresholdFlag = values['sync-target-heartbeat-threshold'];
+  const threshold = thresholdFlag === undefined ? undefined : Number(thresholdFlag);
+  if (threshold !== undefined && !(Number.isFinite(threshold) && threshold > 0))
+    throw new Error(`invalid --sync-target-heartbeat-threshold: ${thresholdFlag}`);
   const sim = await startKubeSimulator({
     ...(port !== undefined ? { port } : {}),
     ...(values.host ? { host: values.host } : {}),
     ...(values.token ? { token: values.token } : {}),
-    ...(values.kcp ? { kcp: { clusters: values.cluster ?? [] } } : {}),
+    ...(values.kcp
+      ? {
+          kcp: {
+            clusters: values.cluster ?? [],
+            ...(threshold !== undefined ? { heartbeatThresholdMs: threshold } : {}),
+          },
+        }
+      : {}),
     ...(values.tls ? { tls: true } : {}),
     ...(values.controllers ? { controllers: delay !== undefined ? { podReadyDelayMs: delay } : true } : {}),
     ...(values['kubeconfig-out'] ? { kubeconfigPath: values['kubeconfig-out'] } : {}),

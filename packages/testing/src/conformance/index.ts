@@ -6,6 +6,10 @@ import { crdCases } from './cases/crds.js';
 import { crudCases } from './cases/crud.js';
 import { discoveryCases } from './cases/discovery.js';
 import { kcpCases } from './cases/kcp.js';
+import { kcpOwnSyncTargetCases } from './cases/kcp-own-synctarget.js';
+import { kcpSyncerLifecycleCases } from './cases/kcp-syncer-lifecycle.js';
+import { kcpSyncerVirtualWorkspaceCases } from './cases/kcp-syncer-vw.js';
+import { kcpSyncTargetCases } from './cases/kcp-synctarget.js';
 import { lifecycleCases } from './cases/lifecycle.js';
 import { listCases } from './cases/lists.js';
 import { patchCases } from './cases/patches.js';
@@ -16,7 +20,7 @@ import { newSuite, type Suite } from './suite.js';
 import type { TargetFactory } from './target.js';
 
 export { eventually, RawClient, type RawResponse, type WatchEvent, type WatchStream } from './client.js';
-export type { Capabilities, ConformanceTarget, TargetFactory } from './target.js';
+export type { Capabilities, ConformanceTarget, KcpSyncTargetTarget, TargetFactory } from './target.js';
 
 /**
  * Registers the API-conformance suite (vitest describe/it blocks) against a target: any server reachable
@@ -58,5 +62,9 @@ export function describeConformance(name: string, factory: TargetFactory): void 
     crdCases(s);
     clientCases(s);
     kcpCases(s);
+    kcpOwnSyncTargetCases(s);
+    kcpSyncTargetCases(s);
+    kcpSyncerVirtualWorkspaceCases(s);
+    kcpSyncerLifecycleCases(s);
   });
 }

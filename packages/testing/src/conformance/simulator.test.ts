@@ -1,5 +1,6 @@
 import { startKubeSimulator } from '../simulator.js';
 import { describeConformance } from './index.js';
+import { simulatorKcpTarget } from './simulator-kcp.js';
 
 describeConformance('simulator over HTTP', async () => {
   const sim = await startKubeSimulator({ token: 'conformance-token' });
@@ -10,23 +11,7 @@ describeConformance('simulator over HTTP', async () => {
   };
 });
 
-describeConformance('simulator in kcp mode over HTTP', async () => {
-  const sim = await startKubeSimulator({
-    token: 'conformance-token',
-    kcp: { clusters: ['root:org:a', 'root:org:b'] },
-  });
-  return {
-    kubeconfig: sim.kubeconfig,
-    kcp: { clusters: ['root:org:a', 'root:org:b'] },
-    capabilities: {
-      kcp: true,
-      syncTargets: true,
-      syncerVirtualWorkspace: true,
-      compact: async () => sim.faults.compact(),
-    },
-    dispose: () => sim.stop(),
-  };
-});
+describeConformance('simulator in kcp mode over HTTP', () => simulatorKcpTarget(false));
 
 describeConformance('simulator over HTTPS', async () => {
   const sim = await startKubeSimulator({ token: 'conformance-token', tls: true });
@@ -37,21 +22,4 @@ describeConformance('simulator over HTTPS', async () => {
   };
 });
 
-describeConformance('simulator in kcp mode over HTTPS', async () => {
-  const sim = await startKubeSimulator({
-    token: 'conformance-token',
-    tls: true,
-    kcp: { clusters: ['root:org:a', 'root:org:b'] },
-  });
-  return {
-    kubeconfig: sim.kubeconfig,
-    kcp: { clusters: ['root:org:a', 'root:org:b'] },
-    capabilities: {
-      kcp: true,
-      syncTargets: true,
-      syncerVirtualWorkspace: true,
-      compact: async () => sim.faults.compact(),
-    },
-    dispose: () => sim.stop(),
-  };
-});
+describeConformance('simulator in kcp mode over HTTPS', () => simulatorKcpTarget(true));

@@ -1,3 +1,6 @@
+/** How long a queue works through its backlog before it lets other work (HTTP requests) run. */
+const TURN_BUDGET_MS = 5;
+
 /**
  * A small deduplicating work queue: a key queued twice before it is processed runs once; failures are
  * retried with backoff. Processing waits while `gate()` is pending (the simulator is paused).
@@ -35,7 +38,13 @@ export class WorkQueue {
 
   private async drain(): Promise<void> {
     try {
+      let turnStart = performance.now();
       while (!this.stopped && this.queued.size > 0) {
+        // A long backlog must not hold the event loop: the API server shares it.
+        if (performance.now() - turnStart > TURN_BUDGET_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          turnStart = performance.now();
+        }
         await this.gate();
         const key = this.queued.values().next().value as string;
         this.queued.delete(key);

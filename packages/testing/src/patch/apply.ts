@@ -164,11 +164,14 @@ export function serverSideApply(
     time: timestamp(),
     ...(target.subresource === 'status' ? { subresource: 'status' } : {}),
   };
-  const old = service.store.get(cluster, grKey(rt), target.namespace ?? '', target.name!);
-  if (!old || (target.visible && !target.visible(cluster, old))) {
-    if (target.subresource) throw notFound(rt, target.name!);
+  const stored = service.store.get(cluster, grKey(rt), target.namespace ?? '', target.name!);
+  if (!stored || (target.visible && !target.visible(cluster, stored))) {
+    if (target.subresource || target.view) throw notFound(rt, target.name!);
     return service.create({ ...target, cluster }, applied, opts, 'Apply', appliedSet);
   }
+  // Through a transforming view (kcp's syncer virtual workspace) the apply works on what the client reads,
+  // and the view rebuilds the write from the stored object.
+  const old = target.view ? target.view.read(stored) : stored;
   const sets = decodeManagedFields(old);
   const isMine = (s: ManagedSet) =>
     s.entry.manager === id.manager &&
@@ -215,6 +218,7 @@ export function serverSideApply(
       set: appliedSet,
     },
   ]);
+  if (target.view) return service.writeThroughView({ ...target, cluster }, cluster, stored, next, opts);
   return service.writeUpdate({ ...target, cluster }, cluster, old, next, opts, id, managed);
 }
 

@@ -56,7 +56,7 @@ export function patchResource(
   if (target.cluster === '*') throw badRequest('a logical cluster is required for patch');
   const old = service.store.get(target.cluster, grKey(rt), target.namespace ?? '', target.name!);
   if (!old || (target.visible && !target.visible(target.cluster, old))) throw notFound(rt, target.name!);
-  const current = cloneJson(old);
+  const current = cloneJson(target.view ? target.view.read(old) : old);
   let patched: unknown;
   if (contentType === PATCH_TYPES.json) {
     const ops = parsePatchJson(text);
@@ -85,6 +85,7 @@ export function patchResource(
   if (!isPlainObject(patched)) throw badRequest('the patched object is not a JSON object');
   const next = patched as KubeObject;
   if (!isPlainObject(next.metadata)) next.metadata = {};
+  if (target.view) return service.writeThroughView(target, target.cluster, old, next, opts);
   // A resourceVersion in the patch is a precondition.
   const rv = next.metadata.resourceVersion;
   if (rv !== undefined && rv !== old.metadata.resourceVersion)

@@ -9,7 +9,7 @@ import { sendError, sendJson, sendText } from './respond.js';
 export function serveDiscovery(
   res: ServerResponse,
   parsed: ParsedPath,
-  registry: ResourceRegistry,
+  registry: Pick<ResourceRegistry, 'groups' | 'resourcesIn'>,
   cluster: string,
   serverAddress: string,
 ): boolean {

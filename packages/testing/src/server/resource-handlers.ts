@@ -123,10 +123,12 @@ function sendList(res: ServerResponse, target: Target, result: ReturnType<Resour
   const meta: Record<string, unknown> = { resourceVersion: result.resourceVersion };
   if (result.continue) meta.continue = result.continue;
   if (result.remainingItemCount !== undefined) meta.remainingItemCount = result.remainingItemCount;
-  // Items of built-in lists carry no kind/apiVersion (typed lists); custom resources keep them.
+  // Items of built-in lists carry no kind/apiVersion (typed lists); custom resources keep them, and so does
+  // kcp's syncer virtual workspace, which relays an unstructured list read through client-go.
+  const typed = rt.builtin && target.view === undefined;
   const items = result.items.map(({ object }) =>
     JSON.stringify(
-      rt.builtin ? { ...object, kind: undefined, apiVersion: undefined } : present(object, apiVersion),
+      typed ? { ...object, kind: undefined, apiVersion: undefined } : present(object, apiVersion),
     ),
   );
   const text = `{"kind":${JSON.stringify(rt.listKind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(meta)},"items":[${items.join(',')}]}`;

@@ -7,9 +7,10 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ResourceRegistry } from '../api/registry.js';
+import type { ResourceType } from '../api/resource-type.js';
 import type { ResourceService } from '../api/service.js';
-import { forbidden, PlainNotFound, pathNotFound, unauthorized } from '../api/status.js';
-import type { Target } from '../api/target.js';
+import { forbidden, methodNotAllowed, PlainNotFound, pathNotFound, unauthorized } from '../api/status.js';
+import type { ObjectView, Target } from '../api/target.js';
 import type { KubeObject } from '../api/types.js';
 import type { ObjectStore } from '../store/store.js';
 import { type AccessRules, deniedReason, selectedName } from './access-review.js';
@@ -45,13 +46,25 @@ export interface ClusterResolver {
   kcp: boolean;
   /** Called once per named logical cluster before it is used (creates its default namespace). */
   ensureCluster(cluster: string): void;
-  /** Visibility filter for a syncer virtual workspace, or an ApiError when it does not exist. */
-  syncerView?(coords: {
-    cluster: string;
-    syncTarget: string;
-    uid: string;
-  }): (cluster: string, obj: KubeObject) => boolean;
+  /** A syncer virtual workspace, or an ApiError when its SyncTarget does not exist. */
+  syncerView?(coords: { cluster: string; syncTarget: string; uid: string }): SyncerWorkspace;
+  /** What discovery lists inside a syncer virtual workspace. */
+  syncerDiscovery?(workspace: SyncerWorkspace): Pick<ResourceRegistry, 'groups' | 'resourcesIn'>;
 }
+
+/** kcp's syncer virtual workspace of one SyncTarget. */
+export interface SyncerWorkspace {
+  /** The SyncTarget key (labels, annotations and finalizers carry it). */
+  key: string;
+  /** Whether the workspace serves a resource at a version. */
+  serves(rt: ResourceType, version: string): boolean;
+  /** Objects outside the workspace answer 404. */
+  visible(cluster: string, obj: KubeObject): boolean;
+  view: ObjectView;
+}
+
+/** The syncer virtual workspace's storage offers get, list, watch, update and patch only. */
+const SYNCER_VERBS = new Set(['get', 'list', 'watch', 'update', 'patch']);
 
 export interface KubeApiServerOptions {
   service: ResourceService;
@@ -186,13 +199,15 @@ export class KubeApiServer {
     if (prefix.syncer !== undefined && prefix.cluster === undefined) throw new PlainNotFound();
     const cluster = prefix.cluster ?? resolver.defaultCluster;
     if (cluster !== '*') resolver.ensureCluster(cluster);
-    let visible: Target['visible'];
+    let workspace: SyncerWorkspace | undefined;
     if (prefix.syncer) {
       if (!resolver.syncerView) throw new PlainNotFound();
-      visible = resolver.syncerView(prefix.syncer);
+      workspace = resolver.syncerView(prefix.syncer);
     }
     const host = req.headers.host ?? `127.0.0.1:${this.port}`;
-    if (serveDiscovery(res, parsed, this.options.registry, cluster, host)) {
+    const discovery =
+      workspace && resolver.syncerDiscovery ? resolver.syncerDiscovery(workspace) : this.options.registry;
+    if (serveDiscovery(res, parsed, discovery, cluster, host)) {
       req.resume();
       return;
     }
@@ -214,12 +229,24 @@ export class KubeApiServer {
       }
     }
     const registry = this.options.registry;
-    const rt = registry.lookup(cluster, parsed.group, parsed.version, parsed.resource);
+    let rt = registry.lookup(cluster, parsed.group, parsed.version, parsed.resource);
+    if (rt && workspace && !workspace.serves(rt, parsed.version)) rt = undefined;
     if (!rt || (!rt.namespaced && parsed.namespace !== undefined)) {
       req.resume();
       // Inside a served group/version the resource router answers with a Status; elsewhere Go's text 404.
-      if (registry.resourcesIn(cluster, parsed.group, parsed.version).length > 0) throw pathNotFound();
+      if (discovery.resourcesIn(cluster, parsed.group, parsed.version).length > 0) throw pathNotFound();
       throw new PlainNotFound();
+    }
+    if (workspace) {
+      const sub = parsed.subresource;
+      if ((sub !== undefined && sub !== 'status') || (sub === 'status' && !rt.subresources.status)) {
+        req.resume();
+        throw pathNotFound();
+      }
+      if (!SYNCER_VERBS.has(info.verb)) {
+        req.resume();
+        throw methodNotAllowed();
+      }
     }
     const target: Target = {
       cluster,
@@ -229,7 +256,10 @@ export class KubeApiServer {
     };
     if (parsed.name !== undefined) target.name = parsed.name;
     if (parsed.subresource !== undefined) target.subresource = parsed.subresource;
-    if (visible) target.visible = visible;
+    if (workspace) {
+      target.visible = workspace.visible;
+      target.view = workspace.view;
+    }
     await serveResource(
       req,
       res,

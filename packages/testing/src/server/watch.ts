@@ -186,7 +186,8 @@ export class WatchSession {
   }
 
   private write(type: string, object: KubeObject): void {
-    this.send(serializeEvent(type, object, this.apiVersion));
+    const view = this.params.target.view;
+    this.send(serializeEvent(type, view ? view.read(object) : object, this.apiVersion));
   }
 
   private writeBookmark(annotations?: Record<string, string>): void {

@@ -14,7 +14,7 @@ import {
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { type KubeRegistration, registerKube } from '@kcp-tmc/kube';
-import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+import { type KubeSimulator, placeNamespace, startKubeSimulator } from '@kcp-tmc/testing';
 import { registerTransformation } from '@kcp-tmc/transformation';
 import { container, type DependencyContainer } from 'tsyringe';
 import { type RegisterUpstreamOptions, registerUpstream } from '../../src/register.js';
@@ -61,7 +61,7 @@ export interface Agent {
 
 /**
  * One syncer agent as the composition root would build it, minus the downstream package: a SyncTarget
- * syncing Deployments, a downstream simulator with the fake controllers, the kube stack on both sides, the
+ * syncing Deployments, with the workload workspace's `default` namespace placed on it, a downstream simulator with the fake controllers, the kube stack on both sides, the
  * engine in kcp wildcard mode, the real transformation pipeline, the SpecPathSyncer, and registerUpstream.
  */
 export async function startAgent(
@@ -96,6 +96,9 @@ export async function startAgent(
     uid: created.metadata.uid as string,
     key: toSyncTargetKey(SYNC_TARGET_CLUSTER, name),
   };
+  // kcp's Placement puts the workload workspace's `default` namespace on this SyncTarget; kcp's resource
+  // controller copies the label onto its contents (and removes a state label the namespace lacks).
+  await placeNamespace(upstream.sim, WORKLOAD_CLUSTER, 'default', ref.key);
   const c = container.createChildContainer();
   const registration: KubeRegistration = registerKube(c, {
     upstream: {

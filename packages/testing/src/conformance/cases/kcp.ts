@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it, type TestContext } from 'vitest';
-import { stateLabel, syncTargetKey } from '../../kcp/synctarget-key.js';
 import { eventually } from '../client.js';
 import { configMap, expectOk, type Suite, type SuiteRef } from '../suite.js';
 
 const CLUSTER_ANNOTATION = 'kcp.io/cluster';
 
-function kcpSuite(
+export function kcpSuite(
   s: SuiteRef,
   ctx: TestContext,
 ): (Suite & { clusters: [string, string]; base: string }) | undefined {
@@ -18,7 +17,7 @@ function kcpSuite(
   return { ...suite, clusters: suite.target.kcp.clusters, base: suite.client.baseServer };
 }
 
-async function ensureNamespace(
+export async function ensureNamespace(
   suite: Suite & { base: string },
   cluster: string,
   ns: string,
@@ -220,107 +219,6 @@ export function kcpCases(s: SuiteRef): void {
           )
           .sort(),
       ).toEqual([a, b].sort());
-    });
-  });
-
-  describe('kcp syncer virtual workspace', () => {
-    it('publishes the virtual workspace URL and shows only objects selected for the SyncTarget', async (ctx) => {
-      const k = kcpSuite(s, ctx);
-      if (!k) return;
-      if (!k.target.capabilities.syncerVirtualWorkspace) return ctx.skip();
-      const [a] = k.clusters;
-      const stName = k.name('st');
-      const st = await k.client.request(
-        'POST',
-        `/clusters/${a}/apis/workload.kcp.io/v1alpha1/synctargets`,
-        {
-          body: {
-            apiVersion: 'workload.kcp.io/v1alpha1',
-            kind: 'SyncTarget',
-            metadata: { name: stName },
-            spec: {},
-          },
-        },
-        k.base,
-      );
-      expect(st.status, st.text).toBe(201);
-      const syncerURL = await eventually(
-        async () => {
-          const got = await k.client.request(
-            'GET',
-            `/clusters/${a}/apis/workload.kcp.io/v1alpha1/synctargets/${stName}`,
-            {},
-            k.base,
-          );
-          return got.json?.status?.virtualWorkspaces?.[0]?.syncerURL as string | undefined;
-        },
-        15_000,
-        'syncerURL in SyncTarget status',
-      );
-      expect(syncerURL).toMatch(new RegExp(`/services/syncer/${a}/${stName}/${st.json.metadata.uid}$`));
-      const label = stateLabel(syncTargetKey(a, stName));
-      const synced = k.name('synced');
-      const other = k.name('other');
-      await ensureNamespace(k, a, synced, { [label]: 'Sync' });
-      await ensureNamespace(k, a, other);
-      const post = (ns: string, name: string, labels: Record<string, string> = {}) =>
-        k.client.request(
-          'POST',
-          `/clusters/${a}/api/v1/namespaces/${ns}/configmaps`,
-          { body: configMap(name, {}, { labels }) },
-          k.base,
-        );
-      expect((await post(synced, 'in-synced-ns')).status).toBe(201);
-      expect((await post(other, 'labelled', { [label]: 'Sync' })).status).toBe(201);
-      expect((await post(other, 'not-selected')).status).toBe(201);
-      expect((await post(other, 'pending', { [label]: '' })).status).toBe(201);
-
-      const vwList = await k.client.request('GET', '/clusters/*/api/v1/configmaps', {}, syncerURL);
-      expectOk(vwList);
-      const names = vwList.json.items.map((i: { metadata: { name: string } }) => i.metadata.name).sort();
-      expect(names).toEqual(['in-synced-ns', 'labelled']);
-      const nsList = await k.client.request('GET', '/clusters/*/api/v1/namespaces', {}, syncerURL);
-      expect(nsList.json.items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual([synced]);
-
-      const stream = await k.client.watch(
-        '/clusters/*/api/v1/configmaps',
-        { resourceVersion: vwList.json.metadata.resourceVersion },
-        syncerURL,
-      );
-      try {
-        expect((await post(other, 'late-unselected')).status).toBe(201);
-        expect((await post(synced, 'late-selected')).status).toBe(201);
-        await stream.waitFor((e) => e.object?.metadata?.name === 'late-selected');
-        expect(stream.events.map((e) => e.object.metadata.name)).toEqual(['late-selected']);
-      } finally {
-        stream.abort();
-      }
-
-      const obj = await k.client.request(
-        'GET',
-        `/clusters/${a}/api/v1/namespaces/${synced}/configmaps/in-synced-ns`,
-        {},
-        syncerURL,
-      );
-      expectOk(obj);
-      const upd = await k.client.request(
-        'PUT',
-        `/clusters/${a}/api/v1/namespaces/${synced}/configmaps/in-synced-ns`,
-        { body: { ...obj.json, data: { via: 'vw' } } },
-        syncerURL,
-      );
-      expectOk(upd);
-      const hidden = await k.client.request(
-        'GET',
-        `/clusters/${a}/api/v1/namespaces/${other}/configmaps/not-selected`,
-        {},
-        syncerURL,
-      );
-      expect(hidden.status).toBe(404);
-      const wrongUid = syncerURL.replace(/\/[^/]+$/, '/00000000-0000-0000-0000-000000000000');
-      expect([403, 404]).toContain(
-        (await k.client.request('GET', '/clusters/*/api/v1/configmaps', {}, wrongUid)).status,
-      );
     });
   });
 }
