@@ -131,7 +131,7 @@ describe.skipIf(unavailable !== undefined || !CLI_BUILT)(
             { 'observed||Scenario|': b.result.observed ?? {} },
           ),
         ];
-        const left = unexplained(differences, INTENDED.differences);
+        const left = unexplained(differences, INTENDED.differences, scenario.name);
         all[scenario.name] = { reference: a.result, tested: b.result, differences, unexplained: left };
         if (left.length > 0) report.push(`== ${scenario.name}\n${formatDifferences(left)}`);
       }

@@ -19,6 +19,8 @@ export interface Difference {
 export interface IntendedDifference {
   readonly key: string;
   readonly path: string;
+  /** Only in scenarios whose name matches (a regular expression); every scenario when absent. */
+  readonly scenario?: string;
   readonly reason: string;
 }
 
@@ -57,12 +59,15 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** The differences no intended difference explains. */
+/** The differences of one scenario that no intended difference explains. */
 export function unexplained(
   differences: readonly Difference[],
   intended: readonly IntendedDifference[],
+  scenario = '',
 ): Difference[] {
-  const rules = intended.map((i) => ({ key: new RegExp(`^${i.key}$`), path: new RegExp(`^${i.path}$`) }));
+  const rules = intended
+    .filter((i) => i.scenario === undefined || new RegExp(i.scenario).test(scenario))
+    .map((i) => ({ key: new RegExp(`^${i.key}$`), path: new RegExp(`^${i.path}$`) }));
   return differences.filter((d) => !rules.some((r) => r.key.test(d.key) && r.path.test(d.path)));
 }
 
