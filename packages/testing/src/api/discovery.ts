@@ -1,4 +1,4 @@
-import type { ResourceRegistry } from './registry.js';
+import { type ResourceRegistry, WILDCARD_CLUSTER } from './registry.js';
 import { groupVersion, type ResourceType } from './resource-type.js';
 
 /** Discovery documents (/version, /api, /apis, /apis/<g>, /api/v1, /apis/<g>/<v>) as kube-apiserver serves them. */
@@ -84,7 +84,12 @@ export function apiResourceList(
   version: string,
 ): Record<string, unknown> | undefined {
   const resources = registry.resourcesIn(cluster, group, version);
-  if (resources.length === 0) return undefined;
+  if (resources.length === 0) {
+    // kcp shares its CRD discovery among logical clusters: a group/version another cluster's CRD serves is
+    // answered with no resources, not 404 (measured on real kcp v0.11, conformance/real-kcp.test.ts).
+    if (cluster === WILDCARD_CLUSTER || registry.resourcesIn(WILDCARD_CLUSTER, group, version).length === 0)
+      return undefined;
+  }
   // kube-apiserver omits apiVersion on the legacy /api/v1 list only.
   return {
     kind: 'APIResourceList',

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
 import { type RealKcp, type RealKcpWorkspace, startRealKcp } from '../real/kcp.js';
 import { startSyncer } from '../real/kcp-syncer.js';
 import {
@@ -65,11 +66,13 @@ export async function realKcpTarget(onStep?: (step: string, ms: number) => void)
         `--namespace-selector=${PLACED_LABEL}=true`,
       ]),
     );
+    // shard-admin (system:masters): kcp authorizes a `/clusters/*` request only for privileged users, as its
+    // workspace content authorizer finds no LogicalCluster `*` (pkg/authorization/workspace_content_authorizer.go).
     const admin = tokenKubeconfig(
       `${kcp.url}/clusters/${org.cluster}`,
       kcp.caCertPem,
-      'kcp-admin',
-      kcp.token,
+      'shard-admin',
+      await shardAdminToken(kcp),
     );
     const client = new RawClient(admin);
     await step('bound resources served', () => waitForServed(client));
@@ -170,4 +173,14 @@ async function waitForServed(client: RawClient): Promise<void> {
     60_000,
     'deployments and services served in root:org',
   );
+}
+
+/** The token of kcp's `shard-admin` user (context `system:admin` of kcp's admin.kubeconfig). */
+async function shardAdminToken(kcp: RealKcp): Promise<string> {
+  const config = parse(await readFile(kcp.adminKubeconfigPath, 'utf8')) as {
+    users?: Array<{ name: string; user: { token?: string } }>;
+  };
+  const token = config.users?.find((u) => u.name === 'shard-admin')?.user.token;
+  if (token === undefined) throw new Error(`${kcp.adminKubeconfigPath}: no shard-admin token`);
+  return token;
 }

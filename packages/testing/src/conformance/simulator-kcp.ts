@@ -92,6 +92,7 @@ export async function simulatorKcpTarget(tls: boolean): Promise<ConformanceTarge
       kcp: true,
       syncTargets: true,
       syncerVirtualWorkspace: true,
+      handSetNamespaceState: true,
       compact: async () => sim.faults.compact(),
     },
     dispose: () => sim.stop(),

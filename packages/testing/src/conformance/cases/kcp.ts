@@ -152,7 +152,17 @@ export function kcpCases(s: SuiteRef): void {
         30_000,
         'CRD served',
       );
-      expect((await k.client.request('GET', `/clusters/${b}/apis/${group}/v1`, {}, k.base)).status).toBe(404);
+      // kcp shares its CRD discovery among logical clusters: the group/version is answered in the other cluster,
+      // with no resources, and the resource itself is not served there (measured on real kcp v0.11).
+      const elsewhere = await k.client.request('GET', `/clusters/${b}/apis/${group}/v1`, {}, k.base);
+      expect(elsewhere.status, elsewhere.text).toBe(200);
+      expect(elsewhere.json).toMatchObject({
+        kind: 'APIResourceList',
+        groupVersion: `${group}/v1`,
+        resources: [],
+      });
+      const things = await k.client.request('GET', `/clusters/${b}/apis/${group}/v1/things`, {}, k.base);
+      expect(things.status, things.text).toBe(404);
     });
 
     // kcp serves a wildcard request for a CRD-backed resource from the CRDs of every logical cluster, as long as
