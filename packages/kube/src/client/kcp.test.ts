@@ -86,7 +86,7 @@ describe('kcp addressing', () => {
     expect(owners).toEqual(CLUSTERS.map((c) => `${c}=${c}`));
   });
 
-  it('maps a CRD served only in some logical clusters through their discovery, and through the wildcard', async () => {
+  it('maps a CRD served only in some logical clusters through their discovery, and not through the wildcard', async () => {
     const crds = gvr('apiextensions.k8s.io', 'v1', 'customresourcedefinitions');
     const gadgets = gvr('mapper.example.com', 'v1', 'gadgets');
     const crd: KubeObject = {
@@ -135,8 +135,9 @@ describe('kcp addressing', () => {
     ).rejects.toMatchObject({
       type: 'NotFound',
     });
-    const list = await t.client.list(gadgets, { cluster: '*' });
-    expect(list.items.map((o) => o.metadata.annotations?.[CLUSTER_ANNOTATION]).sort()).toEqual([a, b]);
+    // kcp v0.11 serves no /clusters/* request for a workspace's own CRD, however many clusters define it
+    // (pkg/server/apiextensions.go; measured in packages/testing/src/conformance/real-kcp.test.ts).
+    await expect(t.client.list(gadgets, { cluster: '*' })).rejects.toMatchObject({ type: 'NotFound' });
   });
 
   it('an informer on the wildcard keys same-named objects by their logical cluster', async () => {
