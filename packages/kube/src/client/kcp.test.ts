@@ -24,7 +24,11 @@ let t: TestClient;
 
 // kcp mode over TLS with a token: the kubeconfig carries the CA, so this also proves TLS verification.
 beforeAll(async () => {
-  sim = await startKubeSimulator({ kcp: { clusters: CLUSTERS }, tls: true, token: 'kcp-admin' });
+  sim = await startKubeSimulator({
+    kcp: { clusters: CLUSTERS, localCrds: true },
+    tls: true,
+    token: 'kcp-admin',
+  });
   // Context `base` is the bare server, so requests name their logical cluster.
   t = clientFor(sim.kubeconfig, { context: 'base', discovery: { cluster: 'root' } });
   for (const cluster of CLUSTERS) {

@@ -112,11 +112,6 @@ export class ResourceRegistry {
       .map(([name, versions]) => ({ name, versions }));
   }
 
-  /** Whether some logical cluster's CRD serves the group/version: kcp answers its discovery in every cluster. */
-  sharedGroupVersion(group: string, version: string): boolean {
-    return this.resourcesIn(WILDCARD_CLUSTER, group, version).length > 0;
-  }
-
   resourcesIn(cluster: string, group: string, version: string): ResourceType[] {
     return this.all(cluster).filter((rt) => rt.group === group && rt.versions.includes(version));
   }
