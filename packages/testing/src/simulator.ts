@@ -25,6 +25,12 @@ export interface KcpOptions {
    * `status.lastSyncerHeartbeatTime` is older turns HeartbeatHealthy and Ready False.
    */
   heartbeatThresholdMs?: number;
+  /**
+   * CRDs are each workspace's own, as in kcp v0.11: no `/clusters/*` request serves them, and discovery answers
+   * their group/version in every cluster with no resources. Default false: wildcard requests serve them as if
+   * they were bound through an APIExport (what the agent's wildcard-mode tests rely on).
+   */
+  localCrds?: boolean;
 }
 
 export interface KubeSimulatorOptions {
@@ -154,6 +160,7 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.token !== undefined ? { token: options.token } : {}),
     ...(options.bookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: options.bookmarkIntervalMs } : {}),
+    ...(kcp?.localCrds === true ? { localCrds: true } : {}),
   });
   faults.attach({
     dropWatches: () => server.watches.dropAll(),

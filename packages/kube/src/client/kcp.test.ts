@@ -24,7 +24,11 @@ let t: TestClient;
 
 // kcp mode over TLS with a token: the kubeconfig carries the CA, so this also proves TLS verification.
 beforeAll(async () => {
-  sim = await startKubeSimulator({ kcp: { clusters: CLUSTERS }, tls: true, token: 'kcp-admin' });
+  sim = await startKubeSimulator({
+    kcp: { clusters: CLUSTERS, localCrds: true },
+    tls: true,
+    token: 'kcp-admin',
+  });
   // Context `base` is the bare server, so requests name their logical cluster.
   t = clientFor(sim.kubeconfig, { context: 'base', discovery: { cluster: 'root' } });
   for (const cluster of CLUSTERS) {
@@ -86,7 +90,7 @@ describe('kcp addressing', () => {
     expect(owners).toEqual(CLUSTERS.map((c) => `${c}=${c}`));
   });
 
-  it('maps a CRD served only in some logical clusters through their discovery, and through the wildcard', async () => {
+  it('maps a CRD served only in some logical clusters through their discovery, and not through the wildcard', async () => {
     const crds = gvr('apiextensions.k8s.io', 'v1', 'customresourcedefinitions');
     const gadgets = gvr('mapper.example.com', 'v1', 'gadgets');
     const crd: KubeObject = {
@@ -135,8 +139,9 @@ describe('kcp addressing', () => {
     ).rejects.toMatchObject({
       type: 'NotFound',
     });
-    const list = await t.client.list(gadgets, { cluster: '*' });
-    expect(list.items.map((o) => o.metadata.annotations?.[CLUSTER_ANNOTATION]).sort()).toEqual([a, b]);
+    // kcp v0.11 serves no /clusters/* request for a workspace's own CRD, however many clusters define it
+    // (pkg/server/apiextensions.go; measured in packages/testing/src/conformance/real-kcp.test.ts).
+    await expect(t.client.list(gadgets, { cluster: '*' })).rejects.toMatchObject({ type: 'NotFound' });
   });
 
   it('an informer on the wildcard keys same-named objects by their logical cluster', async () => {

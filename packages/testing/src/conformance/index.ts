@@ -22,12 +22,26 @@ import type { TargetFactory } from './target.js';
 export { eventually, RawClient, type RawResponse, type WatchEvent, type WatchStream } from './client.js';
 export type { Capabilities, ConformanceTarget, KcpSyncTargetTarget, TargetFactory } from './target.js';
 
+export interface ConformanceOptions {
+  /** `kcp`: only the kcp cases (a real kcp serves no plain cluster the API cases could use). Default `all`. */
+  cases?: 'all' | 'kcp';
+  /** Per-case timeout, for slow real servers (ms). Default vitest's. */
+  caseTimeoutMs?: number;
+  /** Timeout of the target's start and dispose (ms). Default vitest's hook timeout. */
+  setupTimeoutMs?: number;
+}
+
 /**
  * Registers the API-conformance suite (vitest describe/it blocks) against a target: any server reachable
  * with a kubeconfig. Cases needing more than a bare kube-apiserver are skipped by capability.
  */
-export function describeConformance(name: string, factory: TargetFactory): void {
-  describe(`API conformance: ${name}`, () => {
+export function describeConformance(
+  name: string,
+  factory: TargetFactory,
+  { cases = 'all', caseTimeoutMs, setupTimeoutMs }: ConformanceOptions = {},
+): void {
+  const title = `${cases === 'kcp' ? 'kcp' : 'API'} conformance: ${name}`;
+  describe(title, caseTimeoutMs === undefined ? {} : { timeout: caseTimeoutMs }, () => {
     let suite: Suite | undefined;
     const s = () => {
       if (!suite) throw new Error('conformance target did not start');
@@ -43,24 +57,26 @@ export function describeConformance(name: string, factory: TargetFactory): void 
       });
       if (res.status !== 201)
         throw new Error(`creating the suite namespace failed: ${res.status} ${res.text}`);
-    });
+    }, setupTimeoutMs);
     afterAll(async () => {
       if (!suite) return;
       await suite.client.delete(`/api/v1/namespaces/${suite.ns}`).catch(() => undefined);
       await suite.target.dispose?.();
-    });
-    discoveryCases(s);
-    crudCases(s);
-    listCases(s);
-    watchCases(s);
-    statusCases(s);
-    appsCases(s);
-    patchCases(s);
-    applyCases(s);
-    lifecycleCases(s);
-    serviceCases(s);
-    crdCases(s);
-    clientCases(s);
+    }, setupTimeoutMs);
+    if (cases === 'all') {
+      discoveryCases(s);
+      crudCases(s);
+      listCases(s);
+      watchCases(s);
+      statusCases(s);
+      appsCases(s);
+      patchCases(s);
+      applyCases(s);
+      lifecycleCases(s);
+      serviceCases(s);
+      crdCases(s);
+      clientCases(s);
+    }
     kcpCases(s);
     kcpOwnSyncTargetCases(s);
     kcpSyncTargetCases(s);

@@ -25,7 +25,7 @@ export async function simulatorKcpTarget(tls: boolean): Promise<ConformanceTarge
   const sim = await startKubeSimulator({
     token: TOKEN,
     tls,
-    kcp: { clusters: [ORG, ...clusters], heartbeatThresholdMs: HEARTBEAT_THRESHOLD_MS },
+    kcp: { clusters: [ORG, ...clusters], heartbeatThresholdMs: HEARTBEAT_THRESHOLD_MS, localCrds: true },
   });
   const admin = new RawClient(sim.kubeconfig);
   const base = admin.baseServer;
@@ -92,6 +92,7 @@ export async function simulatorKcpTarget(tls: boolean): Promise<ConformanceTarge
       kcp: true,
       syncTargets: true,
       syncerVirtualWorkspace: true,
+      handSetNamespaceState: true,
       compact: async () => sim.faults.compact(),
     },
     dispose: () => sim.stop(),

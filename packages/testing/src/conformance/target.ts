@@ -10,6 +10,12 @@ export interface Capabilities {
   syncerVirtualWorkspace?: boolean;
   /** workload.kcp.io/v1alpha1 SyncTarget is served. */
   syncTargets?: boolean;
+  /**
+   * A namespace keeps a hand-set `state.workload.kcp.io/<key>: Sync` label without any Placement: no kcp namespace
+   * scheduler runs (the simulator). Real kcp marks such a namespace removing and drops the label after 5 s
+   * (pkg/reconciler/workload/namespace/namespace_reconcile_scheduling.go), so nothing stays selected.
+   */
+  handSetNamespaceState?: boolean;
   /** How long a watch bookmark may take to arrive before a request's timeout (ms). */
   bookmarkWithinMs?: number;
   /** The target can compact watch history on demand (forces 410 Expired). */

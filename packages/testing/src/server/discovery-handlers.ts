@@ -1,6 +1,12 @@
 import type { ServerResponse } from 'node:http';
-import { apiGroup, apiGroupList, apiResourceList, apiVersions, SIMULATED_VERSION } from '../api/discovery.js';
-import type { ResourceRegistry } from '../api/registry.js';
+import {
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  type DiscoverySource,
+  SIMULATED_VERSION,
+} from '../api/discovery.js';
 import { PlainNotFound } from '../api/status.js';
 import type { ParsedPath } from './paths.js';
 import { sendError, sendJson, sendText } from './respond.js';
@@ -9,7 +15,7 @@ import { sendError, sendJson, sendText } from './respond.js';
 export function serveDiscovery(
   res: ServerResponse,
   parsed: ParsedPath,
-  registry: Pick<ResourceRegistry, 'groups' | 'resourcesIn'>,
+  registry: DiscoverySource,
   cluster: string,
   serverAddress: string,
 ): boolean {

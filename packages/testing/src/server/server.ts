@@ -6,12 +6,13 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import type { ResourceRegistry } from '../api/registry.js';
+import { type ResourceRegistry, WILDCARD_CLUSTER } from '../api/registry.js';
 import type { ResourceType } from '../api/resource-type.js';
 import type { ResourceService } from '../api/service.js';
 import { forbidden, methodNotAllowed, PlainNotFound, pathNotFound, unauthorized } from '../api/status.js';
 import type { ObjectView, Target } from '../api/target.js';
 import type { KubeObject } from '../api/types.js';
+import { localCrdDiscovery } from '../api/wildcard.js';
 import type { ObjectStore } from '../store/store.js';
 import { type AccessRules, deniedReason, selectedName } from './access-review.js';
 import { serveDiscovery } from './discovery-handlers.js';
@@ -79,6 +80,8 @@ export interface KubeApiServerOptions {
   interceptor?: RequestInterceptor;
   accessRules: () => AccessRules;
   bookmarkIntervalMs?: number;
+  /** kcp: CRDs are each workspace's own, as in kcp v0.11 (see KcpOptions.localCrds). */
+  localCrds?: boolean;
 }
 
 /** The HTTP(S) listener: auth, routing, discovery, resources; never lets a request take it down. */
@@ -205,8 +208,13 @@ export class KubeApiServer {
       workspace = resolver.syncerView(prefix.syncer);
     }
     const host = req.headers.host ?? `127.0.0.1:${this.port}`;
+    const localCrds = this.options.localCrds === true && workspace === undefined;
     const discovery =
-      workspace && resolver.syncerDiscovery ? resolver.syncerDiscovery(workspace) : this.options.registry;
+      workspace && resolver.syncerDiscovery
+        ? resolver.syncerDiscovery(workspace)
+        : localCrds
+          ? localCrdDiscovery(this.options.registry, cluster)
+          : this.options.registry;
     if (serveDiscovery(res, parsed, discovery, cluster, host)) {
       req.resume();
       return;
@@ -231,6 +239,8 @@ export class KubeApiServer {
     const registry = this.options.registry;
     let rt = registry.lookup(cluster, parsed.group, parsed.version, parsed.resource);
     if (rt && workspace && !workspace.serves(rt, parsed.version)) rt = undefined;
+    if (rt && localCrds && cluster === WILDCARD_CLUSTER && !registry.isBuiltin(rt.group, rt.resource))
+      rt = undefined;
     if (!rt || (!rt.namespaced && parsed.namespace !== undefined)) {
       req.resume();
       // Inside a served group/version the resource router answers with a Status; elsewhere Go's text 404.

@@ -10,7 +10,9 @@ export function kcpOwnSyncTargetCases(s: SuiteRef): void {
     it('publishes the virtual workspace URL and shows only objects selected for the SyncTarget', async (ctx) => {
       const k = kcpSuite(s, ctx);
       if (!k) return;
-      if (!k.target.capabilities.syncerVirtualWorkspace) return ctx.skip();
+      // The namespaces are placed by hand: no Placement, no syncer for this SyncTarget.
+      if (!k.target.capabilities.syncerVirtualWorkspace || !k.target.capabilities.handSetNamespaceState)
+        return ctx.skip();
       const [a] = k.clusters;
       const stName = k.name('st');
       const st = await k.client.request(
@@ -65,10 +67,11 @@ export function kcpOwnSyncTargetCases(s: SuiteRef): void {
       const vwList = await eventually(
         async () => {
           const res = await k.client.request('GET', '/clusters/*/api/v1/configmaps', {}, syncerURL);
-          const listed = res.json.items.map((i: { metadata: { name: string } }) => i.metadata.name).sort();
-          return res.status === 200 && JSON.stringify(listed) === '["in-synced-ns","kube-root-ca.crt"]'
-            ? res
-            : undefined;
+          const listed = res.json?.items?.map((i: { metadata: { name: string } }) => i.metadata.name).sort();
+          // Thrown, so that a timeout reports what the virtual workspace listed last.
+          if (res.status !== 200 || JSON.stringify(listed) !== '["in-synced-ns","kube-root-ca.crt"]')
+            throw new Error(`HTTP ${res.status}: ${JSON.stringify(listed) ?? res.text}`);
+          return res;
         },
         30_000,
         'only in-synced-ns and its namespace kube-root-ca.crt in the virtual workspace',
