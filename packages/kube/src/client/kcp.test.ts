@@ -194,11 +194,19 @@ describe('kcp addressing', () => {
     }, 'SyncTarget status to carry its virtual workspace URL');
     expect(syncerURL).toContain(`/services/syncer/root/east/${target.metadata.uid}`);
 
+    // kcp's Placement schedules namespaces, and its resource controller copies a namespace's state label onto
+    // what the namespace holds (pkg/reconciler/workload/resource); a label set by hand on an object in an
+    // unplaced namespace is taken away again.
     const label = stateLabel(toSyncTargetKey('root', 'east'));
     await t.client.create(
+      namespaces,
+      { metadata: { name: 'placed', labels: { [label]: 'Sync' } } },
+      { cluster: 'root:org:a' },
+    );
+    await t.client.create(
       configmaps,
-      { metadata: { name: 'scheduled', labels: { [label]: 'Sync' } }, data: {} },
-      { cluster: 'root:org:a', namespace: 'default' },
+      { metadata: { name: 'scheduled' }, data: {} },
+      { cluster: 'root:org:a', namespace: 'placed' },
     );
     await t.client.create(
       configmaps,
