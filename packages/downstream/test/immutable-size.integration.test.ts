@@ -12,6 +12,7 @@ import {
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
 import { registerKube } from '@kcp-tmc/kube';
+import { placedNamespace } from '@kcp-tmc/testing';
 import { registerTransformation } from '@kcp-tmc/transformation';
 import { container } from 'tsyringe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,7 +127,9 @@ describe('immutable ConfigMaps/Secrets and the size limit against the simulator'
     sims = await startSims();
     await sims.upstreamClient.create(
       NAMESPACES,
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
+      // Placed on the SyncTarget, as kcp's Placement scheduling leaves it: kcp's resource controller removes a state
+      // label from objects whose namespace lacks it (pkg/reconciler/workload/resource).
+      placedNamespace(NS, sims.ref.key),
       { cluster: CLUSTER },
     );
   }, 60_000);

@@ -4,9 +4,8 @@ import {
   namespaceLocator,
   parseGvr,
   physicalClusterNamespaceName,
-  ResourceStateValue,
-  stateLabel,
 } from '@kcp-tmc/interfaces';
+import { placedNamespace } from '@kcp-tmc/testing';
 import { hostAndPort } from '@kcp-tmc/transformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upstreamSpecFingerprint } from '../src/state/spec-fingerprint.js';
@@ -26,6 +25,7 @@ const DEPLOYMENTS = parseGvr('apps/v1/deployments');
 
 type PodSpec = {
   automountServiceAccountToken?: boolean;
+  serviceAccountName?: string;
   containers: Array<{ env?: unknown[]; volumeMounts?: unknown[] }>;
   volumes?: Array<{ name: string; projected?: { sources: Array<{ secret?: { name: string } }> } }>;
 };
@@ -43,11 +43,33 @@ describe('Deployment pod templates as kcp writes them (simulator, upstream URL c
   const create = (gvr: string, object: KubeObject) =>
     sims.upstreamClient.create(parseGvr(gvr), object, { cluster, namespace: NS });
 
+  /** The name of kcp's token Secret for this ServiceAccount in NS, once its token controller made it. */
+  const upstreamToken = async (serviceAccount: string): Promise<string> => {
+    let name: string | undefined;
+    await eventually(
+      async () => {
+        const secrets = await sims.upstreamClient.list(parseGvr('v1/secrets'), { cluster, namespace: NS });
+        name = secrets.items.find(
+          (s) =>
+            (s as { type?: string }).type === 'kubernetes.io/service-account-token' &&
+            s.metadata.deletionTimestamp === undefined &&
+            s.metadata.annotations?.['kubernetes.io/service-account.name'] === serviceAccount,
+        )?.metadata.name;
+        return name !== undefined;
+      },
+      20_000,
+      `the ${serviceAccount} token upstream`,
+    );
+    return name as string;
+  };
+
   beforeAll(async () => {
     sims = await startSims();
     await sims.upstreamClient.create(
       parseGvr('v1/namespaces'),
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
+      // Placed on the SyncTarget, as kcp's Placement scheduling leaves it: kcp's resource controller removes a state
+      // label from objects whose namespace lacks it (pkg/reconciler/workload/resource).
+      placedNamespace(NS, sims.ref.key),
       { cluster },
     );
     agent = await startAgent(sims, {}, { upstreamServerUrl: sims.upstream.url });
@@ -58,8 +80,12 @@ describe('Deployment pod templates as kcp writes them (simulator, upstream URL c
     await sims?.stop();
   });
 
-  it('holds a Deployment back until its token exists upstream, then mounts kcp-default-token-* and points at kcp', async () => {
-    await create('apps/v1/deployments', workload('Deployment', NS, 'web', sims.ref.key));
+  // kcp's token controller gives every ServiceAccount its token Secret at once (the kube controllers kcp runs,
+  // pkg/server/controllers.go), so a Deployment waits only while its ServiceAccount is missing: `builder` here.
+  it('holds a Deployment back until its token exists upstream, then mounts it and points at kcp', async () => {
+    const web = workload('Deployment', NS, 'web', sims.ref.key);
+    (web.spec as { template: { spec: PodSpec } }).template.spec.serviceAccountName = 'builder';
+    await create('apps/v1/deployments', web);
     // A later object in the same namespace is synced, so the Deployment had its chance to go down first.
     await create('v1/configmaps', workload('ConfigMap', NS, 'after', sims.ref.key));
     await eventually(
@@ -69,17 +95,12 @@ describe('Deployment pod templates as kcp writes them (simulator, upstream URL c
     );
     expect(await downstreamGet(sims, 'apps/v1/deployments', downstreamNs(), 'web')).toBeUndefined();
 
-    await create('v1/secrets', {
+    await create('v1/serviceaccounts', {
       apiVersion: 'v1',
-      kind: 'Secret',
-      type: 'kubernetes.io/service-account-token',
-      metadata: {
-        name: 'default-token-abcde',
-        namespace: NS,
-        labels: { [stateLabel(sims.ref.key)]: ResourceStateValue.Sync },
-        annotations: { 'kubernetes.io/service-account.name': 'default' },
-      },
+      kind: 'ServiceAccount',
+      metadata: { name: 'builder', namespace: NS },
     });
+    const builderToken = await upstreamToken('builder');
     let live: KubeObject | undefined;
     await eventually(
       async () => {
@@ -92,6 +113,7 @@ describe('Deployment pod templates as kcp writes them (simulator, upstream URL c
     const spec = podSpecOf(live) as PodSpec;
     const { host, port } = hostAndPort(sims.upstream.url);
     expect(spec.automountServiceAccountToken).toBe(false);
+    expect(spec.serviceAccountName).toBeUndefined();
     expect(spec.containers[0]?.env).toEqual(
       expect.arrayContaining([
         { name: 'KUBERNETES_SERVICE_PORT', value: port },
@@ -99,53 +121,72 @@ describe('Deployment pod templates as kcp writes them (simulator, upstream URL c
         { name: 'KUBERNETES_SERVICE_HOST', value: host },
       ]),
     );
-    const access = spec.volumes?.find((v) => v.name === 'kcp-api-access');
-    expect(access?.projected?.sources[0]?.secret?.name).toBe('kcp-default-token-abcde');
-    expect(await downstreamGet(sims, 'v1/secrets', downstreamNs(), 'kcp-default-token-abcde')).toBeDefined();
+    // A ServiceAccount other than `default` has its token mounted by its own name (deployment.go).
+    const access = (s: PodSpec) => s.volumes?.find((v) => v.name === 'kcp-api-access');
+    expect(access(spec)?.projected?.sources[0]?.secret?.name).toBe(builderToken);
 
     // What the status path reads instead of an annotation: the upstream spec the object was applied from.
     const upstream = await sims.upstreamClient.get(DEPLOYMENTS, { cluster, namespace: NS, name: 'web' });
     const state = agent.syncer.inner.states.get(clusterKey(cluster, DEPLOYMENTS, NS, 'web'));
     expect(state?.upstreamSpec).toBe(upstreamSpecFingerprint(upstream.spec));
     expect(live?.metadata.annotations ?? {}).toEqual({});
-  }, 60_000);
 
-  it('a restarted agent (nothing remembered) deletes the renamed copies when their upstream objects go', async () => {
-    await create('v1/configmaps', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: {
-        name: 'kube-root-ca.crt',
-        namespace: NS,
-        labels: { [stateLabel(sims.ref.key)]: ResourceStateValue.Sync },
+    // The `default` ServiceAccount's token, kcp's own default-token-*, is mounted as kcp-default-token-*.
+    const defaultToken = await upstreamToken('default');
+    expect(defaultToken).toMatch(/^default-token-/);
+    await create('apps/v1/deployments', workload('Deployment', NS, 'api', sims.ref.key));
+    let api: KubeObject | undefined;
+    await eventually(
+      async () => {
+        api = await downstreamGet(sims, 'apps/v1/deployments', downstreamNs(), 'api');
+        return api !== undefined;
       },
-      data: { 'ca.crt': 'PEM' },
-    });
+      30_000,
+      'the default-account Deployment downstream',
+    );
+    expect(access(podSpecOf(api) as PodSpec)?.projected?.sources[0]?.secret?.name).toBe(
+      `kcp-${defaultToken}`,
+    );
     await eventually(
       async () =>
-        (await downstreamGet(sims, 'v1/configmaps', downstreamNs(), 'kcp-root-ca.crt')) !== undefined,
+        (await downstreamGet(sims, 'v1/secrets', downstreamNs(), `kcp-${defaultToken}`)) !== undefined,
       20_000,
-      'kcp-root-ca.crt downstream',
+      `kcp-${defaultToken} downstream`,
     );
+  }, 60_000);
+
+  // kcp's own kube-root-ca.crt and default-token-* are synced renamed (ground-truth/go-syncer/downstream-ns-kcp-*.json);
+  // kcp's controllers recreate them when deleted, the token under a new name.
+  it('a restarted agent (nothing remembered) deletes the renamed copies when their upstream objects go', async () => {
+    const token = await upstreamToken('default');
+    const copies = [
+      ['v1/configmaps', 'kube-root-ca.crt', 'kcp-root-ca.crt'],
+      ['v1/secrets', token, `kcp-${token}`],
+    ] as const;
+    const uids = new Map<string, string | undefined>();
+    for (const [gvr, , copy] of copies) {
+      await eventually(
+        async () => (await downstreamGet(sims, gvr, downstreamNs(), copy)) !== undefined,
+        20_000,
+        `${copy} downstream`,
+      );
+      uids.set(copy, (await downstreamGet(sims, gvr, downstreamNs(), copy))?.metadata.uid);
+    }
     // Deleted while the agent is down: our finalizer keeps them terminating upstream, and the next agent meets
     // them in its first list, to delete without ever having applied them.
     await agent.stop();
-    for (const [gvr, name] of [
-      ['v1/configmaps', 'kube-root-ca.crt'],
-      ['v1/secrets', 'default-token-abcde'],
-    ] as const) {
+    for (const [gvr, name] of copies) {
       await sims.upstreamClient.delete(parseGvr(gvr), { cluster, namespace: NS, name });
     }
     agent = await startAgent(sims, {}, { upstreamServerUrl: sims.upstream.url });
-    for (const [gvr, name] of [
-      ['v1/configmaps', 'kcp-root-ca.crt'],
-      ['v1/secrets', 'kcp-default-token-abcde'],
-    ] as const) {
+    for (const [gvr, , copy] of copies) {
+      // Gone, or (kube-root-ca.crt, recreated by kcp under the same name) a new copy of the new object.
       await eventually(
-        async () => (await downstreamGet(sims, gvr, downstreamNs(), name)) === undefined,
+        async () => (await downstreamGet(sims, gvr, downstreamNs(), copy))?.metadata.uid !== uids.get(copy),
         20_000,
-        `${name} deleted downstream`,
+        `${copy} deleted downstream`,
       );
     }
+    expect(await upstreamToken('default')).not.toBe(token);
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { encodeClusterKey, parseGvr } from '@kcp-tmc/interfaces';
-import type { RequestStats } from '@kcp-tmc/testing';
+import { placedNamespace, type RequestStats } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workload } from './support/fixtures.js';
 import { type Agent, type Sims, startAgent, startSims, WORKLOAD_CLUSTERS } from './support/stack.js';
@@ -41,7 +41,9 @@ describe('a second sync of unchanged objects (fresh agent, same clusters)', () =
     for (const cluster of WORKLOAD_CLUSTERS) {
       await sims.upstreamClient.create(
         parseGvr('v1/namespaces'),
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bulk' } },
+        // Placed on the SyncTarget, as kcp's Placement scheduling leaves it: kcp's resource controller removes a
+        // state label from objects whose namespace lacks it (pkg/reconciler/workload/resource).
+        placedNamespace('bulk', sims.ref.key),
         { cluster },
       );
       for (let i = 0; i < PER_CLUSTER; i++) {

@@ -14,6 +14,7 @@ import {
   TENANT_ID_LABEL,
   tenantId,
 } from '@kcp-tmc/interfaces';
+import { placedNamespace, placeNamespace } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RETAIN_REPLICAS_ANNOTATION } from '../src/constants.js';
 import { KINDS, workload } from './support/fixtures.js';
@@ -47,10 +48,12 @@ describe('spec path against the simulator (kcp wildcard mode, real engine + tran
   beforeAll(async () => {
     sims = await startSims();
     for (const cluster of WORKLOAD_CLUSTERS) {
-      for (const name of [NS, 'other', 'collide']) {
+      for (const name of [NS, 'other']) {
         await sims.upstreamClient.create(
           NAMESPACES,
-          { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+          // Placed on the SyncTarget, as kcp's Placement scheduling leaves it: kcp's resource controller removes
+          // a state label from objects whose namespace lacks it (pkg/reconciler/workload/resource).
+          placedNamespace(name, sims.ref.key),
           up(cluster),
         );
       }
@@ -313,12 +316,20 @@ describe('spec path against the simulator (kcp wildcard mode, real engine + tran
   // and status annotations (kcp v0.11 pkg/syncer/shared/finalizer.go EnsureUpstreamFinalizerRemoved).
   it('releases an object kcp removes from this SyncTarget in one update, after the downstream copy is gone', async () => {
     const cluster = WORKLOAD_CLUSTERS[1] as string;
-    const ns = downstreamNs(cluster);
+    // kcp removes objects from a SyncTarget namespace by namespace: its scheduling annotates the namespace and its
+    // resource controller copies the annotation onto the contents, and removes one the namespace lacks
+    // (pkg/reconciler/workload/namespace/namespace_reconcile_scheduling.go, resource/resource_reconcile.go).
+    const ns = downstreamNs(cluster, 'departing');
     const key = sims.ref.key;
+    await placeNamespace(sims.upstream, cluster, 'departing', key);
     await create(cluster, 'v1/configmaps', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: 'leaving', namespace: NS, labels: { [stateLabel(key)]: ResourceStateValue.Sync } },
+      metadata: {
+        name: 'leaving',
+        namespace: 'departing',
+        labels: { [stateLabel(key)]: ResourceStateValue.Sync },
+      },
       data: { a: '1' },
     });
     await eventually(
@@ -329,28 +340,28 @@ describe('spec path against the simulator (kcp wildcard mode, real engine + tran
     let held: KubeObject | undefined;
     await eventually(
       async () => {
-        held = await upstreamGet(cluster, 'v1/configmaps', NS, 'leaving');
+        held = await upstreamGet(cluster, 'v1/configmaps', 'departing', 'leaving');
         return held?.metadata.finalizers?.includes(syncerFinalizer(key)) === true;
       },
       20_000,
       'finalizer on',
     );
     if (held === undefined) throw new Error('unreachable: the object was read');
+    // The status annotation the syncer's status path may have left; the release drops it too.
     await sims.upstreamClient.update(
       parseGvr('v1/configmaps'),
       {
         ...held,
         metadata: {
           ...held.metadata,
-          annotations: {
-            ...held.metadata.annotations,
-            [deletionAnnotation(key)]: '2026-01-01T00:00:00Z',
-            [statusAnnotation(key)]: '{}',
-          },
+          annotations: { ...held.metadata.annotations, [statusAnnotation(key)]: '{}' },
         },
       },
-      { cluster, namespace: NS },
+      { cluster, namespace: 'departing' },
     );
+    await sims.upstreamClient.patch(NAMESPACES, { cluster, name: 'departing' }, 'merge', {
+      metadata: { annotations: { [deletionAnnotation(key)]: '2026-01-01T00:00:00Z' } },
+    });
     await eventually(
       async () => (await downstreamGet(sims, 'v1/configmaps', ns, 'leaving')) === undefined,
       20_000,
@@ -359,7 +370,7 @@ describe('spec path against the simulator (kcp wildcard mode, real engine + tran
     let released: KubeObject | undefined;
     await eventually(
       async () => {
-        released = await upstreamGet(cluster, 'v1/configmaps', NS, 'leaving');
+        released = await upstreamGet(cluster, 'v1/configmaps', 'departing', 'leaving');
         return released !== undefined && !released.metadata.finalizers?.includes(syncerFinalizer(key));
       },
       20_000,
@@ -439,6 +450,9 @@ describe('spec path against the simulator (kcp wildcard mode, real engine + tran
       kind: 'Namespace',
       metadata: { name, annotations: { [NAMESPACE_LOCATOR_ANNOTATION]: namespaceLocatorToJson(foreign) } },
     });
+    // Placed only now: kcp syncs a placed namespace's own kube-root-ca.crt and default token Secret at once
+    // (ground-truth/go-syncer/downstream-ns-kcp-*.json), which would create the downstream namespace first.
+    await placeNamespace(sims.upstream, cluster, 'collide', sims.ref.key);
     await create(cluster, 'v1/configmaps', workload('ConfigMap', 'collide', 'victim', sims.ref.key));
     await eventually(
       () =>

@@ -6,6 +6,7 @@ import {
   physicalClusterNamespaceName,
 } from '@kcp-tmc/interfaces';
 import type { RequestStats } from '@kcp-tmc/testing';
+import { placedNamespace } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORPHAN_ANNOTATION } from '../src/constants.js';
 import { workload } from './support/fixtures.js';
@@ -62,7 +63,9 @@ describe('apply strategies and orphaning against the simulator (real engine + tr
     sims = await startSims();
     await sims.upstreamClient.create(
       NAMESPACES,
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
+      // Placed on the SyncTarget, as kcp's Placement scheduling leaves it: kcp's resource controller removes a state
+      // label from objects whose namespace lacks it (pkg/reconciler/workload/resource).
+      placedNamespace(NS, sims.ref.key),
       { cluster: CLUSTER },
     );
     agent = await startAgent(sims, {

@@ -5,6 +5,7 @@ import {
   physicalClusterNamespaceName,
   TENANT_ID_LABEL,
 } from '@kcp-tmc/interfaces';
+import { placedNamespace } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dnsId } from '../src/dns/names.js';
 import { workload } from './support/fixtures.js';
@@ -45,7 +46,9 @@ describe('kcp’s per-workspace DNS through the spec path (simulator)', () => {
     const namespaces = parseGvr('v1/namespaces');
     await sims.upstreamClient.create(
       namespaces,
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
+      // Placed on the SyncTarget, as kcp's Placement scheduling leaves it: kcp's resource controller removes a state
+      // label from objects whose namespace lacks it (pkg/reconciler/workload/resource).
+      placedNamespace(NS, sims.ref.key),
       { cluster },
     );
     for (const ns of [SYNCER_NS, 'default']) {
