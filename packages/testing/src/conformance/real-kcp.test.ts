@@ -1,18 +1,11 @@
 import { describe, it } from 'vitest';
-import { resolveKcpBinaries, resolveKubeBinaries } from '../real/binaries.js';
-import { RealApiserverUnavailableError } from '../real/errors.js';
+import { realKcpUnavailable } from '../real/binaries.js';
 import { describeConformance } from './index.js';
 import { realKcpTarget } from './real-kcp-target.js';
 
 // The kcp cases the simulator in kcp mode passes, against real kcp v0.11 (tools/kcp-bins) with a SyncTarget whose
 // APIs kcp's Go syncer imported; the cases then act as its syncer. Where the two disagree, real kcp is right.
-const unavailable = await Promise.all([resolveKcpBinaries(), resolveKubeBinaries()]).then(
-  () => undefined,
-  (error: unknown) => {
-    if (error instanceof RealApiserverUnavailableError) return `${error.reason}: ${error.message}`;
-    throw error;
-  },
-);
+const unavailable = await realKcpUnavailable();
 
 if (unavailable === undefined) {
   describeConformance(

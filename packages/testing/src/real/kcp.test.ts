@@ -1,18 +1,11 @@
 // The real-kcp harness itself: kcp v0.11 starts, a workspace is created, and `kubectl kcp workload sync` generates
 // what a user would deploy, split into the parts the suites use. Skips only where Go is missing (never in CI).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveKcpBinaries } from './binaries.js';
-import { RealApiserverUnavailableError } from './errors.js';
+import { realKcpUnavailable } from './binaries.js';
 import { type RealKcp, type RealKcpWorkspace, startRealKcp } from './kcp.js';
 import { type GeneratedSyncer, workloadSync } from './kcp-workload.js';
 
-const unavailable = await resolveKcpBinaries().then(
-  () => undefined,
-  (error: unknown) => {
-    if (error instanceof RealApiserverUnavailableError) return error.message;
-    throw error;
-  },
-);
+const unavailable = await realKcpUnavailable();
 if (unavailable) console.warn(`skipping the real-kcp harness suite: ${unavailable}`);
 
 describe.skipIf(unavailable !== undefined)('startRealKcp (kcp v0.11 from tools/kcp-bins)', () => {
