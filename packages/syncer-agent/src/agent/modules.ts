@@ -114,14 +114,20 @@ export const engineModule: AgentModule = {
       ...(options.upstreamMode === 'plain' ? {} : { syncTargetCluster: ref.cluster }),
       config: { workerCount: options.workers, shutdownTimeoutMs: options.shutdownTimeoutMs },
       // kcp's API importer writes to the SyncTarget's workspace at kcp's base URL (never the syncer VW).
-      apiImport: {
-        resources:
-          options.resourcesToImport ??
-          options.resources.map((gvr) => (gvr.group === '' ? gvr.resource : `${gvr.resource}.${gvr.group}`)),
-        pollIntervalMs: options.apiImportPollIntervalMs ?? DEFAULT_API_IMPORT_POLL_INTERVAL_MS,
-        cluster: ref.cluster,
-        upstreamClient: syncTargetClient,
-      },
+      ...(options.apiImport === false
+        ? {}
+        : {
+            apiImport: {
+              resources:
+                options.resourcesToImport ??
+                options.resources.map((gvr) =>
+                  gvr.group === '' ? gvr.resource : `${gvr.resource}.${gvr.group}`,
+                ),
+              pollIntervalMs: options.apiImportPollIntervalMs ?? DEFAULT_API_IMPORT_POLL_INTERVAL_MS,
+              cluster: ref.cluster,
+              upstreamClient: syncTargetClient,
+            },
+          }),
     });
   },
 };

@@ -38,6 +38,12 @@ export interface AgentOptions {
    * (DEFAULT_API_IMPORT_POLL_INTERVAL_MS when absent).
    */
   readonly apiImportPollIntervalMs?: number;
+  /**
+   * Run kcp's API importer in kcp modes (default true). Not a flag: kcp's syncer always imports; embedders whose
+   * downstream serves no OpenAPI (the demo's simulator) and whose SyncTarget has its resources accepted already
+   * turn it off.
+   */
+  readonly apiImport?: boolean;
   /** `--dns-image`: the per-workspace DNS server's image. */
   readonly dnsImage?: string;
   /** The agent's own downstream namespace: the `NAMESPACE` env the generated Deployment sets by fieldRef. */

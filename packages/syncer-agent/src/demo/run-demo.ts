@@ -48,6 +48,9 @@ export function demoAgentOptions(world: DemoWorld): AgentOptions {
     resourcesToImport: ['deployments.apps', 'services'],
     resources: [parseGvr('apps/v1/deployments'), parseGvr('v1/services')],
     apiImportPollIntervalMs: 60_000,
+    // The downstream simulator serves no /openapi/v2 to import from; the scenario accepts the resources on the
+    // SyncTarget itself, as kcp's negotiation would after an import.
+    apiImport: false,
     qps: 200,
     burst: 400,
     downstreamNamespaceCleanDelayMs: 30_000,
