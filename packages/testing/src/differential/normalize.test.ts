@@ -140,4 +140,26 @@ describe('normalizeDump', () => {
       },
     });
   });
+
+  it('compares finalizers as a set: two syncers add theirs in whichever order they reach the object', () => {
+    const withFinalizers = (finalizers: string[]): StateDump => ({
+      syncTarget: undefined,
+      objects: {
+        'up|demo|ConfigMap|c': { kind: 'ConfigMap', metadata: { name: 'c', namespace: 'demo', finalizers } },
+      },
+    });
+    const a = normalizeDump(
+      twoTargets,
+      withFinalizers(['workload.kcp.io/syncer-key-2', 'workload.kcp.io/syncer-key-1']),
+    );
+    const b = normalizeDump(
+      twoTargets,
+      withFinalizers(['workload.kcp.io/syncer-key-1', 'workload.kcp.io/syncer-key-2']),
+    );
+    expect(a).toEqual(b);
+    expect((a['up|demo|ConfigMap|c'] as { metadata: { finalizers: string[] } }).metadata.finalizers).toEqual([
+      'workload.kcp.io/syncer-<key:phys2>',
+      'workload.kcp.io/syncer-<key>',
+    ]);
+  });
 });

@@ -102,9 +102,19 @@ function normalizeObject(object: DumpedObject, subs: Array<[string, string]>): u
   const metadata = {
     ...normalized.metadata,
     ...syncerViews(normalized.metadata.annotations),
+    ...sortedFinalizers(normalized.metadata.finalizers),
     name: normalizeName(object.kind ?? '', normalized.metadata.name),
   };
   return { ...normalized, metadata };
+}
+
+/**
+ * Finalizers are a set; with two syncers on one object their order only says which reached it first, a race
+ * that goes either way from run to run.
+ */
+function sortedFinalizers(finalizers: unknown): { finalizers?: string[] } {
+  if (!Array.isArray(finalizers)) return {};
+  return { finalizers: [...(finalizers as string[])].sort() };
 }
 
 // kcp keeps each syncer's view of an object placed on several SyncTargets (its status) as JSON in an annotation.
