@@ -12,6 +12,8 @@ import {
   type HeartbeatReporter,
   type InformerFactory,
   type KubeClient,
+  LEADER_ELECTION,
+  type LeaderElection,
   LOGGER,
   type Logger,
   NOOP_LOGGER,
@@ -170,7 +172,16 @@ export class Agent {
   private servers: ProbeServer[] = [];
   private started = false;
   private stopping: Promise<void> | undefined;
+  private readonly abort = new AbortController();
+  private reportLost: (reason: string) => void = () => {};
   readonly endpoints: AgentEndpoints = {};
+  /**
+   * Resolves with the reason once this replica loses the lease it led with (never without `--leader-elect`).
+   * It has stopped writing by then; the CLI exits non-zero, as controller-runtime's manager does.
+   */
+  readonly leadershipLost = new Promise<string>((resolve) => {
+    this.reportLost = resolve;
+  });
 
   constructor(
     readonly container: DependencyContainer,
@@ -192,7 +203,17 @@ export class Agent {
       : undefined;
   }
 
-  /** Probes and metrics first (so liveness answers during the initial sync), then heartbeat, engine, tunnel. */
+  get leaderElection(): LeaderElection | undefined {
+    return this.container.isRegistered(LEADER_ELECTION, true)
+      ? this.container.resolve<LeaderElection>(LEADER_ELECTION)
+      : undefined;
+  }
+
+  /**
+   * Probes and metrics first (so liveness answers during the initial sync), then heartbeat, engine, tunnel.
+   * With leader election a standby resolves only once it leads: its engine keeps warm caches meanwhile, and
+   * the heartbeat and tunnel, which write, start with the leadership.
+   */
   async start(): Promise<void> {
     if (this.started) throw new Error('agent already started');
     this.started = true;
@@ -213,8 +234,21 @@ export class Agent {
       health.register(resourceControllersCheck({ synced: () => ({ engine: engine.getStatus().connected }) }));
     }
     await this.listen(health);
-    this.heartbeat?.start();
-    if (engine !== undefined) await engine.start();
+    const leader = this.leaderElection;
+    if (leader === undefined) {
+      this.heartbeat?.start();
+      if (engine !== undefined) await engine.start();
+    } else {
+      leader.onLost((reason) => this.loseLeadership(reason));
+      const engineStarted = engine?.start();
+      // An engine that fails before leadership (e.g. caches never sync) ends the wait with its error.
+      await Promise.race([
+        leader.acquire(this.abort.signal),
+        engineStarted?.then(() => new Promise(() => {})),
+      ]);
+      this.heartbeat?.start();
+      await engineStarted;
+    }
     if (this.container.isRegistered(TUNNEL, true)) this.container.resolve<Tunnel>(TUNNEL).start();
     this.logger.info('agent started', {
       syncTarget: `${this.syncTarget.cluster}:${this.syncTarget.name}`,
@@ -238,8 +272,17 @@ export class Agent {
     return this.stopping;
   }
 
+  /** Nothing more is written: the engine closed its queue already; heartbeat and tunnel stop here. */
+  private loseLeadership(reason: string): void {
+    this.logger.error('leadership lost, writes stopped', { reason });
+    void this.heartbeat?.stop();
+    if (this.container.isRegistered(TUNNEL, true)) void this.container.resolve<Tunnel>(TUNNEL).close();
+    this.reportLost(reason);
+  }
+
   private async shutdown(): Promise<void> {
     this.logger.info('agent stopping', { timeoutMs: this.options.shutdownTimeoutMs });
+    this.abort.abort(new Error('agent stopping'));
     const steps: Array<[string, () => Promise<unknown>]> = [];
     if (this.started) {
       if (this.container.isRegistered(TUNNEL, true)) {
@@ -250,6 +293,9 @@ export class Agent {
       const heartbeat = this.heartbeat;
       if (heartbeat !== undefined) steps.push(['heartbeat', () => heartbeat.stop()]);
     }
+    // Last: the lease is released once nothing writes any more, so a standby takes over at once.
+    const leader = this.leaderElection;
+    if (leader !== undefined) steps.push(['leader election', () => leader.release()]);
     for (const [name, step] of steps) {
       await step().catch((err: unknown) => this.logger.warn('stop step failed', { step: name, error: err }));
     }

@@ -16,6 +16,7 @@ import { registerTunnel } from '@kcp-tmc/tunnel';
 import { registerUpstream } from '@kcp-tmc/upstream';
 import { type DependencyContainer, instancePerContainerCachingFactory } from 'tsyringe';
 import { type AgentOptions, DEFAULT_API_IMPORT_POLL_INTERVAL_MS } from '../config/options.js';
+import { leaderElectionModule } from './leader.js';
 
 /** What every module may read while registering: the options and what start-up learned upstream. */
 export interface CompositionContext {
@@ -163,6 +164,7 @@ export const tunnelModule: AgentModule = {
  * another's binding).
  */
 export const DEFAULT_MODULES: readonly AgentModule[] = [
+  leaderElectionModule,
   transformationModule,
   conflictModule,
   downstreamModule,
