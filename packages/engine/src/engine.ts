@@ -281,6 +281,7 @@ export class DefaultSyncEngine implements SyncEngine {
     });
     await leader.acquire(this.abort.signal);
     this.importer?.start();
+    await this.reportAuthorization(this.gvrSource.current());
   }
 
   private async shutdown(): Promise<void> {
@@ -391,6 +392,8 @@ export class DefaultSyncEngine implements SyncEngine {
 
   private async reportAuthorization(set: GvrSet): Promise<void> {
     if (this.heartbeat === undefined) return;
+    // Conditions are the leader's to write; a standby reports once it leads (awaitLeadership).
+    if (this.leader !== undefined && !this.leader.isLeader()) return;
     const condition = syncerAuthorizedCondition(set.unauthorized);
     const signature = JSON.stringify(condition);
     if (signature === this.authorizedCondition) return;
