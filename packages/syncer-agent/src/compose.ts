@@ -30,10 +30,12 @@ import {
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { DeniedAccessLog, type KubeRegistration, loadKubeConfig, registerKube } from '@kcp-tmc/kube';
+import { tunnelHealthCheck } from '@kcp-tmc/tunnel';
 import { type DependencyContainer, container as rootContainer } from 'tsyringe';
 import { kcpSyncerRbacHint } from './agent/kcp-rbac.js';
 import { type AgentModule, type CompositionContext, DEFAULT_MODULES } from './agent/modules.js';
 import { resolveSyncTarget } from './agent/sync-target-wait.js';
+import { tlsOptionsOf } from './agent/tunnel.js';
 import { AgentStartError, kubeconfigSource, upstreamSide } from './agent/upstream-access.js';
 import { type AgentOptions, type ListenAddress, transportLimits } from './config/options.js';
 
@@ -130,6 +132,13 @@ export async function createAgent(options: AgentOptions, create: CreateAgentOpti
     const upstreamConfig = loadKubeConfig(kubeconfigSource(options.fromKubeconfig, options.fromContext));
     const token = upstreamConfig.getCurrentUser()?.token;
     const upstreamServer = upstreamConfig.getCurrentCluster()?.server;
+    // The tunnel dials with the upstream's TLS settings and, for exec, the downstream's credentials.
+    const tunnel = options.featureGates.Tunnel
+      ? {
+          upstreamTls: await tlsOptionsOf(upstreamConfig),
+          downstreamKubeConfig: loadKubeConfig(kubeconfigSource(options.toKubeconfig, options.toContext)),
+        }
+      : {};
     const context: CompositionContext = {
       options,
       syncTarget,
@@ -141,6 +150,7 @@ export async function createAgent(options: AgentOptions, create: CreateAgentOpti
           : container.resolve<InformerFactory>(UPSTREAM_INFORMER_FACTORY),
       ...(token === undefined ? {} : { upstreamToken: token }),
       ...(upstreamServer === undefined ? {} : { upstreamServer }),
+      ...tunnel,
       logger,
     };
     for (const module of [...(create.modules ?? DEFAULT_MODULES), ...(create.extraModules ?? [])]) {
@@ -249,7 +259,12 @@ export class Agent {
       this.heartbeat?.start();
       await engineStarted;
     }
-    if (this.container.isRegistered(TUNNEL, true)) this.container.resolve<Tunnel>(TUNNEL).start();
+    if (this.container.isRegistered(TUNNEL, true)) {
+      const tunnel = this.container.resolve<Tunnel>(TUNNEL);
+      // Ready means reachable through kcp too, once there is a tunnel to be reached through.
+      health.register(tunnelHealthCheck(tunnel));
+      tunnel.start();
+    }
     this.logger.info('agent started', {
       syncTarget: `${this.syncTarget.cluster}:${this.syncTarget.name}`,
       key: this.syncTarget.key,

@@ -1,3 +1,4 @@
+export { leaderElectionModule, leaseName } from './agent/leader.js';
 export {
   type AgentModule,
   type CompositionContext,
@@ -7,9 +8,9 @@ export {
   engineModule,
   heartbeatModule,
   transformationModule,
-  tunnelModule,
   upstreamModule,
 } from './agent/modules.js';
+export { tunnelModule } from './agent/tunnel.js';
 export { AgentStartError, syncTargetKeyOf } from './agent/upstream-access.js';
 export { main } from './cli/main.js';
 export { Agent, type AgentEndpoints, type CreateAgentOptions, createAgent } from './compose.js';

@@ -149,6 +149,12 @@ export const AGENT_FLAGS: readonly FlagSpec[] = [
       'On SIGTERM/SIGINT, in-flight work may finish within this time; a second signal forces exit.',
   },
   {
+    name: 'tunnel-exec',
+    type: 'boolean',
+    description:
+      'With the Tunnel gate: forward pods/exec, attach and portforward through the tunnel (default: pod logs only).',
+  },
+  {
     name: 'leader-elect',
     type: 'boolean',
     description:

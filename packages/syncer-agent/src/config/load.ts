@@ -322,6 +322,7 @@ export function agentOptionsFrom(settings: SettingReader): AgentOptions {
     shutdownTimeoutMs: nonNegative(settings, 'shutdown-timeout'),
     verbosity: settings.required('v', verbosity),
     ...defined('leaderElection', leaderElection(settings)),
+    ...defined('tunnelExec', settings.optional('tunnel-exec', goBoolean)),
     ...defined('loggingFormat', settings.optional('logging-format', oneOf(['text', 'json'] as const))),
     ...defined('dnsImage', optionalString('dns-image')),
     ...defined('fromKubeconfig', optionalString('from-kubeconfig')),

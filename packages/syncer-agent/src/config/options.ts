@@ -61,6 +61,8 @@ export interface AgentOptions {
   readonly workers: number;
   readonly heartbeatPeriodMs: number;
   readonly shutdownTimeoutMs: number;
+  /** `--tunnel-exec`: forward exec, attach and port-forward through the tunnel, not only logs. */
+  readonly tunnelExec?: boolean;
   /** `--leader-elect` and its periods; absent: a single replica that always writes. */
   readonly leaderElection?: LeaderElectionOptions;
   readonly verbosity: number;
