@@ -96,6 +96,8 @@ export class DefaultSyncEngine implements SyncEngine {
   private drain: DrainResult<string> | undefined;
   private authorizedCondition = '';
   private backpressure = false;
+  private halted = false;
+  private readonly fatalListeners = new Set<(reason: string) => void>();
 
   constructor(
     @inject(SYNC_TARGET) syncTarget: SyncTargetRef,
@@ -221,7 +223,9 @@ export class DefaultSyncEngine implements SyncEngine {
     // First, as kcp's syncer starts it: the SyncTarget's resources become Accepted only once imported. A
     // standby imports nothing: it only reads until it leads.
     if (this.leader === undefined) this.importer?.start();
-    this.unsubscribeGvrs = this.gvrSource.onChange(() => this.onGvrChange());
+    this.unsubscribeGvrs = this.gvrSource.onChange((set) =>
+      set.fatal === true ? this.halt(set.error ?? 'fatal') : this.onGvrChange(),
+    );
     const set = await this.withTimeout(
       'the SyncTarget',
       (signal) => this.gvrSource.start(signal),
@@ -264,6 +268,26 @@ export class DefaultSyncEngine implements SyncEngine {
       void worker.run();
     }
     if (this.gvrChangePending) this.onGvrChange();
+  }
+
+  onFatal(listener: (reason: string) => void): () => void {
+    this.fatalListeners.add(listener);
+    return () => this.fatalListeners.delete(listener);
+  }
+
+  /**
+   * Stops taking work at once and tells the agent. Nothing is released: finalizers and downstream objects stay
+   * as they are for whatever serves the SyncTarget next.
+   */
+  private halt(reason: string): void {
+    if (this.halted) return;
+    this.halted = true;
+    this.status.error = reason;
+    this.logger.error('cannot serve the SyncTarget any more, stopping work', { reason });
+    void this.queue.shutDownWithDrain(0).then((drain) => {
+      this.drain = drain;
+    });
+    for (const listener of this.fatalListeners) listener(reason);
   }
 
   /** Caches stay warm while a standby waits; the importer and the workers, which write, start only once it leads. */

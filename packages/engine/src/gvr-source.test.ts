@@ -46,13 +46,14 @@ describe('SyncTargetGvrSource', () => {
     return new SyncTargetGvrSource(factory, client, REF, options, gates, SYSTEM_CLOCK);
   }
 
-  function seed(target: SyncTarget): void {
+  /** Puts the SyncTarget where the source reads it: its logical cluster, or (plain mode) no cluster. */
+  function seed(target: SyncTarget, cluster: string | null = 'root:org'): void {
     factory
       .informerFor({
         gvr: { group: 'workload.kcp.io', version: 'v1alpha1', resource: 'synctargets' },
         // Only a name-selected list/watch passes kcp's generated RBAC (resourceNames).
         fieldSelector: `metadata.name=${REF.name}`,
-        cluster: 'root:org',
+        ...(cluster === null ? {} : { cluster }),
       })
       .upsert(target);
   }
@@ -101,7 +102,7 @@ describe('SyncTargetGvrSource', () => {
   });
 
   it('in plain mode --resources name GVRs to sync (no kcp accepts them)', async () => {
-    seed(syncTarget([]));
+    seed(syncTarget([]), null);
     const set = await source({
       upstreamMode: 'plain',
       resources: [{ group: 'networking.k8s.io', version: 'v1', resource: 'ingresses' }],
@@ -186,6 +187,33 @@ describe('SyncTargetGvrSource', () => {
     expect(set.dropped['apps/v1/deployments']).toMatch(/etcd timeout/);
     // An unreachable or failing server is not a permission problem (SyncerAuthorized stays as it was).
     expect(set.unauthorized).toEqual([]);
+    await gvrs.stop();
+  });
+
+  it('says the SyncTarget was deleted, fatally, keeping the running set', async () => {
+    const target = syncTarget([]);
+    seed(target);
+    const gvrs = source();
+    const first = await gvrs.start();
+    const changes: GvrSet[] = [];
+    gvrs.onChange((set) => changes.push(set));
+    factory
+      .informerFor({
+        gvr: { group: 'workload.kcp.io', version: 'v1alpha1', resource: 'synctargets' },
+        fieldSelector: `metadata.name=${REF.name}`,
+        cluster: 'root:org',
+      })
+      .remove(target);
+    await flushMicrotasks();
+    expect(changes).toEqual([
+      {
+        allowed: first.allowed,
+        dropped: {},
+        unauthorized: [],
+        error: 'SyncTarget root:org:east was deleted',
+        fatal: true,
+      },
+    ]);
     await gvrs.stop();
   });
 

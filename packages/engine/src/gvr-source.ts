@@ -38,8 +38,10 @@ export interface GvrSet {
   readonly dropped: Readonly<Record<string, string>>;
   /** The dropped GVRs whose SelfSubjectAccessReview was denied (kcp's SyncerAuthorized). */
   readonly unauthorized: readonly string[];
-  /** Set when the SyncTarget must not be served at all (its uid is not the configured one). */
+  /** Set when the SyncTarget must not be served at all (its uid is not the configured one, or it is gone). */
   readonly error?: string;
+  /** The error ends the agent: the SyncTarget was deleted, so there is nothing left to serve. */
+  readonly fatal?: boolean;
 }
 
 /** The desired GVR set, kept current; the engine starts and stops controllers from it. */
@@ -196,7 +198,8 @@ export class SyncTargetGvrSource implements GvrSource {
     if (!this.ready) return;
     // Heartbeats change the SyncTarget every few seconds: only a change of the desired set (or a due
     // re-check of dropped GVRs, on its own timer) is worth a round of access reviews.
-    const signature = this.desired().map(gvrToString).join(',') + this.uidMismatch();
+    const present = this.syncTargetObject() === undefined ? ' deleted' : '';
+    const signature = this.desired().map(gvrToString).join(',') + this.uidMismatch() + present;
     if (signature === this.desiredSignature) return;
     void this.reconcileNow();
   }
@@ -230,7 +233,13 @@ export class SyncTargetGvrSource implements GvrSource {
     if (this.stopped) return;
     const desired = this.desired();
     const mismatch = this.uidMismatch();
-    this.desiredSignature = desired.map(gvrToString).join(',') + mismatch;
+    const present = this.syncTargetObject() === undefined && this.readSyncTarget ? ' deleted' : '';
+    this.desiredSignature = desired.map(gvrToString).join(',') + mismatch + present;
+    if (this.readSyncTarget && this.informer?.hasSynced() === true && this.syncTargetObject() === undefined) {
+      const error = `SyncTarget ${this.syncTarget.cluster}:${this.syncTarget.name} was deleted`;
+      this.publish({ allowed: this.set.allowed, dropped: {}, unauthorized: [], error, fatal: true });
+      return;
+    }
     if (mismatch !== '') {
       this.publish({ allowed: [], dropped: {}, unauthorized: [], error: mismatch });
       return;

@@ -183,14 +183,15 @@ export class Agent {
   private started = false;
   private stopping: Promise<void> | undefined;
   private readonly abort = new AbortController();
-  private reportLost: (reason: string) => void = () => {};
+  private reportFatal: (reason: string) => void = () => {};
   readonly endpoints: AgentEndpoints = {};
   /**
-   * Resolves with the reason once this replica loses the lease it led with (never without `--leader-elect`).
-   * It has stopped writing by then; the CLI exits non-zero, as controller-runtime's manager does.
+   * Resolves with the reason once the agent can no longer run: it lost the lease it led with
+   * (`--leader-elect`), or its SyncTarget was deleted. It has stopped writing by then and released nothing; the
+   * CLI exits non-zero, as controller-runtime's manager does on a lost lease.
    */
-  readonly leadershipLost = new Promise<string>((resolve) => {
-    this.reportLost = resolve;
+  readonly fatal = new Promise<string>((resolve) => {
+    this.reportFatal = resolve;
   });
 
   constructor(
@@ -245,11 +246,12 @@ export class Agent {
     }
     await this.listen(health);
     const leader = this.leaderElection;
+    engine?.onFatal?.((reason) => this.halt(reason));
     if (leader === undefined) {
       this.heartbeat?.start();
       if (engine !== undefined) await engine.start();
     } else {
-      leader.onLost((reason) => this.loseLeadership(reason));
+      leader.onLost((reason) => this.halt(`leadership lost: ${reason}`));
       const engineStarted = engine?.start();
       // An engine that fails before leadership (e.g. caches never sync) ends the wait with its error.
       await Promise.race([
@@ -288,11 +290,11 @@ export class Agent {
   }
 
   /** Nothing more is written: the engine closed its queue already; heartbeat and tunnel stop here. */
-  private loseLeadership(reason: string): void {
-    this.logger.error('leadership lost, writes stopped', { reason });
+  private halt(reason: string): void {
+    this.logger.error('agent cannot go on, writes stopped', { reason });
     void this.heartbeat?.stop();
     if (this.container.isRegistered(TUNNEL, true)) void this.container.resolve<Tunnel>(TUNNEL).close();
-    this.reportLost(reason);
+    this.reportFatal(reason);
   }
 
   private async shutdown(): Promise<void> {

@@ -112,4 +112,9 @@ export interface SyncEngine {
   start(): Promise<void>;
   stop(): Promise<void>;
   getStatus(): SyncStatus;
+  /**
+   * Called once when the engine can no longer serve its SyncTarget at all (it was deleted). It has stopped
+   * taking work by then and released nothing; the agent decides how to end. Returns the unsubscribe function.
+   */
+  onFatal?(listener: (reason: string) => void): () => void;
 }

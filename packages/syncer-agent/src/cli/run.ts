@@ -81,7 +81,7 @@ export const runCommand: Command = {
         await agent.start();
         if (signalled) await agent.stop();
         const running = agent;
-        void running.leadershipLost.then(() => {
+        void running.fatal.then(() => {
           // Already writing nothing; close what is open and exit for the Deployment to restart a standby.
           const forced = setTimeout(() => resolveExit(1), CLOSE_GRACE_MS);
           forced.unref();

@@ -124,8 +124,8 @@ describe.skipIf(!CLI_BUILT)('two replicas with --leader-elect', () => {
     expect((await call(world.downstream.url, path, 'PUT', stolen)).status).toBe(200);
     const { code } = await a.exited;
     expect(code).toBe(1);
-    expect(a.logs().find((l) => l.msg === 'leadership lost, writes stopped')?.reason).toBe(
-      'another replica holds the lease',
+    expect(a.logs().find((l) => l.msg === 'agent cannot go on, writes stopped')?.reason).toBe(
+      'leadership lost: another replica holds the lease',
     );
     expect((await lease())?.holderIdentity).toBe('intruder');
   }, 60_000);
