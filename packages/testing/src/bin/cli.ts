@@ -21,7 +21,7 @@ Runs the Kubernetes API simulator until interrupted.
   --pod-ready-delay <ms>  delay before pods become Running/Ready (default 100)
   --kubeconfig-out <path> write the kubeconfig there
   --faults <file|json>    faults from the start: {"seed", "latency": ms | {"min","max"},
-                          "rules": [{"verb","resource","status": 429|500|503,"rate","retryAfterSeconds"}]}
+                          "rules": [{"verb","resource","status": 409|429|500|503,"rate","retryAfterSeconds"}]}
   --fault-control-port <n>
                           serve the fault control endpoint on 127.0.0.1:<n> (0: ephemeral): GET/PUT /faults,
                           POST|DELETE /faults/rules, PUT /faults/latency, POST /faults/partition?mode=refuse|hang,

@@ -48,7 +48,7 @@ describe('kube-sim fault flags and control endpoint', () => {
 
   it('refuses bad input with the field that is wrong, and leaves the faults as they were', async () => {
     await expect(runKubeSim(['--faults', '{"rules": [{"status": 404, "rate": 1}]}'])).rejects.toThrow(
-      '--faults: faults.rules[0].status: must be 429, 500 or 503, got 404',
+      '--faults: faults.rules[0].status: must be 409, 429, 500 or 503, got 404',
     );
     await expect(runKubeSim(['--faults', '/nonexistent/faults.json'])).rejects.toThrow(
       '--faults: cannot read /nonexistent/faults.json: ENOENT',

@@ -42,6 +42,24 @@ describe('fault injection', () => {
     expect(sim.stats().faulted).toBe(3);
   });
 
+  it('answers a write with a stale-resourceVersion Conflict for 409', async () => {
+    const { sim, client } = await start();
+    sim.faults.addRule({ verb: 'patch', resource: 'deployments.apps', status: 409, rate: 1 });
+    const answer = await client.request('PATCH', '/apis/apps/v1/namespaces/default/deployments/web', {
+      rawBody: '{}',
+      contentType: 'application/merge-patch+json',
+    });
+    expect(answer.status).toBe(409);
+    expect(answer.json).toMatchObject({
+      kind: 'Status',
+      reason: 'Conflict',
+      code: 409,
+      message:
+        'Operation cannot be fulfilled on deployments.apps "web": the object has been modified; please apply your changes to the latest version and try again',
+      details: { name: 'web', group: 'apps', kind: 'deployments' },
+    });
+  });
+
   it('repeats the same failures for the same seed', async () => {
     const outcomes = async (seed: number) => {
       const { sim, client } = await start(seed);

@@ -1,5 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ApiError, internalError, serviceUnavailable, tooManyRequests } from '../api/status.js';
+import {
+  type ApiError,
+  conflict,
+  internalError,
+  OBJECT_MODIFIED,
+  serviceUnavailable,
+  tooManyRequests,
+} from '../api/status.js';
 import { sendError } from '../server/respond.js';
 import type { RequestInfo, RequestInterceptor } from '../server/server.js';
 import { mulberry32 } from './prng.js';
@@ -9,7 +16,8 @@ export interface FaultRule {
   verb?: string;
   /** Plural resource, group-qualified for non-core groups (`deployments.apps`); all when omitted. */
   resource?: string;
-  status: 429 | 500 | 503;
+  /** 409 is a Conflict as for a stale resourceVersion (meant for writes: update, patch). */
+  status: 409 | 429 | 500 | 503;
   /** Probability in [0, 1] that a matching request fails. */
   rate: number;
   /** Retry-After for 429/503 (default 1). */
@@ -74,8 +82,8 @@ export class FaultController implements RequestInterceptor {
   }
 
   addRule(rule: FaultRule): void {
-    if (![429, 500, 503].includes(rule.status))
-      throw new Error(`fault status must be 429, 500 or 503, got ${rule.status}`);
+    if (![409, 429, 500, 503].includes(rule.status))
+      throw new Error(`fault status must be 409, 429, 500 or 503, got ${rule.status}`);
     if (!(rule.rate >= 0 && rule.rate <= 1))
       throw new Error(`fault rate must be within [0, 1], got ${rule.rate}`);
     this.rules.push({ ...rule });
@@ -173,6 +181,10 @@ export class FaultController implements RequestInterceptor {
       if (this.random() >= rule.rate) continue;
       const retryAfter = rule.retryAfterSeconds ?? 1;
       if (rule.status === 429) return tooManyRequests(retryAfter);
+      if (rule.status === 409) {
+        const [resource = '', group = ''] = (info.resource ?? '').split(/\.(.*)/s);
+        return conflict({ group, resource }, info.path.split('/').pop() ?? '', OBJECT_MODIFIED);
+      }
       if (rule.status === 503)
         return serviceUnavailable('the server is currently unable to handle the request', retryAfter);
       return internalError('injected fault');

@@ -1,6 +1,6 @@
 import type { FaultOptions, FaultRule, Latency } from './faults.js';
 
-const STATUSES = new Set([429, 500, 503]);
+const STATUSES = new Set([409, 429, 500, 503]);
 const RULE_KEYS = new Set(['verb', 'resource', 'status', 'rate', 'retryAfterSeconds']);
 const OPTION_KEYS = new Set(['seed', 'latency', 'rules']);
 
@@ -32,7 +32,7 @@ export function parseFaultRule(value: unknown, at = 'rule'): FaultRule {
   unknownKeys(input, RULE_KEYS, at);
   const status = input.status;
   if (typeof status !== 'number' || !STATUSES.has(status))
-    throw new Error(`${at}.status: must be 429, 500 or 503, got ${JSON.stringify(status)}`);
+    throw new Error(`${at}.status: must be 409, 429, 500 or 503, got ${JSON.stringify(status)}`);
   const rate = input.rate;
   if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1))
     throw new Error(`${at}.rate: must be a number within [0, 1], got ${JSON.stringify(rate)}`);
