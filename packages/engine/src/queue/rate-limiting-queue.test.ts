@@ -32,6 +32,18 @@ describe('RateLimitingQueue', () => {
     expect(queue.readyAt('a')).toBe(Date.now() + 5);
   });
 
+  it('caps the backoff at maxDelayMs, still counting the failure, and a longer Retry-After still wins', () => {
+    const queue = new RateLimitingQueue<string>({
+      rateLimiter: new ItemExponentialFailureRateLimiter(5, 100_000),
+    });
+    for (let i = 0; i < 15; i++) queue.rateLimiter.when('a');
+    queue.addRateLimited('a', undefined, 1000);
+    expect(queue.readyAt('a')).toBe(1000);
+    expect(queue.numRequeues('a')).toBe(16);
+    queue.addRateLimited('b', 3000, 1000);
+    expect(queue.readyAt('b')).toBe(3000);
+  });
+
   it('waits at least the server Retry-After, and still counts the failure toward backoff', () => {
     const queue = new RateLimitingQueue<string>({
       rateLimiter: new ItemExponentialFailureRateLimiter(5, 100_000),

@@ -24,12 +24,13 @@ export class RateLimitingQueue<K extends string> extends DelayingQueue<K> {
    * Adds `key` after the limiter's delay. With `retryAfterMs` (the server's Retry-After, from
    * `TmcError.retryAfterMs`) it waits at least that long; the attempt still counts toward the key's backoff.
    */
-  addRateLimited(key: K, retryAfterMs?: number): void {
+  addRateLimited(key: K, retryAfterMs?: number, maxDelayMs?: number): void {
     if (this.isShuttingDown()) {
       this.refuse(key);
       return;
     }
-    const backoff = this.rateLimiter.when(key);
+    // The limiter still counts the failure (numRequeues), even when the delay is capped.
+    const backoff = Math.min(this.rateLimiter.when(key), maxDelayMs ?? Number.POSITIVE_INFINITY);
     this.addAfter(key, retryAfterMs !== undefined && retryAfterMs > backoff ? retryAfterMs : backoff);
   }
 
