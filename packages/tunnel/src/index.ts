@@ -1,6 +1,7 @@
 // tsyringe throws at import without the Reflect metadata API: load it before any module that imports tsyringe,
 // so a plain `import '@kcp-tmc/tunnel'` works (sideEffects in package.json names this file).
 import 'reflect-metadata';
+
 export { Backoff, type BackoffOptions, DEFAULT_BACKOFF } from './agent/backoff.js';
 export { type PodForwarderOptions, PodSubresourceForwarder } from './agent/forwarder.js';
 export {
