@@ -55,11 +55,17 @@ describe('DefaultSyncEngine lifecycle', () => {
     const h = engineHarness({ config: { cacheSyncTimeoutMs: 5_000 } });
     h.downstream.autoSync = false;
     const start = h.engine.start();
+    await until(() => h.downstream.informers.size > 0);
+    for (const informer of h.downstream.informers.values())
+      informer.failing = 'connect ECONNREFUSED 127.0.0.1:1';
+    // The message says which cache and why it is not syncing, not only which.
     const failure = expect(start).rejects.toSatisfy(
       (err) =>
         isTmcError(err) &&
         err.type === TmcErrorType.Timeout &&
-        /the caches did not sync within 5s: .*apps\/v1\/deployments \(downstream\)/.test(err.message),
+        /the caches did not sync within 5s: .*apps\/v1\/deployments \(downstream: connect ECONNREFUSED 127\.0\.0\.1:1\)/.test(
+          err.message,
+        ),
     );
     await vi.advanceTimersByTimeAsync(5_000);
     await failure;

@@ -23,6 +23,8 @@ import {
   HEARTBEAT_REPORTER,
   type HeartbeatReporter,
   type InformerFactory,
+  LEADER_ELECTION,
+  type LeaderElection,
   LOGGER,
   type Logger,
   NAMESPACE_LOCATOR_LOOKUP,
@@ -117,6 +119,8 @@ export class DefaultSyncEngine implements SyncEngine {
     @inject(LOGGER, { isOptional: true }) logger: Logger = NOOP_LOGGER,
     @inject(FAILURE_REPORTER, { isOptional: true }) private readonly failures?: FailureReporter,
     @inject(API_IMPORTER, { isOptional: true }) private readonly importer?: ApiImporter,
+    // Optional: a single replica (no election configured) is always the leader.
+    @inject(LEADER_ELECTION, { isOptional: true }) private readonly leader?: LeaderElection,
   ) {
     this.logger = logger.child({ component: 'sync-engine', syncTarget: syncTarget.name });
     this.controllers = new ControllerSet(
@@ -214,8 +218,9 @@ export class DefaultSyncEngine implements SyncEngine {
       this.logger.info('sync engine not started', { reason: this.status.error });
       return;
     }
-    // First, as kcp's syncer starts it: the SyncTarget's resources become Accepted only once imported.
-    this.importer?.start();
+    // First, as kcp's syncer starts it: the SyncTarget's resources become Accepted only once imported. A
+    // standby imports nothing: it only reads until it leads.
+    if (this.leader === undefined) this.importer?.start();
     this.unsubscribeGvrs = this.gvrSource.onChange(() => this.onGvrChange());
     const set = await this.withTimeout(
       'the SyncTarget',
@@ -235,6 +240,7 @@ export class DefaultSyncEngine implements SyncEngine {
     this.status.connected = true;
     this.metrics?.setConnected('upstream', true);
     this.metrics?.setConnected('downstream', true);
+    if (this.leader !== undefined) await this.awaitLeadership(this.leader);
     this.running = true;
     this.logger.info('caches synced, starting workers', {
       workers: this.config.workerCount,
@@ -258,6 +264,24 @@ export class DefaultSyncEngine implements SyncEngine {
       void worker.run();
     }
     if (this.gvrChangePending) this.onGvrChange();
+  }
+
+  /** Caches stay warm while a standby waits; the importer and the workers, which write, start only once it leads. */
+  private async awaitLeadership(leader: LeaderElection): Promise<void> {
+    this.logger.info('caches synced, waiting for leadership', { identity: leader.identity });
+    leader.onLost(() => {
+      // Not one more write: workers stop taking keys at once; the agent decides what happens next.
+      this.status.error = 'leadership lost';
+      void this.queue.shutDownWithDrain(0).then((drain) => {
+        this.drain = drain;
+        this.logger.warn('leadership lost: work left to the new leader', {
+          handedBack: drain.handedBack.length,
+        });
+      });
+    });
+    await leader.acquire(this.abort.signal);
+    this.importer?.start();
+    await this.reportAuthorization(this.gvrSource.current());
   }
 
   private async shutdown(): Promise<void> {
@@ -368,6 +392,8 @@ export class DefaultSyncEngine implements SyncEngine {
 
   private async reportAuthorization(set: GvrSet): Promise<void> {
     if (this.heartbeat === undefined) return;
+    // Conditions are the leader's to write; a standby reports once it leads (awaitLeadership).
+    if (this.leader !== undefined && !this.leader.isLeader()) return;
     const condition = syncerAuthorizedCondition(set.unauthorized);
     const signature = JSON.stringify(condition);
     if (signature === this.authorizedCondition) return;

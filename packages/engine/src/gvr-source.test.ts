@@ -171,7 +171,7 @@ describe('SyncTargetGvrSource', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('a failing review keeps a running GVR but does not add a new one', async () => {
+  it('a failing review keeps a running GVR but does not add a new one, and is not called unauthorized', async () => {
     seed(syncTarget([]));
     const gvrs = source();
     await gvrs.start();
@@ -184,6 +184,8 @@ describe('SyncTargetGvrSource', () => {
     expect(names(set)).toContain('v1/secrets');
     expect(names(set)).not.toContain('apps/v1/deployments');
     expect(set.dropped['apps/v1/deployments']).toMatch(/etcd timeout/);
+    // An unreachable or failing server is not a permission problem (SyncerAuthorized stays as it was).
+    expect(set.unauthorized).toEqual([]);
     await gvrs.stop();
   });
 

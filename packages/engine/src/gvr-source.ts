@@ -36,7 +36,7 @@ export interface GvrSet {
   readonly allowed: readonly GVR[];
   /** GVRs left out, keyed by `gvrToString`, with why. */
   readonly dropped: Readonly<Record<string, string>>;
-  /** The dropped GVRs whose SelfSubjectAccessReview was denied or failed (kcp's SyncerAuthorized). */
+  /** The dropped GVRs whose SelfSubjectAccessReview was denied (kcp's SyncerAuthorized). */
   readonly unauthorized: readonly string[];
   /** Set when the SyncTarget must not be served at all (its uid is not the configured one). */
   readonly error?: string;
@@ -259,7 +259,9 @@ export class SyncTargetGvrSource implements GvrSource {
         return;
       }
       dropped[name] = decision.reason ?? 'not allowed';
-      if (decision.discovery !== true) unauthorized.push(name);
+      // A review that could not be asked (server unreachable) is no refusal: kcp's SyncerAuthorized says
+      // nothing about it, and the recheck asks again.
+      if (decision.discovery !== true && decision.failed !== true) unauthorized.push(name);
       recheck = true;
     });
     if (this.stopped) return;

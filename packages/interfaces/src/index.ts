@@ -3,6 +3,7 @@ export * from './config.js';
 export * from './contracts/extension.js';
 export * from './contracts/health.js';
 export * from './contracts/kube.js';
+export * from './contracts/leader.js';
 export * from './contracts/metrics.js';
 export * from './contracts/runtime.js';
 export * from './contracts/syncers.js';

@@ -79,3 +79,5 @@ export const WORKQUEUE_METRICS_PROVIDER: unique symbol = Symbol.for('@kcp-tmc/Wo
 export const SYNC_METRICS: unique symbol = Symbol.for('@kcp-tmc/SyncMetrics');
 /** {@link Tunnel} */
 export const TUNNEL: unique symbol = Symbol.for('@kcp-tmc/Tunnel');
+/** {@link LeaderElection} (optional: without it the agent is the only replica and always writes). */
+export const LEADER_ELECTION: unique symbol = Symbol.for('@kcp-tmc/LeaderElection');

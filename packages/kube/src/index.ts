@@ -55,6 +55,7 @@ export {
 export { Reflector, type ReflectorSink, type ReflectorStats } from './informer/reflector.js';
 export { DEFAULT_CLUSTER_NAME, type InformerConfig, SharedInformer } from './informer/shared-informer.js';
 export { ObjectStore } from './informer/store.js';
+export { LEASES, LeaseElector, type LeaseElectorOptions } from './leaderelection/lease-elector.js';
 export {
   type KubeRegistration,
   type KubeSideOptions,

@@ -86,7 +86,15 @@ export function registerKube(container: DependencyContainer, options: RegisterKu
     });
     child.register(TRANSPORT_OPTIONS, { useValue: opts.transport ?? {} });
     child.register(REST_MAPPER_OPTIONS, { useValue: opts.discovery ?? {} });
-    child.register(INFORMER_CONFIG, { useValue: opts.informers ?? {} });
+    child.register(INFORMER_CONFIG, {
+      // The parent's logger unless the caller gave one: a list that keeps failing must say why.
+      useFactory: instanceCachingFactory((c) => {
+        const config = opts.informers ?? {};
+        if (config.logger !== undefined) return config;
+        const logger = c.isRegistered(LOGGER, true) ? c.resolve<Logger>(LOGGER) : NOOP_LOGGER;
+        return { ...config, logger: logger.child({ side: name }) };
+      }),
+    });
     child.register(Transport, { useClass: Transport }, { lifecycle: Lifecycle.ContainerScoped });
     child.register(RestMapper, { useClass: RestMapper }, { lifecycle: Lifecycle.ContainerScoped });
     child.register(DynamicClient, { useClass: DynamicClient }, { lifecycle: Lifecycle.ContainerScoped });

@@ -12,6 +12,8 @@ import {
   type HeartbeatReporter,
   type InformerFactory,
   type KubeClient,
+  LEADER_ELECTION,
+  type LeaderElection,
   LOGGER,
   type Logger,
   NOOP_LOGGER,
@@ -28,10 +30,12 @@ import {
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { DeniedAccessLog, type KubeRegistration, loadKubeConfig, registerKube } from '@kcp-tmc/kube';
+import { tunnelHealthCheck } from '@kcp-tmc/tunnel';
 import { type DependencyContainer, container as rootContainer } from 'tsyringe';
 import { kcpSyncerRbacHint } from './agent/kcp-rbac.js';
 import { type AgentModule, type CompositionContext, DEFAULT_MODULES } from './agent/modules.js';
 import { resolveSyncTarget } from './agent/sync-target-wait.js';
+import { tlsOptionsOf } from './agent/tunnel.js';
 import { AgentStartError, kubeconfigSource, upstreamSide } from './agent/upstream-access.js';
 import { type AgentOptions, type ListenAddress, transportLimits } from './config/options.js';
 
@@ -128,6 +132,13 @@ export async function createAgent(options: AgentOptions, create: CreateAgentOpti
     const upstreamConfig = loadKubeConfig(kubeconfigSource(options.fromKubeconfig, options.fromContext));
     const token = upstreamConfig.getCurrentUser()?.token;
     const upstreamServer = upstreamConfig.getCurrentCluster()?.server;
+    // The tunnel dials with the upstream's TLS settings and, for exec, the downstream's credentials.
+    const tunnel = options.featureGates.Tunnel
+      ? {
+          upstreamTls: await tlsOptionsOf(upstreamConfig),
+          downstreamKubeConfig: loadKubeConfig(kubeconfigSource(options.toKubeconfig, options.toContext)),
+        }
+      : {};
     const context: CompositionContext = {
       options,
       syncTarget,
@@ -139,6 +150,7 @@ export async function createAgent(options: AgentOptions, create: CreateAgentOpti
           : container.resolve<InformerFactory>(UPSTREAM_INFORMER_FACTORY),
       ...(token === undefined ? {} : { upstreamToken: token }),
       ...(upstreamServer === undefined ? {} : { upstreamServer }),
+      ...tunnel,
       logger,
     };
     for (const module of [...(create.modules ?? DEFAULT_MODULES), ...(create.extraModules ?? [])]) {
@@ -170,7 +182,16 @@ export class Agent {
   private servers: ProbeServer[] = [];
   private started = false;
   private stopping: Promise<void> | undefined;
+  private readonly abort = new AbortController();
+  private reportLost: (reason: string) => void = () => {};
   readonly endpoints: AgentEndpoints = {};
+  /**
+   * Resolves with the reason once this replica loses the lease it led with (never without `--leader-elect`).
+   * It has stopped writing by then; the CLI exits non-zero, as controller-runtime's manager does.
+   */
+  readonly leadershipLost = new Promise<string>((resolve) => {
+    this.reportLost = resolve;
+  });
 
   constructor(
     readonly container: DependencyContainer,
@@ -192,7 +213,17 @@ export class Agent {
       : undefined;
   }
 
-  /** Probes and metrics first (so liveness answers during the initial sync), then heartbeat, engine, tunnel. */
+  get leaderElection(): LeaderElection | undefined {
+    return this.container.isRegistered(LEADER_ELECTION, true)
+      ? this.container.resolve<LeaderElection>(LEADER_ELECTION)
+      : undefined;
+  }
+
+  /**
+   * Probes and metrics first (so liveness answers during the initial sync), then heartbeat, engine, tunnel.
+   * With leader election a standby resolves only once it leads: its engine keeps warm caches meanwhile, and
+   * the heartbeat and tunnel, which write, start with the leadership.
+   */
   async start(): Promise<void> {
     if (this.started) throw new Error('agent already started');
     this.started = true;
@@ -213,9 +244,27 @@ export class Agent {
       health.register(resourceControllersCheck({ synced: () => ({ engine: engine.getStatus().connected }) }));
     }
     await this.listen(health);
-    this.heartbeat?.start();
-    if (engine !== undefined) await engine.start();
-    if (this.container.isRegistered(TUNNEL, true)) this.container.resolve<Tunnel>(TUNNEL).start();
+    const leader = this.leaderElection;
+    if (leader === undefined) {
+      this.heartbeat?.start();
+      if (engine !== undefined) await engine.start();
+    } else {
+      leader.onLost((reason) => this.loseLeadership(reason));
+      const engineStarted = engine?.start();
+      // An engine that fails before leadership (e.g. caches never sync) ends the wait with its error.
+      await Promise.race([
+        leader.acquire(this.abort.signal),
+        engineStarted?.then(() => new Promise(() => {})),
+      ]);
+      this.heartbeat?.start();
+      await engineStarted;
+    }
+    if (this.container.isRegistered(TUNNEL, true)) {
+      const tunnel = this.container.resolve<Tunnel>(TUNNEL);
+      // Ready means reachable through kcp too, once there is a tunnel to be reached through.
+      health.register(tunnelHealthCheck(tunnel));
+      tunnel.start();
+    }
     this.logger.info('agent started', {
       syncTarget: `${this.syncTarget.cluster}:${this.syncTarget.name}`,
       key: this.syncTarget.key,
@@ -238,8 +287,17 @@ export class Agent {
     return this.stopping;
   }
 
+  /** Nothing more is written: the engine closed its queue already; heartbeat and tunnel stop here. */
+  private loseLeadership(reason: string): void {
+    this.logger.error('leadership lost, writes stopped', { reason });
+    void this.heartbeat?.stop();
+    if (this.container.isRegistered(TUNNEL, true)) void this.container.resolve<Tunnel>(TUNNEL).close();
+    this.reportLost(reason);
+  }
+
   private async shutdown(): Promise<void> {
     this.logger.info('agent stopping', { timeoutMs: this.options.shutdownTimeoutMs });
+    this.abort.abort(new Error('agent stopping'));
     const steps: Array<[string, () => Promise<unknown>]> = [];
     if (this.started) {
       if (this.container.isRegistered(TUNNEL, true)) {
@@ -250,6 +308,9 @@ export class Agent {
       const heartbeat = this.heartbeat;
       if (heartbeat !== undefined) steps.push(['heartbeat', () => heartbeat.stop()]);
     }
+    // Last: the lease is released once nothing writes any more, so a standby takes over at once.
+    const leader = this.leaderElection;
+    if (leader !== undefined) steps.push(['leader election', () => leader.release()]);
     for (const [name, step] of steps) {
       await step().catch((err: unknown) => this.logger.warn('stop step failed', { step: name, error: err }));
     }

@@ -2,6 +2,7 @@
 // so a plain `import '@kcp-tmc/syncer-agent'` works (sideEffects in package.json names this file).
 import 'reflect-metadata';
 
+export { leaderElectionModule, leaseName } from './agent/leader.js';
 export {
   type AgentModule,
   type CompositionContext,
@@ -11,9 +12,9 @@ export {
   engineModule,
   heartbeatModule,
   transformationModule,
-  tunnelModule,
   upstreamModule,
 } from './agent/modules.js';
+export { tunnelModule } from './agent/tunnel.js';
 export { AgentStartError, syncTargetKeyOf } from './agent/upstream-access.js';
 export { main } from './cli/main.js';
 export { Agent, type AgentEndpoints, type CreateAgentOptions, createAgent } from './compose.js';

@@ -2,7 +2,9 @@ export type { ResourceService } from './api/service.js';
 export type { KubeObject } from './api/types.js';
 export type { ControllerOptions } from './controllers/manager.js';
 export * from './differential/index.js';
-export type { FaultController, FaultOptions, FaultRule, Latency } from './faults/faults.js';
+export { type FaultControlServer, startFaultControl } from './faults/control.js';
+export type { FaultController, FaultOptions, FaultRule, FaultState, Latency } from './faults/faults.js';
+export { parseFaultOptions } from './faults/parse.js';
 export {
   acceptedResources,
   acceptResources,

@@ -3,7 +3,13 @@
 import 'reflect-metadata';
 
 export { Backoff, type BackoffOptions, DEFAULT_BACKOFF } from './agent/backoff.js';
-export { type PodForwarderOptions, PodSubresourceForwarder } from './agent/forwarder.js';
+export { TunnelUrlRefused, tunnelDialUrl } from './agent/dial-url.js';
+export {
+  EXEC_SUBRESOURCES,
+  LOG_SUBRESOURCES,
+  type PodForwarderOptions,
+  PodSubresourceForwarder,
+} from './agent/forwarder.js';
 export {
   statusResponse,
   type TunnelRequest,

@@ -94,6 +94,15 @@ describe('tunnel: upstream caller → TunnelServer → agent → downstream pods
         message: /needs a WebSocket upgrade/,
       },
       { path: logPath('default', 'web-1').replace(WORKSPACE, '*'), message: /wildcard/ },
+      // Only log by default: status would hand out the whole Pod, proxy any port of it.
+      {
+        path: logPath('default', 'web-1').replace('/log', '/status'),
+        message: /pods\/status is not forwarded/,
+      },
+      {
+        path: logPath('default', 'web-1').replace('/log', '/proxy/metrics'),
+        message: /pods\/proxy is not forwarded/,
+      },
     ];
     for (const { path, method, message } of cases) {
       const response = await h.server.send(TARGET, { path, ...(method === undefined ? {} : { method }) });

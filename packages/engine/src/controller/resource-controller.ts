@@ -101,11 +101,19 @@ export class ResourceController {
     await Promise.all([this.upstream?.waitForSync(signal), this.downstream.waitForSync(signal)]);
   }
 
-  /** Informers not synced yet, for error messages: `apps/v1/deployments (upstream)`. */
+  /**
+   * Informers not synced yet, for error messages, with why when a list failed:
+   * `apps/v1/deployments (upstream)`, `v1/namespaces (downstream: connect ECONNREFUSED 127.0.0.1:1)`.
+   */
   unsynced(): string[] {
     const out: string[] = [];
-    if (this.upstream !== undefined && !this.upstream.hasSynced()) out.push(`${this.name} (upstream)`);
-    if (!this.downstream.hasSynced()) out.push(`${this.name} (downstream)`);
+    const describe = (side: string, informer: Informer) => {
+      const error = informer.lastError?.();
+      return `${this.name} (${side}${error === undefined ? '' : `: ${error}`})`;
+    };
+    if (this.upstream !== undefined && !this.upstream.hasSynced())
+      out.push(describe('upstream', this.upstream));
+    if (!this.downstream.hasSynced()) out.push(describe('downstream', this.downstream));
     return out;
   }
 

@@ -9,6 +9,7 @@ import {
   type GVR,
   type HeartbeatReporter,
   type KubeObject,
+  type LeaderElection,
   NOOP_LOGGER,
   parseGvr,
   ResourceStateValue,
@@ -47,6 +48,7 @@ export interface HarnessOptions {
   heartbeat?: HeartbeatReporter;
   failures?: FailureReporter;
   withStatusAndEvents?: boolean;
+  leader?: LeaderElection;
 }
 
 /** An engine wired to fakes of every contract (informers, access reviews) and a recording syncer. */
@@ -82,6 +84,8 @@ export function engineHarness(input: HarnessOptions = {}) {
     SYSTEM_CLOCK,
     NOOP_LOGGER,
     input.failures,
+    undefined,
+    input.leader,
   );
   const syncTargetInformer = (): FakeInformer =>
     upstream.informerFor({

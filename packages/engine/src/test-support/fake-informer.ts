@@ -21,6 +21,8 @@ export class FakeInformer implements Informer {
   readonly events$: Observable<InformerEvent>;
   started = false;
   stopped = false;
+  /** What lastError() answers: a list that keeps failing. */
+  failing: string | undefined;
   private synced = false;
   private readonly subject = new Subject<InformerEvent>();
   private readonly objects = new Map<string, KubeObject>();
@@ -46,6 +48,10 @@ export class FakeInformer implements Informer {
         this.subject,
       ),
     );
+  }
+
+  lastError(): string | undefined {
+    return this.failing;
   }
 
   start(): void {

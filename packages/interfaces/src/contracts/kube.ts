@@ -168,6 +168,8 @@ export interface Informer {
   hasSynced(): boolean;
   /** Resolves once the initial list is in the cache; rejects when the signal aborts. */
   waitForSync(signal?: AbortSignal): Promise<void>;
+  /** Why the last list or watch failed, while none has succeeded since (for "did not sync" messages). */
+  lastError?(): string | undefined;
   get(key: ClusterKey): KubeObject | undefined;
   list(): KubeObject[];
   byIndex(indexName: string, value: string): KubeObject[];

@@ -96,6 +96,7 @@ export class Reflector {
         if (rv === '') {
           rv = await this.list(signal);
           this.backoff.reset();
+          this.recovered();
         }
         const watched = await this.watch(rv, signal);
         if (watched.events > 0) goneInARow = 0;
@@ -112,18 +113,24 @@ export class Reflector {
           if (++goneInARow > 1) await this.pause(this.backoff.next(), signal);
           continue;
         }
+        const repeated = this.stats.lastError?.message === error.message;
         this.stats.failures++;
         this.stats.lastError = error;
         const delay = Math.max(this.backoff.next(), error.retryAfterMs ?? 0);
-        this.options.logger.warn('list/watch failed, backing off', {
-          resource: this.what,
-          error: error.message,
-          type: error.type,
-          delayMs: delay,
-        });
+        // One warning per cause; the same cause again, every backoff, only at debug level.
+        const fields = { resource: this.what, error: error.message, type: error.type, delayMs: delay };
+        if (repeated) this.options.logger.debug('list/watch still failing, backing off', fields, 4);
+        else this.options.logger.warn('list/watch failed, backing off', fields);
         await this.pause(delay, signal);
       }
     }
+  }
+
+  private recovered(): void {
+    const error = this.stats.lastError;
+    if (error === undefined) return;
+    this.stats.lastError = undefined;
+    this.options.logger.info('list/watch recovered', { resource: this.what, after: error.message });
   }
 
   private async list(signal: AbortSignal): Promise<string> {
@@ -181,7 +188,10 @@ export class Reflector {
           if (next !== undefined && next !== '') rv = next;
           this.stats.lastResourceVersion = rv;
           // A working watch clears the failure streak.
-          if (events === 1) this.backoff.reset();
+          if (events === 1) {
+            this.backoff.reset();
+            this.recovered();
+          }
         }
       } catch (err) {
         // The watchdog's abort surfaces as an error when it cut the request before the headers came.

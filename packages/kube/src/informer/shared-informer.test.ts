@@ -1,4 +1,11 @@
-import { clusterKey, type GVR, gvr, type InformerEvent, type KubeObject } from '@kcp-tmc/interfaces';
+import {
+  clusterKey,
+  type GVR,
+  gvr,
+  type InformerEvent,
+  type KubeObject,
+  type Logger,
+} from '@kcp-tmc/interfaces';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
 import type { Subscription } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -187,19 +194,33 @@ describe('SharedInformer', () => {
     expect(names(informer.list())).toEqual(['change', 'keep', 'new']);
   });
 
-  it('backs off and restarts after errors, then resumes', async () => {
+  it('backs off and restarts after errors, then resumes, saying why once per cause', async () => {
     const ns = await freshNamespace();
-    const informer = new SharedInformer(t.client, { gvr: configmaps, namespace: ns }, FAST);
+    const lines: string[] = [];
+    const logger: Logger = {
+      error: (msg) => lines.push(`error ${msg}`),
+      warn: (msg, fields) => lines.push(`warn ${msg}: ${String(fields?.error)}`),
+      info: (msg) => lines.push(`info ${msg}`),
+      debug: () => {},
+      child: () => logger,
+    };
+    const informer = new SharedInformer(t.client, { gvr: configmaps, namespace: ns }, { ...FAST, logger });
     const events = watchInformer(informer);
     await informer.waitForSync();
     sim.faults.addRule({ verb: 'watch', resource: 'configmaps', status: 500, rate: 1 });
     sim.faults.dropWatches();
-    await waitFor(() => informer.stats.failures >= 2, 'two failed watch attempts');
+    await waitFor(() => informer.stats.failures >= 3, 'three failed watch attempts');
     expect(informer.stats.lastError?.type).toBe('ServerError');
+    expect(informer.lastError()).toMatch(/injected fault/);
     sim.faults.clearRules();
     await t.client.create(configmaps, cm('after-errors', ns), { namespace: ns });
     await waitFor(() => events.length === 1, 'add after recovery');
     expect(informer.stats.lists).toBe(1);
+    expect(informer.lastError()).toBeUndefined();
+    expect(lines.filter((line) => !line.startsWith('info resourceVersion'))).toEqual([
+      expect.stringMatching(/^warn list\/watch failed, backing off: .*injected fault/),
+      'info list/watch recovered',
+    ]);
   });
 
   it('restarts through a network partition', async () => {

@@ -108,6 +108,11 @@ export class SharedInformer implements Informer {
   }
 
   /** Counters of the list+watch loop. */
+  /** Why the last list or watch failed, while it has not succeeded since. */
+  lastError(): string | undefined {
+    return this.reflector.stats.lastError?.message;
+  }
+
   get stats(): Readonly<ReflectorStats> {
     return this.reflector.stats;
   }

@@ -12,10 +12,12 @@ import {
   type SyncTargetRef,
 } from '@kcp-tmc/interfaces';
 import { registerTransformation, WORKSPACE_NAMESERVER_PROVIDER } from '@kcp-tmc/transformation';
-import { registerTunnel } from '@kcp-tmc/tunnel';
 import { registerUpstream } from '@kcp-tmc/upstream';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { type DependencyContainer, instancePerContainerCachingFactory } from 'tsyringe';
 import { type AgentOptions, DEFAULT_API_IMPORT_POLL_INTERVAL_MS } from '../config/options.js';
+import { leaderElectionModule } from './leader.js';
+import { type TlsOptions, tunnelModule } from './tunnel.js';
 
 /** What every module may read while registering: the options and what start-up learned upstream. */
 export interface CompositionContext {
@@ -29,6 +31,10 @@ export interface CompositionContext {
   readonly upstreamServer?: string;
   /** The upstream bearer token, when the kubeconfig has one (the tunnel authenticates with it). */
   readonly upstreamToken?: string;
+  /** The upstream kubeconfig's CA and client certificate, for the tunnel (read only with the Tunnel gate on). */
+  readonly upstreamTls?: TlsOptions;
+  /** The downstream kubeconfig, for the tunnel's exec upgrades (only with the Tunnel gate on). */
+  readonly downstreamKubeConfig?: KubeConfig;
   readonly logger: Logger;
 }
 
@@ -142,27 +148,12 @@ export const heartbeatModule: AgentModule = {
   },
 };
 
-/** The reverse tunnel, when the Tunnel gate is on and kcp published a tunnel workspace for the SyncTarget. */
-export const tunnelModule: AgentModule = {
-  name: 'tunnel',
-  register(container, { options, syncTarget, upstreamToken, logger }) {
-    if (!options.featureGates.Tunnel) return;
-    const url = syncTarget.status?.tunnelWorkspaces?.[0]?.url;
-    if (url === undefined || upstreamToken === undefined) {
-      logger.warn(
-        'Tunnel gate is on but the SyncTarget has no tunnel workspace or no token: tunnel disabled',
-      );
-      return;
-    }
-    registerTunnel(container, { url: url.replace(/^http/, 'ws'), token: upstreamToken });
-  },
-};
-
 /**
  * The composition list, in order (registrations are lazy, so order matters only where one call reads
  * another's binding).
  */
 export const DEFAULT_MODULES: readonly AgentModule[] = [
+  leaderElectionModule,
   transformationModule,
   conflictModule,
   downstreamModule,

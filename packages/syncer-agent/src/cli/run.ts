@@ -80,6 +80,13 @@ export const runCommand: Command = {
       } else {
         await agent.start();
         if (signalled) await agent.stop();
+        const running = agent;
+        void running.leadershipLost.then(() => {
+          // Already writing nothing; close what is open and exit for the Deployment to restart a standby.
+          const forced = setTimeout(() => resolveExit(1), CLOSE_GRACE_MS);
+          forced.unref();
+          void running.stop().finally(() => resolveExit(1));
+        });
       }
     } catch (err) {
       // A start cut short by a signal is a requested shutdown, not a failure.

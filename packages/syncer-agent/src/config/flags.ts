@@ -149,6 +149,51 @@ export const AGENT_FLAGS: readonly FlagSpec[] = [
       'On SIGTERM/SIGINT, in-flight work may finish within this time; a second signal forces exit.',
   },
   {
+    name: 'tunnel-exec',
+    type: 'boolean',
+    description:
+      'With the Tunnel gate: forward pods/exec, attach and portforward through the tunnel (default: pod logs only).',
+  },
+  {
+    name: 'leader-elect',
+    type: 'boolean',
+    description:
+      'Elect a leader among replicas on a Lease downstream; only the leader writes, standbys keep warm caches.',
+  },
+  {
+    name: 'leader-elect-lease-duration',
+    type: 'string',
+    placeholder: 'duration',
+    default: '15s',
+    description: 'How long standbys wait after the last renewal they saw before taking over.',
+  },
+  {
+    name: 'leader-elect-renew-deadline',
+    type: 'string',
+    placeholder: 'duration',
+    default: '10s',
+    description: 'How long the leader tries to renew before it stops writing and exits.',
+  },
+  {
+    name: 'leader-elect-retry-period',
+    type: 'string',
+    placeholder: 'duration',
+    default: '2s',
+    description: 'Between attempts to acquire or renew the lease.',
+  },
+  {
+    name: 'leader-elect-resource-namespace',
+    type: 'string',
+    placeholder: 'namespace',
+    description: "The Lease's namespace (default: the agent's own, from NAMESPACE).",
+  },
+  {
+    name: 'leader-elect-resource-name',
+    type: 'string',
+    placeholder: 'name',
+    description: "The Lease's name (default: kcp-tmc-<SyncTarget name>-<SyncTarget key>).",
+  },
+  {
     name: 'config',
     type: 'string',
     placeholder: 'path',

@@ -14,6 +14,7 @@ export {
 export {
   type AgentOptions,
   DEFAULT_API_IMPORT_POLL_INTERVAL_MS,
+  type LeaderElectionOptions,
   type ListenAddress,
   transportLimits,
   UPSTREAM_MODES,

@@ -6,12 +6,18 @@ import { ConfigError, type OptionSource } from './errors.js';
 import { AGENT_FLAGS, envVariable, type FlagSpec, HELP_FLAG, parseArgsOptions } from './flags.js';
 import { kcpFeatureGates } from './kcp-feature-gates.js';
 import { isGoBoolean } from './logging-flags.js';
-import { type AgentOptions, UPSTREAM_MODES, type UpstreamMode } from './options.js';
+import {
+  type AgentOptions,
+  type LeaderElectionOptions,
+  UPSTREAM_MODES,
+  type UpstreamMode,
+} from './options.js';
 import {
   bindAddress,
   clusterPath,
   duration,
   finiteNumber,
+  goBoolean,
   nonEmpty,
   nonNegativeInteger,
   objectName,
@@ -188,9 +194,10 @@ export function mergeSources(
     const fromEnv = flag.flagOnly === true ? undefined : env[variable];
     const split = (items: readonly string[]) =>
       flag.multiple === true ? items.flatMap((v) => v.split(',')).filter((v) => v.trim() !== '') : items;
-    if (fromFlag !== undefined && typeof fromFlag !== 'boolean') {
+    if (fromFlag !== undefined) {
+      const values = typeof fromFlag === 'boolean' ? [String(fromFlag)] : fromFlag;
       merged.set(flag.name, {
-        values: split(Array.isArray(fromFlag) ? fromFlag : [fromFlag]),
+        values: split(Array.isArray(values) ? values : [values]),
         source: { kind: 'flag' },
       });
     } else if (fromEnv !== undefined && fromEnv !== '') {
@@ -314,6 +321,8 @@ export function agentOptionsFrom(settings: SettingReader): AgentOptions {
     heartbeatPeriodMs: positive(settings, 'heartbeat-period'),
     shutdownTimeoutMs: nonNegative(settings, 'shutdown-timeout'),
     verbosity: settings.required('v', verbosity),
+    ...defined('leaderElection', leaderElection(settings)),
+    ...defined('tunnelExec', settings.optional('tunnel-exec', goBoolean)),
     ...defined('loggingFormat', settings.optional('logging-format', oneOf(['text', 'json'] as const))),
     ...defined('dnsImage', optionalString('dns-image')),
     ...defined('fromKubeconfig', optionalString('from-kubeconfig')),
@@ -325,6 +334,31 @@ export function agentOptionsFrom(settings: SettingReader): AgentOptions {
     ...defined('config', config),
   };
   return options;
+}
+
+/** The election's settings when `--leader-elect` is on; client-go's ordering of the periods is checked here. */
+function leaderElection(settings: SettingReader): LeaderElectionOptions | undefined {
+  if (settings.optional('leader-elect', goBoolean) !== true) return undefined;
+  const leaseDurationMs = positive(settings, 'leader-elect-lease-duration');
+  const renewDeadlineMs = positive(settings, 'leader-elect-renew-deadline');
+  const retryPeriodMs = positive(settings, 'leader-elect-retry-period');
+  if (!(leaseDurationMs > renewDeadlineMs))
+    throw new ConfigError(
+      '--leader-elect-renew-deadline',
+      'must be shorter than --leader-elect-lease-duration',
+    );
+  if (!(renewDeadlineMs > retryPeriodMs))
+    throw new ConfigError(
+      '--leader-elect-retry-period',
+      'must be shorter than --leader-elect-renew-deadline',
+    );
+  return {
+    leaseDurationMs,
+    renewDeadlineMs,
+    retryPeriodMs,
+    ...defined('namespace', settings.optional('leader-elect-resource-namespace', objectName)),
+    ...defined('name', settings.optional('leader-elect-resource-name', objectName)),
+  };
 }
 
 /** klog's `pattern=N,...`. */

@@ -61,11 +61,25 @@ export interface AgentOptions {
   readonly workers: number;
   readonly heartbeatPeriodMs: number;
   readonly shutdownTimeoutMs: number;
+  /** `--tunnel-exec`: forward exec, attach and port-forward through the tunnel, not only logs. */
+  readonly tunnelExec?: boolean;
+  /** `--leader-elect` and its periods; absent: a single replica that always writes. */
+  readonly leaderElection?: LeaderElectionOptions;
   readonly verbosity: number;
   /** `--logging-format`; the logger picks (text on a terminal, JSON lines otherwise) when absent. */
   readonly loggingFormat?: 'text' | 'json';
   /** The config file the options were read from, if any. */
   readonly config?: string;
+}
+
+export interface LeaderElectionOptions {
+  readonly leaseDurationMs: number;
+  readonly renewDeadlineMs: number;
+  readonly retryPeriodMs: number;
+  /** The Lease's namespace; default the agent's own (syncerNamespace). */
+  readonly namespace?: string;
+  /** The Lease's name; default derived from the SyncTarget. */
+  readonly name?: string;
 }
 
 /**

@@ -170,6 +170,13 @@ export function clusterPath(text: string): Parsed<string> {
   return ok(text);
 }
 
+/** Go's strconv.ParseBool spellings, as pflag reads a boolean from the environment or a file. */
+export function goBoolean(text: string): Parsed<boolean> {
+  if (/^(1|t|true)$/i.test(text)) return ok(true);
+  if (/^(0|f|false)$/i.test(text)) return ok(false);
+  return fail(`expected true or false, got "${text}"`);
+}
+
 export function nonEmpty(text: string): Parsed<string> {
   return text.trim() === '' ? fail('must not be empty') : ok(text);
 }

@@ -1,5 +1,8 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { type FaultControlServer, startFaultControl } from '../faults/control.js';
+import type { FaultOptions } from '../faults/faults.js';
+import { parseFaultOptions } from '../faults/parse.js';
 import { type KubeSimulator, startKubeSimulator } from '../simulator.js';
 
 export const USAGE = `Usage: kube-sim [options]
@@ -17,11 +20,19 @@ Runs the Kubernetes API simulator until interrupted.
   --controllers           run the fake controllers (deployments, jobs, pods, namespaces, gc)
   --pod-ready-delay <ms>  delay before pods become Running/Ready (default 100)
   --kubeconfig-out <path> write the kubeconfig there
+  --faults <file|json>    faults from the start: {"seed", "latency": ms | {"min","max"},
+                          "rules": [{"verb","resource","status": 429|500|503,"rate","retryAfterSeconds"}]}
+  --fault-control-port <n>
+                          serve the fault control endpoint on 127.0.0.1:<n> (0: ephemeral): GET/PUT /faults,
+                          POST|DELETE /faults/rules, PUT /faults/latency, POST /faults/partition?mode=refuse|hang,
+                          /faults/heal, /faults/pause, /faults/resume, /faults/drop-watches, /faults/compact
   -h, --help              show this help
 `;
 
 export interface CliResult {
   sim: KubeSimulator;
+  /** The fault control endpoint, when asked for. */
+  control: FaultControlServer | undefined;
   /** Lines printed at start. */
   banner: string[];
 }
@@ -41,6 +52,8 @@ export async function runKubeSim(argv: string[]): Promise<CliResult | undefined>
       controllers: { type: 'boolean', default: false },
       'pod-ready-delay': { type: 'string' },
       'kubeconfig-out': { type: 'string' },
+      faults: { type: 'string' },
+      'fault-control-port': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -56,7 +69,16 @@ export async function runKubeSim(argv: string[]): Promise<CliResult | undefined>
   const threshold = thresholdFlag === undefined ? undefined : Number(thresholdFlag);
   if (threshold !== undefined && !(Number.isFinite(threshold) && threshold > 0))
     throw new Error(`invalid --sync-target-heartbeat-threshold: ${thresholdFlag}`);
+  const controlFlag = values['fault-control-port'];
+  const controlPort = controlFlag === undefined ? undefined : Number(controlFlag);
+  if (
+    controlPort !== undefined &&
+    !(Number.isInteger(controlPort) && controlPort >= 0 && controlPort < 65536)
+  )
+    throw new Error(`invalid --fault-control-port: ${controlFlag}`);
+  const faults = values.faults === undefined ? undefined : await readFaults(values.faults);
   const sim = await startKubeSimulator({
+    ...(faults ? { faults } : {}),
     ...(port !== undefined ? { port } : {}),
     ...(values.host ? { host: values.host } : {}),
     ...(values.token ? { token: values.token } : {}),
@@ -73,9 +95,29 @@ export async function runKubeSim(argv: string[]): Promise<CliResult | undefined>
     ...(values['kubeconfig-out'] ? { kubeconfigPath: values['kubeconfig-out'] } : {}),
   });
   if (values['kubeconfig-out']) await writeFile(values['kubeconfig-out'], sim.kubeconfig, { mode: 0o600 });
+  const control =
+    controlPort === undefined ? undefined : await startFaultControl(sim.faults, { port: controlPort });
   const banner = [
     `kube-sim listening on ${sim.url}${values.kcp ? ' (kcp mode)' : ''}`,
     `kubeconfig: ${sim.kubeconfigPath}`,
+    ...(control ? [`fault control: ${control.url}/faults`] : []),
   ];
-  return { sim, banner };
+  return { sim, control, banner };
+}
+
+/** `--faults` takes inline JSON (it starts with `{`) or a file holding it. */
+async function readFaults(flag: string): Promise<FaultOptions> {
+  const inline = flag.trimStart().startsWith('{');
+  const text = inline
+    ? flag
+    : await readFile(flag, 'utf8').catch((err: NodeJS.ErrnoException) => {
+        throw new Error(`--faults: cannot read ${flag}: ${err.code ?? err.message}`);
+      });
+  try {
+    return parseFaultOptions(text);
+  } catch (err) {
+    throw new Error(
+      `--faults${inline ? '' : ` ${flag}`}: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
 }

@@ -9,6 +9,7 @@ try {
   } else {
     for (const line of result.banner) process.stdout.write(`${line}\n`);
     const stop = async () => {
+      await result.control?.close();
       await result.sim.stop();
       process.exit(0);
     };

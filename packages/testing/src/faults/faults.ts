@@ -24,6 +24,14 @@ export interface FaultOptions {
   rules?: FaultRule[];
 }
 
+export interface FaultState {
+  latency: Latency;
+  rules: FaultRule[];
+  partitioned: 'refuse' | 'hang' | null;
+  paused: boolean;
+  heldRequests: number;
+}
+
 /** What the fault controller needs from the server it controls. */
 export interface FaultTarget {
   dropWatches(): number;
@@ -116,6 +124,25 @@ export class FaultController implements RequestInterceptor {
 
   get paused(): boolean {
     return this.pausedWaiters !== undefined;
+  }
+
+  /** What is injected now, for the control endpoint and logs. */
+  snapshot(): FaultState {
+    return {
+      latency: this.latency,
+      rules: this.rules.map((r) => ({ ...r })),
+      partitioned: this.partitionMode ?? null,
+      paused: this.paused,
+      heldRequests: this.heldRequests,
+    };
+  }
+
+  /** Replaces latency and rules (and reseeds when a seed is given): a chaos script's next phase. */
+  configure(options: FaultOptions): void {
+    if (options.seed !== undefined) this.seed(options.seed);
+    this.setLatency(options.latency ?? 0);
+    this.clearRules();
+    for (const r of options.rules ?? []) this.addRule(r);
   }
 
   /** Requests currently held by pause() or a hanging partition. */

@@ -33,7 +33,11 @@ export interface PodForwarderOptions {
   namespaceCacheTtlMs?: number;
   /** A lookup that misses relists at most this often (ms), so a new namespace is found quickly. Default 1 s. */
   missRelistIntervalMs?: number;
-  /** Pod subresources forwarded; default: all (upgrade ones only with an `upgrader`). */
+  /**
+   * Pod subresources forwarded; default {@link LOG_SUBRESOURCES}. Add {@link EXEC_SUBRESOURCES} (with an
+   * `upgrader`) to allow exec, attach and port-forward. `status` or `proxy` would hand out the whole Pod or any
+   * port of it: never default.
+   */
   subresources?: readonly string[];
   /**
    * Opens WebSocket upgrades downstream. With it, `exec`, `attach` and `portforward` over the WebSocket
@@ -43,6 +47,10 @@ export interface PodForwarderOptions {
 }
 
 const NAMESPACES = { group: '', version: 'v1', resource: 'namespaces' } as const;
+/** What the tunnel forwards unless told otherwise: reading logs, as `kubectl logs` through kcp does. */
+export const LOG_SUBRESOURCES: readonly string[] = Object.freeze(['log']);
+/** Interactive access to pods; forwarded only when the agent is configured for it. */
+export const EXEC_SUBRESOURCES: readonly string[] = Object.freeze(['exec', 'attach', 'portforward']);
 /** These work only over a protocol upgrade; WebSocket ones are relayed when an upgrader is configured. */
 const UPGRADE_SUBRESOURCES = new Set(['exec', 'attach', 'portforward']);
 /** Request headers passed on; credentials never are (the downstream client has its own). */
@@ -66,7 +74,7 @@ interface NamespaceIndex {
 export class PodSubresourceForwarder implements TunnelRequestHandler {
   private readonly ttlMs: number;
   private readonly missRelistMs: number;
-  private readonly subresources: ReadonlySet<string> | undefined;
+  private readonly subresources: ReadonlySet<string>;
   private index: NamespaceIndex | undefined;
   private listing: Promise<NamespaceIndex> | undefined;
 
@@ -79,7 +87,7 @@ export class PodSubresourceForwarder implements TunnelRequestHandler {
   ) {
     this.ttlMs = options.namespaceCacheTtlMs ?? 5_000;
     this.missRelistMs = options.missRelistIntervalMs ?? 1_000;
-    this.subresources = options.subresources === undefined ? undefined : new Set(options.subresources);
+    this.subresources = new Set(options.subresources ?? LOG_SUBRESOURCES);
     this.logger = logger.child({ component: 'tunnel-forwarder' });
   }
 
@@ -147,7 +155,7 @@ export class PodSubresourceForwarder implements TunnelRequestHandler {
     } else if (UPGRADE_SUBRESOURCES.has(parsed.subresource)) {
       return `pods/${parsed.subresource} needs a WebSocket upgrade`;
     }
-    if (this.subresources !== undefined && !this.subresources.has(parsed.subresource)) {
+    if (!this.subresources.has(parsed.subresource)) {
       return `pods/${parsed.subresource} is not forwarded`;
     }
     if (parsed.rest !== '' && parsed.subresource !== 'proxy') return 'only pods/proxy takes a path';

@@ -9,7 +9,12 @@ import {
   type SyncTargetRef,
   toSyncTargetKey,
 } from '@kcp-tmc/interfaces';
-import { type PodForwarderOptions, PodSubresourceForwarder } from '../agent/forwarder.js';
+import {
+  EXEC_SUBRESOURCES,
+  LOG_SUBRESOURCES,
+  type PodForwarderOptions,
+  PodSubresourceForwarder,
+} from '../agent/forwarder.js';
 import { TunnelClient, type TunnelClientOptions } from '../agent/tunnel-client.js';
 import { WebSocketUpgrader } from '../agent/upgrader.js';
 import { TunnelServer, type TunnelServerOptions } from '../server/tunnel-server.js';
@@ -104,6 +109,7 @@ export async function startHarness(serverOptions: Partial<TunnelServerOptions> =
     agent(options = {}, features = {}) {
       const forwarderOptions: PodForwarderOptions = { namespaceCacheTtlMs: 0 };
       if (features.exec === true) {
+        forwarderOptions.subresources = [...LOG_SUBRESOURCES, ...EXEC_SUBRESOURCES];
         forwarderOptions.upgrader = new WebSocketUpgrader({
           server: logs.url,
           options: () => downstream.webSocketOptions(),
