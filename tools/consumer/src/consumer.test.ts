@@ -71,18 +71,17 @@ describe('the packed packages, installed from their tarballs outside the workspa
   }, 120_000);
 
   it('imports every package alone in a fresh Node process (tsyringe finds the Reflect metadata API)', async () => {
-    for (const name of packageNames()) {
-      const out = await exec(
-        process.execPath,
-        [
-          '--input-type=module',
-          '-e',
-          `const m = await import('@kcp-tmc/${name}'); console.log(Object.keys(m).length)`,
-        ],
-        { cwd: app, timeoutMs: 30_000 },
-      );
-      expect(Number(out.trim()), name).toBeGreaterThan(0);
-    }
+    const exported = await Promise.all(
+      packageNames().map(async (name) => {
+        const script = `const m = await import('@kcp-tmc/${name}'); console.log(Object.keys(m).length)`;
+        const out = await exec(process.execPath, ['--input-type=module', '-e', script], {
+          cwd: app,
+          timeoutMs: 60_000,
+        });
+        return [name, Number(out.trim())] as const;
+      }),
+    );
+    for (const [name, count] of exported) expect(count, name).toBeGreaterThan(0);
   }, 120_000);
 
   it('compiles the program with node16 resolution and runs it: the custom transformer labels the synced object', async () => {
