@@ -1,3 +1,7 @@
+// tsyringe throws at import without the Reflect metadata API: load it before any module that imports tsyringe,
+// so a plain `import '@kcp-tmc/conflict'` works (sideEffects in package.json names this file).
+import 'reflect-metadata';
+
 export {
   ConflictKind,
   detectOwnershipConflict,

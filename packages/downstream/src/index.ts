@@ -1,3 +1,7 @@
+// tsyringe throws at import without the Reflect metadata API: load it before any module that imports tsyringe,
+// so a plain `import '@kcp-tmc/downstream'` works (sideEffects in package.json names this file).
+import 'reflect-metadata';
+
 export { Applier, type ApplierParts, type LiveReader } from './apply/applier.js';
 export { writeConflict, writeResolvingConflicts } from './apply/conflicts.js';
 export { createObject, updateObject, type WriteTarget } from './apply/strategies.js';

@@ -1,3 +1,7 @@
+// tsyringe throws at import without the Reflect metadata API: load it before any module that imports tsyringe,
+// so a plain `import '@kcp-tmc/engine'` works (sideEffects in package.json names this file).
+import 'reflect-metadata';
+
 export { type AccessDecision, reviewAccess, syncerAuthorizedCondition } from './access-review.js';
 export * from './api-import/index.js';
 export { EVENTS_GVR, LOCATOR_INDEX } from './controller/informer-options.js';

@@ -1,3 +1,7 @@
+// tsyringe throws at import without the Reflect metadata API: load it before any module that imports tsyringe,
+// so a plain `import '@kcp-tmc/heartbeat'` works (sideEffects in package.json names this file).
+import 'reflect-metadata';
+
 export {
   DEFAULT_RECOVERY_RULES,
   type FailureReport,

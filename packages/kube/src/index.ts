@@ -1,3 +1,7 @@
+// tsyringe throws at import without the Reflect metadata API: load it before any module that imports tsyringe,
+// so a plain `import '@kcp-tmc/kube'` works (sideEffects in package.json names this file).
+import 'reflect-metadata';
+
 export { DynamicClient, PATCH_CONTENT_TYPES } from './client/dynamic-client.js';
 export { JsonLinesDecoder } from './client/json-lines.js';
 export {

@@ -1,3 +1,7 @@
+// tsyringe throws at import without the Reflect metadata API: load it before any module that imports tsyringe,
+// so a plain `import '@kcp-tmc/tunnel'` works (sideEffects in package.json names this file).
+import 'reflect-metadata';
+
 export { Backoff, type BackoffOptions, DEFAULT_BACKOFF } from './agent/backoff.js';
 export { TunnelUrlRefused, tunnelDialUrl } from './agent/dial-url.js';
 export {

@@ -1,3 +1,7 @@
+// tsyringe throws at import without the Reflect metadata API: load it before any module that imports tsyringe,
+// so a plain `import '@kcp-tmc/upstream'` works (sideEffects in package.json names this file).
+import 'reflect-metadata';
+
 export { DefaultEventSyncer, EVENT_REPORTING_COMPONENT } from './events/event-syncer.js';
 export { type ObjectReference, type OwnedObject, OwnedObjectResolver } from './events/owner-resolver.js';
 export { TokenBucket } from './events/token-bucket.js';

@@ -39,11 +39,11 @@ describe('published packages', () => {
   describe.each(packages.map((p) => [p.short, p] as const))('@kcp-tmc/%s', (short, pkg) => {
     const m = pkg.manifest;
 
-    it('is a public ESM package shipping only dist, with types + import exports and Node >= 22.19', () => {
+    it('is a public ESM package shipping dist (and its sources), with types + import exports and Node >= 22.19', () => {
       expect(m.name).toBe(`@kcp-tmc/${short}`);
       expect(m.private).toBeUndefined();
       expect(m.type).toBe('module');
-      expect(m.files).toEqual(['dist']);
+      expect(m.files).toContain('dist');
       expect(m.exports?.['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' });
       expect(m.engines?.node).toBe('>=22.19');
     });

@@ -11,8 +11,14 @@ export interface PackageManifest {
   exports?: Record<string, unknown>;
   files?: string[];
   engines?: Record<string, string>;
+  license?: string;
+  repository?: unknown;
+  homepage?: string;
+  bugs?: unknown;
+  sideEffects?: boolean | string[];
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   devDependencies?: Record<string, string>;
 }
 

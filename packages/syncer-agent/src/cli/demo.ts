@@ -2,7 +2,6 @@ import { ConfigError } from '../config/errors.js';
 import { type FlagSpec, formatFlags } from '../config/flags.js';
 import { parseCommandLine } from '../config/load.js';
 import { duration, verbosity } from '../config/values.js';
-import { runDemo } from '../demo/run-demo.js';
 import { StreamLogger, warningsOnly } from '../logging/logger.js';
 import type { Command } from './io.js';
 
@@ -67,6 +66,8 @@ export const demoCommand: Command = {
     // At -v 0 the demo's own progress is the output: the agent's info lines stay quiet.
     const base = new StreamLogger({ stream: io.stderr, verbosity: level });
     const logger = level > 0 ? base : warningsOnly(base);
+    // Loaded only now: the demo pulls in the simulator (@kcp-tmc/testing), which `run` and the library never need.
+    const { runDemo } = await import('../demo/run-demo.js');
     const demo = await runDemo({ out: io.stdout, logger, timeoutMs });
     if (values['keep-running'] !== true) {
       await demo.stop();
