@@ -66,6 +66,7 @@ ${formatFlags(FLAGS)}
 export const manifestsCommand: Command = {
   name: 'manifests',
   summary: 'Print the downstream YAML that runs the agent for a SyncTarget.',
+  flags: FLAGS,
   async run(argv, io) {
     const commandLine = parseCommandLine(argv, FLAGS);
     if (commandLine.help) {

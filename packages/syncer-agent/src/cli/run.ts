@@ -27,6 +27,7 @@ const CLOSE_GRACE_MS = 5_000;
 export const runCommand: Command = {
   name: 'run',
   summary: 'Run the syncer agent.',
+  flags: AGENT_FLAGS,
   async run(argv, io) {
     const options = loadAgentOptions(argv, { env: io.env });
     if (options.help) {

@@ -13,6 +13,8 @@ export interface FlagSpec {
   readonly placeholder?: string;
   readonly default?: string;
   readonly description: string;
+  /** The values it accepts, when they are a fixed set (shell completion offers them). */
+  readonly choices?: readonly string[];
   /** Not read from the environment or the config file (e.g. `--config` itself). */
   readonly flagOnly?: boolean;
   /** Accepted but not listed in `--help` (kcp's deprecated klog flags). */
@@ -59,6 +61,7 @@ export const AGENT_FLAGS: readonly FlagSpec[] = [
     type: 'string',
     placeholder: 'mode',
     default: 'virtual-workspace',
+    choices: UPSTREAM_MODES,
     description: `How the upstream is reached: ${UPSTREAM_MODES.join(', ')}.`,
   },
   {
