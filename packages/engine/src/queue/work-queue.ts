@@ -159,6 +159,35 @@ export class WorkQueue<K extends string> {
   }
 
   /**
+   * Stops intake as controller-runtime stops a controller (client-go's ShutDown): keys still queued are handed
+   * back at once (the next start's initial list queues them again), and only keys in flight get up to
+   * `timeoutMs` to finish. `drained` says whether they all did; `handedBack` holds the queued keys, keys
+   * offered after intake stopped (a retry, a delayed recheck) and in-flight keys cut off at the deadline.
+   */
+  async shutDownInFlight(timeoutMs: number): Promise<DrainResult<K>> {
+    this.shutDown();
+    // In flight and not re-added: finishing them is the whole of the work left.
+    const inFlight = new Set([...this.state].filter(([, state]) => state === PROCESSING).map(([key]) => key));
+    const queued = this.close().filter((key) => !inFlight.has(key));
+    if (!this.isDrained() && timeoutMs > 0) {
+      await new Promise<void>((resolve) => {
+        const finish = (): void => {
+          this.clock.clearTimeout(timer);
+          this.drainWaiters.delete(finish);
+          resolve();
+        };
+        const timer = this.clock.setTimeout(finish, timeoutMs);
+        this.drainWaiters.add(finish);
+      });
+    }
+    const cutOff = [...this.state.keys()];
+    return {
+      drained: cutOff.length === 0,
+      handedBack: [...new Set([...queued, ...this.unaccepted, ...cutOff])],
+    };
+  }
+
+  /**
    * Records a key offered after intake stopped, unless it is dirty: then it is still handed out (or handed
    * back at the deadline), which satisfies this add as well.
    */

@@ -147,9 +147,9 @@ export const AGENT_FLAGS: readonly FlagSpec[] = [
     name: 'shutdown-timeout',
     type: 'string',
     placeholder: 'duration',
-    default: '30s',
+    default: '15s',
     description:
-      'On SIGTERM/SIGINT, in-flight work may finish within this time; a second signal forces exit.',
+      'On SIGTERM/SIGINT the agent exits within this time: in-flight work finishes, queued work is left for the next start; a second signal forces exit.',
   },
   {
     name: 'config',

@@ -60,6 +60,7 @@ export interface AgentOptions {
   readonly healthProbeBindAddress: ListenAddress | null;
   readonly workers: number;
   readonly heartbeatPeriodMs: number;
+  /** `--shutdown-timeout`: the whole shutdown, in-flight work and closing (see drainBudgetMs). */
   readonly shutdownTimeoutMs: number;
   readonly verbosity: number;
   /** `--logging-format`; the logger picks (text on a terminal, JSON lines otherwise) when absent. */
@@ -79,4 +80,12 @@ export function transportLimits(options: Pick<AgentOptions, 'qps' | 'burst'>): {
 } {
   const qps = options.qps === 0 ? 5 : Math.max(options.qps, 0);
   return { qps, burst: options.burst === 0 ? 10 : options.burst };
+}
+
+/**
+ * Of `--shutdown-timeout`, the part in-flight work may take: the rest (2 s, or a quarter of a shorter timeout)
+ * closes informers, connections and listeners, so the process exits within the timeout.
+ */
+export function drainBudgetMs(shutdownTimeoutMs: number): number {
+  return shutdownTimeoutMs - Math.min(2_000, shutdownTimeoutMs / 4);
 }
