@@ -32,7 +32,13 @@ import { type DependencyContainer, container as rootContainer } from 'tsyringe';
 import { kcpSyncerRbacHint } from './agent/kcp-rbac.js';
 import { type AgentModule, type CompositionContext, DEFAULT_MODULES } from './agent/modules.js';
 import { resolveSyncTarget } from './agent/sync-target-wait.js';
-import { AgentStartError, kubeconfigSource, upstreamSide } from './agent/upstream-access.js';
+import {
+  AgentStartError,
+  kubeconfigSource,
+  loadSideKubeconfig,
+  upstreamSide,
+} from './agent/upstream-access.js';
+import { ConfigError } from './config/errors.js';
 import { type AgentOptions, type ListenAddress, transportLimits } from './config/options.js';
 
 export interface CreateAgentOptions {
@@ -152,10 +158,15 @@ export async function createAgent(options: AgentOptions, create: CreateAgentOpti
   }
 }
 
-function loadSide(flag: string, file: string | undefined, context: string | undefined) {
+function loadSide(
+  flag: '--from-kubeconfig' | '--to-kubeconfig',
+  file: string | undefined,
+  context: string | undefined,
+) {
   try {
-    return loadKubeConfig(kubeconfigSource(file, context));
+    return loadSideKubeconfig(flag, file, context);
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     throw new AgentStartError(
       `cannot load ${flag}${file === undefined ? ' (default)' : ` ${file}`}: ${(err as Error).message}`,
       {

@@ -1,6 +1,9 @@
 // The CLI's operator comforts, run as a process through the `syncer-agent` bin (dist/cli/bin.js).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nodeVersionProblem } from '../../src/cli/node-version.js';
 import { CLI, CLI_BUILT, spawnAgent } from './support.js';
@@ -54,6 +57,23 @@ describe.skipIf(!CLI_BUILT)('syncer-agent bin (process)', () => {
     const command = spawnAgent(['version']);
     expect((await command.exited).code).toBe(0);
     expect(command.stdout()).toContain(`syncer-agent ${version} (node ${process.version}`);
+  });
+
+  it('with no upstream kubeconfig anywhere, exits 2 with one line instead of trying localhost:8080', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'agent-home-'));
+    try {
+      // KUBECONFIG empty and a HOME without .kube/config: client-node would invent http://localhost:8080.
+      const env = { HOME: home, KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '' };
+      const agent = spawnAgent(['--sync-target-name=edge', '--from-cluster=root:org'], env);
+      expect((await agent.exited).code).toBe(2);
+      const lines = agent.stderr().split('\n');
+      expect(lines).toContain(
+        'syncer-agent run: --from-kubeconfig: no kubeconfig found (none given, KUBECONFIG unset, no ~/.kube/config, no in-cluster service account)',
+      );
+      expect(agent.stderr()).not.toContain('localhost:8080');
+    } finally {
+      await rm(home, { recursive: true });
+    }
   });
 
   it('completion bash registers a completion that offers commands, flags and flag values', () => {
