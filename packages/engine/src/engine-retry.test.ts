@@ -41,7 +41,12 @@ describe('DefaultSyncEngine retries', () => {
     expect(gaps).toEqual([5, 10, 20]);
     expect(h.syncer.of('apply').map((c) => c.item.retries)).toEqual([0, 1, 2, 3]);
     expect(h.engine.queue.numRequeues(`down|${encodeClusterKey(h.syncer.of('apply')[0]!.item.key)}`)).toBe(0);
-    expect(h.engine.getStatus().resources[DEPLOYMENTS]).toEqual({ synced: 1, pending: 0, failed: 3 });
+    expect(h.engine.getStatus().resources[DEPLOYMENTS]).toEqual({
+      synced: 1,
+      pending: 0,
+      failed: 3,
+      pendingDown: 0,
+    });
     await h.engine.stop();
   });
 
@@ -87,7 +92,12 @@ describe('DefaultSyncEngine retries', () => {
     h.up(DEPLOYMENTS).upsert(upstreamObject(DEPLOYMENTS, 'root:a', 'ns', 'web'));
     await h.engine.start();
     await until(() => h.syncer.calls.length === 7, 10_000, 10);
-    expect(h.engine.getStatus().resources[DEPLOYMENTS]).toEqual({ synced: 1, pending: 0, failed: 6 });
+    expect(h.engine.getStatus().resources[DEPLOYMENTS]).toEqual({
+      synced: 1,
+      pending: 0,
+      failed: 6,
+      pendingDown: 0,
+    });
     expect(given).toEqual([]);
     await h.engine.stop();
   });

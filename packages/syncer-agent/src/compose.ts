@@ -29,6 +29,7 @@ import {
 } from '@kcp-tmc/interfaces';
 import { DeniedAccessLog, type KubeRegistration, loadKubeConfig, registerKube } from '@kcp-tmc/kube';
 import { type DependencyContainer, container as rootContainer } from 'tsyringe';
+import { reportInitialSync } from './agent/initial-sync-progress.js';
 import { kcpSyncerRbacHint } from './agent/kcp-rbac.js';
 import { type AgentModule, type CompositionContext, DEFAULT_MODULES } from './agent/modules.js';
 import { resolveSyncTarget } from './agent/sync-target-wait.js';
@@ -38,7 +39,6 @@ import {
   loadSideKubeconfig,
   upstreamSide,
 } from './agent/upstream-access.js';
-import { ConfigError } from './config/errors.js';
 import { type AgentOptions, type ListenAddress, transportLimits } from './config/options.js';
 
 export interface CreateAgentOptions {
@@ -93,8 +93,8 @@ export async function createAgent(options: AgentOptions, create: CreateAgentOpti
   );
   const registrations: KubeRegistration[] = [];
   // Load both kubeconfigs now: a missing file or context is a start error naming the flag, not a stack trace.
-  loadSide('--from-kubeconfig', options.fromKubeconfig, options.fromContext);
-  loadSide('--to-kubeconfig', options.toKubeconfig, options.toContext);
+  loadSideKubeconfig('--from-kubeconfig', options.fromKubeconfig, options.fromContext);
+  loadSideKubeconfig('--to-kubeconfig', options.toKubeconfig, options.toContext);
   try {
     // The SyncTarget's own side: heartbeats, conditions, and (virtual-workspace mode) the SyncTarget informer.
     const admin = rootContainer.createChildContainer();
@@ -158,29 +158,12 @@ export async function createAgent(options: AgentOptions, create: CreateAgentOpti
   }
 }
 
-function loadSide(
-  flag: '--from-kubeconfig' | '--to-kubeconfig',
-  file: string | undefined,
-  context: string | undefined,
-) {
-  try {
-    return loadSideKubeconfig(flag, file, context);
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    throw new AgentStartError(
-      `cannot load ${flag}${file === undefined ? ' (default)' : ` ${file}`}: ${(err as Error).message}`,
-      {
-        cause: err,
-      },
-    );
-  }
-}
-
 /** A composed agent: start once, stop any number of times (the first call does the work). */
 export class Agent {
   private servers: ProbeServer[] = [];
   private started = false;
   private stopping: Promise<void> | undefined;
+  private stopProgress: (() => void) | undefined;
   readonly endpoints: AgentEndpoints = {};
 
   constructor(
@@ -225,7 +208,10 @@ export class Agent {
     }
     await this.listen(health);
     this.heartbeat?.start();
-    if (engine !== undefined) await engine.start();
+    if (engine !== undefined) {
+      await engine.start();
+      this.stopProgress = reportInitialSync(engine, this.logger);
+    }
     if (this.container.isRegistered(TUNNEL, true)) this.container.resolve<Tunnel>(TUNNEL).start();
     this.logger.info('agent started', {
       syncTarget: `${this.syncTarget.cluster}:${this.syncTarget.name}`,
@@ -251,6 +237,7 @@ export class Agent {
 
   private async shutdown(): Promise<void> {
     this.logger.info('agent stopping', { timeoutMs: this.options.shutdownTimeoutMs });
+    this.stopProgress?.();
     const steps: Array<[string, () => Promise<unknown>]> = [];
     if (this.started) {
       if (this.container.isRegistered(TUNNEL, true)) {

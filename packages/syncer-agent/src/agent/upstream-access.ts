@@ -25,7 +25,7 @@ export function kubeconfigSource(file: string | undefined, context: string | und
 }
 
 /**
- * Loads one side's kubeconfig, refusing client-node's last resort: with no file given, no KUBECONFIG, no
+ * Loads one side's kubeconfig (a missing file or context is a start error naming the flag), refusing client-node's last resort: with no file given, no KUBECONFIG, no
  * ~/.kube/config and no service account token, `loadFromDefault` invents an anonymous cluster at
  * http://localhost:8080, and the agent would go on to fail against whatever listens there. kcp's syncer requires
  * --from-kubeconfig; the agent also takes KUBECONFIG, ~/.kube/config or (downstream) the pod's service account.
@@ -35,7 +35,15 @@ export function loadSideKubeconfig(
   file: string | undefined,
   context: string | undefined,
 ): ReturnType<typeof loadKubeConfig> {
-  const kc = loadKubeConfig(kubeconfigSource(file, context));
+  let kc: ReturnType<typeof loadKubeConfig>;
+  try {
+    kc = loadKubeConfig(kubeconfigSource(file, context));
+  } catch (err) {
+    throw new AgentStartError(
+      `cannot load ${flag}${file === undefined ? ' (default)' : ` ${file}`}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
   const cluster = kc.clusters[0];
   const fallback =
     file === undefined &&
