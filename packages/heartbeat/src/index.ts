@@ -40,5 +40,5 @@ export {
 } from './heartbeat/conditions.js';
 export { heartbeatIntervalMs, SyncTargetHeartbeat } from './heartbeat/heartbeat.js';
 export { heartbeatPatch, type JsonPatchOperation, type SyncTargetShape } from './heartbeat/patch.js';
-export { SyncerMetrics } from './metrics/registry.js';
+export { type BuildInfo, resourceLabel, SyncerMetrics } from './metrics/registry.js';
 export { type HeartbeatRegistrationOptions, registerHeartbeat } from './register.js';

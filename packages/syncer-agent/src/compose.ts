@@ -39,6 +39,7 @@ import {
   loadSideKubeconfig,
   upstreamSide,
 } from './agent/upstream-access.js';
+import { agentVersion } from './cli/version.js';
 import { type AgentOptions, type ListenAddress, transportLimits } from './config/options.js';
 
 export interface CreateAgentOptions {
@@ -260,6 +261,7 @@ export class Agent {
     const metricsAt = this.options.metricsBindAddress;
     const probesAt = this.options.healthProbeBindAddress;
     const metrics = this.container.resolve(SyncerMetrics);
+    metrics.setBuildInfo({ version: agentVersion() });
     const serve = async (at: ListenAddress, parts: { health?: HealthManager; metrics?: SyncerMetrics }) => {
       const server = new ProbeServer({ host: at.host, port: at.port, logger: this.logger, ...parts });
       const { url } = await server.start().catch((err: Error) => {
