@@ -26,6 +26,7 @@ export {
   type DetailedHealthReport,
   type EvaluateOptions,
 } from './health/manager.js';
+export { Profiler } from './health/pprof.js';
 export { type MetricsSource, ProbeServer, type ProbeServerOptions } from './health/server.js';
 export {
   applyConditions,

@@ -1,4 +1,4 @@
-import { ProbeServer, resourceControllersCheck, SyncerMetrics } from '@kcp-tmc/heartbeat';
+import { ProbeServer, Profiler, resourceControllersCheck, SyncerMetrics } from '@kcp-tmc/heartbeat';
 import {
   CLOCK,
   DEFAULT_DOWNSTREAM_CONFIG,
@@ -262,7 +262,11 @@ export class Agent {
     const probesAt = this.options.healthProbeBindAddress;
     const metrics = this.container.resolve(SyncerMetrics);
     metrics.setBuildInfo({ version: agentVersion() });
-    const serve = async (at: ListenAddress, parts: { health?: HealthManager; metrics?: SyncerMetrics }) => {
+    const profiling = this.options.profiling === true ? { profiler: new Profiler() } : {};
+    const serve = async (
+      at: ListenAddress,
+      parts: { health?: HealthManager; metrics?: SyncerMetrics; profiler?: Profiler },
+    ) => {
       const server = new ProbeServer({ host: at.host, port: at.port, logger: this.logger, ...parts });
       const { url } = await server.start().catch((err: Error) => {
         throw new AgentStartError(`cannot listen on ${at.host}:${at.port}: ${err.message}`, { cause: err });
@@ -271,12 +275,12 @@ export class Agent {
       return url;
     };
     if (metricsAt !== null && probesAt !== null && sameAddress(metricsAt, probesAt)) {
-      const url = await serve(metricsAt, { health, metrics });
+      const url = await serve(metricsAt, { health, metrics, ...profiling });
       Object.assign(this.endpoints, { metrics: url, probes: url });
       return;
     }
     if (metricsAt !== null) this.endpoints.metrics = await serve(metricsAt, { metrics });
-    if (probesAt !== null) this.endpoints.probes = await serve(probesAt, { health });
+    if (probesAt !== null) this.endpoints.probes = await serve(probesAt, { health, ...profiling });
   }
 }
 

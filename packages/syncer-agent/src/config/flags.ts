@@ -130,6 +130,13 @@ export const AGENT_FLAGS: readonly FlagSpec[] = [
     description: 'Where /healthz, /readyz and /livez listen; 0 turns them off.',
   },
   {
+    name: 'profiling',
+    type: 'boolean',
+    flagOnly: true,
+    description:
+      'Serve CPU and heap profiles on the health probe address: /debug/pprof/profile?seconds=N, /debug/pprof/heap.',
+  },
+  {
     name: 'workers',
     type: 'string',
     placeholder: 'n',

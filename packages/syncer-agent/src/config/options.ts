@@ -58,6 +58,8 @@ export interface AgentOptions {
   readonly metricsBindAddress: ListenAddress | null;
   /** null: no probe listener. */
   readonly healthProbeBindAddress: ListenAddress | null;
+  /** `--profiling`: CPU and heap profiles under /debug/pprof/ on the probe listener. */
+  readonly profiling?: boolean;
   readonly workers: number;
   readonly heartbeatPeriodMs: number;
   /** `--shutdown-timeout`: the whole shutdown, in-flight work and closing (see drainBudgetMs). */
