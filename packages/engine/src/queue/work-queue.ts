@@ -9,7 +9,10 @@ export type GetResult<K> =
 
 /** What `shutDownWithDrain` reports. Nothing is lost silently: every key not processed is handed back. */
 export interface DrainResult<K> {
-  /** True when every queued and in-flight key finished before the deadline. */
+  /**
+   * True when the work the shutdown waited for finished before the deadline: queued and in-flight keys for
+   * `shutDownWithDrain`, in-flight keys for `shutDownInFlight`.
+   */
   readonly drained: boolean;
   /**
    * Keys not processed, each once: queued keys never handed out and keys still in flight at the deadline,
