@@ -71,6 +71,11 @@ describe.skipIf(!CLI_BUILT)('syncer-agent bin (process)', () => {
         'syncer-agent run: --from-kubeconfig: no kubeconfig found (none given, KUBECONFIG unset, no ~/.kube/config, no in-cluster service account)',
       );
       expect(agent.stderr()).not.toContain('localhost:8080');
+      const manifests = spawnAgent(['manifests', '--sync-target-name=edge', '--from-cluster=root:org'], env);
+      expect((await manifests.exited).code).toBe(2);
+      expect(manifests.stderr().split('\n')[0]).toBe(
+        'syncer-agent manifests: --from-kubeconfig: no kubeconfig found (none given, KUBECONFIG unset, no ~/.kube/config, no in-cluster service account)',
+      );
     } finally {
       await rm(home, { recursive: true });
     }
