@@ -73,6 +73,16 @@ export class Dispatcher {
     return request.direction === 'down' ? this.syncDown(request) : this.syncUp(request);
   }
 
+  /**
+   * The logical cluster of an up key's object upstream: the locator of its downstream namespace (of itself, for a
+   * Namespace), else where it was synced from; '' when neither is known.
+   */
+  async upstreamClusterOf(key: ClusterKey, controller: ResourceController): Promise<string> {
+    const namespace = isNamespacesResource(key) ? key.name : key.namespace;
+    const locator = namespace === '' ? undefined : await this.targets.locators?.locatorOf(namespace);
+    return locator?.cluster ?? controller.originOf(key.namespace, key.name)?.cluster ?? '';
+  }
+
   private item(request: WorkRequest, action: SyncAction, object: KubeObject | undefined): SyncItem {
     const item: SyncItem = {
       key: request.key,

@@ -5,6 +5,7 @@ import {
   isTmcError,
   type KubeObject,
   type SyncMetrics,
+  type SyncObservation,
   TmcError,
   TmcErrorType,
   type TransformationPipeline,
@@ -149,14 +150,14 @@ describe('DefaultSyncEngine lifecycle', () => {
     await until(() => h.syncer.of('apply').length === 3);
     await until(() => h.engine.getStatus().resources[DEPLOYMENTS]?.pending === 0);
     const status = h.engine.getStatus();
-    expect(status.resources[DEPLOYMENTS]).toEqual({ synced: 2, pending: 0, failed: 1 });
+    expect(status.resources[DEPLOYMENTS]).toEqual({ synced: 2, pending: 0, failed: 1, pendingDown: 0 });
     expect(Date.parse(status.lastSyncTime ?? '')).toBeLessThanOrEqual(Date.now());
     expect(status.connected).toBe(true);
     await h.engine.stop();
   });
 
-  it('reports every sync to SyncMetrics', async () => {
-    const observed: unknown[] = [];
+  it('reports every sync to SyncMetrics with its GVR and upstream logical cluster, both directions', async () => {
+    const observed: SyncObservation[] = [];
     const metrics: SyncMetrics = {
       observeSync: (o) => void observed.push(o),
       observeError: () => {},
@@ -171,8 +172,12 @@ describe('DefaultSyncEngine lifecycle', () => {
       cluster: 'root:a',
       direction: 'down',
       success: true,
-      gvk: 'apps/v1, Kind=Thing',
+      gvr: { group: 'apps', version: 'v1', resource: 'deployments' },
     });
+    // Going up, the cluster is the upstream object's, not the downstream informer's constant.
+    h.down(DEPLOYMENTS).upsert(downstreamObject('ns', 'web', { status: { ready: true } }));
+    await until(() => observed.some((o) => o.direction === 'up'));
+    expect(observed.find((o) => o.direction === 'up')).toMatchObject({ cluster: 'root:a', success: true });
     await h.engine.stop();
   });
 });

@@ -77,7 +77,7 @@ export const ENGINE_QUEUE_NAME = 'tmc-workload-syncer';
  * The sync engine: one resource controller per GVR the GvrSource allows, one work queue, `workerCount`
  * workers dispatching spec / delete / status / event work to the syncers bound to their tokens. Connected once
  * every cache synced; GVRs added to or removed from the SyncTarget start or stop controllers at run time;
- * `stop()` drains the queue within `shutdownTimeoutMs` and reports what it handed back.
+ * `stop()` lets in-flight keys finish within `shutdownTimeoutMs` and reports what it handed back.
  */
 @injectable()
 export class DefaultSyncEngine implements SyncEngine {
@@ -174,7 +174,10 @@ export class DefaultSyncEngine implements SyncEngine {
     return this.starting;
   }
 
-  /** Graceful and idempotent: stops intake, drains within `shutdownTimeoutMs`, releases the informers. */
+  /**
+   * Graceful and idempotent: stops intake, lets in-flight keys finish within `shutdownTimeoutMs` and hands the
+   * rest back (see lastDrain), releases the informers.
+   */
   stop(): Promise<void> {
     this.stopping ??= this.shutdown();
     return this.stopping;
@@ -316,14 +319,21 @@ export class DefaultSyncEngine implements SyncEngine {
     const importerStopped = this.importer?.stop();
     await this.gvrSource.stop();
     this.controllers.detachAll();
-    // Without workers nothing would drain: hand everything back at once.
-    this.drain = await this.queue.shutDownWithDrain(this.running ? this.config.shutdownTimeoutMs : 0);
-    if (!this.drain.drained || this.drain.handedBack.length > 0) {
-      this.logger.warn('work handed back at shutdown', {
-        drained: this.drain.drained,
-        handedBack: this.drain.handedBack.length,
-        sample: this.drain.handedBack.slice(0, 10),
+    // Only keys in flight get the shutdown timeout. Queued, delayed and retried keys are handed back: the next
+    // start's initial list queues every object again, so none is lost, and a backlog drained here would run at
+    // the client's QPS until the timeout. Without workers nothing is in flight.
+    this.drain = await this.queue.shutDownInFlight(this.running ? this.config.shutdownTimeoutMs : 0);
+    const fields = {
+      handedBack: this.drain.handedBack.length,
+      sample: this.drain.handedBack.slice(0, 10),
+    };
+    if (!this.drain.drained) {
+      this.logger.warn('in-flight work cut off at the shutdown timeout', {
+        ...fields,
+        timeoutMs: this.config.shutdownTimeoutMs,
       });
+    } else if (this.drain.handedBack.length > 0) {
+      this.logger.info('queued work left for the next start', { handedBack: fields.handedBack });
     }
     await this.gvrChain;
     await this.controllers.stopAll();

@@ -15,7 +15,7 @@ export class SyncStatusTracker {
   private readonly pending = new Map<string, { gvr: string; since: number; adds: number }>();
 
   track(gvr: string): void {
-    if (!this.counts.has(gvr)) this.counts.set(gvr, { synced: 0, pending: 0, failed: 0 });
+    if (!this.counts.has(gvr)) this.counts.set(gvr, { synced: 0, pending: 0, failed: 0, pendingDown: 0 });
   }
 
   /** Forgets a GVR that stopped syncing, with its pending keys. */
@@ -33,7 +33,10 @@ export class SyncStatusTracker {
     }
     this.pending.set(queueKey, { gvr, since: now, adds: 1 });
     const counts = this.counts.get(gvr);
-    if (counts !== undefined) counts.pending++;
+    if (counts !== undefined) {
+      counts.pending++;
+      if (isDown(queueKey)) counts.pendingDown = (counts.pendingDown ?? 0) + 1;
+    }
     return now;
   }
 
@@ -55,7 +58,10 @@ export class SyncStatusTracker {
     if (entry === undefined || (adds !== undefined && entry.adds !== adds)) return;
     this.pending.delete(queueKey);
     const counts = this.counts.get(entry.gvr);
-    if (counts !== undefined) counts.pending--;
+    if (counts !== undefined) {
+      counts.pending--;
+      if (isDown(queueKey)) counts.pendingDown = (counts.pendingDown ?? 1) - 1;
+    }
   }
 
   succeeded(gvr: string, now: number): void {
@@ -82,4 +88,8 @@ export class SyncStatusTracker {
     if (Object.keys(this.droppedResources).length > 0) status.droppedResources = { ...this.droppedResources };
     return status;
   }
+}
+
+function isDown(queueKey: string): boolean {
+  return queueKey.startsWith('down|');
 }

@@ -79,7 +79,11 @@ export class SyncWorker {
     } catch (err) {
       result = { key, operation: 'noop', success: false, conflicts: [], error: classifyError(err, queueKey) };
     }
-    this.observe(direction, key, result, started);
+    if (this.metrics !== undefined) {
+      const cluster =
+        direction === 'down' ? key.cluster : await this.dispatcher.upstreamClusterOf(key, controller);
+      this.observe(this.metrics, direction, key, cluster, result, started);
+    }
     const decision = decideRetry(result, retries, this.config.maxRetries);
     switch (decision.action) {
       case 'forget':
@@ -119,23 +123,23 @@ export class SyncWorker {
     }
   }
 
-  private observe(direction: SyncDirection, key: ClusterKey, result: SyncResult, started: number): void {
-    if (this.metrics === undefined) return;
-    const object = result.object;
-    const gvk =
-      object?.apiVersion !== undefined && object.kind !== undefined
-        ? `${object.apiVersion}, Kind=${object.kind}`
-        : gvrToString(key.gvr);
-    this.metrics.observeSync({
-      cluster: key.cluster,
-      workspace: key.cluster,
-      gvk,
+  private observe(
+    metrics: SyncMetrics,
+    direction: SyncDirection,
+    key: ClusterKey,
+    cluster: string,
+    result: SyncResult,
+    started: number,
+  ): void {
+    metrics.observeSync({
+      cluster,
+      gvr: key.gvr,
       direction,
       durationSeconds: (this.clock.now() - started) / 1000,
       success: result.success,
     });
     if (!result.success && result.error !== undefined) {
-      this.metrics.observeError(result.error.type, result.error.severity);
+      metrics.observeError(result.error.type, result.error.severity);
     }
   }
 }

@@ -11,7 +11,7 @@ describe('engine shutdown against simulators', () => {
     stack = undefined;
   });
 
-  it('with 10k queued keys, returns within its deadline and hands back every key it did not process', async () => {
+  it('with 10k queued keys, finishes the keys in flight and hands back every key it did not process', async () => {
     const deadlineMs = 2000;
     stack = await startStack({ config: { workerCount: 2, shutdownTimeoutMs: deadlineMs } });
     const configmaps = parseGvr('v1/configmaps');
@@ -38,9 +38,9 @@ describe('engine shutdown against simulators', () => {
     const inFlightAtStop = new Set(stack.syncer.calls.map((c) => c.id).filter((id) => !finished.has(id)));
 
     const drain = engine.lastDrain();
-    expect(drain?.drained).toBe(false);
-    // The deadline, plus releasing the informers.
-    expect(elapsed).toBeLessThan(deadlineMs + 1500);
+    // Only the keys in flight finish (20 ms each); the backlog is handed back, not worked through.
+    expect(drain?.drained).toBe(true);
+    expect(elapsed).toBeLessThan(deadlineMs);
     const handedBack = new Set(drain?.handedBack);
     expect(handedBack.size).toBe(drain?.handedBack.length);
     const lost = keys.filter((key) => !finished.has(key) && !handedBack.has(key) && !inFlightAtStop.has(key));

@@ -30,6 +30,7 @@ export {
   type DetailedHealthReport,
   type EvaluateOptions,
 } from './health/manager.js';
+export { Profiler } from './health/pprof.js';
 export { type MetricsSource, ProbeServer, type ProbeServerOptions } from './health/server.js';
 export {
   applyConditions,
@@ -44,5 +45,5 @@ export {
 } from './heartbeat/conditions.js';
 export { heartbeatIntervalMs, SyncTargetHeartbeat } from './heartbeat/heartbeat.js';
 export { heartbeatPatch, type JsonPatchOperation, type SyncTargetShape } from './heartbeat/patch.js';
-export { SyncerMetrics } from './metrics/registry.js';
+export { type BuildInfo, resourceLabel, SyncerMetrics } from './metrics/registry.js';
 export { type HeartbeatRegistrationOptions, registerHeartbeat } from './register.js';

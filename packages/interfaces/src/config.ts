@@ -16,7 +16,6 @@ export interface EngineConfig {
   cacheSyncTimeoutMs: number;
   /** How long `stop()` lets in-flight work finish before handing keys back (ms). */
   shutdownTimeoutMs: number;
-  enableProfiling: boolean;
 }
 
 export const DEFAULT_ENGINE_CONFIG: Readonly<EngineConfig> = Object.freeze({
@@ -28,7 +27,6 @@ export const DEFAULT_ENGINE_CONFIG: Readonly<EngineConfig> = Object.freeze({
   queueDepth: 100_000,
   cacheSyncTimeoutMs: 60_000,
   shutdownTimeoutMs: 30_000,
-  enableProfiling: false,
 });
 
 /** How the downstream syncer writes one GVR. */

@@ -50,6 +50,8 @@ export interface ResourceSyncCounts {
   synced: number;
   pending: number;
   failed: number;
+  /** Of `pending`, keys of upstream objects (spec or delete going down): an initial sync's progress. */
+  pendingDown?: number;
 }
 
 /** The engine's state, as `getStatus()` reports it. */

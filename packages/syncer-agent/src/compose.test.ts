@@ -112,6 +112,13 @@ describe('createAgent', () => {
     expect((await fetch(`${probes}/livez`)).status).toBe(200);
     const text = await (await fetch(`${metrics}/metrics`)).text();
     expect(text).toContain('# TYPE');
+    expect(text).toMatch(
+      /^syncer_build_info\{version="\d+\.\d+\.\d+[^"]*",node_version="v[\d.]+",platform="[^"]+"\} 1$/m,
+    );
+    // The resource in kubectl's resource.version.group spelling, the cluster the upstream object's.
+    expect(text).toMatch(
+      /^syncer_resources_synced_total\{cluster="[a-z0-9:]+",resource="configmaps\.v1",direction="down"\} \d+$/m,
+    );
     expect(agent.status().connected).toBe(true);
 
     await Promise.all([agent.stop(), agent.stop()]);

@@ -1,4 +1,4 @@
-import { ProbeServer, resourceControllersCheck, SyncerMetrics } from '@kcp-tmc/heartbeat';
+import { ProbeServer, Profiler, resourceControllersCheck, SyncerMetrics } from '@kcp-tmc/heartbeat';
 import {
   CLOCK,
   DEFAULT_DOWNSTREAM_CONFIG,
@@ -32,11 +32,18 @@ import {
 import { DeniedAccessLog, type KubeRegistration, loadKubeConfig, registerKube } from '@kcp-tmc/kube';
 import { tunnelHealthCheck } from '@kcp-tmc/tunnel';
 import { type DependencyContainer, container as rootContainer } from 'tsyringe';
+import { reportInitialSync } from './agent/initial-sync-progress.js';
 import { kcpSyncerRbacHint } from './agent/kcp-rbac.js';
 import { type AgentModule, type CompositionContext, DEFAULT_MODULES } from './agent/modules.js';
 import { resolveSyncTarget } from './agent/sync-target-wait.js';
 import { tlsOptionsOf } from './agent/tunnel.js';
-import { AgentStartError, kubeconfigSource, upstreamSide } from './agent/upstream-access.js';
+import {
+  AgentStartError,
+  kubeconfigSource,
+  loadSideKubeconfig,
+  upstreamSide,
+} from './agent/upstream-access.js';
+import { agentVersion } from './cli/version.js';
 import { type AgentOptions, type ListenAddress, transportLimits } from './config/options.js';
 
 export interface CreateAgentOptions {
@@ -91,8 +98,8 @@ export async function createAgent(options: AgentOptions, create: CreateAgentOpti
   );
   const registrations: KubeRegistration[] = [];
   // Load both kubeconfigs now: a missing file or context is a start error naming the flag, not a stack trace.
-  loadSide('--from-kubeconfig', options.fromKubeconfig, options.fromContext);
-  loadSide('--to-kubeconfig', options.toKubeconfig, options.toContext);
+  loadSideKubeconfig('--from-kubeconfig', options.fromKubeconfig, options.fromContext);
+  loadSideKubeconfig('--to-kubeconfig', options.toKubeconfig, options.toContext);
   try {
     // The SyncTarget's own side: heartbeats, conditions, and (virtual-workspace mode) the SyncTarget informer.
     const admin = rootContainer.createChildContainer();
@@ -164,19 +171,6 @@ export async function createAgent(options: AgentOptions, create: CreateAgentOpti
   }
 }
 
-function loadSide(flag: string, file: string | undefined, context: string | undefined) {
-  try {
-    return loadKubeConfig(kubeconfigSource(file, context));
-  } catch (err) {
-    throw new AgentStartError(
-      `cannot load ${flag}${file === undefined ? ' (default)' : ` ${file}`}: ${(err as Error).message}`,
-      {
-        cause: err,
-      },
-    );
-  }
-}
-
 /** A composed agent: start once, stop any number of times (the first call does the work). */
 export class Agent {
   private servers: ProbeServer[] = [];
@@ -184,6 +178,7 @@ export class Agent {
   private stopping: Promise<void> | undefined;
   private readonly abort = new AbortController();
   private reportFatal: (reason: string) => void = () => {};
+  private stopProgress: (() => void) | undefined;
   readonly endpoints: AgentEndpoints = {};
   /**
    * Resolves with the reason once the agent can no longer run: it lost the lease it led with
@@ -261,6 +256,7 @@ export class Agent {
       this.heartbeat?.start();
       await engineStarted;
     }
+    if (engine !== undefined) this.stopProgress = reportInitialSync(engine, this.logger);
     if (this.container.isRegistered(TUNNEL, true)) {
       const tunnel = this.container.resolve<Tunnel>(TUNNEL);
       // Ready means reachable through kcp too, once there is a tunnel to be reached through.
@@ -300,6 +296,7 @@ export class Agent {
   private async shutdown(): Promise<void> {
     this.logger.info('agent stopping', { timeoutMs: this.options.shutdownTimeoutMs });
     this.abort.abort(new Error('agent stopping'));
+    this.stopProgress?.();
     const steps: Array<[string, () => Promise<unknown>]> = [];
     if (this.started) {
       if (this.container.isRegistered(TUNNEL, true)) {
@@ -325,7 +322,12 @@ export class Agent {
     const metricsAt = this.options.metricsBindAddress;
     const probesAt = this.options.healthProbeBindAddress;
     const metrics = this.container.resolve(SyncerMetrics);
-    const serve = async (at: ListenAddress, parts: { health?: HealthManager; metrics?: SyncerMetrics }) => {
+    metrics.setBuildInfo({ version: agentVersion() });
+    const profiling = this.options.profiling === true ? { profiler: new Profiler() } : {};
+    const serve = async (
+      at: ListenAddress,
+      parts: { health?: HealthManager; metrics?: SyncerMetrics; profiler?: Profiler },
+    ) => {
       const server = new ProbeServer({ host: at.host, port: at.port, logger: this.logger, ...parts });
       const { url } = await server.start().catch((err: Error) => {
         throw new AgentStartError(`cannot listen on ${at.host}:${at.port}: ${err.message}`, { cause: err });
@@ -334,12 +336,12 @@ export class Agent {
       return url;
     };
     if (metricsAt !== null && probesAt !== null && sameAddress(metricsAt, probesAt)) {
-      const url = await serve(metricsAt, { health, metrics });
+      const url = await serve(metricsAt, { health, metrics, ...profiling });
       Object.assign(this.endpoints, { metrics: url, probes: url });
       return;
     }
     if (metricsAt !== null) this.endpoints.metrics = await serve(metricsAt, { metrics });
-    if (probesAt !== null) this.endpoints.probes = await serve(probesAt, { health });
+    if (probesAt !== null) this.endpoints.probes = await serve(probesAt, { health, ...profiling });
   }
 }
 

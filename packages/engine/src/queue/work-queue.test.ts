@@ -157,6 +157,36 @@ describe('WorkQueue', () => {
     expect(await drain).toEqual({ drained: true, handedBack: ['a'] });
   });
 
+  it('shutDownInFlight hands back queued keys at once and waits only for keys in flight', async () => {
+    const queue = new WorkQueue<string>();
+    for (const key of ['a', 'b', 'c']) queue.add(key);
+    const inFlight = await take(queue); // 'a'
+    const drain = queue.shutDownInFlight(1000);
+    // Nothing more is handed out: workers stop once their key is done.
+    expect(await queue.get()).toEqual({ shutdown: true });
+    expect(await peek(drain)).toBe('pending');
+    queue.add('d'); // refused: intake stopped
+    queue.done(inFlight);
+    expect(await peek(drain)).toEqual({ drained: true, handedBack: ['b', 'c', 'd'] });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('shutDownInFlight hands back a key re-added in flight, and in-flight keys cut off at the deadline', async () => {
+    const queue = new WorkQueue<string>();
+    for (const key of ['a', 'b']) queue.add(key);
+    const first = await take(queue); // 'a'
+    const second = await take(queue); // 'b'
+    queue.add(first); // changed while in flight: needs another pass
+    const drain = queue.shutDownInFlight(1000);
+    queue.done(first);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(await peek(drain)).toBe('pending');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await drain).toEqual({ drained: false, handedBack: ['a', 'b'] });
+    queue.done(second);
+    expect(await queue.get()).toEqual({ shutdown: true });
+  });
+
   it('a zero deadline hands back at once, without a timer', async () => {
     const queue = new WorkQueue<string>();
     queue.add('a');

@@ -9,7 +9,10 @@ export type GetResult<K> =
 
 /** What `shutDownWithDrain` reports. Nothing is lost silently: every key not processed is handed back. */
 export interface DrainResult<K> {
-  /** True when every queued and in-flight key finished before the deadline. */
+  /**
+   * True when the work the shutdown waited for finished before the deadline: queued and in-flight keys for
+   * `shutDownWithDrain`, in-flight keys for `shutDownInFlight`.
+   */
   readonly drained: boolean;
   /**
    * Keys not processed, each once: queued keys never handed out and keys still in flight at the deadline,
@@ -156,6 +159,35 @@ export class WorkQueue<K extends string> {
     }
     if (this.isDrained()) return { drained: true, handedBack: [...this.unaccepted] };
     return { drained: false, handedBack: this.close() };
+  }
+
+  /**
+   * Stops intake as controller-runtime stops a controller (client-go's ShutDown): keys still queued are handed
+   * back at once (the next start's initial list queues them again), and only keys in flight get up to
+   * `timeoutMs` to finish. `drained` says whether they all did; `handedBack` holds the queued keys, keys
+   * offered after intake stopped (a retry, a delayed recheck) and in-flight keys cut off at the deadline.
+   */
+  async shutDownInFlight(timeoutMs: number): Promise<DrainResult<K>> {
+    this.shutDown();
+    // In flight and not re-added: finishing them is the whole of the work left.
+    const inFlight = new Set([...this.state].filter(([, state]) => state === PROCESSING).map(([key]) => key));
+    const queued = this.close().filter((key) => !inFlight.has(key));
+    if (!this.isDrained() && timeoutMs > 0) {
+      await new Promise<void>((resolve) => {
+        const finish = (): void => {
+          this.clock.clearTimeout(timer);
+          this.drainWaiters.delete(finish);
+          resolve();
+        };
+        const timer = this.clock.setTimeout(finish, timeoutMs);
+        this.drainWaiters.add(finish);
+      });
+    }
+    const cutOff = [...this.state.keys()];
+    return {
+      drained: cutOff.length === 0,
+      handedBack: [...new Set([...queued, ...this.unaccepted, ...cutOff])],
+    };
   }
 
   /**

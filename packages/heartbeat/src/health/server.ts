@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { type HealthEndpoint, type HealthManager, type Logger, NOOP_LOGGER } from '@kcp-tmc/interfaces';
 import { type CheckOutcome, ComponentHealthManager } from './manager.js';
+import type { Profiler } from './pprof.js';
 
 /** Anything that renders Prometheus exposition text: a prom-client Registry or SyncerMetrics. */
 export interface MetricsSource {
@@ -18,6 +19,11 @@ export interface ProbeServerOptions {
   health?: HealthManager;
   /** Serves /metrics when given. */
   metrics?: MetricsSource;
+  /**
+   * Serves controller-runtime's pprof endpoints under /debug/pprof/ when given (the agent's `--profiling`);
+   * they answer 404 otherwise. The server starts and stops it.
+   */
+  profiler?: Profiler;
   /**
    * Print `reason withheld` instead of a failed check's message, as kube-apiserver does on its public
    * endpoints. Off by default: the server binds to loopback unless told otherwise.
@@ -54,6 +60,7 @@ export class ProbeServer {
       });
     });
     this.server = server;
+    await this.options.profiler?.start();
     const host = this.options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -71,6 +78,7 @@ export class ProbeServer {
     const server = this.server;
     this.server = undefined;
     if (server === undefined) return;
+    await this.options.profiler?.stop();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
@@ -79,6 +87,10 @@ export class ProbeServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://probe');
+    const profiler = this.options.profiler;
+    if (profiler !== undefined && url.pathname.startsWith('/debug/pprof/') && req.method === 'GET') {
+      if (await profiler.serve(url.pathname.slice('/debug/pprof/'.length), url.searchParams, res)) return;
+    }
     const [first, second, ...rest] = url.pathname.split('/').filter((part) => part !== '');
     const isHealth = first !== undefined && ENDPOINTS.has(first) && this.options.health !== undefined;
     const isMetrics = first === 'metrics' && second === undefined && this.options.metrics !== undefined;

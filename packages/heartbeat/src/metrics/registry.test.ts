@@ -1,8 +1,14 @@
-import type { SyncObservation, TmcErrorSeverity, TmcErrorType } from '@kcp-tmc/interfaces';
+import {
+  TmcErrorType as ErrorTypes,
+  gvr,
+  type SyncObservation,
+  type TmcErrorSeverity,
+  type TmcErrorType,
+} from '@kcp-tmc/interfaces';
 import { register as globalRegistry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { family, parseMetrics, value } from '../test-support/prometheus.js';
-import { SyncerMetrics } from './registry.js';
+import { resourceLabel, SyncerMetrics } from './registry.js';
 
 const WORKQUEUE_NAMES = [
   'workqueue_depth',
@@ -18,8 +24,7 @@ const WORKQUEUE_NAMES = [
 function observations(count: number): SyncObservation[] {
   return Array.from({ length: count }, (_, i) => ({
     cluster: `root:ws${i % 3}`,
-    workspace: `ws${i % 3}`,
-    gvk: i % 2 === 0 ? 'apps/v1, Kind=Deployment' : '/v1, Kind=ConfigMap',
+    gvr: i % 2 === 0 ? gvr('apps', 'v1', 'deployments') : gvr('', 'v1', 'configmaps'),
     direction: i % 5 === 0 ? 'up' : 'down',
     durationSeconds: (i % 7) * 0.01,
     success: i % 4 !== 3,
@@ -44,13 +49,16 @@ describe('SyncerMetrics', () => {
     for (const o of work.filter((w) => w.success)) {
       const key = JSON.stringify({
         cluster: o.cluster,
-        workspace: o.workspace,
-        gvk: o.gvk,
+        resource: resourceLabel(o.gvr),
         direction: o.direction,
       });
       expected.set(key, (expected.get(key) ?? 0) + 1);
     }
     expect(family(parsed, 'syncer_resources_synced_total').samples).toHaveLength(expected.size);
+    // One resource spelling in every series (no `gvk` in two formats, no `workspace` copying `cluster`).
+    expect(
+      new Set(family(parsed, 'syncer_resources_synced_total').samples.map((s) => s.labels.resource)),
+    ).toEqual(new Set(['deployments.v1.apps', 'configmaps.v1']));
     for (const [key, count] of expected) {
       expect(value(parsed, 'syncer_resources_synced_total', JSON.parse(key))).toBe(count);
     }
@@ -143,12 +151,52 @@ describe('SyncerMetrics', () => {
     );
   });
 
+  it('has zero-valued series for every known label set from the start', async () => {
+    const parsed = parseMetrics(await new SyncerMetrics({ processMetrics: false }).metrics());
+    for (const direction of ['down', 'up']) {
+      for (const result of ['success', 'error']) {
+        expect(value(parsed, 'syncer_sync_duration_seconds_count', { direction, result })).toBe(0);
+      }
+    }
+    expect(
+      family(parsed, 'syncer_sync_errors_total')
+        .samples.map((s) => s.labels.type)
+        .sort(),
+    ).toEqual(Object.values(ErrorTypes).sort());
+    expect(value(parsed, 'syncer_sync_errors_total', { type: 'Forbidden', severity: 'error' })).toBe(0);
+    expect(value(parsed, 'syncer_connected', { side: 'upstream' })).toBe(0);
+    expect(value(parsed, 'syncer_connected', { side: 'downstream' })).toBe(0);
+    expect(value(parsed, 'syncer_heartbeats_total')).toBe(0);
+  });
+
+  it('exposes syncer_build_info with the version, Node version and platform', async () => {
+    const metrics = new SyncerMetrics({ processMetrics: false });
+    metrics.setBuildInfo({ version: '0.1.0' });
+    metrics.setBuildInfo({ version: '0.2.0' });
+    const parsed = parseMetrics(await metrics.metrics());
+    expect(family(parsed, 'syncer_build_info').samples).toEqual([
+      expect.objectContaining({
+        labels: {
+          version: '0.2.0',
+          node_version: process.version,
+          platform: `${process.platform}/${process.arch}`,
+        },
+        value: 1,
+      }),
+    ]);
+  });
+
+  it('spells resources as resource.version.group, the core group left out', () => {
+    expect(resourceLabel(gvr('apps', 'v1', 'deployments'))).toBe('deployments.v1.apps');
+    expect(resourceLabel(gvr('', 'v1', 'configmaps'))).toBe('configmaps.v1');
+  });
+
   it('keeps each agent in its own registry, away from the global one', async () => {
     const a = new SyncerMetrics({ processMetrics: false });
     const b = new SyncerMetrics({ processMetrics: false });
     a.observeError('Gone', 'info');
     const parsedB = parseMetrics(await b.metrics());
-    expect(family(parsedB, 'syncer_sync_errors_total').samples).toHaveLength(0);
+    expect(value(parsedB, 'syncer_sync_errors_total', { type: 'Gone', severity: 'info' })).toBe(0);
     expect(await globalRegistry.getSingleMetric('syncer_sync_errors_total')).toBeUndefined();
   });
 

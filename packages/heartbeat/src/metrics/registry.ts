@@ -2,14 +2,16 @@ import {
   type CounterMetric,
   DEFAULT_HEARTBEAT_CONFIG,
   type GaugeMetric,
+  type GVR,
   HEARTBEAT_CONFIG,
   type HeartbeatConfig,
   type HistogramMetric,
   type SettableGaugeMetric,
   type SyncMetrics,
   type SyncObservation,
+  TmcError,
   type TmcErrorSeverity,
-  type TmcErrorType,
+  TmcErrorType,
   type WorkQueueMetricsProvider,
 } from '@kcp-tmc/interfaces';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
@@ -19,6 +21,21 @@ import { inject, injectable } from 'tsyringe';
 const WORKQUEUE_BUCKETS = Array.from({ length: 10 }, (_, i) => Number((10e-9 * 10 ** i).toPrecision(1)));
 /** Sync durations: 1 ms to about 65 s, doubling. */
 const SYNC_BUCKETS = Array.from({ length: 17 }, (_, i) => 0.001 * 2 ** i);
+
+/**
+ * The one spelling of a resource in every label: kubectl's `resource.version.group` (`deployments.v1.apps`),
+ * the core group left out (`configmaps.v1`) as kube-apiserver's resource labels leave it out.
+ */
+export function resourceLabel(gvr: GVR): string {
+  return gvr.group === '' ? `${gvr.resource}.${gvr.version}` : `${gvr.resource}.${gvr.version}.${gvr.group}`;
+}
+
+/** What `syncer_build_info` says besides Node's version and platform. */
+export interface BuildInfo {
+  readonly version: string;
+}
+
+const DIRECTIONS = ['down', 'up'] as const;
 
 /**
  * The agent's Prometheus metrics, in one `Registry` it owns (never prom-client's global one, so two agents in
@@ -31,8 +48,14 @@ export class SyncerMetrics implements SyncMetrics, WorkQueueMetricsProvider {
 
   private readonly synced = new Counter({
     name: 'syncer_resources_synced_total',
-    help: 'Objects synced successfully, by logical cluster, workspace, kind and direction.',
-    labelNames: ['cluster', 'workspace', 'gvk', 'direction'] as const,
+    help: 'Objects synced successfully, by logical cluster (of the upstream object), resource (resource.version.group) and direction.',
+    labelNames: ['cluster', 'resource', 'direction'] as const,
+    registers: [this.registry],
+  });
+  private readonly buildInfo = new Gauge({
+    name: 'syncer_build_info',
+    help: 'Always 1: the agent version, Node.js version and platform in its labels.',
+    labelNames: ['version', 'node_version', 'platform'] as const,
     registers: [this.registry],
   });
   private readonly syncDuration = new Histogram({
@@ -117,6 +140,27 @@ export class SyncerMetrics implements SyncMetrics, WorkQueueMetricsProvider {
     if (config.processMetrics ?? DEFAULT_HEARTBEAT_CONFIG.processMetrics) {
       collectDefaultMetrics({ register: this.registry });
     }
+    // Series with known label sets exist at zero from the start, so rate() and absent() work before any sync.
+    for (const direction of DIRECTIONS) {
+      for (const result of ['success', 'error']) this.syncDuration.zero({ direction, result });
+    }
+    for (const type of Object.values(TmcErrorType)) {
+      const { severity } = new TmcError({ type, message: '' });
+      this.errors.labels({ type, severity }).inc(0);
+    }
+    for (const side of ['upstream', 'downstream']) this.connected.labels({ side }).set(0);
+  }
+
+  /** Sets `syncer_build_info` (one series, value 1); the composition root calls it with the agent's version. */
+  setBuildInfo(info: BuildInfo): void {
+    this.buildInfo.reset();
+    this.buildInfo
+      .labels({
+        version: info.version,
+        node_version: process.version,
+        platform: `${process.platform}/${process.arch}`,
+      })
+      .set(1);
   }
 
   /** The exposition text (Prometheus text format 0.0.4). */
@@ -135,7 +179,7 @@ export class SyncerMetrics implements SyncMetrics, WorkQueueMetricsProvider {
     this.syncDuration.labels({ direction: o.direction, result }).observe(o.durationSeconds);
     if (o.success) {
       this.synced
-        .labels({ cluster: o.cluster, workspace: o.workspace, gvk: o.gvk, direction: o.direction })
+        .labels({ cluster: o.cluster, resource: resourceLabel(o.gvr), direction: o.direction })
         .inc();
     }
   }

@@ -1,4 +1,5 @@
 import type { TmcErrorSeverity, TmcErrorType } from '../errors.js';
+import type { GVR } from '../gvr.js';
 
 export interface CounterMetric {
   inc(): void;
@@ -28,11 +29,13 @@ export interface WorkQueueMetricsProvider {
 }
 
 export interface SyncObservation {
-  /** Logical cluster of the upstream object. */
+  /**
+   * Logical cluster of the upstream object, in both directions: going up, the one its downstream namespace's
+   * locator names ('' when unknown, e.g. an object outside the SyncTarget's namespaces).
+   */
   cluster: string;
-  workspace: string;
-  /** `group/version, Kind=kind` or GVR string when the kind is unknown. */
-  gvk: string;
+  /** The resource synced: one spelling in every label is the metrics registry's to choose. */
+  gvr: GVR;
   direction: 'down' | 'up';
   durationSeconds: number;
   success: boolean;

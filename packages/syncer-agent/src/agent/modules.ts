@@ -15,7 +15,7 @@ import { registerTransformation, WORKSPACE_NAMESERVER_PROVIDER } from '@kcp-tmc/
 import { registerUpstream } from '@kcp-tmc/upstream';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { type DependencyContainer, instancePerContainerCachingFactory } from 'tsyringe';
-import { type AgentOptions, DEFAULT_API_IMPORT_POLL_INTERVAL_MS } from '../config/options.js';
+import { type AgentOptions, DEFAULT_API_IMPORT_POLL_INTERVAL_MS, drainBudgetMs } from '../config/options.js';
 import { leaderElectionModule } from './leader.js';
 import { type TlsOptions, tunnelModule } from './tunnel.js';
 
@@ -118,7 +118,7 @@ export const engineModule: AgentModule = {
       resources: options.resources,
       // The logical cluster name start-up read from the SyncTarget (`--from-cluster` may be a path).
       ...(options.upstreamMode === 'plain' ? {} : { syncTargetCluster: ref.cluster }),
-      config: { workerCount: options.workers, shutdownTimeoutMs: options.shutdownTimeoutMs },
+      config: { workerCount: options.workers, shutdownTimeoutMs: drainBudgetMs(options.shutdownTimeoutMs) },
       // kcp's API importer writes to the SyncTarget's workspace at kcp's base URL (never the syncer VW).
       ...(options.apiImport === false
         ? {}

@@ -1,5 +1,6 @@
 import { toSyncTargetKey } from '@kcp-tmc/interfaces';
 import { type KubeConfigSource, type KubeSideOptions, loadKubeConfig } from '@kcp-tmc/kube';
+import { ConfigError } from '../config/errors.js';
 import { type AgentOptions, transportLimits } from '../config/options.js';
 import { kcpSyncerRbacHint } from './kcp-rbac.js';
 
@@ -21,6 +22,44 @@ export function syncTargetKeyOf(options: AgentOptions): string {
 
 export function kubeconfigSource(file: string | undefined, context: string | undefined): KubeConfigSource {
   return { ...(file === undefined ? {} : { file }), ...(context === undefined ? {} : { context }) };
+}
+
+/**
+ * Loads one side's kubeconfig (a missing file or context is a start error naming the flag), refusing client-node's last resort: with no file given, no KUBECONFIG, no
+ * ~/.kube/config and no service account token, `loadFromDefault` invents an anonymous cluster at
+ * http://localhost:8080, and the agent would go on to fail against whatever listens there. kcp's syncer requires
+ * --from-kubeconfig; the agent also takes KUBECONFIG, ~/.kube/config or (downstream) the pod's service account.
+ */
+export function loadSideKubeconfig(
+  flag: '--from-kubeconfig' | '--to-kubeconfig',
+  file: string | undefined,
+  context: string | undefined,
+): ReturnType<typeof loadKubeConfig> {
+  let kc: ReturnType<typeof loadKubeConfig>;
+  try {
+    kc = loadKubeConfig(kubeconfigSource(file, context));
+  } catch (err) {
+    throw new AgentStartError(
+      `cannot load ${flag}${file === undefined ? ' (default)' : ` ${file}`}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  const cluster = kc.clusters[0];
+  const fallback =
+    file === undefined &&
+    (process.env.KUBECONFIG ?? '') === '' &&
+    kc.clusters.length === 1 &&
+    cluster?.name === 'cluster' &&
+    cluster.server === 'http://localhost:8080' &&
+    kc.users.length === 1 &&
+    kc.users[0]?.name === 'user';
+  if (fallback) {
+    throw new ConfigError(
+      flag,
+      'no kubeconfig found (none given, KUBECONFIG unset, no ~/.kube/config, no in-cluster service account)',
+    );
+  }
+  return kc;
 }
 
 /**

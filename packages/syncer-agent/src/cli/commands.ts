@@ -1,3 +1,4 @@
+import { completionCommand } from './completion.js';
 import { demoCommand } from './demo.js';
 import type { Command } from './io.js';
 import { keyCommand } from './key.js';
@@ -11,6 +12,7 @@ export const COMMANDS: readonly Command[] = [
   manifestsCommand,
   keyCommand,
   versionCommand,
+  completionCommand(() => COMMANDS),
 ];
 
 export function usage(): string {

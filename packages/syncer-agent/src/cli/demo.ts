@@ -45,6 +45,7 @@ ${formatFlags(FLAGS)}
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'Run the agent against simulators, no clusters needed.',
+  flags: FLAGS,
   async run(argv, io) {
     const { values, help } = parseCommandLine(argv, FLAGS);
     if (help) {

@@ -1,3 +1,4 @@
+import type { FlagSpec } from '../config/flags.js';
 import { type LogFormat, StreamLogger } from '../logging/logger.js';
 
 /** What a command may touch: its output streams, environment and signals; tests pass their own. */
@@ -33,6 +34,10 @@ export function loggerFor(io: CliIO, verbosity: number, format?: LogFormat): Str
 export interface Command {
   readonly name: string;
   readonly summary: string;
+  /** Its flags (besides --help), for shell completion. */
+  readonly flags?: readonly FlagSpec[];
+  /** Positional words it takes, for shell completion. */
+  readonly words?: readonly string[];
   /** Resolves with the exit code. */
   run(argv: readonly string[], io: CliIO): Promise<number>;
 }

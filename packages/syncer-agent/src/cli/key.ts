@@ -35,6 +35,7 @@ ${formatFlags(FLAGS)}
 export const keyCommand: Command = {
   name: 'key',
   summary: 'Print the SyncTarget key of a cluster and name.',
+  flags: FLAGS,
   async run(argv, io) {
     const { values, help } = parseCommandLine(argv, FLAGS);
     if (help) {

@@ -36,7 +36,7 @@ describe('syncer-agent CLI', () => {
     expect(t.err()).toContain('unknown command "sync"');
   });
 
-  it.each(['run', 'demo', 'manifests', 'key', 'version'])(
+  it.each(['run', 'demo', 'manifests', 'key', 'version', 'completion'])(
     '%s --help prints its usage and exits 0',
     async (command) => {
       const t = fakeIO();

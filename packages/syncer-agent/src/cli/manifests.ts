@@ -8,7 +8,13 @@ import {
 } from '@kcp-tmc/interfaces';
 import { loadKubeConfig, registerKube } from '@kcp-tmc/kube';
 import { container } from 'tsyringe';
-import { AgentStartError, describe, kubeconfigSource, upstreamSide } from '../agent/upstream-access.js';
+import {
+  AgentStartError,
+  describe,
+  kubeconfigSource,
+  loadSideKubeconfig,
+  upstreamSide,
+} from '../agent/upstream-access.js';
 import { ConfigError } from '../config/errors.js';
 import { AGENT_FLAGS, type FlagSpec, formatFlags } from '../config/flags.js';
 import { agentOptionsFrom, mergeSources, parseCommandLine, SettingReader } from '../config/load.js';
@@ -66,6 +72,7 @@ ${formatFlags(FLAGS)}
 export const manifestsCommand: Command = {
   name: 'manifests',
   summary: 'Print the downstream YAML that runs the agent for a SyncTarget.',
+  flags: FLAGS,
   async run(argv, io) {
     const commandLine = parseCommandLine(argv, FLAGS);
     if (commandLine.help) {
@@ -79,6 +86,8 @@ export const manifestsCommand: Command = {
     const image = settings.optional('image', nonEmpty) ?? `ghcr.io/kcp-tmc/syncer-agent:${agentVersion()}`;
     const namespace = settings.optional('namespace', nonEmpty);
 
+    // Never client-node's invented localhost:8080 when no kubeconfig is found.
+    loadSideKubeconfig('--from-kubeconfig', options.fromKubeconfig, options.fromContext);
     const c = container.createChildContainer();
     const kube = registerKube(c, {
       upstream: upstreamSide(options),

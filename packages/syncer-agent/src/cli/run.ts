@@ -10,7 +10,8 @@ const HELP = `Usage: syncer-agent run --sync-target-name <name> [--from-cluster 
 
 Runs the workload syncer: watches the upstream objects scheduled to the SyncTarget, applies them downstream,
 and reports status, events and heartbeats upstream. Serves /metrics and /healthz /readyz /livez.
-SIGTERM or SIGINT drains in-flight work within --shutdown-timeout and exits 0; a second signal exits at once.
+SIGTERM or SIGINT lets in-flight work finish and exits 0 within --shutdown-timeout (queued work is left for
+the next start, which lists every object again); a second signal exits at once.
 
 Every flag can also come from the environment (KCP_TMC_<FLAG>) or a YAML file (--config) keyed by flag
 name; flags win over the environment, which wins over the file.
@@ -19,14 +20,13 @@ Flags:
 ${formatFlags(AGENT_FLAGS)}
 `;
 
-/** Exit code of a forced exit (second signal, or a drain past its deadline). */
+/** Exit code of a forced exit (second signal, or a shutdown past --shutdown-timeout). */
 export const FORCED_EXIT_CODE = 130;
-// Time beyond --shutdown-timeout for closing connections and listeners before the exit is forced.
-const CLOSE_GRACE_MS = 5_000;
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'Run the syncer agent.',
+  flags: AGENT_FLAGS,
   async run(argv, io) {
     const options = loadAgentOptions(argv, { env: io.env });
     if (options.help) {
@@ -52,7 +52,7 @@ export const runCommand: Command = {
       const deadline = setTimeout(() => {
         logger.error('shutdown did not finish in time, exiting', { timeoutMs: options.shutdownTimeoutMs });
         resolveExit(FORCED_EXIT_CODE);
-      }, options.shutdownTimeoutMs + CLOSE_GRACE_MS);
+      }, options.shutdownTimeoutMs);
       deadline.unref();
       (agent?.stop() ?? Promise.resolve()).then(
         () => resolveExit(0),
@@ -83,7 +83,7 @@ export const runCommand: Command = {
         const running = agent;
         void running.fatal.then(() => {
           // Already writing nothing; close what is open and exit for the Deployment to restart a standby.
-          const forced = setTimeout(() => resolveExit(1), CLOSE_GRACE_MS);
+          const forced = setTimeout(() => resolveExit(1), options.shutdownTimeoutMs);
           forced.unref();
           void running.stop().finally(() => resolveExit(1));
         });

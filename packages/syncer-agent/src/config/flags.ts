@@ -13,6 +13,8 @@ export interface FlagSpec {
   readonly placeholder?: string;
   readonly default?: string;
   readonly description: string;
+  /** The values it accepts, when they are a fixed set (shell completion offers them). */
+  readonly choices?: readonly string[];
   /** Not read from the environment or the config file (e.g. `--config` itself). */
   readonly flagOnly?: boolean;
   /** Accepted but not listed in `--help` (kcp's deprecated klog flags). */
@@ -59,6 +61,7 @@ export const AGENT_FLAGS: readonly FlagSpec[] = [
     type: 'string',
     placeholder: 'mode',
     default: 'virtual-workspace',
+    choices: UPSTREAM_MODES,
     description: `How the upstream is reached: ${UPSTREAM_MODES.join(', ')}.`,
   },
   {
@@ -127,6 +130,13 @@ export const AGENT_FLAGS: readonly FlagSpec[] = [
     description: 'Where /healthz, /readyz and /livez listen; 0 turns them off.',
   },
   {
+    name: 'profiling',
+    type: 'boolean',
+    flagOnly: true,
+    description:
+      'Serve CPU and heap profiles on the health probe address: /debug/pprof/profile?seconds=N, /debug/pprof/heap.',
+  },
+  {
     name: 'workers',
     type: 'string',
     placeholder: 'n',
@@ -144,9 +154,9 @@ export const AGENT_FLAGS: readonly FlagSpec[] = [
     name: 'shutdown-timeout',
     type: 'string',
     placeholder: 'duration',
-    default: '30s',
+    default: '15s',
     description:
-      'On SIGTERM/SIGINT, in-flight work may finish within this time; a second signal forces exit.',
+      'On SIGTERM/SIGINT the agent exits within this time: in-flight work finishes, queued work is left for the next start; a second signal forces exit.',
   },
   {
     name: 'tunnel-exec',

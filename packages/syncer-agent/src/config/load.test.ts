@@ -37,7 +37,7 @@ describe('loadAgentOptions', () => {
       burst: 20,
       workers: 4,
       heartbeatPeriodMs: 20_000,
-      shutdownTimeoutMs: 30_000,
+      shutdownTimeoutMs: 15_000,
       downstreamNamespaceCleanDelayMs: 30_000,
       metricsBindAddress: { host: '127.0.0.1', port: 8080 },
       healthProbeBindAddress: { host: '127.0.0.1', port: 8081 },

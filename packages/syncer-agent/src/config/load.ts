@@ -271,6 +271,7 @@ export function loadAgentOptions(
   return {
     ...agentOptionsFrom(new SettingReader(mergeSources(commandLine, AGENT_FLAGS, sources))),
     ...(namespace === undefined || namespace === '' ? {} : { syncerNamespace: namespace }),
+    ...(commandLine.values.profiling === true ? { profiling: true } : {}),
     help: false,
   };
 }

@@ -10,6 +10,7 @@ export const LOGGING_FLAGS: readonly FlagSpec[] = [
     name: 'logging-format',
     type: 'string',
     placeholder: 'format',
+    choices: ['text', 'json'],
     description: 'Log format: text or json (default: text on a terminal, json otherwise).',
   },
   {

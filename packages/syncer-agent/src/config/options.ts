@@ -58,8 +58,11 @@ export interface AgentOptions {
   readonly metricsBindAddress: ListenAddress | null;
   /** null: no probe listener. */
   readonly healthProbeBindAddress: ListenAddress | null;
+  /** `--profiling`: CPU and heap profiles under /debug/pprof/ on the probe listener. */
+  readonly profiling?: boolean;
   readonly workers: number;
   readonly heartbeatPeriodMs: number;
+  /** `--shutdown-timeout`: the whole shutdown, in-flight work and closing (see drainBudgetMs). */
   readonly shutdownTimeoutMs: number;
   /** `--tunnel-exec`: forward exec, attach and port-forward through the tunnel, not only logs. */
   readonly tunnelExec?: boolean;
@@ -93,4 +96,12 @@ export function transportLimits(options: Pick<AgentOptions, 'qps' | 'burst'>): {
 } {
   const qps = options.qps === 0 ? 5 : Math.max(options.qps, 0);
   return { qps, burst: options.burst === 0 ? 10 : options.burst };
+}
+
+/**
+ * Of `--shutdown-timeout`, the part in-flight work may take: the rest (2 s, or a quarter of a shorter timeout)
+ * closes informers, connections and listeners, so the process exits within the timeout.
+ */
+export function drainBudgetMs(shutdownTimeoutMs: number): number {
+  return shutdownTimeoutMs - Math.min(2_000, shutdownTimeoutMs / 4);
 }

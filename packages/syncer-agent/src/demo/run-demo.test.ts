@@ -37,5 +37,11 @@ describe('demo', () => {
       `| ready replicas seen upstream | ${summary.replicasDesired}/${summary.replicasDesired}`,
     );
     expect(text).toContain("| events synced                | 0 (kcp's syncer virtual workspace serves none)");
+
+    // A clean exit: rechecks and retries still waiting are left for the next start, not reported as lost work.
+    await run.stop();
+    run = undefined;
+    const complaints = logs.filter((line) => /"level":"(warn|error)"/.test(line));
+    expect(complaints).toEqual([]);
   }, 60_000);
 });

@@ -12,7 +12,7 @@ import { acceptResources, type KubeSimulator, placedNamespace, startKubeSimulato
 import { expect } from 'vitest';
 
 /** The built CLI: e2e tests run the agent as users do, as a process (`pnpm build` first). */
-export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
 export const CLI_BUILT = existsSync(CLI);
 if (!CLI_BUILT) {
   console.warn(`syncer-agent e2e: skipped, ${CLI} is missing (run pnpm build first)`);

@@ -1,0 +1,67 @@
+import { type Logger, parseGvr, type SyncEngine } from '@kcp-tmc/interfaces';
+
+export interface InitialSyncProgressOptions {
+  /** How often a progress line is logged while the initial sync runs (ms). */
+  readonly periodMs?: number;
+  /** How often completion is checked (ms). */
+  readonly checkMs?: number;
+}
+
+/** kcp's `--resources` spelling: `deployments.apps`, `configmaps` for the core group. */
+function resourceName(gvr: string): string {
+  const { group, resource } = parseGvr(gvr);
+  return group === '' ? resource : `${resource}.${group}`;
+}
+
+/**
+ * Logs the initial sync's progress per resource, `synced/listed`, every `periodMs` and once at completion:
+ * `listed` is what the upstream initial lists queued (the engine's pending keys going down when its workers start),
+ * `synced` how many of those are done (new upstream objects arriving meanwhile count against it). Stops by itself at completion; the returned function stops it earlier.
+ */
+export function reportInitialSync(
+  engine: SyncEngine,
+  logger: Logger,
+  options: InitialSyncProgressOptions = {},
+): () => void {
+  const started = Date.now();
+  const listed = new Map<string, number>();
+  for (const [gvr, counts] of Object.entries(engine.getStatus().resources)) {
+    if ((counts.pendingDown ?? 0) > 0) listed.set(gvr, counts.pendingDown ?? 0);
+  }
+  const progress = () => {
+    const resources = engine.getStatus().resources;
+    const rows = [...listed].map(([gvr, total]) => {
+      const pending = resources[gvr]?.pendingDown ?? 0;
+      return {
+        name: resourceName(gvr),
+        synced: Math.min(total, Math.max(0, total - pending)),
+        listed: total,
+      };
+    });
+    return {
+      done: rows.every((r) => r.synced === r.listed),
+      text: rows.map((r) => `${r.name} ${r.synced}/${r.listed}`).join(', '),
+      fields: Object.fromEntries(rows.map((r) => [r.name, { synced: r.synced, listed: r.listed }])),
+    };
+  };
+  let lastLine = started;
+  const tick = () => {
+    const now = Date.now();
+    const { done, text, fields } = progress();
+    if (done) {
+      stop();
+      const elapsed = `${((now - started) / 1000).toFixed(1)}s`;
+      logger.info(`initial sync complete${text === '' ? '' : `: ${text}`} in ${elapsed}`, {
+        resources: fields,
+      });
+    } else if (now - lastLine >= (options.periodMs ?? 5_000)) {
+      lastLine = now;
+      logger.info(`initial sync: ${text}`, { resources: fields });
+    }
+  };
+  const timer = setInterval(tick, options.checkMs ?? 500);
+  timer.unref();
+  const stop = () => clearInterval(timer);
+  tick();
+  return stop;
+}
