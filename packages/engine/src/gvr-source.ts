@@ -25,7 +25,7 @@ import {
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
-import { type AccessDecision, reviewAccess } from './access-review.js';
+import { type AccessDecision, reviewAccess, reviewVerbs, SYNCED_RESOURCE_VERBS } from './access-review.js';
 import type { EngineOptions } from './options.js';
 import { ENGINE_OPTIONS, SYNC_TARGET_INFORMER_FACTORY } from './tokens.js';
 
@@ -62,7 +62,8 @@ const EMPTY: GvrSet = Object.freeze({ allowed: [], dropped: {}, unauthorized: []
 /**
  * kcp v0.11's SyncTarget GVR source (pkg/syncer/resourcesync/controller.go): the SyncTarget's
  * `status.syncedResources` in state Accepted (every listed version) plus configmaps and secrets, each checked
- * downstream with a SelfSubjectAccessReview for verb `*` and against discovery; plus namespaces, which kcp
+ * downstream with SelfSubjectAccessReviews for the verbs the agent issues (kcp's syncer asks for verb `*`,
+ * which explicit-verb RBAC never grants) and against discovery; plus namespaces, which kcp
  * adds unchecked. Pods and endpoints are never synced (kcp's syncer keeps them out of its upstream informers:
  * the syncer virtual workspace does not serve them). In kcp modes `--resources` only feeds the API importer;
  * in plain mode (no kcp to accept anything) it names GVRs to sync directly. Denied GVRs are dropped and
@@ -268,7 +269,7 @@ export class SyncTargetGvrSource implements GvrSource {
   }
 
   private async check(gvr: GVR): Promise<AccessDecision & { discovery?: boolean }> {
-    const access = await this.checkAccess(gvr, '*');
+    const access = await reviewVerbs(this.downstream, gvr, SYNCED_RESOURCE_VERBS);
     if (!access.allowed) return access;
     try {
       await this.downstream.mapping(gvr);
@@ -297,6 +298,14 @@ export class SyncTargetGvrSource implements GvrSource {
       dropped: next.dropped,
       ...(next.error === undefined ? {} : { error: next.error }),
     });
+    // A denial stops a resource from syncing at all: say which permission is missing, loudly.
+    for (const name of next.unauthorized) {
+      this.logger.warn('missing downstream permission: resource not synced', {
+        side: 'downstream',
+        gvr: name,
+        reason: next.dropped[name],
+      });
+    }
     for (const listener of [...this.listeners]) listener(this.set);
   }
 

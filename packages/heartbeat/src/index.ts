@@ -10,6 +10,7 @@ export { type FailureContext, FailureHandler } from './errors/reporter.js';
 export {
   type ConnectionCheckOptions,
   connectionCheck,
+  droppedResourcesCheck,
   heartbeatCheck,
   type KubeConnectionCheckOptions,
   kubeConnectionCheck,

@@ -1,4 +1,9 @@
-import { ProbeServer, resourceControllersCheck, SyncerMetrics } from '@kcp-tmc/heartbeat';
+import {
+  droppedResourcesCheck,
+  ProbeServer,
+  resourceControllersCheck,
+  SyncerMetrics,
+} from '@kcp-tmc/heartbeat';
 import {
   CLOCK,
   DEFAULT_DOWNSTREAM_CONFIG,
@@ -211,6 +216,8 @@ export class Agent {
     const engine = this.engine;
     if (engine !== undefined) {
       health.register(resourceControllersCheck({ synced: () => ({ engine: engine.getStatus().connected }) }));
+      // A resource left out (access denied) never syncs: the agent is not ready, whatever else works.
+      health.register(droppedResourcesCheck({ dropped: () => engine.getStatus().droppedResources }));
     }
     await this.listen(health);
     this.heartbeat?.start();

@@ -151,6 +151,31 @@ export function resourceControllersCheck(options: {
   };
 }
 
+/**
+ * Not ready while a resource the agent should sync is left out (a denied access review, or not served): the
+ * agent runs, but objects of that resource never reach the downstream. The message names each and why.
+ */
+export function droppedResourcesCheck(options: {
+  /** Dropped resource (e.g. GVR) to why. */
+  dropped: () => Readonly<Record<string, string>> | undefined;
+  name?: string;
+}): HealthCheck {
+  return {
+    name: options.name ?? 'resource-access',
+    endpoints: READINESS,
+    check() {
+      const dropped = Object.entries(options.dropped() ?? {});
+      if (dropped.length === 0) return ok;
+      return failed(
+        `not synced: ${dropped
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([name, why]) => `${name} (${why})`)
+          .join('; ')}`,
+      );
+    },
+  };
+}
+
 export interface QueueStats {
   depth: number;
   /** Seconds the longest-running worker has spent on its current key (0 when idle). */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../test-support/manual-clock.js';
 import {
   connectionCheck,
+  droppedResourcesCheck,
   heartbeatCheck,
   pingCheck,
   resourceControllersCheck,
@@ -143,6 +144,22 @@ describe('standard checks', () => {
     state['v1/configmaps'] = true;
     state['v1/secrets'] = true;
     expect(await controllers.check()).toEqual({ healthy: true });
+  });
+
+  it('dropped resources check: not ready while a resource is left out, naming it and why', async () => {
+    let dropped: Record<string, string> = {
+      'apps/v1/deployments': 'denied verb "watch"',
+      'v1/events': 'denied verb "list"',
+    };
+    const access = droppedResourcesCheck({ dropped: () => dropped });
+    expect(access.endpoints).toContain('readyz');
+    expect(access.endpoints).not.toContain('livez');
+    expect(await access.check()).toEqual({
+      healthy: false,
+      message: 'not synced: apps/v1/deployments (denied verb "watch"); v1/events (denied verb "list")',
+    });
+    dropped = {};
+    expect(await access.check()).toEqual({ healthy: true });
   });
 
   it('stuck queue check: fails liveness only when a worker overruns the limit', async () => {
