@@ -152,7 +152,8 @@ export const manifestsCommand: Command = {
 
     const c = container.createChildContainer();
     const kube = registerKube(c, {
-      upstream: upstreamSide(options),
+      // Everything manifests touches lives in the SyncTarget's workspace, discovery included.
+      upstream: upstreamSide(options, { discovery: { cluster: workspace } }),
       downstream: { kubeconfig: source },
     });
     try {
