@@ -18,6 +18,8 @@ export interface AccessDecision {
   readonly reason?: string;
   /** The review itself failed (not a denial): worth asking again later. */
   readonly failed?: boolean;
+  /** The authorizer's own words on a denial (`status.reason`), when it gave any. */
+  readonly serverReason?: string;
 }
 
 /**
@@ -66,10 +68,11 @@ export async function reviewVerbs(
   const denied = verbs.filter((_, i) => decisions[i]?.allowed === false && decisions[i]?.failed !== true);
   if (denied.length > 0) {
     const quoted = denied.map((v) => `"${v}"`).join(', ');
+    const server = decisions.find((d) => d.serverReason !== undefined)?.serverReason;
     return {
       allowed: false,
       deniedVerbs: denied,
-      reason: `SelfSubjectAccessReview denied verb${denied.length > 1 ? 's' : ''} ${quoted} downstream: ${downstreamGrantHint(gvr, denied)}`,
+      reason: `SelfSubjectAccessReview denied verb${denied.length > 1 ? 's' : ''} ${quoted} downstream${server === undefined ? '' : ` (${server})`}: ${downstreamGrantHint(gvr, denied)}`,
     };
   }
   const failure = decisions.find((d) => d.failed === true);
@@ -89,7 +92,11 @@ export async function reviewAccess(client: KubeClient, gvr: GVR, verb: string): 
     const status = (answer.status ?? {}) as { allowed?: boolean; reason?: string };
     if (status.allowed === true) return { allowed: true };
     const why = status.reason ? `: ${status.reason}` : '';
-    return { allowed: false, reason: `SelfSubjectAccessReview denied verb "${verb}"${why}` };
+    return {
+      allowed: false,
+      reason: `SelfSubjectAccessReview denied verb "${verb}"${why}`,
+      ...(status.reason ? { serverReason: status.reason } : {}),
+    };
   } catch (err) {
     return { allowed: false, failed: true, reason: classifyError(err, 'SelfSubjectAccessReview').message };
   }

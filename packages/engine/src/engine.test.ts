@@ -104,6 +104,7 @@ describe('DefaultSyncEngine lifecycle', () => {
     expect(h.engine.getStatus().droppedResources).toEqual({
       'batch/v1/jobs': expect.stringContaining('denied verbs "get", "list", "watch"'),
     });
+    expect(h.engine.getStatus().unauthorizedResources).toEqual(['batch/v1/jobs']);
     expect(conditions).toEqual([
       {
         type: 'SyncerAuthorized',

@@ -348,6 +348,7 @@ export class DefaultSyncEngine implements SyncEngine {
     const events = this.status.droppedResources[gvrToString(EVENTS_GVR)];
     if (events !== undefined) dropped[gvrToString(EVENTS_GVR)] = events;
     this.status.droppedResources = dropped;
+    this.status.unauthorizedResources = set.unauthorized;
     await this.reportAuthorization(set);
   }
 

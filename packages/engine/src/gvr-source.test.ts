@@ -148,7 +148,7 @@ describe('SyncTargetGvrSource', () => {
     expect(names(set)).toEqual(['v1/namespaces', 'v1/configmaps', 'v1/secrets']);
     expect(set.unauthorized).toEqual(['apps/v1/deployments']);
     const reason =
-      'SelfSubjectAccessReview denied verb "watch" downstream: grant verbs watch on deployments.apps to the agent\'s downstream ServiceAccount (ClusterRole rule: apiGroups ["apps"], resources ["deployments"], verbs ["watch"])';
+      'SelfSubjectAccessReview denied verb "watch" downstream (RBAC: no rule): grant verbs watch on deployments.apps to the agent\'s downstream ServiceAccount (ClusterRole rule: apiGroups ["apps"], resources ["deployments"], verbs ["watch"])';
     expect(set.dropped).toEqual({ 'apps/v1/deployments': reason });
     expect(warnings).toEqual([
       {
@@ -166,7 +166,7 @@ describe('SyncTargetGvrSource', () => {
     expect(names(set)).toEqual(['v1/namespaces', 'v1/configmaps']);
     expect(set.dropped).toEqual({
       'v1/secrets':
-        'SelfSubjectAccessReview denied verbs "get", "list", "watch", "create", "update", "patch", "delete" downstream: grant verbs get, list, watch, create, update, patch, delete on secrets to the agent\'s downstream ServiceAccount (ClusterRole rule: apiGroups [""], resources ["secrets"], verbs ["get", "list", "watch", "create", "update", "patch", "delete"])',
+        'SelfSubjectAccessReview denied verbs "get", "list", "watch", "create", "update", "patch", "delete" downstream (RBAC: no rule): grant verbs get, list, watch, create, update, patch, delete on secrets to the agent\'s downstream ServiceAccount (ClusterRole rule: apiGroups [""], resources ["secrets"], verbs ["get", "list", "watch", "create", "update", "patch", "delete"])',
       'apps/v1/deployments': 'not served by the downstream cluster',
     });
     expect(set.unauthorized).toEqual(['v1/secrets']);

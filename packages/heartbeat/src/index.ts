@@ -10,7 +10,7 @@ export { type FailureContext, FailureHandler } from './errors/reporter.js';
 export {
   type ConnectionCheckOptions,
   connectionCheck,
-  droppedResourcesCheck,
+  deniedResourcesCheck,
   heartbeatCheck,
   type KubeConnectionCheckOptions,
   kubeConnectionCheck,

@@ -1,5 +1,5 @@
 import {
-  droppedResourcesCheck,
+  deniedResourcesCheck,
   ProbeServer,
   resourceControllersCheck,
   SyncerMetrics,
@@ -216,8 +216,16 @@ export class Agent {
     const engine = this.engine;
     if (engine !== undefined) {
       health.register(resourceControllersCheck({ synced: () => ({ engine: engine.getStatus().connected }) }));
-      // A resource left out (access denied) never syncs: the agent is not ready, whatever else works.
-      health.register(droppedResourcesCheck({ dropped: () => engine.getStatus().droppedResources }));
+      // A resource of the sync set that is denied never syncs: not ready, whatever else works. (Events and
+      // resources the downstream does not serve are dropped too, but kcp's own RBAC grants no Events.)
+      health.register(
+        deniedResourcesCheck({
+          denied: () => {
+            const { droppedResources = {}, unauthorizedResources = [] } = engine.getStatus();
+            return Object.fromEntries(unauthorizedResources.map((gvr) => [gvr, droppedResources[gvr] ?? '']));
+          },
+        }),
+      );
     }
     await this.listen(health);
     this.heartbeat?.start();

@@ -152,22 +152,22 @@ export function resourceControllersCheck(options: {
 }
 
 /**
- * Not ready while a resource the agent should sync is left out (a denied access review, or not served): the
- * agent runs, but objects of that resource never reach the downstream. The message names each and why.
+ * Not ready while a resource the agent should sync is denied (its access review failed): the agent runs, but
+ * objects of that resource never reach the downstream. The message names each and what to grant.
  */
-export function droppedResourcesCheck(options: {
-  /** Dropped resource (e.g. GVR) to why. */
-  dropped: () => Readonly<Record<string, string>> | undefined;
+export function deniedResourcesCheck(options: {
+  /** Denied resource (e.g. GVR) to why. */
+  denied: () => Readonly<Record<string, string>>;
   name?: string;
 }): HealthCheck {
   return {
     name: options.name ?? 'resource-access',
     endpoints: READINESS,
     check() {
-      const dropped = Object.entries(options.dropped() ?? {});
-      if (dropped.length === 0) return ok;
+      const denied = Object.entries(options.denied());
+      if (denied.length === 0) return ok;
       return failed(
-        `not synced: ${dropped
+        `access denied, not synced: ${denied
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([name, why]) => `${name} (${why})`)
           .join('; ')}`,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../test-support/manual-clock.js';
 import {
   connectionCheck,
-  droppedResourcesCheck,
+  deniedResourcesCheck,
   heartbeatCheck,
   pingCheck,
   resourceControllersCheck,
@@ -146,19 +146,20 @@ describe('standard checks', () => {
     expect(await controllers.check()).toEqual({ healthy: true });
   });
 
-  it('dropped resources check: not ready while a resource is left out, naming it and why', async () => {
-    let dropped: Record<string, string> = {
+  it('denied resources check: not ready while a resource is denied, naming it and why', async () => {
+    let denied: Record<string, string> = {
       'apps/v1/deployments': 'denied verb "watch"',
-      'v1/events': 'denied verb "list"',
+      'v1/services': 'denied verb "list"',
     };
-    const access = droppedResourcesCheck({ dropped: () => dropped });
+    const access = deniedResourcesCheck({ denied: () => denied });
     expect(access.endpoints).toContain('readyz');
     expect(access.endpoints).not.toContain('livez');
     expect(await access.check()).toEqual({
       healthy: false,
-      message: 'not synced: apps/v1/deployments (denied verb "watch"); v1/events (denied verb "list")',
+      message:
+        'access denied, not synced: apps/v1/deployments (denied verb "watch"); v1/services (denied verb "list")',
     });
-    dropped = {};
+    denied = {};
     expect(await access.check()).toEqual({ healthy: true });
   });
 
