@@ -216,16 +216,8 @@ export class Agent {
     const engine = this.engine;
     if (engine !== undefined) {
       health.register(resourceControllersCheck({ synced: () => ({ engine: engine.getStatus().connected }) }));
-      // A resource of the sync set that is denied never syncs: not ready, whatever else works. (Events and
-      // resources the downstream does not serve are dropped too, but kcp's own RBAC grants no Events.)
-      health.register(
-        deniedResourcesCheck({
-          denied: () => {
-            const { droppedResources = {}, unauthorizedResources = [] } = engine.getStatus();
-            return Object.fromEntries(unauthorizedResources.map((gvr) => [gvr, droppedResources[gvr] ?? '']));
-          },
-        }),
-      );
+      // A denied resource never syncs: not ready, whatever else works.
+      health.register(deniedResourcesCheck({ status: () => engine.getStatus() }));
     }
     await this.listen(health);
     this.heartbeat?.start();
