@@ -214,12 +214,17 @@ current-context: org
     ]);
     expect(container).toHaveProperty('readinessProbe.httpGet.path', '/readyz');
 
-    // Run again with the objects in place: the same output (kcp's plugin is idempotent too).
+    // Run again with the objects in place: they are updated, the output is the same (kcp's plugin too).
     const again = capture();
-    expect(
-      await main(args('--image=registry.example/syncer:1', '--upstream-objects=existing'), again.io),
-    ).toBe(0);
+    expect(await main(args('--image=registry.example/syncer:1'), again.io), again.err()).toBe(0);
+    expect(again.err()).toContain(`Updated ClusterRole ${id} upstream.`);
     expect(again.out()).toBe(t.out());
+    // And with only read access to them (an admin applied them).
+    const existing = capture();
+    expect(
+      await main(args('--image=registry.example/syncer:1', '--upstream-objects=existing'), existing.io),
+    ).toBe(0);
+    expect(existing.out()).toBe(t.out());
   });
 
   it('prints the upstream objects for an admin, including a token Secret for the ServiceAccount', async () => {
