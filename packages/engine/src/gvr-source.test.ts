@@ -213,7 +213,23 @@ describe('SyncTargetGvrSource', () => {
     expect(changes).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(changes.at(-1)).toEqual(['v1/namespaces', 'v1/configmaps', 'v1/secrets']);
+    // Reviews go on with everything allowed: kcp's syncer reviews on every SyncTarget reconcile
+    // (pkg/syncer/resourcesync/controller.go), so a permission taken away stops its informer.
+    expect(vi.getTimerCount()).toBe(1);
+    await gvrs.stop();
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('drops a running GVR at the next review once a verb it uses is taken away', async () => {
+    seed(syncTarget([{ group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' }]));
+    const gvrs = source({ accessRecheckMs: 30_000 });
+    expect(names(await gvrs.start())).toContain('apps/v1/deployments');
+    client.denied.set('apps/v1/deployments delete', 'RBAC: no rule');
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(names(gvrs.current())).not.toContain('apps/v1/deployments');
+    expect(gvrs.current().unauthorized).toEqual(['apps/v1/deployments']);
+    expect(gvrs.current().dropped['apps/v1/deployments']).toContain('denied verb "delete"');
+    await gvrs.stop();
   });
 
   it('a failing review keeps a running GVR but does not add a new one', async () => {

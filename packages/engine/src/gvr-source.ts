@@ -241,7 +241,6 @@ export class SyncTargetGvrSource implements GvrSource {
     const allowed: GVR[] = [NAMESPACES_GVR];
     const dropped: Record<string, string> = {};
     const unauthorized: string[] = [];
-    let recheck = false;
     desired.forEach((gvr, i) => {
       const name = gvrToString(gvr);
       const decision = decisions[i] as AccessDecision & { discovery?: boolean };
@@ -251,7 +250,6 @@ export class SyncTargetGvrSource implements GvrSource {
       ) {
         allowed.push(gvr);
         if (!decision.allowed) {
-          recheck = true;
           this.logger.warn('access review failed; keeping the running GVR', {
             gvr: name,
             reason: decision.reason,
@@ -261,11 +259,10 @@ export class SyncTargetGvrSource implements GvrSource {
       }
       dropped[name] = decision.reason ?? 'not allowed';
       if (decision.discovery !== true) unauthorized.push(name);
-      recheck = true;
     });
     if (this.stopped) return;
     this.publish({ allowed, dropped, unauthorized });
-    this.scheduleRecheck(recheck);
+    this.scheduleRecheck();
   }
 
   private async check(gvr: GVR): Promise<AccessDecision & { discovery?: boolean }> {
@@ -309,10 +306,14 @@ export class SyncTargetGvrSource implements GvrSource {
     for (const listener of [...this.listeners]) listener(this.set);
   }
 
-  private scheduleRecheck(needed: boolean): void {
+  /**
+   * Reviews again after `accessRecheckMs`, whatever the last answers were: dropped GVRs join once granted, and a
+   * permission taken away from a running one drops it (kcp's syncer reviews on every SyncTarget reconcile).
+   */
+  private scheduleRecheck(): void {
     if (this.recheck !== undefined) this.clock.clearTimeout(this.recheck);
     this.recheck = undefined;
-    if (!needed || this.stopped) return;
+    if (this.stopped) return;
     this.recheck = this.clock.setTimeout(() => {
       this.recheck = undefined;
       void this.reconcileNow();
