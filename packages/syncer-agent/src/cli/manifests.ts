@@ -150,6 +150,35 @@ export const manifestsCommand: Command = {
     // Required in kcp modes (agentOptionsFrom checks): the SyncTarget's workspace.
     const workspace = options.fromCluster ?? '';
 
+    // Every flag is read before anything is written upstream, so a bad one changes nothing.
+    const apiExports = settings.has('apiexports')
+      ? settings.list('apiexports', (text) => ({ ok: true as const, value: text }))
+      : ['root:compute:kubernetes'];
+    const syncTargetSpec = {
+      name: options.syncTargetName,
+      labels: Object.fromEntries(settings.list('labels', label)),
+      apiExports: apiExports.filter((e) => e !== ''),
+      withResources: (options.resourcesToImport ?? []).length > 0,
+      log: (line: string) => io.stderr.write(line),
+    };
+    const rendering = {
+      mode,
+      workspace,
+      server,
+      options,
+      kcpNamespace: settings.required('kcp-namespace', objectName),
+      image: settings.optional('image', nonEmpty) ?? agentImage(),
+      namespace: settings.optional('namespace', objectName),
+      replicas: settings.required('replicas', replicas),
+      featureGatesArg: given('feature-gates')
+        ? settings.list('feature-gates', nonEmpty).join(',')
+        : undefined,
+      // kcp's plugin defaults, which differ from its syncer's (and the agent's).
+      qps: given('qps') ? options.qps : 20,
+      burst: given('burst') ? options.burst : 30,
+      log: (line: string) => io.stderr.write(line),
+    };
+
     const c = container.createChildContainer();
     const kube = registerKube(c, {
       // Everything manifests touches lives in the SyncTarget's workspace, discovery included.
@@ -158,40 +187,11 @@ export const manifestsCommand: Command = {
     });
     try {
       const client = c.resolve<KubeClient>(UPSTREAM_KUBE_CLIENT);
-      const apiExports = settings.has('apiexports')
-        ? settings.list('apiexports', (text) => ({ ok: true as const, value: text }))
-        : undefined;
       const target =
         mode === 'create'
-          ? await applySyncTarget(client, workspace, {
-              name: options.syncTargetName,
-              labels: Object.fromEntries(settings.list('labels', label)),
-              apiExports: (apiExports ?? ['root:compute:kubernetes'])
-                .flatMap((e) => e.split(','))
-                .filter((e) => e !== ''),
-              withResources: (options.resourcesToImport ?? []).length > 0,
-              log: (line) => io.stderr.write(line),
-            })
+          ? await applySyncTarget(client, workspace, syncTargetSpec)
           : await readSyncTarget(client, workspace, options.syncTargetName);
-      const objects = await renderFor({
-        client,
-        mode,
-        target,
-        workspace,
-        server,
-        options,
-        kcpNamespace: settings.required('kcp-namespace', objectName),
-        image: settings.optional('image', nonEmpty) ?? agentImage(),
-        namespace: settings.optional('namespace', objectName),
-        replicas: settings.required('replicas', replicas),
-        featureGatesArg: given('feature-gates')
-          ? settings.list('feature-gates', nonEmpty).join(',')
-          : undefined,
-        // kcp's plugin defaults, which differ from its syncer's (and the agent's).
-        qps: given('qps') ? options.qps : 20,
-        burst: given('burst') ? options.burst : 30,
-        log: (line) => io.stderr.write(line),
-      });
+      const objects = await renderFor({ ...rendering, client, target });
       io.stdout.write(format === 'json' ? toJson(objects) : toYaml(objects));
       return 0;
     } finally {
