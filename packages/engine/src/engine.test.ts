@@ -109,8 +109,9 @@ describe('DefaultSyncEngine lifecycle', () => {
     await h.engine.start();
     expect(h.engine.activeResources()).not.toContain('batch/v1/jobs');
     expect(h.engine.getStatus().droppedResources).toEqual({
-      'batch/v1/jobs': 'SelfSubjectAccessReview denied verb "*": no RBAC',
+      'batch/v1/jobs': expect.stringContaining('denied verbs "get", "list", "watch"'),
     });
+    expect(h.engine.getStatus().unauthorizedResources).toEqual(['batch/v1/jobs']);
     expect(conditions).toEqual([
       {
         type: 'SyncerAuthorized',

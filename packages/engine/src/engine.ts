@@ -51,7 +51,7 @@ import {
   type WorkQueueMetricsProvider,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
-import { syncerAuthorizedCondition } from './access-review.js';
+import { downstreamGrantHint, EVENT_VERBS, syncerAuthorizedCondition } from './access-review.js';
 import type { ApiImporter } from './api-import/api-importer.js';
 import { waitForCacheSync } from './cache-sync.js';
 import { ControllerSet } from './controller/controller-set.js';
@@ -406,6 +406,7 @@ export class DefaultSyncEngine implements SyncEngine {
     const events = this.status.droppedResources[gvrToString(EVENTS_GVR)];
     if (events !== undefined) dropped[gvrToString(EVENTS_GVR)] = events;
     this.status.droppedResources = dropped;
+    this.status.unauthorizedResources = set.unauthorized;
     await this.reportAuthorization(set);
   }
 
@@ -413,12 +414,18 @@ export class DefaultSyncEngine implements SyncEngine {
   private async startEvents(): Promise<void> {
     if (this.eventSyncer === undefined) return;
     const name = gvrToString(EVENTS_GVR);
-    const access = await this.gvrSource.checkAccess(EVENTS_GVR, 'watch');
-    if (!access.allowed) {
-      this.status.droppedResources = {
-        ...this.status.droppedResources,
-        [name]: access.reason ?? 'not allowed',
-      };
+    const decisions = await Promise.all(
+      EVENT_VERBS.map((verb) => this.gvrSource.checkAccess(EVENTS_GVR, verb)),
+    );
+    const denied = EVENT_VERBS.filter((_, i) => decisions[i]?.allowed !== true);
+    if (denied.length > 0) {
+      const reason = `${decisions.find((d) => !d.allowed)?.reason ?? 'not allowed'}; ${downstreamGrantHint(EVENTS_GVR, denied)}`;
+      this.status.droppedResources = { ...this.status.droppedResources, [name]: reason };
+      this.logger.warn('missing downstream permission: events not copied upstream', {
+        side: 'downstream',
+        gvr: name,
+        reason,
+      });
       return;
     }
     this.controllers.add(EVENTS_GVR, true);

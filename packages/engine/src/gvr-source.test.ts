@@ -1,6 +1,7 @@
 import {
   DEFAULT_FEATURE_GATES,
   gvrToString,
+  type Logger,
   SYSTEM_CLOCK,
   type SyncTarget,
   type SyncTargetRef,
@@ -82,8 +83,18 @@ describe('SyncTargetGvrSource', () => {
       'v1/secrets',
     ]);
     expect(set.dropped).toEqual({});
-    // kcp reviews verb "*" for each, and adds namespaces unchecked.
-    expect(client.reviews.map((r) => r.verb)).toEqual(Array(5).fill('*'));
+    // kcp reviews verb "*" (pkg/syncer/resourcesync/controller.go), which explicit-verb RBAC never grants;
+    // the agent reviews each verb it issues. Namespaces are added unchecked, as kcp does.
+    expect(client.reviews.filter((r) => r.gvr === 'apps/v1/deployments').map((r) => r.verb)).toEqual([
+      'get',
+      'list',
+      'watch',
+      'create',
+      'update',
+      'patch',
+      'delete',
+    ]);
+    expect(client.reviews).toHaveLength(5 * 7);
     expect(client.reviews.map((r) => r.gvr)).not.toContain('v1/namespaces');
     await gvrs.stop();
   });
@@ -115,6 +126,39 @@ describe('SyncTargetGvrSource', () => {
     ]);
   });
 
+  it('drops a GVR when one verb the agent issues is denied, and logs a warning naming it and what to grant', async () => {
+    seed(syncTarget([{ group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' }]));
+    client.denied.set('apps/v1/deployments watch', 'RBAC: no rule');
+    const warnings: Array<{ message: string; fields: Record<string, unknown> | undefined }> = [];
+    const logger: Logger = {
+      debug: () => {},
+      info: () => {},
+      error: () => {},
+      warn: (message: string, fields?: Record<string, unknown>) => warnings.push({ message, fields }),
+      child: () => logger,
+    };
+    const set = await new SyncTargetGvrSource(
+      factory,
+      client,
+      REF,
+      {},
+      DEFAULT_FEATURE_GATES,
+      SYSTEM_CLOCK,
+      logger,
+    ).start();
+    expect(names(set)).toEqual(['v1/namespaces', 'v1/configmaps', 'v1/secrets']);
+    expect(set.unauthorized).toEqual(['apps/v1/deployments']);
+    const reason =
+      'SelfSubjectAccessReview denied verb "watch" downstream (RBAC: no rule): grant verbs watch on deployments.apps to the agent\'s downstream ServiceAccount (ClusterRole rule: apiGroups ["apps"], resources ["deployments"], verbs ["watch"])';
+    expect(set.dropped).toEqual({ 'apps/v1/deployments': reason });
+    expect(warnings).toEqual([
+      {
+        message: 'missing downstream permission: resource not synced',
+        fields: { side: 'downstream', gvr: 'apps/v1/deployments', reason },
+      },
+    ]);
+  });
+
   it('drops denied and unserved GVRs and says why; only denials count as unauthorized', async () => {
     seed(syncTarget([{ group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' }]));
     client.denied.set('v1/secrets', 'RBAC: no rule');
@@ -122,7 +166,8 @@ describe('SyncTargetGvrSource', () => {
     const set = await source().start();
     expect(names(set)).toEqual(['v1/namespaces', 'v1/configmaps']);
     expect(set.dropped).toEqual({
-      'v1/secrets': 'SelfSubjectAccessReview denied verb "*": RBAC: no rule',
+      'v1/secrets':
+        'SelfSubjectAccessReview denied verbs "get", "list", "watch", "create", "update", "patch", "delete" downstream (RBAC: no rule): grant verbs get, list, watch, create, update, patch, delete on secrets to the agent\'s downstream ServiceAccount (ClusterRole rule: apiGroups [""], resources ["secrets"], verbs ["get", "list", "watch", "create", "update", "patch", "delete"])',
       'apps/v1/deployments': 'not served by the downstream cluster',
     });
     expect(set.unauthorized).toEqual(['v1/secrets']);
@@ -169,7 +214,23 @@ describe('SyncTargetGvrSource', () => {
     expect(changes).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(changes.at(-1)).toEqual(['v1/namespaces', 'v1/configmaps', 'v1/secrets']);
+    // Reviews go on with everything allowed: kcp's syncer reviews on every SyncTarget reconcile
+    // (pkg/syncer/resourcesync/controller.go), so a permission taken away stops its informer.
+    expect(vi.getTimerCount()).toBe(1);
+    await gvrs.stop();
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('drops a running GVR at the next review once a verb it uses is taken away', async () => {
+    seed(syncTarget([{ group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' }]));
+    const gvrs = source({ accessRecheckMs: 30_000 });
+    expect(names(await gvrs.start())).toContain('apps/v1/deployments');
+    client.denied.set('apps/v1/deployments delete', 'RBAC: no rule');
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(names(gvrs.current())).not.toContain('apps/v1/deployments');
+    expect(gvrs.current().unauthorized).toEqual(['apps/v1/deployments']);
+    expect(gvrs.current().dropped['apps/v1/deployments']).toContain('denied verb "delete"');
+    await gvrs.stop();
   });
 
   it('a failing review keeps a running GVR but does not add a new one, and is not called unauthorized', async () => {

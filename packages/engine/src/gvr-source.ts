@@ -25,7 +25,7 @@ import {
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
-import { type AccessDecision, reviewAccess } from './access-review.js';
+import { type AccessDecision, reviewAccess, reviewVerbs, SYNCED_RESOURCE_VERBS } from './access-review.js';
 import type { EngineOptions } from './options.js';
 import { ENGINE_OPTIONS, SYNC_TARGET_INFORMER_FACTORY } from './tokens.js';
 
@@ -64,7 +64,8 @@ const EMPTY: GvrSet = Object.freeze({ allowed: [], dropped: {}, unauthorized: []
 /**
  * kcp v0.11's SyncTarget GVR source (pkg/syncer/resourcesync/controller.go): the SyncTarget's
  * `status.syncedResources` in state Accepted (every listed version) plus configmaps and secrets, each checked
- * downstream with a SelfSubjectAccessReview for verb `*` and against discovery; plus namespaces, which kcp
+ * downstream with SelfSubjectAccessReviews for the verbs the agent issues (kcp's syncer asks for verb `*`,
+ * which explicit-verb RBAC never grants) and against discovery; plus namespaces, which kcp
  * adds unchecked. Pods and endpoints are never synced (kcp's syncer keeps them out of its upstream informers:
  * the syncer virtual workspace does not serve them). In kcp modes `--resources` only feeds the API importer;
  * in plain mode (no kcp to accept anything) it names GVRs to sync directly. Denied GVRs are dropped and
@@ -249,7 +250,6 @@ export class SyncTargetGvrSource implements GvrSource {
     const allowed: GVR[] = [NAMESPACES_GVR];
     const dropped: Record<string, string> = {};
     const unauthorized: string[] = [];
-    let recheck = false;
     desired.forEach((gvr, i) => {
       const name = gvrToString(gvr);
       const decision = decisions[i] as AccessDecision & { discovery?: boolean };
@@ -259,7 +259,6 @@ export class SyncTargetGvrSource implements GvrSource {
       ) {
         allowed.push(gvr);
         if (!decision.allowed) {
-          recheck = true;
           this.logger.warn('access review failed; keeping the running GVR', {
             gvr: name,
             reason: decision.reason,
@@ -271,15 +270,14 @@ export class SyncTargetGvrSource implements GvrSource {
       // A review that could not be asked (server unreachable) is no refusal: kcp's SyncerAuthorized says
       // nothing about it, and the recheck asks again.
       if (decision.discovery !== true && decision.failed !== true) unauthorized.push(name);
-      recheck = true;
     });
     if (this.stopped) return;
     this.publish({ allowed, dropped, unauthorized });
-    this.scheduleRecheck(recheck);
+    this.scheduleRecheck();
   }
 
   private async check(gvr: GVR): Promise<AccessDecision & { discovery?: boolean }> {
-    const access = await this.checkAccess(gvr, '*');
+    const access = await reviewVerbs(this.downstream, gvr, SYNCED_RESOURCE_VERBS);
     if (!access.allowed) return access;
     try {
       await this.downstream.mapping(gvr);
@@ -308,13 +306,25 @@ export class SyncTargetGvrSource implements GvrSource {
       dropped: next.dropped,
       ...(next.error === undefined ? {} : { error: next.error }),
     });
+    // A denial stops a resource from syncing at all: say which permission is missing, loudly.
+    for (const name of next.unauthorized) {
+      this.logger.warn('missing downstream permission: resource not synced', {
+        side: 'downstream',
+        gvr: name,
+        reason: next.dropped[name],
+      });
+    }
     for (const listener of [...this.listeners]) listener(this.set);
   }
 
-  private scheduleRecheck(needed: boolean): void {
+  /**
+   * Reviews again after `accessRecheckMs`, whatever the last answers were: dropped GVRs join once granted, and a
+   * permission taken away from a running one drops it (kcp's syncer reviews on every SyncTarget reconcile).
+   */
+  private scheduleRecheck(): void {
     if (this.recheck !== undefined) this.clock.clearTimeout(this.recheck);
     this.recheck = undefined;
-    if (!needed || this.stopped) return;
+    if (this.stopped) return;
     this.recheck = this.clock.setTimeout(() => {
       this.recheck = undefined;
       void this.reconcileNow();

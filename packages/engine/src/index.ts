@@ -2,7 +2,17 @@
 // so a plain `import '@kcp-tmc/engine'` works (sideEffects in package.json names this file).
 import 'reflect-metadata';
 
-export { type AccessDecision, reviewAccess, syncerAuthorizedCondition } from './access-review.js';
+export {
+  type AccessDecision,
+  downstreamGrantHint,
+  EVENT_VERBS,
+  NAMESPACE_VERBS,
+  reviewAccess,
+  reviewVerbs,
+  SYNCED_RESOURCE_VERBS,
+  syncerAuthorizedCondition,
+  type VerbsDecision,
+} from './access-review.js';
 export * from './api-import/index.js';
 export { EVENTS_GVR, LOCATOR_INDEX } from './controller/informer-options.js';
 export {

@@ -9,6 +9,7 @@ export class SyncStatusTracker {
   connected = false;
   error: string | undefined;
   droppedResources: Record<string, string> = {};
+  unauthorizedResources: readonly string[] = [];
   private lastSyncTime: string | undefined;
   private readonly counts = new Map<string, ResourceSyncCounts>();
   /** Queue key → when it was first queued (ms) and how often it was enqueued, while pending. */
@@ -86,6 +87,7 @@ export class SyncStatusTracker {
     if (this.lastSyncTime !== undefined) status.lastSyncTime = this.lastSyncTime;
     if (this.error !== undefined) status.error = this.error;
     if (Object.keys(this.droppedResources).length > 0) status.droppedResources = { ...this.droppedResources };
+    if (this.unauthorizedResources.length > 0) status.unauthorizedResources = [...this.unauthorizedResources];
     return status;
   }
 }

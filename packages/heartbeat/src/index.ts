@@ -14,6 +14,7 @@ export { type FailureContext, FailureHandler } from './errors/reporter.js';
 export {
   type ConnectionCheckOptions,
   connectionCheck,
+  deniedResourcesCheck,
   heartbeatCheck,
   type KubeConnectionCheckOptions,
   kubeConnectionCheck,

@@ -66,6 +66,11 @@ export interface SyncStatus {
   error?: string;
   /** GVRs dropped at start or at run time, with why (e.g. SelfSubjectAccessReview denied). */
   droppedResources?: Record<string, string>;
+  /**
+   * The dropped GVRs of the sync set whose access review was denied (kcp's SyncerAuthorized list): each names
+   * a resource that should sync and cannot until access is granted.
+   */
+  unauthorizedResources?: string[];
 }
 
 /** What the downstream state cache remembers about one applied object. */

@@ -1,4 +1,10 @@
-import { ProbeServer, Profiler, resourceControllersCheck, SyncerMetrics } from '@kcp-tmc/heartbeat';
+import {
+  deniedResourcesCheck,
+  ProbeServer,
+  Profiler,
+  resourceControllersCheck,
+  SyncerMetrics,
+} from '@kcp-tmc/heartbeat';
 import {
   CLOCK,
   DEFAULT_DOWNSTREAM_CONFIG,
@@ -238,6 +244,8 @@ export class Agent {
     const engine = this.engine;
     if (engine !== undefined) {
       health.register(resourceControllersCheck({ synced: () => ({ engine: engine.getStatus().connected }) }));
+      // A denied resource never syncs: not ready, whatever else works.
+      health.register(deniedResourcesCheck({ status: () => engine.getStatus() }));
     }
     await this.listen(health);
     const leader = this.leaderElection;

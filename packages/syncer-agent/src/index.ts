@@ -20,4 +20,5 @@ export { main } from './cli/main.js';
 export { Agent, type AgentEndpoints, type CreateAgentOptions, createAgent } from './compose.js';
 export * from './config/index.js';
 export * from './logging/index.js';
+export { AGENT_IMAGE_REPOSITORY, agentImage } from './manifests/image.js';
 export { AGENT_NODE_OPTIONS } from './manifests/render.js';

@@ -13,7 +13,7 @@ import {
  * and `failing`) and REST mappings (from `served`). Every other call throws: the engine must not make it.
  */
 export class FakeAccessClient implements KubeClient {
-  /** GVR strings whose review says "not allowed", with the reason. */
+  /** GVR strings (every verb) or `<gvr> <verb>` whose review says "not allowed", with the reason. */
   readonly denied = new Map<string, string>();
   /** GVR strings whose review fails with this error. */
   readonly failing = new Map<string, TmcError>();
@@ -34,7 +34,7 @@ export class FakeAccessClient implements KubeClient {
     this.reviews.push({ gvr: reviewed, verb: attributes.verb ?? '' });
     const failure = this.failing.get(reviewed);
     if (failure !== undefined) throw failure;
-    const reason = this.denied.get(reviewed);
+    const reason = this.denied.get(`${reviewed} ${attributes.verb ?? ''}`) ?? this.denied.get(reviewed);
     return { ...object, status: reason === undefined ? { allowed: true } : { allowed: false, reason } };
   }
 

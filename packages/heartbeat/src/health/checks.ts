@@ -8,6 +8,7 @@ import {
   type KubeClient,
   SYSTEM_CLOCK,
   type SyncMetrics,
+  type SyncStatus,
 } from '@kcp-tmc/interfaces';
 
 const ALL: readonly HealthEndpoint[] = ['healthz', 'readyz', 'livez'];
@@ -147,6 +148,31 @@ export function resourceControllersCheck(options: {
         .map(([name]) => name);
       if (pending.length === 0) return ok;
       return failed(`not synced: ${pending.sort().join(', ')}`);
+    },
+  };
+}
+
+/**
+ * Not ready while a resource of the sync set is denied (its access review failed): the agent runs, but objects
+ * of that resource never reach the downstream. The message names each and what to grant. Resources dropped for
+ * other reasons (not served downstream; Events, which kcp's own RBAC does not grant) do not count.
+ */
+export function deniedResourcesCheck(options: {
+  status: () => Pick<SyncStatus, 'droppedResources' | 'unauthorizedResources'>;
+  name?: string;
+}): HealthCheck {
+  return {
+    name: options.name ?? 'resource-access',
+    endpoints: READINESS,
+    check() {
+      const { droppedResources = {}, unauthorizedResources = [] } = options.status();
+      if (unauthorizedResources.length === 0) return ok;
+      return failed(
+        `access denied, not synced: ${[...unauthorizedResources]
+          .sort()
+          .map((name) => `${name} (${droppedResources[name] ?? 'denied'})`)
+          .join('; ')}`,
+      );
     },
   };
 }

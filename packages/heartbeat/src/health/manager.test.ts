@@ -1,8 +1,9 @@
-import type { HealthCheck } from '@kcp-tmc/interfaces';
+import type { HealthCheck, SyncStatus } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../test-support/manual-clock.js';
 import {
   connectionCheck,
+  deniedResourcesCheck,
   heartbeatCheck,
   pingCheck,
   resourceControllersCheck,
@@ -143,6 +144,29 @@ describe('standard checks', () => {
     state['v1/configmaps'] = true;
     state['v1/secrets'] = true;
     expect(await controllers.check()).toEqual({ healthy: true });
+  });
+
+  it('denied resources check: not ready while a resource of the sync set is denied, naming it and why', async () => {
+    let status: Pick<SyncStatus, 'droppedResources' | 'unauthorizedResources'> = {
+      droppedResources: {
+        'v1/services': 'denied verb "list"',
+        'apps/v1/deployments': 'denied verb "watch"',
+        'v1/events': 'denied verb "list"',
+        'example.com/v1/widgets': 'not served by the downstream cluster',
+      },
+      unauthorizedResources: ['v1/services', 'apps/v1/deployments'],
+    };
+    const access = deniedResourcesCheck({ status: () => status });
+    expect(access.endpoints).toContain('readyz');
+    expect(access.endpoints).not.toContain('livez');
+    expect(await access.check()).toEqual({
+      healthy: false,
+      message:
+        'access denied, not synced: apps/v1/deployments (denied verb "watch"); v1/services (denied verb "list")',
+    });
+    // Events and unserved resources are dropped too, but no grant can make them sync: still ready.
+    status = { droppedResources: { 'v1/events': 'denied verb "list"' } };
+    expect(await access.check()).toEqual({ healthy: true });
   });
 
   it('stuck queue check: fails liveness only when a worker overruns the limit', async () => {

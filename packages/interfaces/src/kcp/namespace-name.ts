@@ -12,6 +12,15 @@ export function physicalClusterNamespaceName(locator: NamespaceLocator): string 
 }
 
 /**
+ * The name `kubectl kcp workload sync` gives a syncer's objects (namespace, ServiceAccount, roles, Secret,
+ * Deployment, upstream and down): `kcp-syncer-<name>-` + lower(base36(SHA-224(SyncTarget uid)))[:8]
+ * (kcp: pkg/cliplugins/workload/plugin/sync.go `getSyncerID`).
+ */
+export function syncerId(syncTargetName: string, syncTargetUid: string): string {
+  return `kcp-syncer-${syncTargetName}-${encodeBase36Bytes(sha224(syncTargetUid)).toLowerCase().slice(0, 8)}`;
+}
+
+/**
  * The `kcp.io/tenant-id` label value: base62(SHA-224(json of the locator with the namespace emptied)), one
  * value per upstream workspace + SyncTarget (tmc: pkg/syncer/shared/helpers.go `GetTenantID`).
  */

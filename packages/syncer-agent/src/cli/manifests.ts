@@ -1,27 +1,17 @@
-import { readFileSync } from 'node:fs';
-import {
-  type KubeClient,
-  SYNC_TARGET_GVR,
-  type SyncTarget,
-  TmcError,
-  UPSTREAM_KUBE_CLIENT,
-} from '@kcp-tmc/interfaces';
-import { loadKubeConfig, registerKube } from '@kcp-tmc/kube';
+import { type KubeClient, UPSTREAM_KUBE_CLIENT } from '@kcp-tmc/interfaces';
+import { registerKube } from '@kcp-tmc/kube';
 import { container } from 'tsyringe';
-import {
-  AgentStartError,
-  describe,
-  kubeconfigSource,
-  loadSideKubeconfig,
-  upstreamSide,
-} from '../agent/upstream-access.js';
+import { kubeconfigSource, loadSideKubeconfig, upstreamSide } from '../agent/upstream-access.js';
 import { ConfigError } from '../config/errors.js';
 import { AGENT_FLAGS, type FlagSpec, formatFlags } from '../config/flags.js';
 import { agentOptionsFrom, mergeSources, parseCommandLine, SettingReader } from '../config/load.js';
-import { nonEmpty } from '../config/values.js';
-import { renderManifests, toYaml } from '../manifests/render.js';
+import { nonEmpty, nonNegativeInteger, objectName, oneOf } from '../config/values.js';
+import { agentImage } from '../manifests/image.js';
+import { upstreamServer } from '../manifests/kubeconfig.js';
+import { renderFor, type UpstreamObjectsMode } from '../manifests/plan.js';
+import { toJson, toYaml } from '../manifests/render.js';
+import { applySyncTarget, readSyncTarget } from '../manifests/sync-target.js';
 import type { Command } from './io.js';
-import { agentVersion } from './version.js';
 
 const UPSTREAM_FLAGS = new Set([
   'from-kubeconfig',
@@ -30,11 +20,15 @@ const UPSTREAM_FLAGS = new Set([
   'sync-target-name',
   'upstream-mode',
   'resources',
+  'api-import-poll-interval',
+  'downstream-namespace-clean-delay',
   'qps',
   'burst',
   'feature-gates',
   'config',
 ]);
+
+const UPSTREAM_OBJECTS_MODES: readonly UpstreamObjectsMode[] = ['create', 'print', 'existing'];
 
 const FLAGS: readonly FlagSpec[] = [
   ...AGENT_FLAGS.filter((f) => UPSTREAM_FLAGS.has(f.name)),
@@ -46,32 +40,92 @@ const FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'namespace',
+    short: 'n',
     type: 'string',
     placeholder: 'name',
-    description: 'Downstream namespace of the agent (default kcp-syncer-<name>-<hash>).',
+    description: 'Downstream namespace of the agent (default kcp-syncer-<name>-<hash>, as kcp).',
   },
   {
-    name: 'create-sync-target',
-    type: 'boolean',
-    flagOnly: true,
-    description: 'Create the SyncTarget upstream when it does not exist.',
+    name: 'replicas',
+    type: 'string',
+    placeholder: 'n',
+    default: '1',
+    description: 'Replicas of the Deployment: 0 or 1 (one agent per SyncTarget, as kcp).',
+  },
+  {
+    name: 'output',
+    short: 'o',
+    type: 'string',
+    placeholder: 'format',
+    default: 'yaml',
+    description: 'yaml (documents) or json (a v1 List).',
+  },
+  {
+    name: 'labels',
+    type: 'string',
+    multiple: true,
+    placeholder: 'key=value',
+    description: 'Labels of the SyncTarget kcp creates (kcp: --labels).',
+  },
+  {
+    name: 'apiexports',
+    type: 'string',
+    multiple: true,
+    placeholder: 'path:name',
+    description:
+      'APIExports the SyncTarget supports (default root:compute:kubernetes; an empty value for none). With --resources the workspace-local "kubernetes" export is added, as kcp does.',
+  },
+  {
+    name: 'kcp-namespace',
+    type: 'string',
+    placeholder: 'name',
+    default: 'default',
+    description: 'Workspace namespace of the upstream ServiceAccount.',
+  },
+  {
+    name: 'upstream-objects',
+    type: 'string',
+    placeholder: 'mode',
+    default: 'create',
+    description:
+      'create: create the SyncTarget, ServiceAccount, ClusterRole and binding upstream (needs that access), then print the downstream objects. print: print only the upstream objects, for an admin to apply. existing: they exist; read the token and print the downstream objects.',
   },
 ];
 
-const HELP = `Usage: syncer-agent manifests --sync-target-name <name> --from-cluster <path> [flags] > syncer.yaml
+const HELP = `Usage: syncer-agent manifests --sync-target-name <name> --from-kubeconfig <workspace kubeconfig> [flags] > syncer.yaml
 
-Like "kubectl kcp workload sync": reads (or with --create-sync-target creates) the SyncTarget upstream, then
-prints the downstream YAML that runs the agent: Namespace, ServiceAccount, a least-privilege ClusterRole for
-the synced resources and its binding, a Secret with the upstream kubeconfig, and a Deployment (Recreate
-strategy, probes, metrics port). Apply it to the downstream cluster: kubectl apply -f syncer.yaml
+Like "kubectl kcp workload sync": ensures the SyncTarget and, in the SyncTarget's workspace, a dedicated
+ServiceAccount allowed only to sync that SyncTarget (ClusterRole and binding named kcp-syncer-<name>-<hash>),
+then prints the downstream objects that run the agent with that ServiceAccount's token: Namespace,
+ServiceAccount, ClusterRole and binding (exactly the verbs the agent uses), the Secret with the upstream
+kubeconfig (CA inlined) and the Deployment. Apply them downstream: kubectl apply -f syncer.yaml
+
+Without access to create RBAC upstream: --upstream-objects=print > upstream.yaml for an admin to apply in the
+workspace, then --upstream-objects=existing to print the downstream objects.
 
 Flags:
 ${formatFlags(FLAGS)}
 `;
 
+function replicas(text: string) {
+  const parsed = nonNegativeInteger(text);
+  if (parsed.ok && parsed.value > 1) {
+    return { ok: false as const, reason: 'only 0 and 1 are valid (one agent per SyncTarget)' };
+  }
+  return parsed;
+}
+
+function label(text: string) {
+  const parts = text.split('=');
+  if (parts.length !== 2 || parts[0] === '') {
+    return { ok: false as const, reason: `label "${text}" is not in the format of key=value` };
+  }
+  return { ok: true as const, value: parts as [string, string] };
+}
+
 export const manifestsCommand: Command = {
   name: 'manifests',
-  summary: 'Print the downstream YAML that runs the agent for a SyncTarget.',
+  summary: 'Create the upstream ServiceAccount and RBAC for a SyncTarget; print the downstream YAML.',
   flags: FLAGS,
   async run(argv, io) {
     const commandLine = parseCommandLine(argv, FLAGS);
@@ -83,107 +137,70 @@ export const manifestsCommand: Command = {
     const all = [...FLAGS, ...AGENT_FLAGS.filter((f) => !UPSTREAM_FLAGS.has(f.name))];
     const settings = new SettingReader(mergeSources(commandLine, all, { env: io.env }));
     const options = agentOptionsFrom(settings);
-    const image = settings.optional('image', nonEmpty) ?? `ghcr.io/kcp-tmc/syncer-agent:${agentVersion()}`;
-    const namespace = settings.optional('namespace', nonEmpty);
+    if (options.upstreamMode === 'plain') {
+      throw new ConfigError(
+        '--upstream-mode',
+        "manifests renders kcp's syncer objects; a plain Kubernetes upstream has no SyncTarget workspace to create them in",
+      );
+    }
+    const given = (name: string) => (settings.sourceOf(name)?.kind ?? 'default') !== 'default';
+    const mode = settings.required('upstream-objects', oneOf(UPSTREAM_OBJECTS_MODES));
+    const format = settings.required('output', oneOf(['yaml', 'json'] as const));
+    // Never client-node's invented localhost:8080 when no kubeconfig is found.
+    loadSideKubeconfig('--from-kubeconfig', options.fromKubeconfig, options.fromContext);
+    const source = kubeconfigSource(options.fromKubeconfig, options.fromContext);
+    const server = upstreamServer(source, true);
+    // Required in kcp modes (agentOptionsFrom checks): the SyncTarget's workspace.
+    const workspace = options.fromCluster ?? '';
+
+    // Every flag is read before anything is written upstream, so a bad one changes nothing.
+    const apiExports = settings.has('apiexports')
+      ? settings.list('apiexports', (text) => ({ ok: true as const, value: text }))
+      : ['root:compute:kubernetes'];
+    const syncTargetSpec = {
+      name: options.syncTargetName,
+      labels: Object.fromEntries(settings.list('labels', label)),
+      apiExports: apiExports.filter((e) => e !== ''),
+      withResources: (options.resourcesToImport ?? []).length > 0,
+      log: (line: string) => io.stderr.write(line),
+    };
+    const rendering = {
+      mode,
+      workspace,
+      server,
+      options,
+      kcpNamespace: settings.required('kcp-namespace', objectName),
+      image: settings.optional('image', nonEmpty) ?? agentImage(),
+      namespace: settings.optional('namespace', objectName),
+      replicas: settings.required('replicas', replicas),
+      featureGatesArg: given('feature-gates')
+        ? settings.list('feature-gates', nonEmpty).join(',')
+        : undefined,
+      // kcp's plugin defaults, which differ from its syncer's (and the agent's).
+      qps: given('qps') ? options.qps : 20,
+      burst: given('burst') ? options.burst : 30,
+      log: (line: string) => io.stderr.write(line),
+    };
 
     // Never client-node's invented localhost:8080 when no kubeconfig is found.
     loadSideKubeconfig('--from-kubeconfig', options.fromKubeconfig, options.fromContext);
     const c = container.createChildContainer();
     const kube = registerKube(c, {
-      upstream: upstreamSide(options),
-      downstream: { kubeconfig: kubeconfigSource(options.fromKubeconfig, options.fromContext) },
+      // Everything manifests touches lives in the SyncTarget's workspace, discovery included.
+      upstream: upstreamSide(options, { discovery: { cluster: workspace } }),
+      downstream: { kubeconfig: source },
     });
     try {
       const client = c.resolve<KubeClient>(UPSTREAM_KUBE_CLIENT);
-      const target = await ensureSyncTarget(
-        client,
-        options,
-        commandLine.values['create-sync-target'] === true,
-      );
-      const synced = (target.status?.syncedResources ?? [])
-        .filter((r) => r.state !== 'Incompatible')
-        .flatMap((r) =>
-          r.versions.slice(0, 1).map((version) => ({ group: r.group, version, resource: r.resource })),
-        );
-      const resources = dedupe([...synced, ...options.resources]);
-      const objects = renderManifests({
-        syncTargetName: options.syncTargetName,
-        syncTargetUid: target.metadata.uid ?? '',
-        ...(options.fromCluster === undefined ? {} : { fromCluster: options.fromCluster }),
-        upstreamMode: options.upstreamMode,
-        upstreamKubeconfig: upstreamKubeconfig(options.fromKubeconfig, options.fromContext),
-        resources,
-        featureGates: options.featureGates,
-        image,
-        ...(namespace === undefined ? {} : { namespace }),
-        qps: options.qps,
-        burst: options.burst,
-      });
-      io.stdout.write(toYaml(objects));
+      const target =
+        mode === 'create'
+          ? await applySyncTarget(client, workspace, syncTargetSpec)
+          : await readSyncTarget(client, workspace, options.syncTargetName);
+      const objects = await renderFor({ ...rendering, client, target });
+      io.stdout.write(format === 'json' ? toJson(objects) : toYaml(objects));
       return 0;
     } finally {
       await kube.close();
     }
   },
 };
-
-async function ensureSyncTarget(
-  client: KubeClient,
-  options: ReturnType<typeof agentOptionsFrom>,
-  create: boolean,
-): Promise<SyncTarget> {
-  const scope =
-    options.upstreamMode === 'plain' || options.fromCluster === undefined
-      ? {}
-      : { cluster: options.fromCluster };
-  try {
-    return (await client.get(SYNC_TARGET_GVR, { name: options.syncTargetName, ...scope })) as SyncTarget;
-  } catch (err) {
-    if (!(err instanceof TmcError && err.type === 'NotFound')) {
-      throw new AgentStartError(
-        `cannot read SyncTarget "${options.syncTargetName}" from the upstream: ${describe(err)}`,
-      );
-    }
-    if (!create) {
-      throw new AgentStartError(
-        `SyncTarget "${options.syncTargetName}" not found (pass --create-sync-target to create it)`,
-      );
-    }
-  }
-  return (await client.create(
-    SYNC_TARGET_GVR,
-    {
-      apiVersion: 'workload.kcp.io/v1alpha1',
-      kind: 'SyncTarget',
-      metadata: { name: options.syncTargetName },
-    },
-    scope,
-  )) as SyncTarget;
-}
-
-/** The upstream kubeconfig reduced to the one context the agent uses, with its credentials inlined. */
-function upstreamKubeconfig(file: string | undefined, context: string | undefined): string {
-  const kc = loadKubeConfig(kubeconfigSource(file, context));
-  const current = kc.getCurrentContext();
-  const ctx = kc.getContextObject(current);
-  if (ctx === null) throw new ConfigError('--from-context', `kubeconfig has no context "${current}"`);
-  kc.contexts = [ctx];
-  kc.clusters = kc.clusters.filter((cl) => cl.name === ctx.cluster);
-  kc.users = kc.users.filter((u) => u.name === ctx.user);
-  const user = kc.users[0] as
-    | { certFile?: string; keyFile?: string; keyData?: string; certData?: string }
-    | undefined;
-  // Files on this machine do not exist in the pod: inline them.
-  if (user?.certFile !== undefined)
-    Object.assign(user, { certData: readFileSync(user.certFile).toString('base64'), certFile: undefined });
-  if (user?.keyFile !== undefined)
-    Object.assign(user, { keyData: readFileSync(user.keyFile).toString('base64'), keyFile: undefined });
-  return kc.exportConfig();
-}
-
-function dedupe<T extends { group: string; resource: string }>(items: T[]): T[] {
-  const seen = new Map<string, T>();
-  for (const item of items)
-    if (!seen.has(`${item.group}/${item.resource}`)) seen.set(`${item.group}/${item.resource}`, item);
-  return [...seen.values()];
-}

@@ -1,9 +1,15 @@
-import type { KubeObject, SyncTarget } from '@kcp-tmc/interfaces';
-import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SYNCED_RESOURCE_VERBS } from '@kcp-tmc/engine';
+import { type KubeObject, type SyncTarget, syncerId } from '@kcp-tmc/interfaces';
+import { type KubeSimulator, realRequest, startKubeSimulator } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { isNode, parseAllDocuments, parse as parseYaml, visit } from 'yaml';
 import type { CliIO } from '../cli/io.js';
 import { main } from '../cli/main.js';
+import { AGENT_IMAGE_REPOSITORY, agentImage } from './image.js';
+import { upstreamClusterRoleRules } from './rbac.js';
 
 function capture(): { io: CliIO; out: () => string; err: () => string } {
   const out: string[] = [];
@@ -20,122 +26,266 @@ function capture(): { io: CliIO; out: () => string; err: () => string } {
   };
 }
 
-const PATHS: Record<string, (o: KubeObject) => string> = {
-  Namespace: () => '/api/v1/namespaces',
-  ServiceAccount: (o) => `/api/v1/namespaces/${o.metadata.namespace}/serviceaccounts`,
-  Secret: (o) => `/api/v1/namespaces/${o.metadata.namespace}/secrets`,
-  ClusterRole: () => '/apis/rbac.authorization.k8s.io/v1/clusterroles',
-  ClusterRoleBinding: () => '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
-  Deployment: (o) => `/apis/apps/v1/namespaces/${o.metadata.namespace}/deployments`,
-};
+type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
+const OPERATOR_TOKEN = 'operator-own-token';
 
-describe('syncer-agent manifests', () => {
+/** Documents of a YAML stream; fails when any carries an anchor or an alias. */
+function documents(text: string): KubeObject[] {
+  return parseAllDocuments(text).map((doc) => {
+    visit(doc, {
+      Alias: () => {
+        throw new Error('YAML alias in the output');
+      },
+      Node: (_, node) => {
+        if (isNode(node) && node.anchor !== undefined) throw new Error(`YAML anchor &${node.anchor}`);
+      },
+    });
+    return doc.toJS() as KubeObject;
+  });
+}
+
+describe('syncer-agent manifests (kcp simulator upstream)', () => {
   let upstream: KubeSimulator;
-  let downstream: KubeSimulator;
+  let dir: string;
+  let kubeconfigPath: string;
   beforeAll(async () => {
-    upstream = await startKubeSimulator({ kcp: { clusters: ['root:org'] } });
-    downstream = await startKubeSimulator();
+    upstream = await startKubeSimulator({
+      kcp: { clusters: ['root:org'] },
+      tls: true,
+      token: OPERATOR_TOKEN,
+    });
+    // The operator's kubeconfig names its CA and token by file, as many do: both are read, neither is copied.
+    dir = mkdtempSync(join(tmpdir(), 'manifests-'));
+    writeFileSync(join(dir, 'ca.crt'), upstream.caPem ?? '');
+    writeFileSync(join(dir, 'token'), OPERATOR_TOKEN);
+    kubeconfigPath = join(dir, 'kubeconfig');
+    writeFileSync(kubeconfigPath, operatorKubeconfig(join(dir, 'token')));
   });
   afterAll(async () => {
-    await Promise.all([upstream.stop(), downstream.stop()]);
+    await upstream.stop();
   });
 
-  const args = () => [
+  function operatorKubeconfig(tokenFile: string): string {
+    return `apiVersion: v1
+kind: Config
+clusters:
+- name: kcp
+  cluster:
+    server: ${upstream.url}/clusters/root:org
+    certificate-authority: ${join(dir, 'ca.crt')}
+users:
+- name: operator
+  user:
+    token-file: ${tokenFile}
+contexts:
+- name: org
+  context: {cluster: kcp, user: operator}
+current-context: org
+`;
+  }
+
+  const args = (...extra: string[]) => [
     'manifests',
-    `--from-kubeconfig=${upstream.kubeconfigPath}`,
+    `--from-kubeconfig=${kubeconfigPath}`,
     '--from-cluster=root:org',
     '--sync-target-name=east',
-    '--resources=deployments.apps',
-    '--image=registry.example/syncer:1',
+    '--resources=deployments.apps,services',
+    '--apiexports=',
+    '--labels=region=eu',
+    ...extra,
   ];
+  const up = async (path: string) => {
+    const server = { url: upstream.url, token: OPERATOR_TOKEN, caCertPem: upstream.caPem ?? '' };
+    const { body } = await realRequest(server, 'GET', `/clusters/root:org${path}`);
+    return body as KubeObject & { items?: KubeObject[] };
+  };
 
-  it('fails without the SyncTarget unless asked to create it', async () => {
+  it("creates kcp's upstream objects and prints the downstream ones with the ServiceAccount's token", async () => {
     const t = capture();
-    expect(await main(args(), t.io)).toBe(1);
-    expect(t.err()).toContain('SyncTarget "east" not found (pass --create-sync-target to create it)');
+    expect(await main(args('--image=registry.example/syncer:1'), t.io), t.err()).toBe(0);
+    const target = (await up('/apis/workload.kcp.io/v1alpha1/synctargets/east')) as SyncTarget;
+    expect(target.metadata.labels).toMatchObject({ region: 'eu' });
+    expect(target.spec).toEqual({ supportedAPIExports: [{ export: 'kubernetes' }] });
+    const id = syncerId('east', target.metadata.uid ?? '');
+    expect(id).toMatch(/^kcp-syncer-east-[0-9a-z]{8}$/);
+
+    // Upstream, as kcp's plugin: ServiceAccount, ClusterRole scoped to the one SyncTarget, binding.
+    const role = await up(`/apis/rbac.authorization.k8s.io/v1/clusterroles/${id}`);
+    expect(role.rules).toEqual(upstreamClusterRoleRules('east'));
+    expect(role.rules).toContainEqual({
+      verbs: ['sync'],
+      apiGroups: ['workload.kcp.io'],
+      resourceNames: ['east'],
+      resources: ['synctargets'],
+    });
+    const binding = await up(`/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/${id}`);
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: id, namespace: 'default' }]);
+    const account = await up(`/api/v1/namespaces/default/serviceaccounts/${id}`);
+    expect(account.metadata.ownerReferences).toEqual([
+      { apiVersion: 'workload.kcp.io/v1alpha1', kind: 'SyncTarget', name: 'east', uid: target.metadata.uid },
+    ]);
+    const tokenSecretName = (account.secrets as Array<{ name: string }>)[0]?.name;
+    const tokenSecret = await up(`/api/v1/namespaces/default/secrets/${tokenSecretName}`);
+    const saToken = Buffer.from((tokenSecret.data as { token: string }).token, 'base64').toString();
+
+    const objects = documents(t.out());
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      `Namespace/${id}`,
+      `ServiceAccount/${id}`,
+      `Secret/${id}-token`,
+      `ClusterRole/${id}`,
+      `ClusterRoleBinding/${id}`,
+      `Secret/${id}`,
+      `Deployment/${id}`,
+    ]);
+    const byKind = (kind: string, name = id) =>
+      objects.find((o) => o.kind === kind && o.metadata.name === name) as KubeObject;
+
+    const rules = byKind('ClusterRole').rules as Rule[];
+    expect(rules).toContainEqual({
+      apiGroups: [''],
+      resources: ['configmaps', 'secrets', 'services'],
+      verbs: [...SYNCED_RESOURCE_VERBS],
+    });
+    expect(rules).toContainEqual({
+      apiGroups: ['apps'],
+      resources: ['deployments'],
+      verbs: [...SYNCED_RESOURCE_VERBS],
+    });
+    expect(rules).toContainEqual({ apiGroups: [''], resources: ['events'], verbs: ['list', 'watch'] });
+    for (const rule of rules) {
+      expect(rule.verbs).not.toContain('*');
+      expect(rule.resources).not.toContain('*');
+      expect(rule.resources).not.toContain('pods/exec');
+    }
+
+    // The Secret: the dedicated ServiceAccount's token and the CA inlined; nothing of the operator's.
+    const kubeconfigText = (byKind('Secret').stringData as { kubeconfig: string }).kubeconfig;
+    expect(kubeconfigText).not.toContain(OPERATOR_TOKEN);
+    expect(t.out()).not.toContain(dir);
+    const kubeconfig = parseYaml(kubeconfigText) as {
+      clusters: Array<{ cluster: Record<string, string> }>;
+      users: Array<{ user: Record<string, string> }>;
+    };
+    expect(kubeconfig.users).toEqual([{ name: 'default-user', user: { token: saToken } }]);
+    expect(kubeconfig.clusters[0]?.cluster).toEqual({
+      'certificate-authority-data': Buffer.from(readFileSync(join(dir, 'ca.crt'))).toString('base64'),
+      server: upstream.url,
+    });
+
+    const spec = byKind('Deployment').spec as {
+      replicas: number;
+      strategy: { type: string };
+      template: {
+        spec: { securityContext: Record<string, unknown>; containers: Array<Record<string, unknown>> };
+      };
+    };
+    expect(spec.replicas).toBe(1);
+    expect(spec.strategy.type).toBe('Recreate');
+    expect(spec.template.spec.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      runAsGroup: 65532,
+    });
+    const container = spec.template.spec.containers[0] as Record<string, unknown> & { args: string[] };
+    expect(container.image).toBe('registry.example/syncer:1');
+    expect(container.securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      runAsGroup: 65532,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(container.args).toEqual([
+      'run',
+      '--from-kubeconfig=/kcp/kubeconfig',
+      '--sync-target-name=east',
+      `--sync-target-uid=${target.metadata.uid}`,
+      `--from-cluster=${target.metadata.annotations?.['kcp.io/cluster']}`,
+      '--api-import-poll-interval=1m0s',
+      '--downstream-namespace-clean-delay=30s',
+      '--resources=deployments.apps',
+      '--resources=services',
+      '--qps=20',
+      '--burst=30',
+      '--metrics-bind-address=0.0.0.0:8080',
+      '--health-probe-bind-address=0.0.0.0:8081',
+    ]);
+    expect(container).toHaveProperty('readinessProbe.httpGet.path', '/readyz');
+
+    // Run again with the objects in place: they are updated, the output is the same (kcp's plugin too).
+    const again = capture();
+    expect(await main(args('--image=registry.example/syncer:1'), again.io), again.err()).toBe(0);
+    expect(again.err()).toContain(`Updated ClusterRole ${id} upstream.`);
+    expect(again.out()).toBe(t.out());
+    // And with only read access to them (an admin applied them).
+    const existing = capture();
+    expect(
+      await main(args('--image=registry.example/syncer:1', '--upstream-objects=existing'), existing.io),
+    ).toBe(0);
+    expect(existing.out()).toBe(t.out());
   });
 
-  it('ensures the SyncTarget and prints YAML that applies cleanly downstream', async () => {
+  it('prints the upstream objects for an admin, including a token Secret for the ServiceAccount', async () => {
     const t = capture();
-    expect(await main([...args(), '--create-sync-target'], t.io)).toBe(0);
-    const st = (await (
-      await fetch(`${upstream.url}/clusters/root:org/apis/workload.kcp.io/v1alpha1/synctargets/east`)
-    ).json()) as SyncTarget;
-    expect(st.metadata.uid).toEqual(expect.any(String));
-
-    const objects = parseAllDocuments(t.out())
-      .map((d) => d.toJS() as KubeObject)
-      .filter(Boolean);
+    expect(await main(args('--upstream-objects=print'), t.io), t.err()).toBe(0);
+    const objects = documents(t.out());
     expect(objects.map((o) => o.kind)).toEqual([
-      'Namespace',
       'ServiceAccount',
       'ClusterRole',
       'ClusterRoleBinding',
       'Secret',
-      'Deployment',
     ]);
-    const [ns, , role, , secret, deployment] = objects as [
-      KubeObject,
-      KubeObject,
-      KubeObject,
-      KubeObject,
-      KubeObject,
-      KubeObject,
-    ];
-    expect(ns.metadata.name).toMatch(/^kcp-syncer-east-[0-9a-f]{8}$/);
+    expect(objects[3]).toMatchObject({ type: 'kubernetes.io/service-account-token' });
+    expect(objects[1]?.rules).toEqual(upstreamClusterRoleRules('east'));
+  });
 
-    const rules = role.rules as Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>;
-    expect(rules).toContainEqual(
-      expect.objectContaining({ apiGroups: ['apps'], resources: ['deployments'] }),
+  it('-o json prints a v1 List; --replicas takes 0 or 1', async () => {
+    const t = capture();
+    expect(await main(args('-o', 'json', '--replicas=0', '--upstream-objects=existing'), t.io), t.err()).toBe(
+      0,
     );
-    expect(rules).toContainEqual(
-      expect.objectContaining({ apiGroups: [''], resources: ['configmaps', 'secrets'] }),
+    const list = JSON.parse(t.out()) as { kind: string; items: KubeObject[] };
+    expect(list.kind).toBe('List');
+    expect(list.items.find((o) => o.kind === 'Deployment')).toHaveProperty('spec.replicas', 0);
+    // The default image is the package's own.
+    expect(list.items.find((o) => o.kind === 'Deployment')).toHaveProperty(
+      'spec.template.spec.containers.0.image',
+      agentImage(),
     );
-    // Least privilege: no wildcards, and no pod access without the Tunnel gate.
-    for (const rule of rules) {
-      expect(rule.resources).not.toContain('*');
-      expect(rule.verbs).not.toContain('*');
-      expect(rule.resources).not.toContain('pods/exec');
-    }
+    const bad = capture();
+    expect(await main(args('--replicas=2'), bad.io)).toBe(2);
+    expect(bad.err()).toContain('--replicas');
+  });
 
-    const kubeconfig = parseYaml((secret.stringData as { kubeconfig: string }).kubeconfig) as {
-      clusters: Array<{ cluster: { server: string } }>;
-      contexts: unknown[];
-    };
-    expect(kubeconfig.contexts).toHaveLength(1);
-    expect(kubeconfig.clusters[0]?.cluster.server).toContain(upstream.url);
-
-    const spec = deployment.spec as {
-      strategy: { type: string };
-      template: { spec: { containers: Array<Record<string, unknown> & { args: string[] }> } };
-    };
-    expect(spec.strategy.type).toBe('Recreate');
-    const container = spec.template.spec.containers[0] as Record<string, unknown> & { args: string[] };
-    expect(container.image).toBe('registry.example/syncer:1');
-    expect(container.args).toContain(`--sync-target-uid=${st.metadata.uid}`);
-    expect(container.args).toContain('--resources=apps/v1/deployments');
-    expect(container.args).toContain('--metrics-bind-address=0.0.0.0:8080');
-    expect(container).toHaveProperty('livenessProbe.httpGet.path', '/livez');
-    expect(container).toHaveProperty('readinessProbe.httpGet.path', '/readyz');
-    // The V8 heap is sized for the container's memory limit.
-    expect(container).toHaveProperty('resources.limits.memory', '512Mi');
-    expect(container.env).toEqual([
-      { name: 'NODE_OPTIONS', value: '--max-old-space-size=256 --max-semi-space-size=8' },
-    ]);
-
-    for (const object of objects) {
-      const res = await fetch(`${downstream.url}${PATHS[object.kind as string]?.(object)}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(object),
-      });
-      expect(res.status, `${object.kind} ${await res.clone().text()}`).toBe(201);
-    }
+  it('a token-file that cannot be read is an error naming it', async () => {
+    const path = join(dir, 'broken-kubeconfig');
+    writeFileSync(path, operatorKubeconfig(join(dir, 'missing-token')));
+    const t = capture();
+    const code = await main(
+      ['manifests', `--from-kubeconfig=${path}`, '--from-cluster=root:org', '--sync-target-name=east'],
+      t.io,
+    );
+    expect(code).not.toBe(0);
+    expect(t.err()).toContain(join(dir, 'missing-token'));
   });
 
   it('manifests --help', async () => {
     const t = capture();
     expect(await main(['manifests', '--help'], t.io)).toBe(0);
     expect(t.out()).toContain('Usage: syncer-agent manifests');
+    expect(t.out()).toContain('--upstream-objects');
+  });
+});
+
+describe("kcp's names", () => {
+  it('the syncer id hashes the SyncTarget uid as kcp does (ground-truth/syncer.yaml.redacted)', () => {
+    expect(syncerId('phys', '9a5bdde9-8da5-4175-aa87-461557b2c290')).toBe('kcp-syncer-phys-17oz4k0x');
+  });
+
+  it('the default image is the published repository tagged with the package version', () => {
+    expect(AGENT_IMAGE_REPOSITORY).toBe('ghcr.io/kcp-tmc/syncer-agent');
+    expect(agentImage('1.2.3')).toBe('ghcr.io/kcp-tmc/syncer-agent:1.2.3');
   });
 });

@@ -1,31 +1,33 @@
-import { createHash } from 'node:crypto';
-import {
-  ALWAYS_SYNCED_RESOURCES,
-  type FeatureGates,
-  formatFeatureGates,
-  type GVR,
-  gvrToString,
-  type KubeObject,
-} from '@kcp-tmc/interfaces';
+import type { FeatureGates, KubeObject } from '@kcp-tmc/interfaces';
 import { stringify } from 'yaml';
+import { downstreamClusterRoleRules, type GroupResource } from './rbac.js';
 
 export interface ManifestInput {
+  /** kcp's syncer id, `kcp-syncer-<name>-<hash of the SyncTarget uid>`: the name of every object. */
+  readonly syncerId: string;
   readonly syncTargetName: string;
   readonly syncTargetUid: string;
-  readonly fromCluster?: string;
-  readonly upstreamMode: string;
-  /** The upstream kubeconfig the agent uses, as YAML (stored in a Secret). */
+  /** The SyncTarget's logical cluster (`--from-cluster`). */
+  readonly fromCluster: string;
+  /** The upstream kubeconfig of the dedicated ServiceAccount, as YAML (stored in a Secret). */
   readonly upstreamKubeconfig: string;
-  /** Everything the agent may sync downstream: the SyncTarget's resources, --resources and the built-ins. */
-  readonly resources: readonly GVR[];
+  /** `--resources` as given (kcp's `resource.group`), passed on to the agent. */
+  readonly resourcesToSync: readonly string[];
+  /** Everything the downstream ClusterRole grants the sync verbs on (kcp's resources for permission). */
+  readonly resourcesForPermission: readonly GroupResource[];
   readonly featureGates: FeatureGates;
+  /** The agent's own `--feature-gates` argument, when the operator set one. */
+  readonly featureGatesArg?: string;
   readonly image: string;
+  /** Downstream namespace (default: the syncer id, as kcp). */
   readonly namespace?: string;
+  readonly replicas: number;
   readonly qps: number;
   readonly burst: number;
+  readonly apiImportPollInterval: string;
+  readonly downstreamNamespaceCleanDelay: string;
 }
 
-/** kcp names the syncer's objects `kcp-syncer-<synctarget>-<hash>`: stable per SyncTarget, <= 63 chars. */
 /**
  * V8 heap sizes for the container's 512Mi limit. Unbounded, V8 sizes its heap from the host's memory and lets
  * garbage pile up far beyond the live set (10k synced objects: ~90 MiB live, ~500 MiB resident on a 23 GiB
@@ -34,141 +36,131 @@ export interface ManifestInput {
  */
 export const AGENT_NODE_OPTIONS = '--max-old-space-size=256 --max-semi-space-size=8';
 
-export function syncerName(cluster: string, name: string): string {
-  const hash = createHash('sha256').update(`${cluster}:${name}`).digest('hex').slice(0, 8);
-  return `kcp-syncer-${name.slice(0, 63 - 'kcp-syncer-'.length - 9).replace(/[.-]+$/, '')}-${hash}`;
-}
-
-const WRITE_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+/** The image's non-root user and group (distroless' `nonroot`); explicit so `runAsNonRoot` can be verified. */
+export const AGENT_USER_ID = 65532;
 
 /**
- * Least privilege for the resources synced: full verbs on those (and their status reads), namespaces the
- * agent creates and cleans up, Events it reads (to copy upstream), its own access reviews. Pod logs and exec
- * only with the Tunnel gate.
+ * The downstream objects `kubectl kcp workload sync` generates, in its order and with its names, for our
+ * agent: Namespace, ServiceAccount (and its token Secret), ClusterRole and binding, the Secret with the
+ * upstream kubeconfig, the Deployment. kcp's DNS Role is left out: the agent runs without `--dns-image`.
  */
-export function clusterRoleRules(resources: readonly GVR[], featureGates: FeatureGates): KubeObject[] {
-  const byGroup = new Map<string, Set<string>>();
-  for (const gvr of [...resources, ...ALWAYS_SYNCED_RESOURCES]) {
-    const set = byGroup.get(gvr.group) ?? new Set<string>();
-    set.add(gvr.resource);
-    byGroup.set(gvr.group, set);
-  }
-  const rules: Array<Record<string, unknown>> = [...byGroup.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([group, set]) => ({ apiGroups: [group], resources: [...set].sort(), verbs: WRITE_VERBS }));
-  rules.push(
-    {
-      apiGroups: [''],
-      resources: ['namespaces'],
-      verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
-    },
-    { apiGroups: [''], resources: ['events'], verbs: ['get', 'list', 'watch'] },
-    { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews'], verbs: ['create'] },
-  );
-  if (featureGates.Tunnel) {
-    rules.push({
-      apiGroups: [''],
-      resources: ['pods', 'pods/log', 'pods/exec', 'pods/attach', 'pods/portforward'],
-      verbs: ['get', 'list', 'create'],
-    });
-  }
-  return rules as unknown as KubeObject[];
-}
-
-/** The downstream objects that run the agent, in apply order. */
 export function renderManifests(input: ManifestInput): KubeObject[] {
-  const name = syncerName(input.fromCluster ?? '', input.syncTargetName);
-  const namespace = input.namespace ?? name;
-  const labels = {
-    'app.kubernetes.io/name': 'kcp-syncer',
-    'workload.kcp.io/sync-target': input.syncTargetName,
-  };
+  const id = input.syncerId;
+  const namespace = input.namespace ?? id;
   const args = [
     'run',
     '--from-kubeconfig=/kcp/kubeconfig',
-    ...(input.fromCluster === undefined ? [] : [`--from-cluster=${input.fromCluster}`]),
     `--sync-target-name=${input.syncTargetName}`,
     `--sync-target-uid=${input.syncTargetUid}`,
-    `--upstream-mode=${input.upstreamMode}`,
-    ...input.resources.map((gvr) => `--resources=${gvrToString(gvr)}`),
+    `--from-cluster=${input.fromCluster}`,
+    `--api-import-poll-interval=${input.apiImportPollInterval}`,
+    `--downstream-namespace-clean-delay=${input.downstreamNamespaceCleanDelay}`,
+    ...input.resourcesToSync.map((name) => `--resources=${name}`),
     `--qps=${input.qps}`,
     `--burst=${input.burst}`,
-    `--feature-gates=${formatFeatureGates(input.featureGates)}`,
+    ...(input.featureGatesArg === undefined ? [] : [`--feature-gates=${input.featureGatesArg}`]),
     // In a pod, probes come from the kubelet and scrapes from Prometheus: listen on the pod's address.
     '--metrics-bind-address=0.0.0.0:8080',
     '--health-probe-bind-address=0.0.0.0:8081',
   ];
+  const rbac = 'rbac.authorization.k8s.io';
   return [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels } },
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace, labels } },
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: id, namespace } },
     {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRole',
-      metadata: { name, labels },
-      rules: clusterRoleRules(input.resources, input.featureGates),
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: `${id}-token`,
+        namespace,
+        annotations: { 'kubernetes.io/service-account.name': id },
+      },
+      type: 'kubernetes.io/service-account-token',
     },
     {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
+      apiVersion: `${rbac}/v1`,
+      kind: 'ClusterRole',
+      metadata: { name: id },
+      rules: downstreamClusterRoleRules(input.resourcesForPermission, input.featureGates),
+    },
+    {
+      apiVersion: `${rbac}/v1`,
       kind: 'ClusterRoleBinding',
-      metadata: { name, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
-      subjects: [{ kind: 'ServiceAccount', name, namespace }],
+      metadata: { name: id },
+      roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: id },
+      subjects: [{ kind: 'ServiceAccount', name: id, namespace }],
     },
     {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name, namespace, labels },
-      type: 'Opaque',
+      metadata: { name: id, namespace },
       stringData: { kubeconfig: input.upstreamKubeconfig },
     },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name, namespace, labels },
-      spec: {
-        replicas: 1,
-        // Never two agents for one SyncTarget, not even during a rollout.
-        strategy: { type: 'Recreate' },
-        selector: { matchLabels: { app: name } },
-        template: {
-          metadata: { labels: { ...labels, app: name } },
-          spec: {
-            serviceAccountName: name,
-            terminationGracePeriodSeconds: 45,
-            securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-            containers: [
-              {
-                name: 'syncer',
-                image: input.image,
-                args,
-                ports: [
-                  { name: 'metrics', containerPort: 8080 },
-                  { name: 'probes', containerPort: 8081 },
-                ],
-                livenessProbe: {
-                  httpGet: { path: '/livez', port: 'probes' },
-                  periodSeconds: 10,
-                  failureThreshold: 6,
-                },
-                readinessProbe: { httpGet: { path: '/readyz', port: 'probes' }, periodSeconds: 5 },
-                env: [{ name: 'NODE_OPTIONS', value: AGENT_NODE_OPTIONS }],
-                resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  capabilities: { drop: ['ALL'] },
-                },
-                volumeMounts: [{ name: 'kcp-kubeconfig', mountPath: '/kcp', readOnly: true }],
-              },
-            ],
-            volumes: [{ name: 'kcp-kubeconfig', secret: { secretName: name } }],
-          },
-        },
-      },
-    },
+    deployment(input, id, namespace, args),
   ] as KubeObject[];
 }
 
+function deployment(input: ManifestInput, id: string, namespace: string, args: string[]): KubeObject {
+  const user = { runAsNonRoot: true, runAsUser: AGENT_USER_ID, runAsGroup: AGENT_USER_ID };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: id, namespace },
+    spec: {
+      replicas: input.replicas,
+      // Never two agents for one SyncTarget, not even during a rollout.
+      strategy: { type: 'Recreate' },
+      selector: { matchLabels: { app: id } },
+      template: {
+        metadata: { labels: { app: id } },
+        spec: {
+          serviceAccountName: id,
+          terminationGracePeriodSeconds: 45,
+          securityContext: { ...user, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [
+            {
+              name: 'kcp-syncer',
+              image: input.image,
+              imagePullPolicy: 'IfNotPresent',
+              terminationMessagePolicy: 'FallbackToLogsOnError',
+              args,
+              env: [
+                { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                { name: 'NODE_OPTIONS', value: AGENT_NODE_OPTIONS },
+              ],
+              ports: [
+                { name: 'metrics', containerPort: 8080 },
+                { name: 'probes', containerPort: 8081 },
+              ],
+              livenessProbe: {
+                httpGet: { path: '/livez', port: 'probes' },
+                periodSeconds: 10,
+                failureThreshold: 6,
+              },
+              readinessProbe: { httpGet: { path: '/readyz', port: 'probes' }, periodSeconds: 5 },
+              resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+              securityContext: {
+                ...user,
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'] },
+              },
+              volumeMounts: [{ name: 'kcp-config', mountPath: '/kcp/', readOnly: true }],
+            },
+          ],
+          volumes: [{ name: 'kcp-config', secret: { secretName: id, optional: false } }],
+        },
+      },
+    },
+  };
+}
+
+/** YAML documents, each `---`-led; never anchors or aliases (objects that share a value repeat it). */
 export function toYaml(objects: readonly KubeObject[]): string {
-  return objects.map((o) => `---\n${stringify(o, { lineWidth: 0 })}`).join('');
+  return objects.map((o) => `---\n${stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })}`).join('');
+}
+
+/** JSON as `kubectl get -o json` prints several objects: one v1 List. */
+export function toJson(objects: readonly KubeObject[]): string {
+  return `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }, null, 2)}\n`;
 }
