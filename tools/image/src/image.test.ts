@@ -32,14 +32,14 @@ function hostTool(name: string): string | undefined {
 }
 
 /**
- * The command prefix that enters a root filesystem: chroot as root (then as the image's user), else chroot in
- * a user namespace where we are root (`unshare -r`; the image's user id is not mapped there). Or the reason
- * neither is possible.
+ * The command prefix (ending in chroot) that enters a root filesystem: chroot as root, else chroot in a user
+ * namespace where we are root (`unshare -r`; the image's user id is not mapped there, so it runs as 0). Or
+ * the reason neither is possible.
  */
 function rootEntry(): string[] | string {
   const chroot = hostTool('chroot');
   if (chroot === undefined) return 'chroot is not installed';
-  if (isRoot) return [chroot, '--userspec=65532:65532'];
+  if (isRoot) return [chroot];
   const unshare = hostTool('unshare');
   if (unshare === undefined) return `not root (uid ${process.getuid?.()}) and unshare is not installed`;
   try {
@@ -55,7 +55,8 @@ const entry = rootEntry();
 const cannotEnter = typeof entry === 'string' && process.env.CI !== 'true';
 if (cannotEnter) console.warn(`agent image: not running the entrypoint: ${entry}`);
 
-describe('agent image (tools/image)', () => {
+// Hashing 240 MB of layers and starting node in the chroot take seconds each on two busy cores.
+describe('agent image (tools/image)', { timeout: 120_000 }, () => {
   let work: string;
   let root: string;
   let image: OciImage;
@@ -90,7 +91,8 @@ describe('agent image (tools/image)', () => {
   async function runInImage(args: string[], command = image.config.config.Entrypoint ?? []) {
     if (typeof entry === 'string') throw new Error(entry);
     const [file, ...prefix] = entry;
-    return execFileAsync(file ?? '', [...prefix, root, ...command, ...args], {
+    const userspec = isRoot ? [`--userspec=${image.config.config.User}`] : [];
+    return execFileAsync(file ?? '', [...prefix, ...userspec, root, ...command, ...args], {
       env: Object.fromEntries((image.config.config.Env ?? []).map((e) => e.split(/=(.*)/s, 2))),
     });
   }
