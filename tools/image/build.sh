@@ -106,7 +106,12 @@ deb_extract() {
 	else
 		local member
 		member="$(ar t "$1" | grep '^data\.tar')"
-		ar p "$1" "$member" | tar -x -a -f - -C "$2" 2>/dev/null || ar p "$1" "$member" | tar -xJ -C "$2"
+		case "$member" in
+		*.xz) ar p "$1" "$member" | tar -xJ -C "$2" ;;
+		*.zst) ar p "$1" "$member" | tar --zstd -x -C "$2" ;;
+		*.gz) ar p "$1" "$member" | tar -xz -C "$2" ;;
+		*) die "$1: unexpected member $member" ;;
+		esac
 	fi
 }
 
