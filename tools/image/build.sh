@@ -169,9 +169,10 @@ base_rootfs() {
 }
 
 node_rootfs() {
-	local dir="$1"
+	local dir="$1" tgz
+	tgz="$(fetch_node)"
 	mkdir -p "$dir/nodejs/bin"
-	tar -xzf "$(fetch_node)" -C "$WORK" package/bin/node package/LICENSE
+	tar -xzf "$tgz" -C "$WORK" package/bin/node package/LICENSE
 	mv "$WORK/package/bin/node" "$dir/nodejs/bin/node"
 	mv "$WORK/package/LICENSE" "$dir/nodejs/LICENSE"
 	chmod 0755 "$dir/nodejs/bin/node"
@@ -182,13 +183,38 @@ app_rootfs() {
 	local dir="$1"
 	mkdir -p "$dir"
 	# Resolved from the workspace lockfile (deploy reads it only with injected workspace packages).
-	(cd "$ROOT" && pnpm deploy --config.inject-workspace-packages=true --prod --prefer-offline --silent \
+	(cd "$ROOT" && pnpm deploy --config.inject-workspace-packages=true --prod --prefer-offline --loglevel=error \
 		--filter @kcp-tmc/syncer-agent "$dir/app" >&2)
 	# pnpm's install bookkeeping (timestamps, absolute paths) and .bin shell shims (the image has no shell).
 	rm -f "$dir/app/pnpm-lock.yaml" "$dir/app/node_modules/.modules.yaml" "$dir/app/node_modules/.pnpm/lock.yaml" \
 		"$dir/app/node_modules/.pnpm-workspace-state-v1.json"
 	find "$dir/app" -type d -name .bin -prune -exec rm -rf {} +
 	chmod -R u+rwX,go+rX,go-w "$dir/app"
+}
+
+# The base and node layers depend only on image.lock and this script: kept in the cache once built (their
+# gzip is most of a build's CPU time), checked against their digest when reused.
+pinned_layer() {
+	local name="$1" key dir descriptor digest
+	shift
+	key="$(cat "$LOCK" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-16)"
+	dir="$CACHE/layers/$name-$key"
+	if [[ -f "$dir/descriptor" ]]; then
+		descriptor="$(cat "$dir/descriptor")"
+		digest="${descriptor%% *}"
+		if [[ "$(sha256 "$dir/blob")" == "$digest" ]]; then
+			cp "$dir/blob" "$LAYOUT/blobs/sha256/$digest"
+			echo "$descriptor"
+			return
+		fi
+	fi
+	"${name}_rootfs" "$WORK/$name"
+	descriptor="$(layer "$name" "$WORK/$name" "$@")"
+	digest="${descriptor%% *}"
+	mkdir -p "$dir"
+	cp "$LAYOUT/blobs/sha256/$digest" "$dir/blob.part" && mv "$dir/blob.part" "$dir/blob"
+	echo "$descriptor" >"$dir/descriptor"
+	echo "$descriptor"
 }
 
 if [[ "${1:-}" == "--update" ]]; then
@@ -203,15 +229,14 @@ trap 'rm -rf "$WORK"' EXIT
 LAYOUT="$WORK/oci"
 mkdir -p "$LAYOUT/blobs/sha256"
 
-base_rootfs "$WORK/base"
-node_rootfs "$WORK/node"
+# Assignments (not `read < <(...)`), so a failed layer stops the build.
+base_layer="$(pinned_layer base home/nonroot)"
+node_layer="$(pinned_layer node)"
 app_rootfs "$WORK/app"
-read -r base_digest base_size base_diff < <(layer base "$WORK/base" home/nonroot)
-read -r node_digest node_size node_diff < <(layer node "$WORK/node")
-read -r app_digest app_size app_diff < <(layer app "$WORK/app")
+app_layer="$(layer app "$WORK/app")"
 
 export LAYOUT NODE_VERSION AGENT APP_PACKAGE="$WORK/app/app/package.json"
-export LAYERS="$base_digest $base_size $base_diff,$node_digest $node_size $node_diff,$app_digest $app_size $app_diff"
+export LAYERS="$base_layer,$node_layer,$app_layer"
 export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 0)}"
 ref="$(node "$HERE/layout.mjs")"
 
