@@ -138,13 +138,16 @@ describe('agent image (tools/image)', { timeout: 120_000 }, () => {
   });
 
   it.skipIf(cannotEnter)(
-    'node loads only the shared libraries the image carries, as the image user',
+    "node loads only the image's shared libraries and finds its CA bundle, as the image user",
     async () => {
       const script =
-        'const r = process.report.getReport(); console.log(JSON.stringify({ uid: process.getuid(), libs: r.sharedObjects }))';
+        'const r = process.report.getReport(); const cas = require("tls").getCACertificates("system").length;' +
+        'console.log(JSON.stringify({ uid: process.getuid(), libs: r.sharedObjects, cas }))';
       const { stdout } = await runInImage(['-e', script], ['/nodejs/bin/node']);
-      const { uid, libs } = JSON.parse(stdout) as { uid: number; libs: string[] };
+      const { uid, libs, cas } = JSON.parse(stdout) as { uid: number; libs: string[]; cas: number };
       if (isRoot) expect(uid).toBe(65532);
+      // The system store (`--use-system-ca`) is OpenSSL's /etc/ssl, where the image puts Debian's bundle.
+      expect(cas).toBeGreaterThan(100);
       const loaded = libs.filter((l) => l.startsWith('/') && l !== '/nodejs/bin/node');
       expect(loaded).toEqual(expect.arrayContaining([expect.stringMatching(/libstdc\+\+\.so\.6$/)]));
       for (const lib of loaded) {
