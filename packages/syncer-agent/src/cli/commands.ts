@@ -1,4 +1,5 @@
 import { demoCommand } from './demo.js';
+import { dnsCommand } from './dns.js';
 import type { Command } from './io.js';
 import { keyCommand } from './key.js';
 import { manifestsCommand } from './manifests.js';
@@ -10,6 +11,7 @@ export const COMMANDS: readonly Command[] = [
   demoCommand,
   manifestsCommand,
   keyCommand,
+  dnsCommand,
   versionCommand,
 ];
 
