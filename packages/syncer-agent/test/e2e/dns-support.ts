@@ -153,3 +153,17 @@ export function lookup(
 /** `<name> <address>` of each A record. */
 export const aRecords = (reply: DecodedPacket): string[] =>
   (reply.answers ?? []).flatMap((a) => (a.type === 'A' ? [`${a.name} ${a.data}`] : []));
+
+/** The port `syncer-agent dns start` logged it serves on (0 until then); a line still being written is skipped. */
+export function servingPort(stderr: string): number {
+  for (const line of stderr.split('\n')) {
+    if (!line.startsWith('{') || !line.includes('DNS nameserver serving')) continue;
+    try {
+      const port = (JSON.parse(line) as { port?: unknown }).port;
+      if (typeof port === 'number') return port;
+    } catch {
+      // Not complete yet.
+    }
+  }
+  return 0;
+}

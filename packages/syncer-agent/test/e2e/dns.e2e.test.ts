@@ -2,7 +2,7 @@
 // process: the nsmap ConfigMap from the Kubernetes API simulator, a fake cluster DNS on loopback, real queries.
 import { startKubeSimulator } from '@kcp-tmc/testing';
 import { describe, expect, it } from 'vitest';
-import { aRecords, FakeClusterDns, lookup } from './dns-support.js';
+import { aRecords, FakeClusterDns, lookup, servingPort } from './dns-support.js';
 import { CLI_BUILT, spawnAgent, waitFor } from './support.js';
 
 const NS = 'kcp-syncer-edge-1234abcd';
@@ -48,8 +48,7 @@ describe.skipIf(!CLI_BUILT)('syncer-agent dns start (process)', () => {
       );
       let port = 0;
       await waitFor(() => {
-        const line = server.logs().find((l) => l.msg === 'DNS nameserver serving');
-        port = typeof line?.port === 'number' ? line.port : 0;
+        port = servingPort(server.stderr());
         return port !== 0 || server.child.exitCode !== null;
       }, 'the nameserver to serve');
       expect(port, server.stderr()).toBeGreaterThan(0);

@@ -17,7 +17,7 @@ import {
   whileRunning,
 } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aRecords, FakeClusterDns, lookup } from './dns-support.js';
+import { aRecords, FakeClusterDns, lookup, servingPort } from './dns-support.js';
 import { type AgentProcess, CLI_BUILT, spawnAgent, waitFor } from './support.js';
 
 const unavailable = await realKcpUnavailable();
@@ -114,8 +114,7 @@ describe.skipIf(unavailable !== undefined || !CLI_BUILT)('workspace DNS on real 
     );
     let port = 0;
     await waitFor(() => {
-      const line = nameserver?.logs().find((l) => l.msg === 'DNS nameserver serving');
-      port = typeof line?.port === 'number' ? line.port : 0;
+      port = servingPort(nameserver?.stderr() ?? '');
       return port !== 0 || nameserver?.child.exitCode !== null;
     }, 'the nameserver to serve');
     expect(port, nameserver.stderr()).toBeGreaterThan(0);
