@@ -10,3 +10,13 @@ export { type EventSyncOptions, type UpstreamMode, type UpstreamOptions, upstrea
 export { type RegisterUpstreamOptions, registerUpstream } from './register.js';
 export { DefaultUpstreamStatusSyncer } from './status/status-syncer.js';
 export { UPSTREAM_OPTIONS } from './tokens.js';
+export { prepareForUpstream, withUpsyncedVersion } from './upsync/prepare.js';
+export { UpsyncController, type UpsyncControllerParts } from './upsync/upsync-controller.js';
+export { isUpsynced, statusChanged, UPSYNCED_RESOURCES, upsyncKeyFor } from './upsync/upsync-keys.js';
+export {
+  type UpsyncDownstreamView,
+  type UpsyncKey,
+  type UpsyncOutcome,
+  UpsyncReconciler,
+  type UpsyncReconcilerParts,
+} from './upsync/upsync-reconciler.js';

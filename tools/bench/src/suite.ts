@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { agentSync, agentSyncDeployed } from './agent-sync.js';
 import { agentThroughput } from './agent-throughput.js';
+import { dnsLatency } from './dns-latency.js';
 import { informerEventLatency } from './informer-event-latency.js';
 import { informerInitialList } from './informer-initial-list.js';
 import { queueOps } from './queue-ops.js';
@@ -27,4 +28,5 @@ export const benchmarks: Benchmark[] = [
   agentSync,
   agentSyncDeployed,
   specThroughput,
+  dnsLatency,
 ];

@@ -14,6 +14,7 @@ const allowed: Record<string, string[]> = {
   upstream: ['interfaces', 'kube'],
   heartbeat: ['interfaces', 'kube'],
   tunnel: ['interfaces'],
+  dns: ['interfaces', 'kube'],
   'syncer-agent': [
     'interfaces',
     'kube',
@@ -24,6 +25,7 @@ const allowed: Record<string, string[]> = {
     'conflict',
     'tunnel',
     'heartbeat',
+    'dns',
     'testing',
   ],
   testing: [],

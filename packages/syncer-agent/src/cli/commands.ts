@@ -1,5 +1,6 @@
 import { completionCommand } from './completion.js';
 import { demoCommand } from './demo.js';
+import { dnsCommand } from './dns.js';
 import type { Command } from './io.js';
 import { keyCommand } from './key.js';
 import { manifestsCommand } from './manifests.js';
@@ -11,6 +12,7 @@ export const COMMANDS: readonly Command[] = [
   demoCommand,
   manifestsCommand,
   keyCommand,
+  dnsCommand,
   versionCommand,
   completionCommand(() => COMMANDS),
 ];
