@@ -3,11 +3,15 @@ export {
   type KcpBinaries,
   KUBE_BINS_ENV,
   type KubeBinaries,
+  KUBECTL_ENV,
+  type KubectlBinary,
   type ResolveKcpBinariesOptions,
   type ResolveKubeBinariesOptions,
+  type ResolveKubectlOptions,
   realKcpUnavailable,
   resolveKcpBinaries,
   resolveKubeBinaries,
+  resolveKubectl,
 } from './binaries.js';
 export {
   RealApiserverStartError,
