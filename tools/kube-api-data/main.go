@@ -20,14 +20,15 @@ import (
 type output struct {
 	// "group/version/Kind" -> proto message full name
 	Kinds map[string]string `json:"kinds"`
-	// proto message full name -> proto field name -> "flags[:jsonName]" (o: omitempty, p: pointer)
+	// proto message full name -> proto field name -> "flags[:jsonName]" (o: omitempty, z: omitzero, p: pointer, i: inline)
 	Fields map[string]map[string]string `json:"fields"`
 	// Go package paths of every visited message, for the generated.proto files to load
 	Packages []string `json:"packages"`
 }
 
 func messageName(t reflect.Type) string {
-	return strings.ReplaceAll(t.PkgPath(), "/", ".") + "." + t.Name()
+	// go-to-protobuf names packages after the import path, with '-' (not allowed in proto names) as '_'.
+	return strings.NewReplacer("/", ".", "-", "_").Replace(t.PkgPath()) + "." + t.Name()
 }
 
 func main() {
@@ -71,11 +72,20 @@ func main() {
 					protoName = strings.TrimPrefix(part, "name=")
 				}
 			}
+			if protoName == "" {
+				// Embedded structs without name= are named after the Go field, first letter lowered.
+				protoName = strings.ToLower(f.Name[:1]) + f.Name[1:]
+			}
 			jsonTag := strings.Split(f.Tag.Get("json"), ",")
 			flags := ""
 			for _, opt := range jsonTag[1:] {
-				if opt == "omitempty" {
+				switch opt {
+				case "inline":
+					flags += "i"
+				case "omitempty":
 					flags += "o"
+				case "omitzero":
+					flags += "z"
 				}
 			}
 			if f.Type.Kind() == reflect.Pointer {
