@@ -33,6 +33,12 @@ export interface KubeProto {
 
 let loaded: KubeProto | undefined;
 
+const META_PACKAGE = 'k8s.io.apimachinery.pkg.apis.meta.v1.';
+
+function metaKind(name: string | undefined): string | undefined {
+  return name?.startsWith(META_PACKAGE) ? name : undefined;
+}
+
 /** The protobuf definitions of the simulator's built-in kinds, decompressed and resolved once per process. */
 export function kubeProto(): KubeProto {
   loaded ??= load();
@@ -50,7 +56,8 @@ function load(): KubeProto {
     messageOf(apiVersion, kind) {
       const slash = apiVersion.indexOf('/');
       const key = slash < 0 ? `/${apiVersion}/${kind}` : `${apiVersion}/${kind}`;
-      const name = data.kinds[key];
+      // meta/v1 kinds (DeleteOptions, Status, WatchEvent) are registered in every group; the data lists them once.
+      const name = data.kinds[key] ?? metaKind(data.kinds[`/v1/${kind}`]);
       return name === undefined ? undefined : root.lookupType(name);
     },
     fieldJson(type, field) {
