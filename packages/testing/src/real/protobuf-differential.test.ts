@@ -89,7 +89,11 @@ describe('protobuf against a real kube-apiserver', () => {
   it('creates, gets and lists built-in kinds to the same decoded objects', async (ctx) => {
     ready(ctx);
     const created = [
-      await both('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }),
+      await both('POST', '/api/v1/namespaces', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: NS },
+      }),
       await both('POST', `/api/v1/namespaces/${NS}/configmaps`, {
         apiVersion: 'v1',
         kind: 'ConfigMap',

@@ -8,6 +8,7 @@ import { isPlainObject, type KubeObject } from '../api/types.js';
 import { patchResource } from '../patch/patcher.js';
 import type { ObjectStore } from '../store/store.js';
 import { type AccessRules, reviewAccess } from './access-review.js';
+import { validateFields } from './field-validation.js';
 import { servePodLog } from './log-handler.js';
 import type { PodLogStore } from './pod-logs.js';
 import { protobufKind } from './protobuf-io.js';
@@ -211,7 +212,8 @@ export async function serveResource(
       return;
     }
     case 'create': {
-      const body = decodeObject(req, await readBody(req), protobufKind(apiVersion, rt.kind, rt.builtin));
+      const decoded = decodeObject(req, await readBody(req), protobufKind(apiVersion, rt.kind, rt.builtin));
+      const body = validateFields(res, query, ctx.store, target, 'create', decoded);
       const opts = writeOptions(req, query);
       if (rt.group === 'authorization.k8s.io' && rt.resource === 'selfsubjectaccessreviews') {
         const spec = isPlainObject(body.spec) ? body.spec : {};
@@ -229,7 +231,8 @@ export async function serveResource(
       return;
     }
     case 'update': {
-      const body = decodeObject(req, await readBody(req), protobufKind(apiVersion, rt.kind, rt.builtin));
+      const decoded = decodeObject(req, await readBody(req), protobufKind(apiVersion, rt.kind, rt.builtin));
+      const body = validateFields(res, query, ctx.store, target, 'update', decoded);
       const result = service.update(target, body, writeOptions(req, query));
       sendJson(res, result.code, present(result.object, apiVersion));
       return;

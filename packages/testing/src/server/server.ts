@@ -16,6 +16,7 @@ import { localCrdDiscovery } from '../api/wildcard.js';
 import type { ObjectStore } from '../store/store.js';
 import { type AccessRules, deniedReason, selectedName } from './access-review.js';
 import { serveDiscovery } from './discovery-handlers.js';
+import { serveOpenApi } from './openapi-handlers.js';
 import { type ParsedPath, parsePath, splitClusterPrefix } from './paths.js';
 import type { PodLogStore } from './pod-logs.js';
 import { negotiateResponse, protobufKind } from './protobuf-io.js';
@@ -216,6 +217,8 @@ export class KubeApiServer {
         : localCrds
           ? localCrdDiscovery(this.options.registry, cluster)
           : this.options.registry;
+    const store = this.options.store;
+    if (serveOpenApi(req, res, prefix.rest, url.searchParams, { discovery, cluster, store })) return;
     if (serveDiscovery(res, parsed, discovery, cluster, host)) {
       req.resume();
       return;
