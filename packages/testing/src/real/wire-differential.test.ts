@@ -1,12 +1,21 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { decodeObject, encodeObject, PROTOBUF_MEDIA_TYPE } from '../api/protobuf/envelope.js';
 import { type RawEndpoint, rawRequest } from '../server/test-support/raw-http.js';
 import { type KubeSimulator, startKubeSimulator } from '../simulator.js';
+import { resolveKubectl } from './binaries.js';
 import { RealApiserverUnavailableError } from './errors.js';
 import { type RealKubeApiserver, startRealKubeApiserver } from './kube-apiserver.js';
 
-// The same protobuf requests (what kubectl's typed clients send) against the simulator and a real kube-apiserver
-// v1.35.4 must decode to the same objects, apart from what each server generates (uid, times, versions).
+// What kubectl relies on, asked of the simulator and of a real kube-apiserver v1.35.4 alike: protobuf bodies (its
+// typed clients) must decode to the same objects, apart from what each server generates (uid, times, versions);
+// fieldValidation must answer the same; `kubectl explain` must print the same from /openapi/v3.
+
+const run = promisify(execFile);
 
 const PB = { 'content-type': PROTOBUF_MEDIA_TYPE, accept: `${PROTOBUF_MEDIA_TYPE}, application/json` };
 const NS = 'pb-diff';
@@ -14,6 +23,7 @@ const NS = 'pb-diff';
 let real: RealKubeApiserver | undefined;
 let sim: KubeSimulator | undefined;
 let unavailable: string | undefined;
+let kubectl: string | undefined;
 const servers: Record<'real' | 'sim', RawEndpoint> = {} as Record<'real' | 'sim', RawEndpoint>;
 
 beforeAll(async () => {
@@ -24,7 +34,9 @@ beforeAll(async () => {
     unavailable = error.message;
     return;
   }
-  sim = await startKubeSimulator({ token: 't' });
+  kubectl = (await resolveKubectl()).kubectl;
+  // No token: the simulator's kubeconfig then needs none, and raw requests' bearer header is ignored.
+  sim = await startKubeSimulator({});
   servers.real = { url: real.url, token: real.token, ca: real.caCertPem };
   servers.sim = { url: sim.url, token: 't' };
 }, 600_000);
@@ -120,6 +132,111 @@ describe('protobuf against a real kube-apiserver', () => {
     ]) {
       const got = await both('GET', path);
       expect(got.sim, path).toEqual(got.real);
+    }
+  });
+});
+
+const CRD = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'gadgets.wire.example.com' },
+  spec: {
+    group: 'wire.example.com',
+    scope: 'Namespaced',
+    names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget', listKind: 'GadgetList' },
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            description: 'A gadget.',
+            properties: {
+              spec: {
+                type: 'object',
+                description: 'What the gadget should be.',
+                properties: { size: { type: 'integer', description: 'How big.' } },
+              },
+            },
+          },
+        },
+      },
+    ],
+  },
+};
+
+async function jsonBoth(method: string, path: string, body: unknown) {
+  const out: { status: number; message: unknown; warning: unknown }[] = [];
+  for (const to of [servers.real, servers.sim]) {
+    const reply = await rawRequest(to, method, path, JSON.stringify(body), {
+      'content-type': 'application/json',
+      accept: 'application/json',
+    });
+    const parsed = JSON.parse(reply.body.toString()) as { message?: string };
+    out.push({ status: reply.status, message: parsed.message, warning: reply.headers.warning });
+  }
+  return { real: out[0], sim: out[1] };
+}
+
+/** Waits until a CRD's resource answers on the real server (it is served once Established). */
+async function crdServed(to: RawEndpoint, path: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while ((await rawRequest(to, 'GET', path)).status === 404) {
+    if (Date.now() > deadline) throw new Error(`${path} still 404 after 30 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('fieldValidation and OpenAPI against a real kube-apiserver', () => {
+  it('answers unknown fields the same: Strict, Warn, an unknown directive, a custom resource', async (ctx) => {
+    ready(ctx);
+    const cm = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'fv', foo: 1 },
+      data: { a: 'b' },
+      bar: { x: 1 },
+      spec: 2,
+    };
+    const base = `/api/v1/namespaces/default/configmaps`;
+    for (const query of [
+      '?fieldValidation=Strict',
+      '?fieldValidation=Warn&dryRun=All',
+      '?dryRun=All',
+      '?fieldValidation=No',
+    ]) {
+      const got = await jsonBoth('POST', `${base}${query}`, cm);
+      expect(got.sim, query).toEqual(got.real);
+    }
+    await jsonBoth('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', CRD);
+    const gadgets = '/apis/wire.example.com/v1/namespaces/default/gadgets';
+    await crdServed(servers.real, gadgets);
+    const gadget = {
+      apiVersion: 'wire.example.com/v1',
+      kind: 'Gadget',
+      metadata: { name: 'g' },
+      spec: { size: 1, color: 'red' },
+    };
+    const strict = await jsonBoth('POST', `${gadgets}?fieldValidation=Strict`, gadget);
+    expect(strict.sim).toEqual(strict.real);
+  });
+
+  it('kubectl explain prints the same for a built-in field and a CRD field', async (ctx) => {
+    ready(ctx);
+    for (const args of [
+      ['explain', 'deployment.spec.replicas'],
+      ['explain', 'gadgets.spec', '--recursive'],
+    ]) {
+      const [fromReal, fromSim] = await Promise.all(
+        [real!.kubeconfigPath, sim!.kubeconfigPath].map((kc) =>
+          run(kubectl!, ['--kubeconfig', kc, ...args], {
+            env: { ...process.env, KUBECACHEDIR: '/dev/null/none' },
+          }),
+        ),
+      );
+      expect(fromSim!.stdout, args.join(' ')).toBe(fromReal!.stdout);
     }
   });
 });
