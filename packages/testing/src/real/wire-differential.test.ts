@@ -223,6 +223,56 @@ describe('fieldValidation and OpenAPI against a real kube-apiserver', () => {
     expect(strict.sim).toEqual(strict.real);
   });
 
+  it('answers unknown fields in patches the same: strategic, merge, JSON patch, server-side apply', async (ctx) => {
+    ready(ctx);
+    const path = '/api/v1/namespaces/default/configmaps/fvp';
+    await jsonBoth('POST', '/api/v1/namespaces/default/configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'fvp' },
+      data: { a: 'b' },
+    });
+    const patch = async (type: string, query: string, body: unknown) => {
+      const out: { status: number; message: string; warning: unknown }[] = [];
+      for (const to of [servers.real, servers.sim]) {
+        const reply = await rawRequest(
+          to,
+          'PATCH',
+          `${path}?dryRun=All&fieldManager=t${query}`,
+          JSON.stringify(body),
+          {
+            'content-type': type,
+            accept: 'application/json',
+          },
+        );
+        const message = String((JSON.parse(reply.body.toString()) as { message?: string }).message ?? '');
+        // The merge and JSON patch messages quote the whole patched object, server-generated fields included.
+        out.push({
+          status: reply.status,
+          message: message.replace(/Invalid value: ".*": strict/, 'Invalid value: <object>: strict'),
+          warning: reply.headers.warning,
+        });
+      }
+      return { real: out[0], sim: out[1] };
+    };
+    const smp = 'application/strategic-merge-patch+json';
+    const cases: [string, string, unknown][] = [
+      [smp, '&fieldValidation=Strict', { foo: 1, metadata: { bar: 'x' }, data: { z: '1' } }],
+      [smp, '&fieldValidation=Warn', { zed: 1, foo: { y: 2 } }],
+      ['application/merge-patch+json', '&fieldValidation=Strict', { foo: 1 }],
+      ['application/json-patch+json', '', [{ op: 'add', path: '/foo', value: 1 }]],
+      [
+        'application/apply-patch+yaml',
+        '',
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fvp' }, foo: 1 },
+      ],
+    ];
+    for (const [type, query, body] of cases) {
+      const got = await patch(type, query, body);
+      expect(got.sim, `${type}${query}`).toEqual(got.real);
+    }
+  });
+
   it('kubectl explain prints the same for a built-in field and a CRD field', async (ctx) => {
     ready(ctx);
     for (const args of [

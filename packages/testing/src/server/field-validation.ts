@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import { builtinKindSchema, crdKindSchema } from '../api/openapi/schemas.js';
-import { pruneUnknownFields } from '../api/openapi/unknown-fields.js';
+import { parse as parseYaml } from 'yaml';
+import { builtinKindSchema, crdKindSchema, type KindSchema } from '../api/openapi/schemas.js';
+import { type PruneContext, pruneUnknownFields } from '../api/openapi/unknown-fields.js';
 import { ApiError, badRequest } from '../api/status.js';
 import type { Target } from '../api/target.js';
 import type { KubeObject } from '../api/types.js';
@@ -23,6 +24,10 @@ function directive(query: URLSearchParams, verb: string): string {
     kind,
     causes: [{ reason: 'FieldValueNotSupported', message, field: 'fieldValidation' }],
   });
+}
+
+function pruneContext(schema: KindSchema): PruneContext {
+  return { schemas: schema.schemas, bareObjectsOpen: schema.builtin };
 }
 
 function kindSchema(store: ObjectStore, target: Target) {
@@ -50,7 +55,7 @@ export function validateFields(
   const schema = kindSchema(store, target);
   if (!schema) return body;
   const copy = structuredClone(body);
-  const unknown = pruneUnknownFields(copy, schema.schema, schema.schemas);
+  const unknown = pruneUnknownFields(copy, schema.schema, pruneContext(schema));
   if (unknown.length === 0) return body;
   if (mode === 'Strict') {
     const kind = target.rt.kind;
@@ -64,4 +69,106 @@ export function validateFields(
     res.setHeader('warning', [...list, ...unknown.map((f) => `299 - "unknown field \\"${f}\\""`)]);
   }
   return copy;
+}
+
+/** A Status without `reason`, as kube-apiserver sends for errors it does not classify. */
+class ReasonlessError extends ApiError {
+  override toStatus() {
+    const status = super.toStatus();
+    delete status.reason;
+    return status;
+  }
+}
+
+/** Go's %v of a decoded JSON value (the SMP error quotes the patch this way). */
+function goFormat(value: unknown): string {
+  if (value === null || value === undefined) return '<nil>';
+  if (Array.isArray(value)) return `[${value.map(goFormat).join(' ')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.keys(value as object)
+      .sort()
+      .map((k) => `${k}:${goFormat((value as Record<string, unknown>)[k])}`);
+    return `map[${entries.join(' ')}]`;
+  }
+  return String(value);
+}
+
+/** JSON with object keys sorted, as Go marshals a map[string]interface{}. */
+function sortedJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    const parts = Object.keys(record)
+      .sort()
+      .filter((k) => record[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${sortedJson(record[k])}`);
+    return `{${parts.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function sortedCopy(value: unknown): unknown {
+  return JSON.parse(sortedJson(value));
+}
+
+/**
+ * The check a JSON, merge or strategic-merge patch gets once applied: unknown fields of the patched object (keys
+ * sorted, as the server re-encodes maps) are rejected with 422 (Strict), warned about (Warn) or dropped.
+ */
+export function patchFieldValidator(
+  res: ServerResponse,
+  query: URLSearchParams,
+  store: ObjectStore,
+  target: Target,
+): (patched: KubeObject, patch: unknown, strategic: boolean) => KubeObject {
+  const mode = directive(query, 'patch');
+  return (patched, patch, strategic) => {
+    const schema = kindSchema(store, target);
+    if (!schema) return patched;
+    const unknown = pruneUnknownFields(sortedCopy(patched), schema.schema, pruneContext(schema));
+    if (unknown.length === 0) return patched;
+    if (mode === 'Strict') {
+      const value = strategic ? goFormat(patch) : sortedJson(patched);
+      const message = `Invalid value: ${JSON.stringify(value)}: strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`;
+      throw new ApiError(422, 'Invalid', ` "" is invalid: patch: ${message}`, {
+        causes: [{ reason: 'FieldValueInvalid', message, field: 'patch' }],
+      });
+    }
+    if (mode === 'Warn')
+      res.setHeader(
+        'warning',
+        unknown.map((f) => `299 - "unknown field \\"${f}\\""`),
+      );
+    // Dropped in the object's own key order; the sorted copy only fixed the reporting order.
+    const pruned = structuredClone(patched);
+    pruneUnknownFields(pruned, schema.schema, pruneContext(schema));
+    return pruned;
+  };
+}
+
+/** Server-side apply types the patch against the schema first: an unknown field fails it (500), whatever the directive. */
+export function checkApplyFields(store: ObjectStore, target: Target, patch: unknown): void {
+  const schema = kindSchema(store, target);
+  if (!schema || !patch || typeof patch !== 'object') return;
+  const copy = structuredClone(patch);
+  const [first] = pruneUnknownFields(copy, schema.schema, { ...pruneContext(schema), style: 'ssa' });
+  if (first === undefined) return;
+  const meta = (patch as { metadata?: { name?: unknown; namespace?: unknown } }).metadata ?? {};
+  const name = `${typeof meta.namespace === 'string' ? meta.namespace : ''}/${typeof meta.name === 'string' ? meta.name : ''}`;
+  const rt = target.rt;
+  const gvk = `${rt.group ? `${rt.group}/` : '/'}${target.version}, Kind=${rt.kind}`;
+  throw new ReasonlessError(
+    500,
+    'InternalError',
+    `failed to create typed patch object (${name}; ${gvk}): ${first}: field not declared in schema`,
+  );
+}
+
+/** An apply body (YAML or JSON); undefined when it does not parse, which the apply itself then reports. */
+export function parseApplyBody(text: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -8,7 +8,7 @@ import { isPlainObject, type KubeObject } from '../api/types.js';
 import { patchResource } from '../patch/patcher.js';
 import type { ObjectStore } from '../store/store.js';
 import { type AccessRules, reviewAccess } from './access-review.js';
-import { validateFields } from './field-validation.js';
+import { checkApplyFields, parseApplyBody, patchFieldValidator, validateFields } from './field-validation.js';
 import { servePodLog } from './log-handler.js';
 import type { PodLogStore } from './pod-logs.js';
 import { protobufKind } from './protobuf-io.js';
@@ -239,7 +239,10 @@ export async function serveResource(
     }
     case 'patch': {
       const text = (await readBody(req)).toString('utf8');
-      const result = patchResource(service, target, mediaType(req), text, writeOptions(req, query));
+      const type = mediaType(req);
+      const check = patchFieldValidator(res, query, ctx.store, target);
+      if (type === 'application/apply-patch+yaml') checkApplyFields(ctx.store, target, parseApplyBody(text));
+      const result = patchResource(service, target, type, text, writeOptions(req, query), check);
       sendJson(res, result.code, present(result.object, apiVersion));
       return;
     }

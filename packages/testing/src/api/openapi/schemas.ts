@@ -8,6 +8,8 @@ type Schema = Record<string, unknown>;
 export interface KindSchema {
   schema: Schema;
   schemas: Record<string, Schema>;
+  /** Built-in kinds: bare object schemas are raw JSON (see PruneContext). */
+  builtin: boolean;
 }
 
 const byKind = new Map<string, KindSchema | null>();
@@ -32,7 +34,7 @@ export function builtinKindSchema(group: string, version: string, kind: string):
     const doc = builtinV3()[docKey(group, version)];
     const schemas = (doc?.components as { schemas?: Record<string, Schema> } | undefined)?.schemas ?? {};
     const schema = Object.values(schemas).find((s) => hasGvk(s, group, version, kind));
-    found = schema ? { schema, schemas } : null;
+    found = schema ? { schema, schemas, builtin: true } : null;
     byKind.set(key, found);
   }
   return found ?? undefined;
@@ -58,5 +60,6 @@ export function crdKindSchema(crd: KubeObject, version: string): KindSchema | un
       },
     },
     schemas: core.schemas,
+    builtin: false,
   };
 }

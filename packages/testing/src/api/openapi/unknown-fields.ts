@@ -24,26 +24,46 @@ function resolve(schema: Schema, schemas: Record<string, Schema>): Schema {
   return current;
 }
 
-function join(path: string, key: string): string {
+/**
+ * How paths are printed: `decoder` as the strict JSON decoder (`a.b[0].c`, document order), `ssa` as
+ * structured-merge-diff (`.a.b[name="x"].c`, keys sorted, list items by their x-kubernetes-list-map-keys).
+ */
+export type PathStyle = 'decoder' | 'ssa';
+
+export interface PruneContext {
+  /** Named schemas `$ref`s resolve in. */
+  schemas: Record<string, Schema>;
+  style?: PathStyle;
+  /** Built-in documents: an object schema without properties takes anything. */
+  bareObjectsOpen?: boolean;
+}
+
+function join(path: string, key: string, style: PathStyle): string {
+  if (style === 'ssa') return `${path}.${key}`;
   return path ? `${path}.${key}` : key;
+}
+
+function itemPath(path: string, item: unknown, index: number, list: Schema, style: PathStyle): string {
+  const keys = list['x-kubernetes-list-map-keys'];
+  if (style === 'ssa' && Array.isArray(keys) && isPlainObject(item)) {
+    return `${path}[${keys.map((k) => `${String(k)}=${JSON.stringify(item[String(k)])}`).join(',')}]`;
+  }
+  return `${path}[${index}]`;
 }
 
 /**
  * The unknown fields of a value under a schema, in document order; removes them from the value (which must be
  * the caller's own copy).
  */
-export function pruneUnknownFields(
-  value: unknown,
-  schema: Schema,
-  schemas: Record<string, Schema>,
-  path = '',
-): string[] {
+export function pruneUnknownFields(value: unknown, schema: Schema, ctx: PruneContext, path = ''): string[] {
+  const { schemas, style = 'decoder' } = ctx;
   const s = resolve(schema, schemas);
   const found: string[] = [];
   if (Array.isArray(value)) {
     if (isPlainObject(s.items)) {
       value.forEach((item, i) => {
-        found.push(...pruneUnknownFields(item, s.items as Schema, schemas, `${path}[${i}]`));
+        const at = itemPath(path, item, i, s, style);
+        found.push(...pruneUnknownFields(item, s.items as Schema, ctx, at));
       });
     }
     return found;
@@ -52,17 +72,21 @@ export function pruneUnknownFields(
   const properties = isPlainObject(s.properties) ? (s.properties as Record<string, Schema>) : undefined;
   const additional = s.additionalProperties;
   const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
-  if (!properties && additional === undefined && (preserve || s.type !== 'object')) return found;
-  for (const key of Object.keys(value)) {
+  // Built-in schemas write raw JSON (FieldsV1, RawExtension) as a bare object; a CRD's bare object holds nothing.
+  const open = !properties && additional === undefined && (ctx.bareObjectsOpen || s.type !== 'object');
+  if (preserve && !properties && additional === undefined) return found;
+  if (open) return found;
+  const keys = style === 'ssa' ? Object.keys(value).sort() : Object.keys(value);
+  for (const key of keys) {
     const child = properties?.[key];
     if (child) {
-      found.push(...pruneUnknownFields(value[key], child, schemas, join(path, key)));
+      found.push(...pruneUnknownFields(value[key], child, ctx, join(path, key, style)));
     } else if (isPlainObject(additional)) {
-      found.push(...pruneUnknownFields(value[key], additional, schemas, join(path, key)));
+      found.push(...pruneUnknownFields(value[key], additional, ctx, join(path, key, style)));
     } else if (additional === true || preserve) {
       // kept as is
     } else {
-      found.push(join(path, key));
+      found.push(join(path, key, style));
       delete value[key];
     }
   }
