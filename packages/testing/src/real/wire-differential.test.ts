@@ -282,7 +282,7 @@ describe('fieldValidation and OpenAPI against a real kube-apiserver', () => {
       const [fromReal, fromSim] = await Promise.all(
         [real!.kubeconfigPath, sim!.kubeconfigPath].map((kc) =>
           run(kubectl!, ['--kubeconfig', kc, ...args], {
-            env: { ...process.env, KUBECACHEDIR: '/dev/null/none' },
+            env: { ...process.env, KUBECACHEDIR: mkdtempSync(join(tmpdir(), 'kubectl-cache-')) },
           }),
         ),
       );
