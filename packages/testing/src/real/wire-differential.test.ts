@@ -120,6 +120,13 @@ describe('protobuf against a real kube-apiserver', () => {
         stringData: { p: 'q' },
       }),
       await both('POST', `/apis/apps/v1/namespaces/${NS}/deployments`, deployment),
+      // MicroTime (microseconds kept through protobuf).
+      await both('POST', `/apis/coordination.k8s.io/v1/namespaces/${NS}/leases`, {
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: { name: 'lock' },
+        spec: { holderIdentity: 'me', leaseDurationSeconds: 15, renewTime: '2026-01-02T03:04:05.123456Z' },
+      }),
     ];
     for (const c of created) expect(c.sim).toEqual(c.real);
     for (const path of [
@@ -127,6 +134,7 @@ describe('protobuf against a real kube-apiserver', () => {
       `/api/v1/namespaces/${NS}/configmaps/cm`,
       `/api/v1/namespaces/${NS}/secrets/s`,
       `/apis/apps/v1/namespaces/${NS}/deployments/web`,
+      `/apis/coordination.k8s.io/v1/namespaces/${NS}/leases/lock`,
       `/api/v1/namespaces/${NS}/configmaps?labelSelector=pb%3Dyes`,
       `/api/v1/namespaces/${NS}/configmaps/missing`,
     ]) {
