@@ -2,15 +2,21 @@
 // which message each built-in kind is, and how each proto field maps to JSON (its name, omitempty, pointer).
 // Go's encoding/json drops zero values of omitempty fields but keeps set pointers, and the proto wire format
 // cannot tell those apart, so the codec reads it from the Go types' struct tags.
+//
+// `kube-api-data openapi-v2-pb` instead reads a Swagger 2.0 JSON document on stdin and writes it on stdout as
+// the gnostic protobuf kube-apiserver serves for application/com.github.proto-openapi.spec.v2@v1.0+protobuf.
 package main
 
 import (
 	"encoding/json"
+	"io"
 	"os"
 	"reflect"
 	"sort"
 	"strings"
 
+	openapiv2 "github.com/google/gnostic-models/openapiv2"
+	"google.golang.org/protobuf/proto"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -31,7 +37,29 @@ func messageName(t reflect.Type) string {
 	return strings.NewReplacer("/", ".", "-", "_").Replace(t.PkgPath()) + "." + t.Name()
 }
 
+func openAPIV2Protobuf() {
+	in, err := io.ReadAll(os.Stdin)
+	if err != nil {
+		panic(err)
+	}
+	doc, err := openapiv2.ParseDocument(in)
+	if err != nil {
+		panic(err)
+	}
+	out, err := proto.Marshal(doc)
+	if err != nil {
+		panic(err)
+	}
+	if _, err := os.Stdout.Write(out); err != nil {
+		panic(err)
+	}
+}
+
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "openapi-v2-pb" {
+		openAPIV2Protobuf()
+		return
+	}
 	s := runtime.NewScheme()
 	if err := scheme.AddToScheme(s); err != nil {
 		panic(err)

@@ -4,11 +4,18 @@
 //   kube-proto.json.br   protobufjs descriptor of the served groups' generated.proto (k8s.io/api, apimachinery,
 //                        apiextensions-apiserver) plus, from the Go types (tools/kube-api-data), each kind's message
 //                        and each field's JSON name / omitempty / pointer
-//   openapi-v2.json.br   k8s.io/kubernetes api/openapi-spec/swagger.json, served group-versions' paths only
-//   openapi-v3.json.br   api/openapi-spec/v3/*.json of the served group-versions, keyed by their /openapi/v3 path
-// Usage: node packages/testing/scripts/generate-api-data.mjs   (needs Go; downloads modules through the proxy)
+//   openapi-v2.json.br   /openapi/v2 of a real kube-apiserver of that version (tools/kube-bins, started with this
+//                        package's harness), served group-versions' paths only, with the protobufjs descriptor of
+//                        gnostic's OpenAPIv2.proto
+//   openapi-v2.pb.br     the same document as gnostic protobuf (tools/kube-api-data openapi-v2-pb)
+//   openapi-v3.json.br   that server's /openapi/v3 documents of the served group-versions, keyed by path
+// The served documents, not k8s.io/kubernetes api/openapi-spec: the published ones lack the enum values the
+// server puts into descriptions and list CBOR media types the server has off.
+// Usage: pnpm build, then node packages/testing/scripts/generate-api-data.mjs (needs Go and openssl; downloads
+// modules through the proxy; builds the kube binaries on first use).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants } from 'node:zlib';
@@ -100,25 +107,39 @@ function protoData(version) {
   return { kubernetes: version, descriptor, kinds, fields };
 }
 
-function v3Key(file) {
-  // apis__apps__v1_openapi.json -> apis/apps/v1
-  return file.replace(/_openapi\.json$/, '').replaceAll('__', '/');
+/** GET over HTTPS from the real kube-apiserver of the harness (its CA and admin token). */
+function fetchFrom(server, path, accept = 'application/json') {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      new URL(path, server.url),
+      { ca: server.caCertPem, headers: { authorization: `Bearer ${server.token}`, accept } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve(Buffer.concat(chunks))
+            : reject(new Error(`GET ${path}: ${res.statusCode}`)),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
 }
 
-function openapiData(version) {
-  const dir = join(moduleDir(`k8s.io/kubernetes@${version}`), 'api', 'openapi-spec');
+async function openapiData(server) {
   const servedPaths = SERVED.map((gv) => (gv.includes('/') ? `apis/${gv}` : `api/${gv}`));
-  const keep = ['api', 'apis', 'version', 'logs', '.well-known/openid-configuration', 'openid/v1/jwks'];
+  const keep = ['api', 'apis', 'version', 'logs', 'openid/v1/jwks'];
+  const root = JSON.parse(await fetchFrom(server, '/openapi/v3'));
   const v3 = {};
-  for (const file of execFileSync('ls', [join(dir, 'v3')], { encoding: 'utf8' }).split('\n')) {
-    if (!file.endsWith('.json')) continue;
-    const key = v3Key(file);
+  for (const [key, { serverRelativeURL }] of Object.entries(root.paths)) {
     const groupDoc = servedPaths.some((p) => key === p.slice(0, p.lastIndexOf('/')) && key !== 'api');
     if (servedPaths.includes(key) || keep.includes(key) || groupDoc) {
-      v3[key] = JSON.parse(readFileSync(join(dir, 'v3', file), 'utf8'));
+      v3[key] = JSON.parse(await fetchFrom(server, serverRelativeURL));
     }
   }
-  const swagger = JSON.parse(readFileSync(join(dir, 'swagger.json'), 'utf8'));
+  const swagger = JSON.parse(await fetchFrom(server, '/openapi/v2'));
   const served = (path) =>
     servedPaths.some((p) => path === `/${p}/` || path.startsWith(`/${p}/`)) ||
     !/^\/apis?\//.test(path) ||
@@ -148,8 +169,27 @@ function openapiData(version) {
 }
 
 const version = kubernetesVersion();
-go(['mod', 'download', `k8s.io/kubernetes@${version}`]);
 write('kube-proto.json.br', protoData(version));
-const openapi = openapiData(version);
-write('openapi-v2.json.br', { kubernetes: version, spec: openapi.v2 });
+// The documents as the real kube-apiserver serves them (tools/kube-bins, same version): the published
+// api/openapi-spec differs (no enum values in descriptions, CBOR media types the server has off).
+const { startRealKubeApiserver } = await import('../dist/real/index.js');
+const server = await startRealKubeApiserver({});
+let openapi;
+try {
+  openapi = await openapiData(server);
+} finally {
+  await server.stop();
+}
+const gnosticDir = join(moduleDir('github.com/google/gnostic-models'), 'openapiv2');
+const gnostic = new protobuf.Root().loadSync(join(gnosticDir, 'OpenAPIv2.proto'), { keepCase: true });
+gnostic.resolveAll();
+write('openapi-v2.json.br', { kubernetes: version, spec: openapi.v2, gnostic: gnostic.toJSON() });
+const pb = execFileSync('go', ['run', '.', 'openapi-v2-pb'], {
+  cwd: toolDir,
+  input: JSON.stringify(openapi.v2),
+  maxBuffer: 1 << 28,
+});
+const packedPb = brotliCompressSync(pb, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
+writeFileSync(join(out, 'openapi-v2.pb.br'), packedPb);
+console.log(`openapi-v2.pb.br: ${pb.length} bytes protobuf, ${packedPb.length} compressed`);
 write('openapi-v3.json.br', { kubernetes: version, docs: openapi.v3 });

@@ -285,7 +285,11 @@ describe('fieldValidation and OpenAPI against a real kube-apiserver', () => {
     ready(ctx);
     for (const args of [
       ['explain', 'deployment.spec.replicas'],
+      ['explain', 'deployment.spec.strategy'],
       ['explain', 'gadgets.spec', '--recursive'],
+      // The Swagger 2.0 form, read as gnostic protobuf from /openapi/v2.
+      ['explain', 'deployment.spec.strategy', '--output=plaintext-openapiv2'],
+      ['explain', 'gadgets.spec', '--output=plaintext-openapiv2'],
     ]) {
       const [fromReal, fromSim] = await Promise.all(
         [real!.kubeconfigPath, sim!.kubeconfigPath].map((kc) =>

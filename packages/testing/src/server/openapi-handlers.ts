@@ -1,8 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DiscoverySource } from '../api/discovery.js';
-import { type OpenApiSource, v2Document, v3Documents, v3Root } from '../api/openapi/documents.js';
-import { ApiError, PlainNotFound } from '../api/status.js';
+import {
+  type OpenApiSource,
+  v2Document,
+  v2ProtobufDocument,
+  v3Documents,
+  v3Root,
+} from '../api/openapi/documents.js';
+import { PlainNotFound } from '../api/status.js';
 import type { ObjectStore } from '../store/store.js';
+import { parseAccept } from './protobuf-io.js';
 import { sendText } from './respond.js';
 
 // /openapi/v2 and /openapi/v3 as kube-apiserver serves them (k8s.io/kube-openapi handler and handler3):
@@ -21,13 +28,19 @@ function sendDoc(res: ServerResponse, bytes: Buffer, headers: Record<string, str
   res.end(bytes);
 }
 
-/** Whether an Accept header takes JSON (kubectl asks /openapi/v2 for protobuf only, which is not served). */
-function acceptsJson(accept: string): boolean {
-  if (accept.trim() === '') return true;
-  return accept
-    .split(',')
-    .map((r) => r.split(';')[0]!.trim().toLowerCase())
-    .some((t) => t === 'application/json' || t === '*/*' || t === 'application/*');
+const V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
+const V2_PROTOBUF_DEPRECATED = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
+
+/**
+ * kube-openapi's choice for /openapi/v2: the first Accept range (by q) that JSON or either protobuf name
+ * matches, wildcards picking JSON; undefined (406) when none does.
+ */
+function v2Format(accept: string): 'json' | 'protobuf' | undefined {
+  for (const range of parseAccept(accept.trim() === '' ? '*/*' : accept)) {
+    if (range.type === V2_PROTOBUF || range.type === V2_PROTOBUF_DEPRECATED) return 'protobuf';
+    if (['application/json', 'application/*', '*/*'].includes(range.type)) return 'json';
+  }
+  return undefined;
 }
 
 /** Answers `/openapi/...` paths; false for any other path. Throws for what it refuses. */
@@ -47,16 +60,18 @@ export function serveOpenApi(
   });
   if (req.method !== 'GET' && req.method !== 'HEAD') throw new PlainNotFound();
   if (rest[1] === 'v2' && rest.length === 2) {
-    if (!acceptsJson(String(req.headers.accept ?? ''))) {
-      // kube-apiserver also serves the gnostic protobuf form; the simulator only JSON, so it says so.
-      throw new ApiError(
-        406,
-        'NotAcceptable',
-        'only the following media types are accepted: application/json',
-      );
+    const format = v2Format(String(req.headers.accept ?? ''));
+    if (format === undefined) {
+      res.writeHead(406, { vary: 'Accept', 'content-length': 0 });
+      res.end();
+      return true;
     }
-    const doc = v2Document(source());
-    sendDoc(res, doc.bytes, { 'cache-control': 'no-cache, private', etag: `"${doc.hash}"` });
+    const doc = format === 'json' ? v2Document(source()) : v2ProtobufDocument(source());
+    sendDoc(res, doc.bytes, {
+      'cache-control': 'no-cache, private',
+      etag: `"${doc.hash}"`,
+      ...(format === 'protobuf' ? { 'content-type': V2_PROTOBUF } : {}),
+    });
     return true;
   }
   if (rest[1] !== 'v3') throw new PlainNotFound();

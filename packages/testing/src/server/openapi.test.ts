@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gnosticRoot } from '../api/openapi/builtin.js';
 import { type KubeSimulator, startKubeSimulator } from '../simulator.js';
 import { type RawEndpoint, rawRequest } from './test-support/raw-http.js';
 
@@ -108,15 +109,30 @@ describe('/openapi/v3', () => {
     ]);
   });
 
-  it('serves /openapi/v2 as JSON with CRD definitions, and 406 for the protobuf form it does not serve', async () => {
+  it('serves /openapi/v2 as JSON and as gnostic protobuf, both with CRD definitions', async () => {
     const v2 = await json(to, '/openapi/v2');
     expect(v2.swagger).toBe('2.0');
     expect(v2.definitions).toHaveProperty(['com.example.v1.Widget']);
     expect(v2.definitions).toHaveProperty(['io.k8s.api.apps.v1.Deployment']);
+    // kubectl's discovery client asks with the deprecated name only (client-go discovery OpenAPISchema).
     const pb = await rawRequest(to, 'GET', '/openapi/v2', undefined, {
       accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf',
     });
-    expect(pb.status).toBe(406);
+    expect(pb.status).toBe(200);
+    expect(pb.headers['content-type']).toBe('application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+    const document = gnosticRoot().lookupType('openapi.v2.Document').decode(pb.body) as unknown as {
+      swagger: string;
+      definitions: { additional_properties: { name: string; value: Record<string, unknown> }[] };
+    };
+    expect(document.swagger).toBe('2.0');
+    const names = document.definitions.additional_properties.map((d) => d.name);
+    expect(names).toContain('io.k8s.api.apps.v1.Deployment');
+    const widget = document.definitions.additional_properties.find((d) => d.name === 'com.example.v1.Widget');
+    expect(widget?.value.vendor_extension).toEqual([
+      expect.objectContaining({ name: 'x-kubernetes-group-version-kind' }),
+    ]);
+    const html = await rawRequest(to, 'GET', '/openapi/v2', undefined, { accept: 'text/html' });
+    expect(html.status).toBe(406);
   });
 
   it('keeps each kcp workspace’s CRDs in its own documents', async () => {

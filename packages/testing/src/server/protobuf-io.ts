@@ -24,7 +24,8 @@ interface MediaRange {
   q: number;
 }
 
-function parseAccept(header: string): MediaRange[] {
+/** Accept header ranges, highest q first (ties in the client's order), without q=0 ones. */
+export function parseAccept(header: string): MediaRange[] {
   const ranges: MediaRange[] = [];
   for (const part of header.split(',')) {
     const [type = '', ...rest] = part.split(';').map((s) => s.trim());

@@ -1,51 +1,52 @@
-import { readDataFile } from '../protobuf/data-file.js';
+import protobuf from 'protobufjs';
+import { readDataBytes, readDataFile } from '../protobuf/data-file.js';
 
 // kube-apiserver's published OpenAPI documents (k8s.io/kubernetes api/openapi-spec at the simulated version),
-// restricted at generation time to the simulator's built-in group-versions (scripts/generate-api-data.mjs).
+// restricted at generation time to the simulator's built-in group-versions and to the media types the server
+// serves (scripts/generate-api-data.mjs).
 
 export type OpenApiDoc = Record<string, unknown>;
 
 let v3: Record<string, OpenApiDoc> | undefined;
-let v2: OpenApiDoc | undefined;
-
-const MEDIA_TYPES_NOT_SERVED = /^application\/(cbor|cbor-seq|apply-patch\+cbor)$/;
-
-/**
- * The published documents list CBOR media types, which kube-apiserver 1.35 serves only behind a feature gate
- * that is off by default (its served /openapi/v3 has none); they are dropped, and info.version is what the
- * server reports there.
- */
-function asServed(doc: OpenApiDoc): OpenApiDoc {
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const record = node as Record<string, unknown>;
-      for (const key of Object.keys(record)) {
-        if (key === 'content' && record.content && typeof record.content === 'object') {
-          const content = record.content as Record<string, unknown>;
-          for (const type of Object.keys(content))
-            if (MEDIA_TYPES_NOT_SERVED.test(type)) delete content[type];
-        }
-        walk(record[key]);
-      }
-    }
-  };
-  walk(doc);
-  if (doc.info && typeof doc.info === 'object') (doc.info as Record<string, unknown>).version = '1.35';
-  return doc;
-}
+let v2: V2Data | undefined;
 
 /** Built-in /openapi/v3 documents keyed by path (`api/v1`, `apis/apps/v1`, `apis/apps`, `version`, ...). */
 export function builtinV3(): Record<string, OpenApiDoc> {
-  if (!v3) {
-    const data = readDataFile<{ docs: Record<string, OpenApiDoc> }>('openapi-v3.json.br');
-    v3 = Object.fromEntries(Object.entries(data.docs).map(([k, d]) => [k, asServed(d)]));
-  }
+  v3 ??= readDataFile<{ docs: Record<string, OpenApiDoc> }>('openapi-v3.json.br').docs;
   return v3;
+}
+
+interface V2Data {
+  spec: OpenApiDoc;
+  /** protobufjs descriptor of gnostic's OpenAPIv2.proto (package openapi.v2). */
+  gnostic: protobuf.INamespace;
+}
+
+function v2Data(): V2Data {
+  v2 ??= readDataFile<V2Data>('openapi-v2.json.br');
+  return v2;
 }
 
 /** The built-in Swagger 2.0 document (/openapi/v2), served group-versions' paths only. */
 export function builtinV2(): OpenApiDoc {
-  v2 ??= readDataFile<{ spec: OpenApiDoc }>('openapi-v2.json.br').spec;
-  return v2;
+  return v2Data().spec;
+}
+
+let gnostic: protobuf.Root | undefined;
+
+/** gnostic's openapi.v2 messages, for the protobuf form of /openapi/v2. */
+export function gnosticRoot(): protobuf.Root {
+  if (!gnostic) {
+    gnostic = protobuf.Root.fromJSON(v2Data().gnostic);
+    gnostic.resolveAll();
+  }
+  return gnostic;
+}
+
+let v2Protobuf: Buffer | undefined;
+
+/** The built-in document as gnostic protobuf, converted by gnostic itself at generation time. */
+export function builtinV2Protobuf(): Buffer {
+  v2Protobuf ??= readDataBytes('openapi-v2.pb.br');
+  return v2Protobuf;
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { DiscoverySource } from '../discovery.js';
 import { isPlainObject, type KubeObject } from '../types.js';
-import { builtinV2, builtinV3, type OpenApiDoc } from './builtin.js';
+import { builtinV2, builtinV2Protobuf, builtinV3, type OpenApiDoc } from './builtin.js';
 import { type CrdVersionInfo, crdGroupVersionDoc, crdVersions, schemaPrefix } from './crd-v3.js';
+import { definitionsSuffix } from './gnostic.js';
 
 /** A document as served: its bytes and the hash /openapi/v3 puts in serverRelativeURL and the ETag. */
 export interface ServedDoc {
@@ -24,9 +25,12 @@ const FIXED_V3 = ['api', 'apis', 'version', 'logs', 'openid/v1/jwks'];
 
 const builtinServed = new Map<string, ServedDoc>();
 
-function serve(doc: OpenApiDoc): ServedDoc {
-  const bytes = Buffer.from(JSON.stringify(doc));
+function hashed(bytes: Buffer): ServedDoc {
   return { bytes, hash: createHash('sha512').update(bytes).digest('hex').toUpperCase() };
+}
+
+function serve(doc: OpenApiDoc): ServedDoc {
+  return hashed(Buffer.from(JSON.stringify(doc)));
 }
 
 function builtin(key: string): ServedDoc | undefined {
@@ -93,22 +97,40 @@ export function v3Root(docs: Map<string, () => ServedDoc | undefined>): OpenApiD
   return { paths };
 }
 
-/** Swagger 2.0 (/openapi/v2): the built-in document plus a definition per served custom resource kind. */
-export function v2Document(source: OpenApiSource): ServedDoc {
+/** Swagger 2.0 definitions of the served custom resource kinds (and their lists). */
+function crdV2Definitions(source: OpenApiSource): Record<string, unknown> {
   const infos = source.crds().flatMap(crdVersions);
-  if (infos.length === 0) return builtinV2Served();
-  const base = builtinV2();
-  const definitions: Record<string, unknown> = { ...(base.definitions as Record<string, unknown>) };
-  const v3 = crdGroupVersionDoc(infos);
-  const schemas = (v3.components as { schemas: Record<string, unknown> }).schemas;
+  if (infos.length === 0) return {};
+  const schemas = (crdGroupVersionDoc(infos).components as { schemas: Record<string, unknown> }).schemas;
+  const definitions: Record<string, unknown> = {};
   for (const info of infos) {
     for (const kind of [info.kind, info.listKind]) {
       const name = `${schemaPrefix(info.group, info.version)}.${kind}`;
       definitions[name] = toV2Schema(schemas[name]);
     }
   }
-  return serve({ ...base, definitions });
+  return definitions;
 }
+
+/** Swagger 2.0 (/openapi/v2): the built-in document plus a definition per served custom resource kind. */
+export function v2Document(source: OpenApiSource): ServedDoc {
+  const custom = crdV2Definitions(source);
+  if (Object.keys(custom).length === 0) return builtinV2Served();
+  const base = builtinV2();
+  return serve({ ...base, definitions: { ...(base.definitions as Record<string, unknown>), ...custom } });
+}
+
+/** The same document as gnostic protobuf (what kubectl asks /openapi/v2 for). */
+export function v2ProtobufDocument(source: OpenApiSource): ServedDoc {
+  const custom = crdV2Definitions(source);
+  if (Object.keys(custom).length === 0) {
+    v2ProtobufServed ??= hashed(builtinV2Protobuf());
+    return v2ProtobufServed;
+  }
+  return hashed(Buffer.concat([builtinV2Protobuf(), definitionsSuffix(custom)]));
+}
+
+let v2ProtobufServed: ServedDoc | undefined;
 
 let v2Served: ServedDoc | undefined;
 function builtinV2Served(): ServedDoc {

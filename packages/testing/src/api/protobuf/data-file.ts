@@ -7,6 +7,10 @@ import { brotliDecompressSync } from 'node:zlib';
  * URL serves both the sources (tests) and the published build.
  */
 export function readDataFile<T>(name: string): T {
-  const url = new URL(`../../../data/${name}`, import.meta.url);
-  return JSON.parse(brotliDecompressSync(readFileSync(url)).toString('utf8')) as T;
+  return JSON.parse(readDataBytes(name).toString('utf8')) as T;
+}
+
+/** The decompressed bytes of a data file. */
+export function readDataBytes(name: string): Buffer {
+  return brotliDecompressSync(readFileSync(new URL(`../../../data/${name}`, import.meta.url)));
 }
