@@ -109,6 +109,33 @@ describe('protobuf bodies', () => {
     expect((await rawRequest(to, 'GET', '/api/v1/namespaces/default/configmaps/pb')).status).toBe(200);
   });
 
+  it('reads and replaces the scale subresource in protobuf (autoscaling/v1 Scale)', async () => {
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'scaled' },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 's' } },
+        template: { metadata: { labels: { app: 's' } }, spec: { containers: [{ name: 'c', image: 'i' }] } },
+      },
+    };
+    const path = '/apis/apps/v1/namespaces/default/deployments';
+    expect((await rawRequest(to, 'POST', path, encodeObject(deployment), PB)).status).toBe(201);
+    const scale = decodeObject((await rawRequest(to, 'GET', `${path}/scaled/scale`, undefined, PB)).body);
+    expect(scale).toMatchObject({ kind: 'Scale', apiVersion: 'autoscaling/v1', spec: { replicas: 1 } });
+    const updated = await rawRequest(
+      to,
+      'PUT',
+      `${path}/scaled/scale`,
+      encodeObject({ ...scale, spec: { replicas: 3 } }),
+      PB,
+    );
+    expect(updated.status).toBe(200);
+    expect(decodeObject(updated.body)).toMatchObject({ spec: { replicas: 3 } });
+    expect(await getJson(`${path}/scaled`)).toMatchObject({ spec: { replicas: 3 } });
+  });
+
   it('keeps custom resources JSON-only: 415 for a protobuf body, 406 when only protobuf is accepted', async () => {
     const path = '/apis/example.com/v1/namespaces/default/widgets';
     const body = encodeObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
