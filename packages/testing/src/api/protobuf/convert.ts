@@ -1,6 +1,6 @@
 import protobuf from 'protobufjs';
 import type { FieldJson, KubeProto } from './descriptor.js';
-import { int, SPECIAL_TYPES } from './special-types.js';
+import { int, SPECIAL_TYPES, type SpecialType } from './special-types.js';
 
 // Conversion between the simulator's JSON objects and protobufjs plain objects of Kubernetes' generated.proto
 // messages, with Go's JSON rules: a field absent on the wire is absent in JSON; a zero scalar is dropped when the
@@ -14,9 +14,40 @@ function isObject(value: unknown): value is Plain {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+// protobufjs computes Type#fullName on each access by walking the namespace chain; resolve it once per type.
+const specials = new WeakMap<protobuf.Type, SpecialType | null>();
+
+function specialOf(type: protobuf.Type): SpecialType | undefined {
+  let special = specials.get(type);
+  if (special === undefined) {
+    special = SPECIAL_TYPES[type.fullName] ?? null;
+    specials.set(type, special);
+  }
+  return special ?? undefined;
+}
+
+const fieldIndex = new WeakMap<
+  protobuf.Type,
+  { byJsonName: Map<string, protobuf.Field>; inline: protobuf.Field[] }
+>();
+
+function jsonFields(proto: KubeProto, type: protobuf.Type) {
+  let index = fieldIndex.get(type);
+  if (!index) {
+    index = { byJsonName: new Map(), inline: [] };
+    for (const field of type.fieldsArray) {
+      const json = proto.fieldJson(type, field);
+      if (json.inline) index.inline.push(field);
+      else index.byJsonName.set(json.name, field);
+    }
+    fieldIndex.set(type, index);
+  }
+  return index;
+}
+
 /** A JSON object as the plain proto object `type.encode` takes. */
 export function jsonToProto(proto: KubeProto, value: unknown, type: protobuf.Type): Plain | undefined {
-  const special = SPECIAL_TYPES[type.fullName];
+  const special = specialOf(type);
   if (special) {
     return special.toProto(value, (v, name) => jsonToProto(proto, v, proto.root.lookupType(name))) as
       | Plain
@@ -24,7 +55,14 @@ export function jsonToProto(proto: KubeProto, value: unknown, type: protobuf.Typ
   }
   if (!isObject(value)) return undefined;
   const out: Plain = {};
-  for (const field of type.fieldsArray) {
+  const { byJsonName, inline } = jsonFields(proto, type);
+  // Walk the object's own keys (far fewer than a message's fields), then the inlined structs.
+  const present: protobuf.Field[] = [];
+  for (const key of Object.keys(value)) {
+    const field = byJsonName.get(key);
+    if (field) present.push(field);
+  }
+  for (const field of [...present, ...inline]) {
     const json = proto.fieldJson(type, field);
     const v = json.inline ? value : value[json.name];
     if (v === undefined || v === null) continue;
@@ -58,7 +96,7 @@ function scalarOrMessageToProto(proto: KubeProto, value: unknown, field: protobu
 /** A decoded message as the JSON object Go's encoding/json would print for the same Go value. */
 export function protoToJson(proto: KubeProto, message: unknown, type: protobuf.Type): unknown {
   const m = (message ?? {}) as Plain;
-  const special = SPECIAL_TYPES[type.fullName];
+  const special = specialOf(type);
   if (special) {
     return special.fromProto(m, (v, name) => protoToJson(proto, v, proto.root.lookupType(name)));
   }
