@@ -8,14 +8,20 @@ export type DiscoverySource = Pick<ResourceRegistry, 'groups' | 'resourcesIn'> &
 
 /** Discovery documents (/version, /api, /apis, /apis/<g>, /api/v1, /apis/<g>/<v>) as kube-apiserver serves them. */
 
+// The Kubernetes version whose protobuf definitions and OpenAPI documents the simulator serves (data/, from
+// k8s.io/kubernetes v1.35.4, the version tools/kube-bins builds the real servers at), with 1.35's /version fields.
 export const SIMULATED_VERSION = {
   major: '1',
-  minor: '34',
-  gitVersion: 'v1.34.0',
+  minor: '35',
+  emulationMajor: '1',
+  emulationMinor: '35',
+  minCompatibilityMajor: '1',
+  minCompatibilityMinor: '34',
+  gitVersion: 'v1.35.4',
   gitCommit: '0000000000000000000000000000000000000000',
   gitTreeState: 'clean',
-  buildDate: '2025-08-27T00:00:00Z',
-  goVersion: 'go1.24.6',
+  buildDate: '2026-04-15T00:00:00Z',
+  goVersion: 'go1.25.9',
   compiler: 'gc',
   platform: 'linux/amd64',
 };

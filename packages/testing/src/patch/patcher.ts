@@ -38,6 +38,8 @@ export function patchResource(
   contentType: string,
   text: string,
   opts: WriteOptions,
+  /** Server-side field validation of the patched object (the patch itself for its error message). */
+  checkPatched?: (patched: KubeObject, patch: unknown, strategic: boolean) => KubeObject,
 ): WriteResult {
   const rt = target.rt;
   const accepted = rt.builtin
@@ -58,8 +60,10 @@ export function patchResource(
   if (!old || (target.visible && !target.visible(target.cluster, old))) throw notFound(rt, target.name!);
   const current = cloneJson(target.view ? target.view.read(old) : old);
   let patched: unknown;
+  let patchValue: unknown;
   if (contentType === PATCH_TYPES.json) {
     const ops = parsePatchJson(text);
+    patchValue = ops;
     try {
       patched = applyJsonPatch(current, ops);
     } catch (err) {
@@ -75,6 +79,7 @@ export function patchResource(
     }
   } else {
     const patch = parsePatchJson(text);
+    patchValue = patch;
     if (!isPlainObject(patch))
       throw badRequest('json: cannot unmarshal into Go value of type map[string]interface {}');
     patched =
@@ -83,7 +88,8 @@ export function patchResource(
         : applyStrategicMergePatch(current, patch, rt.builtin);
   }
   if (!isPlainObject(patched)) throw badRequest('the patched object is not a JSON object');
-  const next = patched as KubeObject;
+  const strategic = contentType === PATCH_TYPES.strategic;
+  const next = (checkPatched?.(patched as KubeObject, patchValue, strategic) ?? patched) as KubeObject;
   if (!isPlainObject(next.metadata)) next.metadata = {};
   if (target.view) return service.writeThroughView(target, target.cluster, old, next, opts);
   // A resourceVersion in the patch is a precondition.

@@ -21,6 +21,12 @@ export interface KcpBinaries {
   readonly kubectlKcp: string;
 }
 
+/** kubectl at the same Kubernetes version as the server binaries, built by `tools/kube-bins/kubectl/build.sh`. */
+export interface KubectlBinary {
+  readonly dir: string;
+  readonly kubectl: string;
+}
+
 export interface ResolveKubeBinariesOptions {
   /** A directory holding the binaries; defaults to the set's environment variable, else build.sh is run. */
   readonly binDir?: string;
@@ -30,11 +36,15 @@ export interface ResolveKubeBinariesOptions {
   readonly onBuildOutput?: (text: string) => void;
 }
 export type ResolveKcpBinariesOptions = ResolveKubeBinariesOptions;
+export type ResolveKubectlOptions = ResolveKubeBinariesOptions;
 
 /** The environment variable naming a directory of prebuilt kube binaries (skips build.sh). */
 export const KUBE_BINS_ENV = 'KCP_TMC_KUBE_BINS';
 /** The environment variable naming a directory of prebuilt kcp binaries (skips build.sh). */
 export const KCP_BINS_ENV = 'KCP_TMC_KCP_BINS';
+
+/** The environment variable naming a directory holding a prebuilt kubectl (skips its build.sh). */
+export const KUBECTL_ENV = 'KCP_TMC_KUBECTL';
 
 /** One set of binaries built from Go modules by a script of the repo's `tools/`. */
 interface BinarySet<T> {
@@ -60,6 +70,13 @@ const KCP_SET: BinarySet<KcpBinaries> = {
   files: { kcp: 'kcp', syncer: 'syncer', kubectlKcp: 'kubectl-kcp' },
 };
 
+const KUBECTL_SET: BinarySet<KubectlBinary> = {
+  env: KUBECTL_ENV,
+  script: join('tools', 'kube-bins', 'kubectl', 'build.sh'),
+  what: 'kubectl',
+  files: { kubectl: 'kubectl' },
+};
+
 // One build per script per process, however many control planes start at once.
 const builds = new Map<string, Promise<unknown>>();
 
@@ -78,6 +95,16 @@ export function resolveKubeBinaries(options: ResolveKubeBinariesOptions = {}): P
  */
 export function resolveKcpBinaries(options: ResolveKcpBinariesOptions = {}): Promise<KcpBinaries> {
   return resolveBinaries(KCP_SET, options);
+}
+
+/**
+ * Finds kubectl of the server binaries' Kubernetes version: an explicit directory, `$KCP_TMC_KUBECTL`, or the
+ * cache that tools/kube-bins/kubectl/build.sh fills (about 2 minutes when the Go build cache is warm). Same
+ * errors as resolveKubeBinaries: RealApiserverUnavailableError on a developer machine without Go, a start
+ * error with CI=true.
+ */
+export function resolveKubectl(options: ResolveKubectlOptions = {}): Promise<KubectlBinary> {
+  return resolveBinaries(KUBECTL_SET, options);
 }
 
 async function resolveBinaries<T extends { readonly dir: string }>(

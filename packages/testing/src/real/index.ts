@@ -2,12 +2,16 @@ export {
   KCP_BINS_ENV,
   type KcpBinaries,
   KUBE_BINS_ENV,
+  KUBECTL_ENV,
   type KubeBinaries,
+  type KubectlBinary,
   type ResolveKcpBinariesOptions,
   type ResolveKubeBinariesOptions,
+  type ResolveKubectlOptions,
   realKcpUnavailable,
   resolveKcpBinaries,
   resolveKubeBinaries,
+  resolveKubectl,
 } from './binaries.js';
 export {
   RealApiserverStartError,

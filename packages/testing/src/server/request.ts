@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { ApiError, badRequest, entityTooLarge, unsupportedMediaType } from '../api/status.js';
 import { isPlainObject, type KubeObject } from '../api/types.js';
 import { MAX_REQUEST_BYTES } from '../api/validation.js';
+import { decodeProtobufBody, type ProtobufKind } from './protobuf-io.js';
 
 /** Reads a request body up to kube-apiserver's 3 MiB limit (413 beyond it), never buffering more. */
 export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promise<Buffer> {
@@ -54,11 +55,13 @@ export function parseJson(text: string): unknown {
   }
 }
 
-/** Decodes a create/update body (JSON or YAML) into an object. */
-export function decodeObject(req: IncomingMessage, body: Buffer): KubeObject {
+/** Decodes a create/update body (JSON, YAML, or protobuf for a kind that has a protobuf form) into an object. */
+export function decodeObject(req: IncomingMessage, body: Buffer, protobuf?: ProtobufKind): KubeObject {
   const type = mediaType(req);
   let value: unknown;
-  if (type === '' || type === 'application/json' || type === '*/*') {
+  if (type === 'application/vnd.kubernetes.protobuf') {
+    return decodeProtobufBody(body, protobuf);
+  } else if (type === '' || type === 'application/json' || type === '*/*') {
     value = parseJson(body.toString('utf8'));
   } else if (type === 'application/yaml') {
     try {

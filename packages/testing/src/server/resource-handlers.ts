@@ -8,8 +8,10 @@ import { isPlainObject, type KubeObject } from '../api/types.js';
 import { patchResource } from '../patch/patcher.js';
 import type { ObjectStore } from '../store/store.js';
 import { type AccessRules, reviewAccess } from './access-review.js';
+import { checkApplyFields, parseApplyBody, patchFieldValidator, validateFields } from './field-validation.js';
 import { servePodLog } from './log-handler.js';
 import type { PodLogStore } from './pod-logs.js';
+import { protobufKind } from './protobuf-io.js';
 import { decodeObject, mediaType, parseJson, queryFlag, queryInt, readBody } from './request.js';
 import { present, sendJson } from './respond.js';
 import { serveScale } from './scale-handler.js';
@@ -90,7 +92,11 @@ async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<
   const body = await readBody(req);
   const opts: DeleteOptions = {};
   if (body.length > 0) {
-    const parsed = parseJson(body.toString('utf8'));
+    // Typed client-go clients send DeleteOptions in their content type, protobuf included.
+    const parsed =
+      mediaType(req) === 'application/vnd.kubernetes.protobuf'
+        ? decodeObject(req, body, { apiVersion: 'v1', kind: 'DeleteOptions' })
+        : parseJson(body.toString('utf8'));
     if (isPlainObject(parsed)) {
       if (typeof parsed.propagationPolicy === 'string')
         opts.propagationPolicy = parsed.propagationPolicy as DeleteOptions['propagationPolicy'] & string;
@@ -206,7 +212,8 @@ export async function serveResource(
       return;
     }
     case 'create': {
-      const body = decodeObject(req, await readBody(req));
+      const decoded = decodeObject(req, await readBody(req), protobufKind(apiVersion, rt.kind, rt.builtin));
+      const body = validateFields(res, query, ctx.store, target, 'create', decoded);
       const opts = writeOptions(req, query);
       if (rt.group === 'authorization.k8s.io' && rt.resource === 'selfsubjectaccessreviews') {
         const spec = isPlainObject(body.spec) ? body.spec : {};
@@ -224,14 +231,18 @@ export async function serveResource(
       return;
     }
     case 'update': {
-      const body = decodeObject(req, await readBody(req));
+      const decoded = decodeObject(req, await readBody(req), protobufKind(apiVersion, rt.kind, rt.builtin));
+      const body = validateFields(res, query, ctx.store, target, 'update', decoded);
       const result = service.update(target, body, writeOptions(req, query));
       sendJson(res, result.code, present(result.object, apiVersion));
       return;
     }
     case 'patch': {
       const text = (await readBody(req)).toString('utf8');
-      const result = patchResource(service, target, mediaType(req), text, writeOptions(req, query));
+      const type = mediaType(req);
+      const check = patchFieldValidator(res, query, ctx.store, target);
+      if (type === 'application/apply-patch+yaml') checkApplyFields(ctx.store, target, parseApplyBody(text));
+      const result = patchResource(service, target, type, text, writeOptions(req, query), check);
       sendJson(res, result.code, present(result.object, apiVersion));
       return;
     }

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { ApiError, internalError, PlainNotFound } from '../api/status.js';
 import type { KubeObject } from '../api/types.js';
+import { sendProtobuf } from './protobuf-io.js';
 
 export function sendJson(
   res: ServerResponse,
@@ -9,6 +10,7 @@ export function sendJson(
   headers: Record<string, string> = {},
 ): void {
   if (res.headersSent || res.destroyed) return;
+  if (sendProtobuf(res, code, body, headers)) return;
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(code, {
     'content-type': 'application/json',

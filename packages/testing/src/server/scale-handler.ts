@@ -51,7 +51,9 @@ export async function serveScale(
     return;
   }
   let scale: unknown;
-  if (verb === 'update') scale = decodeObject(req, await readBody(req));
+  // The scale client of client-go may send autoscaling/v1 Scale in protobuf.
+  if (verb === 'update')
+    scale = decodeObject(req, await readBody(req), { apiVersion: 'autoscaling/v1', kind: 'Scale' });
   else {
     const type = mediaType(req);
     if (type !== 'application/merge-patch+json' && type !== 'application/strategic-merge-patch+json') {

@@ -7,7 +7,7 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { type ResourceRegistry, WILDCARD_CLUSTER } from '../api/registry.js';
-import type { ResourceType } from '../api/resource-type.js';
+import { groupVersion, type ResourceType } from '../api/resource-type.js';
 import type { ResourceService } from '../api/service.js';
 import { forbidden, methodNotAllowed, PlainNotFound, pathNotFound, unauthorized } from '../api/status.js';
 import type { ObjectView, Target } from '../api/target.js';
@@ -16,8 +16,10 @@ import { localCrdDiscovery } from '../api/wildcard.js';
 import type { ObjectStore } from '../store/store.js';
 import { type AccessRules, deniedReason, selectedName } from './access-review.js';
 import { serveDiscovery } from './discovery-handlers.js';
+import { serveOpenApi } from './openapi-handlers.js';
 import { type ParsedPath, parsePath, splitClusterPrefix } from './paths.js';
 import type { PodLogStore } from './pod-logs.js';
+import { negotiateResponse, protobufKind } from './protobuf-io.js';
 import { serveResource, verbOf } from './resource-handlers.js';
 import { sendError } from './respond.js';
 import { StatsCollector } from './stats.js';
@@ -215,6 +217,8 @@ export class KubeApiServer {
         : localCrds
           ? localCrdDiscovery(this.options.registry, cluster)
           : this.options.registry;
+    const store = this.options.store;
+    if (serveOpenApi(req, res, prefix.rest, url.searchParams, { discovery, cluster, store })) return;
     if (serveDiscovery(res, parsed, discovery, cluster, host)) {
       req.resume();
       return;
@@ -270,6 +274,9 @@ export class KubeApiServer {
       target.visible = workspace.visible;
       target.view = workspace.view;
     }
+    // Built-in kinds answer in protobuf when asked; kcp's virtual workspace relays unstructured JSON only.
+    const gv = groupVersion(rt.group, parsed.version);
+    negotiateResponse(req, res, workspace ? undefined : protobufKind(gv, rt.kind, rt.builtin));
     await serveResource(
       req,
       res,

@@ -5,6 +5,7 @@ import { expired } from '../api/status.js';
 import type { Target } from '../api/target.js';
 import type { KubeObject } from '../api/types.js';
 import type { ChangeEvent, ObjectStore } from '../store/store.js';
+import { watchContentType, watchFrame } from './protobuf-io.js';
 
 export interface WatchParams {
   target: Target;
@@ -86,7 +87,7 @@ export class WatchSession {
     const { target, resourceVersion } = this.params;
     const gr = grKey(target.rt);
     this.res.writeHead(200, {
-      'content-type': 'application/json',
+      'content-type': watchContentType(this.res),
       'cache-control': 'no-cache, private',
       'transfer-encoding': 'chunked',
     });
@@ -116,7 +117,7 @@ export class WatchSession {
         const status = expired(
           `too old resource version: ${resourceVersion} (${this.store.oldestAvailable(gr)})`,
         ).toStatus();
-        this.res.end(`${JSON.stringify({ type: 'ERROR', object: status })}\n`);
+        this.res.end(watchFrame(this.res, `${JSON.stringify({ type: 'ERROR', object: status })}\n`));
         this.close();
         return;
       }
@@ -203,7 +204,7 @@ export class WatchSession {
 
   private send(line: string): void {
     if (this.closed || this.res.destroyed) return;
-    this.res.write(line);
+    this.res.write(watchFrame(this.res, line));
     if (this.res.writableLength > MAX_BUFFERED_BYTES) this.close();
   }
 

@@ -31,7 +31,9 @@ export function defaultPodSpec(spec: Obj): void {
 
 export function defaultPodTemplate(template: unknown): void {
   if (!isPlainObject(template)) return;
-  if (isPlainObject(template.metadata)) template.metadata.creationTimestamp ??= null;
+  // ObjectMeta.creationTimestamp is omitzero since Kubernetes 1.35: a template's zero (null) time is not shown.
+  if (isPlainObject(template.metadata) && template.metadata.creationTimestamp === null)
+    delete template.metadata.creationTimestamp;
   if (isPlainObject(template.spec)) defaultPodSpec(template.spec);
 }
 

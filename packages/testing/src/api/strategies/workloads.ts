@@ -63,8 +63,10 @@ export const deploymentStrategy: Strategy = {
   prepareForCreate(obj) {
     const s = spec(obj);
     s.replicas ??= 1;
-    s.strategy ??= { type: 'RollingUpdate' };
+    s.strategy ??= {};
     const strategy = s.strategy as Obj;
+    // SetDefaults_Deployment: an empty type (kubectl create deployment sends `strategy: {}`) is RollingUpdate.
+    strategy.type ??= 'RollingUpdate';
     if (strategy.type === 'RollingUpdate')
       strategy.rollingUpdate ??= { maxUnavailable: '25%', maxSurge: '25%' };
     s.revisionHistoryLimit ??= 10;
