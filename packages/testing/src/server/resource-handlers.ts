@@ -3,6 +3,7 @@ import { compileFilter } from '../api/list.js';
 import { groupVersion } from '../api/resource-type.js';
 import type { ResourceService } from '../api/service.js';
 import { badRequest, methodNotAllowed, methodNotSupported, pathNotFound } from '../api/status.js';
+import type { TableListMeta } from '../api/table/convert.js';
 import type { DeleteOptions, Target, WriteOptions } from '../api/target.js';
 import { isPlainObject, type KubeObject } from '../api/types.js';
 import { patchResource } from '../patch/patcher.js';
@@ -13,6 +14,7 @@ import type { PodLogStore } from './pod-logs.js';
 import { decodeObject, mediaType, parseJson, queryFlag, queryInt, readBody } from './request.js';
 import { present, sendJson } from './respond.js';
 import { serveScale } from './scale-handler.js';
+import { convertorFor, sendTable, tableRequest } from './table-handler.js';
 import { type WatchRegistry, WatchSession } from './watch.js';
 
 export interface ResourceContext {
@@ -117,6 +119,18 @@ async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<
   return opts;
 }
 
+function listMeta(result: ReturnType<ResourceService['list']>): TableListMeta {
+  const meta: TableListMeta = { resourceVersion: result.resourceVersion };
+  if (result.continue) meta.continue = result.continue;
+  if (result.remainingItemCount !== undefined) meta.remainingItemCount = result.remainingItemCount;
+  return meta;
+}
+
+/** Listed objects (listObjects has applied the syncer virtual workspace's view already). */
+function listedObjects(result: ReturnType<ResourceService['list']>): KubeObject[] {
+  return result.items.map(({ object }) => object);
+}
+
 function sendList(res: ServerResponse, target: Target, result: ReturnType<ResourceService['list']>): void {
   const rt = target.rt;
   const apiVersion = groupVersion(rt.group, target.version);
@@ -167,6 +181,7 @@ export async function serveResource(
   // Routes exist per path shape: items take get/update/patch/delete, collections list/watch/create/
   // deletecollection, and namespaced resources across all namespaces only list/watch.
   const item = target.name !== undefined;
+  const table = ['get', 'list', 'watch'].includes(verb) ? tableRequest(req, query) : undefined;
   if ((item && verb === 'create') || (!item && (verb === 'update' || verb === 'patch')))
     throw methodNotAllowed();
   if (rt.namespaced && target.namespace === undefined && !['list', 'watch'].includes(verb))
@@ -175,12 +190,21 @@ export async function serveResource(
     throw methodNotSupported(rt, verb);
   }
   switch (verb) {
-    case 'get':
-      sendJson(res, 200, present(service.get(target), apiVersion));
+    case 'get': {
+      const object = service.get(target);
+      if (table)
+        sendTable(res, ctx.store, target, table, [object], {
+          resourceVersion: object.metadata.resourceVersion ?? '',
+        });
+      else sendJson(res, 200, present(object, apiVersion));
       return;
-    case 'list':
-      sendList(res, target, service.list(target, listOptions(query)));
+    }
+    case 'list': {
+      const result = service.list(target, listOptions(query));
+      if (table) sendTable(res, ctx.store, target, table, listedObjects(result), listMeta(result));
+      else sendList(res, target, result);
       return;
+    }
     case 'watch': {
       const lo = listOptions(query);
       const fieldSelector = target.name !== undefined ? `metadata.name=${target.name}` : lo.fieldSelector;
@@ -199,6 +223,7 @@ export async function serveResource(
           sendInitialEvents: sie === null ? undefined : sie === 'true',
           timeoutSeconds: timeout,
           bookmarkIntervalMs: ctx.bookmarkIntervalMs,
+          table: table && { options: table, convertor: convertorFor(ctx.store, target) },
         },
         ctx.watches,
       );
