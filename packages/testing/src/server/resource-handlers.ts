@@ -14,6 +14,7 @@ import type { PodLogStore } from './pod-logs.js';
 import { decodeObject, mediaType, parseJson, queryFlag, queryInt, readBody } from './request.js';
 import { present, sendJson } from './respond.js';
 import { serveScale } from './scale-handler.js';
+import { serveRemoteCommand } from './streaming/remote-command.js';
 import { convertorFor, sendTable, tableRequest } from './table-handler.js';
 import { type WatchRegistry, WatchSession } from './watch.js';
 
@@ -166,16 +167,22 @@ export async function serveResource(
       (sub === 'status' && rt.subresources.status && ['get', 'update', 'patch'].includes(verb)) ||
       (sub === 'finalize' && rt.subresources.finalize && verb === 'update') ||
       (sub === 'log' && rt.subresources.log && verb === 'get') ||
+      ((sub === 'exec' || sub === 'attach') && rt.subresources.exec && ['get', 'create'].includes(verb)) ||
       (sub === 'scale' && rt.subresources.scale && ['get', 'update', 'patch'].includes(verb));
     if (!ok) {
       const known =
         (sub === 'status' && rt.subresources.status) ||
         (sub === 'finalize' && rt.subresources.finalize) ||
         (sub === 'log' && rt.subresources.log) ||
+        ((sub === 'exec' || sub === 'attach') && rt.subresources.exec) ||
         (sub === 'scale' && rt.subresources.scale);
       throw known ? methodNotAllowed() : pathNotFound();
     }
     if (sub === 'log') return servePodLog(res, ctx.logs, service.get(target), target.cluster, query, req);
+    if (sub === 'exec' || sub === 'attach') {
+      const pod = service.get({ ...target, subresource: undefined });
+      return serveRemoteCommand(req, res, { pod, cluster: target.cluster, logs: ctx.logs }, sub, query);
+    }
     if (sub === 'scale') return serveScale(req, res, service, target, verb, writeOptions(req, query));
   }
   // Routes exist per path shape: items take get/update/patch/delete, collections list/watch/create/
