@@ -248,6 +248,7 @@ export class ResourceService {
       // Status writes change only status (ResetObjectMetaForStatus keeps metadata).
       next = { ...cloneJson(old), status: body.status };
       if (body.status === undefined) delete next.status;
+      this.strategy(rt).prepareForStatusUpdate?.(next, body);
       if (this.options.kcp) keepSyncerViewAnnotations(next, body);
     } else if (target.subresource === 'finalize') {
       const spec = isPlainObject(old.spec) ? old.spec : {};
