@@ -8,7 +8,7 @@ import { startRealWorld, startSimulatorWorld, type World } from './test-support/
 
 // kubectl drives the same everyday session against the real kube-apiserver and the simulator (plain and
 // through a kcp workspace URL); each command's exit code and normalized output must agree.
-const kubectl = findKubectl();
+const kubectl = await findKubectl();
 const realUnavailable = await resolveKubeBinaries().then(
   () => undefined,
   (error: unknown) => {

@@ -4,13 +4,16 @@ import { delimiter, join } from 'node:path';
 import { KUBE_BINS_ENV } from '../../../real/binaries.js';
 
 /**
- * The one place the suite finds kubectl: `$KUBECTL`, then `kubectl` in the kube-bins directory
- * (`$KCP_TMC_KUBE_BINS`), then `kubectl` on PATH. Undefined when there is none.
+ * The one place the suite finds kubectl: `$KUBECTL`, then `kubectl` in `$KCP_TMC_KUBECTL` or the kube-bins
+ * directory (`$KCP_TMC_KUBE_BINS`), then `kubectl` on PATH. Undefined when there is none. (To be replaced by
+ * `resolveKubectl()` of real/binaries.ts, which builds kubectl of the server binaries' version.)
  */
-export function findKubectl(): string | undefined {
+export async function findKubectl(): Promise<string | undefined> {
+  const inDir = (env: string) => (process.env[env] ? join(process.env[env]!, 'kubectl') : undefined);
   const candidates = [
     process.env.KUBECTL,
-    process.env[KUBE_BINS_ENV] ? join(process.env[KUBE_BINS_ENV]!, 'kubectl') : undefined,
+    inDir('KCP_TMC_KUBECTL'),
+    inDir(KUBE_BINS_ENV),
     ...(process.env.PATH ?? '').split(delimiter).map((d) => (d ? join(d, 'kubectl') : undefined)),
   ];
   return candidates.find((c): c is string => c !== undefined && isExecutable(c));
