@@ -1,12 +1,15 @@
 import type { KubectlRun } from './kubectl.js';
 import {
   CONFIGMAP_YAML,
+  CRD_YAML,
   DEPLOYMENT_YAML,
   NAMESPACE_YAML,
   NS,
+  PRINTING_YAML,
   SECRET_YAML,
   SERVICE_YAML,
   SETTINGS_YAML,
+  WIDGET_YAML,
 } from './manifests.js';
 import { describeKeys, headerLine, jsonPaths, normalizeText, sortedLines } from './normalize.js';
 
@@ -58,6 +61,22 @@ const diffLines: Projection = (r) =>
     .join('\n')}`;
 
 const n = ['-n', NS];
+
+/** Kinds created by PRINTING_YAML, each listed with its server-side columns. */
+const PRINTED_KINDS = [
+  'ingresses',
+  'networkpolicies',
+  'roles',
+  'rolebindings',
+  'leases',
+  'cronjobs',
+  'statefulsets',
+  'daemonsets',
+  'serviceaccounts/robot',
+  'endpoints/external',
+  'services',
+  'persistentvolumeclaims',
+];
 const fromFile = (yaml: string, ...extra: string[]) => ({
   args: ['create', '-f', '-', '--validate=false', ...extra],
   stdin: yaml,
@@ -245,6 +264,33 @@ export const STEPS: Step[] = [
     project: eventReasons,
   },
   {
+    id: 'create -f (multi-document)',
+    args: ['create', '-f', '-', '--validate=false'],
+    stdin: PRINTING_YAML,
+    project: exitAnd(sortedLines),
+  },
+  ...PRINTED_KINDS.map(
+    (kind): Step => ({ id: `get ${kind} -o wide`, args: ['get', kind, '-o', 'wide', ...n] }),
+  ),
+  { id: 'create CRD', args: ['create', '-f', '-', '--validate=false'], stdin: CRD_YAML },
+  {
+    id: 'wait CRD Established',
+    args: ['wait', '--for=condition=Established', 'crd/widgets.example.com', '--timeout=60s'],
+  },
+  {
+    id: 'create custom resource',
+    args: ['create', '-f', '-', '--validate=false'],
+    stdin: WIDGET_YAML,
+  },
+  { id: 'get custom resource (printer columns)', args: ['get', 'widgets', ...n] },
+  { id: 'get custom resource -o wide (short name)', args: ['get', 'wg', '-o', 'wide', ...n] },
+  { id: 'get crd', args: ['get', 'crd', 'widgets.example.com'] },
+  {
+    id: 'get -w',
+    args: ['get', 'configmap', 'cfg', '--watch', ...n],
+    stopWhen: /\ncfg .*\n/,
+  },
+  {
     id: 'logs',
     args: ['logs', 'deployment/web', ...n],
     simulatorOnly: {
@@ -295,6 +341,7 @@ export const STEPS: Step[] = [
   { id: 'delete --wait', args: ['delete', 'configmap', 'cfg', '--wait=true', ...n] },
   { id: 'get deleted', args: ['get', 'configmap', 'cfg', ...n] },
   { id: 'delete deployment', args: ['delete', 'deployment', 'web', '--wait=true', '--timeout=60s', ...n] },
+  { id: 'delete crd', args: ['delete', 'crd', 'widgets.example.com', '--wait=true', '--timeout=60s'] },
   { id: 'delete namespace', args: ['delete', 'namespace', NS, '--wait=true', '--timeout=60s'] },
   { id: 'get deleted namespace', args: ['get', 'namespace', NS] },
 ];

@@ -70,6 +70,8 @@ export async function startRealWorld(kubectl: string): Promise<World> {
       'garbage-collector-controller',
       'deployment-controller',
       'replicaset-controller',
+      // PVCs carry kubernetes.io/pvc-protection; without its controller a namespace holding one never goes.
+      'persistentvolumeclaim-protection-controller',
     ],
   });
   const pods = new RealPodStarter(api, NS);
