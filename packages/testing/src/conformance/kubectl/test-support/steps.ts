@@ -29,7 +29,9 @@ export interface Step {
   project?: Projection;
   /** Run against the simulator only: the real harness has no kubelet (exec, logs). The expected projection. */
   simulatorOnly?: { expect: string; why: string };
-  /** While H16a's protobuf/OpenAPI work is pending, the simulator runs these args instead (same effect). */
+  /** Not kubectl: a GET with this Accept header (what kubectl's printers receive, compared typed). */
+  raw?: { path: string; accept: string };
+  /** While the simulator lacks protobuf or OpenAPI (needsProtobufOrOpenapi), it runs these args instead. */
   fallback?: { args: string[]; stdin?: string };
 }
 
@@ -61,6 +63,79 @@ const diffLines: Projection = (r) =>
     .join('\n')}`;
 
 const n = ['-n', NS];
+
+const TABLE_V1 = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+const TABLE_V1BETA1 = 'application/json;as=Table;v=v1beta1;g=meta.k8s.io';
+
+/**
+ * A server-side Table compared typed (what kubectl's printer receives): the column definitions exactly, each
+ * row's cells (strings normalized, numbers and booleans as they are), conditions, and the row object's kind.
+ */
+const table: Projection = (r) => {
+  if (r.code !== 200) return `status=${r.code}\n${r.stdout}`;
+  const t = JSON.parse(r.stdout) as Record<string, unknown>;
+  const rows = t.rows as Record<string, unknown>[] | null;
+  const cell = (c: unknown) => (typeof c === 'string' ? normalizeText(c) : c);
+  const object = (o: unknown) => {
+    if (o === null || typeof o !== 'object') return o;
+    const { kind, apiVersion, metadata } = o as Record<string, unknown>;
+    return { kind, apiVersion, name: normalizeText(String((metadata as Record<string, unknown>)?.name)) };
+  };
+  const shown = {
+    kind: t.kind,
+    apiVersion: t.apiVersion,
+    columnDefinitions: t.columnDefinitions,
+    rows:
+      rows === null
+        ? null
+        : rows
+            .map((row) =>
+              JSON.stringify({
+                cells: (row.cells as unknown[]).map(cell),
+                conditions: row.conditions,
+                object: object(row.object),
+              }),
+            )
+            // Rows come in name order, and generated names sort differently on each server.
+            .sort(),
+  };
+  return JSON.stringify(shown, null, 1);
+};
+
+const rawTable = (path: string, accept = TABLE_V1): Step => ({
+  id: `Table ${path}${accept === TABLE_V1 ? '' : ' (v1beta1)'}`,
+  args: [],
+  raw: { path, accept },
+  project: table,
+});
+
+/** Server-side Tables of every kind the session created, as kubectl asks for them. */
+const RAW_TABLES: Step[] = [
+  ...[
+    'pods',
+    'configmaps?fieldSelector=metadata.name%3Dcfg',
+    'configmaps?fieldSelector=metadata.name%3Dcfg&includeObject=Object',
+    'configmaps?fieldSelector=metadata.name%3Dcfg&includeObject=None',
+    'secrets?fieldSelector=metadata.name%3Dcreds',
+    'services',
+    'endpoints?fieldSelector=metadata.name%3Dexternal',
+    'serviceaccounts?fieldSelector=metadata.name%3Drobot',
+    'persistentvolumeclaims',
+  ].map((r) => rawTable(`/api/v1/namespaces/${NS}/${r}`)),
+  ...['deployments', 'deployments/web', 'replicasets', 'statefulsets', 'daemonsets'].map((r) =>
+    rawTable(`/apis/apps/v1/namespaces/${NS}/${r}`),
+  ),
+  rawTable(`/apis/apps/v1/namespaces/${NS}/deployments`, TABLE_V1BETA1),
+  rawTable(`/apis/batch/v1/namespaces/${NS}/cronjobs`),
+  rawTable(`/apis/networking.k8s.io/v1/namespaces/${NS}/ingresses`),
+  rawTable(`/apis/networking.k8s.io/v1/namespaces/${NS}/networkpolicies`),
+  rawTable(`/apis/rbac.authorization.k8s.io/v1/namespaces/${NS}/roles`),
+  rawTable(`/apis/rbac.authorization.k8s.io/v1/namespaces/${NS}/rolebindings`),
+  rawTable(`/apis/coordination.k8s.io/v1/namespaces/${NS}/leases`),
+  rawTable(`/apis/example.com/v1/namespaces/${NS}/widgets`),
+  rawTable('/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com'),
+  rawTable(`/api/v1/namespaces/${NS}`),
+];
 
 /** Kinds created by PRINTING_YAML, each listed with its server-side columns. */
 const PRINTED_KINDS = [
@@ -285,6 +360,7 @@ export const STEPS: Step[] = [
   { id: 'get custom resource (printer columns)', args: ['get', 'widgets', ...n] },
   { id: 'get custom resource -o wide (short name)', args: ['get', 'wg', '-o', 'wide', ...n] },
   { id: 'get crd', args: ['get', 'crd', 'widgets.example.com'] },
+  ...RAW_TABLES,
   {
     id: 'get -w',
     args: ['get', 'configmap', 'cfg', '--watch', ...n],
@@ -347,7 +423,7 @@ export const STEPS: Step[] = [
 ];
 
 /**
- * Steps that need H16a's protobuf bodies or OpenAPI documents on the simulator (typed clients send protobuf:
+ * Steps that need protobuf bodies or OpenAPI documents on the simulator (typed clients send protobuf:
  * `create namespace|configmap|secret|deployment`, `auth can-i`; client-side validation, diff, edit and explain
  * read /openapi/v2 or v3). Until those land, simulator worlds run a step's fallback, or skip a step without one.
  * Flip at merge: empty this list.

@@ -6,6 +6,7 @@ import { startKubeSimulator } from '../../../simulator.js';
 import { type KubectlRun, runKubectl } from './kubectl.js';
 import { EDITOR_SCRIPT, NS } from './manifests.js';
 import { RealPodStarter } from './pod-starter.js';
+import { type RawEndpoint, rawGet } from './raw-get.js';
 import { needsProtobufOrOpenapi, type Step } from './steps.js';
 
 /** One server the session runs against. */
@@ -31,6 +32,7 @@ function world(
   name: string,
   simulator: boolean,
   kubectl: string,
+  endpoint: RawEndpoint,
   files: { dir: string; kubeconfigPath: string; editor: string },
   stopServer: () => Promise<void>,
 ): World {
@@ -40,6 +42,7 @@ function world(
     simulator,
     async run(step) {
       if (!simulator && step.simulatorOnly) return undefined;
+      if (step.raw) return rawGet(endpoint, step.raw.path, step.raw.accept);
       let { args, stdin } = step;
       if (simulator && needsProtobufOrOpenapi.has(step.id)) {
         if (!step.fallback) return undefined;
@@ -76,15 +79,20 @@ export async function startRealWorld(kubectl: string): Promise<World> {
   });
   const pods = new RealPodStarter(api, NS);
   const files = await scratch(api.kubeconfig);
-  return world('real kube-apiserver', false, kubectl, files, async () => {
+  const endpoint = { base: api.url, ca: api.caCertPem, token: api.token };
+  return world('real kube-apiserver', false, kubectl, endpoint, files, async () => {
     await pods.stop();
     await api.stop();
   });
 }
 
+const KCP_WORKSPACE = 'kubectl-session';
+
 /** The simulator with its fake controllers; in kcp mode kubectl talks to one workspace's URL. */
 export async function startSimulatorWorld(kubectl: string, kcp: boolean): Promise<World> {
   const sim = await startKubeSimulator({ controllers: true, ...(kcp ? { kcp: true } : {}) });
-  const files = await scratch(kcp ? sim.kubeconfigFor('kubectl-session') : sim.kubeconfig);
-  return world(kcp ? 'simulator (kcp workspace)' : 'simulator', true, kubectl, files, () => sim.stop());
+  const files = await scratch(kcp ? sim.kubeconfigFor(KCP_WORKSPACE) : sim.kubeconfig);
+  const endpoint = { base: kcp ? `${sim.url}/clusters/${KCP_WORKSPACE}` : sim.url };
+  const name = kcp ? 'simulator (kcp workspace)' : 'simulator';
+  return world(name, true, kubectl, endpoint, files, () => sim.stop());
 }
