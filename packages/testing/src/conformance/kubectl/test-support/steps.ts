@@ -326,7 +326,12 @@ export const STEPS: Step[] = [
     fallback: { args: ['edit', '--validate=false', 'configmap', 'settings', ...n] },
   },
   { id: 'get edited value', args: ['get', 'configmap', 'settings', '-o', 'jsonpath={.data.mode}', ...n] },
-  { id: 'describe configmap', args: ['describe', 'configmap', 'cfg', ...n] },
+  {
+    id: 'describe configmap',
+    args: ['describe', 'configmap', 'cfg', ...n],
+    // kubectl 1.32 prints the data keys in Go's random map order.
+    project: exitAnd(sortedLines),
+  },
   {
     id: 'describe deployment',
     args: ['describe', 'deployment', 'web', ...n],
@@ -404,6 +409,15 @@ export const STEPS: Step[] = [
     stdin: 'through stdin\n',
     simulatorOnly: {
       expect: 'exit=0\nthrough stdin',
+      why: 'the real kube-apiserver harness runs no kubelet',
+    },
+  },
+  {
+    id: 'attach -i',
+    args: ['attach', '-i', 'deployment/web', ...n],
+    stdin: 'to the main process\n',
+    simulatorOnly: {
+      expect: 'exit=0\nto the main process',
       why: 'the real kube-apiserver harness runs no kubelet',
     },
   },
