@@ -1,157 +1,23 @@
-import type { KubectlRun } from './kubectl.js';
 import {
   CONFIGMAP_YAML,
-  CRD_YAML,
   DEPLOYMENT_YAML,
   NAMESPACE_YAML,
   NS,
-  PRINTING_YAML,
   SECRET_YAML,
   SERVICE_YAML,
   SETTINGS_YAML,
-  WIDGET_YAML,
 } from './manifests.js';
 import { describeKeys, headerLine, jsonPaths, normalizeText, sortedLines } from './normalize.js';
+import { PRINTING_STEPS } from './printing-steps.js';
+import { diffLines, eventReasons, exitAnd, lastLine } from './projections.js';
+import { RAW_TABLES } from './raw-tables.js';
+import type { Step } from './step-types.js';
 
-/** How a step's outcome is reduced to what both servers must agree on. */
-export type Projection = (run: KubectlRun) => string;
-
-export interface Step {
-  /** Unique name, shown in failures and in the report. */
-  id: string;
-  args: string[];
-  stdin?: string;
-  /** `kubectl edit`: the EDITOR script rewrites the file. */
-  editor?: boolean;
-  timeoutMs?: number;
-  /** Stop a following command once its output matches (logs -f). */
-  stopWhen?: RegExp;
-  project?: Projection;
-  /** Run against the simulator only: the real harness has no kubelet (exec, logs). The expected projection. */
-  simulatorOnly?: { expect: string; why: string };
-  /** Not kubectl: a GET with this Accept header (what kubectl's printers receive, compared typed). */
-  raw?: { path: string; accept: string };
-  /** While the simulator lacks protobuf or OpenAPI (needsProtobufOrOpenapi), it runs these args instead. */
-  fallback?: { args: string[]; stdin?: string };
-}
-
-/** exit code, normalized stdout, and normalized stderr when the command failed. */
-export const outcome: Projection = (r) =>
-  [`exit=${r.code}`, normalizeText(r.stdout), r.code === 0 ? '' : normalizeText(r.stderr)]
-    .filter((s) => s !== '')
-    .join('\n');
-const exitAnd =
-  (f: (s: string) => string): Projection =>
-  (r) =>
-    `exit=${r.code}\n${f(r.stdout)}`;
-/** `rollout status` prints waiting lines as timing goes: only its verdict is compared. */
-const lastLine: Projection = (r) => `exit=${r.code}\n${normalizeText(r.stdout).split('\n').pop() ?? ''}`;
-/** Event lists differ in which kubelet events exist: compare headers and the controllers' reasons. */
-const eventReasons: Projection = (r) => {
-  const lines = normalizeText(r.stdout).split('\n');
-  const reasons = lines
-    .slice(1)
-    .map((l) => l.split(' | ')[2] ?? '')
-    .filter((reason) => ['ScalingReplicaSet'].includes(reason));
-  return `exit=${r.code}\n${lines[0]}\n${[...new Set(reasons)].sort().join(',')}`;
-};
-/** kubectl diff: the changed lines of the object, without server-maintained fields. */
-const diffLines: Projection = (r) =>
-  `exit=${r.code}\n${r.stdout
-    .split('\n')
-    .filter((l) => /^[+-]\s/.test(l) && !/generation|resourceVersion|managedFields|time:/.test(l))
-    .join('\n')}`;
+export { outcome } from './projections.js';
+export type { Projection, Step } from './step-types.js';
 
 const n = ['-n', NS];
 
-const TABLE_V1 = 'application/json;as=Table;v=v1;g=meta.k8s.io';
-const TABLE_V1BETA1 = 'application/json;as=Table;v=v1beta1;g=meta.k8s.io';
-
-/**
- * A server-side Table compared typed (what kubectl's printer receives): the column definitions exactly, each
- * row's cells (strings normalized, numbers and booleans as they are), conditions, and the row object's kind.
- */
-const table: Projection = (r) => {
-  if (r.code !== 200) return `status=${r.code}\n${r.stdout}`;
-  const t = JSON.parse(r.stdout) as Record<string, unknown>;
-  const rows = t.rows as Record<string, unknown>[] | null;
-  const cell = (c: unknown) => (typeof c === 'string' ? normalizeText(c) : c);
-  const object = (o: unknown) => {
-    if (o === null || typeof o !== 'object') return o;
-    const { kind, apiVersion, metadata } = o as Record<string, unknown>;
-    return { kind, apiVersion, name: normalizeText(String((metadata as Record<string, unknown>)?.name)) };
-  };
-  const shown = {
-    kind: t.kind,
-    apiVersion: t.apiVersion,
-    columnDefinitions: t.columnDefinitions,
-    rows:
-      rows === null
-        ? null
-        : rows
-            .map((row) =>
-              JSON.stringify({
-                cells: (row.cells as unknown[]).map(cell),
-                conditions: row.conditions,
-                object: object(row.object),
-              }),
-            )
-            // Rows come in name order, and generated names sort differently on each server.
-            .sort(),
-  };
-  return JSON.stringify(shown, null, 1);
-};
-
-const rawTable = (path: string, accept = TABLE_V1): Step => ({
-  id: `Table ${path}${accept === TABLE_V1 ? '' : ' (v1beta1)'}`,
-  args: [],
-  raw: { path, accept },
-  project: table,
-});
-
-/** Server-side Tables of every kind the session created, as kubectl asks for them. */
-const RAW_TABLES: Step[] = [
-  ...[
-    'pods',
-    'configmaps?fieldSelector=metadata.name%3Dcfg',
-    'configmaps?fieldSelector=metadata.name%3Dcfg&includeObject=Object',
-    'configmaps?fieldSelector=metadata.name%3Dcfg&includeObject=None',
-    'secrets?fieldSelector=metadata.name%3Dcreds',
-    'services',
-    'endpoints?fieldSelector=metadata.name%3Dexternal',
-    'serviceaccounts?fieldSelector=metadata.name%3Drobot',
-    'persistentvolumeclaims',
-  ].map((r) => rawTable(`/api/v1/namespaces/${NS}/${r}`)),
-  ...['deployments', 'deployments/web', 'replicasets', 'statefulsets', 'daemonsets'].map((r) =>
-    rawTable(`/apis/apps/v1/namespaces/${NS}/${r}`),
-  ),
-  rawTable(`/apis/apps/v1/namespaces/${NS}/deployments`, TABLE_V1BETA1),
-  rawTable(`/apis/batch/v1/namespaces/${NS}/cronjobs`),
-  rawTable(`/apis/networking.k8s.io/v1/namespaces/${NS}/ingresses`),
-  rawTable(`/apis/networking.k8s.io/v1/namespaces/${NS}/networkpolicies`),
-  rawTable(`/apis/rbac.authorization.k8s.io/v1/namespaces/${NS}/roles`),
-  rawTable(`/apis/rbac.authorization.k8s.io/v1/namespaces/${NS}/rolebindings`),
-  rawTable(`/apis/coordination.k8s.io/v1/namespaces/${NS}/leases`),
-  rawTable(`/apis/example.com/v1/namespaces/${NS}/widgets`),
-  rawTable('/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com'),
-  rawTable(`/api/v1/namespaces/${NS}`),
-];
-
-/** Kinds created by PRINTING_YAML, each listed with its server-side columns. */
-const PRINTED_KINDS = [
-  'ingresses',
-  'networkpolicies',
-  'roles',
-  'rolebindings',
-  'leases',
-  'cronjobs',
-  'statefulsets',
-  'daemonsets',
-  'serviceaccounts/robot',
-  'endpoints/external',
-  'services',
-  'persistentvolumeclaims',
-];
 const fromFile = (yaml: string, ...extra: string[]) => ({
   args: ['create', '-f', '-', '--validate=false', ...extra],
   stdin: yaml,
@@ -343,28 +209,7 @@ export const STEPS: Step[] = [
     args: ['get', 'events', '--field-selector', 'involvedObject.kind=Deployment', ...n],
     project: eventReasons,
   },
-  {
-    id: 'create -f (multi-document)',
-    args: ['create', '-f', '-', '--validate=false'],
-    stdin: PRINTING_YAML,
-    project: exitAnd(sortedLines),
-  },
-  ...PRINTED_KINDS.map(
-    (kind): Step => ({ id: `get ${kind} -o wide`, args: ['get', kind, '-o', 'wide', ...n] }),
-  ),
-  { id: 'create CRD', args: ['create', '-f', '-', '--validate=false'], stdin: CRD_YAML },
-  {
-    id: 'wait CRD Established',
-    args: ['wait', '--for=condition=Established', 'crd/widgets.example.com', '--timeout=60s'],
-  },
-  {
-    id: 'create custom resource',
-    args: ['create', '-f', '-', '--validate=false'],
-    stdin: WIDGET_YAML,
-  },
-  { id: 'get custom resource (printer columns)', args: ['get', 'widgets', ...n] },
-  { id: 'get custom resource -o wide (short name)', args: ['get', 'wg', '-o', 'wide', ...n] },
-  { id: 'get crd', args: ['get', 'crd', 'widgets.example.com'] },
+  ...PRINTING_STEPS,
   ...RAW_TABLES,
   {
     id: 'get -w',
