@@ -38,6 +38,28 @@ describe('demo', () => {
     );
     expect(text).toContain("| events synced                | 0 (kcp's syncer virtual workspace serves none)");
 
+    // kubectl against the downstream (`demo --keep-running`) prints READY and STATUS: server-side Tables.
+    const table = async (path: string) => {
+      const res = await fetch(`${run!.world.downstream.url}${path}`, {
+        headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' },
+      });
+      return (await res.json()) as { columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };
+    };
+    const deployments = await table('/apis/apps/v1/deployments');
+    expect(deployments.columnDefinitions.map((c) => c.name).slice(0, 4)).toEqual([
+      'Name',
+      'Ready',
+      'Up-to-date',
+      'Available',
+    ]);
+    expect(deployments.rows.map((r) => r.cells[1])).toEqual(
+      DEMO_WORKSPACES.map(() => `${DEMO_REPLICAS}/${DEMO_REPLICAS}`),
+    );
+    const pods = await table('/api/v1/pods');
+    expect(pods.columnDefinitions.map((c) => c.name).slice(0, 3)).toEqual(['Name', 'Ready', 'Status']);
+    expect(pods.rows.map((r) => r.cells[2])).toEqual(pods.rows.map(() => 'Running'));
+    expect(pods.rows).toHaveLength(summary.replicasDesired);
+
     // A clean exit: rechecks and retries still waiting are left for the next start, not reported as lost work.
     await run.stop();
     run = undefined;

@@ -67,7 +67,7 @@ export const BUILTIN_RESOURCES: ResourceType[] = [
     namespaced: true,
     shortNames: ['po'],
     categories: ['all'],
-    subresources: { status: true, log: true },
+    subresources: { status: true, log: true, exec: true },
     generation: true,
     fieldSelectors: podFields,
   }),

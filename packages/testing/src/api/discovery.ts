@@ -77,7 +77,9 @@ function resourceEntries(rt: ResourceType): Record<string, unknown>[] {
       verbs,
       ...extra,
     });
+  if (rt.subresources.exec) sub('attach', ['create', 'get'], { kind: 'PodAttachOptions' });
   if (rt.subresources.finalize) sub('finalize', ['update']);
+  if (rt.subresources.exec) sub('exec', ['create', 'get'], { kind: 'PodExecOptions' });
   if (rt.subresources.log) sub('log', ['get']);
   if (rt.subresources.scale)
     sub('scale', ['get', 'patch', 'update'], { group: 'autoscaling', version: 'v1', kind: 'Scale' });

@@ -6,6 +6,8 @@ export interface Subresources {
   scale?: boolean;
   /** pods/log */
   log?: boolean;
+  /** pods/exec and pods/attach (the WebSocket remote-command protocol against the fake kubelet) */
+  exec?: boolean;
   /** namespaces/finalize */
   finalize?: boolean;
 }

@@ -29,7 +29,7 @@ import { strategyFor } from './strategies/index.js';
 import type { Strategy, StrategyContext } from './strategy.js';
 import type { DeleteOptions, ListOptions, Target, WriteOptions, WriteResult } from './target.js';
 import { cloneJson, isPlainObject, jsonEqual, type KubeObject } from './types.js';
-import { readyToRemove, sameObject, specPart } from './write-helpers.js';
+import { dropEmptyMetadata, readyToRemove, sameObject, specPart } from './write-helpers.js';
 
 export interface ServiceOptions {
   /** kcp mode: every object carries the kcp.io/cluster annotation. */
@@ -144,6 +144,7 @@ export class ResourceService {
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
     delete meta.selfLink;
+    dropEmptyMetadata(meta);
     if (rt.generation) meta.generation = 1;
     else delete meta.generation;
     if (this.options.kcp) meta.annotations = { ...meta.annotations, [KCP_CLUSTER_ANNOTATION]: cluster };
@@ -248,6 +249,7 @@ export class ResourceService {
       // Status writes change only status (ResetObjectMetaForStatus keeps metadata).
       next = { ...cloneJson(old), status: body.status };
       if (body.status === undefined) delete next.status;
+      this.strategy(rt).prepareForStatusUpdate?.(next, body);
       if (this.options.kcp) keepSyncerViewAnnotations(next, body);
     } else if (target.subresource === 'finalize') {
       const spec = isPlainObject(old.spec) ? old.spec : {};
@@ -273,6 +275,7 @@ export class ResourceService {
         else (m as Record<string, unknown>)[k] = o[k];
       }
       delete m.selfLink;
+      dropEmptyMetadata(m);
       if (this.options.kcp) m.annotations = { ...m.annotations, [KCP_CLUSTER_ANNOTATION]: cluster };
       this.strategy(rt).prepareForUpdate?.(next, old, ctx);
       if (rt.generation && !jsonEqual(specPart(next, rt), specPart(old, rt))) {

@@ -25,6 +25,8 @@ export interface ServiceAllocatorLike {
 export interface Strategy {
   /** Defaults and server-set fields on create (after generic metadata handling). */
   prepareForCreate?(obj: KubeObject, ctx: StrategyContext): void;
+  /** A status write (`next` is the old object with the request's status): what else it may change. */
+  prepareForStatusUpdate?(next: KubeObject, body: KubeObject): void;
   /** Carries server-owned fields over from the old object on update of the main resource. */
   prepareForUpdate?(obj: KubeObject, old: KubeObject, ctx: StrategyContext): void;
   validate?(obj: KubeObject, ctx: StrategyContext): FieldError[];

@@ -46,3 +46,18 @@ export function readyToRemove(obj: KubeObject, rt: ResourceType): boolean {
 export function serializedSize(obj: KubeObject): number {
   return Buffer.byteLength(JSON.stringify(obj));
 }
+
+/**
+ * ObjectMeta's maps and lists are `omitempty` in kube-apiserver's typed objects: an empty `annotations: {}`
+ * (which kubectl's apply and diff patches send) or `finalizers: []` is never stored or returned.
+ */
+export function dropEmptyMetadata(meta: KubeObject['metadata']): void {
+  for (const k of ['labels', 'annotations'] as const) {
+    const v = meta[k];
+    if (isPlainObject(v) && Object.keys(v).length === 0) delete meta[k];
+  }
+  for (const k of ['finalizers', 'ownerReferences'] as const) {
+    const v = meta[k];
+    if (Array.isArray(v) && v.length === 0) delete meta[k];
+  }
+}

@@ -3,6 +3,14 @@ import { cloneJson, isPlainObject, type KubeObject } from '../api/types.js';
 import { matchesLabelSelectorObject } from '../store/selectors.js';
 import type { InProcessClient } from './client.js';
 import {
+  annotateDeployment,
+  bumpRevision,
+  maxRevision,
+  REVISION,
+  revisionOf,
+  runsTemplate,
+} from './deployment-revisions.js';
+import {
   controllerRef,
   isPodReady,
   type Obj,
@@ -33,10 +41,11 @@ export function reconcileDeployment(
   const template = cloneJson(s.template) as Obj | undefined;
   if (!template) return;
   const hash = templateHash(template);
-  const rsName = `${name}-${hash}`;
   const owned = client.list(cluster, 'apps', 'replicasets', namespace).filter((rs) => ownedBy(rs, d));
-  let current = owned.find((rs) => rs.metadata.name === rsName);
+  let current = owned.find((rs) => runsTemplate(rs, template));
+  const rsName = current?.metadata.name ?? `${name}-${hash}`;
   const desired = replicasOf(d);
+  if (current) bumpRevision(client, cluster, current, owned);
   if (!current) {
     const meta = (isPlainObject(template.metadata) ? template.metadata : {}) as Obj;
     const labels = { ...(meta.labels as Record<string, string> | undefined), [HASH]: hash };
@@ -55,7 +64,7 @@ export function reconcileDeployment(
           namespace,
           labels,
           annotations: {
-            'deployment.kubernetes.io/revision': String(owned.length + 1),
+            [REVISION]: String(maxRevision(owned) + 1),
             'deployment.kubernetes.io/desired-replicas': String(desired),
           },
           ownerReferences: [controllerRef(d)],
@@ -74,13 +83,16 @@ export function reconcileDeployment(
       'deployment-controller',
     );
   } else if (replicasOf(current) !== desired) {
+    const from = replicasOf(current);
     client.mutate(cluster, 'apps', 'replicasets', namespace, rsName, 'deployment-controller', (rs) => {
       (rs.spec as Obj).replicas = desired;
       return true;
     });
+    scaledEvent(client, cluster, d, rsName, from, desired);
   }
   for (const old of owned) {
     if (old.metadata.name === rsName || replicasOf(old) === 0) continue;
+    scaledEvent(client, cluster, d, old.metadata.name!, replicasOf(old), 0);
     client.mutate(
       cluster,
       'apps',
@@ -95,6 +107,8 @@ export function reconcileDeployment(
     );
   }
   const all = client.list(cluster, 'apps', 'replicasets', namespace).filter((rs) => ownedBy(rs, d));
+  const newest = all.find((rs) => rs.metadata.name === rsName);
+  if (newest) annotateDeployment(client, cluster, d, revisionOf(newest));
   const sum = (field: string, list = all) => list.reduce((n, rs) => n + (Number(status(rs)[field]) || 0), 0);
   const fresh = all.filter((rs) => rs.metadata.name === rsName);
   const available = sum('availableReplicas');
@@ -140,6 +154,19 @@ export function reconcileDeployment(
   ])
     if (next[k] === 0) delete next[k];
   writeStatusIfChanged(client, cluster, 'apps', 'deployments', d, next, 'deployment-controller');
+}
+
+function scaledEvent(
+  client: InProcessClient,
+  cluster: string,
+  d: KubeObject,
+  rsName: string,
+  from: number,
+  to: number,
+): void {
+  const how = to > from ? 'up' : 'down';
+  const message = `Scaled ${how} replica set ${rsName} from ${from} to ${to}`;
+  recordEvent(client, cluster, d, 'Normal', 'ScalingReplicaSet', message, 'deployment-controller');
 }
 
 /** Keeps condition timestamps when nothing but the timestamps would change, so steady state writes nothing. */

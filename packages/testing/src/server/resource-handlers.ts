@@ -3,6 +3,7 @@ import { compileFilter } from '../api/list.js';
 import { groupVersion } from '../api/resource-type.js';
 import type { ResourceService } from '../api/service.js';
 import { badRequest, methodNotAllowed, methodNotSupported, pathNotFound } from '../api/status.js';
+import type { TableListMeta } from '../api/table/convert.js';
 import type { DeleteOptions, Target, WriteOptions } from '../api/target.js';
 import { isPlainObject, type KubeObject } from '../api/types.js';
 import { patchResource } from '../patch/patcher.js';
@@ -15,6 +16,8 @@ import { protobufKind } from './protobuf-io.js';
 import { decodeObject, mediaType, parseJson, queryFlag, queryInt, readBody } from './request.js';
 import { present, sendJson } from './respond.js';
 import { serveScale } from './scale-handler.js';
+import { serveRemoteCommand } from './streaming/remote-command.js';
+import { convertorFor, sendTable, tableRequest } from './table-handler.js';
 import { type WatchRegistry, WatchSession } from './watch.js';
 
 export interface ResourceContext {
@@ -123,6 +126,18 @@ async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<
   return opts;
 }
 
+function listMeta(result: ReturnType<ResourceService['list']>): TableListMeta {
+  const meta: TableListMeta = { resourceVersion: result.resourceVersion };
+  if (result.continue) meta.continue = result.continue;
+  if (result.remainingItemCount !== undefined) meta.remainingItemCount = result.remainingItemCount;
+  return meta;
+}
+
+/** Listed objects (listObjects has applied the syncer virtual workspace's view already). */
+function listedObjects(result: ReturnType<ResourceService['list']>): KubeObject[] {
+  return result.items.map(({ object }) => object);
+}
+
 function sendList(res: ServerResponse, target: Target, result: ReturnType<ResourceService['list']>): void {
   const rt = target.rt;
   const apiVersion = groupVersion(rt.group, target.version);
@@ -158,21 +173,28 @@ export async function serveResource(
       (sub === 'status' && rt.subresources.status && ['get', 'update', 'patch'].includes(verb)) ||
       (sub === 'finalize' && rt.subresources.finalize && verb === 'update') ||
       (sub === 'log' && rt.subresources.log && verb === 'get') ||
+      ((sub === 'exec' || sub === 'attach') && rt.subresources.exec && ['get', 'create'].includes(verb)) ||
       (sub === 'scale' && rt.subresources.scale && ['get', 'update', 'patch'].includes(verb));
     if (!ok) {
       const known =
         (sub === 'status' && rt.subresources.status) ||
         (sub === 'finalize' && rt.subresources.finalize) ||
         (sub === 'log' && rt.subresources.log) ||
+        ((sub === 'exec' || sub === 'attach') && rt.subresources.exec) ||
         (sub === 'scale' && rt.subresources.scale);
       throw known ? methodNotAllowed() : pathNotFound();
     }
     if (sub === 'log') return servePodLog(res, ctx.logs, service.get(target), target.cluster, query, req);
+    if (sub === 'exec' || sub === 'attach') {
+      const pod = service.get({ ...target, subresource: undefined });
+      return serveRemoteCommand(req, res, { pod, cluster: target.cluster, logs: ctx.logs }, sub, query);
+    }
     if (sub === 'scale') return serveScale(req, res, service, target, verb, writeOptions(req, query));
   }
   // Routes exist per path shape: items take get/update/patch/delete, collections list/watch/create/
   // deletecollection, and namespaced resources across all namespaces only list/watch.
   const item = target.name !== undefined;
+  const table = ['get', 'list', 'watch'].includes(verb) ? tableRequest(req, query) : undefined;
   if ((item && verb === 'create') || (!item && (verb === 'update' || verb === 'patch')))
     throw methodNotAllowed();
   if (rt.namespaced && target.namespace === undefined && !['list', 'watch'].includes(verb))
@@ -181,12 +203,21 @@ export async function serveResource(
     throw methodNotSupported(rt, verb);
   }
   switch (verb) {
-    case 'get':
-      sendJson(res, 200, present(service.get(target), apiVersion));
+    case 'get': {
+      const object = service.get(target);
+      if (table)
+        sendTable(res, ctx.store, target, table, [object], {
+          resourceVersion: object.metadata.resourceVersion ?? '',
+        });
+      else sendJson(res, 200, present(object, apiVersion));
       return;
-    case 'list':
-      sendList(res, target, service.list(target, listOptions(query)));
+    }
+    case 'list': {
+      const result = service.list(target, listOptions(query));
+      if (table) sendTable(res, ctx.store, target, table, listedObjects(result), listMeta(result));
+      else sendList(res, target, result);
       return;
+    }
     case 'watch': {
       const lo = listOptions(query);
       const fieldSelector = target.name !== undefined ? `metadata.name=${target.name}` : lo.fieldSelector;
@@ -205,6 +236,7 @@ export async function serveResource(
           sendInitialEvents: sie === null ? undefined : sie === 'true',
           timeoutSeconds: timeout,
           bookmarkIntervalMs: ctx.bookmarkIntervalMs,
+          table: table && { options: table, convertor: convertorFor(ctx.store, target) },
         },
         ctx.watches,
       );

@@ -2,7 +2,7 @@ import {
   createServer as createHttpServer,
   type IncomingMessage,
   type Server,
-  type ServerResponse,
+  ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -23,6 +23,7 @@ import { negotiateResponse, protobufKind } from './protobuf-io.js';
 import { serveResource, verbOf } from './resource-handlers.js';
 import { sendError } from './respond.js';
 import { StatsCollector } from './stats.js';
+import { markUpgrade } from './streaming/remote-command.js';
 import { WatchRegistry } from './watch.js';
 
 /** What a request is about, for fault rules and stats. */
@@ -108,6 +109,14 @@ export class KubeApiServer {
     const server = this.options.tls
       ? createHttpsServer({ key: this.options.tls.key, cert: this.options.tls.cert }, handler)
       : createHttpServer(handler);
+    // pods/exec and pods/attach: the upgrade is routed like any request; the handler takes the socket over.
+    server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      const res = new ServerResponse(req);
+      res.assignSocket(socket);
+      res.on('finish', () => socket.end());
+      markUpgrade(req, socket, head);
+      handler(req, res);
+    });
     server.keepAliveTimeout = 60_000;
     server.requestTimeout = 0;
     server.on('connection', (socket: Socket) => {

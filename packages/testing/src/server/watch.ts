@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ObjectFilter } from '../api/list.js';
 import { grKey, groupVersion } from '../api/resource-type.js';
 import { expired } from '../api/status.js';
+import { buildTable, type TableConvertor, type TableOptions } from '../api/table/convert.js';
 import type { Target } from '../api/target.js';
 import type { KubeObject } from '../api/types.js';
 import type { ChangeEvent, ObjectStore } from '../store/store.js';
@@ -17,6 +18,8 @@ export interface WatchParams {
   timeoutSeconds: number | undefined;
   /** How often bookmarks are sent (kube-apiserver: about once a minute). */
   bookmarkIntervalMs: number;
+  /** Events carry one-row Tables (`kubectl get -w`): column definitions in the first only. */
+  table?: { options: TableOptions; convertor: TableConvertor } | undefined;
 }
 
 // A store commit reaches every watcher synchronously, one after the other: a single-slot cache lets them
@@ -71,6 +74,7 @@ export class WatchSession {
   private unsubscribe: (() => void) | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
+  private headersSent = false;
   private readonly apiVersion: string;
 
   constructor(
@@ -188,7 +192,20 @@ export class WatchSession {
 
   private write(type: string, object: KubeObject): void {
     const view = this.params.target.view;
-    this.send(serializeEvent(type, view ? view.read(object) : object, this.apiVersion));
+    const shown = view ? view.read(object) : object;
+    const table = this.params.table;
+    if (!table) {
+      this.send(serializeEvent(type, shown, this.apiVersion));
+      return;
+    }
+    const obj = shown.apiVersion === this.apiVersion ? shown : { ...shown, apiVersion: this.apiVersion };
+    const rv = obj.metadata.resourceVersion;
+    const body = buildTable(table.convertor, [obj], rv === undefined ? {} : { resourceVersion: rv }, {
+      ...table.options,
+      noHeaders: this.headersSent,
+    });
+    this.headersSent = true;
+    this.send(`${JSON.stringify({ type, object: body })}\n`);
   }
 
   private writeBookmark(annotations?: Record<string, string>): void {

@@ -60,6 +60,11 @@ function selectorImmutable(obj: KubeObject, old: KubeObject): FieldError[] {
 }
 
 export const deploymentStrategy: Strategy = {
+  // deploymentStatusStrategy resets only spec and labels: the controller records the revision annotation
+  // with its status write, so that write leaves the generation alone.
+  prepareForStatusUpdate(next, body) {
+    if (isPlainObject(body.metadata?.annotations)) next.metadata.annotations = body.metadata.annotations;
+  },
   prepareForCreate(obj) {
     const s = spec(obj);
     s.replicas ??= 1;
