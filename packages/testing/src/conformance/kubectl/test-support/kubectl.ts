@@ -1,32 +1,4 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { KUBE_BINS_ENV } from '../../../real/binaries.js';
-
-/**
- * The one place the suite finds kubectl: `$KUBECTL`, then `kubectl` in `$KCP_TMC_KUBECTL` or the kube-bins
- * directory (`$KCP_TMC_KUBE_BINS`), then `kubectl` on PATH. Undefined when there is none. (To be replaced by
- * `resolveKubectl()` of real/binaries.ts, which builds kubectl of the server binaries' version.)
- */
-export async function findKubectl(): Promise<string | undefined> {
-  const inDir = (env: string) => (process.env[env] ? join(process.env[env]!, 'kubectl') : undefined);
-  const candidates = [
-    process.env.KUBECTL,
-    inDir('KCP_TMC_KUBECTL'),
-    inDir(KUBE_BINS_ENV),
-    ...(process.env.PATH ?? '').split(delimiter).map((d) => (d ? join(d, 'kubectl') : undefined)),
-  ];
-  return candidates.find((c): c is string => c !== undefined && isExecutable(c));
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export interface KubectlRun {
   code: number;

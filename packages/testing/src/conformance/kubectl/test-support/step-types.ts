@@ -18,6 +18,4 @@ export interface Step {
   simulatorOnly?: { expect: string; why: string };
   /** Not kubectl: a GET with this Accept header (what kubectl's printers receive, compared typed). */
   raw?: { path: string; accept: string };
-  /** While the simulator lacks protobuf or OpenAPI (needsProtobufOrOpenapi), it runs these args instead. */
-  fallback?: { args: string[]; stdin?: string };
 }

@@ -1,12 +1,4 @@
-import {
-  CONFIGMAP_YAML,
-  DEPLOYMENT_YAML,
-  NAMESPACE_YAML,
-  NS,
-  SECRET_YAML,
-  SERVICE_YAML,
-  SETTINGS_YAML,
-} from './manifests.js';
+import { NS, SERVICE_YAML, SETTINGS_YAML } from './manifests.js';
 import { describeKeys, headerLine, jsonPaths, normalizeText, sortedLines } from './normalize.js';
 import { PRINTING_STEPS } from './printing-steps.js';
 import { diffLines, eventReasons, exitAnd, lastLine } from './projections.js';
@@ -18,11 +10,6 @@ export type { Projection, Step } from './step-types.js';
 
 const n = ['-n', NS];
 
-const fromFile = (yaml: string, ...extra: string[]) => ({
-  args: ['create', '-f', '-', '--validate=false', ...extra],
-  stdin: yaml,
-});
-
 /**
  * The everyday session, in order: each step leaves the state the next ones read. Every server runs the same
  * steps; outcomes are compared step by step after normalization.
@@ -31,25 +18,21 @@ export const STEPS: Step[] = [
   {
     id: 'create namespace',
     args: ['create', 'namespace', NS],
-    fallback: fromFile(NAMESPACE_YAML),
   },
   { id: 'get namespace', args: ['get', 'namespace', NS] },
   {
     id: 'create configmap --from-literal',
     args: ['create', 'configmap', 'cfg', '--from-literal=a=1', '--from-literal=b=2', ...n],
-    fallback: fromFile(CONFIGMAP_YAML),
   },
   { id: 'get configmap', args: ['get', 'configmap', 'cfg', ...n] },
   {
     id: 'create secret generic',
     args: ['create', 'secret', 'generic', 'creds', '--from-literal=user=admin', ...n],
-    fallback: fromFile(SECRET_YAML),
   },
   { id: 'get secret', args: ['get', 'secret', 'creds', ...n] },
   {
     id: 'create deployment',
     args: ['create', 'deployment', 'web', '--image=nginx:1.25', '--replicas=2', ...n],
-    fallback: fromFile(DEPLOYMENT_YAML),
   },
   {
     id: 'rollout status (create)',
@@ -167,17 +150,12 @@ export const STEPS: Step[] = [
     id: 'apply -f (client-side)',
     args: ['apply', '-f', '-'],
     stdin: SERVICE_YAML,
-    fallback: { args: ['apply', '--validate=false', '-f', '-'], stdin: SERVICE_YAML },
   },
   { id: 'get service', args: ['get', 'service', 'web', ...n] },
   {
     id: 'apply --server-side',
     args: ['apply', '--server-side', '-f', '-'],
     stdin: SETTINGS_YAML('fast'),
-    fallback: {
-      args: ['apply', '--server-side', '--validate=false', '-f', '-'],
-      stdin: SETTINGS_YAML('fast'),
-    },
   },
   {
     id: 'diff',
@@ -189,7 +167,6 @@ export const STEPS: Step[] = [
     id: 'edit (EDITOR)',
     args: ['edit', 'configmap', 'settings', ...n],
     editor: true,
-    fallback: { args: ['edit', '--validate=false', 'configmap', 'settings', ...n] },
   },
   { id: 'get edited value', args: ['get', 'configmap', 'settings', '-o', 'jsonpath={.data.mode}', ...n] },
   {
@@ -280,22 +257,3 @@ export const STEPS: Step[] = [
   { id: 'delete namespace', args: ['delete', 'namespace', NS, '--wait=true', '--timeout=60s'] },
   { id: 'get deleted namespace', args: ['get', 'namespace', NS] },
 ];
-
-/**
- * Steps that need protobuf bodies or OpenAPI documents on the simulator (typed clients send protobuf:
- * `create namespace|configmap|secret|deployment`, `auth can-i`; client-side validation, diff, edit and explain
- * read /openapi/v2 or v3). Until those land, simulator worlds run a step's fallback, or skip a step without one.
- * Flip at merge: empty this list.
- */
-export const needsProtobufOrOpenapi = new Set<string>([
-  'create namespace',
-  'create configmap --from-literal',
-  'create secret generic',
-  'create deployment',
-  'apply -f (client-side)',
-  'apply --server-side',
-  'diff',
-  'edit (EDITOR)',
-  'explain',
-  'auth can-i',
-]);

@@ -7,13 +7,13 @@ import { type KubectlRun, runKubectl } from './kubectl.js';
 import { EDITOR_SCRIPT, NS } from './manifests.js';
 import { RealPodStarter } from './pod-starter.js';
 import { type RawEndpoint, rawGet } from './raw-get.js';
-import { needsProtobufOrOpenapi, type Step } from './steps.js';
+import type { Step } from './steps.js';
 
 /** One server the session runs against. */
 export interface World {
   name: string;
   simulator: boolean;
-  /** Runs one step; undefined when the world does not run it (see Step.simulatorOnly, needsProtobufOrOpenapi). */
+  /** Runs one step; undefined when the world does not run it (see Step.simulatorOnly). */
   run(step: Step): Promise<KubectlRun | undefined>;
   stop(): Promise<void>;
 }
@@ -43,11 +43,7 @@ function world(
     async run(step) {
       if (!simulator && step.simulatorOnly) return undefined;
       if (step.raw) return rawGet(endpoint, step.raw.path, step.raw.accept);
-      let { args, stdin } = step;
-      if (simulator && needsProtobufOrOpenapi.has(step.id)) {
-        if (!step.fallback) return undefined;
-        ({ args, stdin } = step.fallback);
-      }
+      const { args, stdin } = step;
       const options: Parameters<typeof runKubectl>[4] = { timeoutMs: step.timeoutMs ?? 90_000 };
       if (stdin !== undefined) options.stdin = stdin;
       if (step.stopWhen) options.stopWhen = step.stopWhen;
