@@ -1,3 +1,7 @@
+// tsyringe throws at import without the Reflect metadata API: load it before any module that imports tsyringe,
+// so a plain `import '@kcp-tmc/dns'` works (sideEffects in package.json names this file).
+import 'reflect-metadata';
+
 export { ConfigMapWatcher, type ConfigMapWatcherOptions } from './nsmap/configmap-watcher.js';
 export { type NameRewrite, NamespaceMap } from './nsmap/namespace-map.js';
 export { registerDns } from './register.js';

@@ -37,7 +37,9 @@ describe.each(packages.map((p) => [p.short, p] as const))('@kcp-tmc/%s as publis
     expect(readFileSync(join(pkg.dir, 'LICENSE'), 'utf8')).toBe(
       readFileSync(join(repoRoot, 'LICENSE'), 'utf8'),
     );
-    expect(m.files).toEqual(['dist', 'src', '!src/**/*.test.ts', '!src/**/test-support', 'LICENSE']);
+    // The simulator also ships its API data (protobuf descriptors, OpenAPI documents).
+    const data = short === 'testing' ? ['data'] : [];
+    expect(m.files).toEqual(['dist', 'src', '!src/**/*.test.ts', '!src/**/test-support', 'LICENSE', ...data]);
     expect(m.repository).toEqual({ type: 'git', url: `git+${REPO}.git`, directory: `packages/${short}` });
     expect(m.homepage).toBe(`${REPO}/tree/main/packages/${short}#readme`);
     expect(m.bugs).toEqual({ url: `${REPO}/issues` });
