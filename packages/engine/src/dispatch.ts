@@ -1,5 +1,6 @@
 import {
   type ClusterKey,
+  clusterKey,
   type DownstreamSyncer,
   deletionAnnotation,
   type EventSyncer,
@@ -16,6 +17,7 @@ import {
   type SyncTargetRef,
   type TransformationPipeline,
   type UpstreamStatusSyncer,
+  upstreamObjectName,
 } from '@kcp-tmc/interfaces';
 import type { ResourceController } from './controller/resource-controller.js';
 import { isNamespacesResource, NamespacePath } from './namespace-path.js';
@@ -153,9 +155,26 @@ export class Dispatcher {
       controller.forgetOrigin(key.namespace, key.name);
       this.targets.requeueDown(origin);
     }
+    const locator = key.namespace === '' ? undefined : await this.targets.locators?.locatorOf(key.namespace);
+    if (
+      downstream !== undefined &&
+      origin === undefined &&
+      locator !== undefined &&
+      controller.upstream.hasSynced()
+    ) {
+      // A copy this process never wrote (it was written before a restart): if its upstream object is gone,
+      // the spec path removes it, as it would have on the deletion this process did not see. Only against a
+      // synced upstream cache: before that, absent means not listed yet.
+      const upstreamKey = clusterKey(
+        locator.cluster,
+        key.gvr,
+        locator.namespace,
+        upstreamObjectName(key.gvr, key.name),
+      );
+      if (controller.upstream.get(upstreamKey) === undefined) this.targets.requeueDown(upstreamKey);
+    }
     const statusSyncer = this.targets.statusSyncer;
     if (statusSyncer === undefined) return noop(key, 'no status syncer registered');
-    const locator = key.namespace === '' ? undefined : await this.targets.locators?.locatorOf(key.namespace);
     const context: SyncContext = {
       direction: 'up',
       syncTarget: this.targets.syncTarget,

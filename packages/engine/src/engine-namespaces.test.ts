@@ -72,4 +72,28 @@ describe('DefaultSyncEngine namespaces, as kcp', () => {
     expect(h.syncer.calls).toEqual([]);
     await h.engine.stop();
   });
+
+  it('deletes a copy written before a restart whose upstream object is gone, and keeps the others', async () => {
+    const deployments = 'apps/v1/deployments';
+    const h = engineHarness({ syncedResources: [deployments, 'v1/configmaps'] });
+    h.down(NAMESPACES).upsert(downstreamNamespace('kcp-demo', 'root:a', 'demo'));
+    h.up(deployments).upsert(upstreamObject(deployments, 'root:a', 'demo', 'kept'));
+    h.down(deployments).upsert(downstreamObject('kcp-demo', 'kept'));
+    h.down(deployments).upsert(downstreamObject('kcp-demo', 'orphan'));
+    // kcp's renamed CA bundle maps back to kube-root-ca.crt, which is still upstream.
+    h.up('v1/configmaps').upsert(
+      upstreamObject('v1/configmaps', 'root:a', 'demo', 'kube-root-ca.crt', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+      }),
+    );
+    h.down('v1/configmaps').upsert(
+      downstreamObject('kcp-demo', 'kcp-root-ca.crt', { apiVersion: 'v1', kind: 'ConfigMap' }),
+    );
+    await h.engine.start();
+    await until(() => h.syncer.names('delete').length > 0);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(h.syncer.names('delete')).toEqual(['root:a/demo/orphan']);
+    await h.engine.stop();
+  });
 });

@@ -32,3 +32,20 @@ export function downstreamObjectName(
   }
   return name;
 }
+
+/**
+ * The upstream name of a downstream object, {@link downstreamObjectName} reversed: `kcp-root-ca.crt` →
+ * `kube-root-ca.crt`, `kcp-default-token-*` → `default-token-*`. Used to find the upstream object of a
+ * downstream one whose origin this process never saw (after a restart).
+ */
+export function upstreamObjectName(
+  resource: { readonly group: string; readonly resource: string },
+  name: string,
+): string {
+  if (resource.group !== '') return name;
+  if (resource.resource === 'configmaps' && name === KCP_ROOT_CA_CONFIGMAP) return KUBE_ROOT_CA_CONFIGMAP;
+  if (resource.resource === 'secrets' && name.startsWith(KCP_NAME_PREFIX + DEFAULT_TOKEN_SECRET_PREFIX)) {
+    return name.slice(KCP_NAME_PREFIX.length);
+  }
+  return name;
+}

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   type AgentProcess,
   agentArgs,
@@ -70,6 +72,7 @@ const RECOVERY_DEADLINE_MS = 60_000;
 export async function runScenario(scenario: Scenario): Promise<ScenarioReport> {
   const world = await startWorld();
   const agents: AgentProcess[] = [];
+  const all: AgentProcess[] = [];
   const heartbeats = watchHeartbeats(world);
   try {
     const context: ChaosContext = {
@@ -79,6 +82,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioReport> {
       async startAgent(options = {}) {
         const agent = spawnAgent(agentArgs(world, [...AGENT_FLAGS, ...(scenario.agentFlags ?? [])]));
         agents.push(agent);
+        all.push(agent);
         if (options.standby !== true) await started(agent, 60_000);
         return agent;
       },
@@ -105,6 +109,12 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioReport> {
     };
   } finally {
     heartbeats.stop();
+    // KCP_TMC_CHAOS_LOGS=<dir>: every agent's log of the scenario, for a failure's post-mortem.
+    const logs = process.env.KCP_TMC_CHAOS_LOGS;
+    if (logs !== undefined) {
+      const slug = scenario.name.replace(/[^a-z0-9]+/gi, '-');
+      all.forEach((agent, i) => writeFileSync(join(logs, `${slug}-agent-${i}.log`), agent.stderr()));
+    }
     for (const agent of agents) agent.child.kill('SIGKILL');
     await Promise.all(agents.map((agent) => agent.exited));
     await world.stop();

@@ -100,12 +100,13 @@ export const SCENARIOS: readonly Scenario[] = [
     async run(context) {
       const [agent] = context.agents;
       if (agent === undefined) throw new Error('no agent');
-      // The upstream namespace of one workspace goes, with its objects; the agent dies while it cleans up.
+      // The upstream namespace of one workspace goes, with its objects (deleted as kcp's namespace controller
+      // deletes them: the upstream simulator runs none); the agent dies while it cleans up downstream.
       const workspace = WORKSPACES[0] as string;
       const base = `${context.world.upstream.url}/clusters/${workspace}`;
       const deleted = await call(base, '/api/v1/namespaces/bulk', 'DELETE');
       if (deleted.status !== 200) throw new Error(`namespace delete: ${deleted.status}`);
-      context.workload.forget((place) => place.startsWith(`${workspace}/bulk/`));
+      await context.workload.deleteWhere((place) => place.startsWith(`${workspace}/bulk/`));
       await context.kill(agent);
       await context.startAgent();
     },

@@ -63,18 +63,21 @@ export class Workload {
 
   /** Deletes the last `n` objects. */
   async delete(n: number, concurrency = 16): Promise<void> {
-    const places = [...this.expected.keys()].slice(-n);
+    await this.deleteAll([...this.expected.keys()].slice(-n), concurrency);
+  }
+
+  /** Deletes every object whose place matches. */
+  async deleteWhere(matches: (place: Place) => boolean, concurrency = 16): Promise<void> {
+    await this.deleteAll([...this.expected.keys()].filter(matches), concurrency);
+  }
+
+  private async deleteAll(places: readonly Place[], concurrency: number): Promise<void> {
     await pool(places, concurrency, async (place) => {
       const [workspace = '', , name = ''] = place.split('/');
       const answer = await call(this.base(workspace), `${this.path()}/${name}`, 'DELETE');
       if (answer.status !== 200) throw new Error(`delete ${place}: ${answer.status}`);
       this.expected.delete(place);
     });
-  }
-
-  /** Stops expecting objects that went away some other way (their namespace was deleted). */
-  forget(matches: (place: Place) => boolean): void {
-    for (const place of [...this.expected.keys()]) if (matches(place)) this.expected.delete(place);
   }
 
   /** Compares the downstream with what the workload expects. */
