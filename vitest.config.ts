@@ -26,7 +26,7 @@ const TIMING = [
 ];
 
 // The chaos suite runs on its own (`pnpm chaos`, KCP_TMC_CHAOS=short|full): it measures recovery times and
-// heartbeat gaps, and one scenario still fails (see its README).
+// heartbeat gaps (packages/syncer-agent/test/chaos/README.md).
 const CHAOS = ['packages/syncer-agent/test/chaos/**/*.test.ts'];
 const chaos = process.env.KCP_TMC_CHAOS !== undefined;
 

@@ -190,6 +190,15 @@ app_rootfs() {
 		"$dir/app/node_modules/.pnpm-workspace-state-v1.json"
 	find "$dir/app" -type d -name .bin -prune -exec rm -rf {} +
 	chmod -R u+rwX,go+rX,go-w "$dir/app"
+	# kcp's generated syncer Deployment (and its DNS Deployment) run `/ko-app/syncer` with kcp's arguments: the
+	# same path here, a script the kernel runs through its #! line (the image has no shell), so
+	# `kubectl kcp workload sync --syncer-image <this image>` needs no edit.
+	local bin
+	bin="$(node -p 'const b = require(process.argv[1]).bin; typeof b === "string" ? b : b["syncer-agent"]' "$dir/app/package.json")"
+	mkdir -p "$dir/ko-app"
+	printf '#!/nodejs/bin/node\nimport(%s);\n' "'/app/${bin#./}'" >"$dir/ko-app/syncer"
+	chmod 0755 "$dir/ko-app"
+	chmod 0755 "$dir/ko-app/syncer"
 }
 
 # The base and node layers depend only on image.lock and this script: kept in the cache once built (their

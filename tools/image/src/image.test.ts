@@ -132,6 +132,17 @@ describe('agent image (tools/image)', { timeout: 120_000 }, () => {
     expect(stdout).toBe(`syncer-agent ${agentVersion} (node v${nodeVersion}, linux/x64)\n`);
   });
 
+  it.skipIf(cannotEnter)(
+    "runs as kcp's generated Deployment starts it: /ko-app/syncer with kcp's syncer flags",
+    async () => {
+      const { stdout } = await runInImage(['version'], ['/ko-app/syncer']);
+      expect(stdout).toBe(`syncer-agent ${agentVersion} (node v${nodeVersion}, linux/x64)\n`);
+      // Leading flags mean `run`, as in kcp's syncer.
+      const help = await runInImage(['--help'], ['/ko-app/syncer']);
+      expect(help.stdout).toMatch(/^Usage: syncer-agent /m);
+    },
+  );
+
   it.skipIf(cannotEnter)('`run --help` from the unpacked root prints its usage and exits 0', async () => {
     const { stdout } = await runInImage(['run', '--help']);
     expect(stdout).toMatch(/^Usage: syncer-agent run/m);
