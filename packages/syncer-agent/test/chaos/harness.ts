@@ -113,7 +113,8 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioReport> {
     const logs = process.env.KCP_TMC_CHAOS_LOGS;
     if (logs !== undefined) {
       const slug = scenario.name.replace(/[^a-z0-9]+/gi, '-');
-      all.forEach((agent, i) => writeFileSync(join(logs, `${slug}-agent-${i}.log`), agent.stderr()));
+      for (const [i, agent] of all.entries())
+        writeFileSync(join(logs, `${slug}-agent-${i}.log`), agent.stderr());
     }
     for (const agent of agents) agent.child.kill('SIGKILL');
     await Promise.all(agents.map((agent) => agent.exited));
