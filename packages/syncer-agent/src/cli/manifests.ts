@@ -25,6 +25,7 @@ const UPSTREAM_FLAGS = new Set([
   'qps',
   'burst',
   'feature-gates',
+  'tunnel-exec',
   'config',
 ]);
 
@@ -50,7 +51,8 @@ const FLAGS: readonly FlagSpec[] = [
     type: 'string',
     placeholder: 'n',
     default: '1',
-    description: 'Replicas of the Deployment: 0 or 1 (one agent per SyncTarget, as kcp).',
+    description:
+      'Replicas of the Deployment: 0, 1 (as kcp), or more, which elect a leader (--leader-elect) so only one writes.',
   },
   {
     name: 'output',
@@ -106,14 +108,6 @@ workspace, then --upstream-objects=existing to print the downstream objects.
 Flags:
 ${formatFlags(FLAGS)}
 `;
-
-function replicas(text: string) {
-  const parsed = nonNegativeInteger(text);
-  if (parsed.ok && parsed.value > 1) {
-    return { ok: false as const, reason: 'only 0 and 1 are valid (one agent per SyncTarget)' };
-  }
-  return parsed;
-}
 
 function label(text: string) {
   const parts = text.split('=');
@@ -172,7 +166,7 @@ export const manifestsCommand: Command = {
       kcpNamespace: settings.required('kcp-namespace', objectName),
       image: settings.optional('image', nonEmpty) ?? agentImage(),
       namespace: settings.optional('namespace', objectName),
-      replicas: settings.required('replicas', replicas),
+      replicas: settings.required('replicas', nonNegativeInteger),
       featureGatesArg: given('feature-gates')
         ? settings.list('feature-gates', nonEmpty).join(',')
         : undefined,
@@ -182,8 +176,6 @@ export const manifestsCommand: Command = {
       log: (line: string) => io.stderr.write(line),
     };
 
-    // Never client-node's invented localhost:8080 when no kubeconfig is found.
-    loadSideKubeconfig('--from-kubeconfig', options.fromKubeconfig, options.fromContext);
     const c = container.createChildContainer();
     const kube = registerKube(c, {
       // Everything manifests touches lives in the SyncTarget's workspace, discovery included.

@@ -241,22 +241,73 @@ current-context: org
     expect(objects[1]?.rules).toEqual(upstreamClusterRoleRules('east'));
   });
 
-  it('-o json prints a v1 List; --replicas takes 0 or 1', async () => {
+  it('-o json prints a v1 List; --replicas 0 or 1 as kcp, more with leader election', async () => {
     const t = capture();
     expect(await main(args('-o', 'json', '--replicas=0', '--upstream-objects=existing'), t.io), t.err()).toBe(
       0,
     );
     const list = JSON.parse(t.out()) as { kind: string; items: KubeObject[] };
     expect(list.kind).toBe('List');
-    expect(list.items.find((o) => o.kind === 'Deployment')).toHaveProperty('spec.replicas', 0);
+    const single = list.items.find((o) => o.kind === 'Deployment');
+    expect(single).toHaveProperty('spec.replicas', 0);
+    expect(single).toHaveProperty('spec.strategy', { type: 'Recreate' });
+    expect(single?.spec?.template.spec.containers[0].args).not.toContain('--leader-elect');
+    expect(list.items.filter((o) => o.kind === 'Role')).toEqual([]);
     // The default image is the package's own.
-    expect(list.items.find((o) => o.kind === 'Deployment')).toHaveProperty(
-      'spec.template.spec.containers.0.image',
-      agentImage(),
-    );
+    expect(single).toHaveProperty('spec.template.spec.containers.0.image', agentImage());
+
+    const two = capture();
+    expect(
+      await main(args('-o', 'json', '--replicas=2', '--upstream-objects=existing'), two.io),
+      two.err(),
+    ).toBe(0);
+    const items = (JSON.parse(two.out()) as { items: KubeObject[] }).items;
+    const deployment = items.find((o) => o.kind === 'Deployment');
+    expect(deployment).toHaveProperty('spec.replicas', 2);
+    expect(deployment?.spec?.template.spec.containers[0].args).toContain('--leader-elect');
+    expect(deployment).toHaveProperty('spec.strategy.type', 'RollingUpdate');
+    // The Lease's permissions only in the agent's own namespace.
+    const role = items.find((o) => o.kind === 'Role');
+    expect(role?.metadata.namespace).toBe(deployment?.metadata.namespace);
+    expect(role?.rules).toEqual([
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create', 'get', 'update'] },
+    ]);
+    expect(items.find((o) => o.kind === 'RoleBinding')).toMatchObject({
+      roleRef: { kind: 'Role', name: role?.metadata.name },
+      subjects: [{ kind: 'ServiceAccount', name: deployment?.spec?.template.spec.serviceAccountName }],
+    });
     const bad = capture();
-    expect(await main(args('--replicas=2'), bad.io)).toBe(2);
+    expect(await main(args('--replicas=-1'), bad.io)).toBe(2);
     expect(bad.err()).toContain('--replicas');
+  });
+
+  it('grants pod logs for the tunnel, and exec, attach and port-forward only with --tunnel-exec', async () => {
+    const podRules = async (...extra: string[]) => {
+      const t = capture();
+      expect(await main(args('-o', 'json', '--upstream-objects=existing', ...extra), t.io), t.err()).toBe(0);
+      const items = (JSON.parse(t.out()) as { items: KubeObject[] }).items;
+      const rules = (items.find((o) => o.kind === 'ClusterRole')?.rules ?? []) as Rule[];
+      const deployment = items.find((o) => o.kind === 'Deployment');
+      const agentArgs = deployment?.spec?.template.spec.containers[0].args as string[];
+      return {
+        pods: rules.filter((r) => r.resources.some((res) => res.startsWith('pods'))),
+        args: agentArgs,
+      };
+    };
+    expect((await podRules()).pods).toEqual([]);
+    const logs = await podRules('--feature-gates=KCPSyncerTunnel=true');
+    expect(logs.pods).toEqual([{ apiGroups: [''], resources: ['pods/log'], verbs: ['get'] }]);
+    expect(logs.args).not.toContain('--tunnel-exec');
+    const exec = await podRules('--feature-gates=KCPSyncerTunnel=true', '--tunnel-exec');
+    expect(exec.pods).toEqual([
+      { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+      {
+        apiGroups: [''],
+        resources: ['pods/attach', 'pods/exec', 'pods/portforward'],
+        verbs: ['create', 'get'],
+      },
+    ]);
+    expect(exec.args).toContain('--tunnel-exec');
   });
 
   it('a token-file that cannot be read is an error naming it', async () => {

@@ -63,6 +63,7 @@ export async function renderFor(request: RenderRequest): Promise<KubeObject[]> {
     image: request.image,
     ...(request.namespace === undefined ? {} : { namespace: request.namespace }),
     replicas: request.replicas,
+    ...(options.tunnelExec === true ? { tunnelExec: true } : {}),
     qps: request.qps,
     burst: request.burst,
     apiImportPollInterval: goDuration(options.apiImportPollIntervalMs ?? 60_000),

@@ -30,11 +30,13 @@ const NEVER_SYNCED_CORE = new Set(['pods', 'endpoints', 'namespaces']);
  * (@kcp-tmc/engine's SYNCED_RESOURCE_VERBS per synced resource, EVENT_VERBS, NAMESPACE_VERBS), plus `get` on
  * CRDs for the API importer's schemas. kcp's template grants `*` on the synced resources and DNS objects
  * (networkpolicies, endpoints) the agent does not create: those are left out. Pod subresources only with the
- * Tunnel gate, which proxies them.
+ * Tunnel gate, which proxies them: `get` on pods/log (all the tunnel forwards by default), and exec, attach and
+ * portforward (`create`, and `get` for the WebSocket upgrade) only with `--tunnel-exec`.
  */
 export function downstreamClusterRoleRules(
   resources: readonly GroupResource[],
   featureGates: Pick<FeatureGates, 'Tunnel'>,
+  tunnelExec = false,
 ): PolicyRule[] {
   const byGroup = new Map<string, Set<string>>();
   for (const { group, resource } of resources) {
@@ -54,14 +56,22 @@ export function downstreamClusterRoleRules(
     { apiGroups: [''], resources: ['events'], verbs: [...EVENT_VERBS] },
   ];
   if (featureGates.Tunnel) {
-    rules.push({
-      apiGroups: [''],
-      resources: ['pods', 'pods/log', 'pods/exec', 'pods/attach', 'pods/portforward'],
-      verbs: ['get', 'list', 'create'],
-    });
+    rules.push({ apiGroups: [''], resources: ['pods/log'], verbs: ['get'] });
+    if (tunnelExec) {
+      rules.push({
+        apiGroups: [''],
+        resources: ['pods/attach', 'pods/exec', 'pods/portforward'],
+        verbs: ['create', 'get'],
+      });
+    }
   }
   return rules;
 }
+
+/** What leader election needs in the agent's namespace (client-go's Lease lock): read, take and renew. */
+export const LEADER_ELECTION_RULES: readonly PolicyRule[] = [
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create', 'get', 'update'] },
+];
 
 /**
  * The upstream ClusterRole kcp's plugin creates for the syncer's ServiceAccount, rule for rule

@@ -1,6 +1,6 @@
 import type { FeatureGates, KubeObject } from '@kcp-tmc/interfaces';
 import { stringify } from 'yaml';
-import { downstreamClusterRoleRules, type GroupResource } from './rbac.js';
+import { downstreamClusterRoleRules, type GroupResource, LEADER_ELECTION_RULES } from './rbac.js';
 
 export interface ManifestInput {
   /** kcp's syncer id, `kcp-syncer-<name>-<hash of the SyncTarget uid>`: the name of every object. */
@@ -21,7 +21,10 @@ export interface ManifestInput {
   readonly image: string;
   /** Downstream namespace (default: the syncer id, as kcp). */
   readonly namespace?: string;
+  /** More than one runs with `--leader-elect` and a Role for its Lease. */
   readonly replicas: number;
+  /** `--tunnel-exec`: exec, attach and port-forward through the tunnel (with the Tunnel gate). */
+  readonly tunnelExec?: boolean;
   readonly qps: number;
   readonly burst: number;
   readonly apiImportPollInterval: string;
@@ -59,6 +62,9 @@ export function renderManifests(input: ManifestInput): KubeObject[] {
     `--qps=${input.qps}`,
     `--burst=${input.burst}`,
     ...(input.featureGatesArg === undefined ? [] : [`--feature-gates=${input.featureGatesArg}`]),
+    ...(input.tunnelExec === true ? ['--tunnel-exec'] : []),
+    // Replicas elect a leader on a Lease in their own namespace (NAMESPACE); only the leader writes.
+    ...(input.replicas > 1 ? ['--leader-elect'] : []),
     // In a pod, probes come from the kubelet and scrapes from Prometheus: listen on the pod's address.
     '--metrics-bind-address=0.0.0.0:8080',
     '--health-probe-bind-address=0.0.0.0:8081',
@@ -81,7 +87,7 @@ export function renderManifests(input: ManifestInput): KubeObject[] {
       apiVersion: `${rbac}/v1`,
       kind: 'ClusterRole',
       metadata: { name: id },
-      rules: downstreamClusterRoleRules(input.resourcesForPermission, input.featureGates),
+      rules: downstreamClusterRoleRules(input.resourcesForPermission, input.featureGates, input.tunnelExec),
     },
     {
       apiVersion: `${rbac}/v1`,
@@ -90,6 +96,7 @@ export function renderManifests(input: ManifestInput): KubeObject[] {
       roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: id },
       subjects: [{ kind: 'ServiceAccount', name: id, namespace }],
     },
+    ...(input.replicas > 1 ? leaderElectionRbac(id, namespace) : []),
     {
       apiVersion: 'v1',
       kind: 'Secret',
@@ -100,6 +107,27 @@ export function renderManifests(input: ManifestInput): KubeObject[] {
   ] as KubeObject[];
 }
 
+/** A Role and RoleBinding for the replicas' Lease, in their namespace only. */
+function leaderElectionRbac(id: string, namespace: string): KubeObject[] {
+  const rbac = 'rbac.authorization.k8s.io';
+  const name = `${id}-leader-election`;
+  return [
+    {
+      apiVersion: `${rbac}/v1`,
+      kind: 'Role',
+      metadata: { name, namespace },
+      rules: [...LEADER_ELECTION_RULES],
+    },
+    {
+      apiVersion: `${rbac}/v1`,
+      kind: 'RoleBinding',
+      metadata: { name, namespace },
+      roleRef: { apiGroup: rbac, kind: 'Role', name },
+      subjects: [{ kind: 'ServiceAccount', name: id, namespace }],
+    },
+  ];
+}
+
 function deployment(input: ManifestInput, id: string, namespace: string, args: string[]): KubeObject {
   const user = { runAsNonRoot: true, runAsUser: AGENT_USER_ID, runAsGroup: AGENT_USER_ID };
   return {
@@ -108,8 +136,12 @@ function deployment(input: ManifestInput, id: string, namespace: string, args: s
     metadata: { name: id, namespace },
     spec: {
       replicas: input.replicas,
-      // Never two agents for one SyncTarget, not even during a rollout.
-      strategy: { type: 'Recreate' },
+      // One replica: never two agents at once, not even during a rollout. Several: they elect a leader, so a
+      // rollout replaces one standby or leader at a time.
+      strategy:
+        input.replicas > 1
+          ? { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } }
+          : { type: 'Recreate' },
       selector: { matchLabels: { app: id } },
       template: {
         metadata: { labels: { app: id } },
