@@ -29,6 +29,13 @@ function capture(): { io: CliIO; out: () => string; err: () => string } {
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
 const OPERATOR_TOKEN = 'operator-own-token';
 
+type PodTemplateSpec = {
+  template: { spec: { serviceAccountName?: string; containers: { args?: string[] }[] } };
+};
+/** The agent container's args of a rendered Deployment. */
+const argsOf = (o: KubeObject | undefined): string[] =>
+  (o?.spec as PodTemplateSpec | undefined)?.template.spec.containers[0]?.args ?? [];
+
 /** Documents of a YAML stream; fails when any carries an anchor or an alias. */
 function documents(text: string): KubeObject[] {
   return parseAllDocuments(text).map((doc) => {
@@ -251,7 +258,7 @@ current-context: org
     const single = list.items.find((o) => o.kind === 'Deployment');
     expect(single).toHaveProperty('spec.replicas', 0);
     expect(single).toHaveProperty('spec.strategy', { type: 'Recreate' });
-    expect(single?.spec?.template.spec.containers[0].args).not.toContain('--leader-elect');
+    expect(argsOf(single)).not.toContain('--leader-elect');
     expect(list.items.filter((o) => o.kind === 'Role')).toEqual([]);
     // The default image is the package's own.
     expect(single).toHaveProperty('spec.template.spec.containers.0.image', agentImage());
@@ -264,7 +271,7 @@ current-context: org
     const items = (JSON.parse(two.out()) as { items: KubeObject[] }).items;
     const deployment = items.find((o) => o.kind === 'Deployment');
     expect(deployment).toHaveProperty('spec.replicas', 2);
-    expect(deployment?.spec?.template.spec.containers[0].args).toContain('--leader-elect');
+    expect(argsOf(deployment)).toContain('--leader-elect');
     expect(deployment).toHaveProperty('spec.strategy.type', 'RollingUpdate');
     // The Lease's permissions only in the agent's own namespace.
     const role = items.find((o) => o.kind === 'Role');
@@ -274,7 +281,12 @@ current-context: org
     ]);
     expect(items.find((o) => o.kind === 'RoleBinding')).toMatchObject({
       roleRef: { kind: 'Role', name: role?.metadata.name },
-      subjects: [{ kind: 'ServiceAccount', name: deployment?.spec?.template.spec.serviceAccountName }],
+      subjects: [
+        {
+          kind: 'ServiceAccount',
+          name: (deployment?.spec as PodTemplateSpec | undefined)?.template.spec.serviceAccountName,
+        },
+      ],
     });
     const bad = capture();
     expect(await main(args('--replicas=-1'), bad.io)).toBe(2);
@@ -287,8 +299,7 @@ current-context: org
       expect(await main(args('-o', 'json', '--upstream-objects=existing', ...extra), t.io), t.err()).toBe(0);
       const items = (JSON.parse(t.out()) as { items: KubeObject[] }).items;
       const rules = (items.find((o) => o.kind === 'ClusterRole')?.rules ?? []) as Rule[];
-      const deployment = items.find((o) => o.kind === 'Deployment');
-      const agentArgs = deployment?.spec?.template.spec.containers[0].args as string[];
+      const agentArgs = argsOf(items.find((o) => o.kind === 'Deployment'));
       return {
         pods: rules.filter((r) => r.resources.some((res) => res.startsWith('pods'))),
         args: agentArgs,
