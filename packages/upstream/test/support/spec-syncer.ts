@@ -56,11 +56,18 @@ export class SpecPathSyncer implements DownstreamSyncer {
       if (!alreadyExists(err)) throw err;
     }
     const existing = await this.client.get(context.gvr, { ...scope, name: desired.metadata.name as string });
+    // Annotations others added downstream stay, as the real syncer's retention keeps them (a Deployment's
+    // revision annotation from its controller): dropping one would move the Deployment's generation.
+    const annotations = { ...existing.metadata.annotations, ...desired.metadata.annotations };
     const object = await this.client.update(
       context.gvr,
       {
         ...desired,
-        metadata: { ...desired.metadata, resourceVersion: existing.metadata.resourceVersion as string },
+        metadata: {
+          ...desired.metadata,
+          ...(Object.keys(annotations).length === 0 ? {} : { annotations }),
+          resourceVersion: existing.metadata.resourceVersion as string,
+        },
       },
       scope,
     );
