@@ -45,8 +45,22 @@ export class FakeClusterDns {
     });
   }
 
-  /** UDP and TCP on one loopback port, as kube-dns serves both. */
+  /**
+   * UDP and TCP on one loopback port, as kube-dns serves both. The UDP port is the kernel's pick; that TCP port
+   * may be taken by another process, so a few picks are tried.
+   */
   async start(): Promise<DnsAddress> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.listen();
+      } catch (err) {
+        this.socket?.close();
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 10) throw err;
+      }
+    }
+  }
+
+  private async listen(): Promise<DnsAddress> {
     const socket = createSocket('udp4');
     socket.on('message', (message, from) => {
       const reply = this.answer(message);

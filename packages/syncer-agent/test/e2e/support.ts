@@ -129,9 +129,11 @@ export function spawnAgent(args: string[], env: Record<string, string> = {}): Ag
     stderr: () => err,
     stdout: () => out,
     exited,
+    // Complete lines only: the last one may be half-written while the agent is still logging.
     logs: () =>
       err
         .split('\n')
+        .slice(0, -1)
         .filter((line) => line.startsWith('{'))
         .map((line) => JSON.parse(line) as Record<string, unknown>),
   };
