@@ -1,15 +1,6 @@
 // `run` logs the initial sync's progress per resource (synced of listed) while it runs and at completion.
 import { describe, expect, it } from 'vitest';
-import {
-  agentArgs,
-  CLI_BUILT,
-  createAll,
-  spawnAgent,
-  startWorld,
-  syncLabels,
-  WORKSPACES,
-  waitFor,
-} from './support.js';
+import { agentArgs, CLI_BUILT, createConfigMaps, spawnAgent, startWorld, waitFor } from './support.js';
 
 const CONFIGMAPS = 200;
 
@@ -17,18 +8,7 @@ describe.skipIf(!CLI_BUILT)('syncer-agent initial sync progress (process)', () =
   it('logs synced/listed per resource while the initial sync runs, and once at completion', async () => {
     const world = await startWorld();
     try {
-      const base = `${world.upstream.url}/clusters/${WORKSPACES[0]}`;
-      await createAll(
-        Array.from({ length: CONFIGMAPS }, (_, i) => ({
-          base,
-          path: '/api/v1/namespaces/bulk/configmaps',
-          object: {
-            apiVersion: 'v1',
-            kind: 'ConfigMap',
-            metadata: { name: `cm-${i}`, labels: syncLabels() },
-          },
-        })),
-      );
+      await createConfigMaps(world, CONFIGMAPS);
       // At 30 requests a second (client-go's default is lower still), 200 ConfigMaps take longer than the 5 s
       // between progress lines.
       const args = agentArgs(world).filter((a) => !/^--(qps|burst)=/.test(a));

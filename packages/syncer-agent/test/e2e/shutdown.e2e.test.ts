@@ -3,13 +3,11 @@ import { describe, expect, it } from 'vitest';
 import {
   agentArgs,
   CLI_BUILT,
-  createAll,
+  createConfigMaps,
   ownedDownstream,
   spawnAgent,
   started,
   startWorld,
-  syncLabels,
-  WORKSPACES,
   waitFor,
 } from './support.js';
 
@@ -19,18 +17,7 @@ describe.skipIf(!CLI_BUILT)('syncer-agent shutdown (process)', () => {
   it('SIGTERM in the middle of an initial sync exits 0 within --shutdown-timeout', async () => {
     const world = await startWorld();
     try {
-      const base = `${world.upstream.url}/clusters/${WORKSPACES[0]}`;
-      await createAll(
-        Array.from({ length: CONFIGMAPS }, (_, i) => ({
-          base,
-          path: '/api/v1/namespaces/bulk/configmaps',
-          object: {
-            apiVersion: 'v1',
-            kind: 'ConfigMap',
-            metadata: { name: `cm-${i}`, labels: syncLabels() },
-          },
-        })),
-      );
+      await createConfigMaps(world, CONFIGMAPS);
       // client-go's default QPS: the 600 ConfigMaps take longer than the timeout to sync, so the backlog is
       // still queued at SIGTERM.
       const args = agentArgs(world).filter((a) => !/^--(qps|burst|shutdown-timeout)=/.test(a));

@@ -223,3 +223,15 @@ export function expectConvergedOnce(
     expect(o.data).toEqual({ i: (o.metadata.name as string).slice(3) });
   }
 }
+
+/** `n` ConfigMaps `cm-<i>` scheduled to the SyncTarget, in the `bulk` namespace of the first workspace. */
+export function createConfigMaps(world: World, n: number): Promise<void> {
+  const base = `${world.upstream.url}/clusters/${WORKSPACES[0]}`;
+  return createAll(
+    Array.from({ length: n }, (_, i) => ({
+      base,
+      path: '/api/v1/namespaces/bulk/configmaps',
+      object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, labels: syncLabels() } },
+    })),
+  );
+}
