@@ -41,6 +41,7 @@ export {
   type TransportOptions,
 } from './http/transport.js';
 export { Backoff, type BackoffOptions, DEFAULT_BACKOFF } from './informer/backoff.js';
+export { DEFAULT_CLUSTER_NAME, type InformerConfig } from './informer/config.js';
 export { SharedInformerFactory } from './informer/factory.js';
 export {
   annotationIndexFunc,
@@ -53,7 +54,7 @@ export {
   namespaceLocatorIndexValue,
 } from './informer/indexers.js';
 export { Reflector, type ReflectorSink, type ReflectorStats } from './informer/reflector.js';
-export { DEFAULT_CLUSTER_NAME, type InformerConfig, SharedInformer } from './informer/shared-informer.js';
+export { SharedInformer } from './informer/shared-informer.js';
 export { ObjectStore } from './informer/store.js';
 export { LEASES, LeaseElector, type LeaseElectorOptions } from './leaderelection/lease-elector.js';
 export {

@@ -20,8 +20,8 @@ import {
 import { RestMapper, type RestMapperOptions } from './discovery/rest-mapper.js';
 import { type DeniedAccessHint, DeniedAccessLog } from './http/denied-access.js';
 import { Transport, type TransportOptions } from './http/transport.js';
+import type { InformerConfig } from './informer/config.js';
 import { SharedInformerFactory } from './informer/factory.js';
-import type { InformerConfig } from './informer/shared-informer.js';
 import {
   CLUSTER_CONNECTION,
   DENIED_ACCESS_LOG,

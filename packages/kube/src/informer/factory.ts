@@ -1,7 +1,8 @@
 import type { Informer, InformerFactory, InformerOptions, KubeClient } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
 import { INFORMER_CONFIG, KUBE_CLIENT } from '../tokens.js';
-import { type InformerConfig, SharedInformer } from './shared-informer.js';
+import type { InformerConfig } from './config.js';
+import { SharedInformer } from './shared-informer.js';
 
 /** What makes two informers the same: everything but the indexers (those are merged). */
 function informerKey(options: InformerOptions): string {

@@ -11,9 +11,10 @@ import type { Subscription } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clientFor, type TestClient } from '../test-support/clients.js';
 import { waitFor } from '../test-support/wait.js';
+import type { InformerConfig } from './config.js';
 import { SharedInformerFactory } from './factory.js';
 import { labelIndexFunc } from './indexers.js';
-import { type InformerConfig, SharedInformer } from './shared-informer.js';
+import { SharedInformer } from './shared-informer.js';
 
 const configmaps = gvr('', 'v1', 'configmaps');
 const namespaces = gvr('', 'v1', 'namespaces');

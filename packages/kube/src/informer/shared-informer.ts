@@ -16,36 +16,11 @@ import {
   type TimerHandle,
 } from '@kcp-tmc/interfaces';
 import { concat, defer, from, type Observable, Subject } from 'rxjs';
-import { type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js';
+import { DEFAULT_BACKOFF } from './backoff.js';
+import { DEFAULT_CLUSTER_NAME, type InformerConfig } from './config.js';
 import { CLUSTER_INDEX, NAMESPACE_INDEX, namespaceIndexFunc } from './indexers.js';
 import { Reflector, type ReflectorSink, type ReflectorStats } from './reflector.js';
 import { ObjectStore } from './store.js';
-
-/** How informers behave, beyond what they watch. Shared by every informer of a factory. */
-export interface InformerConfig {
-  /**
-   * kcp modes read an object's logical cluster from its `kcp.io/cluster` annotation (default true). Plain
-   * mode turns this off and keys every object under {@link clusterName}.
-   */
-  useClusterAnnotation?: boolean;
-  /**
-   * The cluster of objects without the annotation: plain mode's configured constant. Default: the informer's
-   * own cluster when it names one, else `default`.
-   */
-  clusterName?: string;
-  /** List page size. Default 500. */
-  pageSize?: number;
-  /** Restart backoff. Default 800 ms doubling to 30 s, +-20% jitter. */
-  backoff?: Partial<BackoffOptions>;
-  /** A watch silent this long (no event, no bookmark) is restarted (ms). Default 5 minutes. */
-  staleAfterMs?: number;
-  /** Server-side watch timeout range (s). Default 5 to 10 minutes, as client-go. */
-  watchTimeoutSeconds?: { min: number; max: number };
-  clock?: Clock;
-  logger?: Logger;
-}
-
-export const DEFAULT_CLUSTER_NAME = 'default';
 
 /**
  * A list+watch cache of one GVR keyed by ClusterKey, holding one copy of each object, with indexes and an

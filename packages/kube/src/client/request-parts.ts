@@ -1,0 +1,56 @@
+// Pieces of a request the dynamic client builds for every verb.
+import {
+  type GVR,
+  gvrToString,
+  type KubeList,
+  type KubeObject,
+  type ObjectScope,
+  type WriteOptions,
+} from '@kcp-tmc/interfaces';
+import { queryString } from './paths.js';
+
+/**
+ * Items of a built-in list come without apiVersion/kind (kube-apiserver serves typed lists); client-go's dynamic
+ * client fills them from the list's own (`FooList` -> `Foo`), so objects read from a list and from a watch event
+ * look the same to hashing, retention and apply. Items that carry their own are left alone.
+ */
+export function typeListItems(list: KubeList): KubeList {
+  const apiVersion = list.apiVersion;
+  const kind = list.kind?.endsWith('List') ? list.kind.slice(0, -'List'.length) : undefined;
+  if (apiVersion === undefined || apiVersion === '' || kind === undefined || kind === '') return list;
+  for (const item of list.items ?? []) {
+    if (item.apiVersion === undefined || item.apiVersion === '') item.apiVersion = apiVersion;
+    if (item.kind === undefined || item.kind === '') item.kind = kind;
+  }
+  return list;
+}
+
+/** The scope's namespace, else the object's own. */
+export function scopeFor(scope: ObjectScope, object: KubeObject): ObjectScope {
+  const namespace = scope.namespace || object.metadata?.namespace;
+  return namespace ? { ...scope, namespace } : scope;
+}
+
+export function requestBits(options: { signal?: AbortSignal; timeoutMs?: number }): {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+} {
+  const bits: { signal?: AbortSignal; timeoutMs?: number } = {};
+  if (options.signal !== undefined) bits.signal = options.signal;
+  if (options.timeoutMs !== undefined) bits.timeoutMs = options.timeoutMs;
+  return bits;
+}
+
+export function writeQuery(options: WriteOptions): string {
+  return queryString({
+    fieldManager: options.fieldManager,
+    dryRun: options.dryRun === true ? 'All' : undefined,
+  });
+}
+
+export function describe(verb: string, gvr: GVR, scope: ObjectScope, name?: string, sub?: string): string {
+  const ns = scope.namespace ? `${scope.namespace}/` : '';
+  const target = name === undefined ? ns : `${ns}${name}${sub ? `/${sub}` : ''}`;
+  const cluster = scope.cluster ? ` in cluster ${scope.cluster}` : '';
+  return `${verb} ${gvrToString(gvr)}${target ? ` ${target}` : ''}${cluster}`;
+}
