@@ -8,6 +8,7 @@ import {
   WebSocketUpgrader,
 } from '@kcp-tmc/tunnel';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { tunnelProtocolOf } from '../config/tunnel-flags.js';
 import type { AgentModule } from './modules.js';
 
 /** TLS settings from a kubeconfig (CA, client certificate and key); credentials in headers are left out. */
@@ -26,7 +27,7 @@ export async function tlsOptionsOf(kubeConfig: KubeConfig): Promise<TlsOptions> 
 }
 
 /**
- * The reverse tunnel, when the Tunnel gate is on and kcp published a tunnel workspace for the SyncTarget. It
+ * Our WebSocket reverse tunnel (`--tunnel=websocket`), when the Tunnel gate is on and the upstream published a tunnel workspace for the SyncTarget. It
  * dials only the upstream's own host over TLS, trusting the upstream kubeconfig's CA and presenting its client
  * certificate; it forwards pod logs, and exec, attach and port-forward only with `--tunnel-exec`.
  */
@@ -36,7 +37,7 @@ export const tunnelModule: AgentModule = {
     container,
     { options, syncTarget, upstreamToken, upstreamServer, upstreamTls, downstreamKubeConfig, logger },
   ) {
-    if (!options.featureGates.Tunnel) return;
+    if (!options.featureGates.Tunnel || tunnelProtocolOf(options) !== 'websocket') return;
     const advertised = syncTarget.status?.tunnelWorkspaces?.[0]?.url;
     if (advertised === undefined || upstreamToken === undefined || upstreamServer === undefined) {
       logger.warn(
@@ -69,7 +70,7 @@ export const tunnelModule: AgentModule = {
   },
 };
 
-function downstreamUpgrader(kubeConfig: KubeConfig): WebSocketUpgrader {
+export function downstreamUpgrader(kubeConfig: KubeConfig): WebSocketUpgrader {
   const server = kubeConfig.getCurrentCluster()?.server ?? '';
   return new WebSocketUpgrader({
     server,

@@ -1,4 +1,9 @@
-import { type ClientHttp2Session, type ClientHttp2Stream, connect } from 'node:http2';
+import {
+  type ClientHttp2Session,
+  type ClientHttp2Stream,
+  connect,
+  type SecureClientSessionOptions,
+} from 'node:http2';
 import { LOGGER, type Logger, NOOP_LOGGER, type Tunnel, type TunnelState } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
 import { Backoff, type BackoffOptions } from '../agent/backoff.js';
@@ -15,12 +20,7 @@ export interface KcpTunnelOptions {
   /** Bearer token, or a function returning the current one (read on every dial, so rotation works). */
   token: string | (() => string | Promise<string>);
   /** The upstream kubeconfig's TLS settings: its CA and client certificate. */
-  tls?: {
-    ca?: string | Buffer | Array<string | Buffer>;
-    cert?: string | Buffer;
-    key?: string | Buffer;
-    rejectUnauthorized?: boolean;
-  };
+  tls?: Pick<SecureClientSessionOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized'>;
   /** Reconnect backoff; defaults as kcp's syncer: 5 s doubling to 5 min, reset after 1 min connected. */
   backoff?: BackoffOptions;
   /** HTTP/2 ping period on an idle connection (ms); kcp's syncer: 30 s, dropped after 15 s without answer. */

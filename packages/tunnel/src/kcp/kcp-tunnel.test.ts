@@ -143,7 +143,7 @@ describe("kcp's syncer tunnel against kcp's endpoint", () => {
     const refused = startTunnel('wrong-token');
     await waitFor(() => kcp.dials >= 2, 'a retry after 401');
     expect(refused.state).not.toBe('connected');
-    expect(tunnelHealthCheck(refused).check().healthy).toBe(false);
+    expect(await tunnelHealthCheck(refused).check()).toMatchObject({ healthy: false });
     await refused.close();
     expect(refused.state).toBe('closed');
 

@@ -1,4 +1,4 @@
-import { LOGGER, NOOP_LOGGER, TUNNEL } from '@kcp-tmc/interfaces';
+import { CLOCK, LOGGER, NOOP_LOGGER, SYSTEM_CLOCK, TUNNEL } from '@kcp-tmc/interfaces';
 import type { DependencyContainer } from 'tsyringe';
 import { type PodForwarderOptions, PodSubresourceForwarder } from '../agent/forwarder.js';
 import {
@@ -33,6 +33,7 @@ export function registerKcpTunnel(
     container.register(KCP_TUNNEL_REQUEST_HANDLER, { useClass: DownstreamPodRequestHandler });
   }
   if (!container.isRegistered(LOGGER)) container.register(LOGGER, { useValue: NOOP_LOGGER });
+  if (!container.isRegistered(CLOCK)) container.register(CLOCK, { useValue: SYSTEM_CLOCK });
   // One tunnel per container: resolving TUNNEL twice must not dial twice.
   let instance: KcpSyncerTunnel | undefined;
   container.register(TUNNEL, {
