@@ -128,6 +128,40 @@ describe("kcp's syncer tunnel against kcp's endpoint", () => {
     expect(logs.execSessions).toBe(0);
   });
 
+  it('relays exec over WebSocket with --tunnel-exec: stdin in, stdout and the exit status out', async () => {
+    logs.appendLog(own, 'web-1', 'running');
+    startTunnel('token-1', true);
+    await waitFor(() => kcp.connected, 'tunnel connected');
+    const ws = await kcp.proxyWebSocket(`/api/v1/namespaces/${own}/pods/web-1/exec?command=sh&stdin=true`, [
+      'v5.channel.k8s.io',
+    ]);
+    expect(ws.protocol).toBe('v5.channel.k8s.io');
+    const received: Buffer[] = [];
+    ws.on('message', (data: Buffer) => received.push(data));
+    const closed = new Promise<number>((resolve) => ws.once('close', resolve));
+    ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('echo hi')]));
+    await waitFor(() => received.some((m) => m[0] === 1), 'stdout');
+    ws.send(Buffer.from([255, 0]));
+    expect(await closed).toBe(1000);
+    expect(
+      received
+        .find((m) => m[0] === 1)
+        ?.subarray(1)
+        .toString(),
+    ).toBe('ECHO HI');
+    expect(
+      JSON.parse(
+        received
+          .find((m) => m[0] === 3)
+          ?.subarray(1)
+          .toString() ?? '{}',
+      ),
+    ).toMatchObject({
+      status: 'Success',
+    });
+    expect(logs.execSessions).toBe(1);
+  });
+
   it('tells kcp when it cannot pick a connection up, and keeps the control connection', async () => {
     startTunnel();
     await waitFor(() => kcp.connected, 'tunnel connected');

@@ -7,6 +7,7 @@ import {
 } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { generateServingCertificate } from '@kcp-tmc/testing';
+import WebSocket from 'ws';
 import { type ControlMessage, encodeControlMessage, readControlMessages } from '../kcp/control-message.js';
 
 export interface ProxiedResponse {
@@ -63,11 +64,7 @@ export class FakeKcpTunnelEndpoint {
 
   /** What kcp's pod-subresource proxy does: ask for a reverse connection, send one request on it, read the answer. */
   async proxy(path: string, headers: Record<string, string> = {}): Promise<ProxiedResponse> {
-    const control = this.control;
-    if (control === undefined) throw new Error('no tunnel control connection');
-    const pickedUp = new Promise<ServerHttp2Stream>((resolve) => this.waiting.push(resolve));
-    control.write(encodeControlMessage({ command: 'conn-ready' }));
-    const stream = await pickedUp;
+    const stream = await this.pickUp();
     stream.respond({ ':status': 200 });
     return new Promise<ProxiedResponse>((resolve, reject) => {
       const req = request(
@@ -89,6 +86,27 @@ export class FakeKcpTunnelEndpoint {
       req.once('error', reject);
       req.end();
     });
+  }
+
+  /** An Upgrade kcp proxies (`kubectl exec` over WebSocket): the caller's WebSocket, on a reverse connection. */
+  async proxyWebSocket(path: string, protocols: string[]): Promise<WebSocket> {
+    const stream = await this.pickUp();
+    stream.respond({ ':status': 200 });
+    const ws = new WebSocket(`ws://syncer${path}`, protocols, { createConnection: () => stream as never });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+      ws.once('error', reject);
+    });
+    return ws;
+  }
+
+  private async pickUp(): Promise<ServerHttp2Stream> {
+    const control = this.control;
+    if (control === undefined) throw new Error('no tunnel control connection');
+    const pickedUp = new Promise<ServerHttp2Stream>((resolve) => this.waiting.push(resolve));
+    control.write(encodeControlMessage({ command: 'conn-ready' }));
+    return pickedUp;
   }
 
   private accept(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
