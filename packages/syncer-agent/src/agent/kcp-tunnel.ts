@@ -1,13 +1,7 @@
-import {
-  EXEC_SUBRESOURCES,
-  kcpSyncerTunnelUrl,
-  LOG_SUBRESOURCES,
-  registerKcpTunnel,
-  TunnelUrlRefused,
-} from '@kcp-tmc/tunnel';
+import { kcpSyncerTunnelUrl, registerKcpTunnel, TunnelUrlRefused } from '@kcp-tmc/tunnel';
 import { tunnelProtocolOf } from '../config/tunnel-flags.js';
 import type { AgentModule } from './modules.js';
-import { downstreamUpgrader } from './tunnel.js';
+import { podPolicy } from './tunnel.js';
 
 /**
  * kcp's syncer tunnel (`--tunnel=kcp`, the default in kcp modes), with the Tunnel (`KCPSyncerTunnel`) gate:
@@ -37,15 +31,11 @@ export const kcpTunnelModule: AgentModule = {
       logger.error('kcp tunnel disabled: the agent refuses to dial it', { reason: err.message });
       return;
     }
-    const exec = options.tunnelExec === true && downstreamKubeConfig !== undefined;
     registerKcpTunnel(container, {
       url,
       token: upstreamToken,
       ...(upstreamTls === undefined ? {} : { tls: { ...upstreamTls } }),
-      forwarder: {
-        subresources: exec ? [...LOG_SUBRESOURCES, ...EXEC_SUBRESOURCES] : LOG_SUBRESOURCES,
-        ...(exec ? { upgrader: downstreamUpgrader(downstreamKubeConfig) } : {}),
-      },
+      forwarder: podPolicy(options.tunnelExec, downstreamKubeConfig),
     });
   },
 };

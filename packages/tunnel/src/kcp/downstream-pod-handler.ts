@@ -1,8 +1,6 @@
 import {
-  DOWNSTREAM_CLUSTER_LABEL,
   DOWNSTREAM_KUBE_CLIENT,
   type KubeClient,
-  locatorFromAnnotations,
   SYNC_TARGET,
   type SyncTargetRef,
 } from '@kcp-tmc/interfaces';
@@ -13,10 +11,9 @@ import {
   type TunnelRequestHandler,
   type TunnelResponse,
 } from '../agent/handler.js';
+import { listOwnedNamespaces, type OwnedNamespace } from '../agent/owned-namespaces.js';
 import { parsePodSubresourcePath } from '../agent/pod-path.js';
 import { TUNNEL_REQUEST_HANDLER } from '../tokens.js';
-
-const NAMESPACES = { group: '', version: 'v1', resource: 'namespaces' } as const;
 
 /**
  * kcp's pod-subresource proxy addresses the downstream namespace it computed from the upstream pod
@@ -39,7 +36,7 @@ export class DownstreamPodRequestHandler implements TunnelRequestHandler {
     if (parsed === undefined || parsed.cluster !== undefined) {
       return statusResponse(403, 'Forbidden', 'only pod subresources are forwarded');
     }
-    let upstream: { cluster: string; namespace: string } | undefined;
+    let upstream: OwnedNamespace | undefined;
     try {
       upstream = await this.upstreamOf(parsed.namespace);
     } catch (err) {
@@ -64,24 +61,8 @@ export class DownstreamPodRequestHandler implements TunnelRequestHandler {
   }
 
   /** The upstream cluster and namespace of a downstream namespace this agent owns, else undefined. */
-  private async upstreamOf(name: string): Promise<{ cluster: string; namespace: string } | undefined> {
-    const list = await this.downstream.list(NAMESPACES, undefined, {
-      labelSelector: `${DOWNSTREAM_CLUSTER_LABEL}=${this.syncTarget.key}`,
-    });
-    const namespace = list.items.find((item) => item.metadata?.name === name);
-    if (namespace === undefined) return undefined;
-    let locator: ReturnType<typeof locatorFromAnnotations>;
-    try {
-      locator = locatorFromAnnotations(namespace.metadata?.annotations);
-    } catch {
-      return undefined;
-    }
-    const target = locator?.syncTarget;
-    if (locator === undefined || target === undefined) return undefined;
-    const ours =
-      target.name === this.syncTarget.name &&
-      target.cluster === this.syncTarget.cluster &&
-      target.uid === this.syncTarget.uid;
-    return ours ? { cluster: locator.cluster, namespace: locator.namespace } : undefined;
+  private async upstreamOf(name: string): Promise<OwnedNamespace | undefined> {
+    const owned = await listOwnedNamespaces(this.downstream, this.syncTarget);
+    return owned.find((namespace) => namespace.name === name);
   }
 }

@@ -1,4 +1,4 @@
-import { TunnelUrlRefused } from '../agent/dial-url.js';
+import { TunnelUrlRefused, tlsUpstream } from '../agent/dial-url.js';
 
 /** The SyncTarget subresource kcp's tunneler answers (kcp: pkg/tunneler/tunnel.go). */
 export const SYNCER_TUNNEL_SUBRESOURCE = 'tunnel';
@@ -10,17 +10,7 @@ export const SYNCER_TUNNEL_SUBRESOURCE = 'tunnel';
  * cleartext.
  */
 export function kcpSyncerTunnelUrl(upstreamServer: string, cluster: string, syncTargetName: string): string {
-  let upstream: URL;
-  try {
-    upstream = new URL(upstreamServer);
-  } catch {
-    throw new TunnelUrlRefused(`upstream server "${upstreamServer}" is not a URL`);
-  }
-  if (upstream.protocol !== 'https:') {
-    throw new TunnelUrlRefused(
-      `the upstream ${upstream.origin} is not TLS: the tunnel would carry its token in cleartext`,
-    );
-  }
+  const upstream = tlsUpstream(upstreamServer);
   if (cluster === '' || syncTargetName === '') {
     throw new TunnelUrlRefused('the SyncTarget cluster and name must not be empty');
   }
