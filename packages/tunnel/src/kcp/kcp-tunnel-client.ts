@@ -23,6 +23,8 @@ export interface KcpTunnelOptions {
   tls?: Pick<SecureClientSessionOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized'>;
   /** Reconnect backoff; defaults as kcp's syncer: 5 s doubling to 5 min, reset after 1 min connected. */
   backoff?: BackoffOptions;
+  /** How long kcp may take to answer the control connection (ms). Default 30 s. */
+  handshakeTimeoutMs?: number;
   /** HTTP/2 ping period on an idle connection (ms); kcp's syncer: 30 s, dropped after 15 s without answer. */
   pingIntervalMs?: number;
   random?: () => number;
@@ -47,6 +49,7 @@ export class KcpSyncerTunnel implements Tunnel {
   private closing = false;
   private wake: (() => void) | undefined;
   private running: Promise<void> | undefined;
+  private readonly handshakeTimeoutMs: number;
 
   constructor(
     @inject(KCP_TUNNEL_OPTIONS) private readonly options: KcpTunnelOptions,
@@ -54,6 +57,7 @@ export class KcpSyncerTunnel implements Tunnel {
     @inject(LOGGER) private readonly logger: Logger = NOOP_LOGGER,
   ) {
     this.backoff = new Backoff({ ...KCP_BACKOFF, ...options.backoff }, options.random);
+    this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? 30_000;
     this.logger = logger.child({ component: 'kcp-syncer-tunnel', url: options.url });
     this.http = new ReverseHttpServer(handler, this.logger);
   }
@@ -116,13 +120,21 @@ export class KcpSyncerTunnel implements Tunnel {
     const session = connect(url.origin, { ...this.options.tls, ALPNProtocols: ['h2'] });
     this.session = session;
     const sessionError = new Promise<never>((_, reject) => {
-      session.once('error', reject);
+      session.on('error', reject);
       session.once('close', () => reject(new Error('HTTP/2 connection closed')));
     });
     sessionError.catch(() => {});
     const pinger = setInterval(() => this.ping(session), this.options.pingIntervalMs ?? 30_000);
     try {
-      const control = await Promise.race([this.open(session, url), sessionError]);
+      // kcp answers a control connection at once (a keep-alive); one that kcp took for a reverse connection of a
+      // previous, not yet closed control connection stays silent: give up on it and dial again.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const silent = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('kcp did not answer the tunnel')), this.handshakeTimeoutMs);
+      });
+      const control = await Promise.race([this.open(session, url), sessionError, silent]).finally(() =>
+        clearTimeout(timer),
+      );
       this.subject.next('connected');
       onConnected();
       this.logger.info('kcp syncer tunnel connected');

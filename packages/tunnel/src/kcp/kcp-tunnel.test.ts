@@ -65,7 +65,7 @@ describe("kcp's syncer tunnel against kcp's endpoint", () => {
     await logs.stop();
   });
 
-  function startTunnel(token = 'token-1', exec = false): KcpSyncerTunnel {
+  function startTunnel(token = 'token-1', exec = false, handshakeTimeoutMs = 5_000): KcpSyncerTunnel {
     const downstream = new HttpKubeClient(logs.kubeconfig());
     const policy = new PodSubresourceForwarder(downstream, TARGET, {
       namespaceCacheTtlMs: 0,
@@ -85,6 +85,7 @@ describe("kcp's syncer tunnel against kcp's endpoint", () => {
         token,
         tls: { ca: kcp.tls.caPem },
         backoff: { initialMs: 20, maxMs: 100 },
+        handshakeTimeoutMs,
       },
       new DownstreamPodRequestHandler(downstream, TARGET, policy),
     );
@@ -171,6 +172,15 @@ describe("kcp's syncer tunnel against kcp's endpoint", () => {
     expect(kcp.fromAgent.find((m) => m.command === 'pickup-failed')?.err).toContain('403');
     expect(kcp.connected).toBe(true);
     void answer.catch(() => {});
+  });
+
+  it('gives up on a control connection kcp leaves unanswered and dials again', async () => {
+    kcp.silent = true;
+    const agent = startTunnel('token-1', false, 100);
+    await waitFor(() => kcp.dials >= 2, 'a second dial after an unanswered one');
+    expect(agent.state).not.toBe('connected');
+    kcp.silent = false;
+    await waitFor(() => agent.state === 'connected' && kcp.connected, 'tunnel connected');
   });
 
   it('is not ready while kcp refuses its token, and reconnects after kcp drops it', async () => {

@@ -28,6 +28,8 @@ export class FakeKcpTunnelEndpoint {
   readonly tokens = new Map<string, string>();
   /** Messages the agent sent on control connections. */
   readonly fromAgent: ControlMessage[] = [];
+  /** Holds control connections unanswered, as kcp does when it takes one for a reverse connection. */
+  silent = false;
   /** Answers reverse connections with this status instead of 200 (a pick-up kcp refuses). */
   refuseReverseConnections: number | undefined;
   dials = 0;
@@ -120,6 +122,7 @@ export class FakeKcpTunnelEndpoint {
       );
       return;
     }
+    if (this.silent) return;
     if (!this.connected) {
       this.control = stream;
       stream.respond({ ':status': 200 });
