@@ -136,7 +136,14 @@ describe.skipIf(unavailable !== undefined || !CLI_BUILT)("kcp's syncer tunnel on
           metadata: { name: upstreamNamespace },
         });
       }
-      const down = { ...pod(name, namespace), spec: { ...pod(name, namespace).spec, nodeName: NODE } };
+      // In an owned namespace the pod carries what kcp's upsyncer keys on (pkg/syncer/upsync): the SyncTarget's
+      // Upsync state label and the syncer's ownership label, so an upsyncer keeps the upstream pod.
+      const labels = {
+        [`state.workload.kcp.io/${world.syncTargetKey}`]: 'Upsync',
+        'internal.workload.kcp.io/cluster': world.syncTargetKey,
+      };
+      const downPod = pod(name, namespace, namespace === owned ? { labels } : {});
+      const down = { ...downPod, spec: { ...downPod.spec, nodeName: NODE } };
       expect((await world.down('POST', `/api/v1/namespaces/${namespace}/pods`, down)).status).toBe(201);
       const up = await world.up(
         'POST',

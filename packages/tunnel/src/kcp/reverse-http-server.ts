@@ -62,7 +62,7 @@ export class ReverseHttpServer {
     }
     res.writeHead(response.status, response.headers);
     try {
-      await pipeline(Readable.from(response.body ?? []), res);
+      await pipeline(readableOf(response.body), res);
     } catch (err) {
       if (!controller.signal.aborted) {
         this.logger.warn('tunnel response body failed', { path: req.url, error: (err as Error).message });
@@ -116,4 +116,10 @@ function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
 
 function statusText(status: number): string {
   return status === 403 ? 'Forbidden' : status === 503 ? 'Service Unavailable' : 'Error';
+}
+
+/** A fetch body as a byte stream (fromWeb moves whole chunks; from() would add an object-mode hop per chunk). */
+function readableOf(body: TunnelResponse['body']): Readable {
+  if (body instanceof ReadableStream) return Readable.fromWeb(body as ReadableStream<Uint8Array>);
+  return Readable.from(body ?? [], { objectMode: false });
 }
