@@ -32,6 +32,11 @@ export {
   WebSocketUpgrader,
   type WebSocketUpgraderOptions,
 } from './agent/upgrader.js';
+export { type ControlMessage, encodeControlMessage, readControlMessages } from './kcp/control-message.js';
+export { DownstreamPodRequestHandler } from './kcp/downstream-pod-handler.js';
+export { KcpSyncerTunnel, type KcpTunnelOptions } from './kcp/kcp-tunnel-client.js';
+export { type RegisterKcpTunnelOptions, registerKcpTunnel } from './kcp/register-kcp-tunnel.js';
+export { kcpSyncerTunnelUrl, SYNCER_TUNNEL_SUBRESOURCE } from './kcp/syncer-tunnel-url.js';
 export * from './protocol/frames.js';
 export { SYNC_TARGET_HEADER, syncTargetHeaderValue, TUNNEL_SUBPROTOCOL } from './protocol/handshake.js';
 export { DEFAULT_MAX_FRAME_SIZE, type MuxOptions, MuxSession } from './protocol/mux.js';

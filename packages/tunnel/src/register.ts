@@ -8,7 +8,7 @@ import {
   TUNNEL,
   type Tunnel,
 } from '@kcp-tmc/interfaces';
-import type { DependencyContainer } from 'tsyringe';
+import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import { type PodForwarderOptions, PodSubresourceForwarder } from './agent/forwarder.js';
 import { TunnelClient, type TunnelClientOptions } from './agent/tunnel-client.js';
 import { POD_FORWARDER_OPTIONS, TUNNEL_CLIENT_OPTIONS, TUNNEL_REQUEST_HANDLER } from './tokens.js';
@@ -29,21 +29,33 @@ export function registerTunnel(
 ): DependencyContainer {
   const { forwarder, ...client } = options;
   container.register(TUNNEL_CLIENT_OPTIONS, { useValue: client });
-  container.register(POD_FORWARDER_OPTIONS, { useValue: forwarder ?? {} });
+  registerPodPolicy(container, forwarder);
+  registerTunnelOnce(container, TunnelClient);
+  return container;
+}
+
+/**
+ * The pod policy both tunnels answer through: `TUNNEL_REQUEST_HANDLER` (default {@link PodSubresourceForwarder})
+ * with its options, and no-op / system `LOGGER` and `CLOCK` when nothing is registered for them yet.
+ */
+export function registerPodPolicy(container: DependencyContainer, forwarder: PodForwarderOptions = {}): void {
+  container.register(POD_FORWARDER_OPTIONS, { useValue: forwarder });
   if (!container.isRegistered(TUNNEL_REQUEST_HANDLER)) {
     container.register(TUNNEL_REQUEST_HANDLER, { useClass: PodSubresourceForwarder });
   }
   if (!container.isRegistered(LOGGER)) container.register(LOGGER, { useValue: NOOP_LOGGER });
   if (!container.isRegistered(CLOCK)) container.register(CLOCK, { useValue: SYSTEM_CLOCK });
-  // One client per container: resolving TUNNEL twice must not dial twice.
-  let instance: TunnelClient | undefined;
+}
+
+/** Binds `TUNNEL` to one instance of `tunnel` per container: resolving TUNNEL twice must not dial twice. */
+export function registerTunnelOnce(container: DependencyContainer, tunnel: InjectionToken<Tunnel>): void {
+  let instance: Tunnel | undefined;
   container.register(TUNNEL, {
     useFactory: (c) => {
-      instance ??= c.resolve(TunnelClient);
+      instance ??= c.resolve(tunnel);
       return instance;
     },
   });
-  return container;
 }
 
 /** A health check that is healthy while the tunnel is connected (default endpoint: readyz). */

@@ -10,3 +10,9 @@ export const TUNNEL_CLIENT_OPTIONS: unique symbol = Symbol.for('@kcp-tmc/tunnel/
 export const POD_FORWARDER_OPTIONS: unique symbol = Symbol.for('@kcp-tmc/tunnel/PodForwarderOptions');
 /** {@link TunnelRequestHandler}: what the agent does with a tunneled request (default: the pod forwarder). */
 export const TUNNEL_REQUEST_HANDLER: unique symbol = Symbol.for('@kcp-tmc/tunnel/TunnelRequestHandler');
+/** {@link KcpTunnelOptions} */
+export const KCP_TUNNEL_OPTIONS: unique symbol = Symbol.for('@kcp-tmc/tunnel/KcpTunnelOptions');
+/** What answers the requests kcp's tunnel proxies (default: the downstream-addressed pod handler). */
+export const KCP_TUNNEL_REQUEST_HANDLER: unique symbol = Symbol.for(
+  '@kcp-tmc/tunnel/KcpTunnelRequestHandler',
+);

@@ -16,6 +16,7 @@ import { registerUpstream } from '@kcp-tmc/upstream';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { type DependencyContainer, instancePerContainerCachingFactory } from 'tsyringe';
 import { type AgentOptions, DEFAULT_API_IMPORT_POLL_INTERVAL_MS, drainBudgetMs } from '../config/options.js';
+import { kcpTunnelModule } from './kcp-tunnel.js';
 import { leaderElectionModule } from './leader.js';
 import { type TlsOptions, tunnelModule } from './tunnel.js';
 
@@ -161,4 +162,5 @@ export const DEFAULT_MODULES: readonly AgentModule[] = [
   engineModule,
   heartbeatModule,
   tunnelModule,
+  kcpTunnelModule,
 ];

@@ -56,6 +56,7 @@ async function contextFor(
       '--sync-target-name=phys',
       '--from-cluster=root:org',
       '--feature-gates=Tunnel=true',
+      '--tunnel=websocket',
     ]),
     syncTarget: syncTargetWithTunnel(tunnelUrl),
     ref: REF,

@@ -2,12 +2,14 @@ import type { RequestOptions } from 'node:https';
 import {
   EXEC_SUBRESOURCES,
   LOG_SUBRESOURCES,
+  type PodForwarderOptions,
   registerTunnel,
   TunnelUrlRefused,
   tunnelDialUrl,
   WebSocketUpgrader,
 } from '@kcp-tmc/tunnel';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { tunnelProtocolOf } from '../config/tunnel-flags.js';
 import type { AgentModule } from './modules.js';
 
 /** TLS settings from a kubeconfig (CA, client certificate and key); credentials in headers are left out. */
@@ -26,8 +28,8 @@ export async function tlsOptionsOf(kubeConfig: KubeConfig): Promise<TlsOptions> 
 }
 
 /**
- * The reverse tunnel, when the Tunnel gate is on and kcp published a tunnel workspace for the SyncTarget. It
- * dials only the upstream's own host over TLS, trusting the upstream kubeconfig's CA and presenting its client
+ * Our WebSocket reverse tunnel (`--tunnel=websocket`), when the Tunnel gate is on and the upstream published a
+ * tunnel workspace for the SyncTarget. It dials only the upstream's own host over TLS, trusting the upstream kubeconfig's CA and presenting its client
  * certificate; it forwards pod logs, and exec, attach and port-forward only with `--tunnel-exec`.
  */
 export const tunnelModule: AgentModule = {
@@ -36,7 +38,7 @@ export const tunnelModule: AgentModule = {
     container,
     { options, syncTarget, upstreamToken, upstreamServer, upstreamTls, downstreamKubeConfig, logger },
   ) {
-    if (!options.featureGates.Tunnel) return;
+    if (!options.featureGates.Tunnel || tunnelProtocolOf(options) !== 'websocket') return;
     const advertised = syncTarget.status?.tunnelWorkspaces?.[0]?.url;
     if (advertised === undefined || upstreamToken === undefined || upstreamServer === undefined) {
       logger.warn(
@@ -56,18 +58,26 @@ export const tunnelModule: AgentModule = {
       });
       return;
     }
-    const exec = options.tunnelExec === true && downstreamKubeConfig !== undefined;
     registerTunnel(container, {
       url,
       token: upstreamToken,
       ...(upstreamTls === undefined ? {} : { websocket: { ...upstreamTls } }),
-      forwarder: {
-        subresources: exec ? [...LOG_SUBRESOURCES, ...EXEC_SUBRESOURCES] : LOG_SUBRESOURCES,
-        ...(exec ? { upgrader: downstreamUpgrader(downstreamKubeConfig) } : {}),
-      },
+      forwarder: podPolicy(options.tunnelExec, downstreamKubeConfig),
     });
   },
 };
+
+/** Pod logs; exec, attach and port-forward too with `--tunnel-exec`, relayed with the downstream's credentials. */
+export function podPolicy(
+  tunnelExec: boolean | undefined,
+  downstream: KubeConfig | undefined,
+): PodForwarderOptions {
+  if (tunnelExec !== true || downstream === undefined) return { subresources: LOG_SUBRESOURCES };
+  return {
+    subresources: [...LOG_SUBRESOURCES, ...EXEC_SUBRESOURCES],
+    upgrader: downstreamUpgrader(downstream),
+  };
+}
 
 function downstreamUpgrader(kubeConfig: KubeConfig): WebSocketUpgrader {
   const server = kubeConfig.getCurrentCluster()?.server ?? '';

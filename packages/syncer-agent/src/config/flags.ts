@@ -1,6 +1,7 @@
 import { DEFAULT_FEATURE_GATES, FEATURE_GATE_NAMES, formatFeatureGates } from '@kcp-tmc/interfaces';
 import { KLOG_FLAGS, LOGGING_FLAGS, NO_OP_BOOLEAN_FLAGS } from './logging-flags.js';
 import { UPSTREAM_MODES } from './options.js';
+import { TUNNEL_FLAGS } from './tunnel-flags.js';
 
 export type FlagType = 'string' | 'boolean';
 
@@ -158,12 +159,7 @@ export const AGENT_FLAGS: readonly FlagSpec[] = [
     description:
       'On SIGTERM/SIGINT the agent exits within this time: in-flight work finishes, queued work is left for the next start; a second signal forces exit.',
   },
-  {
-    name: 'tunnel-exec',
-    type: 'boolean',
-    description:
-      'With the Tunnel gate: forward pods/exec, attach and portforward through the tunnel (default: pod logs only).',
-  },
+  ...TUNNEL_FLAGS,
   {
     name: 'leader-elect',
     type: 'boolean',

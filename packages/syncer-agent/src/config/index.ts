@@ -2,7 +2,6 @@ export { ConfigError, type OptionSource } from './errors.js';
 export { AGENT_FLAGS, envVariable, type FlagSpec, formatFlags, HELP_FLAG } from './flags.js';
 export {
   agentOptionsFrom,
-  defined,
   type LoadSources,
   loadAgentOptions,
   mergeSources,
@@ -21,3 +20,4 @@ export {
   type UpstreamMode,
 } from './options.js';
 export * as values from './values.js';
+export { defined } from './values.js';

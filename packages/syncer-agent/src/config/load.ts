@@ -12,9 +12,11 @@ import {
   UPSTREAM_MODES,
   type UpstreamMode,
 } from './options.js';
+import { tunnelOptions } from './tunnel-flags.js';
 import {
   bindAddress,
   clusterPath,
+  defined,
   duration,
   finiteNumber,
   goBoolean,
@@ -323,7 +325,7 @@ export function agentOptionsFrom(settings: SettingReader): AgentOptions {
     shutdownTimeoutMs: nonNegative(settings, 'shutdown-timeout'),
     verbosity: settings.required('v', verbosity),
     ...defined('leaderElection', leaderElection(settings)),
-    ...defined('tunnelExec', settings.optional('tunnel-exec', goBoolean)),
+    ...tunnelOptions(settings, upstreamMode),
     ...defined('loggingFormat', settings.optional('logging-format', oneOf(['text', 'json'] as const))),
     ...defined('dnsImage', optionalString('dns-image')),
     ...defined('fromKubeconfig', optionalString('from-kubeconfig')),
@@ -378,9 +380,4 @@ function positive(settings: SettingReader, name: string): number {
   const ms = settings.required(name, duration);
   if (ms <= 0) throw new ConfigError(`--${name}`, 'must be longer than 0', settings.sourceOf(name));
   return ms;
-}
-
-/** `{ key: value }` when value is defined, `{}` otherwise (exactOptionalPropertyTypes). */
-export function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

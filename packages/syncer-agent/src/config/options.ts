@@ -1,4 +1,5 @@
 import type { FeatureGates, GVR } from '@kcp-tmc/interfaces';
+import type { TunnelProtocol } from './tunnel-flags.js';
 
 /** kcp syncer's `--api-import-poll-interval` default (cmd/syncer/options/options.go). */
 export const DEFAULT_API_IMPORT_POLL_INTERVAL_MS = 60_000;
@@ -64,6 +65,8 @@ export interface AgentOptions {
   readonly heartbeatPeriodMs: number;
   /** `--shutdown-timeout`: the whole shutdown, in-flight work and closing (see drainBudgetMs). */
   readonly shutdownTimeoutMs: number;
+  /** `--tunnel`: kcp's syncer tunnel or our WebSocket tunnel; absent: by upstream mode (tunnelProtocolOf). */
+  readonly tunnel?: TunnelProtocol;
   /** `--tunnel-exec`: forward exec, attach and port-forward through the tunnel, not only logs. */
   readonly tunnelExec?: boolean;
   /** `--leader-elect` and its periods; absent: a single replica that always writes. */

@@ -187,3 +187,8 @@ export function oneOf<T extends string>(choices: readonly T[]) {
       ? ok(text as T)
       : fail(`expected one of ${choices.join(', ')}, got "${text}"`);
 }
+
+/** `{ key: value }` when value is defined, `{}` otherwise (exactOptionalPropertyTypes). */
+export function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

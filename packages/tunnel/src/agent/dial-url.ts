@@ -11,22 +11,12 @@ export class TunnelUrlRefused extends Error {
  */
 export function tunnelDialUrl(advertised: string, upstreamServer: string): string {
   let tunnel: URL;
-  let upstream: URL;
   try {
     tunnel = new URL(advertised);
   } catch {
     throw new TunnelUrlRefused(`tunnel URL "${advertised}" is not a URL`);
   }
-  try {
-    upstream = new URL(upstreamServer);
-  } catch {
-    throw new TunnelUrlRefused(`upstream server "${upstreamServer}" is not a URL`);
-  }
-  if (upstream.protocol !== 'https:') {
-    throw new TunnelUrlRefused(
-      `the upstream ${upstream.origin} is not TLS: the tunnel would carry its token in cleartext`,
-    );
-  }
+  const upstream = tlsUpstream(upstreamServer);
   if (tunnel.protocol !== 'https:' && tunnel.protocol !== 'wss:') {
     throw new TunnelUrlRefused(
       `tunnel URL scheme "${tunnel.protocol.slice(0, -1)}" refused: only https or wss`,
@@ -40,4 +30,20 @@ export function tunnelDialUrl(advertised: string, upstreamServer: string): strin
   }
   tunnel.protocol = 'wss:';
   return tunnel.href;
+}
+
+/** The upstream server's URL, refused unless it is TLS: the tunnel carries the upstream token. */
+export function tlsUpstream(upstreamServer: string): URL {
+  let upstream: URL;
+  try {
+    upstream = new URL(upstreamServer);
+  } catch {
+    throw new TunnelUrlRefused(`upstream server "${upstreamServer}" is not a URL`);
+  }
+  if (upstream.protocol !== 'https:') {
+    throw new TunnelUrlRefused(
+      `the upstream ${upstream.origin} is not TLS: the tunnel would carry its token in cleartext`,
+    );
+  }
+  return upstream;
 }

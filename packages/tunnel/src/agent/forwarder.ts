@@ -1,12 +1,10 @@
 import {
   CLOCK,
   type Clock,
-  DOWNSTREAM_CLUSTER_LABEL,
   DOWNSTREAM_KUBE_CLIENT,
   type KubeClient,
   LOGGER,
   type Logger,
-  locatorFromAnnotations,
   NOOP_LOGGER,
   SYNC_TARGET,
   SYSTEM_CLOCK,
@@ -20,6 +18,7 @@ import {
   type TunnelRequestHandler,
   type TunnelResponse,
 } from './handler.js';
+import { listOwnedNamespaces } from './owned-namespaces.js';
 import { downstreamPodPath, type PodSubresourcePath, parsePodSubresourcePath } from './pod-path.js';
 import type { DownstreamUpgrade, DownstreamUpgrader } from './upgrader.js';
 
@@ -46,7 +45,6 @@ export interface PodForwarderOptions {
   upgrader?: DownstreamUpgrader;
 }
 
-const NAMESPACES = { group: '', version: 'v1', resource: 'namespaces' } as const;
 /** What the tunnel forwards unless told otherwise: reading logs, as `kubectl logs` through kcp does. */
 export const LOG_SUBRESOURCES: readonly string[] = Object.freeze(['log']);
 /** Interactive access to pods; forwarded only when the agent is configured for it. */
@@ -205,30 +203,12 @@ export class PodSubresourceForwarder implements TunnelRequestHandler {
 
   private async list(): Promise<NamespaceIndex> {
     const fetchedAt = this.clock.now();
-    // The syncer labels every namespace it owns with the SyncTarget key; the locator is the authority.
-    const list = await this.downstream.list(NAMESPACES, undefined, {
-      labelSelector: `${DOWNSTREAM_CLUSTER_LABEL}=${this.syncTarget.key}`,
-    });
+    const owned = await listOwnedNamespaces(this.downstream, this.syncTarget, (name, err) =>
+      this.logger.debug('skipping namespace with an invalid locator', { name, error: err.message }, 4),
+    );
     const byLocator = new Map<string, string | null>();
-    for (const item of list.items) {
-      const name = item.metadata?.name;
-      if (name === undefined) continue;
-      let locator: ReturnType<typeof locatorFromAnnotations>;
-      try {
-        locator = locatorFromAnnotations(item.metadata.annotations);
-      } catch (err) {
-        this.logger.debug(
-          'skipping namespace with an invalid locator',
-          { name, error: (err as Error).message },
-          4,
-        );
-        continue;
-      }
-      const st = locator?.syncTarget;
-      if (locator === undefined || st === undefined) continue;
-      if (st.name !== this.syncTarget.name || st.cluster !== this.syncTarget.cluster) continue;
-      if (st.uid !== this.syncTarget.uid) continue;
-      const key = `${locator.cluster}/${locator.namespace}`;
+    for (const { name, cluster, namespace } of owned) {
+      const key = `${cluster}/${namespace}`;
       byLocator.set(key, byLocator.has(key) ? null : name);
     }
     const index = { fetchedAt, byLocator };
