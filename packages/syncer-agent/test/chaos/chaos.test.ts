@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { RealApiserverUnavailableError } from '@kcp-tmc/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI_BUILT } from '../e2e/support.js';
 import { FORM, HEARTBEAT_PERIOD_MS, runScenario, type ScenarioReport } from './harness.js';
@@ -21,8 +22,16 @@ describe.skipIf(!RUN)(`chaos (${FORM} form)`, () => {
   });
 
   for (const scenario of scenariosOf(FORM)) {
-    it(scenario.name, async () => {
-      const report = await runScenario(scenario);
+    it(scenario.name, async (ctx) => {
+      let report: ScenarioReport;
+      try {
+        report = await runScenario(scenario);
+      } catch (error) {
+        // A developer machine without Go skips a real-server scenario; with CI=true the binaries' resolution
+        // throws a start error instead, which fails it.
+        if (error instanceof RealApiserverUnavailableError) return ctx.skip(error.message);
+        throw error;
+      }
       reports.push(report);
       expect({ lost: report.lost, stray: report.stray, duplicated: report.duplicated }).toEqual({
         lost: [],

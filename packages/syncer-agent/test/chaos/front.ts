@@ -6,7 +6,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,9 @@ export interface Front {
   stop(): Promise<void>;
 }
 
+/** What a front passes requests on to: a simulator's URL, or a real server with its CA and admin token. */
+export type FrontTarget = string | { readonly url: string; readonly caPem: string; readonly token: string };
+
 export interface FrontOptions {
   /** Serve TLS with a throwaway CA (the kubeconfig carries it). */
   readonly tls?: boolean;
@@ -46,7 +49,7 @@ export interface FrontOptions {
  * (so two replicas' writes can be told apart) and, over TLS, lets the agent dial a tunnel on its upstream's
  * own host, as kcp serves it.
  */
-export async function startFront(target: string, options: FrontOptions = {}): Promise<Front> {
+export async function startFront(target: FrontTarget, options: FrontOptions = {}): Promise<Front> {
   const writes: RecordedWrite[] = [];
   const certificate = options.tls === true ? generateServingCertificate() : undefined;
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -90,12 +93,24 @@ export async function startFront(target: string, options: FrontOptions = {}): Pr
 }
 
 /** Passes one request on to `target` and streams the answer back (watches included). */
-function forward(target: string, req: IncomingMessage, res: ServerResponse): void {
+function forward(target: FrontTarget, req: IncomingMessage, res: ServerResponse): void {
   const { authorization: _dropped, host: _host, ...headers } = req.headers;
-  const upstream = httpRequest(`${target}${req.url ?? '/'}`, { method: req.method, headers }, (answer) => {
+  const onAnswer = (answer: IncomingMessage) => {
     res.writeHead(answer.statusCode ?? 502, answer.headers);
     answer.pipe(res);
-  });
+  };
+  const upstream =
+    typeof target === 'string'
+      ? httpRequest(`${target}${req.url ?? '/'}`, { method: req.method, headers }, onAnswer)
+      : httpsRequest(
+          `${target.url}${req.url ?? '/'}`,
+          {
+            method: req.method,
+            headers: { ...headers, authorization: `Bearer ${target.token}` },
+            ca: target.caPem,
+          },
+          onAnswer,
+        );
   upstream.on('error', () => res.destroy());
   res.on('close', () => upstream.destroy());
   req.pipe(upstream);

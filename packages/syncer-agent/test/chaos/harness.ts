@@ -66,6 +66,8 @@ export interface Scenario {
   readonly seed?: number;
   /** Injects the fault, changes the workload while it lasts, and heals: returns once healed. */
   run(context: ChaosContext): Promise<void>;
+  /** The servers (default: the upstream and downstream simulators of `startWorld`). */
+  world?(): Promise<World>;
   /** How the first agent runs (e.g. behind a front); called before it starts. */
   firstAgent?(context: ChaosContext): Promise<AgentOptions>;
   /** Figures taken once the downstream converged (see `note`). */
@@ -98,7 +100,7 @@ const RECOVERY_DEADLINE_MS = 60_000;
 
 /** Runs one scenario on fresh simulators with a fresh agent, and measures what it left behind. */
 export async function runScenario(scenario: Scenario): Promise<ScenarioReport> {
-  const world = await startWorld();
+  const world = await (scenario.world ?? startWorld)();
   const agents: AgentProcess[] = [];
   const all: AgentProcess[] = [];
   const cleanups: Array<() => Promise<void> | void> = [];

@@ -94,14 +94,7 @@ export class Workload {
    * recreated one's (pkg/syncer/namespace/namespace_downstream_process.go), and so does the agent.
    */
   async compare(): Promise<Convergence> {
-    const { placeOf } = await this.namespaces();
-    const found = new Map<Place, KubeObject[]>();
-    for (const object of await ownedDownstream(this.world, '/api/v1/configmaps')) {
-      if (!object.metadata.name?.startsWith('cm-') || !placeOf.has(object.metadata.namespace as string))
-        continue;
-      const place = `${placeOf.get(object.metadata.namespace as string)}/${object.metadata.name}`;
-      found.set(place, [...(found.get(place) ?? []), object]);
-    }
+    const found = await this.downstream();
     const lost: Place[] = [];
     const duplicated: Place[] = [];
     for (const [place, value] of this.expected) {
@@ -111,6 +104,24 @@ export class Workload {
     }
     const stray = [...found.keys()].filter((place) => !this.expected.has(place));
     return { lost, stray, duplicated };
+  }
+
+  /** Where the workload's objects are now (upstream, as far as this test wrote them). */
+  places(): Place[] {
+    return [...this.expected.keys()];
+  }
+
+  /** The workload's objects downstream, by upstream place (the SyncTarget's current incarnation only). */
+  async downstream(): Promise<Map<Place, KubeObject[]>> {
+    const { placeOf } = await this.namespaces();
+    const found = new Map<Place, KubeObject[]>();
+    for (const object of await ownedDownstream(this.world, '/api/v1/configmaps')) {
+      const where = placeOf.get(object.metadata.namespace as string);
+      if (!object.metadata.name?.startsWith('cm-') || where === undefined) continue;
+      const place = `${where}/${object.metadata.name}`;
+      found.set(place, [...(found.get(place) ?? []), object]);
+    }
+    return found;
   }
 
   /** Downstream objects in namespaces of an earlier incarnation of the SyncTarget (another uid). */

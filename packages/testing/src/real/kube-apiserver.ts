@@ -38,6 +38,10 @@ export interface RealKubeApiserver {
   readonly token: string;
   readonly caCertPem: string;
   readonly binaries: KubeBinaries;
+  /** kill -9 of etcd (kube-apiserver keeps running, failing its requests); resolves once etcd is gone. */
+  killEtcd(): Promise<void>;
+  /** Starts etcd again on the same data directory and port; resolves once it is healthy. */
+  restartEtcd(): Promise<void>;
   /** Stops every process (SIGTERM, then SIGKILL) and removes every file. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -122,14 +126,24 @@ async function startOnce(
     ]);
 
     const etcdUrl = `http://127.0.0.1:${etcdClientPort}`;
-    const etcd = ControlPlaneProcess.start(
-      'etcd',
-      binaries.etcd,
-      etcdArgs(dir, etcdClientPort, etcdPeerPort),
-      join(dir, 'etcd.log'),
-    );
+    const startEtcd = () =>
+      ControlPlaneProcess.start(
+        'etcd',
+        binaries.etcd,
+        etcdArgs(dir, etcdClientPort, etcdPeerPort),
+        join(dir, 'etcd.log'),
+      );
+    let etcd = startEtcd();
     processes.push(etcd);
     await waitUntilReady(etcd, `${etcdUrl}/health`, {}, deadline);
+    const killEtcd = () => etcd.kill('SIGKILL');
+    const restartEtcd = async () => {
+      const at = processes.indexOf(etcd);
+      await etcd.kill('SIGKILL');
+      etcd = startEtcd();
+      processes[at] = etcd;
+      await waitUntilReady(etcd, `${etcdUrl}/health`, {}, Date.now() + 60_000);
+    };
 
     const apiserver = ControlPlaneProcess.start(
       'kube-apiserver',
@@ -158,7 +172,17 @@ async function startOnce(
       );
     }
 
-    return { url, kubeconfig, kubeconfigPath, token, caCertPem: pki.caCertPem, binaries, stop };
+    return {
+      url,
+      kubeconfig,
+      kubeconfigPath,
+      token,
+      caCertPem: pki.caCertPem,
+      binaries,
+      killEtcd,
+      restartEtcd,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
@@ -204,7 +228,8 @@ async function waitUntilReady(
 
 function etcdArgs(dir: string, clientPort: number, peerPort: number): string[] {
   const dataDir = join(dir, 'etcd');
-  mkdirSync(dataDir, { mode: 0o700 });
+  // Exists already when etcd restarts on its data.
+  mkdirSync(dataDir, { mode: 0o700, recursive: true });
   const peer = `http://127.0.0.1:${peerPort}`;
   const client = `http://127.0.0.1:${clientPort}`;
   return [
