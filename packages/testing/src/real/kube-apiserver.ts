@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type KubeBinaries, type ResolveKubeBinariesOptions, resolveKubeBinaries } from './binaries.js';
 import { RealApiserverStartError } from './errors.js';
+import { EtcdMember } from './etcd-member.js';
 import { registerExitCleanup } from './exit-cleanup.js';
 import { getOnce } from './https-get.js';
 import { tokenKubeconfig } from './kubeconfig.js';
@@ -105,44 +106,20 @@ async function startOnce(
       pickFreePorts(3) as Promise<[number, number, number]>,
     ]);
     const url = `https://127.0.0.1:${apiserverPort}`;
-    const token = randomBytes(24).toString('hex');
-    const controllerManagerToken = randomBytes(24).toString('hex');
-    const kubeconfig = tokenKubeconfig(url, pki.caCertPem, ADMIN_USER, token);
-    const kubeconfigPath = join(dir, 'admin.kubeconfig');
-    await Promise.all([
-      writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 }),
-      writeFile(
-        join(dir, 'controller-manager.kubeconfig'),
-        tokenKubeconfig(url, pki.caCertPem, CONTROLLER_MANAGER_USER, controllerManagerToken),
-        { mode: 0o600 },
-      ),
-      // token,user,uid,"groups": both users are cluster admins, which keeps RBAC out of the way.
-      writeFile(
-        join(dir, 'tokens.csv'),
-        `${token},${ADMIN_USER},${ADMIN_USER},"system:masters"\n` +
-          `${controllerManagerToken},${CONTROLLER_MANAGER_USER},${CONTROLLER_MANAGER_USER},"system:masters"\n`,
-        { mode: 0o600 },
-      ),
-    ]);
+    const { token, kubeconfig, kubeconfigPath } = await writeCredentials(dir, url, pki.caCertPem);
 
     const etcdUrl = `http://127.0.0.1:${etcdClientPort}`;
-    const startEtcd = () =>
-      ControlPlaneProcess.start(
-        'etcd',
-        binaries.etcd,
-        etcdArgs(dir, etcdClientPort, etcdPeerPort),
-        join(dir, 'etcd.log'),
-      );
-    let etcd = startEtcd();
-    processes.push(etcd);
-    await waitUntilReady(etcd, `${etcdUrl}/health`, {}, deadline);
-    const killEtcd = () => etcd.kill('SIGKILL');
+    const etcdLog = join(dir, 'etcd.log');
+    const etcdArgv = etcdArgs(dir, etcdClientPort, etcdPeerPort);
+    const etcd = new EtcdMember(
+      () => ControlPlaneProcess.start('etcd', binaries.etcd, etcdArgv, etcdLog),
+      processes,
+    );
+    const etcdReady = (until: number) => waitUntilReady(etcd.process, `${etcdUrl}/health`, {}, until);
+    await etcdReady(deadline);
     const restartEtcd = async () => {
-      const at = processes.indexOf(etcd);
-      await etcd.kill('SIGKILL');
-      etcd = startEtcd();
-      processes[at] = etcd;
-      await waitUntilReady(etcd, `${etcdUrl}/health`, {}, Date.now() + 60_000);
+      await etcd.restart();
+      await etcdReady(Date.now() + 60_000);
     };
 
     const apiserver = ControlPlaneProcess.start(
@@ -152,7 +129,7 @@ async function startOnce(
       join(dir, 'kube-apiserver.log'),
     );
     processes.push(apiserver);
-    await waitUntilReady(apiserver, `${url}/readyz`, { ca: pki.caCertPem, token }, deadline, [etcd]);
+    await waitUntilReady(apiserver, `${url}/readyz`, { ca: pki.caCertPem, token }, deadline, [etcd.process]);
 
     if (options.controllerManager) {
       const controllerManager = ControlPlaneProcess.start(
@@ -168,10 +145,11 @@ async function startOnce(
         `${url}/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager`,
         { ca: pki.caCertPem, token },
         deadline,
-        [etcd, apiserver],
+        [etcd.process, apiserver],
       );
     }
 
+    const killEtcd = () => etcd.kill();
     return {
       url,
       kubeconfig,
@@ -187,6 +165,30 @@ async function startOnce(
     await stop();
     throw error;
   }
+}
+
+/** The admin's and kube-controller-manager's tokens (both cluster admins), and their kubeconfigs. */
+async function writeCredentials(dir: string, url: string, caCertPem: string) {
+  const token = randomBytes(24).toString('hex');
+  const controllerManagerToken = randomBytes(24).toString('hex');
+  const kubeconfig = tokenKubeconfig(url, caCertPem, ADMIN_USER, token);
+  const kubeconfigPath = join(dir, 'admin.kubeconfig');
+  await Promise.all([
+    writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 }),
+    writeFile(
+      join(dir, 'controller-manager.kubeconfig'),
+      tokenKubeconfig(url, caCertPem, CONTROLLER_MANAGER_USER, controllerManagerToken),
+      { mode: 0o600 },
+    ),
+    // token,user,uid,"groups": both users are cluster admins, which keeps RBAC out of the way.
+    writeFile(
+      join(dir, 'tokens.csv'),
+      `${token},${ADMIN_USER},${ADMIN_USER},"system:masters"\n` +
+        `${controllerManagerToken},${CONTROLLER_MANAGER_USER},${CONTROLLER_MANAGER_USER},"system:masters"\n`,
+      { mode: 0o600 },
+    ),
+  ]);
+  return { token, kubeconfig, kubeconfigPath };
 }
 
 /** Polls `url` until it answers 200, failing early (with logs) when `target` or one it needs exits. */
