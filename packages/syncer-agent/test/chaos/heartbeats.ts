@@ -43,23 +43,30 @@ export function watchHeartbeats(world: World): HeartbeatWatch {
     }
   };
   void sample();
-  // Waits between consecutive sightings, the last one running until now.
-  const waits = (): Array<[number, number]> => {
-    const times = [...seen, Date.now()];
-    return times.slice(1).map((end, i) => [times[i] as number, end]);
-  };
   return {
-    maxGapMs: () => Math.max(0, ...waits().map(([from, to]) => to - from)),
-    maxGapOutsideMs: (window) =>
-      Math.max(
-        0,
-        ...waits().map(([from, to]) => {
-          if (to <= window.start || from >= window.end) return to - from;
-          return Math.max(0, window.start - from, to - window.end);
-        }),
-      ),
+    maxGapMs: () => longestWait(seen, Date.now()),
+    maxGapOutsideMs: (window) => longestWait(seen, Date.now(), window),
     stop: () => {
       stopped = true;
     },
   };
+}
+
+/**
+ * The longest wait between consecutive heartbeat sightings `seen` (the last wait running until `now`); with a
+ * `window`, a wait overlapping it counts only before its start and after its end, one inside it not at all.
+ */
+export function longestWait(seen: readonly number[], now: number, window?: FaultWindow): number {
+  const times = [...seen, now];
+  let longest = 0;
+  for (let i = 1; i < times.length; i++) {
+    const from = times[i - 1] as number;
+    const to = times[i] as number;
+    const outside =
+      window === undefined || to <= window.start || from >= window.end
+        ? to - from
+        : Math.max(0, window.start - from, to - window.end);
+    longest = Math.max(longest, outside);
+  }
+  return longest;
 }
