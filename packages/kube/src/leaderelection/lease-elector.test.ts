@@ -105,6 +105,34 @@ describe('LeaseElector against the simulator', () => {
     await a.release();
   });
 
+  it('keeps the lease while renewals are slower than the retry period but within the renew deadline', async () => {
+    const name = `lease-${n++}`;
+    const a = elector(name, 'a', { leaseDurationMs: 3_000, renewDeadlineMs: 2_000 });
+    await a.acquire();
+    const reasons: string[] = [];
+    a.onLost((reason) => reasons.push(reason));
+    // client-go bounds a renewal by the renew deadline (leaderelection.go renew: PollUntilContextTimeout with
+    // RenewDeadline), not by the retry period: a renewal (GET and UPDATE) taking 500 ms, over the 200 ms retry
+    // period but within the 2 s deadline, still renews.
+    sim.faults.setLatency(250);
+    try {
+      const renewTimes = new Set<string>();
+      await waitFor(
+        async () => {
+          renewTimes.add(((await holder(name)) as { renewTime?: string }).renewTime ?? '');
+          return renewTimes.size >= 4 || reasons.length > 0;
+        },
+        'three slow renewals',
+        { timeoutMs: 10_000 },
+      );
+    } finally {
+      sim.faults.setLatency(0);
+    }
+    expect(reasons).toEqual([]);
+    expect(a.isLeader()).toBe(true);
+    await a.release();
+  });
+
   it('stops waiting when the signal aborts, and refuses periods in the wrong order', async () => {
     const name = `lease-${n++}`;
     const a = elector(name, 'a');

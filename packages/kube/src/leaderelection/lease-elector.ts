@@ -157,14 +157,16 @@ export class LeaseElector implements LeaderElection {
   }
 
   private async tryAcquireOrRenew(): Promise<Attempt> {
-    // One retry period for the whole attempt, the client's own retries included.
+    // As client-go's renew loop: a renewal may take until the renew deadline (the client's own retries
+    // included), not one retry period, so a slow server or a busy process does not lose a lease it could
+    // still renew; an acquisition gets one renew deadline.
+    const timeoutMs = this.leader
+      ? Math.max(1, this.lastRenewal + this.renewDeadlineMs - this.clock.now())
+      : this.renewDeadlineMs;
     const abort = new AbortController();
-    const timer = this.clock.setTimeout(
-      () => abort.abort(new Error('lease attempt timed out')),
-      this.retryPeriodMs,
-    );
+    const timer = this.clock.setTimeout(() => abort.abort(new Error('lease attempt timed out')), timeoutMs);
     try {
-      return await this.attempt({ timeoutMs: this.retryPeriodMs, signal: abort.signal });
+      return await this.attempt({ timeoutMs, signal: abort.signal });
     } finally {
       this.clock.clearTimeout(timer);
     }

@@ -1,35 +1,37 @@
 import { writeFileSync } from 'node:fs';
+import { RealApiserverUnavailableError } from '@kcp-tmc/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI_BUILT } from '../e2e/support.js';
-import { FULL, HEARTBEAT_PERIOD_MS, runScenario, type ScenarioReport } from './harness.js';
-import { SCENARIOS } from './scenarios.js';
+import { FORM, HEARTBEAT_PERIOD_MS, runScenario, type ScenarioReport } from './harness.js';
+import { scenariosOf } from './scenarios.js';
 
 // The issue's bar: nothing lost, stray or duplicated; back in sync within 5 s of the heal; no heartbeat gap
-// over one period (plus the second-resolution of lastSyncerHeartbeatTime) unless the upstream itself failed.
+// over one period (plus the second-resolution of lastSyncerHeartbeatTime) outside the fault window.
 const RECOVERY_MS = 5_000;
 const HEARTBEAT_SLACK_MS = 1_000;
 
-describe.skipIf(!CLI_BUILT)(`chaos (${FULL ? 'full' : 'short'} form)`, () => {
+// In CI (`pnpm test`, form `ci`) the suite must run: a missing build fails it rather than skipping it.
+const RUN = CLI_BUILT || process.env.CI === 'true';
+
+describe.skipIf(!RUN)(`chaos (${FORM} form)`, () => {
   const reports: ScenarioReport[] = [];
   afterAll(() => {
     const path = process.env.KCP_TMC_CHAOS_REPORT;
     if (path !== undefined) writeFileSync(path, `${JSON.stringify(reports, null, 2)}\n`);
-    const rows = reports.map(
-      (r) =>
-        `| ${r.scenario} | ${r.objects} | ${r.lost.length} / ${r.stray.length} / ${r.duplicated.length} | ${r.faultMs} | ${r.recoveryMs} | ${r.maxHeartbeatGapMs} |`,
-    );
-    console.log(
-      [
-        '| scenario | objects | lost / stray / dup | fault ms | recovery ms | max heartbeat gap ms |',
-        '| --- | --- | --- | --- | --- | --- |',
-        ...rows,
-      ].join('\n'),
-    );
+    console.log(table(reports));
   });
 
-  for (const scenario of SCENARIOS) {
-    it(scenario.name, async () => {
-      const report = await runScenario(scenario);
+  for (const scenario of scenariosOf(FORM)) {
+    it(scenario.name, async (ctx) => {
+      let report: ScenarioReport;
+      try {
+        report = await runScenario(scenario);
+      } catch (error) {
+        // A developer machine without Go skips a real-server scenario; with CI=true the binaries' resolution
+        // throws a start error instead, which fails it.
+        if (error instanceof RealApiserverUnavailableError) return ctx.skip(error.message);
+        throw error;
+      }
       reports.push(report);
       expect({ lost: report.lost, stray: report.stray, duplicated: report.duplicated }).toEqual({
         lost: [],
@@ -37,8 +39,31 @@ describe.skipIf(!CLI_BUILT)(`chaos (${FULL ? 'full' : 'short'} form)`, () => {
         duplicated: [],
       });
       expect(report.recoveryMs).toBeLessThanOrEqual(RECOVERY_MS);
-      if (scenario.heartbeatPauses !== true)
-        expect(report.maxHeartbeatGapMs).toBeLessThanOrEqual(HEARTBEAT_PERIOD_MS + HEARTBEAT_SLACK_MS);
+      expect(report.judgedHeartbeatGapMs).toBeLessThanOrEqual(HEARTBEAT_PERIOD_MS + HEARTBEAT_SLACK_MS);
+      for (const [note, most] of Object.entries(scenario.bar ?? {}))
+        expect(report.notes[note], note).toBeLessThanOrEqual(most);
     }, 240_000);
   }
 });
+
+function table(reports: readonly ScenarioReport[]): string {
+  const rows = reports.map((r) =>
+    [
+      r.scenario,
+      r.objects,
+      `${r.lost.length} / ${r.stray.length} / ${r.duplicated.length}`,
+      r.faultMs,
+      r.recoveryMs,
+      r.judgedHeartbeatGapMs,
+      r.maxHeartbeatGapMs,
+      Object.entries(r.notes)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    ].join(' | '),
+  );
+  return [
+    '| scenario | objects | lost / stray / dup | fault ms | recovery ms | heartbeat gap outside fault ms | max heartbeat gap ms | other figures |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map((row) => `| ${row} |`),
+  ].join('\n');
+}

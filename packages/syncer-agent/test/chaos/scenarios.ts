@@ -1,17 +1,10 @@
 import type { FaultRule } from '@kcp-tmc/testing';
 import { call, WORKSPACES } from '../e2e/support.js';
-import { type ChaosContext, during, FULL, LEADER_ELECTION_FLAGS, type Scenario, until } from './harness.js';
-
-// Short in CI; the issue's figures (30 s outage, 2,000 objects) with KCP_TMC_CHAOS=full.
-const FAULT_MS = FULL ? 30_000 : 4_000;
-const CHANGES = FULL ? 500 : 60;
-
-/** Creates, updates and deletes objects while a fault lasts: the work the fault must not lose. */
-async function churn(context: ChaosContext): Promise<void> {
-  await context.workload.create(CHANGES);
-  await context.workload.update(CHANGES / 2);
-  await context.workload.delete(CHANGES / 4);
-}
+import { etcdRestart } from './etcd-scenario.js';
+import { type ChaosForm, during, FULL, type Scenario, until } from './harness.js';
+import { leaderFailover, syncTargetRecreated } from './lifecycle-scenarios.js';
+import { churn, FAULT_MS } from './load.js';
+import { tunnelReconnect } from './tunnel-scenario.js';
 
 function errorStorm(side: 'downstream' | 'upstream', rule: FaultRule, name: string): Scenario {
   return {
@@ -23,6 +16,7 @@ function errorStorm(side: 'downstream' | 'upstream', rule: FaultRule, name: stri
       // Upstream faults hit this test's own writes too: those change the workload before and after.
       await during(FAULT_MS, () => (side === 'downstream' ? churn(context) : Promise.resolve()));
       sim.faults.clearRules();
+      context.fault.end = Date.now();
       if (side === 'upstream') await churn(context);
     },
   };
@@ -35,6 +29,7 @@ function partition(side: 'downstream' | 'upstream', mode: 'refuse' | 'hang', nam
     async run(context) {
       const sim = context.world[side];
       if (side === 'upstream') await churn(context);
+      context.fault.start = Date.now();
       await sim.faults.partition(mode);
       await during(FAULT_MS, () => (side === 'downstream' ? churn(context) : Promise.resolve()));
       await sim.faults.heal();
@@ -62,7 +57,7 @@ function watchChaos(side: 'downstream' | 'upstream', compact: boolean, name: str
   };
 }
 
-export const SCENARIOS: readonly Scenario[] = [
+const SCENARIOS: readonly Scenario[] = [
   errorStorm(
     'downstream',
     { status: 503, rate: 0.5, retryAfterSeconds: 1 },
@@ -75,15 +70,19 @@ export const SCENARIOS: readonly Scenario[] = [
   partition('downstream', 'hang', 'downstream hanging (accepts, never answers)'),
   watchChaos('downstream', false, 'downstream watches dropped'),
   watchChaos('downstream', true, 'downstream 410 storm'),
+  etcdRestart(),
   partition('upstream', 'refuse', 'upstream outage'),
   errorStorm('upstream', { status: 503, rate: 0.5, retryAfterSeconds: 1 }, 'upstream 503 storm'),
   watchChaos('upstream', true, 'upstream 410 storm'),
   {
     name: 'agent SIGKILL during the initial sync',
     seed: 10,
+    // No agent runs between the kill and the restart's start: no heartbeat can land then.
+    heartbeatPauses: true,
     async run(context) {
       const [agent] = context.agents;
       if (agent === undefined) throw new Error('no agent');
+      context.fault.start = Date.now();
       await context.kill(agent);
       await context.workload.create(FULL ? 2_000 : 300);
       const next = await context.startAgent();
@@ -93,38 +92,52 @@ export const SCENARIOS: readonly Scenario[] = [
       );
       await context.kill(next);
       await context.startAgent();
+      context.fault.end = Date.now();
     },
   },
   {
     name: 'agent SIGKILL during namespace deletion',
+    heartbeatPauses: true,
     async run(context) {
       const [agent] = context.agents;
       if (agent === undefined) throw new Error('no agent');
       // The upstream namespace of one workspace goes, with its objects (deleted as kcp's namespace controller
       // deletes them: the upstream simulator runs none); the agent dies while it cleans up downstream.
       const workspace = WORKSPACES[0] as string;
+      const inNamespace = (place: string) => place.startsWith(`${workspace}/bulk/`);
+      const left = async () => [...(await context.workload.downstream()).keys()].filter(inNamespace).length;
+      const doomed = await left();
       const base = `${context.world.upstream.url}/clusters/${workspace}`;
       const deleted = await call(base, '/api/v1/namespaces/bulk', 'DELETE');
       if (deleted.status !== 200) throw new Error(`namespace delete: ${deleted.status}`);
-      await context.workload.deleteWhere((place) => place.startsWith(`${workspace}/bulk/`));
-      await context.kill(agent);
+      const kill = async () => {
+        // Mid-cleanup: the agent has deleted some of the namespace's objects downstream, not all.
+        await until(async () => (await left()) < doomed - 5, 'the cleanup downstream to begin', 10_000);
+        context.note('objects left downstream at the kill', await left());
+        context.fault.start = Date.now();
+        await context.kill(agent);
+      };
+      await Promise.all([context.workload.deleteWhere(inNamespace, 4), kill()]);
       await context.startAgent();
+      context.fault.end = Date.now();
     },
   },
-  {
-    name: 'leader failover under load',
-    agentFlags: LEADER_ELECTION_FLAGS,
-    heartbeatPauses: true,
-    async run(context) {
-      const [leader] = context.agents;
-      if (leader === undefined) throw new Error('no agent');
-      const standby = await context.startAgent({ standby: true });
-      await until(
-        () => standby.logs().some((l) => l.msg === 'caches synced, waiting for leadership'),
-        'a warm standby',
-      );
-      await Promise.all([churn(context), context.kill(leader)]);
-      await until(() => standby.logs().some((l) => l.msg === 'agent started'), 'the standby to lead', 10_000);
-    },
-  },
+  leaderFailover(),
+  syncTargetRecreated,
+  tunnelReconnect(),
 ];
+
+// What `pnpm test` runs (CI: about 90 s on 2 loaded cores): a downstream fault on the real server, an upstream
+// outage, a kill, a failover and a tunnel restart. The SyncTarget recreation waits on an agent's process start
+// after the kubelet-style backoff, which on loaded cores alone can take the 5 s the bar allows: `pnpm chaos`.
+const CI = [
+  'downstream etcd restart (real kube-apiserver)',
+  'upstream outage',
+  'agent SIGKILL during namespace deletion',
+  'leader failover under load (lease 4 s)',
+  'tunnel reconnect under load (logs streaming)',
+];
+
+export function scenariosOf(form: ChaosForm): readonly Scenario[] {
+  return form === 'ci' ? SCENARIOS.filter((s) => CI.includes(s.name)) : SCENARIOS;
+}

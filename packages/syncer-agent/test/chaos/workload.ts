@@ -1,5 +1,13 @@
 import { type KubeObject, NAMESPACE_LOCATOR_ANNOTATION } from '@kcp-tmc/interfaces';
-import { call, ownedDownstream, syncLabels, WORKSPACES, type World } from '../e2e/support.js';
+import {
+  call,
+  ownedDownstream,
+  ST_CLUSTER,
+  ST_NAME,
+  syncLabels,
+  WORKSPACES,
+  type World,
+} from '../e2e/support.js';
 
 /** Where an object lives upstream: `<workspace>/<namespace>/<name>`. */
 export type Place = string;
@@ -80,22 +88,13 @@ export class Workload {
     });
   }
 
-  /** Compares the downstream with what the workload expects. */
+  /**
+   * Compares the downstream with what the workload expects. Only namespaces of the SyncTarget's current
+   * incarnation count: kcp's syncer ignores those whose locator names another SyncTarget uid, a deleted and
+   * recreated one's (pkg/syncer/namespace/namespace_downstream_process.go), and so does the agent.
+   */
   async compare(): Promise<Convergence> {
-    const namespaces = (await call(this.world.downstream.url, '/api/v1/namespaces')).json.items ?? [];
-    const placeOf = new Map<string, string>();
-    for (const ns of namespaces) {
-      const text = ns.metadata.annotations?.[NAMESPACE_LOCATOR_ANNOTATION];
-      if (text === undefined) continue;
-      const locator = JSON.parse(text) as { cluster: string; namespace: string };
-      placeOf.set(ns.metadata.name as string, `${locator.cluster}/${locator.namespace}`);
-    }
-    const found = new Map<Place, KubeObject[]>();
-    for (const object of await ownedDownstream(this.world, '/api/v1/configmaps')) {
-      if (!object.metadata.name?.startsWith('cm-')) continue;
-      const place = `${placeOf.get(object.metadata.namespace as string)}/${object.metadata.name}`;
-      found.set(place, [...(found.get(place) ?? []), object]);
-    }
+    const found = await this.downstream();
     const lost: Place[] = [];
     const duplicated: Place[] = [];
     for (const [place, value] of this.expected) {
@@ -105,6 +104,51 @@ export class Workload {
     }
     const stray = [...found.keys()].filter((place) => !this.expected.has(place));
     return { lost, stray, duplicated };
+  }
+
+  /** Where the workload's objects are now (upstream, as far as this test wrote them). */
+  places(): Place[] {
+    return [...this.expected.keys()];
+  }
+
+  /** The workload's objects downstream, by upstream place (the SyncTarget's current incarnation only). */
+  async downstream(): Promise<Map<Place, KubeObject[]>> {
+    const { placeOf } = await this.namespaces();
+    const found = new Map<Place, KubeObject[]>();
+    for (const object of await ownedDownstream(this.world, '/api/v1/configmaps')) {
+      const where = placeOf.get(object.metadata.namespace as string);
+      if (!object.metadata.name?.startsWith('cm-') || where === undefined) continue;
+      const place = `${where}/${object.metadata.name}`;
+      found.set(place, [...(found.get(place) ?? []), object]);
+    }
+    return found;
+  }
+
+  /** Downstream objects in namespaces of an earlier incarnation of the SyncTarget (another uid). */
+  async earlierIncarnations(): Promise<number> {
+    const { others } = await this.namespaces();
+    const objects = await ownedDownstream(this.world, '/api/v1/configmaps');
+    return objects.filter((o) => others.has(o.metadata.namespace as string)).length;
+  }
+
+  private async namespaces(): Promise<{ placeOf: Map<string, Place>; others: Set<string> }> {
+    const st = `/clusters/${ST_CLUSTER}/apis/workload.kcp.io/v1alpha1/synctargets/${ST_NAME}`;
+    const uid = (await call(this.world.upstream.url, st)).json.metadata?.uid;
+    const namespaces = (await call(this.world.downstream.url, '/api/v1/namespaces')).json.items ?? [];
+    const placeOf = new Map<string, Place>();
+    const others = new Set<string>();
+    for (const ns of namespaces) {
+      const text = ns.metadata.annotations?.[NAMESPACE_LOCATOR_ANNOTATION];
+      if (text === undefined) continue;
+      const locator = JSON.parse(text) as {
+        cluster: string;
+        namespace: string;
+        syncTarget?: { uid?: string };
+      };
+      if (locator.syncTarget?.uid !== uid) others.add(ns.metadata.name as string);
+      else placeOf.set(ns.metadata.name as string, `${locator.cluster}/${locator.namespace}`);
+    }
+    return { placeOf, others };
   }
 
   private base(workspace: string): string {

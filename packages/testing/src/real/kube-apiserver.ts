@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type KubeBinaries, type ResolveKubeBinariesOptions, resolveKubeBinaries } from './binaries.js';
 import { RealApiserverStartError } from './errors.js';
+import { EtcdMember } from './etcd-member.js';
 import { registerExitCleanup } from './exit-cleanup.js';
 import { getOnce } from './https-get.js';
 import { tokenKubeconfig } from './kubeconfig.js';
@@ -38,6 +39,10 @@ export interface RealKubeApiserver {
   readonly token: string;
   readonly caCertPem: string;
   readonly binaries: KubeBinaries;
+  /** kill -9 of etcd (kube-apiserver keeps running, failing its requests); resolves once etcd is gone. */
+  killEtcd(): Promise<void>;
+  /** Starts etcd again on the same data directory and port; resolves once it is healthy. */
+  restartEtcd(): Promise<void>;
   /** Stops every process (SIGTERM, then SIGKILL) and removes every file. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -101,35 +106,21 @@ async function startOnce(
       pickFreePorts(3) as Promise<[number, number, number]>,
     ]);
     const url = `https://127.0.0.1:${apiserverPort}`;
-    const token = randomBytes(24).toString('hex');
-    const controllerManagerToken = randomBytes(24).toString('hex');
-    const kubeconfig = tokenKubeconfig(url, pki.caCertPem, ADMIN_USER, token);
-    const kubeconfigPath = join(dir, 'admin.kubeconfig');
-    await Promise.all([
-      writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 }),
-      writeFile(
-        join(dir, 'controller-manager.kubeconfig'),
-        tokenKubeconfig(url, pki.caCertPem, CONTROLLER_MANAGER_USER, controllerManagerToken),
-        { mode: 0o600 },
-      ),
-      // token,user,uid,"groups": both users are cluster admins, which keeps RBAC out of the way.
-      writeFile(
-        join(dir, 'tokens.csv'),
-        `${token},${ADMIN_USER},${ADMIN_USER},"system:masters"\n` +
-          `${controllerManagerToken},${CONTROLLER_MANAGER_USER},${CONTROLLER_MANAGER_USER},"system:masters"\n`,
-        { mode: 0o600 },
-      ),
-    ]);
+    const { token, kubeconfig, kubeconfigPath } = await writeCredentials(dir, url, pki.caCertPem);
 
     const etcdUrl = `http://127.0.0.1:${etcdClientPort}`;
-    const etcd = ControlPlaneProcess.start(
-      'etcd',
-      binaries.etcd,
-      etcdArgs(dir, etcdClientPort, etcdPeerPort),
-      join(dir, 'etcd.log'),
+    const etcdLog = join(dir, 'etcd.log');
+    const etcdArgv = etcdArgs(dir, etcdClientPort, etcdPeerPort);
+    const etcd = new EtcdMember(
+      () => ControlPlaneProcess.start('etcd', binaries.etcd, etcdArgv, etcdLog),
+      processes,
     );
-    processes.push(etcd);
-    await waitUntilReady(etcd, `${etcdUrl}/health`, {}, deadline);
+    const etcdReady = (until: number) => waitUntilReady(etcd.process, `${etcdUrl}/health`, {}, until);
+    await etcdReady(deadline);
+    const restartEtcd = async () => {
+      await etcd.restart();
+      await etcdReady(Date.now() + 60_000);
+    };
 
     const apiserver = ControlPlaneProcess.start(
       'kube-apiserver',
@@ -138,7 +129,7 @@ async function startOnce(
       join(dir, 'kube-apiserver.log'),
     );
     processes.push(apiserver);
-    await waitUntilReady(apiserver, `${url}/readyz`, { ca: pki.caCertPem, token }, deadline, [etcd]);
+    await waitUntilReady(apiserver, `${url}/readyz`, { ca: pki.caCertPem, token }, deadline, [etcd.process]);
 
     if (options.controllerManager) {
       const controllerManager = ControlPlaneProcess.start(
@@ -154,15 +145,50 @@ async function startOnce(
         `${url}/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager`,
         { ca: pki.caCertPem, token },
         deadline,
-        [etcd, apiserver],
+        [etcd.process, apiserver],
       );
     }
 
-    return { url, kubeconfig, kubeconfigPath, token, caCertPem: pki.caCertPem, binaries, stop };
+    const killEtcd = () => etcd.kill();
+    return {
+      url,
+      kubeconfig,
+      kubeconfigPath,
+      token,
+      caCertPem: pki.caCertPem,
+      binaries,
+      killEtcd,
+      restartEtcd,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** The admin's and kube-controller-manager's tokens (both cluster admins), and their kubeconfigs. */
+async function writeCredentials(dir: string, url: string, caCertPem: string) {
+  const token = randomBytes(24).toString('hex');
+  const controllerManagerToken = randomBytes(24).toString('hex');
+  const kubeconfig = tokenKubeconfig(url, caCertPem, ADMIN_USER, token);
+  const kubeconfigPath = join(dir, 'admin.kubeconfig');
+  await Promise.all([
+    writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 }),
+    writeFile(
+      join(dir, 'controller-manager.kubeconfig'),
+      tokenKubeconfig(url, caCertPem, CONTROLLER_MANAGER_USER, controllerManagerToken),
+      { mode: 0o600 },
+    ),
+    // token,user,uid,"groups": both users are cluster admins, which keeps RBAC out of the way.
+    writeFile(
+      join(dir, 'tokens.csv'),
+      `${token},${ADMIN_USER},${ADMIN_USER},"system:masters"\n` +
+        `${controllerManagerToken},${CONTROLLER_MANAGER_USER},${CONTROLLER_MANAGER_USER},"system:masters"\n`,
+      { mode: 0o600 },
+    ),
+  ]);
+  return { token, kubeconfig, kubeconfigPath };
 }
 
 /** Polls `url` until it answers 200, failing early (with logs) when `target` or one it needs exits. */
@@ -204,7 +230,8 @@ async function waitUntilReady(
 
 function etcdArgs(dir: string, clientPort: number, peerPort: number): string[] {
   const dataDir = join(dir, 'etcd');
-  mkdirSync(dataDir, { mode: 0o700 });
+  // Exists already when etcd restarts on its data.
+  mkdirSync(dataDir, { mode: 0o700, recursive: true });
   const peer = `http://127.0.0.1:${peerPort}`;
   const client = `http://127.0.0.1:${clientPort}`;
   return [

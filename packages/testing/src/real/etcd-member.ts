@@ -1,0 +1,34 @@
+import type { ControlPlaneProcess } from './process.js';
+
+/**
+ * The etcd of one kube-apiserver. It can be killed and started again on the same data directory and ports (a
+ * chaos test's etcd restart); `processes`, the control plane in start order, follows the replacement so that
+ * stopping and exit cleanup reach the etcd running now.
+ */
+export class EtcdMember {
+  private current: ControlPlaneProcess;
+
+  constructor(
+    private readonly launch: () => ControlPlaneProcess,
+    private readonly processes: ControlPlaneProcess[],
+  ) {
+    this.current = launch();
+    processes.push(this.current);
+  }
+
+  get process(): ControlPlaneProcess {
+    return this.current;
+  }
+
+  kill(): Promise<void> {
+    return this.current.kill('SIGKILL');
+  }
+
+  /** kill -9 if it still runs, then a new etcd on the same data; the caller waits for it to be healthy. */
+  async restart(): Promise<void> {
+    const at = this.processes.indexOf(this.current);
+    await this.current.kill('SIGKILL');
+    this.current = this.launch();
+    this.processes[at] = this.current;
+  }
+}
