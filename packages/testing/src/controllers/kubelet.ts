@@ -45,19 +45,7 @@ export class FakeKubelet {
       `Successfully assigned ${namespace}/${name} to sim-node`,
       'default-scheduler',
     );
-    const statuses = containers(pod).map((c) => ({
-      name: c.name,
-      image: c.image,
-      imageID: `${String(c.image)}@sha256:${'0'.repeat(64)}`,
-      containerID: `containerd://${Buffer.from(`${namespace}/${name}/${String(c.name)}`)
-        .toString('hex')
-        .slice(0, 64)}`,
-      ready: true,
-      started: true,
-      restartCount: 0,
-      state: { running: { startedAt: now } },
-    }));
-    const podIP = nextPodIp();
+    const next = runningStatus(pod, now);
     const updated = this.client.mutate(
       cluster,
       '',
@@ -66,74 +54,35 @@ export class FakeKubelet {
       name,
       'kubelet',
       (p) => {
-        p.status = {
-          phase: 'Running',
-          conditions: [
-            'PodReadyToStartContainers',
-            'Initialized',
-            'Ready',
-            'ContainersReady',
-            'PodScheduled',
-          ].map((type) => ({
-            type,
-            status: 'True',
-            lastProbeTime: null,
-            lastTransitionTime: now,
-          })),
-          hostIP: '10.0.0.10',
-          hostIPs: [{ ip: '10.0.0.10' }],
-          podIP,
-          podIPs: [{ ip: podIP }],
-          startTime: now,
-          containerStatuses: statuses,
-          qosClass: 'BestEffort',
-        };
+        p.status = next;
         return true;
       },
       'status',
     );
     if (!updated) return;
-    for (const c of containers(pod)) {
-      const fieldPath = `spec.containers{${String(c.name)}}`;
-      recordEvent(
-        this.client,
-        cluster,
-        updated,
-        'Normal',
-        'Pulled',
-        `Container image "${String(c.image)}" already present on machine`,
-        'kubelet',
-        fieldPath,
-      );
-      recordEvent(
-        this.client,
-        cluster,
-        updated,
-        'Normal',
-        'Created',
-        `Created container: ${String(c.name)}`,
-        'kubelet',
-        fieldPath,
-      );
-      recordEvent(
-        this.client,
-        cluster,
-        updated,
-        'Normal',
-        'Started',
-        `Started container ${String(c.name)}`,
-        'kubelet',
-        fieldPath,
-      );
-      this.logs.append(
-        cluster,
-        namespace,
-        name,
-        String(c.name),
-        `starting container ${String(c.name)} (image ${String(c.image)})`,
-      );
-      this.logs.append(cluster, namespace, name, String(c.name), `container ${String(c.name)} is ready`);
+    for (const c of containers(pod)) this.startContainer(cluster, updated, String(c.name), String(c.image));
+  }
+
+  /** The kubelet's Events of one container (Pulled, Created, Started) and its first log lines. */
+  private startContainer(cluster: string, pod: KubeObject, container: string, image: string): void {
+    const fieldPath = `spec.containers{${container}}`;
+    const events: Array<[reason: string, message: string]> = [
+      ['Pulled', `Container image "${image}" already present on machine`],
+      ['Created', `Created container: ${container}`],
+      ['Started', `Started container ${container}`],
+    ];
+    for (const [reason, message] of events) {
+      recordEvent(this.client, cluster, pod, 'Normal', reason, message, 'kubelet', fieldPath);
     }
+    const { namespace, name } = pod.metadata;
+    this.logs.append(
+      cluster,
+      namespace!,
+      name!,
+      container,
+      `starting container ${container} (image ${image})`,
+    );
+    this.logs.append(cluster, namespace!, name!, container, `container ${container} is ready`);
   }
 
   /** Appends a heartbeat log line to every container of a running pod. */
@@ -189,4 +138,35 @@ export class FakeKubelet {
       'status',
     );
   }
+}
+
+/** A started pod's status: Running and Ready on the simulator's one node, every container running. */
+function runningStatus(pod: KubeObject, now: string): Obj {
+  const { namespace, name } = pod.metadata;
+  const containerStatuses = containers(pod).map((c) => ({
+    name: c.name,
+    image: c.image,
+    imageID: `${String(c.image)}@sha256:${'0'.repeat(64)}`,
+    containerID: `containerd://${Buffer.from(`${namespace}/${name}/${String(c.name)}`)
+      .toString('hex')
+      .slice(0, 64)}`,
+    ready: true,
+    started: true,
+    restartCount: 0,
+    state: { running: { startedAt: now } },
+  }));
+  const podIP = nextPodIp();
+  return {
+    phase: 'Running',
+    conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(
+      (type) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: now }),
+    ),
+    hostIP: '10.0.0.10',
+    hostIPs: [{ ip: '10.0.0.10' }],
+    podIP,
+    podIPs: [{ ip: podIP }],
+    startTime: now,
+    containerStatuses,
+    qosClass: 'BestEffort',
+  };
 }
