@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type KubeBinaries, type ResolveKubeBinariesOptions, resolveKubeBinaries } from './binaries.js';
 import { RealApiserverStartError } from './errors.js';
-import { registerExitCleanup } from './exit-cleanup.js';
 import { getOnce } from './https-get.js';
 import { tokenKubeconfig } from './kubeconfig.js';
 import { type ControlPlanePki, writeControlPlanePki } from './pki.js';
 import { pickFreePorts } from './ports.js';
 import { ControlPlaneProcess, waitFor } from './process.js';
+import { ProcessGroup } from './process-group.js';
 
 export interface RealKubeApiserverOptions extends ResolveKubeBinariesOptions {
   /**
@@ -74,25 +74,8 @@ async function startOnce(
   options: RealKubeApiserverOptions,
 ): Promise<RealKubeApiserver> {
   const dir = await mkdtemp(join(tmpdir(), 'kcp-tmc-kube-'));
-  const processes: ControlPlaneProcess[] = [];
-  const unregister = registerExitCleanup(() => {
-    for (const member of processes) {
-      member.killNow();
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
-  let stopped: Promise<void> | undefined;
-  const stop = () => {
-    stopped ??= (async () => {
-      // Reverse start order: clients before the servers they talk to, so shutdown logs stay quiet.
-      for (const member of [...processes].reverse()) {
-        await member.stop();
-      }
-      await rm(dir, { recursive: true, force: true });
-      unregister();
-    })();
-    return stopped;
-  };
+  const group = new ProcessGroup(dir);
+  const stop = () => group.stop();
 
   try {
     const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
@@ -101,53 +84,38 @@ async function startOnce(
       pickFreePorts(3) as Promise<[number, number, number]>,
     ]);
     const url = `https://127.0.0.1:${apiserverPort}`;
-    const token = randomBytes(24).toString('hex');
-    const controllerManagerToken = randomBytes(24).toString('hex');
-    const kubeconfig = tokenKubeconfig(url, pki.caCertPem, ADMIN_USER, token);
-    const kubeconfigPath = join(dir, 'admin.kubeconfig');
-    await Promise.all([
-      writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 }),
-      writeFile(
-        join(dir, 'controller-manager.kubeconfig'),
-        tokenKubeconfig(url, pki.caCertPem, CONTROLLER_MANAGER_USER, controllerManagerToken),
-        { mode: 0o600 },
-      ),
-      // token,user,uid,"groups": both users are cluster admins, which keeps RBAC out of the way.
-      writeFile(
-        join(dir, 'tokens.csv'),
-        `${token},${ADMIN_USER},${ADMIN_USER},"system:masters"\n` +
-          `${controllerManagerToken},${CONTROLLER_MANAGER_USER},${CONTROLLER_MANAGER_USER},"system:masters"\n`,
-        { mode: 0o600 },
-      ),
-    ]);
+    const { token, kubeconfig, kubeconfigPath } = await writeCredentials(dir, url, pki.caCertPem);
 
     const etcdUrl = `http://127.0.0.1:${etcdClientPort}`;
-    const etcd = ControlPlaneProcess.start(
-      'etcd',
-      binaries.etcd,
-      etcdArgs(dir, etcdClientPort, etcdPeerPort),
-      join(dir, 'etcd.log'),
+    const etcd = group.add(
+      ControlPlaneProcess.start(
+        'etcd',
+        binaries.etcd,
+        etcdArgs(dir, etcdClientPort, etcdPeerPort),
+        join(dir, 'etcd.log'),
+      ),
     );
-    processes.push(etcd);
     await waitUntilReady(etcd, `${etcdUrl}/health`, {}, deadline);
 
-    const apiserver = ControlPlaneProcess.start(
-      'kube-apiserver',
-      binaries.kubeApiserver,
-      [...apiserverArgs(dir, pki, etcdUrl, apiserverPort), ...(options.apiserverArgs ?? [])],
-      join(dir, 'kube-apiserver.log'),
+    const apiserver = group.add(
+      ControlPlaneProcess.start(
+        'kube-apiserver',
+        binaries.kubeApiserver,
+        [...apiserverArgs(dir, pki, etcdUrl, apiserverPort), ...(options.apiserverArgs ?? [])],
+        join(dir, 'kube-apiserver.log'),
+      ),
     );
-    processes.push(apiserver);
     await waitUntilReady(apiserver, `${url}/readyz`, { ca: pki.caCertPem, token }, deadline, [etcd]);
 
     if (options.controllerManager) {
-      const controllerManager = ControlPlaneProcess.start(
-        'kube-controller-manager',
-        binaries.kubeControllerManager,
-        controllerManagerArgs(dir, options.controllers ?? DEFAULT_CONTROLLERS),
-        join(dir, 'kube-controller-manager.log'),
+      const controllerManager = group.add(
+        ControlPlaneProcess.start(
+          'kube-controller-manager',
+          binaries.kubeControllerManager,
+          controllerManagerArgs(dir, options.controllers ?? DEFAULT_CONTROLLERS),
+          join(dir, 'kube-controller-manager.log'),
+        ),
       );
-      processes.push(controllerManager);
       // Controllers start right after the leader lease is taken, so the lease shows it is up and connected.
       await waitUntilReady(
         controllerManager,
@@ -163,6 +131,34 @@ async function startOnce(
     await stop();
     throw error;
   }
+}
+
+/** The admin's and kube-controller-manager's bearer tokens: their kubeconfigs and kube-apiserver's token file. */
+async function writeCredentials(
+  dir: string,
+  url: string,
+  caCertPem: string,
+): Promise<{ token: string; kubeconfig: string; kubeconfigPath: string }> {
+  const token = randomBytes(24).toString('hex');
+  const controllerManagerToken = randomBytes(24).toString('hex');
+  const kubeconfig = tokenKubeconfig(url, caCertPem, ADMIN_USER, token);
+  const kubeconfigPath = join(dir, 'admin.kubeconfig');
+  await Promise.all([
+    writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 }),
+    writeFile(
+      join(dir, 'controller-manager.kubeconfig'),
+      tokenKubeconfig(url, caCertPem, CONTROLLER_MANAGER_USER, controllerManagerToken),
+      { mode: 0o600 },
+    ),
+    // token,user,uid,"groups": both users are cluster admins, which keeps RBAC out of the way.
+    writeFile(
+      join(dir, 'tokens.csv'),
+      `${token},${ADMIN_USER},${ADMIN_USER},"system:masters"\n` +
+        `${controllerManagerToken},${CONTROLLER_MANAGER_USER},${CONTROLLER_MANAGER_USER},"system:masters"\n`,
+      { mode: 0o600 },
+    ),
+  ]);
+  return { token, kubeconfig, kubeconfigPath };
 }
 
 /** Polls `url` until it answers 200, failing early (with logs) when `target` or one it needs exits. */

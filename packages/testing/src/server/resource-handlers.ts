@@ -1,24 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { groupVersion } from '../api/resource-type.js';
 import type { ResourceService } from '../api/service.js';
 import { methodNotAllowed, methodNotSupported, pathNotFound } from '../api/status.js';
 import type { Target } from '../api/target.js';
-import { isPlainObject, type KubeObject } from '../api/types.js';
-import { patchResource } from '../patch/patcher.js';
 import type { ObjectStore } from '../store/store.js';
-import { type AccessRules, reviewAccess } from './access-review.js';
-import { checkApplyFields, parseApplyBody, patchFieldValidator, validateFields } from './field-validation.js';
+import { type AccessRules } from './access-review.js';
 import { servePodLog } from './log-handler.js';
 import type { PodLogStore } from './pod-logs.js';
-import { protobufKind } from './protobuf-io.js';
 import { serveRead } from './read-handlers.js';
-import { decodeObject, mediaType, queryFlag, readBody } from './request.js';
-import { deleteOptions, listOptions, writeOptions } from './request-options.js';
-import { present, sendJson } from './respond.js';
+import { queryFlag } from './request.js';
+import { writeOptions } from './request-options.js';
 import { serveScale } from './scale-handler.js';
 import { serveRemoteCommand } from './streaming/remote-command.js';
 import { tableRequest } from './table-handler.js';
 import { type WatchRegistry } from './watch.js';
+import { serveWrite } from './write-handlers.js';
 
 export interface ResourceContext {
   service: ResourceService;
@@ -103,9 +98,7 @@ export async function serveResource(
   verb: string,
   query: URLSearchParams,
 ): Promise<void> {
-  const { service } = ctx;
   const rt = target.rt;
-  const apiVersion = groupVersion(rt.group, target.version);
   const sub = target.subresource;
   if (
     sub !== undefined &&
@@ -125,60 +118,5 @@ export async function serveResource(
   }
   if (verb === 'get' || verb === 'list' || verb === 'watch')
     return serveRead(req, res, ctx, target, verb, query, table);
-  switch (verb) {
-    case 'create': {
-      const decoded = decodeObject(req, await readBody(req), protobufKind(apiVersion, rt.kind, rt.builtin));
-      const body = validateFields(res, query, ctx.store, target, 'create', decoded);
-      const opts = writeOptions(req, query);
-      if (rt.group === 'authorization.k8s.io' && rt.resource === 'selfsubjectaccessreviews') {
-        const spec = isPlainObject(body.spec) ? body.spec : {};
-        sendJson(res, 201, {
-          kind: 'SelfSubjectAccessReview',
-          apiVersion,
-          metadata: { creationTimestamp: null },
-          spec,
-          status: reviewAccess(ctx.accessRules(), spec),
-        });
-        return;
-      }
-      const result = service.create(target, body, opts);
-      sendJson(res, result.code, present(result.object, apiVersion));
-      return;
-    }
-    case 'update': {
-      const decoded = decodeObject(req, await readBody(req), protobufKind(apiVersion, rt.kind, rt.builtin));
-      const body = validateFields(res, query, ctx.store, target, 'update', decoded);
-      const result = service.update(target, body, writeOptions(req, query));
-      sendJson(res, result.code, present(result.object, apiVersion));
-      return;
-    }
-    case 'patch': {
-      const text = (await readBody(req)).toString('utf8');
-      const type = mediaType(req);
-      const check = patchFieldValidator(res, query, ctx.store, target);
-      if (type === 'application/apply-patch+yaml') checkApplyFields(ctx.store, target, parseApplyBody(text));
-      const result = patchResource(service, target, type, text, writeOptions(req, query), check);
-      sendJson(res, result.code, present(result.object, apiVersion));
-      return;
-    }
-    case 'delete': {
-      const result = service.delete(target, await deleteOptions(req, query));
-      const body = result.body;
-      sendJson(res, result.code, body.kind === 'Status' ? body : present(body as KubeObject, apiVersion));
-      return;
-    }
-    case 'deletecollection': {
-      const opts = await deleteOptions(req, query);
-      const items = service.deleteCollection(target, listOptions(query), opts);
-      sendJson(res, 200, {
-        kind: rt.listKind,
-        apiVersion,
-        metadata: { resourceVersion: String(ctx.store.resourceVersion) },
-        items: items.map((o) => present(o, apiVersion)),
-      });
-      return;
-    }
-    default:
-      throw methodNotAllowed();
-  }
+  return serveWrite(req, res, ctx, target, verb, query);
 }
