@@ -46,19 +46,7 @@ export class FakeKubelet {
       'default-scheduler',
     );
     const next = runningStatus(pod, now);
-    const updated = this.client.mutate(
-      cluster,
-      '',
-      'pods',
-      namespace,
-      name,
-      'kubelet',
-      (p) => {
-        p.status = next;
-        return true;
-      },
-      'status',
-    );
+    const updated = this.writeStatus(cluster, namespace, name, () => next);
     if (!updated) return;
     for (const c of containers(pod)) this.startContainer(cluster, updated, String(c.name), String(c.image));
   }
@@ -105,7 +93,33 @@ export class FakeKubelet {
     const now = timestamp();
     for (const c of containers(pod))
       this.logs.append(cluster, namespace, name, String(c.name), `container ${String(c.name)} completed`);
-    this.client.mutate(
+    this.writeStatus(cluster, namespace, name, (st) => {
+      st.phase = 'Succeeded';
+      st.conditions = (st.conditions as Obj[]).map((cond) =>
+        cond.type === 'Ready' || cond.type === 'ContainersReady'
+          ? { ...cond, status: 'False', reason: 'PodCompleted', lastTransitionTime: now }
+          : cond,
+      );
+      st.containerStatuses = (st.containerStatuses as Obj[]).map((cs) => ({
+        ...cs,
+        ready: false,
+        started: false,
+        state: {
+          terminated: {
+            exitCode: 0,
+            reason: 'Completed',
+            startedAt: (cs.state as { running?: { startedAt?: string } }).running?.startedAt ?? now,
+            finishedAt: now,
+          },
+        },
+      }));
+      return st;
+    });
+  }
+
+  /** A kubelet write of a pod's status subresource: `change` turns the current status into the next. */
+  private writeStatus(cluster: string, namespace: string, name: string, change: (status: Obj) => Obj) {
+    return this.client.mutate(
       cluster,
       '',
       'pods',
@@ -113,26 +127,7 @@ export class FakeKubelet {
       name,
       'kubelet',
       (p) => {
-        const st = p.status as Obj;
-        st.phase = 'Succeeded';
-        st.conditions = (st.conditions as Obj[]).map((cond) =>
-          cond.type === 'Ready' || cond.type === 'ContainersReady'
-            ? { ...cond, status: 'False', reason: 'PodCompleted', lastTransitionTime: now }
-            : cond,
-        );
-        st.containerStatuses = (st.containerStatuses as Obj[]).map((cs) => ({
-          ...cs,
-          ready: false,
-          started: false,
-          state: {
-            terminated: {
-              exitCode: 0,
-              reason: 'Completed',
-              startedAt: (cs.state as { running?: { startedAt?: string } }).running?.startedAt ?? now,
-              finishedAt: now,
-            },
-          },
-        }));
+        p.status = change(p.status as Obj);
         return true;
       },
       'status',

@@ -8,6 +8,7 @@ import { RealApiserverStartError } from './errors.js';
 import { getOnce } from './https-get.js';
 import { tokenKubeconfig } from './kubeconfig.js';
 import { type ControlPlanePki, writeControlPlanePki } from './pki.js';
+import { retryLostPortRace } from './port-race.js';
 import { pickFreePorts } from './ports.js';
 import { ControlPlaneProcess, waitFor } from './process.js';
 import { ProcessGroup } from './process-group.js';
@@ -44,7 +45,6 @@ export interface RealKubeApiserver {
 
 const ADMIN_USER = 'kcp-tmc-admin';
 const CONTROLLER_MANAGER_USER = 'system:kube-controller-manager';
-const BIND_RETRIES = 3;
 
 /**
  * Starts etcd and a real kube-apiserver (and optionally kube-controller-manager) on free loopback ports,
@@ -55,18 +55,7 @@ export async function startRealKubeApiserver(
   options: RealKubeApiserverOptions = {},
 ): Promise<RealKubeApiserver> {
   const binaries = await resolveKubeBinaries(options);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startOnce(binaries, options);
-    } catch (error) {
-      // Ports are picked free and then bound by the processes, so another process can win the race.
-      const lostPortRace =
-        error instanceof RealApiserverStartError && /address already in use/.test(error.logTail);
-      if (!lostPortRace || attempt >= BIND_RETRIES) {
-        throw error;
-      }
-    }
-  }
+  return retryLostPortRace(() => startOnce(binaries, options));
 }
 
 async function startOnce(

@@ -118,5 +118,5 @@ export async function serveResource(
   }
   if (verb === 'get' || verb === 'list' || verb === 'watch')
     return serveRead(req, res, ctx, target, verb, query, table);
-  return serveWrite(req, res, ctx, target, verb, query);
+  return serveWrite({ req, res, ctx, target, verb, query });
 }

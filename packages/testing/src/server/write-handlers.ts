@@ -14,14 +14,18 @@ import { present, sendJson } from './respond.js';
 
 // The write verbs of a resource path: create, update, patch, delete and deletecollection.
 
-export async function serveWrite(
-  req: IncomingMessage,
-  res: ServerResponse,
-  ctx: ResourceContext,
-  target: Target,
-  verb: string,
-  query: URLSearchParams,
-): Promise<void> {
+/** One resource request on its way to a handler: the HTTP exchange, the server's parts and what it addresses. */
+export interface ResourceCall {
+  req: IncomingMessage;
+  res: ServerResponse;
+  ctx: ResourceContext;
+  target: Target;
+  verb: string;
+  query: URLSearchParams;
+}
+
+export async function serveWrite(call: ResourceCall): Promise<void> {
+  const { req, res, ctx, target, verb, query } = call;
   const { service } = ctx;
   const rt = target.rt;
   const apiVersion = groupVersion(rt.group, target.version);
