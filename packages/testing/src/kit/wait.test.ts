@@ -4,7 +4,9 @@ import { waitFor } from './wait.js';
 describe('waitFor', () => {
   it('resolves with the first value that is neither undefined nor false', async () => {
     let polls = 0;
-    const value = await waitFor('the third poll', () => (++polls >= 3 ? polls : undefined), { intervalMs: 1 });
+    const value = await waitFor('the third poll', () => (++polls >= 3 ? polls : undefined), {
+      intervalMs: 1,
+    });
     expect(value).toBe(3);
   });
 
