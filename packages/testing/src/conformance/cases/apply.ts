@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeGroups } from '../groups.js';
 import { cmPath, expectOk, expectStatus, type SuiteRef } from '../suite.js';
 
 const APPLY = 'application/apply-patch+yaml';
@@ -16,13 +17,6 @@ function owns(
 ): boolean {
   const entry = obj.metadata.managedFields?.find((m) => m.manager === manager);
   return entry?.fieldsV1['f:data']?.[`f:${key}`] !== undefined;
-}
-
-export function applyCases(s: SuiteRef): void {
-  describe('server-side apply', () => {
-    applyOwnershipCases(s);
-    applyUpdateConflictAndYamlCases(s);
-  });
 }
 
 function applyOwnershipCases(s: SuiteRef): void {
@@ -119,4 +113,8 @@ function applyUpdateConflictAndYamlCases(s: SuiteRef): void {
     expect(res.status).toBe(201);
     expect(res.json.data).toEqual({ from: 'yaml' });
   });
+}
+
+export function applyCases(s: SuiteRef): void {
+  describeGroups('server-side apply', s, [applyOwnershipCases, applyUpdateConflictAndYamlCases]);
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { RawClient } from '../client.js';
 import { eventually } from '../client.js';
+import { describeGroups } from '../groups.js';
 import { create, expectOk, expectStatus, type SuiteRef } from '../suite.js';
 
 function crd(group: string, plural: string, kind: string, status: boolean) {
@@ -47,13 +48,6 @@ async function establish(client: RawClient, group: string, plural: string): Prom
     30_000,
     'CRD resource in discovery',
   );
-}
-
-export function crdCases(s: SuiteRef): void {
-  describe('custom resources', () => {
-    crdStatusSubresourceCases(s);
-    crdGenerationCases(s);
-  });
 }
 
 function crdStatusSubresourceCases(s: SuiteRef): void {
@@ -143,4 +137,8 @@ function crdGenerationCases(s: SuiteRef): void {
     expectStatus(await client.get(`${base}/g1/status`), 404, 'NotFound');
     await client.delete(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.${group}`);
   });
+}
+
+export function crdCases(s: SuiteRef): void {
+  describeGroups('custom resources', s, [crdStatusSubresourceCases, crdGenerationCases]);
 }

@@ -1,19 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeGroups } from '../groups.js';
 import { cmPath, configMap, create, expectOk, expectStatus, type SuiteRef } from '../suite.js';
 
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
-
-export function crudCases(s: SuiteRef): void {
-  describe('create, get, update, delete', () => {
-    createAndGetCases(s);
-    updateAndDeleteCases(s);
-    resourceVersionCases(s);
-  });
-
-  describe('invalid input', () => {
-    invalidInputCases(s);
-  });
-}
 
 function createAndGetCases(s: SuiteRef): void {
   it('creates with 201 and server-set uid, creationTimestamp and resourceVersion', async () => {
@@ -238,4 +227,13 @@ function invalidInputCases(s: SuiteRef): void {
     const res = await client.request('PUT', cmPath(ns), { body: configMap('x') });
     expectStatus(res, 405, 'MethodNotAllowed');
   });
+}
+
+export function crudCases(s: SuiteRef): void {
+  describeGroups('create, get, update, delete', s, [
+    createAndGetCases,
+    updateAndDeleteCases,
+    resourceVersionCases,
+  ]);
+  describeGroups('invalid input', s, [invalidInputCases]);
 }

@@ -1,13 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeGroups } from '../groups.js';
 import { expectStatus, type SuiteRef } from '../suite.js';
-
-export function discoveryCases(s: SuiteRef): void {
-  describe('discovery and health', () => {
-    versionAndCoreDiscoveryCases(s);
-    groupDiscoveryCases(s);
-    authenticationCases(s);
-  });
-}
 
 function versionAndCoreDiscoveryCases(s: SuiteRef): void {
   it('serves /version with major, minor and gitVersion', async () => {
@@ -144,4 +137,12 @@ function authenticationCases(s: SuiteRef): void {
     expect(bad.status).toBe(401);
     expect(body).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'Unauthorized', code: 401 });
   });
+}
+
+export function discoveryCases(s: SuiteRef): void {
+  describeGroups('discovery and health', s, [
+    versionAndCoreDiscoveryCases,
+    groupDiscoveryCases,
+    authenticationCases,
+  ]);
 }

@@ -1,14 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { eventually } from '../client.js';
+import { describeGroups } from '../groups.js';
 import { cmPath, configMap, deployment, deployPath, type SuiteRef } from '../suite.js';
 import { own, seenBySyncer, syncerCase, vwPath } from './kcp-support.js';
-
-export function kcpSyncerLifecycleCases(s: SuiteRef): void {
-  describe('kcp syncer virtual workspace: status and deletion', () => {
-    syncerStatusAndSpecCases(s);
-    syncerDeletionCases(s);
-  });
-}
 
 function syncerStatusAndSpecCases(s: SuiteRef): void {
   // transformations/transformer.go: no status in the view until this SyncTarget reported one; a /status write
@@ -114,4 +108,11 @@ function syncerDeletionCases(s: SuiteRef): void {
       'the object gone from kcp',
     );
   });
+}
+
+export function kcpSyncerLifecycleCases(s: SuiteRef): void {
+  describeGroups('kcp syncer virtual workspace: status and deletion', s, [
+    syncerStatusAndSpecCases,
+    syncerDeletionCases,
+  ]);
 }

@@ -1,18 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { eventually } from '../client.js';
+import { describeGroups } from '../groups.js';
 import { cmPath, configMap, type SuiteRef } from '../suite.js';
 import { seenBySyncer, syncerCase, vwPath } from './kcp-support.js';
 
 const names = (list: { items: { metadata: { name: string } }[] }) =>
   list.items.map((i) => i.metadata.name).sort();
-
-export function kcpSyncerVirtualWorkspaceCases(s: SuiteRef): void {
-  describe('kcp syncer virtual workspace (v0.11 rules)', () => {
-    syncerServedResourceCases(s);
-    syncerSelectionCases(s);
-    syncerViewCases(s);
-  });
-}
 
 function syncerServedResourceCases(s: SuiteRef): void {
   // pkg/virtual/syncer/schemas/builtin/builtin.go (namespaces, configmaps, secrets, serviceaccounts always),
@@ -179,4 +172,12 @@ function syncerViewCases(s: SuiteRef): void {
       'application/merge-patch+json',
     );
   });
+}
+
+export function kcpSyncerVirtualWorkspaceCases(s: SuiteRef): void {
+  describeGroups('kcp syncer virtual workspace (v0.11 rules)', s, [
+    syncerServedResourceCases,
+    syncerSelectionCases,
+    syncerViewCases,
+  ]);
 }

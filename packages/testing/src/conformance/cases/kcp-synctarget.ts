@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { syncTargetKey } from '../../kcp/synctarget-key.js';
 import { eventually } from '../client.js';
-import type { SuiteRef } from '../suite.js';
+import { describeGroups } from '../groups.js';
+import { type SuiteRef } from '../suite.js';
 import { CLUSTER_ANNOTATION, type SyncerCase, syncerCase } from './kcp-support.js';
 
 interface Condition {
@@ -34,13 +35,6 @@ async function conditionsWhen(
     ms,
     what,
   );
-}
-
-export function kcpSyncTargetCases(s: SuiteRef): void {
-  describe('kcp SyncTarget controllers', () => {
-    syncTargetKeyAndReadyCases(s);
-    syncTargetHeartbeatTimeoutCases(s);
-  });
 }
 
 function syncTargetKeyAndReadyCases(s: SuiteRef): void {
@@ -141,4 +135,11 @@ function syncTargetHeartbeatTimeoutCases(s: SuiteRef): void {
       'Ready again after a heartbeat',
     );
   });
+}
+
+export function kcpSyncTargetCases(s: SuiteRef): void {
+  describeGroups('kcp SyncTarget controllers', s, [
+    syncTargetKeyAndReadyCases,
+    syncTargetHeartbeatTimeoutCases,
+  ]);
 }

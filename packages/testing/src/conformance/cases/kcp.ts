@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it, type TestContext } from 'vitest';
+import { expect, it, type TestContext } from 'vitest';
 import { eventually } from '../client.js';
+import { describeGroups } from '../groups.js';
 import { configMap, expectOk, type Suite, type SuiteRef } from '../suite.js';
 
 const CLUSTER_ANNOTATION = 'kcp.io/cluster';
@@ -30,15 +31,6 @@ export async function ensureNamespace(
     suite.base,
   );
   expect([201, 409], res.text).toContain(res.status);
-}
-
-export function kcpCases(s: SuiteRef): void {
-  describe('kcp logical clusters', () => {
-    logicalClusterIsolationCases(s);
-    wildcardCases(s);
-    workspaceCrdCases(s);
-    wildcardWorkspaceCrdCases(s);
-  });
 }
 
 function logicalClusterIsolationCases(s: SuiteRef): void {
@@ -244,4 +236,13 @@ function wildcardWorkspaceCrdCases(s: SuiteRef): void {
       ),
     ).toEqual([a]);
   });
+}
+
+export function kcpCases(s: SuiteRef): void {
+  describeGroups('kcp logical clusters', s, [
+    logicalClusterIsolationCases,
+    wildcardCases,
+    workspaceCrdCases,
+    wildcardWorkspaceCrdCases,
+  ]);
 }

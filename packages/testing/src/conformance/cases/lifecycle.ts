@@ -1,17 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { eventually } from '../client.js';
+import { describeGroups } from '../groups.js';
 import { cmPath, configMap, create, expectOk, expectStatus, type SuiteRef } from '../suite.js';
-
-export function lifecycleCases(s: SuiteRef): void {
-  describe('finalizers and deletion', () => {
-    finalizerCases(s);
-    garbageCollectionCases(s);
-  });
-
-  describe('namespace lifecycle', () => {
-    namespaceLifecycleCases(s);
-  });
-}
 
 function finalizerCases(s: SuiteRef): void {
   it('keeps a finalized object with deletionTimestamp until its last finalizer goes', async () => {
@@ -153,4 +143,9 @@ function namespaceLifecycleCases(s: SuiteRef): void {
     );
     expectStatus(await client.get(cmPath(n, 'inside')), 404, 'NotFound');
   });
+}
+
+export function lifecycleCases(s: SuiteRef): void {
+  describeGroups('finalizers and deletion', s, [finalizerCases, garbageCollectionCases]);
+  describeGroups('namespace lifecycle', s, [namespaceLifecycleCases]);
 }

@@ -1,12 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeGroups } from '../groups.js';
 import { cmPath, configMap, create, expectOk, expectStatus, type SuiteRef } from '../suite.js';
-
-export function listCases(s: SuiteRef): void {
-  describe('list: selectors and paging', () => {
-    selectorAndPagingCases(s);
-    continueAndClusterWideCases(s);
-  });
-}
 
 function selectorAndPagingCases(s: SuiteRef): void {
   it('returns a List kind with resourceVersion; built-in items carry no kind/apiVersion', async () => {
@@ -116,4 +110,8 @@ function continueAndClusterWideCases(s: SuiteRef): void {
     const res = await client.get(cmPath(ns), { limit: 1, continue: first.json.metadata.continue });
     expectStatus(res, 410, 'Expired');
   });
+}
+
+export function listCases(s: SuiteRef): void {
+  describeGroups('list: selectors and paging', s, [selectorAndPagingCases, continueAndClusterWideCases]);
 }

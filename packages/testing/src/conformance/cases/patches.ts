@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeGroups } from '../groups.js';
 import {
   cmPath,
   configMap,
@@ -13,13 +14,6 @@ import {
 const MERGE = 'application/merge-patch+json';
 const JSON_PATCH = 'application/json-patch+json';
 const STRATEGIC = 'application/strategic-merge-patch+json';
-
-export function patchCases(s: SuiteRef): void {
-  describe('patch: merge, JSON and strategic merge', () => {
-    patchTypeCases(s);
-    patchErrorCases(s);
-  });
-}
 
 function patchTypeCases(s: SuiteRef): void {
   it('merge patch sets and removes fields (null deletes)', async () => {
@@ -115,4 +109,8 @@ function patchErrorCases(s: SuiteRef): void {
     await create(client, cmPath(ns), configMap(n));
     expectStatus(await client.patch(cmPath(ns, n), 'application/xml', '<x/>'), 415, 'UnsupportedMediaType');
   });
+}
+
+export function patchCases(s: SuiteRef): void {
+  describeGroups('patch: merge, JSON and strategic merge', s, [patchTypeCases, patchErrorCases]);
 }

@@ -1,15 +1,8 @@
 import { Watch } from '@kubernetes/client-node';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { eventually } from '../client.js';
+import { describeGroups } from '../groups.js';
 import { cmPath, configMap, create, expectOk, type SuiteRef } from '../suite.js';
-
-export function watchCases(s: SuiteRef): void {
-  describe('watch', () => {
-    watchStreamCases(s);
-    watchSelectorAndTimeoutCases(s);
-    watchBookmarkAndExpiryCases(s);
-  });
-}
 
 function watchStreamCases(s: SuiteRef): void {
   it('streams ADDED, MODIFIED and DELETED from a list resourceVersion', async () => {
@@ -201,4 +194,8 @@ function watchBookmarkAndExpiryCases(s: SuiteRef): void {
       ctrl.abort();
     }
   });
+}
+
+export function watchCases(s: SuiteRef): void {
+  describeGroups('watch', s, [watchStreamCases, watchSelectorAndTimeoutCases, watchBookmarkAndExpiryCases]);
 }
