@@ -12,7 +12,7 @@ import { installKcpMode, type KcpResolver, ROOT_CLUSTER } from './kcp/kcp-mode.j
 import { buildKubeconfig } from './kubeconfig.js';
 import type { AccessRules } from './server/access-review.js';
 import { PodLogStore } from './server/pod-logs.js';
-import { type ClusterResolver, KubeApiServer } from './server/server.js';
+import { type ClusterResolver, KubeApiServer, type KubeApiServerOptions } from './server/server.js';
 import type { RequestStats } from './server/stats.js';
 import { generateServingCertificate, type ServingCertificate } from './server/tls.js';
 import { ObjectStore } from './store/store.js';
@@ -113,6 +113,82 @@ function createNamespace(service: ResourceService, cluster: string, name: string
   }
 }
 
+/** Logical clusters and the syncer virtual workspace in kcp mode; one cluster and its namespaces otherwise. */
+function clusterResolver(
+  service: ResourceService,
+  kcp: KcpOptions | undefined,
+  tls: ServingCertificate | undefined,
+  url: () => string,
+): { resolver: ClusterResolver; kcpMode: KcpResolver | undefined } {
+  if (!kcp) {
+    for (const ns of PLAIN_NAMESPACES) createNamespace(service, PLAIN_CLUSTER, ns);
+    return {
+      resolver: { defaultCluster: PLAIN_CLUSTER, kcp: false, ensureCluster: () => undefined },
+      kcpMode: undefined,
+    };
+  }
+  const kcpMode = installKcpMode(service, {
+    baseUrl: url,
+    // kcp always serves TLS: without it here, a CA of its own still goes into kube-root-ca.crt.
+    caPem: (tls ?? generateServingCertificate()).caPem,
+    createNamespace: (c, n) => createNamespace(service, c, n),
+    ...(kcp.heartbeatThresholdMs !== undefined ? { heartbeatThresholdMs: kcp.heartbeatThresholdMs } : {}),
+  });
+  for (const cluster of [ROOT_CLUSTER, ...(kcp.clusters ?? [])]) kcpMode.ensureCluster(cluster);
+  return { resolver: kcpMode, kcpMode };
+}
+
+/** Writes the kubeconfig (mode 0600) to the given path, or to a temporary directory removed on stop. */
+async function writeKubeconfig(
+  path: string | undefined,
+  kubeconfig: string,
+): Promise<{ kubeconfigPath: string; tempDir: string | undefined }> {
+  let tempDir: string | undefined;
+  let kubeconfigPath = path;
+  if (!kubeconfigPath) {
+    tempDir = await mkdtemp(join(tmpdir(), 'kube-sim-'));
+    kubeconfigPath = join(tempDir, 'kubeconfig');
+  }
+  await writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 });
+  return { kubeconfigPath, tempDir };
+}
+
+/** The HTTP(S) listener over the simulator's parts, with the fault controller attached to it. */
+function createApiServer(
+  options: KubeSimulatorOptions,
+  parts: Pick<KubeApiServerOptions, 'service' | 'registry' | 'store' | 'logs' | 'resolver'> & {
+    faults: FaultController;
+    tls: ServingCertificate | undefined;
+  },
+  accessRules: () => AccessRules,
+): KubeApiServer {
+  const { service, registry, store, logs, resolver, faults, tls } = parts;
+  const kcp = typeof options.kcp === 'object' ? options.kcp : undefined;
+  const server = new KubeApiServer({
+    ...(tls ? { tls: { key: tls.keyPem, cert: tls.certPem } } : {}),
+    service,
+    registry,
+    store,
+    logs,
+    resolver,
+    interceptor: faults,
+    accessRules,
+    ...(options.host !== undefined ? { host: options.host } : {}),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.token !== undefined ? { token: options.token } : {}),
+    ...(options.bookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: options.bookmarkIntervalMs } : {}),
+    ...(kcp?.localCrds === true ? { localCrds: true } : {}),
+  });
+  faults.attach({
+    dropWatches: () => server.watches.dropAll(),
+    compact: () => store.compact(),
+    stopListening: () => server.stopListening(),
+    resumeListening: () => server.resumeListening(),
+    destroyConnections: () => server.destroyConnections(),
+  });
+  return server;
+}
+
 /** Starts an in-process Kubernetes API server simulator on an HTTP port. */
 export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Promise<KubeSimulator> {
   const kcp =
@@ -130,45 +206,13 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
   const faults = new FaultController(options.faults);
   let accessRules: AccessRules = options.accessRules ?? { rules: [] };
   let url = '';
-  let resolver: ClusterResolver;
-  let kcpMode: KcpResolver | undefined;
   const tls = options.tls === true ? generateServingCertificate() : options.tls || undefined;
-  if (kcp) {
-    kcpMode = installKcpMode(service, {
-      baseUrl: () => url,
-      // kcp always serves TLS: without it here, a CA of its own still goes into kube-root-ca.crt.
-      caPem: (tls ?? generateServingCertificate()).caPem,
-      createNamespace: (c, n) => createNamespace(service, c, n),
-      ...(kcp.heartbeatThresholdMs !== undefined ? { heartbeatThresholdMs: kcp.heartbeatThresholdMs } : {}),
-    });
-    resolver = kcpMode;
-    for (const cluster of [ROOT_CLUSTER, ...(kcp.clusters ?? [])]) resolver.ensureCluster(cluster);
-  } else {
-    for (const ns of PLAIN_NAMESPACES) createNamespace(service, PLAIN_CLUSTER, ns);
-    resolver = { defaultCluster: PLAIN_CLUSTER, kcp: false, ensureCluster: () => undefined };
-  }
-  const server = new KubeApiServer({
-    ...(tls ? { tls: { key: tls.keyPem, cert: tls.certPem } } : {}),
-    service,
-    registry,
-    store,
-    logs,
-    resolver,
-    interceptor: faults,
-    accessRules: () => accessRules,
-    ...(options.host !== undefined ? { host: options.host } : {}),
-    ...(options.port !== undefined ? { port: options.port } : {}),
-    ...(options.token !== undefined ? { token: options.token } : {}),
-    ...(options.bookmarkIntervalMs !== undefined ? { bookmarkIntervalMs: options.bookmarkIntervalMs } : {}),
-    ...(kcp?.localCrds === true ? { localCrds: true } : {}),
-  });
-  faults.attach({
-    dropWatches: () => server.watches.dropAll(),
-    compact: () => store.compact(),
-    stopListening: () => server.stopListening(),
-    resumeListening: () => server.resumeListening(),
-    destroyConnections: () => server.destroyConnections(),
-  });
+  const { resolver, kcpMode } = clusterResolver(service, kcp, tls, () => url);
+  const server = createApiServer(
+    options,
+    { service, registry, store, logs, resolver, faults, tls },
+    () => accessRules,
+  );
   const controllers =
     options.controllers === undefined || options.controllers === false
       ? undefined
@@ -186,13 +230,7 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
   const kubeconfig = kcp
     ? kubeconfigFor(ROOT_CLUSTER)
     : buildKubeconfig({ server: url, token: options.token, caPem: tls?.caPem });
-  let tempDir: string | undefined;
-  let kubeconfigPath = options.kubeconfigPath;
-  if (!kubeconfigPath) {
-    tempDir = await mkdtemp(join(tmpdir(), 'kube-sim-'));
-    kubeconfigPath = join(tempDir, 'kubeconfig');
-  }
-  await writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 });
+  const { kubeconfigPath, tempDir } = await writeKubeconfig(options.kubeconfigPath, kubeconfig);
   let stopped = false;
   return {
     url,

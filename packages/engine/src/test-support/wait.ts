@@ -1,3 +1,4 @@
+import { waitFor } from '@kcp-tmc/testing/kit';
 import { vi } from 'vitest';
 
 /**
@@ -13,11 +14,7 @@ export async function until(condition: () => boolean, timeoutMs = 10_000, stepMs
   }
 }
 
-/** Waits on a condition in real time, polling every `pollMs`, failing after `timeoutMs`. */
+/** Waits on a condition in real time, polling every `pollMs`, failing after `timeoutMs` (the test kit's wait). */
 export async function eventually(condition: () => boolean, timeoutMs = 20_000, pollMs = 20): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
-  }
+  await waitFor('condition', condition, { timeoutMs, intervalMs: pollMs });
 }

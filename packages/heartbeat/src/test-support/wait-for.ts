@@ -1,23 +1,10 @@
-import { setTimeout as delay } from 'node:timers/promises';
+import { waitFor as waitForProbe } from '@kcp-tmc/testing/kit';
 
-/** Polls `condition` until it returns a value other than false/undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(
+/** Polls `condition` until it returns a value other than false/undefined, or fails after `timeoutMs` (the test kit's wait). */
+export function waitFor<T>(
   condition: () => T | false | undefined | Promise<T | false | undefined>,
   what: string,
   timeoutMs = 10_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await condition();
-      if (value !== false && value !== undefined) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: lastError });
-    }
-    await delay(10);
-  }
+  return waitForProbe(what, condition, { timeoutMs, intervalMs: 10 });
 }

@@ -1,14 +1,11 @@
-/** Polls `condition` until it holds or `timeoutMs` passes (then throws with `what`). */
+import { waitFor as waitForProbe } from '@kcp-tmc/testing/kit';
+
+/** Polls `condition` until it holds or `timeoutMs` passes (the test kit's wait). */
 export async function waitFor(
   condition: () => boolean | Promise<boolean>,
   what: string,
   timeoutMs = 20_000,
   intervalMs = 25,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
+  await waitForProbe(what, condition, { timeoutMs, intervalMs });
 }

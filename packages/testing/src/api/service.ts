@@ -4,32 +4,35 @@ import {
   encodeManagedFields,
   type ManagerIdentity,
   managedFieldsAfterUpdate,
-  type WriteScope,
 } from '../patch/managed-fields.js';
 import type { ObjectStore } from '../store/store.js';
 import { checkBodyIdentity, checkNamespace, validateWrite } from './admission.js';
 import { keepSyncerViewAnnotations } from './kcp-status.js';
 import { type ListResult, listObjects } from './list.js';
-import { generateName, KCP_CLUSTER_ANNOTATION, managerFromUserAgent, newUid, timestamp } from './meta.js';
+import { timestamp } from './meta.js';
 import type { ResourceRegistry } from './registry.js';
-import { grKey, groupVersion, type ResourceType } from './resource-type.js';
+import { grKey, type ResourceType } from './resource-type.js';
 import { ServiceAllocator } from './service-allocator.js';
-import {
-  ApiError,
-  alreadyExists,
-  badRequest,
-  conflict,
-  fieldRequired,
-  invalid,
-  notFound,
-  OBJECT_MODIFIED,
-  successStatus,
-} from './status.js';
+import { ApiError, alreadyExists, invalid, notFound } from './status.js';
 import { strategyFor } from './strategies/index.js';
 import type { Strategy, StrategyContext } from './strategy.js';
 import type { DeleteOptions, ListOptions, Target, WriteOptions, WriteResult } from './target.js';
 import { cloneJson, isPlainObject, jsonEqual, type KubeObject } from './types.js';
-import { dropEmptyMetadata, readyToRemove, sameObject, specPart } from './write-helpers.js';
+import {
+  bumpGeneration,
+  checkDeletePreconditions,
+  deletedStatus,
+  deletionFinalizers,
+  finalizeUpdate,
+  idEntry,
+  isKubeObject,
+  mainUpdate,
+  markDeleting,
+  prepareCreate,
+  statusUpdate,
+} from './write-bodies.js';
+import { readyToRemove, sameObject } from './write-helpers.js';
+import { checkUpdatePreconditions, managerIdentity, requireCluster, writeScope } from './write-target.js';
 
 export interface ServiceOptions {
   /** kcp mode: every object carries the kcp.io/cluster annotation. */
@@ -74,33 +77,8 @@ export class ResourceService {
     return strategyFor(rt);
   }
 
-  private identity(target: Target, opts: WriteOptions, operation: 'Apply' | 'Update'): ManagerIdentity {
-    const id: ManagerIdentity = {
-      manager: opts.fieldManager ?? managerFromUserAgent(opts.userAgent),
-      operation,
-      apiVersion: groupVersion(target.rt.group, target.version),
-      time: timestamp(),
-    };
-    if (target.subresource === 'status') id.subresource = 'status';
-    return id;
-  }
-
-  private scopeOf(target: Target): WriteScope {
-    if (target.subresource === 'status') return 'status';
-    return target.rt.subresources.status ? 'main' : 'all';
-  }
-
-  private requireCluster(target: Target, body?: KubeObject): string {
-    if (target.cluster !== '*') return target.cluster;
-    const fromBody = body?.metadata?.annotations?.[KCP_CLUSTER_ANNOTATION];
-    if (fromBody) return fromBody;
-    throw badRequest(
-      'a logical cluster is required: use /clusters/<name>/... or set the kcp.io/cluster annotation',
-    );
-  }
-
   get(target: Target): KubeObject {
-    const cluster = this.requireCluster(target);
+    const cluster = requireCluster(target);
     const obj = this.store.get(cluster, grKey(target.rt), target.namespace ?? '', target.name!);
     if (!obj || (target.visible && !target.visible(cluster, obj))) throw notFound(target.rt, target.name!);
     return target.view ? target.view.read(obj) : obj;
@@ -125,44 +103,23 @@ export class ResourceService {
     const rt = target.rt;
     const body = cloneJson(input);
     checkBodyIdentity(target, body);
-    const cluster = this.requireCluster(target, body);
+    const cluster = requireCluster(target, body);
     const ctx = this.ctx(cluster, opts.dryRun === true);
     const meta = body.metadata;
-    body.apiVersion = groupVersion(rt.group, rt.versions[0]!);
-    body.kind = rt.kind;
-    if (rt.namespaced) meta.namespace = target.namespace ?? meta.namespace;
-    else delete meta.namespace;
-    if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
-    if (!meta.name) {
-      throw invalid(rt.group, rt.kind, '', [
-        fieldRequired('metadata.name', 'name or generateName is required'),
-      ]);
-    }
-    meta.uid = newUid();
-    meta.creationTimestamp = ctx.now;
-    delete meta.resourceVersion;
-    delete meta.deletionTimestamp;
-    delete meta.deletionGracePeriodSeconds;
-    delete meta.selfLink;
-    dropEmptyMetadata(meta);
-    if (rt.generation) meta.generation = 1;
-    else delete meta.generation;
-    if (this.options.kcp) meta.annotations = { ...meta.annotations, [KCP_CLUSTER_ANNOTATION]: cluster };
-    if (rt.subresources.status) delete body.status;
+    const name = prepareCreate(rt, body, target.namespace, cluster, ctx.now, this.options.kcp);
     this.strategy(rt).prepareForCreate?.(body, ctx);
     validateWrite(rt, body, ctx);
-    if (rt.namespaced) checkNamespace(this.store, cluster, rt, meta.namespace!, meta.name);
-    if (this.store.get(cluster, grKey(rt), meta.namespace ?? '', meta.name))
-      throw alreadyExists(rt, meta.name);
-    const id = this.identity(target, opts, operation);
+    if (rt.namespaced) checkNamespace(this.store, cluster, rt, meta.namespace!, name);
+    if (this.store.get(cluster, grKey(rt), meta.namespace ?? '', name)) throw alreadyExists(rt, name);
+    const id = managerIdentity(target, opts, operation);
     delete meta.managedFields;
     meta.managedFields =
       operation === 'Apply' && applied
         ? encodeManagedFields([{ entry: { ...idEntry(id), fieldsV1: {} }, set: applied }])
-        : managedFieldsAfterUpdate(undefined, body, id, this.scopeOf(target), rt.builtin);
+        : managedFieldsAfterUpdate(undefined, body, id, writeScope(target), rt.builtin);
     if (ctx.dryRun) return { code: 201, object: body };
     const allocErrs = this.strategy(rt).allocate?.(body, undefined, ctx) ?? [];
-    if (allocErrs.length > 0) throw invalid(rt.group, rt.kind, meta.name, allocErrs);
+    if (allocErrs.length > 0) throw invalid(rt.group, rt.kind, name, allocErrs);
     const stored = this.store.commit('ADDED', cluster, grKey(rt), body);
     this.fire('ADDED', target, cluster, stored);
     return { code: 201, object: stored };
@@ -172,28 +129,12 @@ export class ResourceService {
   update(target: Target, input: KubeObject, opts: WriteOptions = {}): WriteResult {
     const body = cloneJson(input);
     checkBodyIdentity(target, body);
-    const cluster = this.requireCluster(target, body);
+    const cluster = requireCluster(target, body);
     const old = this.store.get(cluster, grKey(target.rt), target.namespace ?? '', target.name!);
     if (!old || (target.visible && !target.visible(cluster, old))) throw notFound(target.rt, target.name!);
-    if (body.metadata.name !== undefined && body.metadata.name !== target.name) {
-      throw badRequest(
-        `the name of the object (${body.metadata.name}) does not match the name on the URL (${target.name})`,
-      );
-    }
+    checkUpdatePreconditions(target, old, body);
     if (target.view) return this.writeThroughView(target, cluster, old, body, opts);
-    const rv = body.metadata.resourceVersion;
-    if (rv) {
-      if (rv !== old.metadata.resourceVersion) throw conflict(target.rt, target.name!, OBJECT_MODIFIED);
-    } else if (!target.rt.allowUnconditionalUpdate) {
-      throw invalid(target.rt.group, target.rt.kind, target.name!, [
-        {
-          type: 'FieldValueInvalid',
-          field: 'metadata.resourceVersion',
-          body: 'Invalid value: 0x0: must be specified for an update',
-        },
-      ]);
-    }
-    return this.writeUpdate(target, cluster, old, body, opts, this.identity(target, opts, 'Update'));
+    return this.writeUpdate(target, cluster, old, body, opts, managerIdentity(target, opts, 'Update'));
   }
 
   /**
@@ -221,7 +162,7 @@ export class ResourceService {
         current,
         body,
         opts,
-        this.identity(stepTarget, opts, 'Update'),
+        managerIdentity(stepTarget, opts, 'Update'),
       );
       current = result.object;
     }
@@ -246,41 +187,16 @@ export class ResourceService {
     const ctx = this.ctx(cluster, opts.dryRun === true);
     let next: KubeObject;
     if (target.subresource === 'status') {
-      // Status writes change only status (ResetObjectMetaForStatus keeps metadata).
-      next = { ...cloneJson(old), status: body.status };
-      if (body.status === undefined) delete next.status;
+      next = statusUpdate(old, body);
       this.strategy(rt).prepareForStatusUpdate?.(next, body);
       if (this.options.kcp) keepSyncerViewAnnotations(next, body);
     } else if (target.subresource === 'finalize') {
-      const spec = isPlainObject(old.spec) ? old.spec : {};
-      const finalizers = isPlainObject(body.spec) ? body.spec.finalizers : undefined;
-      next = { ...cloneJson(old), spec: { ...cloneJson(spec), finalizers: finalizers ?? [] } };
+      next = finalizeUpdate(old, body);
     } else {
       next = body;
-      next.apiVersion = old.apiVersion;
-      next.kind = old.kind;
-      if (rt.subresources.status) {
-        if (old.status === undefined) delete next.status;
-        else next.status = cloneJson(old.status);
-      }
-      const m = next.metadata;
-      const o = old.metadata;
-      m.name = o.name;
-      if (o.namespace !== undefined) m.namespace = o.namespace;
-      else delete m.namespace;
-      m.uid = o.uid;
-      m.creationTimestamp = o.creationTimestamp;
-      for (const k of ['deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) {
-        if (o[k] === undefined) delete m[k];
-        else (m as Record<string, unknown>)[k] = o[k];
-      }
-      delete m.selfLink;
-      dropEmptyMetadata(m);
-      if (this.options.kcp) m.annotations = { ...m.annotations, [KCP_CLUSTER_ANNOTATION]: cluster };
+      mainUpdate(rt, old, next, cluster, this.options.kcp);
       this.strategy(rt).prepareForUpdate?.(next, old, ctx);
-      if (rt.generation && !jsonEqual(specPart(next, rt), specPart(old, rt))) {
-        m.generation = (o.generation ?? 0) + 1;
-      }
+      bumpGeneration(rt, old, next);
     }
     next.metadata.resourceVersion = old.metadata.resourceVersion;
     validateWrite(rt, next, ctx, old);
@@ -301,7 +217,7 @@ export class ResourceService {
     if (Array.isArray(incoming) && incoming.length === 1 && Object.keys(incoming[0] ?? {}).length === 0) {
       return [];
     }
-    return managedFieldsAfterUpdate(old, next, id, this.scopeOf(target), target.rt.builtin);
+    return managedFieldsAfterUpdate(old, next, id, writeScope(target), target.rt.builtin);
   }
 
   delete(
@@ -309,31 +225,11 @@ export class ResourceService {
     opts: DeleteOptions = {},
   ): { code: number; body: KubeObject | Record<string, unknown> } {
     const rt = target.rt;
-    const cluster = this.requireCluster(target);
+    const cluster = requireCluster(target);
     const old = this.store.get(cluster, grKey(rt), target.namespace ?? '', target.name!);
     if (!old || (target.visible && !target.visible(cluster, old))) throw notFound(rt, target.name!);
-    const pre = opts.preconditions;
-    if (pre?.uid && pre.uid !== old.metadata.uid) {
-      throw conflict(
-        rt,
-        target.name!,
-        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`,
-      );
-    }
-    if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
-      throw conflict(
-        rt,
-        target.name!,
-        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
-      );
-    }
-    const finalizers = [...(old.metadata.finalizers ?? [])];
-    const policy = opts.propagationPolicy ?? (opts.orphanDependents === true ? 'Orphan' : undefined);
-    const add = (f: string) => {
-      if (!finalizers.includes(f)) finalizers.push(f);
-    };
-    if (policy === 'Orphan') add('orphan');
-    if (policy === 'Foreground') add('foregroundDeletion');
+    checkDeletePreconditions(rt, old, opts);
+    const finalizers = deletionFinalizers(old, opts);
     const isNamespace = rt.group === '' && rt.resource === 'namespaces';
     const nsFinalizers =
       isNamespace && isPlainObject(old.spec) && Array.isArray(old.spec.finalizers) ? old.spec.finalizers : [];
@@ -341,29 +237,15 @@ export class ResourceService {
       if (old.metadata.deletionTimestamp && jsonEqual(finalizers, old.metadata.finalizers ?? [])) {
         return { code: 200, body: old };
       }
-      const next = cloneJson(old);
-      next.metadata.deletionTimestamp ??= timestamp();
-      next.metadata.deletionGracePeriodSeconds ??= 0;
-      next.metadata.finalizers = finalizers;
-      if (isNamespace)
-        next.status = { ...(isPlainObject(next.status) ? next.status : {}), phase: 'Terminating' };
+      const next = markDeleting(old, finalizers, timestamp(), isNamespace);
       if (opts.dryRun) return { code: 200, body: next };
       const stored = this.store.commit('MODIFIED', cluster, grKey(rt), next);
       this.fire('MODIFIED', target, cluster, stored);
       return { code: 200, body: stored };
     }
-    if (opts.dryRun) return { code: 200, body: rt.returnDeletedObject ? old : this.deletedStatus(rt, old) };
+    if (opts.dryRun) return { code: 200, body: rt.returnDeletedObject ? old : deletedStatus(rt, old) };
     const removed = this.remove(target, cluster, cloneJson(old));
-    return { code: 200, body: rt.returnDeletedObject ? removed : this.deletedStatus(rt, removed) };
-  }
-
-  private deletedStatus(rt: ResourceType, obj: KubeObject): Record<string, unknown> {
-    return successStatus({
-      name: obj.metadata.name!,
-      group: rt.group,
-      kind: rt.resource,
-      uid: obj.metadata.uid!,
-    });
+    return { code: 200, body: rt.returnDeletedObject ? removed : deletedStatus(rt, removed) };
   }
 
   /** Removes an object for good (DELETED event) and releases what it held, finalizers or not. */
@@ -405,21 +287,6 @@ export class ResourceService {
   managedSets(obj: KubeObject) {
     return decodeManagedFields(obj);
   }
-}
-
-function isKubeObject(v: unknown): v is KubeObject {
-  return isPlainObject(v) && isPlainObject(v.metadata) && v.kind !== 'Status';
-}
-
-function idEntry(id: ManagerIdentity) {
-  return {
-    manager: id.manager,
-    operation: id.operation,
-    apiVersion: id.apiVersion,
-    time: id.time,
-    fieldsType: 'FieldsV1' as const,
-    ...(id.subresource ? { subresource: id.subresource } : {}),
-  };
 }
 
 export { FieldSet };

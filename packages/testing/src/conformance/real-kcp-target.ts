@@ -76,18 +76,9 @@ export async function realKcpTarget(onStep?: (step: string, ms: number) => void)
     );
     const client = new RawClient(admin);
     await step('bound resources served', () => waitForServed(client));
-    const st = await client.get(`/apis/workload.kcp.io/v1alpha1/synctargets/${SYNC_TARGET}`);
-    const key = st.json?.metadata?.labels?.['internal.workload.kcp.io/key'] as string | undefined;
-    const syncerURL = st.json?.status?.virtualWorkspaces?.[0]?.syncerURL as string | undefined;
-    if (!key || !syncerURL) throw new Error(`SyncTarget ${SYNC_TARGET} not set up: ${st.text}`);
-    const createNamespace = async (name: string, labels: Record<string, string>) => {
-      const res = await client.post('/api/v1/namespaces', {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name, labels },
-      });
-      if (res.status !== 201) throw new Error(`creating namespace ${name} failed: ${res.text}`);
-    };
+    const { key, syncerURL } = await syncTargetCoordinates(client);
+    const createNamespace = (name: string, labels: Record<string, string>) =>
+      createLabelledNamespace(client, name, labels);
     const up = (method: string, path: string) => kcp.request(method, `/clusters/${org.cluster}${path}`);
     return {
       kubeconfig: admin,
@@ -116,6 +107,24 @@ export async function realKcpTarget(onStep?: (step: string, ms: number) => void)
     await dispose();
     throw error instanceof Error ? new Error(`${error.message}\n--- kcp log ---\n${kcp.logTail(20)}`) : error;
   }
+}
+
+/** The SyncTarget's key and syncer virtual workspace URL, as kcp published them. */
+async function syncTargetCoordinates(client: RawClient): Promise<{ key: string; syncerURL: string }> {
+  const st = await client.get(`/apis/workload.kcp.io/v1alpha1/synctargets/${SYNC_TARGET}`);
+  const key = st.json?.metadata?.labels?.['internal.workload.kcp.io/key'] as string | undefined;
+  const syncerURL = st.json?.status?.virtualWorkspaces?.[0]?.syncerURL as string | undefined;
+  if (!key || !syncerURL) throw new Error(`SyncTarget ${SYNC_TARGET} not set up: ${st.text}`);
+  return { key, syncerURL };
+}
+
+async function createLabelledNamespace(client: RawClient, name: string, labels: Record<string, string>) {
+  const res = await client.post('/api/v1/namespaces', {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels },
+  });
+  if (res.status !== 201) throw new Error(`creating namespace ${name} failed: ${res.text}`);
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   revisionOf,
   runsTemplate,
 } from './deployment-revisions.js';
+import { createTemplatePod } from './pods.js';
 import {
   controllerRef,
   isPodReady,
@@ -20,6 +21,7 @@ import {
   status,
   templateHash,
 } from './shared.js';
+import { writeStatusIfChanged } from './status-write.js';
 
 const HASH = 'pod-template-hash';
 
@@ -42,73 +44,93 @@ export function reconcileDeployment(
   if (!template) return;
   const hash = templateHash(template);
   const owned = client.list(cluster, 'apps', 'replicasets', namespace).filter((rs) => ownedBy(rs, d));
-  let current = owned.find((rs) => runsTemplate(rs, template));
+  const current = owned.find((rs) => runsTemplate(rs, template));
   const rsName = current?.metadata.name ?? `${name}-${hash}`;
   const desired = replicasOf(d);
   if (current) bumpRevision(client, cluster, current, owned);
   if (!current) {
-    const meta = (isPlainObject(template.metadata) ? template.metadata : {}) as Obj;
-    const labels = { ...(meta.labels as Record<string, string> | undefined), [HASH]: hash };
-    const selector = cloneJson((s.selector ?? {}) as Obj);
-    selector.matchLabels = { ...(selector.matchLabels as Obj | undefined), [HASH]: hash };
-    current = client.create(
-      cluster,
-      'apps',
-      'replicasets',
-      namespace,
-      {
-        apiVersion: 'apps/v1',
-        kind: 'ReplicaSet',
-        metadata: {
-          name: rsName,
-          namespace,
-          labels,
-          annotations: {
-            [REVISION]: String(maxRevision(owned) + 1),
-            'deployment.kubernetes.io/desired-replicas': String(desired),
-          },
-          ownerReferences: [controllerRef(d)],
-        },
-        spec: { replicas: desired, selector, template: { ...template, metadata: { ...meta, labels } } },
-      },
-      'deployment-controller',
-    );
-    recordEvent(
-      client,
-      cluster,
-      d,
-      'Normal',
-      'ScalingReplicaSet',
-      `Scaled up replica set ${rsName} from 0 to ${desired}`,
-      'deployment-controller',
-    );
+    createReplicaSet(client, cluster, d, template, { name: rsName, hash, desired, owned });
   } else if (replicasOf(current) !== desired) {
     const from = replicasOf(current);
-    client.mutate(cluster, 'apps', 'replicasets', namespace, rsName, 'deployment-controller', (rs) => {
-      (rs.spec as Obj).replicas = desired;
-      return true;
-    });
+    scaleReplicaSet(client, cluster, namespace, rsName, desired);
     scaledEvent(client, cluster, d, rsName, from, desired);
   }
   for (const old of owned) {
     if (old.metadata.name === rsName || replicasOf(old) === 0) continue;
     scaledEvent(client, cluster, d, old.metadata.name!, replicasOf(old), 0);
-    client.mutate(
-      cluster,
-      'apps',
-      'replicasets',
-      namespace,
-      old.metadata.name!,
-      'deployment-controller',
-      (rs) => {
-        (rs.spec as Obj).replicas = 0;
-        return true;
-      },
-    );
+    scaleReplicaSet(client, cluster, namespace, old.metadata.name!, 0);
   }
   const all = client.list(cluster, 'apps', 'replicasets', namespace).filter((rs) => ownedBy(rs, d));
   const newest = all.find((rs) => rs.metadata.name === rsName);
   if (newest) annotateDeployment(client, cluster, d, revisionOf(newest));
+  const next = deploymentStatus(d, all, rsName, desired);
+  writeStatusIfChanged(client, cluster, 'apps', 'deployments', d, next, 'deployment-controller');
+}
+
+/** The ReplicaSet of a new template: `<deployment>-<hash>`, the next revision, scaled up at once. */
+function createReplicaSet(
+  client: InProcessClient,
+  cluster: string,
+  d: KubeObject,
+  template: Obj,
+  rs: { name: string; hash: string; desired: number; owned: KubeObject[] },
+): KubeObject {
+  const { name: rsName, hash, desired, owned } = rs;
+  const namespace = d.metadata.namespace ?? '';
+  const s = spec(d);
+  const meta = (isPlainObject(template.metadata) ? template.metadata : {}) as Obj;
+  const labels = { ...(meta.labels as Record<string, string> | undefined), [HASH]: hash };
+  const selector = cloneJson((s.selector ?? {}) as Obj);
+  selector.matchLabels = { ...(selector.matchLabels as Obj | undefined), [HASH]: hash };
+  const created = client.create(
+    cluster,
+    'apps',
+    'replicasets',
+    namespace,
+    {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: {
+        name: rsName,
+        namespace,
+        labels,
+        annotations: {
+          [REVISION]: String(maxRevision(owned) + 1),
+          'deployment.kubernetes.io/desired-replicas': String(desired),
+        },
+        ownerReferences: [controllerRef(d)],
+      },
+      spec: { replicas: desired, selector, template: { ...template, metadata: { ...meta, labels } } },
+    },
+    'deployment-controller',
+  );
+  recordEvent(
+    client,
+    cluster,
+    d,
+    'Normal',
+    'ScalingReplicaSet',
+    `Scaled up replica set ${rsName} from 0 to ${desired}`,
+    'deployment-controller',
+  );
+  return created;
+}
+
+function scaleReplicaSet(
+  client: InProcessClient,
+  cluster: string,
+  namespace: string,
+  name: string,
+  replicas: number,
+): void {
+  client.mutate(cluster, 'apps', 'replicasets', namespace, name, 'deployment-controller', (rs) => {
+    (rs.spec as Obj).replicas = replicas;
+    return true;
+  });
+}
+
+/** A Deployment's status from its ReplicaSets: counts (zeros omitted, as Go's omitempty does), Available, Progressing. */
+function deploymentStatus(d: KubeObject, all: KubeObject[], rsName: string, desired: number): Obj {
   const sum = (field: string, list = all) => list.reduce((n, rs) => n + (Number(status(rs)[field]) || 0), 0);
   const fresh = all.filter((rs) => rs.metadata.name === rsName);
   const available = sum('availableReplicas');
@@ -153,7 +175,7 @@ export function reconcileDeployment(
     'replicas',
   ])
     if (next[k] === 0) delete next[k];
-  writeStatusIfChanged(client, cluster, 'apps', 'deployments', d, next, 'deployment-controller');
+  return next;
 }
 
 function scaledEvent(
@@ -167,51 +189,6 @@ function scaledEvent(
   const how = to > from ? 'up' : 'down';
   const message = `Scaled ${how} replica set ${rsName} from ${from} to ${to}`;
   recordEvent(client, cluster, d, 'Normal', 'ScalingReplicaSet', message, 'deployment-controller');
-}
-
-/** Keeps condition timestamps when nothing but the timestamps would change, so steady state writes nothing. */
-export function writeStatusIfChanged(
-  client: InProcessClient,
-  cluster: string,
-  group: string,
-  resource: string,
-  obj: KubeObject,
-  next: Obj,
-  manager: string,
-): void {
-  const prev = status(obj);
-  const strip = (o: Obj) =>
-    JSON.stringify({
-      ...o,
-      conditions: Array.isArray(o.conditions)
-        ? o.conditions.map((c) => ({
-            ...(c as Obj),
-            lastUpdateTime: undefined,
-            lastTransitionTime: undefined,
-            lastProbeTime: undefined,
-          }))
-        : undefined,
-    });
-  if (strip(prev) === strip(next)) return;
-  if (Array.isArray(prev.conditions) && Array.isArray(next.conditions)) {
-    next.conditions = (next.conditions as Obj[]).map((c) => {
-      const old = (prev.conditions as Obj[]).find((p) => p.type === c.type);
-      return old && old.status === c.status ? { ...c, lastTransitionTime: old.lastTransitionTime } : c;
-    });
-  }
-  client.mutate(
-    cluster,
-    group,
-    resource,
-    obj.metadata.namespace ?? '',
-    obj.metadata.name!,
-    manager,
-    (o) => {
-      o.status = next;
-      return true;
-    },
-    'status',
-  );
 }
 
 /** ReplicaSets → Pods: create or delete pods to match replicas; status counts ready pods. */
@@ -235,36 +212,8 @@ export function reconcileReplicaSet(
     );
   const desired = replicasOf(rs);
   const template = (s.template ?? {}) as Obj;
-  for (let i = pods.length; i < desired; i++) {
-    const meta = (isPlainObject(template.metadata) ? template.metadata : {}) as Obj;
-    const pod = client.create(
-      cluster,
-      '',
-      'pods',
-      namespace,
-      {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: {
-          generateName: `${name}-`,
-          namespace,
-          labels: meta.labels as Record<string, string>,
-          ownerReferences: [controllerRef(rs)],
-        },
-        spec: cloneJson((template.spec ?? {}) as Obj),
-      },
-      'replicaset-controller',
-    );
-    recordEvent(
-      client,
-      cluster,
-      rs,
-      'Normal',
-      'SuccessfulCreate',
-      `Created pod: ${pod.metadata.name}`,
-      'replicaset-controller',
-    );
-  }
+  for (let i = pods.length; i < desired; i++)
+    createTemplatePod(client, cluster, rs, template, 'replicaset-controller');
   for (const extra of pods.slice(desired)) {
     client.delete(cluster, '', 'pods', namespace, extra.metadata.name!);
     recordEvent(

@@ -1,17 +1,9 @@
 import { timestamp } from '../api/meta.js';
-import { cloneJson, isPlainObject } from '../api/types.js';
+import { isPlainObject } from '../api/types.js';
 import type { InProcessClient } from './client.js';
-import { writeStatusIfChanged } from './deployment.js';
-import {
-  controllerRef,
-  isPodReady,
-  type Obj,
-  ownedBy,
-  podPhase,
-  recordEvent,
-  spec,
-  status,
-} from './shared.js';
+import { createTemplatePod } from './pods.js';
+import { isPodReady, type Obj, ownedBy, podPhase, recordEvent, spec, status } from './shared.js';
+import { writeStatusIfChanged } from './status-write.js';
 
 /** Jobs: run pods up to parallelism until `completions` succeeded, then mark the Job Complete. */
 export function reconcileJob(
@@ -39,36 +31,7 @@ export function reconcileJob(
   const now = timestamp();
   const want = s.suspend === true ? 0 : Math.min(parallelism, completions - succeeded) - active.length;
   const template = (s.template ?? {}) as Obj;
-  for (let i = 0; i < want; i++) {
-    const meta = (isPlainObject(template.metadata) ? template.metadata : {}) as Obj;
-    const pod = client.create(
-      cluster,
-      '',
-      'pods',
-      namespace,
-      {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: {
-          generateName: `${name}-`,
-          namespace,
-          labels: meta.labels as Record<string, string>,
-          ownerReferences: [controllerRef(job)],
-        },
-        spec: cloneJson((template.spec ?? {}) as Obj),
-      },
-      'job-controller',
-    );
-    recordEvent(
-      client,
-      cluster,
-      job,
-      'Normal',
-      'SuccessfulCreate',
-      `Created pod: ${pod.metadata.name}`,
-      'job-controller',
-    );
-  }
+  for (let i = 0; i < want; i++) createTemplatePod(client, cluster, job, template, 'job-controller');
   const next: Obj = {
     startTime: st.startTime ?? now,
     active: active.length + Math.max(0, want),
@@ -80,24 +43,15 @@ export function reconcileJob(
   if (succeeded >= completions) {
     next.active = 0;
     next.completionTime = now;
-    next.conditions = [
-      {
-        type: 'SuccessCriteriaMet',
-        status: 'True',
-        reason: 'CompletionsReached',
-        message: 'Reached expected number of succeeded pods',
-        lastProbeTime: now,
-        lastTransitionTime: now,
-      },
-      {
-        type: 'Complete',
-        status: 'True',
-        reason: 'CompletionsReached',
-        message: 'Reached expected number of succeeded pods',
-        lastProbeTime: now,
-        lastTransitionTime: now,
-      },
-    ];
+    // SuccessCriteriaMet, then Complete: both with the same reason and message.
+    next.conditions = ['SuccessCriteriaMet', 'Complete'].map((type) => ({
+      type,
+      status: 'True',
+      reason: 'CompletionsReached',
+      message: 'Reached expected number of succeeded pods',
+      lastProbeTime: now,
+      lastTransitionTime: now,
+    }));
     recordEvent(client, cluster, job, 'Normal', 'Completed', 'Job completed', 'job-controller');
   }
   for (const k of ['active', 'succeeded']) if (next[k] === 0) delete next[k];

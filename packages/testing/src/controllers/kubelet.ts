@@ -45,95 +45,32 @@ export class FakeKubelet {
       `Successfully assigned ${namespace}/${name} to sim-node`,
       'default-scheduler',
     );
-    const statuses = containers(pod).map((c) => ({
-      name: c.name,
-      image: c.image,
-      imageID: `${String(c.image)}@sha256:${'0'.repeat(64)}`,
-      containerID: `containerd://${Buffer.from(`${namespace}/${name}/${String(c.name)}`)
-        .toString('hex')
-        .slice(0, 64)}`,
-      ready: true,
-      started: true,
-      restartCount: 0,
-      state: { running: { startedAt: now } },
-    }));
-    const podIP = nextPodIp();
-    const updated = this.client.mutate(
-      cluster,
-      '',
-      'pods',
-      namespace,
-      name,
-      'kubelet',
-      (p) => {
-        p.status = {
-          phase: 'Running',
-          conditions: [
-            'PodReadyToStartContainers',
-            'Initialized',
-            'Ready',
-            'ContainersReady',
-            'PodScheduled',
-          ].map((type) => ({
-            type,
-            status: 'True',
-            lastProbeTime: null,
-            lastTransitionTime: now,
-          })),
-          hostIP: '10.0.0.10',
-          hostIPs: [{ ip: '10.0.0.10' }],
-          podIP,
-          podIPs: [{ ip: podIP }],
-          startTime: now,
-          containerStatuses: statuses,
-          qosClass: 'BestEffort',
-        };
-        return true;
-      },
-      'status',
-    );
+    const next = runningStatus(pod, now);
+    const updated = this.writeStatus(cluster, namespace, name, () => next);
     if (!updated) return;
-    for (const c of containers(pod)) {
-      const fieldPath = `spec.containers{${String(c.name)}}`;
-      recordEvent(
-        this.client,
-        cluster,
-        updated,
-        'Normal',
-        'Pulled',
-        `Container image "${String(c.image)}" already present on machine`,
-        'kubelet',
-        fieldPath,
-      );
-      recordEvent(
-        this.client,
-        cluster,
-        updated,
-        'Normal',
-        'Created',
-        `Created container: ${String(c.name)}`,
-        'kubelet',
-        fieldPath,
-      );
-      recordEvent(
-        this.client,
-        cluster,
-        updated,
-        'Normal',
-        'Started',
-        `Started container ${String(c.name)}`,
-        'kubelet',
-        fieldPath,
-      );
-      this.logs.append(
-        cluster,
-        namespace,
-        name,
-        String(c.name),
-        `starting container ${String(c.name)} (image ${String(c.image)})`,
-      );
-      this.logs.append(cluster, namespace, name, String(c.name), `container ${String(c.name)} is ready`);
+    for (const c of containers(pod)) this.startContainer(cluster, updated, String(c.name), String(c.image));
+  }
+
+  /** The kubelet's Events of one container (Pulled, Created, Started) and its first log lines. */
+  private startContainer(cluster: string, pod: KubeObject, container: string, image: string): void {
+    const fieldPath = `spec.containers{${container}}`;
+    const events: Array<[reason: string, message: string]> = [
+      ['Pulled', `Container image "${image}" already present on machine`],
+      ['Created', `Created container: ${container}`],
+      ['Started', `Started container ${container}`],
+    ];
+    for (const [reason, message] of events) {
+      recordEvent(this.client, cluster, pod, 'Normal', reason, message, 'kubelet', fieldPath);
     }
+    const { namespace, name } = pod.metadata;
+    this.logs.append(
+      cluster,
+      namespace!,
+      name!,
+      container,
+      `starting container ${container} (image ${image})`,
+    );
+    this.logs.append(cluster, namespace!, name!, container, `container ${container} is ready`);
   }
 
   /** Appends a heartbeat log line to every container of a running pod. */
@@ -156,7 +93,33 @@ export class FakeKubelet {
     const now = timestamp();
     for (const c of containers(pod))
       this.logs.append(cluster, namespace, name, String(c.name), `container ${String(c.name)} completed`);
-    this.client.mutate(
+    this.writeStatus(cluster, namespace, name, (st) => {
+      st.phase = 'Succeeded';
+      st.conditions = (st.conditions as Obj[]).map((cond) =>
+        cond.type === 'Ready' || cond.type === 'ContainersReady'
+          ? { ...cond, status: 'False', reason: 'PodCompleted', lastTransitionTime: now }
+          : cond,
+      );
+      st.containerStatuses = (st.containerStatuses as Obj[]).map((cs) => ({
+        ...cs,
+        ready: false,
+        started: false,
+        state: {
+          terminated: {
+            exitCode: 0,
+            reason: 'Completed',
+            startedAt: (cs.state as { running?: { startedAt?: string } }).running?.startedAt ?? now,
+            finishedAt: now,
+          },
+        },
+      }));
+      return st;
+    });
+  }
+
+  /** A kubelet write of a pod's status subresource: `change` turns the current status into the next. */
+  private writeStatus(cluster: string, namespace: string, name: string, change: (status: Obj) => Obj) {
+    return this.client.mutate(
       cluster,
       '',
       'pods',
@@ -164,29 +127,41 @@ export class FakeKubelet {
       name,
       'kubelet',
       (p) => {
-        const st = p.status as Obj;
-        st.phase = 'Succeeded';
-        st.conditions = (st.conditions as Obj[]).map((cond) =>
-          cond.type === 'Ready' || cond.type === 'ContainersReady'
-            ? { ...cond, status: 'False', reason: 'PodCompleted', lastTransitionTime: now }
-            : cond,
-        );
-        st.containerStatuses = (st.containerStatuses as Obj[]).map((cs) => ({
-          ...cs,
-          ready: false,
-          started: false,
-          state: {
-            terminated: {
-              exitCode: 0,
-              reason: 'Completed',
-              startedAt: (cs.state as { running?: { startedAt?: string } }).running?.startedAt ?? now,
-              finishedAt: now,
-            },
-          },
-        }));
+        p.status = change(p.status as Obj);
         return true;
       },
       'status',
     );
   }
+}
+
+/** A started pod's status: Running and Ready on the simulator's one node, every container running. */
+function runningStatus(pod: KubeObject, now: string): Obj {
+  const { namespace, name } = pod.metadata;
+  const containerStatuses = containers(pod).map((c) => ({
+    name: c.name,
+    image: c.image,
+    imageID: `${String(c.image)}@sha256:${'0'.repeat(64)}`,
+    containerID: `containerd://${Buffer.from(`${namespace}/${name}/${String(c.name)}`)
+      .toString('hex')
+      .slice(0, 64)}`,
+    ready: true,
+    started: true,
+    restartCount: 0,
+    state: { running: { startedAt: now } },
+  }));
+  const podIP = nextPodIp();
+  return {
+    phase: 'Running',
+    conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(
+      (type) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: now }),
+    ),
+    hostIP: '10.0.0.10',
+    hostIPs: [{ ip: '10.0.0.10' }],
+    podIP,
+    podIPs: [{ ip: podIP }],
+    startTime: now,
+    containerStatuses,
+    qosClass: 'BestEffort',
+  };
 }

@@ -36,116 +36,50 @@ export interface ControllerOptions {
  */
 export class ControllerManager {
   private readonly client: InProcessClient;
+  private readonly kubelet: FakeKubelet;
   private readonly queues: WorkQueue[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly unsubscribe: () => void;
+  private readonly on: Required<
+    Pick<ControllerOptions, 'deployments' | 'jobs' | 'pods' | 'namespaces' | 'gc'>
+  >;
+  private readonly readyDelay: number;
+  private readonly jobDuration: number;
+  private readonly q: Record<'deploy' | 'rs' | 'job' | 'ns' | 'start' | 'complete', WorkQueue>;
+  private readonly gc: GarbageCollector | undefined;
   private tick = 0;
 
   constructor(
-    service: ResourceService,
-    logs: PodLogStore,
+    private readonly service: ResourceService,
+    private readonly logs: PodLogStore,
     options: ControllerOptions,
-    gate: () => Promise<void>,
+    private readonly gate: () => Promise<void>,
   ) {
-    const o = { deployments: true, jobs: true, pods: true, namespaces: true, gc: true, ...options };
-    const readyDelay = o.podReadyDelayMs ?? 100;
-    const jobDuration = o.jobPodDurationMs ?? readyDelay;
-    const logInterval = o.logIntervalMs ?? 1000;
-    this.client = new InProcessClient(service);
-    const client = this.client;
-    const queue = (fn: (cluster: string, ns: string, name: string) => unknown) => {
-      const q: WorkQueue = new WorkQueue((k) => {
-        const [cluster, ns, name] = parseKey(k);
-        if (fn(cluster, ns, name) === true) q.addAfter(k, 50);
-      }, gate);
-      this.queues.push(q);
-      return q;
-    };
-    const deployQ = queue((c, ns, n) => reconcileDeployment(client, c, ns, n));
-    const rsQ = queue((c, ns, n) => reconcileReplicaSet(client, c, ns, n));
-    const jobQ = queue((c, ns, n) => reconcileJob(client, c, ns, n));
-    const nsQ = queue((c, _ns, n) => reconcileNamespace(client, service, c, n));
+    this.on = { deployments: true, jobs: true, pods: true, namespaces: true, gc: true, ...options };
+    this.readyDelay = options.podReadyDelayMs ?? 100;
+    this.jobDuration = options.jobPodDurationMs ?? this.readyDelay;
+    const logInterval = options.logIntervalMs ?? 1000;
+    const client = new InProcessClient(service);
+    this.client = client;
     const kubelet = new FakeKubelet(client, logs);
-    const startQ = queue((c, ns, n) => kubelet.start(c, ns, n));
-    const completeQ = queue((c, ns, n) => kubelet.complete(c, ns, n));
-    const gcQ = new WorkQueue((uid) => {
-      if (gc?.reconcile(uid)) gcQ.addAfter(uid, 50);
-    }, gate);
-    this.queues.push(gcQ);
-    const gc = o.gc ? new GarbageCollector(client, service, (uid) => gcQ.add(uid)) : undefined;
-
-    const later = (ms: number, fn: () => void) => {
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        fn();
-      }, ms);
-      this.timers.add(t);
+    this.kubelet = kubelet;
+    this.q = {
+      deploy: this.queue((c, ns, n) => reconcileDeployment(client, c, ns, n)),
+      rs: this.queue((c, ns, n) => reconcileReplicaSet(client, c, ns, n)),
+      job: this.queue((c, ns, n) => reconcileJob(client, c, ns, n)),
+      ns: this.queue((c, _ns, n) => reconcileNamespace(client, service, c, n)),
+      start: this.queue((c, ns, n) => kubelet.start(c, ns, n)),
+      complete: this.queue((c, ns, n) => kubelet.complete(c, ns, n)),
     };
-
-    const owner = (cluster: string, obj: KubeObject, kind: string, q: WorkQueue) => {
-      const ref = controllerOf(obj);
-      if (ref?.kind === kind) q.add(key(cluster, obj.metadata.namespace ?? '', ref.name));
-    };
-
-    const onEvent = (e: ChangeEvent) => {
-      gc?.observe(e);
-      const obj = e.object;
-      const k = key(e.cluster, obj.metadata.namespace ?? '', obj.metadata.name!);
-      switch (e.gr) {
-        case 'apps/deployments':
-          if (o.deployments && e.type !== 'DELETED') deployQ.add(k);
-          break;
-        case 'apps/replicasets':
-          if (o.deployments) {
-            if (e.type !== 'DELETED') rsQ.add(k);
-            owner(e.cluster, obj, 'Deployment', deployQ);
-          }
-          break;
-        case 'batch/jobs':
-          if (o.jobs && e.type !== 'DELETED') jobQ.add(k);
-          break;
-        case '/pods':
-          if (o.pods && e.type === 'ADDED') later(readyDelay, () => startQ.add(k));
-          if (
-            o.pods &&
-            e.type === 'MODIFIED' &&
-            podPhase(obj) === 'Running' &&
-            e.previous &&
-            podPhase(e.previous) !== 'Running' &&
-            runsToCompletion(obj)
-          ) {
-            later(jobDuration, () => completeQ.add(k));
-          }
-          if (e.type === 'DELETED') logs.removePod(e.cluster, obj.metadata.namespace!, obj.metadata.name!);
-          if (o.deployments) owner(e.cluster, obj, 'ReplicaSet', rsQ);
-          if (o.jobs) owner(e.cluster, obj, 'Job', jobQ);
-          break;
-        case '/namespaces':
-          if (o.namespaces && obj.metadata.deletionTimestamp && e.type !== 'DELETED')
-            nsQ.add(key(e.cluster, '', obj.metadata.name!));
-          break;
-      }
-    };
-    this.unsubscribe = service.store.onChange(onEvent);
+    this.gc = this.on.gc ? this.garbageCollector() : undefined;
+    this.unsubscribe = service.store.onChange((e) => this.route(e));
     // Objects that exist before the controllers start are reconciled too.
     for (const gr of ['apps/deployments', 'apps/replicasets', 'batch/jobs', '/pods', '/namespaces']) {
       for (const { cluster, object } of service.store.list('*', gr)) {
-        onEvent({ type: 'ADDED', rv: 0, cluster, gr, object, previous: undefined });
+        this.route({ type: 'ADDED', rv: 0, cluster, gr, object, previous: undefined });
       }
     }
-    if (o.pods && logInterval > 0) {
-      const interval = setInterval(() => {
-        this.tick++;
-        let n = 0;
-        for (const { cluster, object } of service.store.list('*', '/pods')) {
-          if (podPhase(object) !== 'Running') continue;
-          kubelet.tick(cluster, object, this.tick);
-          if (++n >= 500) break;
-        }
-      }, logInterval);
-      interval.unref();
-      this.timers.add(interval);
-    }
+    if (this.on.pods && logInterval > 0) this.startLogTicker(logInterval);
   }
 
   stop(): void {
@@ -153,5 +87,101 @@ export class ControllerManager {
     for (const q of this.queues) q.stop();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+  }
+
+  /** A work queue of `cluster/namespace/name` keys; a reconcile answering true is retried after 50 ms. */
+  private queue(fn: (cluster: string, ns: string, name: string) => unknown): WorkQueue {
+    const q: WorkQueue = new WorkQueue((k) => {
+      const [cluster, ns, name] = parseKey(k);
+      if (fn(cluster, ns, name) === true) q.addAfter(k, 50);
+    }, this.gate);
+    this.queues.push(q);
+    return q;
+  }
+
+  private garbageCollector(): GarbageCollector {
+    const gcQ = new WorkQueue((uid) => {
+      if (gc.reconcile(uid)) gcQ.addAfter(uid, 50);
+    }, this.gate);
+    this.queues.push(gcQ);
+    const gc = new GarbageCollector(this.client, this.service, (uid) => gcQ.add(uid));
+    return gc;
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  /** Queues the object's controller when it is of `kind`. */
+  private owner(cluster: string, obj: KubeObject, kind: string, q: WorkQueue): void {
+    const ref = controllerOf(obj);
+    if (ref?.kind === kind) q.add(key(cluster, obj.metadata.namespace ?? '', ref.name));
+  }
+
+  /** Routes a store change to the controllers that watch its resource. */
+  private route(e: ChangeEvent): void {
+    this.gc?.observe(e);
+    const { on, q } = this;
+    const obj = e.object;
+    const k = key(e.cluster, obj.metadata.namespace ?? '', obj.metadata.name!);
+    switch (e.gr) {
+      case 'apps/deployments':
+        if (on.deployments && e.type !== 'DELETED') q.deploy.add(k);
+        break;
+      case 'apps/replicasets':
+        if (on.deployments) {
+          if (e.type !== 'DELETED') q.rs.add(k);
+          this.owner(e.cluster, obj, 'Deployment', q.deploy);
+        }
+        break;
+      case 'batch/jobs':
+        if (on.jobs && e.type !== 'DELETED') q.job.add(k);
+        break;
+      case '/pods':
+        this.routePod(e, k);
+        break;
+      case '/namespaces':
+        if (on.namespaces && obj.metadata.deletionTimestamp && e.type !== 'DELETED')
+          q.ns.add(key(e.cluster, '', obj.metadata.name!));
+        break;
+    }
+  }
+
+  private routePod(e: ChangeEvent, k: string): void {
+    const { on, q } = this;
+    const obj = e.object;
+    if (on.pods && e.type === 'ADDED') this.later(this.readyDelay, () => q.start.add(k));
+    if (
+      on.pods &&
+      e.type === 'MODIFIED' &&
+      podPhase(obj) === 'Running' &&
+      e.previous &&
+      podPhase(e.previous) !== 'Running' &&
+      runsToCompletion(obj)
+    ) {
+      this.later(this.jobDuration, () => q.complete.add(k));
+    }
+    if (e.type === 'DELETED') this.logs.removePod(e.cluster, obj.metadata.namespace!, obj.metadata.name!);
+    if (on.deployments) this.owner(e.cluster, obj, 'ReplicaSet', q.rs);
+    if (on.jobs) this.owner(e.cluster, obj, 'Job', q.job);
+  }
+
+  /** Heartbeat log lines of running pods (at most 500 a tick). */
+  private startLogTicker(intervalMs: number): void {
+    const interval = setInterval(() => {
+      this.tick++;
+      let n = 0;
+      for (const { cluster, object } of this.service.store.list('*', '/pods')) {
+        if (podPhase(object) !== 'Running') continue;
+        this.kubelet.tick(cluster, object, this.tick);
+        if (++n >= 500) break;
+      }
+    }, intervalMs);
+    interval.unref();
+    this.timers.add(interval);
   }
 }

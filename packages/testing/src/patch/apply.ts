@@ -128,6 +128,44 @@ function ownedByAny(sets: ManagedSet[], path: string[]): boolean {
   });
 }
 
+/** The apply configuration must name the URL's apiVersion, kind and (when it names one) object. */
+function checkApplyIdentity(target: Target, applied: KubeObject, gv: string): void {
+  const rt = target.rt;
+  if (applied.apiVersion !== gv || applied.kind !== rt.kind) {
+    throw badRequest(
+      `the apply configuration's apiVersion/kind (${applied.apiVersion}, ${applied.kind}) does not match the expected (${gv}, ${rt.kind})`,
+    );
+  }
+  if (applied.metadata.name !== undefined && applied.metadata.name !== target.name) {
+    throw badRequest(
+      `the name of the object (${applied.metadata.name}) does not match the name on the URL (${target.name})`,
+    );
+  }
+}
+
+type ApplyConflict = { manager: ManagedSet['entry']; path: string[] };
+
+/** Leaf fields other managers own that this apply would change (the same value shares ownership instead). */
+function applyConflicts(
+  others: ManagedSet[],
+  appliedSet: FieldSet,
+  applied: KubeObject,
+  old: KubeObject,
+  builtin: boolean,
+): ApplyConflict[] {
+  const conflicts: ApplyConflict[] = [];
+  for (const other of others) {
+    const overlap = other.set.intersection(appliedSet);
+    for (const path of overlap.paths()) {
+      const desired = valueAt(applied, path, builtin);
+      if (isPlainObject(desired) && Object.keys(desired).length > 0) continue;
+      if (path[path.length - 1]?.startsWith('k:')) continue;
+      if (!jsonEqual(valueAt(old, path, builtin), desired)) conflicts.push({ manager: other.entry, path });
+    }
+  }
+  return conflicts;
+}
+
 /** Server-side apply (`application/apply-patch+yaml`): field ownership, conflicts, removal of dropped fields. */
 export function serverSideApply(
   service: ResourceService,
@@ -140,16 +178,7 @@ export function serverSideApply(
     throw badRequest('PATCH, PUT, and POST requests with apply patches require a fieldManager');
   const applied = parseApplyBody(text);
   const gv = groupVersion(rt.group, target.version);
-  if (applied.apiVersion !== gv || applied.kind !== rt.kind) {
-    throw badRequest(
-      `the apply configuration's apiVersion/kind (${applied.apiVersion}, ${applied.kind}) does not match the expected (${gv}, ${rt.kind})`,
-    );
-  }
-  if (applied.metadata.name !== undefined && applied.metadata.name !== target.name) {
-    throw badRequest(
-      `the name of the object (${applied.metadata.name}) does not match the name on the URL (${target.name})`,
-    );
-  }
+  checkApplyIdentity(target, applied, gv);
   applied.metadata.name = target.name!;
   const cluster =
     target.cluster === '*' ? applied.metadata.annotations?.[KCP_CLUSTER_ANNOTATION] : target.cluster;
@@ -179,16 +208,7 @@ export function serverSideApply(
     (s.entry.subresource ?? '') === (id.subresource ?? '');
   const mine = sets.find(isMine);
   const others = sets.filter((s) => !isMine(s));
-  const conflicts: { manager: ManagedSet['entry']; path: string[] }[] = [];
-  for (const other of others) {
-    const overlap = other.set.intersection(appliedSet);
-    for (const path of overlap.paths()) {
-      const desired = valueAt(applied, path, rt.builtin);
-      if (isPlainObject(desired) && Object.keys(desired).length > 0) continue;
-      if (path[path.length - 1]?.startsWith('k:')) continue;
-      if (!jsonEqual(valueAt(old, path, rt.builtin), desired)) conflicts.push({ manager: other.entry, path });
-    }
-  }
+  const conflicts = applyConflicts(others, appliedSet, applied, old, rt.builtin);
   if (conflicts.length > 0) {
     if (!opts.force) throw conflictError(conflicts);
     for (const other of others) {

@@ -1,19 +1,19 @@
 import type { ControlPlaneProcess } from './process.js';
+import type { ProcessGroup } from './process-group.js';
 
 /**
  * The etcd of one kube-apiserver. It can be killed and started again on the same data directory and ports (a
- * chaos test's etcd restart); `processes`, the control plane in start order, follows the replacement so that
- * stopping and exit cleanup reach the etcd running now.
+ * chaos test's etcd restart); the group follows the replacement so that stopping and exit cleanup reach the
+ * etcd running now.
  */
 export class EtcdMember {
   private current: ControlPlaneProcess;
 
   constructor(
     private readonly launch: () => ControlPlaneProcess,
-    private readonly processes: ControlPlaneProcess[],
+    private readonly group: ProcessGroup,
   ) {
-    this.current = launch();
-    processes.push(this.current);
+    this.current = group.add(launch());
   }
 
   get process(): ControlPlaneProcess {
@@ -26,9 +26,8 @@ export class EtcdMember {
 
   /** kill -9 if it still runs, then a new etcd on the same data; the caller waits for it to be healthy. */
   async restart(): Promise<void> {
-    const at = this.processes.indexOf(this.current);
-    await this.current.kill('SIGKILL');
-    this.current = this.launch();
-    this.processes[at] = this.current;
+    const old = this.current;
+    await old.kill('SIGKILL');
+    this.current = this.group.replace(old, this.launch());
   }
 }

@@ -1,17 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type KubeBinaries, type ResolveKubeBinariesOptions, resolveKubeBinaries } from './binaries.js';
 import { RealApiserverStartError } from './errors.js';
 import { EtcdMember } from './etcd-member.js';
-import { registerExitCleanup } from './exit-cleanup.js';
 import { getOnce } from './https-get.js';
 import { tokenKubeconfig } from './kubeconfig.js';
 import { type ControlPlanePki, writeControlPlanePki } from './pki.js';
+import { retryLostPortRace } from './port-race.js';
 import { pickFreePorts } from './ports.js';
 import { ControlPlaneProcess, waitFor } from './process.js';
+import { ProcessGroup } from './process-group.js';
 
 export interface RealKubeApiserverOptions extends ResolveKubeBinariesOptions {
   /**
@@ -49,7 +50,6 @@ export interface RealKubeApiserver {
 
 const ADMIN_USER = 'kcp-tmc-admin';
 const CONTROLLER_MANAGER_USER = 'system:kube-controller-manager';
-const BIND_RETRIES = 3;
 
 /**
  * Starts etcd and a real kube-apiserver (and optionally kube-controller-manager) on free loopback ports,
@@ -60,18 +60,7 @@ export async function startRealKubeApiserver(
   options: RealKubeApiserverOptions = {},
 ): Promise<RealKubeApiserver> {
   const binaries = await resolveKubeBinaries(options);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startOnce(binaries, options);
-    } catch (error) {
-      // Ports are picked free and then bound by the processes, so another process can win the race.
-      const lostPortRace =
-        error instanceof RealApiserverStartError && /address already in use/.test(error.logTail);
-      if (!lostPortRace || attempt >= BIND_RETRIES) {
-        throw error;
-      }
-    }
-  }
+  return retryLostPortRace(() => startOnce(binaries, options));
 }
 
 async function startOnce(
@@ -79,25 +68,8 @@ async function startOnce(
   options: RealKubeApiserverOptions,
 ): Promise<RealKubeApiserver> {
   const dir = await mkdtemp(join(tmpdir(), 'kcp-tmc-kube-'));
-  const processes: ControlPlaneProcess[] = [];
-  const unregister = registerExitCleanup(() => {
-    for (const member of processes) {
-      member.killNow();
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
-  let stopped: Promise<void> | undefined;
-  const stop = () => {
-    stopped ??= (async () => {
-      // Reverse start order: clients before the servers they talk to, so shutdown logs stay quiet.
-      for (const member of [...processes].reverse()) {
-        await member.stop();
-      }
-      await rm(dir, { recursive: true, force: true });
-      unregister();
-    })();
-    return stopped;
-  };
+  const group = new ProcessGroup(dir);
+  const stop = () => group.stop();
 
   try {
     const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
@@ -113,7 +85,7 @@ async function startOnce(
     const etcdArgv = etcdArgs(dir, etcdClientPort, etcdPeerPort);
     const etcd = new EtcdMember(
       () => ControlPlaneProcess.start('etcd', binaries.etcd, etcdArgv, etcdLog),
-      processes,
+      group,
     );
     const etcdReady = (until: number) => waitUntilReady(etcd.process, `${etcdUrl}/health`, {}, until);
     await etcdReady(deadline);
@@ -122,23 +94,25 @@ async function startOnce(
       await etcdReady(Date.now() + 60_000);
     };
 
-    const apiserver = ControlPlaneProcess.start(
-      'kube-apiserver',
-      binaries.kubeApiserver,
-      [...apiserverArgs(dir, pki, etcdUrl, apiserverPort), ...(options.apiserverArgs ?? [])],
-      join(dir, 'kube-apiserver.log'),
+    const apiserver = group.add(
+      ControlPlaneProcess.start(
+        'kube-apiserver',
+        binaries.kubeApiserver,
+        [...apiserverArgs(dir, pki, etcdUrl, apiserverPort), ...(options.apiserverArgs ?? [])],
+        join(dir, 'kube-apiserver.log'),
+      ),
     );
-    processes.push(apiserver);
     await waitUntilReady(apiserver, `${url}/readyz`, { ca: pki.caCertPem, token }, deadline, [etcd.process]);
 
     if (options.controllerManager) {
-      const controllerManager = ControlPlaneProcess.start(
-        'kube-controller-manager',
-        binaries.kubeControllerManager,
-        controllerManagerArgs(dir, options.controllers ?? DEFAULT_CONTROLLERS),
-        join(dir, 'kube-controller-manager.log'),
+      const controllerManager = group.add(
+        ControlPlaneProcess.start(
+          'kube-controller-manager',
+          binaries.kubeControllerManager,
+          controllerManagerArgs(dir, options.controllers ?? DEFAULT_CONTROLLERS),
+          join(dir, 'kube-controller-manager.log'),
+        ),
       );
-      processes.push(controllerManager);
       // Controllers start right after the leader lease is taken, so the lease shows it is up and connected.
       await waitUntilReady(
         controllerManager,
@@ -167,8 +141,12 @@ async function startOnce(
   }
 }
 
-/** The admin's and kube-controller-manager's tokens (both cluster admins), and their kubeconfigs. */
-async function writeCredentials(dir: string, url: string, caCertPem: string) {
+/** The admin's and kube-controller-manager's bearer tokens: their kubeconfigs and kube-apiserver's token file. */
+async function writeCredentials(
+  dir: string,
+  url: string,
+  caCertPem: string,
+): Promise<{ token: string; kubeconfig: string; kubeconfigPath: string }> {
   const token = randomBytes(24).toString('hex');
   const controllerManagerToken = randomBytes(24).toString('hex');
   const kubeconfig = tokenKubeconfig(url, caCertPem, ADMIN_USER, token);

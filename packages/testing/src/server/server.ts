@@ -6,69 +6,41 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { type ResourceRegistry, WILDCARD_CLUSTER } from '../api/registry.js';
-import { groupVersion, type ResourceType } from '../api/resource-type.js';
+import { type ResourceRegistry } from '../api/registry.js';
+import { groupVersion } from '../api/resource-type.js';
 import type { ResourceService } from '../api/service.js';
-import { forbidden, methodNotAllowed, PlainNotFound, pathNotFound, unauthorized } from '../api/status.js';
-import type { ObjectView, Target } from '../api/target.js';
-import type { KubeObject } from '../api/types.js';
+import { PlainNotFound, unauthorized } from '../api/status.js';
 import { localCrdDiscovery } from '../api/wildcard.js';
 import type { ObjectStore } from '../store/store.js';
-import { type AccessRules, deniedReason, selectedName } from './access-review.js';
+import { type AccessRules } from './access-review.js';
 import { serveDiscovery } from './discovery-handlers.js';
 import { serveOpenApi } from './openapi-handlers.js';
 import { type ParsedPath, parsePath, splitClusterPrefix } from './paths.js';
 import type { PodLogStore } from './pod-logs.js';
 import { negotiateResponse, protobufKind } from './protobuf-io.js';
-import { serveResource, verbOf } from './resource-handlers.js';
+import { serveResource } from './resource-handlers.js';
 import { sendError } from './respond.js';
+import {
+  type ClusterResolver,
+  checkAccess,
+  checkSyncerRequest,
+  type RequestInfo,
+  requestInfo,
+  resolvePrefix,
+  resolveResourceType,
+  targetOf,
+} from './routing.js';
 import { StatsCollector } from './stats.js';
 import { markUpgrade } from './streaming/remote-command.js';
 import { WatchRegistry } from './watch.js';
 
-/** What a request is about, for fault rules and stats. */
-export interface RequestInfo {
-  method: string;
-  path: string;
-  verb: string;
-  /** Plural resource (group-qualified for non-core groups), undefined for non-resource paths. */
-  resource: string | undefined;
-  subresource: string | undefined;
-}
+export type { ClusterResolver, RequestInfo, SyncerWorkspace } from './routing.js';
 
 /** Hook run for every request before it is served: may delay it, answer it, or drop the connection. */
 export interface RequestInterceptor {
   /** Resolves true to continue serving; false when the interceptor answered or dropped the request. */
   intercept(info: RequestInfo, req: IncomingMessage, res: ServerResponse): Promise<boolean>;
 }
-
-/** How kcp paths resolve: logical clusters and the syncer virtual workspace. */
-export interface ClusterResolver {
-  /** The cluster of a path without `/clusters/...` (plain mode: the only cluster). */
-  defaultCluster: string;
-  /** Whether `/clusters/<name>` prefixes are served (kcp mode). */
-  kcp: boolean;
-  /** Called once per named logical cluster before it is used (creates its default namespace). */
-  ensureCluster(cluster: string): void;
-  /** A syncer virtual workspace, or an ApiError when its SyncTarget does not exist. */
-  syncerView?(coords: { cluster: string; syncTarget: string; uid: string }): SyncerWorkspace;
-  /** What discovery lists inside a syncer virtual workspace. */
-  syncerDiscovery?(workspace: SyncerWorkspace): Pick<ResourceRegistry, 'groups' | 'resourcesIn'>;
-}
-
-/** kcp's syncer virtual workspace of one SyncTarget. */
-export interface SyncerWorkspace {
-  /** The SyncTarget key (labels, annotations and finalizers carry it). */
-  key: string;
-  /** Whether the workspace serves a resource at a version. */
-  serves(rt: ResourceType, version: string): boolean;
-  /** Objects outside the workspace answer 404. */
-  visible(cluster: string, obj: KubeObject): boolean;
-  view: ObjectView;
-}
-
-/** The syncer virtual workspace's storage offers get, list, watch, update and patch only. */
-const SYNCER_VERBS = new Set(['get', 'list', 'watch', 'update', 'patch']);
 
 export interface KubeApiServerOptions {
   service: ResourceService;
@@ -183,20 +155,7 @@ export class KubeApiServer {
     const prefix = splitClusterPrefix(url.pathname);
     const parsed: ParsedPath = parsePath(prefix.rest);
     const method = req.method ?? 'GET';
-    const info: RequestInfo = {
-      method,
-      path: url.pathname,
-      verb: method.toLowerCase(),
-      resource: undefined,
-      subresource: undefined,
-    };
-    if (parsed.kind === 'resource') {
-      info.verb = verbOf(method, parsed, url.searchParams, parsed.watch);
-      info.resource = parsed.group ? `${parsed.resource}.${parsed.group}` : parsed.resource;
-      info.subresource = parsed.subresource;
-    } else if (method === 'GET') {
-      info.verb = 'get';
-    }
+    const info = requestInfo(method, url, parsed);
     if (this.options.interceptor && !(await this.options.interceptor.intercept(info, req, res))) {
       this.stats.recordFault();
       return;
@@ -208,16 +167,7 @@ export class KubeApiServer {
     }
     this.stats.record(info.verb, info.subresource ? `${info.resource}/${info.subresource}` : info.resource);
     const resolver = this.options.resolver;
-    if ((prefix.cluster !== undefined || prefix.syncer !== undefined) && !resolver.kcp)
-      throw new PlainNotFound();
-    if (prefix.syncer !== undefined && prefix.cluster === undefined) throw new PlainNotFound();
-    const cluster = prefix.cluster ?? resolver.defaultCluster;
-    if (cluster !== '*') resolver.ensureCluster(cluster);
-    let workspace: SyncerWorkspace | undefined;
-    if (prefix.syncer) {
-      if (!resolver.syncerView) throw new PlainNotFound();
-      workspace = resolver.syncerView(prefix.syncer);
-    }
+    const { cluster, workspace } = resolvePrefix(prefix, resolver);
     const host = req.headers.host ?? `127.0.0.1:${this.port}`;
     const localCrds = this.options.localCrds === true && workspace === undefined;
     const discovery =
@@ -236,53 +186,11 @@ export class KubeApiServer {
       req.resume();
       throw new PlainNotFound();
     }
-    const rules = this.options.accessRules();
-    if (rules.enforce === true) {
-      const name =
-        parsed.name ??
-        (['list', 'watch'].includes(info.verb)
-          ? selectedName(url.searchParams.get('fieldSelector'))
-          : undefined);
-      const why = deniedReason(rules, { ...parsed, verb: info.verb, name });
-      if (why !== undefined) {
-        req.resume();
-        throw forbidden({ group: parsed.group, resource: parsed.resource }, name ?? '', why);
-      }
-    }
+    checkAccess(req, this.options.accessRules(), parsed, info.verb, url.searchParams);
     const registry = this.options.registry;
-    let rt = registry.lookup(cluster, parsed.group, parsed.version, parsed.resource);
-    if (rt && workspace && !workspace.serves(rt, parsed.version)) rt = undefined;
-    if (rt && localCrds && cluster === WILDCARD_CLUSTER && !registry.isBuiltin(rt.group, rt.resource))
-      rt = undefined;
-    if (!rt || (!rt.namespaced && parsed.namespace !== undefined)) {
-      req.resume();
-      // Inside a served group/version the resource router answers with a Status; elsewhere Go's text 404.
-      if (discovery.resourcesIn(cluster, parsed.group, parsed.version).length > 0) throw pathNotFound();
-      throw new PlainNotFound();
-    }
-    if (workspace) {
-      const sub = parsed.subresource;
-      if ((sub !== undefined && sub !== 'status') || (sub === 'status' && !rt.subresources.status)) {
-        req.resume();
-        throw pathNotFound();
-      }
-      if (!SYNCER_VERBS.has(info.verb)) {
-        req.resume();
-        throw methodNotAllowed();
-      }
-    }
-    const target: Target = {
-      cluster,
-      rt,
-      version: parsed.version,
-      namespace: rt.namespaced ? parsed.namespace : undefined,
-    };
-    if (parsed.name !== undefined) target.name = parsed.name;
-    if (parsed.subresource !== undefined) target.subresource = parsed.subresource;
-    if (workspace) {
-      target.visible = workspace.visible;
-      target.view = workspace.view;
-    }
+    const rt = resolveResourceType(req, parsed, { registry, discovery, cluster, workspace, localCrds });
+    if (workspace) checkSyncerRequest(req, rt, parsed, info.verb);
+    const target = targetOf(cluster, rt, parsed, workspace);
     // Built-in kinds answer in protobuf when asked; kcp's virtual workspace relays unstructured JSON only.
     const gv = groupVersion(rt.group, parsed.version);
     negotiateResponse(req, res, workspace ? undefined : protobufKind(gv, rt.kind, rt.builtin));

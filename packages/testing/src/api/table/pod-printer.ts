@@ -27,80 +27,101 @@ function terminatedReason(t: Obj, prefix: string): string {
   return `${prefix}ExitCode:${int(t.exitCode)}`;
 }
 
+/** What printPod gathers from the container statuses, like kubectl's printPod loop variables. */
+interface PodTally {
+  reason: string;
+  ready: number;
+  restarts: number;
+  lastRestart: string;
+  sidecarRestarts: number;
+  lastSidecarRestart: string;
+}
+
+/** Init containers, in order: sidecars count as ready, the first unfinished one names the reason. */
+function tallyInitContainers(t: PodTally, status: Obj, initSpecs: Map<string, Obj>): boolean {
+  for (const [i, c] of arr(status.initContainerStatuses).entries()) {
+    const state = obj(c.state);
+    const lastTerminated = obj(c.lastTerminationState).terminated;
+    t.restarts += int(c.restartCount);
+    if (lastTerminated) t.lastRestart = laterOf(t.lastRestart, obj(lastTerminated).finishedAt);
+    const sidecar = restartable(initSpecs.get(str(c.name)));
+    if (sidecar) {
+      t.sidecarRestarts += int(c.restartCount);
+      if (lastTerminated)
+        t.lastSidecarRestart = laterOf(t.lastSidecarRestart, obj(lastTerminated).finishedAt);
+    }
+    const terminated = state.terminated === undefined ? undefined : obj(state.terminated);
+    const waiting = state.waiting === undefined ? undefined : obj(state.waiting);
+    if (terminated && int(terminated.exitCode) === 0) continue;
+    if (sidecar && c.started === true) {
+      if (c.ready === true) t.ready++;
+      continue;
+    }
+    if (terminated) t.reason = terminatedReason(terminated, 'Init:');
+    else if (waiting && str(waiting.reason) !== '' && waiting.reason !== 'PodInitializing')
+      t.reason = `Init:${str(waiting.reason)}`;
+    else t.reason = `Init:${i}/${initSpecs.size}`;
+    return true;
+  }
+  return false;
+}
+
+/** Regular containers, last to first: a waiting or terminated one names the reason, running and ready ones count. */
+function tallyContainers(t: PodTally, status: Obj): void {
+  t.restarts = t.sidecarRestarts;
+  t.lastRestart = t.lastSidecarRestart;
+  let hasRunning = false;
+  let errorReason = '';
+  const statuses = arr(status.containerStatuses);
+  for (let i = statuses.length - 1; i >= 0; i--) {
+    const c = statuses[i]!;
+    const state = obj(c.state);
+    t.restarts += int(c.restartCount);
+    const lastTerminated = obj(c.lastTerminationState).terminated;
+    if (lastTerminated) t.lastRestart = laterOf(t.lastRestart, obj(lastTerminated).finishedAt);
+    const waiting = state.waiting === undefined ? undefined : obj(state.waiting);
+    if (waiting && str(waiting.reason) !== '') {
+      t.reason = str(waiting.reason);
+    } else if (state.terminated !== undefined) {
+      const term = obj(state.terminated);
+      t.reason = terminatedReason(term, '');
+      if (int(term.exitCode) !== 0) errorReason = t.reason;
+    } else if (c.ready === true && state.running !== undefined) {
+      hasRunning = true;
+      t.ready++;
+    }
+  }
+  if (t.reason === 'Completed') {
+    if (hasRunning && conditionTrue(status, 'Ready')) t.reason = 'Running';
+    else if (errorReason !== '') t.reason = errorReason;
+    else if (hasRunning) t.reason = 'NotReady';
+  }
+}
+
 /** kube-apiserver's pod row: READY, STATUS (the aggregate reason kubectl users read), RESTARTS, AGE, wide. */
 export function printPod(pod: Obj, now: number): PrintedRow {
   const meta = obj(pod.metadata);
   const spec = obj(pod.spec);
   const status = obj(pod.status);
   const phase = str(status.phase);
-  let reason = str(status.reason) || phase;
+  const t: PodTally = {
+    reason: str(status.reason) || phase,
+    ready: 0,
+    restarts: 0,
+    lastRestart: '',
+    sidecarRestarts: 0,
+    lastSidecarRestart: '',
+  };
   if (arr(status.conditions).some((c) => c.type === 'PodScheduled' && c.reason === 'SchedulingGated'))
-    reason = 'SchedulingGated';
+    t.reason = 'SchedulingGated';
   const initSpecs = new Map(arr(spec.initContainers).map((c) => [str(c.name), c]));
   const total = arr(spec.containers).length + [...initSpecs.values()].filter(restartable).length;
-  let ready = 0;
-  let restarts = 0;
-  let sidecarRestarts = 0;
-  let lastRestart = '';
-  let lastSidecarRestart = '';
-  let initializing = false;
-  const initStatuses = arr(status.initContainerStatuses);
-  for (const [i, c] of initStatuses.entries()) {
-    const state = obj(c.state);
-    const lastTerminated = obj(c.lastTerminationState).terminated;
-    restarts += int(c.restartCount);
-    if (lastTerminated) lastRestart = laterOf(lastRestart, obj(lastTerminated).finishedAt);
-    const sidecar = restartable(initSpecs.get(str(c.name)));
-    if (sidecar) {
-      sidecarRestarts += int(c.restartCount);
-      if (lastTerminated) lastSidecarRestart = laterOf(lastSidecarRestart, obj(lastTerminated).finishedAt);
-    }
-    const terminated = state.terminated === undefined ? undefined : obj(state.terminated);
-    const waiting = state.waiting === undefined ? undefined : obj(state.waiting);
-    if (terminated && int(terminated.exitCode) === 0) continue;
-    if (sidecar && c.started === true) {
-      if (c.ready === true) ready++;
-      continue;
-    }
-    if (terminated) reason = terminatedReason(terminated, 'Init:');
-    else if (waiting && str(waiting.reason) !== '' && waiting.reason !== 'PodInitializing')
-      reason = `Init:${str(waiting.reason)}`;
-    else reason = `Init:${i}/${initSpecs.size}`;
-    initializing = true;
-    break;
-  }
-  if (!initializing || conditionTrue(status, 'Initialized')) {
-    restarts = sidecarRestarts;
-    lastRestart = lastSidecarRestart;
-    let hasRunning = false;
-    let errorReason = '';
-    const statuses = arr(status.containerStatuses);
-    for (let i = statuses.length - 1; i >= 0; i--) {
-      const c = statuses[i]!;
-      const state = obj(c.state);
-      restarts += int(c.restartCount);
-      const lastTerminated = obj(c.lastTerminationState).terminated;
-      if (lastTerminated) lastRestart = laterOf(lastRestart, obj(lastTerminated).finishedAt);
-      const waiting = state.waiting === undefined ? undefined : obj(state.waiting);
-      if (waiting && str(waiting.reason) !== '') {
-        reason = str(waiting.reason);
-      } else if (state.terminated !== undefined) {
-        const t = obj(state.terminated);
-        reason = terminatedReason(t, '');
-        if (int(t.exitCode) !== 0) errorReason = reason;
-      } else if (c.ready === true && state.running !== undefined) {
-        hasRunning = true;
-        ready++;
-      }
-    }
-    if (reason === 'Completed') {
-      if (hasRunning && conditionTrue(status, 'Ready')) reason = 'Running';
-      else if (errorReason !== '') reason = errorReason;
-      else if (hasRunning) reason = 'NotReady';
-    }
-  }
+  const initializing = tallyInitContainers(t, status, initSpecs);
+  if (!initializing || conditionTrue(status, 'Initialized')) tallyContainers(t, status);
+  let reason = t.reason;
   if (meta.deletionTimestamp && status.reason === 'NodeLost') reason = 'Unknown';
   else if (meta.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed') reason = 'Terminating';
+  const { restarts, lastRestart, ready } = t;
   const restartsCell =
     restarts !== 0 && lastRestart !== '' ? `${restarts} (${since(lastRestart, now)} ago)` : String(restarts);
   const podIPs = arr(status.podIPs);

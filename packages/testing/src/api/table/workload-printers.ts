@@ -11,7 +11,7 @@ import {
   since,
   str,
 } from './format.js';
-import type { RowPrinter } from './types.js';
+import type { PrintedRow, RowPrinter, TableCell } from './types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -19,40 +19,25 @@ const name = (o: Obj): string => str(obj(o.metadata).name);
 const age = (o: Obj, now: number): string => since(obj(o.metadata).creationTimestamp, now);
 const template = (o: Obj): Obj => obj(obj(obj(o.spec).template).spec);
 
+/** A pod-template workload's row: NAME, its own columns, AGE, then the wide CONTAINERS, IMAGES and SELECTOR. */
+function templateRow(o: Obj, now: number, columns: TableCell[], podSpec: Obj, selector: string): PrintedRow {
+  const [names, images] = containerCells(podSpec);
+  return { cells: [name(o), ...columns, age(o, now), names, images, selector] };
+}
+
 const printDeployment: RowPrinter = (o, now) => {
   const spec = obj(o.spec);
   const status = obj(o.status);
-  const [names, images] = containerCells(template(o));
-  return {
-    cells: [
-      name(o),
-      `${int(status.readyReplicas)}/${int(spec.replicas)}`,
-      int(status.updatedReplicas),
-      int(status.availableReplicas),
-      age(o, now),
-      names,
-      images,
-      selectorString(spec.selector),
-    ],
-  };
+  const ready = `${int(status.readyReplicas)}/${int(spec.replicas)}`;
+  const columns = [ready, int(status.updatedReplicas), int(status.availableReplicas)];
+  return templateRow(o, now, columns, template(o), selectorString(spec.selector));
 };
 
 const printReplicaSet: RowPrinter = (o, now) => {
   const spec = obj(o.spec);
   const status = obj(o.status);
-  const [names, images] = containerCells(template(o));
-  return {
-    cells: [
-      name(o),
-      int(spec.replicas),
-      int(status.replicas),
-      int(status.readyReplicas),
-      age(o, now),
-      names,
-      images,
-      formatLabelSelector(spec.selector),
-    ],
-  };
+  const columns = [int(spec.replicas), int(status.replicas), int(status.readyReplicas)];
+  return templateRow(o, now, columns, template(o), formatLabelSelector(spec.selector));
 };
 
 const printStatefulSet: RowPrinter = (o, now) => {
@@ -63,22 +48,15 @@ const printStatefulSet: RowPrinter = (o, now) => {
 
 const printDaemonSet: RowPrinter = (o, now) => {
   const status = obj(o.status);
-  const [names, images] = containerCells(template(o));
-  return {
-    cells: [
-      name(o),
-      int(status.desiredNumberScheduled),
-      int(status.currentNumberScheduled),
-      int(status.numberReady),
-      int(status.updatedNumberScheduled),
-      int(status.numberAvailable),
-      formatLabels(template(o).nodeSelector),
-      age(o, now),
-      names,
-      images,
-      formatLabelSelector(obj(o.spec).selector),
-    ],
-  };
+  const columns = [
+    int(status.desiredNumberScheduled),
+    int(status.currentNumberScheduled),
+    int(status.numberReady),
+    int(status.updatedNumberScheduled),
+    int(status.numberAvailable),
+    formatLabels(template(o).nodeSelector),
+  ];
+  return templateRow(o, now, columns, template(o), formatLabelSelector(obj(o.spec).selector));
 };
 
 function jobStatus(o: Obj): string {
@@ -108,41 +86,23 @@ const printJob: RowPrinter = (o, now) => {
   const end = str(status.completionTime);
   const duration =
     start === '' ? '' : humanDuration((end === '' ? now : Date.parse(end)) - Date.parse(start));
-  const [names, images] = containerCells(template(o));
-  return {
-    cells: [
-      name(o),
-      jobStatus(o),
-      completions,
-      duration,
-      age(o, now),
-      names,
-      images,
-      formatLabelSelector(spec.selector),
-    ],
-  };
+  const columns = [jobStatus(o), completions, duration];
+  return templateRow(o, now, columns, template(o), formatLabelSelector(spec.selector));
 };
 
 const printCronJob: RowPrinter = (o, now) => {
   const spec = obj(o.spec);
   const status = obj(o.status);
   const jobSpec = obj(obj(spec.jobTemplate).spec);
-  const [names, images] = containerCells(obj(obj(jobSpec.template).spec));
   const suspend = typeof spec.suspend === 'boolean' ? (spec.suspend ? 'True' : 'False') : '<unset>';
-  return {
-    cells: [
-      name(o),
-      str(spec.schedule),
-      str(spec.timeZone) || '<none>',
-      suspend,
-      arr(status.active).length,
-      status.lastScheduleTime ? since(status.lastScheduleTime, now) : '<none>',
-      age(o, now),
-      names,
-      images,
-      formatLabelSelector(jobSpec.selector),
-    ],
-  };
+  const columns = [
+    str(spec.schedule),
+    str(spec.timeZone) || '<none>',
+    suspend,
+    arr(status.active).length,
+    status.lastScheduleTime ? since(status.lastScheduleTime, now) : '<none>',
+  ];
+  return templateRow(o, now, columns, obj(obj(jobSpec.template).spec), formatLabelSelector(jobSpec.selector));
 };
 
 function ingressHosts(rules: Obj[]): string {

@@ -70,21 +70,19 @@ export function appsCases(s: SuiteRef): void {
       await create(client, deployPath(ns), deployment(n, 8));
       const status = `${deployPath(ns, n)}/status`;
       const tooReady = await client.patch(status, MERGE, { status: { replicas: 4, readyReplicas: 8 } });
-      expectStatus(tooReady, 422, 'Invalid');
-      expect(causes(tooReady)).toContainEqual({
-        reason: 'FieldValueInvalid',
-        field: 'status.readyReplicas',
-        message: 'Invalid value: 8: cannot be greater than status.replicas',
-      });
+      expectFieldInvalid(
+        tooReady,
+        'status.readyReplicas',
+        'Invalid value: 8: cannot be greater than status.replicas',
+      );
       const tooAvailable = await client.patch(status, MERGE, {
         status: { replicas: 4, readyReplicas: 2, availableReplicas: 3 },
       });
-      expectStatus(tooAvailable, 422, 'Invalid');
-      expect(causes(tooAvailable)).toContainEqual({
-        reason: 'FieldValueInvalid',
-        field: 'status.availableReplicas',
-        message: 'Invalid value: 3: cannot be greater than readyReplicas',
-      });
+      expectFieldInvalid(
+        tooAvailable,
+        'status.availableReplicas',
+        'Invalid value: 3: cannot be greater than readyReplicas',
+      );
       const ok = await client.patch(status, MERGE, {
         status: { replicas: 8, readyReplicas: 8, availableReplicas: 8, updatedReplicas: 8 },
       });
@@ -92,4 +90,10 @@ export function appsCases(s: SuiteRef): void {
       expect(ok.json.status).toMatchObject({ replicas: 8, readyReplicas: 8 });
     });
   });
+}
+
+/** A 422 Invalid naming the field with a FieldValueInvalid cause. */
+function expectFieldInvalid(res: Parameters<typeof expectStatus>[0], field: string, message: string): void {
+  expectStatus(res, 422, 'Invalid');
+  expect(causes(res)).toContainEqual({ reason: 'FieldValueInvalid', field, message });
 }

@@ -1,0 +1,72 @@
+import type { BoundKind } from './code-bounds.js';
+
+/**
+ * Places in the library sources allowed over a bound, each no larger than listed, until issue 19 splits it. The list
+ * only shrinks: the bounds test fails on a place missing here, on one grown past its size, and on an entry whose
+ * place is back within the bounds (delete the entry then). Keys: path, then the enclosing class and function names.
+ */
+export interface AllowedOffender {
+  kind: BoundKind;
+  key: string;
+  size: number;
+  /** The issue that splits it. */
+  issue: number;
+}
+
+export const ALLOWED: AllowedOffender[] = [
+  { kind: 'file', key: 'packages/downstream/src/apply/applier.ts', size: 397, issue: 19 },
+  { kind: 'function', key: 'packages/downstream/src/apply/applier.ts:Applier/apply', size: 156, issue: 19 },
+  {
+    kind: 'constructor',
+    key: 'packages/downstream/src/downstream-syncer.ts:DefaultDownstreamSyncer/constructor',
+    size: 13,
+    issue: 19,
+  },
+  { kind: 'file', key: 'packages/engine/src/engine.ts', size: 463, issue: 19 },
+  {
+    kind: 'constructor',
+    key: 'packages/engine/src/engine.ts:DefaultSyncEngine/constructor',
+    size: 21,
+    issue: 19,
+  },
+  { kind: 'file', key: 'packages/engine/src/gvr-source.ts', size: 334, issue: 19 },
+  {
+    kind: 'constructor',
+    key: 'packages/engine/src/sync-worker.ts:SyncWorker/constructor',
+    size: 10,
+    issue: 19,
+  },
+  {
+    kind: 'function',
+    key: 'packages/engine/src/test-support/engine-harness.ts:engineHarness',
+    size: 88,
+    issue: 19,
+  },
+  { kind: 'file', key: 'packages/kube/src/client/dynamic-client.ts', size: 334, issue: 19 },
+  { kind: 'file', key: 'packages/kube/src/informer/shared-informer.ts', size: 308, issue: 19 },
+  { kind: 'file', key: 'packages/syncer-agent/src/compose.ts', size: 359, issue: 19 },
+  { kind: 'function', key: 'packages/syncer-agent/src/compose.ts:createAgent', size: 97, issue: 19 },
+  { kind: 'file', key: 'packages/syncer-agent/src/config/load.ts', size: 387, issue: 19 },
+  { kind: 'function', key: 'packages/testing/src/real/kcp-world.ts:startKcpWorld', size: 122, issue: 19 },
+  { kind: 'file', key: 'packages/tunnel/src/agent/tunnel-client.ts', size: 327, issue: 19 },
+  { kind: 'file', key: 'packages/tunnel/src/protocol/stream.ts', size: 338, issue: 19 },
+  { kind: 'file', key: 'packages/tunnel/src/server/tunnel-server.ts', size: 303, issue: 19 },
+  {
+    kind: 'function',
+    key: 'packages/tunnel/src/server/upgrade-relay.ts:createUpgradeRelay',
+    size: 85,
+    issue: 19,
+  },
+  {
+    kind: 'function',
+    key: 'packages/upstream/src/events/event-syncer.ts:DefaultEventSyncer/syncEvent',
+    size: 102,
+    issue: 19,
+  },
+  {
+    kind: 'function',
+    key: 'packages/upstream/src/status/status-syncer.ts:DefaultUpstreamStatusSyncer/syncStatus',
+    size: 90,
+    issue: 19,
+  },
+];
