@@ -18,6 +18,7 @@ import { type DependencyContainer, instancePerContainerCachingFactory } from 'ts
 import { type AgentOptions, DEFAULT_API_IMPORT_POLL_INTERVAL_MS, drainBudgetMs } from '../config/options.js';
 import { leaderElectionModule } from './leader.js';
 import { type TlsOptions, tunnelModule } from './tunnel.js';
+import { upsyncModule } from './upsync.js';
 
 /** What every module may read while registering: the options and what start-up learned upstream. */
 export interface CompositionContext {
@@ -161,4 +162,5 @@ export const DEFAULT_MODULES: readonly AgentModule[] = [
   engineModule,
   heartbeatModule,
   tunnelModule,
+  upsyncModule,
 ];
