@@ -5,52 +5,42 @@
 // SyncTarget and its upsyncer VW never serves them (reference/real-kcp/README.md, step 3;
 // ground-truth/schemacompat-others.txt); the simulator's kcp mode runs the pod variant. No PV controller runs
 // downstream: the test writes status through the status subresource and ends a deletion as it would.
-import { type KcpWorld, realKcpUnavailable, startKcpWorld, whileRunning } from '@kcp-tmc/testing';
+import {
+  deleteVolume,
+  type KcpWorld,
+  realKcpUnavailable,
+  setVolumePhase,
+  startKcpWorld,
+  UPSYNC_RESOURCES,
+  type Upsynced,
+  upstreamVolume,
+  upsyncedVolume,
+  upsyncLabels,
+  whileRunning,
+} from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_BUILT, waitFor } from './support.js';
-import { downstreamPv, pvStatus, type Upsynced, upsyncLabels } from './upsync-support.js';
 
 const unavailable = await realKcpUnavailable();
 if (unavailable) console.warn(`skipping the real-kcp upsync suite: ${unavailable}`);
 
 /** kcp's upsyncer VW serves persistent volumes once the SyncTarget syncs them (pkg/virtual/syncer/builder). */
-const RESOURCES = ['services', 'persistentvolumes'];
+const RESOURCES = ['services', ...UPSYNC_RESOURCES];
 const THROUGHPUT_PVS = 30;
 
 describe.skipIf(unavailable !== undefined || !CLI_BUILT)('upsync on real kcp', () => {
   let world: KcpWorld;
 
-  const upPv = async (name: string): Promise<Upsynced | undefined> => {
-    const answer = await world.up('GET', `/api/v1/persistentvolumes/${name}`);
-    return answer.status === 200 ? (answer.body as Upsynced) : undefined;
-  };
+  const upPv = (name: string) => upstreamVolume(world, name);
   const until = (what: string, check: () => Promise<boolean>, timeoutMs = 60_000) =>
     whileRunning(() => world.syncer, waitFor(check, what, timeoutMs, 200));
   const createPv = async (name: string) => {
-    const answer = await world.down('POST', '/api/v1/persistentvolumes', downstreamPv(name, world));
+    const answer = await world.down('POST', '/api/v1/persistentvolumes', upsyncedVolume(world, name));
     expect(answer.status, JSON.stringify(answer.body)).toBe(201);
     return answer.body as Upsynced;
   };
-  const setPhase = async (name: string, phase: string) => {
-    const current = (await world.down('GET', `/api/v1/persistentvolumes/${name}`)).body as Upsynced;
-    const answer = await world.down('PUT', `/api/v1/persistentvolumes/${name}/status`, {
-      ...current,
-      status: pvStatus(phase),
-    });
-    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-    return answer.body as Upsynced;
-  };
-  /** DELETE, then what the pv-protection controller does for an unused volume: its finalizer goes. */
-  const deletePv = async (name: string) => {
-    expect((await world.down('DELETE', `/api/v1/persistentvolumes/${name}`)).status).toBe(200);
-    const answer = await world.down(
-      'PATCH',
-      `/api/v1/persistentvolumes/${name}`,
-      { metadata: { finalizers: null } },
-      'application/merge-patch+json',
-    );
-    expect([200, 404]).toContain(answer.status);
-  };
+  const setPhase = (name: string, phase: string) => setVolumePhase(world, name, phase);
+  const deletePv = (name: string) => deleteVolume(world, name);
 
   beforeAll(async () => {
     world = await startKcpWorld('agent', { resources: RESOURCES });
@@ -80,7 +70,7 @@ describe.skipIf(unavailable !== undefined || !CLI_BUILT)('upsync on real kcp', (
     await until('pv-up Released upstream', async () => (await upPv('pv-up'))?.status?.phase === 'Released');
 
     // Without the Upsync label for this SyncTarget: never upsynced.
-    const plain = downstreamPv('pv-plain', world);
+    const plain = upsyncedVolume(world, 'pv-plain');
     delete plain.metadata.labels?.[`state.workload.kcp.io/${world.syncTargetKey}`];
     expect((await world.down('POST', '/api/v1/persistentvolumes', plain)).status).toBe(201);
 
