@@ -18,7 +18,7 @@ const NEVER_SERVED = new Set(['/pods', '/endpoints']);
 /** The storage of the syncer virtual workspace offers no create and no delete (builder/forwarding.go). */
 export const SYNCER_VERBS = ['get', 'list', 'patch', 'update', 'watch'];
 
-function acceptedResources(st: KubeObject): { gr: string; versions: string[] }[] {
+export function acceptedResources(st: KubeObject): { gr: string; versions: string[] }[] {
   const status = isPlainObject(st.status) ? st.status : {};
   const synced = Array.isArray(status.syncedResources) ? status.syncedResources : [];
   return synced.filter(isPlainObject).flatMap((r) =>
@@ -33,6 +33,19 @@ function acceptedResources(st: KubeObject): { gr: string; versions: string[] }[]
   );
 }
 
+/** The SyncTarget a virtual workspace URL names, its uid checked. */
+export function syncTargetOf(
+  service: ResourceService,
+  coords: { cluster: string; syncTarget: string; uid: string },
+): KubeObject {
+  const st = service.store.get(coords.cluster, SYNCTARGETS, '', coords.syncTarget);
+  if (!st) throw notFound(SYNCTARGET_GR, coords.syncTarget);
+  if (st.metadata.uid !== coords.uid) {
+    throw forbidden(SYNCTARGET_GR, coords.syncTarget, `the SyncTarget uid does not match ${coords.uid}`);
+  }
+  return st;
+}
+
 /**
  * The syncer virtual workspace of one SyncTarget (`/services/syncer/<cluster>/<name>/<uid>`): the APIs it
  * serves (the built-in four plus the Accepted `status.syncedResources`, without pods and endpoints), the
@@ -43,11 +56,7 @@ export function openSyncerWorkspace(
   service: ResourceService,
   coords: { cluster: string; syncTarget: string; uid: string },
 ): SyncerWorkspace {
-  const st = service.store.get(coords.cluster, SYNCTARGETS, '', coords.syncTarget);
-  if (!st) throw notFound(SYNCTARGET_GR, coords.syncTarget);
-  if (st.metadata.uid !== coords.uid) {
-    throw forbidden(SYNCTARGET_GR, coords.syncTarget, `the SyncTarget uid does not match ${coords.uid}`);
-  }
+  const st = syncTargetOf(service, coords);
   const key = syncTargetKey(coords.cluster, coords.syncTarget);
   const label = STATE_LABEL_PREFIX + key;
   const accepted = acceptedResources(st);
@@ -82,7 +91,7 @@ export function syncerRegistry(
 ): Pick<ResourceRegistry, 'groups' | 'resourcesIn'> {
   const restrict = (rt: ResourceType): ResourceType => ({
     ...rt,
-    verbs: SYNCER_VERBS,
+    verbs: workspace.verbs === undefined ? SYNCER_VERBS : [...workspace.verbs],
     subresources: rt.subresources.status ? { status: true } : {},
   });
   const resourcesIn = (cluster: string, group: string, version: string) =>

@@ -51,7 +51,7 @@ export interface ClusterResolver {
   /** Called once per named logical cluster before it is used (creates its default namespace). */
   ensureCluster(cluster: string): void;
   /** A syncer virtual workspace, or an ApiError when its SyncTarget does not exist. */
-  syncerView?(coords: { cluster: string; syncTarget: string; uid: string }): SyncerWorkspace;
+  syncerView?(coords: { cluster: string; syncTarget: string; uid: string; upsyncer?: true }): SyncerWorkspace;
   /** What discovery lists inside a syncer virtual workspace. */
   syncerDiscovery?(workspace: SyncerWorkspace): Pick<ResourceRegistry, 'groups' | 'resourcesIn'>;
 }
@@ -65,6 +65,8 @@ export interface SyncerWorkspace {
   /** Objects outside the workspace answer 404. */
   visible(cluster: string, obj: KubeObject): boolean;
   view: ObjectView;
+  /** The verbs its storage offers; default the syncer's (get, list, watch, update, patch). */
+  verbs?: ReadonlySet<string>;
 }
 
 /** The syncer virtual workspace's storage offers get, list, watch, update and patch only. */
@@ -266,7 +268,7 @@ export class KubeApiServer {
         req.resume();
         throw pathNotFound();
       }
-      if (!SYNCER_VERBS.has(info.verb)) {
+      if (!(workspace.verbs ?? SYNCER_VERBS).has(info.verb)) {
         req.resume();
         throw methodNotAllowed();
       }
