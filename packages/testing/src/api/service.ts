@@ -148,9 +148,8 @@ export class ResourceService {
     if (rt.generation) meta.generation = 1;
     else delete meta.generation;
     if (this.options.kcp) meta.annotations = { ...meta.annotations, [KCP_CLUSTER_ANNOTATION]: cluster };
-    // kcp's upsyncer virtual workspace refuses to create what its label selector would not show.
-    if (target.visible && !target.visible(cluster, body))
-      throw badRequest('label selector does not match labels');
+    // kcp's upsyncer VW refuses to create what its label selector would not show.
+    if (target.visible?.(cluster, body) === false) throw badRequest('label selector does not match labels');
     if (rt.subresources.status) delete body.status;
     this.strategy(rt).prepareForCreate?.(body, ctx);
     validateWrite(rt, body, ctx);

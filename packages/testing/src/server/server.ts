@@ -65,8 +65,7 @@ export interface SyncerWorkspace {
   /** Objects outside the workspace answer 404. */
   visible(cluster: string, obj: KubeObject): boolean;
   view: ObjectView;
-  /** The verbs its storage offers; default the syncer's (get, list, watch, update, patch). */
-  verbs?: ReadonlySet<string>;
+  verbs?: ReadonlySet<string>; // its storage's verbs (the upsyncer's); default the syncer's
 }
 
 /** The syncer virtual workspace's storage offers get, list, watch, update and patch only. */
