@@ -167,6 +167,18 @@ describe.skipIf(!CLI_BUILT)('upsync through the simulator’s upsyncer virtual w
     expect(served.filter((n) => !n.includes('/')).sort()).toEqual(['persistentvolumes', 'pods']);
   });
 
+  it('holds a pod deleted upstream by its finalizer until it goes downstream', async () => {
+    await createPod('held');
+    await waitFor(async () => (await upPod('held')) !== undefined, 'held upstream');
+    expect((await call(ws(), '/api/v1/namespaces/apps/pods/held', 'DELETE')).status).toBe(200);
+    expect((await upPod('held'))?.metadata.finalizers).toEqual([`workload.kcp.io/syncer-${KEY}`]);
+    expect((await call(downstream.url, `/api/v1/namespaces/${physical}/pods/held`)).status).toBe(200);
+    expect((await call(downstream.url, `/api/v1/namespaces/${physical}/pods/held`, 'DELETE')).status).toBe(
+      200,
+    );
+    await waitFor(async () => (await upPod('held')) === undefined, 'held gone upstream');
+  });
+
   it('after a restart, deletes upstream a pod deleted downstream while the agent was down', async () => {
     await createPod('doomed');
     await waitFor(async () => (await upPod('doomed')) !== undefined, 'doomed upstream');

@@ -79,6 +79,19 @@ describe.skipIf(unavailable !== undefined || !CLI_BUILT)('upsync on real kcp', (
     expect(await upPv('pv-plain')).toBeUndefined();
   }, 180_000);
 
+  it('holds a copy deleted upstream by its finalizer until the volume goes downstream', async () => {
+    await createPv('pv-held');
+    await until('pv-held upstream', async () => (await upPv('pv-held')) !== undefined);
+    expect((await world.up('DELETE', '/api/v1/persistentvolumes/pv-held')).status).toBe(200);
+    const held = await upPv('pv-held');
+    // kcp's upsyncer never deletes downstream: the workspace's delete waits on the syncer's finalizer.
+    expect(held?.metadata.deletionTimestamp).toBeDefined();
+    expect(held?.metadata.finalizers).toEqual([`workload.kcp.io/syncer-${world.syncTargetKey}`]);
+    expect((await world.down('GET', '/api/v1/persistentvolumes/pv-held')).status).toBe(200);
+    await deletePv('pv-held');
+    await until('pv-held gone upstream', async () => (await upPv('pv-held')) === undefined);
+  }, 120_000);
+
   it('after a restart, resyncs: a volume deleted while the agent was down goes, one created meanwhile comes', async () => {
     await createPv('pv-kept');
     await createPv('pv-doomed');

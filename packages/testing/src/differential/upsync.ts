@@ -11,6 +11,7 @@ export interface Upsynced {
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
     finalizers?: string[];
+    deletionTimestamp?: string;
   };
   spec?: Record<string, unknown>;
   status?: { phase?: string; [field: string]: unknown };
