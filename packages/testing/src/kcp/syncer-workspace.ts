@@ -18,7 +18,7 @@ const NEVER_SERVED = new Set(['/pods', '/endpoints']);
 /** The storage of the syncer virtual workspace offers no create and no delete (builder/forwarding.go). */
 export const SYNCER_VERBS = ['get', 'list', 'patch', 'update', 'watch'];
 
-export function acceptedResources(st: KubeObject): { gr: string; versions: string[] }[] {
+function acceptedResources(st: KubeObject): { gr: string; versions: string[] }[] {
   const status = isPlainObject(st.status) ? st.status : {};
   const synced = Array.isArray(status.syncedResources) ? status.syncedResources : [];
   return synced.filter(isPlainObject).flatMap((r) =>
@@ -33,17 +33,24 @@ export function acceptedResources(st: KubeObject): { gr: string; versions: strin
   );
 }
 
-/** The SyncTarget a virtual workspace URL names, its uid checked. */
-export function syncTargetOf(
+/** What both virtual workspaces of a SyncTarget start from: its key, state label and Accepted resources. */
+export function workspaceOf(
   service: ResourceService,
   coords: { cluster: string; syncTarget: string; uid: string },
-): KubeObject {
+): { key: string; label: string; accepted(gr: string, version: string): boolean } {
   const st = service.store.get(coords.cluster, SYNCTARGETS, '', coords.syncTarget);
   if (!st) throw notFound(SYNCTARGET_GR, coords.syncTarget);
   if (st.metadata.uid !== coords.uid) {
     throw forbidden(SYNCTARGET_GR, coords.syncTarget, `the SyncTarget uid does not match ${coords.uid}`);
   }
-  return st;
+  const key = syncTargetKey(coords.cluster, coords.syncTarget);
+  const list = acceptedResources(st);
+  return {
+    key,
+    label: STATE_LABEL_PREFIX + key,
+    accepted: (gr, version) =>
+      list.some((a) => a.gr === gr && (a.versions.length === 0 || a.versions.includes(version))),
+  };
 }
 
 /**
@@ -56,15 +63,12 @@ export function openSyncerWorkspace(
   service: ResourceService,
   coords: { cluster: string; syncTarget: string; uid: string },
 ): SyncerWorkspace {
-  const st = syncTargetOf(service, coords);
-  const key = syncTargetKey(coords.cluster, coords.syncTarget);
-  const label = STATE_LABEL_PREFIX + key;
-  const accepted = acceptedResources(st);
+  const { key, label, accepted } = workspaceOf(service, coords);
   const serves = (rt: ResourceType, version: string): boolean => {
     const gr = `${rt.group}/${rt.resource}`;
     if (rt.group === '' && NEVER_SERVED.has(gr)) return false;
     if (rt.group === '' && ALWAYS_SERVED.has(gr)) return version === 'v1';
-    return accepted.some((a) => a.gr === gr && (a.versions.length === 0 || a.versions.includes(version)));
+    return accepted(gr, version);
   };
   return {
     key,
