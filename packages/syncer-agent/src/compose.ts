@@ -40,6 +40,7 @@ import { tunnelHealthCheck } from '@kcp-tmc/tunnel';
 import { type DependencyContainer, container as rootContainer } from 'tsyringe';
 import { reportInitialSync } from './agent/initial-sync-progress.js';
 import { kcpSyncerRbacHint } from './agent/kcp-rbac.js';
+import { startLeaderTasks, stopLeaderTasks } from './agent/leader-tasks.js';
 import { type AgentModule, type CompositionContext, DEFAULT_MODULES } from './agent/modules.js';
 import { resolveSyncTarget } from './agent/sync-target-wait.js';
 import { tlsOptionsOf } from './agent/tunnel.js';
@@ -186,11 +187,8 @@ export class Agent {
   private reportFatal: (reason: string) => void = () => {};
   private stopProgress: (() => void) | undefined;
   readonly endpoints: AgentEndpoints = {};
-  /**
-   * Resolves with the reason once the agent can no longer run: it lost the lease it led with
-   * (`--leader-elect`), or its SyncTarget was deleted. It has stopped writing by then and released nothing; the
-   * CLI exits non-zero, as controller-runtime's manager does on a lost lease.
-   */
+  /** Resolves with the reason once the agent cannot run on (lost its lease, or its SyncTarget was deleted): it
+   * has stopped writing and released nothing; the CLI exits non-zero, as controller-runtime's manager does. */
   readonly fatal = new Promise<string>((resolve) => {
     this.reportFatal = resolve;
   });
@@ -222,9 +220,8 @@ export class Agent {
   }
 
   /**
-   * Probes and metrics first (so liveness answers during the initial sync), then heartbeat, engine, tunnel.
-   * With leader election a standby resolves only once it leads: its engine keeps warm caches meanwhile, and
-   * the heartbeat and tunnel, which write, start with the leadership.
+   * Probes and metrics first (so liveness answers during the initial sync), then heartbeat, leader tasks (upsync),
+   * engine, tunnel. A standby resolves once it leads: its engine keeps warm caches, the writers wait.
    */
   async start(): Promise<void> {
     if (this.started) throw new Error('agent already started');
@@ -252,6 +249,7 @@ export class Agent {
     engine?.onFatal?.((reason) => this.halt(reason));
     if (leader === undefined) {
       this.heartbeat?.start();
+      startLeaderTasks(this.container);
       if (engine !== undefined) await engine.start();
     } else {
       leader.onLost((reason) => this.halt(`leadership lost: ${reason}`));
@@ -262,6 +260,7 @@ export class Agent {
         engineStarted?.then(() => new Promise(() => {})),
       ]);
       this.heartbeat?.start();
+      startLeaderTasks(this.container);
       await engineStarted;
     }
     if (engine !== undefined) this.stopProgress = reportInitialSync(engine, this.logger);
@@ -284,10 +283,8 @@ export class Agent {
     return this.engine?.getStatus() ?? { connected: false, resources: {} };
   }
 
-  /**
-   * Drains in-flight work within `--shutdown-timeout` (the engine hands back what does not finish), stops the
-   * heartbeat and tunnel, closes informers, connections and listeners. Idempotent.
-   */
+  /** Drains in-flight work within `--shutdown-timeout` (the engine hands back what does not finish), stops the
+   * heartbeat, leader tasks and tunnel, closes informers, connections and listeners. Idempotent. */
   stop(): Promise<void> {
     this.stopping ??= this.shutdown();
     return this.stopping;
@@ -297,6 +294,7 @@ export class Agent {
   private halt(reason: string): void {
     this.logger.error('agent cannot go on, writes stopped', { reason });
     void this.heartbeat?.stop();
+    void stopLeaderTasks(this.container).catch(() => {});
     if (this.container.isRegistered(TUNNEL, true)) void this.container.resolve<Tunnel>(TUNNEL).close();
     this.reportFatal(reason);
   }
@@ -314,6 +312,7 @@ export class Agent {
       if (engine !== undefined) steps.push(['engine', () => engine.stop()]);
       const heartbeat = this.heartbeat;
       if (heartbeat !== undefined) steps.push(['heartbeat', () => heartbeat.stop()]);
+      steps.push(['leader tasks', () => stopLeaderTasks(this.container)]);
     }
     // Last: the lease is released once nothing writes any more, so a standby takes over at once.
     const leader = this.leaderElection;

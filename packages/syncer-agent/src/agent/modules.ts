@@ -19,6 +19,7 @@ import { type AgentOptions, DEFAULT_API_IMPORT_POLL_INTERVAL_MS, drainBudgetMs }
 import { kcpTunnelModule } from './kcp-tunnel.js';
 import { leaderElectionModule } from './leader.js';
 import { type TlsOptions, tunnelModule } from './tunnel.js';
+import { upsyncModule } from './upsync.js';
 
 /** What every module may read while registering: the options and what start-up learned upstream. */
 export interface CompositionContext {
@@ -163,4 +164,5 @@ export const DEFAULT_MODULES: readonly AgentModule[] = [
   heartbeatModule,
   tunnelModule,
   kcpTunnelModule,
+  upsyncModule,
 ];

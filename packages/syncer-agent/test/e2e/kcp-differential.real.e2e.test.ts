@@ -19,6 +19,7 @@ import {
   type ScenarioResult,
   type SyncerKind,
   startKcpWorld,
+  UPSYNC_RESOURCES,
   unexplained,
   whileRunning,
 } from '@kcp-tmc/testing';
@@ -46,6 +47,8 @@ const SCENARIO_TIMEOUT = 25 * 60_000;
 async function runScenarios(kind: SyncerKind): Promise<ScenarioOutcome[]> {
   const steps: string[] = [];
   const world: KcpWorld = await startKcpWorld(kind, {
+    // The world's default resources, and what the upsync scenarios go up with.
+    resources: ['deployments.apps', 'services', ...UPSYNC_RESOURCES],
     workloadSyncArgs: ['--downstream-namespace-clean-delay=5s'],
     onStep: (step, ms) => steps.push(`${step} ${(ms / 1000).toFixed(1)} s`),
   });

@@ -13,7 +13,7 @@ import { timestamp } from './meta.js';
 import type { ResourceRegistry } from './registry.js';
 import { grKey, type ResourceType } from './resource-type.js';
 import { ServiceAllocator } from './service-allocator.js';
-import { ApiError, alreadyExists, invalid, notFound } from './status.js';
+import { ApiError, alreadyExists, badRequest, invalid, notFound } from './status.js';
 import { strategyFor } from './strategies/index.js';
 import type { Strategy, StrategyContext } from './strategy.js';
 import type { DeleteOptions, ListOptions, Target, WriteOptions, WriteResult } from './target.js';
@@ -107,6 +107,8 @@ export class ResourceService {
     const ctx = this.ctx(cluster, opts.dryRun === true);
     const meta = body.metadata;
     const name = prepareCreate(rt, body, target.namespace, cluster, ctx.now, this.options.kcp);
+    // kcp's upsyncer VW refuses to create what its label selector would not show.
+    if (target.visible?.(cluster, body) === false) throw badRequest('label selector does not match labels');
     this.strategy(rt).prepareForCreate?.(body, ctx);
     validateWrite(rt, body, ctx);
     if (rt.namespaced) checkNamespace(this.store, cluster, rt, meta.namespace!, name);

@@ -10,6 +10,7 @@ import { kcpOwnSyncTargetCases } from './cases/kcp-own-synctarget.js';
 import { kcpSyncerLifecycleCases } from './cases/kcp-syncer-lifecycle.js';
 import { kcpSyncerVirtualWorkspaceCases } from './cases/kcp-syncer-vw.js';
 import { kcpSyncTargetCases } from './cases/kcp-synctarget.js';
+import { kcpUpsyncerVirtualWorkspaceCases } from './cases/kcp-upsyncer-vw.js';
 import { lifecycleCases } from './cases/lifecycle.js';
 import { listCases } from './cases/lists.js';
 import { patchCases } from './cases/patches.js';
@@ -81,6 +82,7 @@ export function describeConformance(
     kcpOwnSyncTargetCases(s);
     kcpSyncTargetCases(s);
     kcpSyncerVirtualWorkspaceCases(s);
+    kcpUpsyncerVirtualWorkspaceCases(s);
     kcpSyncerLifecycleCases(s);
   });
 }

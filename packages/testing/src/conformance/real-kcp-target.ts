@@ -16,7 +16,8 @@ import { eventually, RawClient } from './client.js';
 import type { ConformanceTarget } from './target.js';
 
 const SYNC_TARGET = 'phys';
-const RESOURCES = ['deployments.apps', 'services'];
+// Persistent volumes for the upsyncer cases (a kube 1.35 pod schema is never Accepted by kcp v0.11).
+const RESOURCES = ['deployments.apps', 'services', 'persistentvolumes'];
 /** kcp's default --sync-target-heartbeat-threshold (the harness passes none). */
 const HEARTBEAT_THRESHOLD_MS = 60_000;
 const HEARTBEAT_EVERY_MS = 10_000;
@@ -92,7 +93,7 @@ export async function realKcpTarget(onStep?: (step: string, ms: number) => void)
           syncerURL,
           syncerKubeconfig,
           heartbeatThresholdMs: HEARTBEAT_THRESHOLD_MS,
-          syncedResources: ['apps/v1/deployments', 'v1/services'],
+          syncedResources: ['apps/v1/deployments', 'v1/services', 'v1/persistentvolumes'],
           async placeNamespace(name) {
             await createNamespace(name, { [PLACED_LABEL]: 'true' });
             await waitForNamespaceState(up, name, key, 'Sync', 60_000);
@@ -178,7 +179,8 @@ async function waitForServed(client: RawClient): Promise<void> {
   await eventually(
     async () =>
       (await client.get('/apis/apps/v1/deployments')).status === 200 &&
-      (await client.get('/api/v1/services')).status === 200,
+      (await client.get('/api/v1/services')).status === 200 &&
+      (await client.get('/api/v1/persistentvolumes')).status === 200,
     60_000,
     'deployments and services served in root:org',
   );

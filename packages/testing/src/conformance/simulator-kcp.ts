@@ -9,10 +9,11 @@ const ORG = 'root:org';
 const SYNC_TARGET = 'phys';
 /** Short, so that the stale-heartbeat case runs in seconds (kcp's default is one minute). */
 const HEARTBEAT_THRESHOLD_MS = 3_000;
-/** What `--resources=deployments.apps,services` leaves Accepted once the syncer's API importer ran. */
+/** What `--resources=deployments.apps,services,persistentvolumes` leaves Accepted once the API importer ran. */
 const SYNCED = [
   { group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' },
   { resource: 'services', versions: ['v1'], state: 'Accepted' },
+  { resource: 'persistentvolumes', versions: ['v1'], state: 'Accepted' },
 ];
 
 /**
@@ -83,7 +84,7 @@ export async function simulatorKcpTarget(tls: boolean): Promise<ConformanceTarge
         syncerURL,
         syncerKubeconfig: sim.kubeconfigFor(ORG),
         heartbeatThresholdMs: HEARTBEAT_THRESHOLD_MS,
-        syncedResources: ['apps/v1/deployments', 'v1/services'],
+        syncedResources: ['apps/v1/deployments', 'v1/services', 'v1/persistentvolumes'],
         placeNamespace: (name) => createNamespace(name, { [STATE_LABEL_PREFIX + key]: 'Sync' }),
         createUnplacedNamespace: (name) => createNamespace(name, {}),
       },

@@ -34,6 +34,9 @@ const DOWNSTREAM_COLLECTIONS = [
   '/apis/networking.k8s.io/v1/namespaces/NS/networkpolicies',
 ];
 
+// Cluster-scoped, both sides: persistent volumes go up (upsync) and down.
+const CLUSTER_COLLECTIONS = ['/api/v1/persistentvolumes'];
+
 /** Reads the state of `upstreamNamespaces` (and what the syncer made of them) from both servers. */
 export async function dumpState(world: KcpWorld, upstreamNamespaces: readonly string[]): Promise<StateDump> {
   const objects: Record<string, DumpedObject> = {};
@@ -64,6 +67,10 @@ export async function dumpState(world: KcpWorld, upstreamNamespaces: readonly st
         add('down', kind, item);
       }
     }
+  }
+  for (const collection of CLUSTER_COLLECTIONS) {
+    for (const [kind, item] of await list(world.up, collection)) add('up', kind, item);
+    for (const [kind, item] of await list(world.down, collection)) add('down', kind, item);
   }
   const st = await world.up(
     'GET',

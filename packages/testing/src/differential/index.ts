@@ -23,3 +23,13 @@ export {
   placeOnAddedSyncTarget,
   TWO_SYNC_TARGETS,
 } from './two-sync-targets.js';
+export {
+  deleteVolume,
+  setVolumePhase,
+  UPSYNC_RESOURCES,
+  UPSYNC_SCENARIOS,
+  type Upsynced,
+  upstreamVolume,
+  upsyncedVolume,
+  upsyncLabels,
+} from './upsync.js';

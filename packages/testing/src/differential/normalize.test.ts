@@ -37,6 +37,28 @@ const namespaceOf = (name: string, syncTarget: string) => ({
 });
 
 describe('normalizeDump', () => {
+  it('keeps an upsynced copy’s workload.kcp.io/rv but not its value (a downstream resourceVersion)', () => {
+    const dump: StateDump = {
+      syncTarget: undefined,
+      objects: {
+        'up||PersistentVolume|pv-up': {
+          kind: 'PersistentVolume',
+          metadata: {
+            name: 'pv-up',
+            labels: { 'state.workload.kcp.io/key-1': 'Upsync' },
+            annotations: { 'workload.kcp.io/rv': '4711', 'kcp.io/cluster': '1mkf0habviiif6ta' },
+          },
+        },
+      },
+    };
+    const normalized = normalizeDump(world, dump) as Record<string, { metadata: unknown }>;
+    expect(normalized['up||PersistentVolume|pv-up']?.metadata).toEqual({
+      name: 'pv-up',
+      labels: { 'state.workload.kcp.io/<key>': 'Upsync' },
+      annotations: { 'workload.kcp.io/rv': '<downstream-rv>', 'kcp.io/cluster': '<cluster>' },
+    });
+  });
+
   it('replaces the workspace DNS Service cluster IP wherever a pod template names it', () => {
     const dns = 'kcp-dns-phys-17oz4k0x-2kyu48xp';
     const dump: StateDump = {

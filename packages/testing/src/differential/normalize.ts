@@ -159,6 +159,11 @@ function dropVolatile(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     if (VOLATILE_KEYS.has(key) || VOLATILE_ANNOTATIONS.has(key) || isTimeKey(key)) continue;
+    // kcp's upsyncer records the downstream resourceVersion it copied up: its presence is compared, not the number.
+    if (key === 'workload.kcp.io/rv' && typeof v === 'string') {
+      out[key] = '<downstream-rv>';
+      continue;
+    }
     // The pod-template hash follows the template, which is compared itself; its value holds kcp's port.
     if (key === 'pod-template-hash' && typeof v === 'string') {
       out[key] = '<pth>';

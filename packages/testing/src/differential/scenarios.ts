@@ -3,6 +3,7 @@ import { waitFor } from '../real/process.js';
 import { type AppObject, app } from './app.js';
 import { dumpState } from './dump.js';
 import { normalizeDump, runSubstitutions } from './normalize.js';
+import { UPSYNC_SCENARIOS } from './upsync.js';
 
 /** Downstream objects a syncer restart deleted, recreated (new uid) or rewrote (new resourceVersion). */
 export interface Churn {
@@ -136,6 +137,7 @@ export const SCENARIOS: readonly Scenario[] = [
       return {};
     },
   },
+  ...UPSYNC_SCENARIOS,
 ];
 
 const APP_PATHS = [

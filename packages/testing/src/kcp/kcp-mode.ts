@@ -4,6 +4,7 @@ import { ResourceController } from './resource-controller.js';
 import { ServiceAccountControllers } from './service-accounts.js';
 import { openSyncerWorkspace, syncerRegistry } from './syncer-workspace.js';
 import { SyncTargetControllers } from './synctarget-controllers.js';
+import { openUpsyncerWorkspace } from './upsyncer-workspace.js';
 
 export const ROOT_CLUSTER = 'root';
 /** kcp's default --sync-target-heartbeat-threshold. */
@@ -26,7 +27,8 @@ export type KcpResolver = ClusterResolver & { stop(): void };
  * kcp mode: logical clusters under `/clusters/<name>` (each with a `default` namespace on first use),
  * wildcard `/clusters/*`, kcp's SyncTarget and workload resource controllers, the kube controllers that give
  * every namespace its `default` ServiceAccount, token Secret and `kube-root-ca.crt`, and the syncer virtual
- * workspace at `/services/syncer/<cluster>/<synctarget>/<uid>` with kcp v0.11's rules.
+ * workspace at `/services/syncer/<cluster>/<synctarget>/<uid>` with kcp v0.11's rules, and its upsyncer
+ * virtual workspace beside it at `/services/upsyncer/...`.
  */
 export function installKcpMode(service: ResourceService, options: KcpModeOptions): KcpResolver {
   const known = new Set<string>();
@@ -44,7 +46,8 @@ export function installKcpMode(service: ResourceService, options: KcpModeOptions
       known.add(cluster);
       options.createNamespace(cluster, 'default');
     },
-    syncerView: (coords) => openSyncerWorkspace(service, coords),
+    syncerView: (coords) =>
+      coords.upsyncer ? openUpsyncerWorkspace(service, coords) : openSyncerWorkspace(service, coords),
     syncerDiscovery: (workspace) => syncerRegistry(service.registry, workspace),
     stop() {
       syncTargets.stop();

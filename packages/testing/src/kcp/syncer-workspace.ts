@@ -33,6 +33,26 @@ function acceptedResources(st: KubeObject): { gr: string; versions: string[] }[]
   );
 }
 
+/** What both virtual workspaces of a SyncTarget start from: its key, state label and Accepted resources. */
+export function workspaceOf(
+  service: ResourceService,
+  coords: { cluster: string; syncTarget: string; uid: string },
+): { key: string; label: string; accepted(gr: string, version: string): boolean } {
+  const st = service.store.get(coords.cluster, SYNCTARGETS, '', coords.syncTarget);
+  if (!st) throw notFound(SYNCTARGET_GR, coords.syncTarget);
+  if (st.metadata.uid !== coords.uid) {
+    throw forbidden(SYNCTARGET_GR, coords.syncTarget, `the SyncTarget uid does not match ${coords.uid}`);
+  }
+  const key = syncTargetKey(coords.cluster, coords.syncTarget);
+  const list = acceptedResources(st);
+  return {
+    key,
+    label: STATE_LABEL_PREFIX + key,
+    accepted: (gr, version) =>
+      list.some((a) => a.gr === gr && (a.versions.length === 0 || a.versions.includes(version))),
+  };
+}
+
 /**
  * The syncer virtual workspace of one SyncTarget (`/services/syncer/<cluster>/<name>/<uid>`): the APIs it
  * serves (the built-in four plus the Accepted `status.syncedResources`, without pods and endpoints), the
@@ -43,19 +63,12 @@ export function openSyncerWorkspace(
   service: ResourceService,
   coords: { cluster: string; syncTarget: string; uid: string },
 ): SyncerWorkspace {
-  const st = service.store.get(coords.cluster, SYNCTARGETS, '', coords.syncTarget);
-  if (!st) throw notFound(SYNCTARGET_GR, coords.syncTarget);
-  if (st.metadata.uid !== coords.uid) {
-    throw forbidden(SYNCTARGET_GR, coords.syncTarget, `the SyncTarget uid does not match ${coords.uid}`);
-  }
-  const key = syncTargetKey(coords.cluster, coords.syncTarget);
-  const label = STATE_LABEL_PREFIX + key;
-  const accepted = acceptedResources(st);
+  const { key, label, accepted } = workspaceOf(service, coords);
   const serves = (rt: ResourceType, version: string): boolean => {
     const gr = `${rt.group}/${rt.resource}`;
     if (rt.group === '' && NEVER_SERVED.has(gr)) return false;
     if (rt.group === '' && ALWAYS_SERVED.has(gr)) return version === 'v1';
-    return accepted.some((a) => a.gr === gr && (a.versions.length === 0 || a.versions.includes(version)));
+    return accepted(gr, version);
   };
   return {
     key,
@@ -82,7 +95,7 @@ export function syncerRegistry(
 ): Pick<ResourceRegistry, 'groups' | 'resourcesIn'> {
   const restrict = (rt: ResourceType): ResourceType => ({
     ...rt,
-    verbs: SYNCER_VERBS,
+    verbs: workspace.verbs === undefined ? SYNCER_VERBS : [...workspace.verbs],
     subresources: rt.subresources.status ? { status: true } : {},
   });
   const resourcesIn = (cluster: string, group: string, version: string) =>

@@ -22,8 +22,8 @@ export type ParsedPath =
 export interface ClusterPrefix {
   /** Logical cluster named by `/clusters/<name>`, or `*`. Undefined when the path has no prefix. */
   cluster?: string;
-  /** Syncer virtual workspace coordinates, from `/services/syncer/<cluster>/<name>/<uid>`. */
-  syncer?: { cluster: string; syncTarget: string; uid: string };
+  /** Syncer (or upsyncer) virtual workspace coordinates, from `/services/(up)syncer/<cluster>/<name>/<uid>`. */
+  syncer?: { cluster: string; syncTarget: string; uid: string; upsyncer?: true };
   rest: string[];
 }
 
@@ -40,12 +40,13 @@ function segments(path: string): string[] {
     });
 }
 
-/** Strips kcp prefixes: `/services/syncer/<c>/<st>/<uid>` and `/clusters/<name>`. */
+/** Strips kcp prefixes: `/services/(up)syncer/<c>/<st>/<uid>` and `/clusters/<name>`. */
 export function splitClusterPrefix(path: string): ClusterPrefix {
   let rest = segments(path);
   const out: ClusterPrefix = { rest };
-  if (rest[0] === 'services' && rest[1] === 'syncer' && rest.length >= 5) {
+  if (rest[0] === 'services' && (rest[1] === 'syncer' || rest[1] === 'upsyncer') && rest.length >= 5) {
     out.syncer = { cluster: rest[2]!, syncTarget: rest[3]!, uid: rest[4]! };
+    if (rest[1] === 'upsyncer') out.syncer.upsyncer = true;
     rest = rest.slice(5);
   }
   if (rest[0] === 'clusters' && rest.length >= 2) {

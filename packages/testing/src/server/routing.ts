@@ -30,7 +30,7 @@ export interface ClusterResolver {
   /** Called once per named logical cluster before it is used (creates its default namespace). */
   ensureCluster(cluster: string): void;
   /** A syncer virtual workspace, or an ApiError when its SyncTarget does not exist. */
-  syncerView?(coords: { cluster: string; syncTarget: string; uid: string }): SyncerWorkspace;
+  syncerView?(coords: { cluster: string; syncTarget: string; uid: string; upsyncer?: true }): SyncerWorkspace;
   /** What discovery lists inside a syncer virtual workspace. */
   syncerDiscovery?(workspace: SyncerWorkspace): Pick<ResourceRegistry, 'groups' | 'resourcesIn'>;
 }
@@ -44,6 +44,8 @@ export interface SyncerWorkspace {
   /** Objects outside the workspace answer 404. */
   visible(cluster: string, obj: KubeObject): boolean;
   view: ObjectView;
+  /** Its storage's verbs (the upsyncer's); default the syncer's. */
+  verbs?: ReadonlySet<string>;
 }
 
 /** The syncer virtual workspace's storage offers get, list, watch, update and patch only. */
@@ -132,6 +134,7 @@ export function resolveResourceType(
 /** The syncer virtual workspace serves the status subresource only, and only its storage's verbs. */
 export function checkSyncerRequest(
   req: IncomingMessage,
+  workspace: SyncerWorkspace,
   rt: ResourceType,
   parsed: ResourcePath,
   verb: string,
@@ -141,7 +144,7 @@ export function checkSyncerRequest(
     req.resume();
     throw pathNotFound();
   }
-  if (!SYNCER_VERBS.has(verb)) {
+  if (!(workspace.verbs ?? SYNCER_VERBS).has(verb)) {
     req.resume();
     throw methodNotAllowed();
   }

@@ -189,7 +189,7 @@ export class KubeApiServer {
     checkAccess(req, this.options.accessRules(), parsed, info.verb, url.searchParams);
     const registry = this.options.registry;
     const rt = resolveResourceType(req, parsed, { registry, discovery, cluster, workspace, localCrds });
-    if (workspace) checkSyncerRequest(req, rt, parsed, info.verb);
+    if (workspace) checkSyncerRequest(req, workspace, rt, parsed, info.verb);
     const target = targetOf(cluster, rt, parsed, workspace);
     // Built-in kinds answer in protobuf when asked; kcp's virtual workspace relays unstructured JSON only.
     const gv = groupVersion(rt.group, parsed.version);

@@ -1,4 +1,5 @@
 import {
+  DOWNSTREAM_CLUSTER_LABEL,
   type GVR,
   type KubeClient,
   type KubeObject,
@@ -66,7 +67,11 @@ function controller(): { controller: UpsyncController; stop(): Promise<void> } {
 const pod = (name: string): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Pod',
-  metadata: { name, namespace: PHYSICAL, labels: { [stateLabel(TARGET.key)]: 'Upsync' } },
+  metadata: {
+    name,
+    namespace: PHYSICAL,
+    labels: { [DOWNSTREAM_CLUSTER_LABEL]: TARGET.key, [stateLabel(TARGET.key)]: 'Upsync' },
+  },
   spec: { containers: [{ name: 'web', image: 'nginx' }] },
 });
 
@@ -107,6 +112,7 @@ beforeAll(async () => {
     kind: 'Namespace',
     metadata: {
       name: PHYSICAL,
+      labels: { [DOWNSTREAM_CLUSTER_LABEL]: TARGET.key },
       annotations: {
         [NAMESPACE_LOCATOR_ANNOTATION]: namespaceLocatorToJson(namespaceLocator(WS, TARGET, 'demo')),
       },
@@ -130,6 +136,14 @@ describe('UpsyncController', () => {
         { ...pod('other'), metadata: { name: 'other', namespace: PHYSICAL } },
         { namespace: PHYSICAL },
       );
+      await downstream.create(
+        PODS,
+        {
+          ...pod('unowned'),
+          metadata: { name: 'unowned', namespace: PHYSICAL, labels: { [stateLabel(TARGET.key)]: 'Upsync' } },
+        },
+        { namespace: PHYSICAL },
+      );
       // kcp's order with a status: create, status, then the downstream version recorded.
       const first = await eventually('web-1 upstream, its version recorded', async () => {
         const p = await upstreamPod('web-1');
@@ -151,6 +165,8 @@ describe('UpsyncController', () => {
       });
       expect(withStatus.status).toMatchObject({ podIP: '10.0.0.9' });
       expect(await upstreamPod('other')).toBeUndefined();
+      // kcp's downstream informers select its ownership label (pkg/syncer/syncer.go): the Upsync label alone is not enough.
+      expect(await upstreamPod('unowned')).toBeUndefined();
 
       await downstream.delete(PODS, { namespace: PHYSICAL, name: 'web-1' });
       await eventually('web-1 gone upstream', async () =>

@@ -1,6 +1,7 @@
 import {
   CLUSTER_ANNOTATION,
   clusterKey,
+  DOWNSTREAM_CLUSTER_LABEL,
   type GVR,
   type Informer,
   type InformerEvent,
@@ -78,8 +79,11 @@ export class UpsyncController {
 
   async start(signal?: AbortSignal): Promise<void> {
     const { syncTarget } = this.parts;
+    // kcp's downstream informers see only what carries its ownership label (pkg/syncer/syncer.go, ddsifForDownstream).
+    const owned = `${DOWNSTREAM_CLUSTER_LABEL}=${syncTarget.key}`;
     const namespaces = this.parts.downstreamInformers.informerFor({
       gvr: NAMESPACES,
+      labelSelector: owned,
       indexers: { [NAMESPACE_LOCATOR_INDEX]: namespaceLocatorIndexFunc },
     });
     this.namespaces = namespaces;
@@ -89,7 +93,7 @@ export class UpsyncController {
     for (const gvr of this.resources) {
       const down = this.parts.downstreamInformers.informerFor({
         gvr,
-        labelSelector: `${stateLabel(syncTarget.key)}=Upsync`,
+        labelSelector: `${owned},${stateLabel(syncTarget.key)}=Upsync`,
       });
       this.downstreamInformers.set(gvr.resource, down);
       this.subscribe(down, (event) => {
