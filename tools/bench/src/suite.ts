@@ -6,6 +6,7 @@ import { dnsLatency } from './dns-latency.js';
 import { informerEventLatency } from './informer-event-latency.js';
 import { informerInitialList } from './informer-initial-list.js';
 import { queueOps } from './queue-ops.js';
+import { realSideBySide } from './real-side-by-side.js';
 import type { Benchmark } from './registry.js';
 import { simCreates } from './sim-creates.js';
 import { simMemory } from './sim-memory.js';
@@ -29,4 +30,5 @@ export const benchmarks: Benchmark[] = [
   agentSyncDeployed,
   specThroughput,
   dnsLatency,
+  realSideBySide,
 ];

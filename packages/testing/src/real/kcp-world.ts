@@ -22,6 +22,8 @@ export interface KcpWorldOptions {
   readonly workloadSyncArgs?: readonly string[];
   /** Arguments appended to the generated ones for every syncer started in this world. */
   readonly syncerArgs?: readonly string[];
+  /** More `kcp start` flags (e.g. `--sync-target-heartbeat-threshold=10m` for a benchmark's syncer pauses). */
+  readonly kcpArgs?: readonly string[];
   /** Called with each set-up step and its duration, for the suite's figures. */
   readonly onStep?: (step: string, ms: number) => void;
 }
@@ -90,7 +92,7 @@ export async function startKcpWorld(kind: SyncerKind, options: KcpWorldOptions =
   const resources = options.resources ?? ['deployments.apps', 'services'];
   const name = options.syncTargetName ?? 'phys';
   const [kcpStart, downstreamStart] = await Promise.allSettled([
-    step('kcp start', () => startRealKcp()),
+    step('kcp start', () => startRealKcp(options.kcpArgs ? { args: options.kcpArgs } : {})),
     step('downstream start', () =>
       startRealKubeApiserver({ controllerManager: true, controllers: DOWNSTREAM_CONTROLLERS }),
     ),
