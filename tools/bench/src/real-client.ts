@@ -1,4 +1,6 @@
 import { Agent, request } from 'node:https';
+import { readAnswer } from './sim-support.js';
+import { eachLine, WatchWaiters } from './watch-waiters.js';
 
 // HTTPS to the real servers as their admin (bearer token, their CA), over keep-alive connections: the load the
 // benchmark generates must not pay a TLS handshake per request.
@@ -67,14 +69,7 @@ export class RealClient {
               : { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) }),
           },
         },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-          );
-          res.on('error', reject);
-        },
+        (res) => readAnswer(res, resolve, reject),
       );
       req.on('error', reject);
       req.end(payload);
@@ -97,18 +92,7 @@ export class RealClient {
         { ca: this.server.caCertPem, headers: { authorization: `Bearer ${this.server.token}` } },
         (res) => {
           if (res.statusCode !== 200) reject(new Error(`watch ${path}: ${res.statusCode}`));
-          let buffer = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => {
-            buffer += chunk;
-            let nl = buffer.indexOf('\n');
-            while (nl >= 0) {
-              const line = buffer.slice(0, nl);
-              buffer = buffer.slice(nl + 1);
-              nl = buffer.indexOf('\n');
-              if (line !== '') onEvent(JSON.parse(line) as WatchEvent);
-            }
-          });
+          eachLine(res, (line) => onEvent(JSON.parse(line) as WatchEvent));
           res.on('error', () => {});
           resolve(() => req.destroy());
         },
@@ -137,7 +121,7 @@ export class SyncedConfigMaps {
   readonly seen = new Set<string>();
   readonly seqAt = new Map<string, number>();
   private abort: (() => void) | undefined;
-  private waiters: Array<() => void> = [];
+  private readonly waiters = new WatchWaiters();
 
   async start(client: RealClient, syncTargetKey: string): Promise<void> {
     const selector = encodeURIComponent(`internal.workload.kcp.io/cluster=${syncTargetKey}`);
@@ -149,7 +133,7 @@ export class SyncedConfigMaps {
         const seq = metadata.annotations?.['bench/seq'];
         if (seq !== undefined && !this.seqAt.has(seq)) this.seqAt.set(seq, now);
       }
-      for (const wake of this.waiters.splice(0)) wake();
+      this.waiters.wake();
     });
   }
 
@@ -161,18 +145,8 @@ export class SyncedConfigMaps {
   }
 
   /** Resolves when `predicate` holds (checked on every event), or rejects after `timeoutMs`. */
-  async until(predicate: () => boolean, what: string, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 250);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+  until(predicate: () => boolean, what: string, timeoutMs: number): Promise<void> {
+    return this.waiters.until(predicate, what, timeoutMs);
   }
 
   stop(): void {

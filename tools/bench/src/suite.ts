@@ -5,6 +5,7 @@ import { agentThroughput } from './agent-throughput.js';
 import { dnsLatency } from './dns-latency.js';
 import { informerEventLatency } from './informer-event-latency.js';
 import { informerInitialList } from './informer-initial-list.js';
+import { moduleMemory } from './module-memory.js';
 import { queueOps } from './queue-ops.js';
 import { realSideBySide } from './real-side-by-side.js';
 import type { Benchmark } from './registry.js';
@@ -31,4 +32,5 @@ export const benchmarks: Benchmark[] = [
   specThroughput,
   dnsLatency,
   realSideBySide,
+  moduleMemory,
 ];
