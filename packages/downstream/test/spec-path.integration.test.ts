@@ -210,10 +210,15 @@ describe('spec path against the simulator (kcp wildcard mode, real engine + tran
     await eventually(
       async () => {
         const now = (await downstreamGet(sims, 'apps/v1/deployments', ns, 'app')) as typeof edited;
-        return now.spec.template.spec.containers[0]?.image === 'registry.example/app:1';
+        // The apply is recorded when it returns, which may be after the server has the write.
+        const recorded = agent.syncer.applied.filter(isApp).slice(before);
+        return (
+          now.spec.template.spec.containers[0]?.image === 'registry.example/app:1' &&
+          recorded.some((a) => a.result.operation === 'update')
+        );
       },
       20_000,
-      'human edit reverted',
+      'human edit reverted and the correction recorded',
     );
     // The engine re-queued the upstream key and the spec path wrote it: the apply was for the upstream object
     // (read from the upstream cache), and it is an update correcting the drift.

@@ -1,5 +1,6 @@
 import { type KubeObject, TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
+import { writeConflict } from './conflicts.js';
 import { foldedEntries, heldByOurUpdate, isSelfConflict } from './own-apply-entry.js';
 
 const conflict = (message: string) =>
@@ -39,6 +40,16 @@ describe('our own Update entry (left by a POST create)', () => {
     ).toBe(false);
   });
 
+  // The wire names a cause's kind `reason` (a real kube-apiserver's 409 to an apply): read as a field-manager
+  // conflict, not a stale resourceVersion.
+  it('reads a FieldManagerConflict cause from the wire as a field-manager conflict', () => {
+    expect(writeConflict(conflict('conflict with "hpa" using v1'))).toEqual({
+      kind: 'field-manager',
+      message: 'Apply failed',
+      fields: ['data.a'],
+    });
+  });
+
   it('folds into our Apply entry, leaving other managers alone', () => {
     const folded = foldedEntries(created.metadata.managedFields ?? [], 'syncer');
     expect(folded).toEqual([
@@ -58,5 +69,14 @@ describe('our own Update entry (left by a POST create)', () => {
     expect(heldByOurUpdate(created, desired, 'syncer')).toBe(true);
     const keepsLabel: KubeObject = { ...desired, metadata: { name: 'x', labels: { team: 'a' } } };
     expect(heldByOurUpdate(created, keepsLabel, 'syncer')).toBe(false);
+    // A field we never sent (the server defaulted it into the POST's entry) does not count.
+    const sent: KubeObject = { ...created, metadata: { name: 'x' }, data: { a: '1', b: '1' } };
+    expect(heldByOurUpdate(created, desired, 'syncer', sent)).toBe(false);
+    expect(
+      heldByOurUpdate(created, desired, 'syncer', {
+        ...sent,
+        metadata: { name: 'x', labels: { team: 'a' } },
+      }),
+    ).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { type KubeObject, type ManagedFieldsEntry, TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
 import { removedOwnedFields } from '../diff/owned-fields.js';
+import { causeReason } from './conflicts.js';
 import type { WriteTarget } from './strategies.js';
 
 // Objects are created by POST (a create cannot take over an object someone else made, so no GET before it), and
@@ -11,10 +12,7 @@ import type { WriteTarget } from './strategies.js';
 /** A 409 whose every field-manager conflict is with our own Update entry. */
 export function isSelfConflict(err: unknown, fieldManager: string): boolean {
   if (!(err instanceof TmcError) || err.type !== TmcErrorType.ResourceConflict) return false;
-  // A Status cause names its kind `reason` on the wire (Go's CauseType); `type` where it was mapped.
-  const causes = err.causes.filter(
-    (c) => (c.type ?? (c as { reason?: string }).reason) === 'FieldManagerConflict',
-  );
+  const causes = err.causes.filter((c) => causeReason(c) === 'FieldManagerConflict');
   const ours = `conflict with ${JSON.stringify(fieldManager)} using `;
   return causes.length > 0 && causes.every((c) => (c.message ?? '').startsWith(ours));
 }
@@ -22,13 +20,25 @@ export function isSelfConflict(err: unknown, fieldManager: string): boolean {
 const isOurUpdate = (e: ManagedFieldsEntry, fieldManager: string) =>
   e.manager === fieldManager && e.operation === 'Update' && e.subresource === undefined;
 
-/** Fields of `written` our Update entry holds that `desired` dropped: an apply leaves them in place. */
-export function heldByOurUpdate(written: KubeObject, desired: KubeObject, fieldManager: string): boolean {
+/**
+ * Whether our Update entry of `written` holds a field we sent before (`lastApplied`) that `desired` dropped: an
+ * apply leaves such a field in place. Fields the server defaulted are in that entry too; they are not counted.
+ * Without `lastApplied` (after a restart) every held field `desired` lacks counts.
+ */
+export function heldByOurUpdate(
+  written: KubeObject,
+  desired: KubeObject,
+  fieldManager: string,
+  lastApplied?: KubeObject,
+): boolean {
   const entries = (written.metadata.managedFields ?? []).filter((e) => isOurUpdate(e, fieldManager));
   if (entries.length === 0) return false;
   const asApply = entries.map((e) => ({ ...e, operation: 'Apply' as const }));
   const view: KubeObject = { ...written, metadata: { ...written.metadata, managedFields: asApply } };
-  return removedOwnedFields(view, desired, fieldManager).length > 0;
+  const dropped = removedOwnedFields(view, desired, fieldManager);
+  if (lastApplied === undefined) return dropped.length > 0;
+  const neverSent = new Set(removedOwnedFields(view, lastApplied, fieldManager));
+  return dropped.some((field) => !neverSent.has(field));
 }
 
 function union(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {

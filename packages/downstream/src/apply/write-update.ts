@@ -50,7 +50,7 @@ async function applyOverOwnEntry(
     await foldOurUpdateEntry(w.target, fresh);
     return write();
   }
-  if (!heldByOurUpdate(written, w.body, fieldManager)) return written;
+  if (!heldByOurUpdate(written, w.body, fieldManager, w.lastApplied)) return written;
   await foldOurUpdateEntry(w.target, written);
   return write();
 }
