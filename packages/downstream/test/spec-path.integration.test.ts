@@ -210,10 +210,15 @@ describe('spec path against the simulator (kcp wildcard mode, real engine + tran
     await eventually(
       async () => {
         const now = (await downstreamGet(sims, 'apps/v1/deployments', ns, 'app')) as typeof edited;
-        return now.spec.template.spec.containers[0]?.image === 'registry.example/app:1';
+        // The apply is recorded when it returns, which may be after the server has the write.
+        const recorded = agent.syncer.applied.filter(isApp).slice(before);
+        return (
+          now.spec.template.spec.containers[0]?.image === 'registry.example/app:1' &&
+          recorded.some((a) => a.result.operation === 'update')
+        );
       },
       20_000,
-      'human edit reverted',
+      'human edit reverted and the correction recorded',
     );
     // The engine re-queued the upstream key and the spec path wrote it: the apply was for the upstream object
     // (read from the upstream cache), and it is an update correcting the drift.
@@ -254,6 +259,38 @@ describe('spec path against the simulator (kcp wildcard mode, real engine + tran
     );
     const after = (await downstreamGet(sims, 'apps/v1/deployments', ns, 'scaled')) as KubeObject;
     expect((after.spec as { replicas: number }).replicas).toBe(5);
+  }, 30_000);
+
+  // Objects are created by POST (no GET first, issue 17), which leaves our fields under an Update entry of our
+  // manager; a later apply must neither conflict with it nor leave a dropped field behind.
+  it('changes a value it created and drops a label it created: no conflict, nothing left behind', async () => {
+    const cluster = WORKLOAD_CLUSTERS[0] as string;
+    const ns = downstreamNs(cluster);
+    const object = workload('ConfigMap', NS, 'relabel', sims.ref.key);
+    object.metadata.labels = { ...object.metadata.labels, team: 'a' };
+    await create(cluster, 'v1/configmaps', object);
+    await eventually(async () => (await downstreamGet(sims, 'v1/configmaps', ns, 'relabel')) !== undefined);
+    const current = (await upstreamGet(cluster, 'v1/configmaps', NS, 'relabel')) as KubeObject;
+    const { team: _dropped, ...labels } = current.metadata.labels ?? {};
+    current.metadata.labels = labels;
+    current.data = { key: 'changed' };
+    await sims.upstreamClient.update(parseGvr('v1/configmaps'), current, { cluster, namespace: NS });
+    await eventually(
+      async () => {
+        const down = await downstreamGet(sims, 'v1/configmaps', ns, 'relabel');
+        return (
+          (down?.data as { key?: string } | undefined)?.key === 'changed' &&
+          down?.metadata.labels?.team === undefined
+        );
+      },
+      20_000,
+      'value changed and label gone downstream',
+    );
+    const results = agent.syncer.applied
+      .filter((a) => a.request.item.key.name === 'relabel')
+      .map((a) => a.result);
+    expect(results.flatMap((r) => r.conflicts)).toEqual([]);
+    expect(results.every((r) => r.success)).toBe(true);
   }, 30_000);
 
   it('leaves an unowned same-named object untouched and reports a conflict upstream', async () => {

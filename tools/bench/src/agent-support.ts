@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { DOWNSTREAM_CLUSTER_LABEL, stateLabel, toSyncTargetKey } from '@kcp-tmc/interfaces';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
 import { Agent, httpRequest, httpStream, percentile, round } from './sim-support.js';
+import { eachLine, WatchWaiters } from './watch-waiters.js';
 
 // The agent runs as users run it: the built CLI in its own process. Both simulators run in this process, and
 // every baseline (raw creates, the server's own write latency) is measured against the same downstream server.
@@ -131,7 +132,7 @@ export class DownstreamWatch {
   readonly seen = new Set<string>();
   readonly seqAt = new Map<string, number>();
   private abort: (() => void) | undefined;
-  private waiters: Array<() => void> = [];
+  private readonly waiters = new WatchWaiters();
 
   async start(w: BenchWorld): Promise<void> {
     const selector = encodeURIComponent(`${DOWNSTREAM_CLUSTER_LABEL}=${KEY}`);
@@ -139,44 +140,25 @@ export class DownstreamWatch {
       `${w.downstream.url}/api/v1/configmaps?watch=1&allowWatchBookmarks=false&labelSelector=${selector}`,
     );
     this.abort = abort;
-    let buffer = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
+    eachLine(res, (line) => {
       const now = performance.now();
-      buffer += chunk;
-      let nl = buffer.indexOf('\n');
-      while (nl >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        nl = buffer.indexOf('\n');
-        if (line === '') continue;
-        const event = JSON.parse(line) as {
-          type: string;
-          object: { metadata: { namespace: string; name: string; annotations?: Record<string, string> } };
-        };
-        if (event.type !== 'ADDED' && event.type !== 'MODIFIED') continue;
+      const event = JSON.parse(line) as {
+        type: string;
+        object: { metadata: { namespace: string; name: string; annotations?: Record<string, string> } };
+      };
+      if (event.type === 'ADDED' || event.type === 'MODIFIED') {
         const { metadata } = event.object;
         this.seen.add(`${metadata.namespace}/${metadata.name}`);
         const seq = metadata.annotations?.['bench/seq'];
         if (seq !== undefined && !this.seqAt.has(seq)) this.seqAt.set(seq, now);
       }
-      for (const wake of this.waiters.splice(0)) wake();
+      this.waiters.wake();
     });
   }
 
-  /** Resolves when `predicate` holds (checked on every watch chunk), or rejects after `timeoutMs`. */
-  async until(predicate: () => boolean, what: string, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 250);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+  /** Resolves when `predicate` holds (checked on every event), or rejects after `timeoutMs`. */
+  until(predicate: () => boolean, what: string, timeoutMs: number): Promise<void> {
+    return this.waiters.until(predicate, what, timeoutMs);
   }
 
   stop(): void {

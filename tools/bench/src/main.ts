@@ -6,8 +6,9 @@ import type { BenchmarkResult } from './registry.js';
 import { benchmarks } from './suite.js';
 
 // `pnpm bench [name ...]` runs the named benchmarks (all by default), one after the other so they do not
-// compete for the two cores, and writes one JSON file per benchmark to tools/bench/results/.
-const selected = process.argv.slice(2);
+// compete for the two cores, and writes one JSON file per benchmark to tools/bench/results/. Arguments starting
+// with `--` are sizes for the benchmarks that take them (real-side-by-side: --size=quick|full).
+const selected = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const resultsDir = fileURLToPath(new URL('../results', import.meta.url));
 mkdirSync(resultsDir, { recursive: true });
 

@@ -49,18 +49,23 @@ export function httpRequest(
             ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(opts.body) }
             : {},
       },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-        res.on('error', reject);
-      },
+      (res) => readAnswer(res, resolve, reject),
     );
     req.on('error', reject);
     req.end(opts.body);
   });
+}
+
+/** Reads a whole answer: its status and body text. */
+export function readAnswer(
+  res: IncomingMessage,
+  resolve: (answer: { status: number; body: string }) => void,
+  reject: (error: Error) => void,
+): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+  res.on('error', reject);
 }
 
 /** Opens a streaming GET (a watch); resolves with the response once headers arrive. */

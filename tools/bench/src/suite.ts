@@ -5,7 +5,9 @@ import { agentThroughput } from './agent-throughput.js';
 import { dnsLatency } from './dns-latency.js';
 import { informerEventLatency } from './informer-event-latency.js';
 import { informerInitialList } from './informer-initial-list.js';
+import { moduleMemory } from './module-memory.js';
 import { queueOps } from './queue-ops.js';
+import { realSideBySide } from './real-side-by-side.js';
 import type { Benchmark } from './registry.js';
 import { simCreates } from './sim-creates.js';
 import { simMemory } from './sim-memory.js';
@@ -29,4 +31,6 @@ export const benchmarks: Benchmark[] = [
   agentSyncDeployed,
   specThroughput,
   dnsLatency,
+  realSideBySide,
+  moduleMemory,
 ];

@@ -9,25 +9,26 @@ import {
   type KubeClient,
   type KubeObject,
   type Logger,
-  locatorFromAnnotations,
   namespaceLocator,
+  type ResourceState,
   type ResourceStateStore,
-  type SyncConflict,
   type SyncResult,
   type SyncTargetRef,
   TmcError,
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
-import { DEFAULT_MAX_OBJECT_BYTES, isNamespacesGvr } from '../constants.js';
-import { canonicalJson } from '../diff/canonical.js';
-import { decide, desiredHash, normalizeDesired } from '../diff/differ.js';
+import { DEFAULT_MAX_OBJECT_BYTES } from '../constants.js';
+import { decide, desiredHash } from '../diff/differ.js';
 import { type DnsEnsurer, holdForDns } from '../dns/hold.js';
-import { checkNamespaceLocator, type NamespaceEnsurer } from '../namespace/ensure-namespace.js';
+import type { NamespaceEnsurer } from '../namespace/ensure-namespace.js';
 import type { RetentionRegistry } from '../retain/registry.js';
-import { upstreamSpecFingerprint } from '../state/spec-fingerprint.js';
+import { rememberApplied } from '../state/remember.js';
 import type { UpstreamWriter } from '../upstream.js';
-import { writeResolvingConflicts } from './conflicts.js';
-import { createObject, updateObject, type WriteTarget } from './strategies.js';
+import { isImmutableChange } from './immutable.js';
+import { notOurs } from './ownership.js';
+import { failure, result, upstreamSpecOf } from './results.js';
+import { createObject, type WriteTarget } from './strategies.js';
+import { writeUpdate } from './write-update.js';
 
 /** Reads the live downstream object: from the cache when it can, from the server when it must. */
 export interface LiveReader {
@@ -52,46 +53,22 @@ export interface ApplierParts {
   readonly maxObjectBytes?: number;
 }
 
-function result(
-  request: ApplyRequest,
-  partial: Omit<SyncResult, 'key' | 'conflicts'> & { conflicts?: readonly SyncConflict[] },
-): SyncResult {
-  return { key: request.item.key, conflicts: [], ...partial };
-}
-
-function failure(
-  request: ApplyRequest,
-  error: TmcError,
-  conflicts: readonly SyncConflict[] = [],
-): SyncResult {
-  return result(request, { operation: 'noop', success: false, error, conflicts });
-}
-
-/** The upstream spec's fingerprint, for kinds that keep a generation (those have an observedGeneration). */
-function upstreamSpecOf(upstream: KubeObject): string | undefined {
-  return typeof upstream.metadata.generation === 'number'
-    ? upstreamSpecFingerprint(upstream.spec)
-    : undefined;
-}
-
-function isImmutableChange(desired: KubeObject, live: KubeObject): boolean {
-  if (live.immutable !== true) return false;
-  if (live.kind !== 'ConfigMap' && live.kind !== 'Secret') return false;
-  const want = normalizeDesired(desired) as Record<string, unknown>;
-  // Secrets: `stringData` is folded into `data` by the server; compare in that form.
-  const liveData: Record<string, unknown> = { ...(live.data as object) };
-  const wantData: Record<string, unknown> = { ...(want.data as object) };
-  for (const [k, v] of Object.entries((want.stringData as Record<string, string>) ?? {})) {
-    wantData[k] = Buffer.from(v, 'utf8').toString('base64');
-  }
-  if (canonicalJson(liveData) !== canonicalJson(wantData)) return true;
-  if (canonicalJson(live.binaryData ?? {}) !== canonicalJson(want.binaryData ?? {})) return true;
-  return want.immutable !== true;
+/** One apply in progress: the desired object (ours to change) and what we remember of the key. */
+interface Pending {
+  readonly request: ApplyRequest;
+  readonly desired: KubeObject;
+  readonly namespace: string;
+  readonly name: string;
+  readonly strategy: ApplyStrategy;
+  readonly hash: string;
+  readonly stored: ResourceState | undefined;
+  readonly target: WriteTarget;
 }
 
 /**
  * The spec path for one object: namespace, read, ownership, retention, diff, finalizer, write by strategy,
- * conflicts, state.
+ * conflicts, state. One downstream request per new object: ownership comes from the cache of our labelled
+ * objects, and a create cannot take over an object someone else made (AlreadyExists says the rest).
  */
 export class Applier {
   constructor(private readonly parts: ApplierParts) {}
@@ -102,8 +79,6 @@ export class Applier {
 
   async apply(request: ApplyRequest): Promise<SyncResult> {
     const { parts } = this;
-    const { key } = request.item;
-    const gvr = key.gvr;
     // kube types list items (apiVersion/kind) as client-go's dynamic client does, so the desired object
     // carries both whether it came from a list or a watch event.
     const desired = parts.retention.clear(structuredClone(request.desired));
@@ -119,20 +94,42 @@ export class Applier {
       ...desired.metadata.labels,
       [DOWNSTREAM_CLUSTER_LABEL]: parts.syncTarget.key,
     };
+    const refused = (await this.oversized(request, desired)) ?? (await this.admit(request, namespace));
+    if (refused !== undefined) return refused;
+    const gvr = request.item.key.gvr;
+    const strategy = this.strategyFor(gvr);
+    return this.write({
+      request,
+      desired,
+      namespace,
+      name,
+      strategy,
+      hash: desiredHash(desired, parts.config.ignoreFields),
+      stored: parts.states.get(request.item.key),
+      target: { client: parts.client, gvr, fieldManager: parts.config.fieldManager },
+    });
+  }
 
+  /** A failure (reported upstream) when the object is over the size limit. */
+  private async oversized(request: ApplyRequest, desired: KubeObject): Promise<SyncResult | undefined> {
     const size = Buffer.byteLength(JSON.stringify(desired));
-    const limit = parts.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
-    if (size > limit) {
-      const error = new TmcError({
-        type: TmcErrorType.Invalid,
-        message: `${gvrToString(gvr)} ${namespace}/${name} is ${size} bytes, over the ${limit}-byte limit`,
-        retryable: false,
-      });
-      const conflict = { kind: 'size-limit', message: error.message };
-      await parts.upstream.reportConflict(key, request.upstream, [conflict]);
-      return failure(request, error, [conflict]);
-    }
+    const limit = this.parts.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
+    if (size <= limit) return undefined;
+    const { metadata } = desired;
+    const error = new TmcError({
+      type: TmcErrorType.Invalid,
+      message: `${gvrToString(request.item.key.gvr)} ${metadata.namespace ?? ''}/${metadata.name} is ${size} bytes, over the ${limit}-byte limit`,
+      retryable: false,
+    });
+    const conflict = { kind: 'size-limit', message: error.message };
+    await this.parts.upstream.reportConflict(request.item.key, request.upstream, [conflict]);
+    return failure(request, error, [conflict]);
+  }
 
+  /** The downstream namespace ensured and the DNS hold passed; otherwise the result that stops the apply. */
+  private async admit(request: ApplyRequest, namespace: string): Promise<SyncResult | undefined> {
+    const { parts } = this;
+    const { key } = request.item;
     try {
       if (namespace !== '') {
         await parts.namespaces.ensure(
@@ -149,50 +146,31 @@ export class Applier {
       }
       throw err;
     }
-    const held = await holdForDns(parts.dns, request, parts.syncTarget);
-    if (held !== undefined) return held;
+    return holdForDns(parts.dns, request, parts.syncTarget);
+  }
 
-    const strategy = this.strategyFor(gvr);
-    const hash = desiredHash(desired, parts.config.ignoreFields);
-    const stored = parts.states.get(key);
-    let live = await this.readLive(gvr, namespace, name, strategy, stored !== undefined);
-
+  private async write(p: Pending): Promise<SyncResult> {
+    const { parts } = this;
+    const { request, strategy, stored } = p;
+    const live = await this.readLive(p);
     if (live !== undefined) {
-      const ownership = this.ownership(request, live);
-      if (ownership !== undefined) return ownership;
-      if (live.metadata.deletionTimestamp !== undefined) {
-        return failure(
-          request,
-          new TmcError({
-            type: TmcErrorType.ResourceConflict,
-            message: `downstream ${name} is being deleted`,
-            retryAfterMs: 1000,
-          }),
-        );
-      }
+      const refused = this.refuse(request, live);
+      if (refused !== undefined) return refused;
     }
-
-    const target =
-      live === undefined ? desired : parts.retention.retain(gvr, desired, live, stored?.lastApplied);
+    const retained =
+      live === undefined
+        ? p.desired
+        : parts.retention.retain(p.target.gvr, p.desired, live, stored?.lastApplied);
     const decision = decide({
-      desired: target,
-      hash,
+      desired: retained,
+      hash: p.hash,
       live,
       storedHash: stored?.hash,
       ...(stored === undefined ? {} : { storedResourceVersion: stored.resourceVersion }),
       ignoreFields: parts.config.ignoreFields,
       ...(strategy === 'server-side-apply' ? { fieldManager: parts.config.fieldManager } : {}),
     });
-    if (decision.action === 'noop' && live !== undefined) {
-      if (
-        stored === undefined ||
-        stored.resourceVersion !== live.metadata.resourceVersion ||
-        stored.upstreamSpec !== upstreamSpecOf(request.upstream)
-      ) {
-        this.remember(request, live, hash, desired);
-      }
-      return result(request, { operation: 'noop', success: true, object: live, reason: 'unchanged' });
-    }
+    if (decision.action === 'noop' && live !== undefined) return this.unchanged(p, live);
     if (strategy === 'read-only') {
       return result(request, {
         operation: 'noop',
@@ -201,7 +179,7 @@ export class Applier {
       });
     }
     if (strategy === 'create-only' && live !== undefined) {
-      this.remember(request, live, hash, desired);
+      rememberApplied(parts.states, request, live, p.hash, p.desired);
       return result(request, {
         operation: 'noop',
         success: true,
@@ -209,188 +187,90 @@ export class Applier {
         reason: 'create-only: exists',
       });
     }
-
-    // kcp's order: our finalizer is on the upstream object before anything exists downstream.
+    // kcp's order (pkg/syncer/spec/spec_process.go: ensureSyncerFinalizer, then applyToDownstream in the next
+    // reconcile): our finalizer is on the upstream object before anything exists downstream.
     if (request.upstream.metadata.deletionTimestamp === undefined) {
-      await parts.upstream.ensureFinalizer(key, request.upstream);
+      await parts.upstream.ensureFinalizer(request.item.key, request.upstream);
     }
-    const body = structuredClone(target);
-    const writeTarget: WriteTarget = { client: parts.client, gvr, fieldManager: parts.config.fieldManager };
-
-    if (live !== undefined && isImmutableChange(body, live)) {
-      // Immutable ConfigMaps/Secrets cannot change: replace them (the uid precondition spares a newer copy).
-      await parts.client.delete(
-        gvr,
-        { name, ...(namespace === '' ? {} : { namespace }) },
-        {
-          preconditions: { uid: live.metadata.uid as string },
-        },
-      );
-      live = undefined;
-    }
-
-    if (live === undefined) {
-      try {
-        const created = await createObject(writeTarget, body, strategy);
-        this.remember(request, created, hash, desired);
-        return result(request, { operation: 'create', success: true, object: created });
-      } catch (err) {
-        if (!(err instanceof TmcError && err.type === TmcErrorType.AlreadyExists)) throw err;
-        // A create race or an object our cache does not show (not ours): read it and go round once more.
-        live = await parts.live.get(gvr, namespace, name);
-        if (live === undefined) throw err;
-        const ownership = this.ownership(request, live);
-        if (ownership !== undefined) return ownership;
-        return this.update(
-          request,
-          writeTarget,
-          strategy,
-          parts.retention.retain(gvr, desired, live, stored?.lastApplied),
-          live,
-          hash,
-          desired,
-          stored?.lastApplied,
-        );
-      }
-    }
+    const body = structuredClone(retained);
+    const current = live !== undefined && isImmutableChange(body, live) ? await this.replace(p, live) : live;
+    if (current === undefined) return this.create(p, body);
     const why = decision.action === 'update' ? decision.why : undefined;
-    return this.update(request, writeTarget, strategy, body, live, hash, desired, stored?.lastApplied, why);
+    return writeUpdate(parts, { ...this.update(p, body, current), why });
   }
 
-  private async update(
-    request: ApplyRequest,
-    writeTarget: WriteTarget,
-    strategy: ApplyStrategy,
-    body: KubeObject,
-    live: KubeObject,
-    hash: string,
-    desired: KubeObject,
-    /** What we last applied, as read at the start of this apply (the key is ours until it ends). */
-    lastApplied: KubeObject | undefined,
-    /** Why the differ asked for the write (`desired changed`, `drifted: spec`), reported as the reason. */
-    why?: string,
-  ): Promise<SyncResult> {
-    const { parts } = this;
-    const { key } = request.item;
-    const namespace = body.metadata.namespace ?? '';
-    const name = body.metadata.name as string;
-    const adopting = live.metadata.labels?.[DOWNSTREAM_CLUSTER_LABEL] !== parts.syncTarget.key;
-    const outcome = await writeResolvingConflicts(
-      {
-        context: request.context,
-        registry: parts.resolvers,
-        retries: parts.config.conflictRetries,
-        desired: body,
-        lastApplied,
-        read: () => parts.live.get(writeTarget.gvr, namespace, name),
-        write: (object, current, force) =>
-          updateObject(writeTarget, strategy, object, current, force || adopting),
-      },
-      live,
+  /** A failed result when `live` is not ours or is going away; undefined when we may write it. */
+  private refuse(request: ApplyRequest, live: KubeObject): SyncResult | undefined {
+    const refused = notOurs(this.ownership(), request, live);
+    if (refused !== undefined || live.metadata.deletionTimestamp === undefined) return refused;
+    return failure(
+      request,
+      new TmcError({
+        type: TmcErrorType.ResourceConflict,
+        message: `downstream ${live.metadata.name} is being deleted`,
+        retryAfterMs: 1000,
+      }),
     );
-    if (outcome.conflicts.length > 0 && request.item.retries === 0) {
-      await parts.upstream.reportConflict(key, request.upstream, outcome.conflicts);
-    }
-    switch (outcome.status) {
-      case 'written':
-        this.remember(request, outcome.object, hash, desired);
-        return result(request, {
-          operation: 'update',
-          success: true,
-          object: outcome.object,
-          conflicts: outcome.conflicts,
-          ...(why === undefined ? {} : { reason: why }),
-        });
-      case 'kept':
-        return result(request, {
-          operation: 'noop',
-          success: true,
-          object: outcome.object,
-          conflicts: outcome.conflicts,
-          reason: 'conflict resolved by keeping the downstream object',
-        });
-      case 'gone':
-        return failure(
-          request,
-          new TmcError({
-            type: TmcErrorType.NotFound,
-            message: `${name} vanished downstream during the write`,
-            retryable: true,
-          }),
-          outcome.conflicts,
-        );
-      case 'aborted':
-        return failure(request, outcome.error, outcome.conflicts);
-    }
   }
 
-  /** A failed result when `live` is not ours to write (reported upstream); undefined when it is. */
-  private ownership(request: ApplyRequest, live: KubeObject): SyncResult | undefined {
+  private ownership() {
+    const { syncTarget, config, upstream } = this.parts;
+    return { syncTargetKey: syncTarget.key, adoptExisting: config.adoptExisting, upstream };
+  }
+
+  private unchanged(p: Pending, live: KubeObject): SyncResult {
+    const { stored, request } = p;
+    if (
+      stored === undefined ||
+      stored.resourceVersion !== live.metadata.resourceVersion ||
+      stored.upstreamSpec !== upstreamSpecOf(request.upstream)
+    ) {
+      rememberApplied(this.parts.states, request, live, p.hash, p.desired);
+    }
+    return result(request, { operation: 'noop', success: true, object: live, reason: 'unchanged' });
+  }
+
+  /** Immutable ConfigMaps/Secrets cannot change: deleted to be created again (the uid spares a newer copy). */
+  private async replace(p: Pending, live: KubeObject): Promise<undefined> {
+    await this.parts.client.delete(
+      p.target.gvr,
+      { name: p.name, ...(p.namespace === '' ? {} : { namespace: p.namespace }) },
+      { preconditions: { uid: live.metadata.uid as string } },
+    );
+    return undefined;
+  }
+
+  private async create(p: Pending, body: KubeObject): Promise<SyncResult> {
     const { parts } = this;
-    const { key } = request.item;
-    if (isNamespacesGvr(key.gvr)) {
-      // A namespace is ours by its locator, whoever labelled it.
-      try {
-        const locator = locatorFromAnnotations(request.desired.metadata.annotations);
-        if (locator !== undefined) checkNamespaceLocator(live, locator);
-      } catch (err) {
-        const error =
-          err instanceof TmcError
-            ? err
-            : new TmcError({ type: TmcErrorType.ResourceConflict, message: String(err) });
-        const conflict = { kind: 'namespace-collision', message: error.message };
-        if (request.item.retries === 0) void parts.upstream.reportConflict(key, request.upstream, [conflict]);
-        return failure(request, error, [conflict]);
-      }
-      return undefined;
+    const { request } = p;
+    try {
+      const created = await createObject(p.target, body);
+      rememberApplied(parts.states, request, created, p.hash, p.desired);
+      return result(request, { operation: 'create', success: true, object: created });
+    } catch (err) {
+      if (!(err instanceof TmcError && err.type === TmcErrorType.AlreadyExists)) throw err;
+      // A create race or an object our cache does not show (not ours): read it and go round once more.
+      const live = await parts.live.get(p.target.gvr, p.namespace, p.name);
+      if (live === undefined) throw err;
+      const refused = notOurs(this.ownership(), request, live);
+      if (refused !== undefined) return refused;
+      const retained = parts.retention.retain(p.target.gvr, p.desired, live, p.stored?.lastApplied);
+      return writeUpdate(parts, this.update(p, retained, live));
     }
-    const owner = live.metadata.labels?.[DOWNSTREAM_CLUSTER_LABEL];
-    if (owner === parts.syncTarget.key) return undefined;
-    const where = `${live.kind ?? 'object'} ${live.metadata.namespace ?? ''}/${live.metadata.name ?? ''}`;
-    if (owner === undefined && parts.config.adoptExisting) return undefined;
-    const message =
-      owner === undefined
-        ? `${where} exists downstream without the ownership label ${DOWNSTREAM_CLUSTER_LABEL}; not modified`
-        : `${where} is owned by another SyncTarget (${DOWNSTREAM_CLUSTER_LABEL}=${owner}); not modified`;
-    const conflict: SyncConflict = { kind: 'ownership', message, resolution: 'left untouched' };
-    if (request.item.retries === 0) void parts.upstream.reportConflict(key, request.upstream, [conflict]);
-    // Retryable with backoff: once the other object goes, ours is created.
-    return failure(request, new TmcError({ type: TmcErrorType.ResourceConflict, message }), [conflict]);
   }
 
-  private async readLive(
-    gvr: GVR,
-    namespace: string,
-    name: string,
-    strategy: ApplyStrategy,
-    /** We already wrote this key: a cache miss is most likely the informer lagging behind our own create. */
-    written: boolean,
-  ): Promise<KubeObject | undefined> {
-    const cached = this.parts.live.cached(gvr, namespace, name);
-    // Our cache holds only labelled objects. An apply patch would also take over an unlabelled one, so before
-    // creating by apply, ask the server; a POST create cannot take anything over (AlreadyExists), but after our
-    // own create it would only earn a wasted 409, so ask the server then too.
-    if (cached === 'unknown' || (cached === undefined && (strategy === 'server-side-apply' || written))) {
-      return this.parts.live.get(gvr, namespace, name);
+  private update(p: Pending, body: KubeObject, live: KubeObject) {
+    const { request, target, strategy, hash, desired } = p;
+    return { request, target, strategy, body, live, hash, desired, lastApplied: p.stored?.lastApplied };
+  }
+
+  private async readLive(p: Pending): Promise<KubeObject | undefined> {
+    const cached = this.parts.live.cached(p.target.gvr, p.namespace, p.name);
+    // Absent from a synced cache of our objects: create (AlreadyExists tells us of one that is not ours). Only
+    // right after our own create (a state is stored) is a miss most likely the informer lagging: ask then.
+    if (cached === 'unknown' || (cached === undefined && p.stored !== undefined)) {
+      return this.parts.live.get(p.target.gvr, p.namespace, p.name);
     }
     return cached;
-  }
-
-  private remember(request: ApplyRequest, written: KubeObject, hash: string, desired: KubeObject): void {
-    const { key } = request.item;
-    const generation = written.metadata.generation;
-    const upstreamSpec = upstreamSpecOf(request.upstream);
-    this.parts.states.set({
-      key,
-      gvr: key.gvr,
-      downstreamNamespace: written.metadata.namespace ?? '',
-      downstreamName: written.metadata.name ?? '',
-      resourceVersion: written.metadata.resourceVersion ?? '',
-      ...(generation === undefined ? {} : { generation }),
-      hash,
-      lastApplied: desired,
-      ...(upstreamSpec === undefined ? {} : { upstreamSpec }),
-      lastSyncTime: new Date().toISOString(),
-    });
   }
 }

@@ -1,6 +1,7 @@
 import {
   type ConflictResolverRegistry,
   type KubeObject,
+  type StatusCause,
   type SyncConflict,
   type SyncContext,
   TmcError,
@@ -9,10 +10,15 @@ import {
 
 const FIELD_MANAGER_CONFLICT = 'FieldManagerConflict';
 
+/** A Status cause's kind: `reason` on the wire (Go's CauseType), `type` where it was mapped. */
+export function causeReason(cause: StatusCause): string | undefined {
+  return cause.type ?? (cause as { reason?: string }).reason;
+}
+
 /** A 409 write failure read as a conflict (same kinds as @kcp-tmc/conflict); undefined for anything else. */
 export function writeConflict(err: unknown): SyncConflict | undefined {
   if (!(err instanceof TmcError) || err.type !== TmcErrorType.ResourceConflict) return undefined;
-  const causes = err.causes.filter((c) => c.type === FIELD_MANAGER_CONFLICT);
+  const causes = err.causes.filter((c) => causeReason(c) === FIELD_MANAGER_CONFLICT);
   if (causes.length > 0) {
     const fields = causes.map((c) => (c.field ?? '').replace(/^\./, '')).filter((f) => f !== '');
     return { kind: 'field-manager', message: err.message, fields };

@@ -15,19 +15,13 @@ function ref(object: KubeObject) {
   return { name: object.metadata.name as string, ...scope(object) };
 }
 
-/** Creates the object; every strategy but read-only creates what is missing. */
-export function createObject(
-  target: WriteTarget,
-  object: KubeObject,
-  strategy: ApplyStrategy,
-): Promise<KubeObject> {
-  if (strategy === 'server-side-apply') {
-    // Created by apply, so our manager owns the fields as an Apply manager from the start (no self-conflicts later).
-    return target.client.patch(target.gvr, ref(object), 'apply', withoutResourceVersion(object), {
-      fieldManager: target.fieldManager,
-      force: true,
-    });
-  }
+/**
+ * Creates the object by POST, whatever the strategy (read-only never gets here): a create cannot take over an
+ * object someone else made (AlreadyExists), so none has to be read first. Under server-side apply our fields
+ * are then held by an Update entry of our manager; own-apply-entry.ts turns it into our Apply entry when a later
+ * apply needs it.
+ */
+export function createObject(target: WriteTarget, object: KubeObject): Promise<KubeObject> {
   return target.client.create(target.gvr, withoutResourceVersion(object), scope(object), {
     fieldManager: target.fieldManager,
   });

@@ -12,7 +12,7 @@ import {
   stateLabel,
   syncerFinalizer,
 } from '@kcp-tmc/interfaces';
-import { type RealServers, startRealServers } from '@kcp-tmc/testing';
+import { type RealServers, realRequest, startRealServers } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { workload } from '../support/fixtures.js';
 import { eventually } from '../support/wait.js';
@@ -86,6 +86,66 @@ describe('spec path against real kube-apiservers (plain upstream, real engine + 
       expect((await upstreamGet(s, gvr, 'app'))?.metadata.finalizers).toContain(syncerFinalizer(s.ref.key));
     }
     expect(a.syncer.applied.filter((x) => !x.result.success).map((x) => x.result.error?.message)).toEqual([]);
+  });
+
+  // One downstream request per new object (issue 17): absent from the synced cache of our objects, it is created
+  // by POST, which cannot take over an object someone else made; no GET before it (it always answered 404).
+  it('creates each new object with one downstream request: a POST, no GET, no apply', async (ctx) => {
+    const { s, ns } = ready(ctx);
+    const names = Array.from({ length: 10 }, (_, i) => `one-${i}`);
+    const before = await downstreamConfigMapRequests();
+    for (const name of names) {
+      await s.upstreamClient.create(parseGvr('v1/configmaps'), workload('ConfigMap', NS, name, s.ref.key), {
+        namespace: NS,
+      });
+    }
+    await eventually(
+      async () => {
+        const list = await s.downstreamClient.list(parseGvr('v1/configmaps'), { namespace: ns });
+        return names.every((n) => list.items.some((cm) => cm.metadata.name === n));
+      },
+      20_000,
+      'all ten downstream',
+    );
+    const after = await downstreamConfigMapRequests();
+    const delta = (verb: string) => (after[verb] ?? 0) - (before[verb] ?? 0);
+    expect({ POST: delta('POST'), GET: delta('GET'), APPLY: delta('APPLY'), PATCH: delta('PATCH') }).toEqual({
+      POST: 10,
+      GET: 0,
+      APPLY: 0,
+      PATCH: 0,
+    });
+  });
+
+  // A POST leaves our fields under an Update entry of our manager, which a later apply conflicts with and cannot
+  // remove fields from; the agent turns it into its Apply entry, so neither shows.
+  it('changes a value it created and drops a label it created: no conflict, nothing left behind', async (ctx) => {
+    const { s, a, ns } = ready(ctx);
+    const object = workload('ConfigMap', NS, 'relabel', s.ref.key);
+    object.metadata.labels = { ...object.metadata.labels, team: 'a' };
+    await s.upstreamClient.create(parseGvr('v1/configmaps'), object, { namespace: NS });
+    await eventually(async () => (await s.downstreamGet('v1/configmaps', ns, 'relabel')) !== undefined);
+    const current = (await upstreamGet(s, 'v1/configmaps', 'relabel')) as KubeObject;
+    const { team: _dropped, ...labels } = current.metadata.labels ?? {};
+    current.metadata.labels = labels;
+    current.data = { key: 'changed' };
+    await s.upstreamClient.update(parseGvr('v1/configmaps'), current, { namespace: NS });
+    await eventually(
+      async () => {
+        const down = await s.downstreamGet('v1/configmaps', ns, 'relabel');
+        return (
+          (down?.data as { key?: string } | undefined)?.key === 'changed' &&
+          down?.metadata.labels?.team === undefined
+        );
+      },
+      20_000,
+      'value changed and label gone downstream',
+    );
+    const results = a.syncer.applied
+      .filter((x) => x.request.item.key.name === 'relabel')
+      .map((x) => x.result);
+    expect(results.flatMap((r) => r.conflicts)).toEqual([]);
+    expect(results.every((r) => r.success)).toBe(true);
   });
 
   it("keeps a Service's allocated clusterIP and nodePort over 5 upstream updates, without a 422", async (ctx) => {
@@ -232,6 +292,18 @@ describe('spec path against real kube-apiservers (plain upstream, real engine + 
       expect((await s.downstreamGet(gvr, ns, name))?.metadata.resourceVersion, gvr).toBe(before.get(gvr));
     }
   });
+
+  async function downstreamConfigMapRequests(): Promise<Record<string, number>> {
+    if (!real.available) return {};
+    const text = (await realRequest(real.servers.downstream, 'GET', '/metrics')).body as string;
+    const counts: Record<string, number> = {};
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('apiserver_request_total{') || !line.includes('resource="configmaps"')) continue;
+      const verb = /verb="([^"]*)"/.exec(line)?.[1] ?? '';
+      counts[verb] = (counts[verb] ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+    return counts;
+  }
 
   it('deletes downstream on upstream deletion, then removes the finalizer', async (ctx) => {
     const { s, a, ns } = ready(ctx);

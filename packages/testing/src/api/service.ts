@@ -219,7 +219,13 @@ export class ResourceService {
     if (Array.isArray(incoming) && incoming.length === 1 && Object.keys(incoming[0] ?? {}).length === 0) {
       return [];
     }
-    return managedFieldsAfterUpdate(old, next, id, writeScope(target), target.rt.builtin);
+    // managedFields in the request, when given, are the base instead of the stored ones (kube-apiserver's field
+    // manager decodes the new object's first): how a client rewrites ownership, e.g. Update into Apply.
+    const base =
+      Array.isArray(incoming) && incoming.length > 0
+        ? { ...old, metadata: { ...old.metadata, managedFields: incoming } }
+        : old;
+    return managedFieldsAfterUpdate(base, next, id, writeScope(target), target.rt.builtin);
   }
 
   delete(

@@ -115,6 +115,44 @@ function applyUpdateConflictAndYamlCases(s: SuiteRef): void {
   });
 }
 
+// A POST leaves the creator's fields under an Update entry, which that same manager's later apply conflicts with;
+// writing managedFields directly (merge patch) turns it into an Apply entry, after which an apply may change and
+// drop those fields (how the agent creates by POST without a GET first, issue 17).
+function applyOwnershipRewriteCases(s: SuiteRef): void {
+  it("takes a merge patch's managedFields as the new ownership: Update turned into Apply", async () => {
+    const { client, ns, name } = s();
+    const n = name('own');
+    const created = await client.post(cmPath(ns), applied(n, { a: '1', b: '1' }), { fieldManager: 'alpha' });
+    expectOk(created, 201);
+    const conflicting = await client.patch(cmPath(ns, n), APPLY, applied(n, { a: '2' }), {
+      fieldManager: 'alpha',
+    });
+    expectStatus(conflicting, 409, 'Conflict');
+    expect(conflicting.json.details.causes[0].message).toBe('conflict with "alpha" using v1');
+    const entries = created.json.metadata.managedFields.map((m: { operation: string }) => ({
+      ...m,
+      operation: 'Apply',
+    }));
+    const rewritten = await client.patch(
+      cmPath(ns, n),
+      'application/merge-patch+json',
+      { metadata: { resourceVersion: created.json.metadata.resourceVersion, managedFields: entries } },
+      { fieldManager: 'alpha' },
+    );
+    expectOk(rewritten);
+    expect(rewritten.json.metadata.managedFields.map((m: { operation: string }) => m.operation)).toEqual([
+      'Apply',
+    ]);
+    const res = await client.patch(cmPath(ns, n), APPLY, applied(n, { a: '2' }), { fieldManager: 'alpha' });
+    expectOk(res);
+    expect(res.json.data).toEqual({ a: '2' });
+  });
+}
+
 export function applyCases(s: SuiteRef): void {
-  describeGroups('server-side apply', s, [applyOwnershipCases, applyUpdateConflictAndYamlCases]);
+  describeGroups('server-side apply', s, [
+    applyOwnershipCases,
+    applyOwnershipRewriteCases,
+    applyUpdateConflictAndYamlCases,
+  ]);
 }

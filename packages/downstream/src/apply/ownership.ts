@@ -1,0 +1,67 @@
+import {
+  type ApplyRequest,
+  DOWNSTREAM_CLUSTER_LABEL,
+  type KubeObject,
+  locatorFromAnnotations,
+  type SyncConflict,
+  type SyncResult,
+  TmcError,
+  TmcErrorType,
+} from '@kcp-tmc/interfaces';
+import { isNamespacesGvr } from '../constants.js';
+import { checkNamespaceLocator } from '../namespace/ensure-namespace.js';
+import type { UpstreamWriter } from '../upstream.js';
+import { failure } from './results.js';
+
+export interface OwnershipParts {
+  readonly syncTargetKey: string;
+  readonly adoptExisting: boolean;
+  readonly upstream: UpstreamWriter;
+}
+
+/**
+ * A failed result when `live` is not ours to write (reported upstream once); undefined when it is. Ours: our
+ * SyncTarget's label (or, for a Namespace, our locator); unlabelled objects only with adoptExisting.
+ */
+export function notOurs(
+  parts: OwnershipParts,
+  request: ApplyRequest,
+  live: KubeObject,
+): SyncResult | undefined {
+  const { key } = request.item;
+  if (isNamespacesGvr(key.gvr)) return namespaceNotOurs(parts, request, live);
+  const owner = live.metadata.labels?.[DOWNSTREAM_CLUSTER_LABEL];
+  if (owner === parts.syncTargetKey) return undefined;
+  if (owner === undefined && parts.adoptExisting) return undefined;
+  const where = `${live.kind ?? 'object'} ${live.metadata.namespace ?? ''}/${live.metadata.name ?? ''}`;
+  const message =
+    owner === undefined
+      ? `${where} exists downstream without the ownership label ${DOWNSTREAM_CLUSTER_LABEL}; not modified`
+      : `${where} is owned by another SyncTarget (${DOWNSTREAM_CLUSTER_LABEL}=${owner}); not modified`;
+  const conflict: SyncConflict = { kind: 'ownership', message, resolution: 'left untouched' };
+  if (request.item.retries === 0) void parts.upstream.reportConflict(key, request.upstream, [conflict]);
+  // Retryable with backoff: once the other object goes, ours is created.
+  return failure(request, new TmcError({ type: TmcErrorType.ResourceConflict, message }), [conflict]);
+}
+
+/** A namespace is ours by its locator, whoever labelled it. */
+function namespaceNotOurs(
+  parts: OwnershipParts,
+  request: ApplyRequest,
+  live: KubeObject,
+): SyncResult | undefined {
+  try {
+    const locator = locatorFromAnnotations(request.desired.metadata.annotations);
+    if (locator !== undefined) checkNamespaceLocator(live, locator);
+    return undefined;
+  } catch (err) {
+    const error =
+      err instanceof TmcError
+        ? err
+        : new TmcError({ type: TmcErrorType.ResourceConflict, message: String(err) });
+    const conflict = { kind: 'namespace-collision', message: error.message };
+    if (request.item.retries === 0)
+      void parts.upstream.reportConflict(request.item.key, request.upstream, [conflict]);
+    return failure(request, error, [conflict]);
+  }
+}

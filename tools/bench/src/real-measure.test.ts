@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { countsPer, cpuSecondsOfStat, requestCounts, rssOfStatus, writesOf } from './real-measure.js';
+import { realSizes } from './real-sizes.js';
+
+const METRICS = `# HELP apiserver_request_total Counter
+apiserver_request_total{code="201",component="apiserver",dry_run="",group="",resource="configmaps",scope="resource",subresource="",verb="POST",version="v1"} 10
+apiserver_request_total{code="409",component="apiserver",dry_run="",group="",resource="configmaps",scope="resource",subresource="",verb="POST",version="v1"} 2
+apiserver_request_total{code="200",component="apiserver",dry_run="",group="",resource="configmaps",scope="resource",subresource="",verb="APPLY",version="v1"} 5
+apiserver_request_total{code="200",component="apiserver",dry_run="",group="",resource="secrets",scope="resource",subresource="",verb="GET",version="v1"} 7
+apiserver_request_total_other{resource="configmaps",verb="GET"} 99
+`;
+
+describe('real-server benchmark measures', () => {
+  it('sums apiserver_request_total by verb and resource, for the resources asked', () => {
+    expect(requestCounts(METRICS, ['configmaps'])).toEqual({ 'POST configmaps': 12, 'APPLY configmaps': 5 });
+  });
+
+  it('divides counter deltas by the objects synced and counts the writes', () => {
+    const before = { 'POST configmaps': 12, 'GET configmaps': 4 };
+    const after = { 'POST configmaps': 212, 'GET configmaps': 4, 'APPLY configmaps': 10 };
+    const per = countsPer(before, after, 200);
+    expect(per).toEqual({ 'POST configmaps': 1, 'APPLY configmaps': 0.05 });
+    expect(writesOf({ ...per, 'GET configmaps': 3, 'LIST configmaps': 1 })).toBe(1.05);
+  });
+
+  it('reads CPU seconds and RSS from /proc text (a command with spaces and parens)', () => {
+    const stat = '4242 (node (x) y) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0 11';
+    expect(cpuSecondsOfStat(stat)).toBe(3);
+    expect(rssOfStatus('Name:\tnode\nVmRSS:\t  2048 kB\n')).toBe(2048 * 1024);
+  });
+
+  it('takes a size preset and single overrides from flags', () => {
+    expect(realSizes([]).objects).toBe(300);
+    const full = realSizes(['--size=full', '--initial=5000', 'other']);
+    expect([full.objects, full.initial, full.initialNamespaces]).toEqual([1000, 5000, 100]);
+    expect(() => realSizes(['--size=huge'])).toThrow(/quick or full/);
+    expect(() => realSizes(['--objects=0'])).toThrow(/positive integer/);
+  });
+});

@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+
+// Pure measuring helpers of the real-server benchmark (unit-tested in real-measure.test.ts): request counters from
+// a kube-apiserver's /metrics, CPU and RSS of a process from /proc.
+
+/** `apiserver_request_total` summed by `<verb> <resource>` for the given resources (all codes, scopes, groups). */
+export function requestCounts(metrics: string, resources: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const line of metrics.split('\n')) {
+    if (!line.startsWith('apiserver_request_total{')) continue;
+    const resource = /[{,]resource="([^"]*)"/.exec(line)?.[1];
+    const verb = /[{,]verb="([^"]*)"/.exec(line)?.[1];
+    if (resource === undefined || verb === undefined || !resources.includes(resource)) continue;
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    const key = `${verb} ${resource}`;
+    counts[key] = (counts[key] ?? 0) + value;
+  }
+  return counts;
+}
+
+/** What happened between two counter snapshots, divided by `per` (e.g. objects synced); zero rows dropped. */
+export function countsPer(
+  before: Record<string, number>,
+  after: Record<string, number>,
+  per: number,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(after)) {
+    const delta = value - (before[key] ?? 0);
+    if (delta > 0) out[key] = Math.round((delta / per) * 1000) / 1000;
+  }
+  return out;
+}
+
+/** Writes (POST, PUT, PATCH, APPLY, DELETE) in a per-object count table. */
+export function writesOf(perObject: Record<string, number>): number {
+  let writes = 0;
+  for (const [key, value] of Object.entries(perObject)) {
+    if (/^(POST|PUT|PATCH|APPLY|DELETE|CREATE|UPDATE) /.test(key)) writes += value;
+  }
+  return Math.round(writes * 1000) / 1000;
+}
+
+/** User + system CPU seconds from a /proc/<pid>/stat line (fields 14 and 15, after the command in parens). */
+export function cpuSecondsOfStat(stat: string, ticksPerSecond = 100): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state), so utime (14) and stime (15) are fields[11] and fields[12].
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
+/** VmRSS in bytes from /proc/<pid>/status text. */
+export function rssOfStatus(status: string): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) * 1024;
+}
+
+/** Samples a process's RSS (peak kept) every `everyMs`, and reads its CPU time on demand. */
+export class ProcessSampler {
+  private peak = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    readonly pid: number,
+    everyMs = 200,
+  ) {
+    this.timer = setInterval(() => this.rss(), everyMs);
+    this.timer.unref();
+  }
+
+  rss(): number {
+    try {
+      const rss = rssOfStatus(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
+      if (rss > this.peak) this.peak = rss;
+      return rss;
+    } catch {
+      return Number.NaN;
+    }
+  }
+
+  cpuSeconds(): number {
+    return cpuSecondsOfStat(readFileSync(`/proc/${this.pid}/stat`, 'utf8'));
+  }
+
+  /** The highest RSS sampled since the last call (then starts over). */
+  takePeak(): number {
+    const peak = Math.max(this.peak, this.rss());
+    this.peak = 0;
+    return peak;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+export const MiB = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+
+/** The 1-minute load average, rounded: recorded with every phase (the machine is shared). */
+export const load1 = () => Math.round((loadavg()[0] ?? 0) * 100) / 100;

@@ -1,0 +1,196 @@
+import { type KcpWorld, type SyncerKind, waitForNamespaceState, whileRunning } from '@kcp-tmc/testing';
+import { configMap, latencySummary, paced, pool, round } from './agent-support.js';
+import type { RealClient, SyncedConfigMaps } from './real-client.js';
+import { countsPer, load1, MiB, ProcessSampler, requestCounts, writesOf } from './real-measure.js';
+import type { RealSizes } from './real-sizes.js';
+
+// The phases one syncer (kcp's Go syncer or our agent) goes through on the shared real servers. Every phase uses
+// its own namespaces (named after the syncer), and deletes them before the next syncer runs.
+
+export interface PhaseContext {
+  world: KcpWorld;
+  /** Requests to kcp, paths from the server root (`/clusters/<ws>/...` for the workspace). */
+  up: RealClient;
+  /** kcp's /metrics reader (its shard admin), if the admin kubeconfig has one. */
+  upMetrics: RealClient | undefined;
+  down: RealClient;
+  watch: SyncedConfigMaps;
+  sizes: RealSizes;
+}
+
+const RESOURCES = ['configmaps', 'namespaces'];
+const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const ws = (ctx: PhaseContext, path: string) => `/clusters/${ctx.world.workspace.path}${path}`;
+
+async function metrics(ctx: PhaseContext) {
+  const [up, down] = await Promise.all([
+    ctx.upMetrics?.send('GET', '/metrics'),
+    ctx.down.expect('GET', '/metrics', [200]),
+  ]);
+  // kcp's counters include its own controllers' requests and the benchmark's creates (one POST per object).
+  const upCounts =
+    up?.status === 200 ? requestCounts(up.body, RESOURCES) : { [`unavailable ${up?.status}`]: 1 };
+  return { up: upCounts, down: requestCounts(down.body, RESOURCES) };
+}
+
+async function startSyncer(ctx: PhaseContext, kind: SyncerKind): Promise<ProcessSampler> {
+  await ctx.world.stopSyncer('SIGKILL');
+  const since = Math.floor(Date.now() / 1000) * 1000;
+  const qps = String(ctx.sizes.qps);
+  const syncer = await ctx.world.startSyncer(kind, [`--qps=${qps}`, `--burst=${qps}`]);
+  if (syncer.pid === undefined) throw new Error(`${kind} syncer has no pid`);
+  const sampler = new ProcessSampler(syncer.pid);
+  const name = ctx.world.generated.syncTargetName;
+  await whileRunning(
+    () => ctx.world.syncer,
+    (async () => {
+      for (const deadline = Date.now() + 120_000; Date.now() < deadline; await settle(250)) {
+        const st = await ctx.up.send('GET', ws(ctx, `/apis/workload.kcp.io/v1alpha1/synctargets/${name}`));
+        const beat = (JSON.parse(st.body) as { status?: { lastSyncerHeartbeatTime?: string } }).status
+          ?.lastSyncerHeartbeatTime;
+        if (beat !== undefined && Date.parse(beat) >= since) return;
+      }
+      throw new Error(`${kind} syncer: no heartbeat within 120 s`);
+    })(),
+  );
+  return sampler;
+}
+
+async function createNamespace(ctx: PhaseContext, name: string): Promise<void> {
+  await ctx.up.expect('POST', ws(ctx, '/api/v1/namespaces'), [201, 409], {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name },
+  });
+  await waitForNamespaceState(ctx.world.up, name, ctx.world.syncTargetKey, 'Sync', 60_000);
+}
+
+async function createObjects(ctx: PhaseContext, namespaces: string[], prefix: string, count: number) {
+  await pool(count, ctx.sizes.concurrency, async (i) => {
+    const ns = namespaces[i % namespaces.length] as string;
+    await ctx.up.expect(
+      'POST',
+      ws(ctx, `/api/v1/namespaces/${ns}/configmaps`),
+      [201],
+      configMap(`${prefix}${i}`, {}),
+    );
+  });
+}
+
+/** Deletes upstream namespaces and waits until kcp has removed them (the syncer's finalizers gone). */
+async function deleteNamespaces(ctx: PhaseContext, names: string[]): Promise<void> {
+  await Promise.all(
+    names.map((n) => ctx.up.expect('DELETE', ws(ctx, `/api/v1/namespaces/${n}`), [200, 202, 404])),
+  );
+  for (const deadline = Date.now() + 900_000; ; await settle(250)) {
+    const left = await Promise.all(names.map((n) => ctx.up.send('GET', ws(ctx, `/api/v1/namespaces/${n}`))));
+    if (left.every((r) => r.status === 404)) return;
+    if (Date.now() > deadline) throw new Error(`namespaces ${names.join(', ')} not gone within 900 s`);
+  }
+}
+
+/** Create-to-synced throughput, change latency and namespace deletion on `sizes.objects` ConfigMaps. */
+async function steadyPhases(ctx: PhaseContext, kind: SyncerKind, sampler: ProcessSampler) {
+  const { objects, changes, rate } = ctx.sizes;
+  const ns = `tp-${kind}`;
+  const prefix = `bench-tp-${kind}-`;
+  await createNamespace(ctx, ns);
+  const before = await metrics(ctx);
+  const cpu0 = sampler.cpuSeconds();
+  sampler.takePeak();
+  const t0 = performance.now();
+  await createObjects(ctx, [ns], prefix, objects);
+  const createdMs = performance.now() - t0;
+  await ctx.watch.until(() => ctx.watch.count(prefix) >= objects, `${objects} objects synced`, 900_000);
+  const syncedMs = performance.now() - t0;
+  const cpu = sampler.cpuSeconds() - cpu0;
+  await settle(3000); // the writes that follow an object's first appearance (status, finalizers) are counted too
+  const after = await metrics(ctx);
+  const peakRss = sampler.takePeak();
+  const loadAfterSync = load1();
+
+  const sentAt = new Map<string, number>();
+  await paced(changes, rate, async (i) => {
+    const seq = `${kind}-${i}`;
+    sentAt.set(seq, performance.now());
+    await ctx.up.expect(
+      'PATCH',
+      ws(ctx, `/api/v1/namespaces/${ns}/configmaps/${prefix}${i % objects}`),
+      [200],
+      { metadata: { annotations: { 'bench/seq': seq } } },
+      'application/merge-patch+json',
+    );
+  });
+  await ctx.watch.until(
+    () => [...sentAt.keys()].every((s) => ctx.watch.seqAt.has(s)),
+    'every change',
+    300_000,
+  );
+  const latency = latencySummary([...sentAt].map(([s, at]) => (ctx.watch.seqAt.get(s) as number) - at));
+  const peakRssChanges = sampler.takePeak();
+
+  const d0 = performance.now();
+  await deleteNamespaces(ctx, [ns]);
+  const deleteMs = performance.now() - d0;
+  const downstreamPerObject = countsPer(before.down, after.down, objects);
+  return {
+    objects,
+    createMs: round(createdMs, 0),
+    createToSyncedMs: round(syncedMs, 0),
+    createToSyncedPerSec: round((objects / syncedMs) * 1000, 1),
+    cpuSecondsPer1k: round((cpu / objects) * 1000, 3),
+    peakRssMiB: MiB(Math.max(peakRss, peakRssChanges)),
+    upstreamRequestsPerObject: countsPer(before.up, after.up, objects),
+    downstreamRequestsPerObject: downstreamPerObject,
+    downstreamWritesPerObject: writesOf(downstreamPerObject),
+    loadAfterSync,
+    changeLatencyMs: { rate, ...latency },
+    namespaceDeleteMs: round(deleteMs, 0),
+    loadAfterDelete: load1(),
+  };
+}
+
+/** Initial sync: `sizes.initial` ConfigMaps in `sizes.initialNamespaces` namespaces exist before the syncer starts. */
+async function initialSync(ctx: PhaseContext, kind: SyncerKind) {
+  const { initial, initialNamespaces } = ctx.sizes;
+  const names = Array.from({ length: initialNamespaces }, (_, i) => `is-${kind}-${i}`);
+  const prefix = `bench-is-${kind}-`;
+  await ctx.world.stopSyncer('SIGKILL');
+  await pool(names.length, ctx.sizes.concurrency, (i) => createNamespace(ctx, names[i] as string));
+  await createObjects(ctx, names, prefix, initial);
+  const sampler = await startSyncer(ctx, kind);
+  const t0 = performance.now();
+  const cpu0 = sampler.cpuSeconds();
+  await ctx.watch.until(() => ctx.watch.count(prefix) >= initial, `initial sync of ${initial}`, 1_800_000);
+  const ms = performance.now() - t0;
+  const cpu = sampler.cpuSeconds() - cpu0;
+  const rssAtSynced = sampler.rss();
+  await settle(5000);
+  const result = {
+    objects: initial,
+    namespaces: initialNamespaces,
+    initialSyncMs: round(ms, 0),
+    initialSyncPerSec: round((initial / ms) * 1000, 1),
+    cpuSecondsPer1k: round((cpu / initial) * 1000, 3),
+    rssAtSyncedMiB: MiB(rssAtSynced),
+    settledRssMiB: MiB(sampler.rss()),
+    peakRssMiB: MiB(sampler.takePeak()),
+    load: load1(),
+  };
+  await deleteNamespaces(ctx, names);
+  sampler.stop();
+  return result;
+}
+
+/** Every phase for one syncer; leaves it stopped. */
+export async function runSyncer(ctx: PhaseContext, kind: SyncerKind): Promise<Record<string, unknown>> {
+  const sampler = await startSyncer(ctx, kind);
+  await settle(5000);
+  const idleRssMiB = MiB(sampler.rss());
+  const steady = await steadyPhases(ctx, kind, sampler);
+  sampler.stop();
+  const initial = await initialSync(ctx, kind);
+  await ctx.world.stopSyncer('SIGKILL');
+  return { idleRssMiB, steady, initial };
+}

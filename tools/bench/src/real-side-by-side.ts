@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { realKcpUnavailable, startKcpWorld } from '@kcp-tmc/testing';
+import { configMap, pool, round } from './agent-support.js';
+import { adminUsersOf, RealClient, SyncedConfigMaps } from './real-client.js';
+import { load1 } from './real-measure.js';
+import { type PhaseContext, runSyncer } from './real-phases.js';
+import { type RealSizes, realSizes } from './real-sizes.js';
+import type { Benchmark } from './registry.js';
+
+// kcp's Go syncer and our agent (the CLI as a process) in turn, with the same generated arguments and equal
+// QPS/burst, against real kcp v0.11 upstream and a real kube-apiserver + etcd downstream (each its own process),
+// plus the downstream's raw create rate by a client with the same concurrency. Every ratio is from this one run.
+// Sizes: `pnpm bench real-side-by-side --size=quick` (default, < 2 min of phases) or `--size=full`.
+
+export const realSideBySide: Benchmark = {
+  name: 'real-side-by-side',
+  description:
+    "kcp's Go syncer vs our agent on real kcp v0.11 + real kube-apiserver: throughput, initial sync, change latency, namespace deletion, requests per object, RSS, CPU; raw create rate as the limit",
+  run: () => runSideBySide(realSizes(process.argv.slice(2))),
+};
+
+/** Raw creates into the downstream by a client with the syncers' load-generator concurrency. */
+async function rawCreateRate(down: RealClient, sizes: RealSizes): Promise<number> {
+  await down.expect('POST', '/api/v1/namespaces', [201, 409], {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'bench-raw' },
+  });
+  const count = Math.max(sizes.objects, 1000);
+  const t0 = performance.now();
+  await pool(count, sizes.concurrency, async (i) => {
+    await down.expect('POST', '/api/v1/namespaces/bench-raw/configmaps', [201], configMap(`raw-${i}`, {}));
+  });
+  const rate = (count / (performance.now() - t0)) * 1000;
+  await down.expect('DELETE', '/api/v1/namespaces/bench-raw', [200, 202]);
+  return rate;
+}
+
+const ratio = (a: number, b: number) => round(a / b, 2);
+
+type Run = {
+  idleRssMiB: number;
+  steady: {
+    createToSyncedPerSec: number;
+    peakRssMiB: number;
+    changeLatencyMs: { p99: number };
+    namespaceDeleteMs: number;
+    downstreamWritesPerObject: number;
+  };
+  initial: { initialSyncMs: number; initialSyncPerSec: number; peakRssMiB: number };
+};
+
+/** Agent/Go ratios and the issue's targets, met or missed. */
+function compare(go: Run, agent: Run, rawPerSec: number) {
+  const ratios = {
+    createToSyncedThroughput: ratio(agent.steady.createToSyncedPerSec, go.steady.createToSyncedPerSec),
+    initialSyncThroughput: ratio(agent.initial.initialSyncPerSec, go.initial.initialSyncPerSec),
+    initialSyncTime: ratio(agent.initial.initialSyncMs, go.initial.initialSyncMs),
+    namespaceDeleteTime: ratio(agent.steady.namespaceDeleteMs, go.steady.namespaceDeleteMs),
+    changeLatencyP99: ratio(agent.steady.changeLatencyMs.p99, go.steady.changeLatencyMs.p99),
+    peakRssSteady: ratio(agent.steady.peakRssMiB, go.steady.peakRssMiB),
+    peakRssInitial: ratio(agent.initial.peakRssMiB, go.initial.peakRssMiB),
+    idleRss: ratio(agent.idleRssMiB, go.idleRssMiB),
+    agentInitialSyncToRaw: ratio(agent.initial.initialSyncPerSec, rawPerSec),
+    goInitialSyncToRaw: ratio(go.initial.initialSyncPerSec, rawPerSec),
+  };
+  const targets = {
+    'throughput >= 1.2x Go (initial sync rate)': ratios.initialSyncThroughput >= 1.2,
+    'initial sync time <= 0.8x Go': ratios.initialSyncTime <= 0.8,
+    'namespace deletion <= 1.0x Go': ratios.namespaceDeleteTime <= 1.0,
+    'p99 change latency <= 1.0x Go': ratios.changeLatencyP99 <= 1.0,
+    'peak RSS <= 1.0x Go': ratios.peakRssSteady <= 1.0 && ratios.peakRssInitial <= 1.0,
+    'throughput >= 0.9x raw creates': ratios.agentInitialSyncToRaw >= 0.9,
+    '<= 1.05 downstream writes per object': agent.steady.downstreamWritesPerObject <= 1.05,
+  };
+  return { ratios, targets };
+}
+
+/** A client of kcp's admin kubeconfig allowed to read kcp's /metrics, if any. */
+async function metricsReader(kcp: { adminKubeconfigPath: string; url: string; caCertPem: string }) {
+  for (const user of adminUsersOf(readFileSync(kcp.adminKubeconfigPath, 'utf8'), kcp.url, kcp.caCertPem)) {
+    const client = new RealClient(user, 1);
+    if ((await client.send('GET', '/metrics')).status === 200) return client;
+    client.close();
+  }
+  return undefined;
+}
+
+async function runSideBySide(sizes: RealSizes): Promise<Record<string, unknown>> {
+  const unavailable = await realKcpUnavailable();
+  if (unavailable) throw new Error(`real kcp unavailable: ${unavailable}`);
+  const setup: Record<string, number> = {};
+  // A long heartbeat threshold: the initial-sync phase stops the syncer while it creates the objects, and kcp must
+  // not unschedule the namespaces meanwhile.
+  const world = await startKcpWorld('go', {
+    resources: ['deployments.apps', 'services'],
+    kcpArgs: ['--sync-target-heartbeat-threshold=30m'],
+    onStep: (step, ms) => {
+      setup[step] = ms;
+    },
+  });
+  const up = new RealClient(world.kcp, sizes.concurrency * 2);
+  const down = new RealClient(world.downstream, sizes.concurrency * 2);
+  const watch = new SyncedConfigMaps();
+  let upMetrics: RealClient | undefined;
+  try {
+    upMetrics = await metricsReader(world.kcp);
+    await watch.start(down, world.syncTargetKey);
+    const loadBefore = load1();
+    const rawPerSec = await rawCreateRate(down, sizes);
+    const ctx: PhaseContext = { world, up, upMetrics, down, watch, sizes };
+    const go = (await runSyncer(ctx, 'go')) as Run;
+    const agent = (await runSyncer(ctx, 'agent')) as Run;
+    return {
+      sizes,
+      loadBefore,
+      loadAfter: load1(),
+      setupMs: setup,
+      raw: { createsPerSec: round(rawPerSec, 1), concurrency: sizes.concurrency },
+      go,
+      agent,
+      ...compare(go, agent, rawPerSec),
+    };
+  } finally {
+    watch.stop();
+    up.close();
+    upMetrics?.close();
+    down.close();
+    await world.stop();
+  }
+}
