@@ -219,8 +219,7 @@ export class ResourceService {
     if (Array.isArray(incoming) && incoming.length === 1 && Object.keys(incoming[0] ?? {}).length === 0) {
       return [];
     }
-    // managedFields in the request, when given, are the base instead of the stored ones (kube-apiserver's field
-    // manager decodes the new object's first): how a client rewrites ownership, e.g. Update into Apply.
+    // managedFields sent in the request are the base, as kube-apiserver decodes them: how Update becomes Apply.
     const base =
       Array.isArray(incoming) && incoming.length > 0
         ? { ...old, metadata: { ...old.metadata, managedFields: incoming } }

@@ -22,8 +22,7 @@ export interface KcpWorldOptions {
   readonly workloadSyncArgs?: readonly string[];
   /** Arguments appended to the generated ones for every syncer started in this world. */
   readonly syncerArgs?: readonly string[];
-  /** More `kcp start` flags, e.g. `--feature-gates=KCPSyncerTunnel=true`, or a benchmark's
-  `--sync-target-heartbeat-threshold=10m`. */
+  /** More `kcp start` flags, e.g. `--feature-gates=KCPSyncerTunnel=true`. */
   readonly kcpArgs?: readonly string[];
   /** Called with each set-up step and its duration, for the suite's figures. */
   readonly onStep?: (step: string, ms: number) => void;
