@@ -57,21 +57,17 @@ import { waitForCacheSync } from './cache-sync.js';
 import { ControllerSet } from './controller/controller-set.js';
 import { EVENTS_GVR } from './controller/informer-options.js';
 import { Dispatcher } from './dispatch.js';
+import { engineQueue } from './engine-queue.js';
 import type { GvrSet, GvrSource } from './gvr-source.js';
 import type { EngineOptions } from './options.js';
-import {
-  BucketRateLimiter,
-  type DrainResult,
-  ItemExponentialFailureRateLimiter,
-  MaxOfRateLimiter,
-  RateLimitingQueue,
-} from './queue/index.js';
+import type { DrainResult, RateLimitingQueue } from './queue/index.js';
+import { RemovalGrace } from './removal-grace.js';
 import { SyncStatusTracker } from './sync-status.js';
 import { SyncWorker } from './sync-worker.js';
 import { API_IMPORTER, ENGINE_OPTIONS, GVR_SOURCE } from './tokens.js';
 import { TurnBudget } from './turn-budget.js';
 
-export const ENGINE_QUEUE_NAME = 'tmc-workload-syncer';
+export { ENGINE_QUEUE_NAME } from './engine-queue.js';
 
 /**
  * The sync engine: one resource controller per GVR the GvrSource allows, one work queue, `workerCount`
@@ -138,17 +134,7 @@ export class DefaultSyncEngine implements SyncEngine {
       this.status,
       this.logger,
     );
-    // client-go's default controller limiter, with the bucket from the engine config.
-    const rateLimiter = new MaxOfRateLimiter<string>(
-      new ItemExponentialFailureRateLimiter<string>(5, 1_000_000),
-      new BucketRateLimiter<string>(config.rateLimitPerSec, config.burst, clock),
-    );
-    this.queue = new RateLimitingQueue<string>({
-      name: ENGINE_QUEUE_NAME,
-      clock,
-      rateLimiter,
-      ...(queueMetrics === undefined ? {} : { metricsProvider: queueMetrics }),
-    });
+    this.queue = engineQueue(config, clock, queueMetrics);
     this.dispatcher = new Dispatcher({
       syncTarget,
       downstreamSyncer,
@@ -159,6 +145,7 @@ export class DefaultSyncEngine implements SyncEngine {
       locators,
       ownsNamespace: (namespace) => this.controllers.ownsNamespace(namespace),
       requeueDown: (key) => this.enqueue('down', key),
+      removalGrace: new RemovalGrace(config.removalGraceMs ?? 0, clock),
     });
   }
 
