@@ -4,6 +4,7 @@ import {
   type KubeClient,
   type KubeObject,
   SyncTargetConditions,
+  type TmcErrorType,
 } from '@kcp-tmc/interfaces';
 
 const SSAR_GVR: GVR = Object.freeze({
@@ -20,6 +21,8 @@ export interface AccessDecision {
   readonly failed?: boolean;
   /** The authorizer's own words on a denial (`status.reason`), when it gave any. */
   readonly serverReason?: string;
+  /** What kind of failure, when the review (or discovery) could not be made: unreachable, 401, ... */
+  readonly failure?: TmcErrorType;
 }
 
 /**
@@ -98,7 +101,8 @@ export async function reviewAccess(client: KubeClient, gvr: GVR, verb: string): 
       ...(status.reason ? { serverReason: status.reason } : {}),
     };
   } catch (err) {
-    return { allowed: false, failed: true, reason: classifyError(err, 'SelfSubjectAccessReview').message };
+    const error = classifyError(err, 'SelfSubjectAccessReview');
+    return { allowed: false, failed: true, reason: error.message, failure: error.type };
   }
 }
 

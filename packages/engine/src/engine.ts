@@ -51,7 +51,7 @@ import {
   type WorkQueueMetricsProvider,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
-import { downstreamGrantHint, EVENT_VERBS, syncerAuthorizedCondition } from './access-review.js';
+import { downstreamGrantHint, EVENT_VERBS } from './access-review.js';
 import type { ApiImporter } from './api-import/api-importer.js';
 import { waitForCacheSync } from './cache-sync.js';
 import { ControllerSet } from './controller/controller-set.js';
@@ -63,6 +63,7 @@ import type { EngineOptions } from './options.js';
 import type { DrainResult, RateLimitingQueue } from './queue/index.js';
 import { RemovalGrace } from './removal-grace.js';
 import { SyncStatusTracker } from './sync-status.js';
+import { SyncTargetConditionReporter } from './sync-target-conditions.js';
 import { SyncWorker } from './sync-worker.js';
 import { API_IMPORTER, ENGINE_OPTIONS, GVR_SOURCE } from './tokens.js';
 import { TurnBudget } from './turn-budget.js';
@@ -81,6 +82,7 @@ export class DefaultSyncEngine implements SyncEngine {
   private readonly controllers: ControllerSet;
   private readonly status = new SyncStatusTracker();
   private readonly dispatcher: Dispatcher;
+  private readonly conditions: SyncTargetConditionReporter;
   private readonly abort = new AbortController();
   private readonly logger: Logger;
   private starting: Promise<void> | undefined;
@@ -90,7 +92,6 @@ export class DefaultSyncEngine implements SyncEngine {
   private gvrChain: Promise<void> = Promise.resolve();
   private unsubscribeGvrs: (() => void) | undefined;
   private drain: DrainResult<string> | undefined;
-  private authorizedCondition = '';
   private backpressure = false;
   private halted = false;
   private readonly fatalListeners = new Set<(reason: string) => void>();
@@ -135,6 +136,7 @@ export class DefaultSyncEngine implements SyncEngine {
       this.logger,
     );
     this.queue = engineQueue(config, clock, queueMetrics);
+    this.conditions = new SyncTargetConditionReporter(heartbeat, leader, this.logger);
     this.dispatcher = new Dispatcher({
       syncTarget,
       downstreamSyncer,
@@ -295,7 +297,7 @@ export class DefaultSyncEngine implements SyncEngine {
     });
     await leader.acquire(this.abort.signal);
     this.importer?.start();
-    await this.reportAuthorization(this.gvrSource.current());
+    await this.conditions.report(this.gvrSource.current());
   }
 
   private async shutdown(): Promise<void> {
@@ -394,7 +396,7 @@ export class DefaultSyncEngine implements SyncEngine {
     if (events !== undefined) dropped[gvrToString(EVENTS_GVR)] = events;
     this.status.droppedResources = dropped;
     this.status.unauthorizedResources = set.unauthorized;
-    await this.reportAuthorization(set);
+    await this.conditions.report(set);
   }
 
   /** Downstream Events, when an EVENT_SYNCER is bound and the downstream lets us watch them. */
@@ -416,21 +418,6 @@ export class DefaultSyncEngine implements SyncEngine {
       return;
     }
     this.controllers.add(EVENTS_GVR, true);
-  }
-
-  private async reportAuthorization(set: GvrSet): Promise<void> {
-    if (this.heartbeat === undefined) return;
-    // Conditions are the leader's to write; a standby reports once it leads (awaitLeadership).
-    if (this.leader !== undefined && !this.leader.isLeader()) return;
-    const condition = syncerAuthorizedCondition(set.unauthorized);
-    const signature = JSON.stringify(condition);
-    if (signature === this.authorizedCondition) return;
-    try {
-      await this.heartbeat.setCondition(condition);
-      this.authorizedCondition = signature;
-    } catch (err) {
-      this.logger.warn('could not set the SyncerAuthorized condition', { error: String(err) });
-    }
   }
 
   /** The only thing an event handler does. */

@@ -27,6 +27,7 @@ import {
 import { inject, injectable } from 'tsyringe';
 import { type AccessDecision, reviewAccess, reviewVerbs, SYNCED_RESOURCE_VERBS } from './access-review.js';
 import type { EngineOptions } from './options.js';
+import { type DropCause, dropCause } from './sync-target-conditions.js';
 import { ENGINE_OPTIONS, SYNC_TARGET_INFORMER_FACTORY } from './tokens.js';
 
 export const NAMESPACES_GVR: GVR = Object.freeze({ group: '', version: 'v1', resource: 'namespaces' });
@@ -38,6 +39,8 @@ export interface GvrSet {
   readonly dropped: Readonly<Record<string, string>>;
   /** The dropped GVRs whose SelfSubjectAccessReview was denied (kcp's SyncerAuthorized). */
   readonly unauthorized: readonly string[];
+  /** Why each dropped GVR is out, when known (SyncTarget conditions name the cause). */
+  readonly causes?: Readonly<Record<string, DropCause>>;
   /** Set when the SyncTarget must not be served at all (its uid is not the configured one, or it is gone). */
   readonly error?: string;
   /** The error ends the agent: the SyncTarget was deleted, so there is nothing left to serve. */
@@ -250,6 +253,7 @@ export class SyncTargetGvrSource implements GvrSource {
     const allowed: GVR[] = [NAMESPACES_GVR];
     const dropped: Record<string, string> = {};
     const unauthorized: string[] = [];
+    const causes: Record<string, DropCause> = {};
     desired.forEach((gvr, i) => {
       const name = gvrToString(gvr);
       const decision = decisions[i] as AccessDecision & { discovery?: boolean };
@@ -267,12 +271,13 @@ export class SyncTargetGvrSource implements GvrSource {
         return;
       }
       dropped[name] = decision.reason ?? 'not allowed';
+      causes[name] = dropCause(decision);
       // A review that could not be asked (server unreachable) is no refusal: kcp's SyncerAuthorized says
       // nothing about it, and the recheck asks again.
       if (decision.discovery !== true && decision.failed !== true) unauthorized.push(name);
     });
     if (this.stopped) return;
-    this.publish({ allowed, dropped, unauthorized });
+    this.publish({ allowed, dropped, unauthorized, ...(Object.keys(causes).length > 0 ? { causes } : {}) });
     this.scheduleRecheck();
   }
 
@@ -289,6 +294,7 @@ export class SyncTargetGvrSource implements GvrSource {
         allowed: false,
         discovery: true,
         failed: !served,
+        failure: error.type,
         reason: served ? 'not served by the downstream cluster' : error.message,
       };
     }
