@@ -1,6 +1,12 @@
-import { type HeartbeatReporter, TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
+import {
+  type FailureReporter,
+  type GivenUpFailure,
+  type HeartbeatReporter,
+  TmcError,
+  TmcErrorType,
+} from '@kcp-tmc/interfaces';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { engineHarness } from './test-support/engine-harness.js';
+import { engineHarness, upstreamObject } from './test-support/engine-harness.js';
 import { until } from './test-support/wait.js';
 
 const DEPLOYMENTS = 'apps/v1/deployments';
@@ -92,6 +98,42 @@ describe('DefaultSyncEngine SyncTarget conditions by cause', () => {
     await h.engine.start();
     await vi.advanceTimersByTimeAsync(3_000);
     expect(conditions).toEqual([{ type: 'SyncerAuthorized', status: 'True' }]);
+    await h.engine.stop();
+  });
+});
+
+describe('DefaultSyncEngine Events for a resource missing downstream', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 0 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('reports each upstream object of it, in kubectl words naming the resource, once per time it goes missing', async () => {
+    const given: GivenUpFailure[] = [];
+    const failures: FailureReporter = { reportGivenUp: async (f) => void given.push(f) };
+    const h = engineHarness({
+      failures,
+      syncedResources: [DEPLOYMENTS, WIDGETS],
+      options: { accessRecheckMs: 1_000 },
+    });
+    h.client.served = new Set(['v1/namespaces', 'v1/configmaps', 'v1/secrets', DEPLOYMENTS]);
+    const widget = upstreamObject(WIDGETS, 'root:a', 'apps', 'blue', {
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+    });
+    h.up(WIDGETS).upsert(widget);
+    await h.engine.start();
+    await until(() => given.length === 1, 2_000, 10);
+    expect(given[0]?.object?.metadata.name).toBe('blue');
+    expect(given[0]?.error.type).toBe('NotFound');
+    expect(given[0]?.error.message).toBe(
+      'no matches for kind "Widget" in version "example.com/v1" on the downstream cluster: install the CustomResourceDefinition of widgets.example.com there',
+    );
+    // Still missing at the next review: no second Event.
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(given).toHaveLength(1);
     await h.engine.stop();
   });
 });

@@ -55,10 +55,11 @@ import { downstreamGrantHint, EVENT_VERBS } from './access-review.js';
 import type { ApiImporter } from './api-import/api-importer.js';
 import { waitForCacheSync } from './cache-sync.js';
 import { ControllerSet } from './controller/controller-set.js';
-import { EVENTS_GVR } from './controller/informer-options.js';
+import { EVENTS_GVR, upstreamInformerOptions } from './controller/informer-options.js';
 import { Dispatcher } from './dispatch.js';
 import { engineQueue } from './engine-queue.js';
 import type { GvrSet, GvrSource } from './gvr-source.js';
+import { MissingResourceEvents } from './missing-resource-events.js';
 import type { EngineOptions } from './options.js';
 import type { DrainResult, RateLimitingQueue } from './queue/index.js';
 import { RemovalGrace } from './removal-grace.js';
@@ -83,6 +84,7 @@ export class DefaultSyncEngine implements SyncEngine {
   private readonly status = new SyncStatusTracker();
   private readonly dispatcher: Dispatcher;
   private readonly conditions: SyncTargetConditionReporter;
+  private readonly missing: MissingResourceEvents;
   private readonly abort = new AbortController();
   private readonly logger: Logger;
   private starting: Promise<void> | undefined;
@@ -137,6 +139,14 @@ export class DefaultSyncEngine implements SyncEngine {
     );
     this.queue = engineQueue(config, clock, queueMetrics);
     this.conditions = new SyncTargetConditionReporter(heartbeat, leader, this.logger);
+    const upstreamMode = options.upstreamMode ?? 'virtual-workspace';
+    this.missing = new MissingResourceEvents(
+      upstreamFactory,
+      (gvr) => upstreamInformerOptions(gvr, syncTarget.key, upstreamMode, 0),
+      failures,
+      leader,
+      this.logger,
+    );
     this.dispatcher = new Dispatcher({
       syncTarget,
       downstreamSyncer,
@@ -298,6 +308,7 @@ export class DefaultSyncEngine implements SyncEngine {
     await leader.acquire(this.abort.signal);
     this.importer?.start();
     await this.conditions.report(this.gvrSource.current());
+    void this.missing.report(this.gvrSource.current(), this.abort.signal);
   }
 
   private async shutdown(): Promise<void> {
@@ -397,6 +408,8 @@ export class DefaultSyncEngine implements SyncEngine {
     this.status.droppedResources = dropped;
     this.status.unauthorizedResources = set.unauthorized;
     await this.conditions.report(set);
+    // In the background: listing a missing resource's objects upstream must not hold up the GVR change.
+    void this.missing.report(set, this.abort.signal);
   }
 
   /** Downstream Events, when an EVENT_SYNCER is bound and the downstream lets us watch them. */
