@@ -4,7 +4,7 @@ import {
   type KubeClient,
   type KubeObject,
   SyncTargetConditions,
-  type TmcErrorType,
+  TmcErrorType,
 } from '@kcp-tmc/interfaces';
 
 const SSAR_GVR: GVR = Object.freeze({
@@ -120,4 +120,30 @@ export function syncerAuthorizedCondition(unauthorized: readonly string[]) {
     severity: 'Error',
     message: `SSAR check failed for gvrs: ${unauthorized.join(';')}`,
   };
+}
+
+/**
+ * Whether a synced resource can run: every verb the agent uses is granted downstream, and the downstream
+ * cluster serves the resource (discovery knows it; a CRD missing there is `not served`).
+ */
+export async function reviewSynced(
+  client: KubeClient,
+  gvr: GVR,
+): Promise<AccessDecision & { discovery?: boolean }> {
+  const access = await reviewVerbs(client, gvr, SYNCED_RESOURCE_VERBS);
+  if (!access.allowed) return access;
+  try {
+    await client.mapping(gvr);
+    return { allowed: true };
+  } catch (err) {
+    const error = classifyError(err, 'discovery');
+    const served = error.type === TmcErrorType.NotFound;
+    return {
+      allowed: false,
+      discovery: true,
+      failed: !served,
+      failure: error.type,
+      reason: served ? 'not served by the downstream cluster' : error.message,
+    };
+  }
 }

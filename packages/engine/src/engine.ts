@@ -115,7 +115,7 @@ export class DefaultSyncEngine implements SyncEngine {
     @inject(FEATURE_GATES, { isOptional: true }) private readonly gates: FeatureGates = DEFAULT_FEATURE_GATES,
     @inject(SYNC_METRICS, { isOptional: true }) private readonly metrics?: SyncMetrics,
     @inject(WORKQUEUE_METRICS_PROVIDER, { isOptional: true }) queueMetrics?: WorkQueueMetricsProvider,
-    @inject(HEARTBEAT_REPORTER, { isOptional: true }) private readonly heartbeat?: HeartbeatReporter,
+    @inject(HEARTBEAT_REPORTER, { isOptional: true }) heartbeat?: HeartbeatReporter,
     @inject(CLOCK, { isOptional: true }) private readonly clock: Clock = SYSTEM_CLOCK,
     @inject(LOGGER, { isOptional: true }) logger: Logger = NOOP_LOGGER,
     @inject(FAILURE_REPORTER, { isOptional: true }) private readonly failures?: FailureReporter,

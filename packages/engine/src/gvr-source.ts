@@ -2,7 +2,6 @@ import {
   ALWAYS_SYNCED_RESOURCES,
   CLOCK,
   type Clock,
-  classifyError,
   DEFAULT_FEATURE_GATES,
   DOWNSTREAM_KUBE_CLIENT,
   FEATURE_GATES,
@@ -22,10 +21,9 @@ import {
   type SyncTarget,
   type SyncTargetRef,
   type TimerHandle,
-  TmcErrorType,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
-import { type AccessDecision, reviewAccess, reviewVerbs, SYNCED_RESOURCE_VERBS } from './access-review.js';
+import { type AccessDecision, reviewAccess, reviewSynced } from './access-review.js';
 import type { EngineOptions } from './options.js';
 import { type DropCause, dropCause } from './sync-target-conditions.js';
 import { ENGINE_OPTIONS, SYNC_TARGET_INFORMER_FACTORY } from './tokens.js';
@@ -249,7 +247,7 @@ export class SyncTargetGvrSource implements GvrSource {
       return;
     }
     const running = new Set(this.set.allowed.map(gvrToString));
-    const decisions = await Promise.all(desired.map((gvr) => this.check(gvr)));
+    const decisions = await Promise.all(desired.map((gvr) => reviewSynced(this.downstream, gvr)));
     const allowed: GVR[] = [NAMESPACES_GVR];
     const dropped: Record<string, string> = {};
     const unauthorized: string[] = [];
@@ -279,25 +277,6 @@ export class SyncTargetGvrSource implements GvrSource {
     if (this.stopped) return;
     this.publish({ allowed, dropped, unauthorized, ...(Object.keys(causes).length > 0 ? { causes } : {}) });
     this.scheduleRecheck();
-  }
-
-  private async check(gvr: GVR): Promise<AccessDecision & { discovery?: boolean }> {
-    const access = await reviewVerbs(this.downstream, gvr, SYNCED_RESOURCE_VERBS);
-    if (!access.allowed) return access;
-    try {
-      await this.downstream.mapping(gvr);
-      return { allowed: true };
-    } catch (err) {
-      const error = classifyError(err, 'discovery');
-      const served = error.type === TmcErrorType.NotFound;
-      return {
-        allowed: false,
-        discovery: true,
-        failed: !served,
-        failure: error.type,
-        reason: served ? 'not served by the downstream cluster' : error.message,
-      };
-    }
   }
 
   private publish(next: GvrSet): void {

@@ -125,7 +125,7 @@ describe.skipIf(!CLI_BUILT)('no secret value or token in the agent logs', () => 
         const copy = async () =>
           (await send(downstream, `/api/v1/secrets?labelSelector=${selector}`)).json.items?.find(
             (s) => s.metadata.name === name,
-          );
+          ) as { data?: Record<string, string> } | undefined;
         await waitFor(
           async () => (await copy())?.data?.password === b64(SECRET_VALUE),
           'the Secret downstream',
