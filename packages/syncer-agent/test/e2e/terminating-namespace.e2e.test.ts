@@ -56,7 +56,9 @@ describe.skipIf(!CLI_BUILT)('a write into a terminating downstream namespace', (
       ).toBe(200);
       expect((await call(world.downstream.url, ns, 'DELETE')).status).toBe(200);
       await waitFor(
-        async () => (await call(world.downstream.url, ns)).json.status?.phase === 'Terminating',
+        async () =>
+          ((await call(world.downstream.url, ns)).json.status as { phase?: string } | undefined)?.phase ===
+          'Terminating',
         'Terminating',
       );
       expect(
