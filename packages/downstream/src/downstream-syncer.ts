@@ -109,10 +109,9 @@ export class DefaultDownstreamSyncer implements DownstreamSyncer {
       cached: (gvr, namespace, name) => this.cached(gvr, namespace, name),
       get: (gvr, namespace, name) => this.get(gvr, namespace, name),
     };
-    this.namespaces = new NamespaceEnsurer(client, syncTarget, (name) => {
-      const found = this.cached(NAMESPACES_GVR, '', name);
-      return found === 'unknown' ? undefined : found;
-    });
+    this.namespaces = new NamespaceEnsurer(client, syncTarget, (name) =>
+      this.cached(NAMESPACES_GVR, '', name),
+    );
     this.namespaceCleaner = new NamespaceCleaner({
       client,
       clock,

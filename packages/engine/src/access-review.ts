@@ -4,6 +4,7 @@ import {
   type KubeClient,
   type KubeObject,
   SyncTargetConditions,
+  TmcErrorType,
 } from '@kcp-tmc/interfaces';
 
 const SSAR_GVR: GVR = Object.freeze({
@@ -20,6 +21,8 @@ export interface AccessDecision {
   readonly failed?: boolean;
   /** The authorizer's own words on a denial (`status.reason`), when it gave any. */
   readonly serverReason?: string;
+  /** What kind of failure, when the review (or discovery) could not be made: unreachable, 401, ... */
+  readonly failure?: TmcErrorType;
 }
 
 /**
@@ -98,7 +101,8 @@ export async function reviewAccess(client: KubeClient, gvr: GVR, verb: string): 
       ...(status.reason ? { serverReason: status.reason } : {}),
     };
   } catch (err) {
-    return { allowed: false, failed: true, reason: classifyError(err, 'SelfSubjectAccessReview').message };
+    const error = classifyError(err, 'SelfSubjectAccessReview');
+    return { allowed: false, failed: true, reason: error.message, failure: error.type };
   }
 }
 
@@ -116,4 +120,30 @@ export function syncerAuthorizedCondition(unauthorized: readonly string[]) {
     severity: 'Error',
     message: `SSAR check failed for gvrs: ${unauthorized.join(';')}`,
   };
+}
+
+/**
+ * Whether a synced resource can run: every verb the agent uses is granted downstream, and the downstream
+ * cluster serves the resource (discovery knows it; a CRD missing there is `not served`).
+ */
+export async function reviewSynced(
+  client: KubeClient,
+  gvr: GVR,
+): Promise<AccessDecision & { discovery?: boolean }> {
+  const access = await reviewVerbs(client, gvr, SYNCED_RESOURCE_VERBS);
+  if (!access.allowed) return access;
+  try {
+    await client.mapping(gvr);
+    return { allowed: true };
+  } catch (err) {
+    const error = classifyError(err, 'discovery');
+    const served = error.type === TmcErrorType.NotFound;
+    return {
+      allowed: false,
+      discovery: true,
+      failed: !served,
+      failure: error.type,
+      reason: served ? 'not served by the downstream cluster' : error.message,
+    };
+  }
 }

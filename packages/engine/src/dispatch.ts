@@ -21,6 +21,7 @@ import {
 } from '@kcp-tmc/interfaces';
 import type { ResourceController } from './controller/resource-controller.js';
 import { isNamespacesResource, NamespacePath } from './namespace-path.js';
+import type { RemovalGrace } from './removal-grace.js';
 
 /** The syncers and extension points a worker hands work to. */
 export interface DispatchTargets {
@@ -35,6 +36,8 @@ export interface DispatchTargets {
   readonly ownsNamespace: (namespace: string) => boolean;
   /** Sends an upstream key down again (a downstream object was deleted under us). */
   readonly requeueDown: (key: ClusterKey) => void;
+  /** The wait before removing a copy whose upstream object left this SyncTarget. */
+  readonly removalGrace: RemovalGrace;
 }
 
 export interface WorkRequest {
@@ -102,13 +105,17 @@ export class Dispatcher {
     if (isNamespacesResource(key)) return this.namespaces.upstreamChanged(key, controller);
     const context: SyncContext = { direction: 'down', syncTarget, cluster: key.cluster, gvr: key.gvr, key };
     const upstream = controller.upstream?.get(key);
-    if (upstream === undefined) {
-      // Gone upstream, or no longer scheduled here: remove the downstream copy.
-      return downstreamSyncer.delete({ item: this.item(request, 'delete', undefined), context });
+    if (upstream === undefined || isBeingDeleted(upstream, syncTarget.key)) {
+      // Gone upstream, or no longer scheduled here: remove the downstream copy once the grace is over.
+      const waitMs = this.targets.removalGrace.remaining(key);
+      if (waitMs > 0)
+        return { ...noop(key, 'left this SyncTarget: within the removal grace'), retryAfterMs: waitMs };
+      const item = this.item(request, 'delete', upstream);
+      return downstreamSyncer.delete(
+        upstream === undefined ? { item, context } : { item, context, upstream },
+      );
     }
-    if (isBeingDeleted(upstream, syncTarget.key)) {
-      return downstreamSyncer.delete({ item: this.item(request, 'delete', upstream), context, upstream });
-    }
+    this.targets.removalGrace.stays(key);
     for (const filter of this.targets.filters.filters()) {
       if (await filter.shouldSync(upstream, context)) continue;
       const remove = filter.shouldDelete === undefined ? true : await filter.shouldDelete(upstream, context);

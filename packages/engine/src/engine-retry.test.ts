@@ -85,7 +85,7 @@ describe('DefaultSyncEngine retries', () => {
           code: 403,
           message:
             'deployments.apps "web" is forbidden: unable to create new content in namespace kcp-x because it is being terminated',
-          details: { causes: [{ type: 'NamespaceTerminating', field: 'metadata.namespace' }] },
+          details: { causes: [{ reason: 'NamespaceTerminating', field: 'metadata.namespace' }] },
         },
       });
     h.syncer.behavior = (call) => (h.syncer.calls.length <= 6 ? failure(call, terminating()) : undefined);

@@ -51,27 +51,25 @@ import {
   type WorkQueueMetricsProvider,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
-import { downstreamGrantHint, EVENT_VERBS, syncerAuthorizedCondition } from './access-review.js';
+import { downstreamGrantHint, EVENT_VERBS } from './access-review.js';
 import type { ApiImporter } from './api-import/api-importer.js';
 import { waitForCacheSync } from './cache-sync.js';
 import { ControllerSet } from './controller/controller-set.js';
-import { EVENTS_GVR } from './controller/informer-options.js';
+import { EVENTS_GVR, upstreamInformerOptions } from './controller/informer-options.js';
 import { Dispatcher } from './dispatch.js';
+import { engineQueue } from './engine-queue.js';
 import type { GvrSet, GvrSource } from './gvr-source.js';
+import { MissingResourceEvents } from './missing-resource-events.js';
 import type { EngineOptions } from './options.js';
-import {
-  BucketRateLimiter,
-  type DrainResult,
-  ItemExponentialFailureRateLimiter,
-  MaxOfRateLimiter,
-  RateLimitingQueue,
-} from './queue/index.js';
+import type { DrainResult, RateLimitingQueue } from './queue/index.js';
+import { RemovalGrace } from './removal-grace.js';
 import { SyncStatusTracker } from './sync-status.js';
+import { SyncTargetConditionReporter } from './sync-target-conditions.js';
 import { SyncWorker } from './sync-worker.js';
 import { API_IMPORTER, ENGINE_OPTIONS, GVR_SOURCE } from './tokens.js';
 import { TurnBudget } from './turn-budget.js';
 
-export const ENGINE_QUEUE_NAME = 'tmc-workload-syncer';
+export { ENGINE_QUEUE_NAME } from './engine-queue.js';
 
 /**
  * The sync engine: one resource controller per GVR the GvrSource allows, one work queue, `workerCount`
@@ -85,6 +83,8 @@ export class DefaultSyncEngine implements SyncEngine {
   private readonly controllers: ControllerSet;
   private readonly status = new SyncStatusTracker();
   private readonly dispatcher: Dispatcher;
+  private readonly conditions: SyncTargetConditionReporter;
+  private readonly missing: MissingResourceEvents;
   private readonly abort = new AbortController();
   private readonly logger: Logger;
   private starting: Promise<void> | undefined;
@@ -94,7 +94,6 @@ export class DefaultSyncEngine implements SyncEngine {
   private gvrChain: Promise<void> = Promise.resolve();
   private unsubscribeGvrs: (() => void) | undefined;
   private drain: DrainResult<string> | undefined;
-  private authorizedCondition = '';
   private backpressure = false;
   private halted = false;
   private readonly fatalListeners = new Set<(reason: string) => void>();
@@ -116,7 +115,7 @@ export class DefaultSyncEngine implements SyncEngine {
     @inject(FEATURE_GATES, { isOptional: true }) private readonly gates: FeatureGates = DEFAULT_FEATURE_GATES,
     @inject(SYNC_METRICS, { isOptional: true }) private readonly metrics?: SyncMetrics,
     @inject(WORKQUEUE_METRICS_PROVIDER, { isOptional: true }) queueMetrics?: WorkQueueMetricsProvider,
-    @inject(HEARTBEAT_REPORTER, { isOptional: true }) private readonly heartbeat?: HeartbeatReporter,
+    @inject(HEARTBEAT_REPORTER, { isOptional: true }) heartbeat?: HeartbeatReporter,
     @inject(CLOCK, { isOptional: true }) private readonly clock: Clock = SYSTEM_CLOCK,
     @inject(LOGGER, { isOptional: true }) logger: Logger = NOOP_LOGGER,
     @inject(FAILURE_REPORTER, { isOptional: true }) private readonly failures?: FailureReporter,
@@ -138,17 +137,16 @@ export class DefaultSyncEngine implements SyncEngine {
       this.status,
       this.logger,
     );
-    // client-go's default controller limiter, with the bucket from the engine config.
-    const rateLimiter = new MaxOfRateLimiter<string>(
-      new ItemExponentialFailureRateLimiter<string>(5, 1_000_000),
-      new BucketRateLimiter<string>(config.rateLimitPerSec, config.burst, clock),
+    this.queue = engineQueue(config, clock, queueMetrics);
+    this.conditions = new SyncTargetConditionReporter(heartbeat, leader, this.logger);
+    const upstreamMode = options.upstreamMode ?? 'virtual-workspace';
+    this.missing = new MissingResourceEvents(
+      upstreamFactory,
+      (gvr) => upstreamInformerOptions(gvr, syncTarget.key, upstreamMode, 0),
+      failures,
+      leader,
+      this.logger,
     );
-    this.queue = new RateLimitingQueue<string>({
-      name: ENGINE_QUEUE_NAME,
-      clock,
-      rateLimiter,
-      ...(queueMetrics === undefined ? {} : { metricsProvider: queueMetrics }),
-    });
     this.dispatcher = new Dispatcher({
       syncTarget,
       downstreamSyncer,
@@ -159,6 +157,7 @@ export class DefaultSyncEngine implements SyncEngine {
       locators,
       ownsNamespace: (namespace) => this.controllers.ownsNamespace(namespace),
       requeueDown: (key) => this.enqueue('down', key),
+      removalGrace: new RemovalGrace(config.removalGraceMs ?? 0, clock),
     });
   }
 
@@ -308,7 +307,8 @@ export class DefaultSyncEngine implements SyncEngine {
     });
     await leader.acquire(this.abort.signal);
     this.importer?.start();
-    await this.reportAuthorization(this.gvrSource.current());
+    await this.conditions.report(this.gvrSource.current());
+    void this.missing.report(this.gvrSource.current(), this.abort.signal);
   }
 
   private async shutdown(): Promise<void> {
@@ -407,7 +407,9 @@ export class DefaultSyncEngine implements SyncEngine {
     if (events !== undefined) dropped[gvrToString(EVENTS_GVR)] = events;
     this.status.droppedResources = dropped;
     this.status.unauthorizedResources = set.unauthorized;
-    await this.reportAuthorization(set);
+    await this.conditions.report(set);
+    // In the background: listing a missing resource's objects upstream must not hold up the GVR change.
+    void this.missing.report(set, this.abort.signal);
   }
 
   /** Downstream Events, when an EVENT_SYNCER is bound and the downstream lets us watch them. */
@@ -429,21 +431,6 @@ export class DefaultSyncEngine implements SyncEngine {
       return;
     }
     this.controllers.add(EVENTS_GVR, true);
-  }
-
-  private async reportAuthorization(set: GvrSet): Promise<void> {
-    if (this.heartbeat === undefined) return;
-    // Conditions are the leader's to write; a standby reports once it leads (awaitLeadership).
-    if (this.leader !== undefined && !this.leader.isLeader()) return;
-    const condition = syncerAuthorizedCondition(set.unauthorized);
-    const signature = JSON.stringify(condition);
-    if (signature === this.authorizedCondition) return;
-    try {
-      await this.heartbeat.setCondition(condition);
-      this.authorizedCondition = signature;
-    } catch (err) {
-      this.logger.warn('could not set the SyncerAuthorized condition', { error: String(err) });
-    }
   }
 
   /** The only thing an event handler does. */

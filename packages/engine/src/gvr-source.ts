@@ -2,7 +2,6 @@ import {
   ALWAYS_SYNCED_RESOURCES,
   CLOCK,
   type Clock,
-  classifyError,
   DEFAULT_FEATURE_GATES,
   DOWNSTREAM_KUBE_CLIENT,
   FEATURE_GATES,
@@ -22,11 +21,11 @@ import {
   type SyncTarget,
   type SyncTargetRef,
   type TimerHandle,
-  TmcErrorType,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
-import { type AccessDecision, reviewAccess, reviewVerbs, SYNCED_RESOURCE_VERBS } from './access-review.js';
+import { type AccessDecision, reviewAccess, reviewSynced } from './access-review.js';
 import type { EngineOptions } from './options.js';
+import { type DropCause, dropCause } from './sync-target-conditions.js';
 import { ENGINE_OPTIONS, SYNC_TARGET_INFORMER_FACTORY } from './tokens.js';
 
 export const NAMESPACES_GVR: GVR = Object.freeze({ group: '', version: 'v1', resource: 'namespaces' });
@@ -38,6 +37,8 @@ export interface GvrSet {
   readonly dropped: Readonly<Record<string, string>>;
   /** The dropped GVRs whose SelfSubjectAccessReview was denied (kcp's SyncerAuthorized). */
   readonly unauthorized: readonly string[];
+  /** Why each dropped GVR is out, when known (SyncTarget conditions name the cause). */
+  readonly causes?: Readonly<Record<string, DropCause>>;
   /** Set when the SyncTarget must not be served at all (its uid is not the configured one, or it is gone). */
   readonly error?: string;
   /** The error ends the agent: the SyncTarget was deleted, so there is nothing left to serve. */
@@ -246,10 +247,11 @@ export class SyncTargetGvrSource implements GvrSource {
       return;
     }
     const running = new Set(this.set.allowed.map(gvrToString));
-    const decisions = await Promise.all(desired.map((gvr) => this.check(gvr)));
+    const decisions = await Promise.all(desired.map((gvr) => reviewSynced(this.downstream, gvr)));
     const allowed: GVR[] = [NAMESPACES_GVR];
     const dropped: Record<string, string> = {};
     const unauthorized: string[] = [];
+    const causes: Record<string, DropCause> = {};
     desired.forEach((gvr, i) => {
       const name = gvrToString(gvr);
       const decision = decisions[i] as AccessDecision & { discovery?: boolean };
@@ -267,31 +269,14 @@ export class SyncTargetGvrSource implements GvrSource {
         return;
       }
       dropped[name] = decision.reason ?? 'not allowed';
+      causes[name] = dropCause(decision);
       // A review that could not be asked (server unreachable) is no refusal: kcp's SyncerAuthorized says
       // nothing about it, and the recheck asks again.
       if (decision.discovery !== true && decision.failed !== true) unauthorized.push(name);
     });
     if (this.stopped) return;
-    this.publish({ allowed, dropped, unauthorized });
+    this.publish({ allowed, dropped, unauthorized, ...(Object.keys(causes).length > 0 ? { causes } : {}) });
     this.scheduleRecheck();
-  }
-
-  private async check(gvr: GVR): Promise<AccessDecision & { discovery?: boolean }> {
-    const access = await reviewVerbs(this.downstream, gvr, SYNCED_RESOURCE_VERBS);
-    if (!access.allowed) return access;
-    try {
-      await this.downstream.mapping(gvr);
-      return { allowed: true };
-    } catch (err) {
-      const error = classifyError(err, 'discovery');
-      const served = error.type === TmcErrorType.NotFound;
-      return {
-        allowed: false,
-        discovery: true,
-        failed: !served,
-        reason: served ? 'not served by the downstream cluster' : error.message,
-      };
-    }
   }
 
   private publish(next: GvrSet): void {

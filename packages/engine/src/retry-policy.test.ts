@@ -1,6 +1,12 @@
 import { classifyHttpError, clusterKey, type SyncResult, TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
-import { decideRetry, isTerminatingNamespaceWrite, SERVER_STATE_MAX_DELAY_MS } from './retry-policy.js';
+import {
+  decideRetry,
+  isMissingNamespaceWrite,
+  isTerminatingNamespaceWrite,
+  NAMESPACE_WAIT_MAX_DELAY_MS,
+  SERVER_STATE_MAX_DELAY_MS,
+} from './retry-policy.js';
 
 const key = clusterKey('root:org', { group: 'apps', version: 'v1', resource: 'deployments' }, 'ns', 'web');
 const ok: SyncResult = { key, operation: 'update', success: true, conflicts: [] };
@@ -94,9 +100,10 @@ describe('decideRetry', () => {
         details: {
           name: 'app',
           kind: 'configmaps',
+          // The wire form: metav1.StatusCause's Type has json tag "reason" (apimachinery meta/v1 types.go).
           causes: [
             {
-              type: 'NamespaceTerminating',
+              reason: 'NamespaceTerminating',
               message: 'namespace kcp-abc is being terminated',
               field: 'metadata.namespace',
             },
@@ -119,10 +126,36 @@ describe('decideRetry', () => {
   it('retries a write into a terminating namespace forever, 403 or 409, never giving up', () => {
     for (const error of [terminating403(), terminating409()]) {
       expect(isTerminatingNamespaceWrite(error)).toBe(true);
-      expect(decideRetry(failed(error), 0, 0)).toEqual({ action: 'retry', error });
+      const retry = { action: 'retry', error, maxDelayMs: NAMESPACE_WAIT_MAX_DELAY_MS };
+      expect(decideRetry(failed(error), 0, 0)).toEqual(retry);
       // Not even maxRetries ends it: the namespace goes, and the next attempt re-creates it.
-      expect(decideRetry(failed(error), 50, 5)).toEqual({ action: 'retry', error });
+      expect(decideRetry(failed(error), 50, 5)).toEqual(retry);
     }
+  });
+
+  it('retries a write into a namespace just deleted (404 namespaces not found), not any other 404', () => {
+    const gone = classifyHttpError({
+      status: 404,
+      operation: 'PATCH(apply) v1/configmaps kcp-abc/app',
+      body: {
+        kind: 'Status',
+        reason: 'NotFound',
+        code: 404,
+        message: 'namespaces "kcp-abc" not found',
+        details: { name: 'kcp-abc', kind: 'namespaces' },
+      },
+    });
+    expect(isMissingNamespaceWrite(gone)).toBe(true);
+    expect(decideRetry(failed(gone), 7, 5)).toEqual({
+      action: 'retry',
+      error: gone,
+      maxDelayMs: NAMESPACE_WAIT_MAX_DELAY_MS,
+    });
+    const other = classifyHttpError({
+      status: 404,
+      body: { kind: 'Status', reason: 'NotFound', code: 404, message: 'configmaps "app" not found' },
+    });
+    expect(isMissingNamespaceWrite(other)).toBe(false);
   });
 
   it('still gives up on any other 403: only the NamespaceTerminating cause makes it transient', () => {

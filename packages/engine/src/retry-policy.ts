@@ -50,8 +50,23 @@ export function isTerminatingNamespaceWrite(error: TmcError): boolean {
 }
 
 /**
- * The retry decision reads the TmcError's type policy (`retryable`) and `retryAfterMs`; the one exception is a
- * write into a terminating namespace ({@link isTerminatingNamespaceWrite}), always retried with backoff.
+ * Whether a write failed because its namespace is gone, typically just deleted after terminating: the next
+ * attempt creates the namespace again (kube answers 404 `namespaces "<name>" not found`, details.kind namespaces).
+ */
+export function isMissingNamespaceWrite(error: TmcError): boolean {
+  return error.type === TmcErrorType.NotFound && /\bnamespaces "[^"]+" not found\b/.test(error.message);
+}
+
+/**
+ * A namespace in the way heals by itself within seconds to minutes; capped, the write lands within this long of
+ * the namespace being gone, where the key's own exponential backoff would have grown past a minute.
+ */
+export const NAMESPACE_WAIT_MAX_DELAY_MS = 5_000;
+
+/**
+ * The retry decision reads the TmcError's type policy (`retryable`) and `retryAfterMs`; the exceptions are a
+ * write into a terminating namespace ({@link isTerminatingNamespaceWrite}) or a just-deleted one
+ * ({@link isMissingNamespaceWrite}), always retried with backoff capped at {@link NAMESPACE_WAIT_MAX_DELAY_MS}.
  * `maxRetries` 0 retries forever; otherwise a key that failed that often in a row is given up on.
  */
 export function decideRetry(result: SyncResult, requeues: number, maxRetries: number): RetryDecision {
@@ -62,7 +77,9 @@ export function decideRetry(result: SyncResult, requeues: number, maxRetries: nu
   }
   const error = resultError(result);
   // Never given up on, whatever the type policy or maxRetries: the namespace goes, then the write succeeds.
-  if (isTerminatingNamespaceWrite(error)) return { action: 'retry', error };
+  if (isTerminatingNamespaceWrite(error) || isMissingNamespaceWrite(error)) {
+    return { action: 'retry', error, maxDelayMs: NAMESPACE_WAIT_MAX_DELAY_MS };
+  }
   if (!error.retryable) return { action: 'give-up', error, why: `${error.type} is not retryable` };
   if (maxRetries > 0 && requeues >= maxRetries) {
     return { action: 'give-up', error, why: `failed ${requeues + 1} times in a row` };

@@ -16,6 +16,11 @@ export interface EngineConfig {
   cacheSyncTimeoutMs: number;
   /** How long `stop()` lets in-flight work finish before handing keys back (ms). */
   shutdownTimeoutMs: number;
+  /**
+   * Wait before removing a downstream copy whose upstream object left this SyncTarget (ms); 0 (kcp's syncer)
+   * removes it at once.
+   */
+  removalGraceMs?: number;
 }
 
 export const DEFAULT_ENGINE_CONFIG: Readonly<EngineConfig> = Object.freeze({

@@ -74,6 +74,18 @@ describe('classifyHttpError', () => {
     expect(err.retryAfterMs).toBe(1000);
   });
 
+  it('reads a cause type from its wire name, reason (metav1.StatusCause json tag)', () => {
+    const err = classifyHttpError({
+      status: 403,
+      body: status(403, 'Forbidden', {
+        details: { causes: [{ reason: 'NamespaceTerminating', field: 'metadata.namespace' }] },
+      }),
+    });
+    expect(err.causes).toEqual([
+      { reason: 'NamespaceTerminating', type: 'NamespaceTerminating', field: 'metadata.namespace' },
+    ]);
+  });
+
   it('keeps the field causes of a 422 and names the operation', () => {
     const causes = [{ type: 'FieldValueInvalid', field: 'metadata.name', message: 'bad name' }];
     const err = classifyHttpError({

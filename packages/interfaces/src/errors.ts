@@ -157,7 +157,13 @@ export function classifyHttpError(input: HttpErrorInput): TmcError {
     status: input.status,
   };
   if (reason !== undefined) init.reason = reason;
-  if (status?.details?.causes !== undefined) init.causes = status.details.causes;
+  if (status?.details?.causes !== undefined) {
+    // metav1.StatusCause serializes its Type as "reason" (apimachinery pkg/apis/meta/v1/types.go).
+    init.causes = status.details.causes.map((cause) => {
+      const type = cause.type ?? cause.reason;
+      return type === undefined ? cause : { ...cause, type };
+    });
+  }
   if (retryAfterMs !== undefined) init.retryAfterMs = retryAfterMs;
   // Any 5xx or 429 that names a Retry-After is the server asking us to come back: retry, however it is typed.
   if (retryAfterMs !== undefined && (input.status === 429 || input.status >= 500)) init.retryable = true;

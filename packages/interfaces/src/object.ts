@@ -97,7 +97,10 @@ export interface KubeStatus {
 }
 
 export interface StatusCause {
+  /** The cause type. On the wire it is `reason` (metav1.StatusCause `Type` has json tag "reason"). */
   type?: string;
+  /** The wire name of `type`; classifyHttpError copies it into `type`. */
+  reason?: string;
   message?: string;
   field?: string;
 }

@@ -60,6 +60,8 @@ export const SyncTargetConditions = {
   SyncerAuthorized: 'SyncerAuthorized',
   APIImporterReady: 'APIImporterReady',
   Ready: 'Ready',
+  /** The agent's own: False while an accepted resource is not served downstream (a CRD missing there). */
+  DownstreamResourcesAvailable: 'DownstreamResourcesAvailable',
 } as const;
 export type SyncTargetConditionType = (typeof SyncTargetConditions)[keyof typeof SyncTargetConditions];
 

@@ -63,6 +63,8 @@ export interface CreateAgentOptions {
   extraModules?: readonly AgentModule[];
   /** Ends a start that is still waiting for the SyncTarget (its access, or its virtual workspace URL). */
   signal?: AbortSignal;
+  /** Waits for a missing SyncTarget to be created, instead of failing (a restart after its deletion). */
+  untilCreated?: boolean;
 }
 
 export interface AgentEndpoints {
@@ -121,12 +123,10 @@ export async function createAgent(options: AgentOptions, create: CreateAgentOpti
       }),
     );
     const syncTargetClient = admin.resolve<KubeClient>(UPSTREAM_KUBE_CLIENT);
-    const resolved = await resolveSyncTarget(
-      syncTargetClient,
-      options,
-      logger,
-      create.signal === undefined ? {} : { signal: create.signal },
-    );
+    const resolved = await resolveSyncTarget(syncTargetClient, options, logger, {
+      untilCreated: create.untilCreated === true,
+      ...(create.signal === undefined ? {} : { signal: create.signal }),
+    });
     const { syncTarget } = resolved;
     const ref: SyncTargetRef = {
       cluster: resolved.cluster,

@@ -86,13 +86,13 @@ export class NamespaceEnsurer {
   constructor(
     private readonly client: KubeClient,
     private readonly syncTarget: SyncTargetRef,
-    /** The namespace from a cache (our labelled namespaces), when one is running. */
-    private readonly cached: (name: string) => KubeObject | undefined,
+    /** The namespace from a cache (our labelled namespaces); 'unknown' when no cache is running. */
+    private readonly cached: (name: string) => KubeObject | undefined | 'unknown',
   ) {}
 
   async ensure(name: string, locator: NamespaceLocator): Promise<void> {
     const json = namespaceLocatorToJson(locator);
-    if (this.ensured.get(name) === json) return;
+    if (this.ensured.get(name) === json && this.stillThere(name)) return;
     const running = this.inflight.get(name);
     if (running !== undefined) {
       await running;
@@ -108,8 +108,18 @@ export class NamespaceEnsurer {
     this.ensured.delete(name);
   }
 
+  /**
+   * A remembered namespace someone else deleted (the cache no longer has it, or it terminates) is checked again:
+   * remembered blindly, every later write into it would fail 404 until a restart.
+   */
+  private stillThere(name: string): boolean {
+    const found = this.cached(name);
+    return found === 'unknown' || (found !== undefined && found.metadata.deletionTimestamp === undefined);
+  }
+
   private async check(name: string, locator: NamespaceLocator): Promise<void> {
-    let existing = this.cached(name);
+    const cached = this.cached(name);
+    let existing = cached === 'unknown' ? undefined : cached;
     if (existing === undefined) {
       try {
         existing = await this.client.get(NAMESPACES_GVR, { name });

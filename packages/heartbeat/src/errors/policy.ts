@@ -131,8 +131,11 @@ export class RecoveryPolicy {
 
   private giveUp(error: TmcError, attempts?: number): RecoveryDecision {
     const reason = REASONS[error.type];
+    // A first and only attempt (a report, not a retry given up on) says nothing about attempts.
     const message =
-      attempts === undefined ? error.message : `${error.message} (gave up after ${attempts} attempts)`;
+      attempts === undefined || attempts <= 1
+        ? error.message
+        : `${error.message} (gave up after ${attempts} attempts)`;
     const report: FailureReport = { reason, message, type: error.type, severity: error.severity };
     const { condition } = this.rules[error.type];
     if (condition !== undefined) report.condition = { ...condition, reason, message };

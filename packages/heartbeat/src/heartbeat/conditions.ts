@@ -53,9 +53,14 @@ export function conditionEqual(a: Condition, b: Condition): boolean {
 /**
  * The SyncTarget conditions a syncer writes: kcp v0.11's syncer sets only SyncerAuthorized
  * (pkg/syncer/resourcesync/controller.go); kcp itself sets Ready and HeartbeatHealthy
- * (pkg/reconciler/workload/heartbeat), and a second writer of those makes them flap.
+ * (pkg/reconciler/workload/heartbeat), and a second writer of those makes them flap. The agent adds
+ * DownstreamResourcesAvailable (a CRD missing downstream), which kcp's Ready summary does not read
+ * (heartbeat_manager.go summarises SyncerReady, APIImporterReady and HeartbeatHealthy only).
  */
-export const SYNCER_CONDITION_TYPES: readonly string[] = [SyncTargetConditions.SyncerAuthorized];
+export const SYNCER_CONDITION_TYPES: readonly string[] = [
+  SyncTargetConditions.SyncerAuthorized,
+  SyncTargetConditions.DownstreamResourcesAvailable,
+];
 
 export function isSyncerCondition(type: string): boolean {
   return SYNCER_CONDITION_TYPES.includes(type);

@@ -67,11 +67,11 @@ describe('DeniedAccessLog', () => {
     log.report('https://kcp/', 'GET', `${path}/phys`, RBAC_MESSAGE);
     log.report('https://other/', 'GET', path, RBAC_MESSAGE);
     expect(warnings.map((w) => w.message)).toEqual([
-      'upstream denies list synctargets.workload.kcp.io in cluster root:org: grant verb list on synctargets in API group "workload.kcp.io" to the agent\'s identity',
-      'upstream denies get synctargets.workload.kcp.io "phys" in cluster root:org: grant verb get on synctargets in API group "workload.kcp.io" (resourceNames: phys) to the agent\'s identity',
-      'upstream denies list synctargets.workload.kcp.io in cluster root:org: grant verb list on synctargets in API group "workload.kcp.io" to the agent\'s identity',
+      'upstream denies list synctargets.workload.kcp.io in cluster root:org (HTTP 403): grant verb list on synctargets in API group "workload.kcp.io" to the agent\'s identity',
+      'upstream denies get synctargets.workload.kcp.io "phys" in cluster root:org (HTTP 403): grant verb get on synctargets in API group "workload.kcp.io" (resourceNames: phys) to the agent\'s identity',
+      'upstream denies list synctargets.workload.kcp.io in cluster root:org (HTTP 403): grant verb list on synctargets in API group "workload.kcp.io" to the agent\'s identity',
     ]);
-    expect(warnings[0]?.fields).toEqual({ server: 'https://kcp/', reason: RBAC_MESSAGE });
+    expect(warnings[0]?.fields).toEqual({ server: 'https://kcp/', status: 403, reason: RBAC_MESSAGE });
   });
 
   it('uses the hint when it has one, and ignores admission refusals (terminating namespace)', () => {
@@ -92,7 +92,7 @@ describe('DeniedAccessLog', () => {
       'configmaps "a" is forbidden: unable to create new content in namespace x because it is being terminated',
     );
     expect(warnings.map((w) => w.message)).toEqual([
-      'downstream denies create secrets in namespace x: ask the admin',
+      'downstream denies create secrets in namespace x (HTTP 403): ask the admin',
     ]);
   });
 });
@@ -159,7 +159,7 @@ describe('denied requests through registerKube (simulator with enforced RBAC)', 
       await waitFor(() => failuresOf(denied) >= listsBefore + 3, 'the informer to retry');
       expect(warnings.filter((w) => w.message.startsWith('upstream denies list'))).toHaveLength(1);
       expect(warnings.find((w) => w.message.startsWith('upstream denies list'))?.message).toBe(
-        'upstream denies list synctargets.workload.kcp.io in cluster root:org: grant verb list on synctargets in API group "workload.kcp.io" to the agent\'s identity',
+        'upstream denies list synctargets.workload.kcp.io in cluster root:org (HTTP 403): grant verb list on synctargets in API group "workload.kcp.io" to the agent\'s identity',
       );
 
       const selected = factory.informerFor({

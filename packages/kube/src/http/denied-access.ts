@@ -1,4 +1,5 @@
-import type { Logger } from '@kcp-tmc/interfaces';
+import type { Logger, TmcError } from '@kcp-tmc/interfaces';
+import { FailureCauseLog } from './failure-causes.js';
 
 /** What an API server refused (HTTP 403 from its authorizer), read back from the request path. */
 export interface DeniedRequest {
@@ -32,12 +33,27 @@ const AUTHORIZATION_DENIAL = /\bcannot \S+ resource\b|access not permitted|\bnot
  */
 export class DeniedAccessLog {
   private readonly seen = new Set<string>();
+  /** The side's other failure causes (unreachable, 401), one line each. */
+  private readonly causes: FailureCauseLog;
 
   constructor(
     private readonly side: string,
     private readonly logger: Logger,
     private readonly hint?: DeniedAccessHint,
-  ) {}
+  ) {
+    this.causes = new FailureCauseLog(side, logger);
+  }
+
+  /** A network failure reaching the server (see FailureCauseLog). */
+  reportUnreachable(server: string, method: string, path: string, error: TmcError): void {
+    this.causes.unreachable(server, method, path, error);
+  }
+
+  /** Any HTTP answer: a 401 is named once; other answers re-arm the unreachable and 401 lines. */
+  reportAnswer(server: string, method: string, path: string, status: number, message: () => string): void {
+    if (status === 401) this.causes.unauthorized(server, method, path, message());
+    else this.causes.answered(server, status);
+  }
 
   /** `path` is the request's path and query below the server's base URL. */
   report(server: string, method: string, path: string, message: string): void {
@@ -52,8 +68,9 @@ export class DeniedAccessLog {
     const name = denied.name === undefined ? '' : ` "${denied.name}"`;
     const where = `${denied.namespace === undefined ? '' : ` in namespace ${denied.namespace}`}${denied.cluster === undefined ? '' : ` in cluster ${denied.cluster}`}`;
     const grant = this.hint?.(denied) ?? genericGrant(denied);
-    this.logger.warn(`${this.side} denies ${denied.verb} ${what}${name}${where}: ${grant}`, {
+    this.logger.warn(`${this.side} denies ${denied.verb} ${what}${name}${where} (HTTP 403): ${grant}`, {
       server,
+      status: 403,
       reason: message,
     });
   }

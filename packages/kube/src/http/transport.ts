@@ -8,6 +8,7 @@ import {
   NOOP_LOGGER,
   SYSTEM_CLOCK,
   type TmcError,
+  TmcErrorType,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
 import { fetch } from 'undici';
@@ -99,6 +100,7 @@ export class Transport {
     const deadline = this.deadline(req);
     try {
       const response = await this.fetchOnce(req, deadline.signal);
+      this.reportAnswer(req, response.status, response.statusText);
       if (response.status === 403 && this.denied !== undefined) {
         // The caller reads the body itself (readError); a clone leaves it to them.
         void response
@@ -126,7 +128,7 @@ export class Transport {
       });
       return response as unknown as Response;
     } catch (err) {
-      throw classifyError(err, req.operation);
+      throw this.unreachable(req, classifyError(err, req.operation));
     }
   }
 
@@ -151,11 +153,21 @@ export class Transport {
 
   /** An authorization refusal, logged once per call site with what to grant (see DeniedAccessLog). */
   private reportDenied(req: HttpRequest, body: unknown): void {
-    const message =
-      typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string'
-        ? (body as { message: string }).message
-        : String(body ?? '');
-    this.denied?.report(this.connection.baseUrl.href, req.method, req.path, message);
+    this.denied?.report(this.connection.baseUrl.href, req.method, req.path, messageOf(body));
+  }
+
+  /** Names an unreachable server once (see FailureCauseLog); hands the error back for throwing. */
+  private unreachable(req: HttpRequest, error: TmcError): TmcError {
+    if (error.type === TmcErrorType.ClusterUnreachable && req.signal?.aborted !== true) {
+      this.denied?.reportUnreachable(this.connection.baseUrl.href, req.method, req.path, error);
+    }
+    return error;
+  }
+
+  private reportAnswer(req: HttpRequest, status: number, body: unknown): void {
+    this.denied?.reportAnswer(this.connection.baseUrl.href, req.method, req.path, status, () =>
+      messageOf(body),
+    );
   }
 
   /** The caller's signal combined with this request's timeout; `clear` stops the timer. */
@@ -205,8 +217,9 @@ export class Transport {
         const prepared = await this.prepare(req, deadline.signal, true);
         answer = await requestJson(prepared, req.method, req.body, deadline.signal);
       } catch (err) {
-        throw classifyError(err, req.operation);
+        throw this.unreachable(req, classifyError(err, req.operation));
       }
+      this.reportAnswer(req, answer.status, answer.body);
       if (answer.status < 200 || answer.status > 299) {
         if (answer.status === 403) this.reportDenied(req, answer.body);
         throw classifyHttpError({
@@ -221,6 +234,15 @@ export class Transport {
       deadline.clear();
     }
   }
+}
+
+/** A Status body's message, or the body as text. */
+function messageOf(body: unknown): string {
+  return typeof body === 'object' &&
+    body !== null &&
+    typeof (body as { message?: unknown }).message === 'string'
+    ? (body as { message: string }).message
+    : String(body ?? '');
 }
 
 function parseBody(text: string): unknown {

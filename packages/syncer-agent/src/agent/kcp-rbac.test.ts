@@ -131,7 +131,7 @@ describe("the agent under kcp's generated RBAC", () => {
     expect(denials()).toEqual([
       expect.objectContaining({
         level: 'warn',
-        msg: `upstream denies patch synctargets.workload.kcp.io/status "east" in cluster ${CLUSTER}: grant update/patch on synctargets/status "east" (kcp's generated ClusterRole has it)`,
+        msg: `upstream denies patch synctargets.workload.kcp.io/status "east" in cluster ${CLUSTER} (HTTP 403): grant update/patch on synctargets/status "east" (kcp's generated ClusterRole has it)`,
       }),
     ]);
   });
@@ -149,7 +149,7 @@ describe("the agent under kcp's generated RBAC", () => {
     expect(denials()).toEqual([
       expect.objectContaining({
         level: 'warn',
-        msg: `upstream denies get synctargets.workload.kcp.io "east" in cluster ${CLUSTER}: grant get/list/watch on synctargets.workload.kcp.io "east" (kcp's generated ClusterRole has it)`,
+        msg: `upstream denies get synctargets.workload.kcp.io "east" in cluster ${CLUSTER} (HTTP 403): grant get/list/watch on synctargets.workload.kcp.io "east" (kcp's generated ClusterRole has it)`,
         reason: `synctargets.workload.kcp.io "east" is forbidden: User "${USER}" cannot get resource "synctargets" in API group "workload.kcp.io" at the cluster scope`,
       }),
     ]);

@@ -120,7 +120,11 @@ export const engineModule: AgentModule = {
       resources: options.resources,
       // The logical cluster name start-up read from the SyncTarget (`--from-cluster` may be a path).
       ...(options.upstreamMode === 'plain' ? {} : { syncTargetCluster: ref.cluster }),
-      config: { workerCount: options.workers, shutdownTimeoutMs: drainBudgetMs(options.shutdownTimeoutMs) },
+      config: {
+        workerCount: options.workers,
+        shutdownTimeoutMs: drainBudgetMs(options.shutdownTimeoutMs),
+        removalGraceMs: options.removalGraceMs ?? 0,
+      },
       // kcp's API importer writes to the SyncTarget's workspace at kcp's base URL (never the syncer VW).
       ...(options.apiImport === false
         ? {}

@@ -27,6 +27,8 @@ export interface SyncTargetWait {
   /** First delay between reads; doubles up to maxDelayMs (kcp's syncer polls every 5 s). */
   readonly initialDelayMs?: number;
   readonly maxDelayMs?: number;
+  /** A missing SyncTarget is waited for (the agent starts again after its deletion) instead of failing. */
+  readonly untilCreated?: boolean;
 }
 
 /**
@@ -62,18 +64,20 @@ export async function resolveSyncTarget(
       )) as SyncTarget;
     } catch (err) {
       if (wait.signal?.aborted === true) throw interrupted(name, err);
-      if (err instanceof TmcError && err.type === 'NotFound') {
+      if (err instanceof TmcError && err.type === 'NotFound' && wait.untilCreated === true) {
+        note(`SyncTarget "${name}"${where} to be created`);
+      } else if (err instanceof TmcError && err.type === 'NotFound') {
         throw new AgentStartError(`SyncTarget "${name}" not found${where}`, { cause: err });
-      }
-      if (!(err instanceof TmcError && err.type === 'Forbidden')) {
+      } else if (!(err instanceof TmcError && err.type === 'Forbidden')) {
         throw new AgentStartError(
           `cannot read SyncTarget "${name}"${where} from the upstream: ${describe(err)}`,
           {
             cause: err,
           },
         );
+      } else {
+        note(`access to SyncTarget "${name}"${where} (the upstream denies get)`);
       }
-      note(`access to SyncTarget "${name}"${where} (the upstream denies get)`);
     }
     if (target !== undefined) {
       const uid = target.metadata.uid ?? '';

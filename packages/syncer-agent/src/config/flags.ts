@@ -102,6 +102,22 @@ export const AGENT_FLAGS: readonly FlagSpec[] = [
     description: 'Burst of requests to each API server.',
   },
   {
+    name: 'removal-grace',
+    type: 'string',
+    placeholder: 'duration',
+    default: '0s',
+    description:
+      "Wait this long before deleting a downstream object whose upstream object left the SyncTarget (unscheduled or deleted); 0s acts at once, as kcp's syncer does.",
+  },
+  {
+    name: 'on-sync-target-deleted',
+    type: 'string',
+    placeholder: 'exit|wait',
+    default: 'exit',
+    description:
+      'When the SyncTarget is deleted: exit 1, or stop every writer and wait for a SyncTarget of that name, then start again.',
+  },
+  {
     name: 'downstream-namespace-clean-delay',
     type: 'string',
     placeholder: 'duration',

@@ -99,6 +99,18 @@ describe('loadAgentOptions', () => {
     expect(options.featureGates.Tunnel).toBe(true);
   });
 
+  it('reads the removal grace (default 0s, as kcp syncer acts at once) and what a deleted SyncTarget does', () => {
+    expect(load(BASE)).toMatchObject({ removalGraceMs: 0, onSyncTargetDeleted: 'exit' });
+    expect(load([...BASE, '--removal-grace=30s', '--on-sync-target-deleted=wait'])).toMatchObject({
+      removalGraceMs: 30_000,
+      onSyncTargetDeleted: 'wait',
+    });
+    expect(errorOf(() => load([...BASE, '--on-sync-target-deleted=linger'])).field).toBe(
+      '--on-sync-target-deleted',
+    );
+    expect(errorOf(() => load([...BASE, '--removal-grace=-1s'])).field).toBe('--removal-grace');
+  });
+
   it('merges flags over environment over file over defaults', () => {
     const files = {
       '/c.yaml': 'qps: 5\nburst: 6\nworkers: 7\nfeature-gates:\n  Tunnel: true\nresources: [secrets]\n',

@@ -317,6 +317,8 @@ export function agentOptionsFrom(settings: SettingReader): AgentOptions {
     qps: settings.required('qps', finiteNumber),
     burst: settings.required('burst', nonNegativeInteger),
     downstreamNamespaceCleanDelayMs: nonNegative(settings, 'downstream-namespace-clean-delay'),
+    removalGraceMs: nonNegative(settings, 'removal-grace'),
+    onSyncTargetDeleted: settings.required('on-sync-target-deleted', oneOf(['exit', 'wait'] as const)),
     featureGates,
     metricsBindAddress: settings.required('metrics-bind-address', bindAddress),
     healthProbeBindAddress: settings.required('health-probe-bind-address', bindAddress),

@@ -54,6 +54,10 @@ export interface AgentOptions {
   /** As given: 0 means client-go's default (10). */
   readonly burst: number;
   readonly downstreamNamespaceCleanDelayMs: number;
+  /** `--removal-grace`: the engine's wait before deleting a copy whose upstream object left (0: at once). */
+  readonly removalGraceMs?: number;
+  /** `--on-sync-target-deleted`: exit 1 (default), or stop writing and wait for it to be created again. */
+  readonly onSyncTargetDeleted?: 'exit' | 'wait';
   readonly featureGates: FeatureGates;
   /** null: no metrics listener. */
   readonly metricsBindAddress: ListenAddress | null;

@@ -1,3 +1,4 @@
+import { acceptResources } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   agentArgs,
@@ -53,4 +54,65 @@ describe.skipIf(!CLI_BUILT)('the SyncTarget is deleted under a running agent', (
       agent.child.kill('SIGKILL');
     }
   }, 120_000);
+});
+
+describe.skipIf(!CLI_BUILT)('the SyncTarget is deleted under an agent told to wait', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld();
+  });
+  afterAll(async () => {
+    await world.stop();
+  });
+
+  it('with --on-sync-target-deleted=wait stops writing, waits, and syncs again once the SyncTarget is back', async () => {
+    const workspace = `${world.upstream.url}/clusters/${WORKSPACES[0]}`;
+    const configMap = (name: string) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, labels: syncLabels() },
+      data: { a: '1' },
+    });
+    expect(
+      (await call(workspace, '/api/v1/namespaces/apps/configmaps', 'POST', configMap('before'))).status,
+    ).toBe(201);
+    const agent = spawnAgent(agentArgs(world, ['--on-sync-target-deleted=wait']));
+    const names = async () =>
+      (await ownedDownstream(world, '/api/v1/configmaps')).map((o) => o.metadata.name);
+    try {
+      await started(agent, 60_000);
+      await waitFor(async () => (await names()).includes('before'), 'the first ConfigMap downstream');
+
+      const sts = `/clusters/${ST_CLUSTER}/apis/workload.kcp.io/v1alpha1/synctargets`;
+      expect((await call(world.upstream.url, `${sts}/${ST_NAME}`, 'DELETE')).status).toBe(200);
+      const waiting = `waiting for SyncTarget "${ST_NAME}" in logical cluster "${ST_CLUSTER}" to be created`;
+      await waitFor(
+        () => agent.logs().some((l) => l.msg === waiting),
+        'the agent to wait for the SyncTarget',
+      );
+      // The old agent stopped before the wait began: nothing of it writes any more.
+      expect(
+        (await call(workspace, '/api/v1/namespaces/apps/configmaps', 'POST', configMap('during'))).status,
+      ).toBe(201);
+      expect(agent.child.exitCode).toBeNull();
+
+      const recreated = await call(world.upstream.url, sts, 'POST', {
+        apiVersion: 'workload.kcp.io/v1alpha1',
+        kind: 'SyncTarget',
+        metadata: { name: ST_NAME },
+      });
+      expect(recreated.status).toBe(201);
+      await acceptResources(world.upstream, ST_CLUSTER, ST_NAME, ['apps/v1/deployments', 'v1/services']);
+      await waitFor(
+        () => agent.logs().filter((l) => l.msg === 'agent started').length === 2,
+        'the agent to start again',
+        60_000,
+      );
+      await waitFor(async () => (await names()).includes('during'), 'the ConfigMap made while it waited');
+      expect(await names()).toContain('before');
+      expect(agent.child.exitCode).toBeNull();
+    } finally {
+      agent.child.kill('SIGKILL');
+    }
+  }, 180_000);
 });
