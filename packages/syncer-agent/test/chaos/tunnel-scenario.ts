@@ -62,7 +62,10 @@ export function tunnelReconnect(): Scenario {
         status: { tunnelWorkspaces: [{ url: `${front.url}/tunnel` }] },
       });
       if (patched.status !== 200) throw new Error(`SyncTarget status: ${patched.status}`);
-      return { upstreamKubeconfig: front.kubeconfigPath, flags: ['--feature-gates=Tunnel=true'] };
+      return {
+        upstreamKubeconfig: front.kubeconfigPath,
+        flags: ['--feature-gates=Tunnel=true', '--tunnel=websocket'],
+      };
     },
     async run(context) {
       if (tunnel === undefined) throw new Error('no tunnel');

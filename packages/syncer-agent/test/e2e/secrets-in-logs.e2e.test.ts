@@ -116,6 +116,8 @@ describe.skipIf(!CLI_BUILT)('no secret value or token in the agent logs', () => 
         `--to-kubeconfig=${downstream.kubeconfigPath}`,
         `--sync-target-name=${ST_NAME}`,
         '--feature-gates=Tunnel=true',
+        // The WebSocket tunnel: it dials the simulator (HTTP/1.1) and is answered 404; kcp's needs HTTP/2.
+        '--tunnel=websocket',
         ...E2E_AGENT_FLAGS,
         `-v=${verbosity}`,
       ]);

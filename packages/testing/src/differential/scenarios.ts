@@ -56,11 +56,15 @@ export const SCENARIOS: readonly Scenario[] = [
         const deploy = await world.up('GET', '/apis/apps/v1/namespaces/demo/deployments/web');
         const d = deploy.body as {
           metadata: { generation: number };
-          status?: { observedGeneration?: number };
+          status?: { observedGeneration?: number; replicas?: number; updatedReplicas?: number };
         };
+        // Observed is not enough: the scale-up's pod counts arrive in later status writes, and a dump taken
+        // between them differs by timing alone.
         return (
           (cm.body as { data?: Record<string, string> }).data?.greeting === 'hello' &&
-          d.status?.observedGeneration === d.metadata.generation
+          d.status?.observedGeneration === d.metadata.generation &&
+          d.status.replicas === 2 &&
+          d.status.updatedReplicas === 2
         );
       });
       return {};
