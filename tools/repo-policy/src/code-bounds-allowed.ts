@@ -55,16 +55,4 @@ export const ALLOWED: AllowedOffender[] = [
     size: 85,
     issue: 19,
   },
-  {
-    kind: 'function',
-    key: 'packages/upstream/src/events/event-syncer.ts:DefaultEventSyncer/syncEvent',
-    size: 102,
-    issue: 19,
-  },
-  {
-    kind: 'function',
-    key: 'packages/upstream/src/status/status-syncer.ts:DefaultUpstreamStatusSyncer/syncStatus',
-    size: 90,
-    issue: 19,
-  },
 ];
