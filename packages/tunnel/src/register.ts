@@ -27,10 +27,23 @@ export function registerTunnel(
   container: DependencyContainer,
   options: RegisterTunnelOptions,
 ): DependencyContainer {
+  return registerTunnelKind(container, TUNNEL_CLIENT_OPTIONS, options, TunnelClient);
+}
+
+/**
+ * Binds one kind of tunnel: its client options (all but `forwarder`) under `optionsToken`, the pod policy with
+ * the forwarder's options, and `TUNNEL` to one instance of `tunnel` per container.
+ */
+export function registerTunnelKind(
+  container: DependencyContainer,
+  optionsToken: symbol,
+  options: { forwarder?: PodForwarderOptions },
+  tunnel: InjectionToken<Tunnel>,
+): DependencyContainer {
   const { forwarder, ...client } = options;
-  container.register(TUNNEL_CLIENT_OPTIONS, { useValue: client });
+  container.register(optionsToken, { useValue: client });
   registerPodPolicy(container, forwarder);
-  registerTunnelOnce(container, TunnelClient);
+  registerTunnelOnce(container, tunnel);
   return container;
 }
 
@@ -38,7 +51,7 @@ export function registerTunnel(
  * The pod policy both tunnels answer through: `TUNNEL_REQUEST_HANDLER` (default {@link PodSubresourceForwarder})
  * with its options, and no-op / system `LOGGER` and `CLOCK` when nothing is registered for them yet.
  */
-export function registerPodPolicy(container: DependencyContainer, forwarder: PodForwarderOptions = {}): void {
+function registerPodPolicy(container: DependencyContainer, forwarder: PodForwarderOptions = {}): void {
   container.register(POD_FORWARDER_OPTIONS, { useValue: forwarder });
   if (!container.isRegistered(TUNNEL_REQUEST_HANDLER)) {
     container.register(TUNNEL_REQUEST_HANDLER, { useClass: PodSubresourceForwarder });
@@ -48,7 +61,7 @@ export function registerPodPolicy(container: DependencyContainer, forwarder: Pod
 }
 
 /** Binds `TUNNEL` to one instance of `tunnel` per container: resolving TUNNEL twice must not dial twice. */
-export function registerTunnelOnce(container: DependencyContainer, tunnel: InjectionToken<Tunnel>): void {
+function registerTunnelOnce(container: DependencyContainer, tunnel: InjectionToken<Tunnel>): void {
   let instance: Tunnel | undefined;
   container.register(TUNNEL, {
     useFactory: (c) => {

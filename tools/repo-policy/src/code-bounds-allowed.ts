@@ -44,25 +44,4 @@ export const ALLOWED: AllowedOffender[] = [
   { kind: 'function', key: 'packages/syncer-agent/src/compose.ts:createAgent', size: 97, issue: 19 },
   { kind: 'file', key: 'packages/syncer-agent/src/config/load.ts', size: 387, issue: 19 },
   { kind: 'function', key: 'packages/testing/src/real/kcp-world.ts:startKcpWorld', size: 122, issue: 19 },
-  { kind: 'file', key: 'packages/tunnel/src/agent/tunnel-client.ts', size: 327, issue: 19 },
-  { kind: 'file', key: 'packages/tunnel/src/protocol/stream.ts', size: 338, issue: 19 },
-  { kind: 'file', key: 'packages/tunnel/src/server/tunnel-server.ts', size: 303, issue: 19 },
-  {
-    kind: 'function',
-    key: 'packages/tunnel/src/server/upgrade-relay.ts:createUpgradeRelay',
-    size: 85,
-    issue: 19,
-  },
-  {
-    kind: 'function',
-    key: 'packages/upstream/src/events/event-syncer.ts:DefaultEventSyncer/syncEvent',
-    size: 102,
-    issue: 19,
-  },
-  {
-    kind: 'function',
-    key: 'packages/upstream/src/status/status-syncer.ts:DefaultUpstreamStatusSyncer/syncStatus',
-    size: 90,
-    issue: 19,
-  },
 ];

@@ -1,16 +1,17 @@
-import { readFileSync, rmSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { type KcpBinaries, type ResolveKcpBinariesOptions, resolveKcpBinaries } from './binaries.js';
 import { RealApiserverStartError } from './errors.js';
-import { registerExitCleanup } from './exit-cleanup.js';
 import { getOnce } from './https-get.js';
 import { tokenKubeconfig } from './kubeconfig.js';
 import { type RealJsonResponse, realRequest } from './plain-upstream.js';
+import { retryLostPortRace } from './port-race.js';
 import { pickFreePorts } from './ports.js';
 import { ControlPlaneProcess, waitFor } from './process.js';
+import { ProcessGroup } from './process-group.js';
 
 export interface RealKcpOptions extends ResolveKcpBinariesOptions {
   /** Deadline for kcp to serve /readyz and bootstrap root:compute, after the binaries are found. Default 180 s. */
@@ -52,8 +53,6 @@ export interface RealKcp {
   stop(): Promise<void>;
 }
 
-const BIND_RETRIES = 3;
-
 /**
  * Starts kcp v0.11 (`kcp start`, embedded etcd, TMC built in) on free loopback ports in a fresh directory, waits
  * until it serves /readyz and TMC has bootstrapped `root:compute`, and reads its admin kubeconfig. Throws
@@ -61,53 +60,36 @@ const BIND_RETRIES = 3;
  */
 export async function startRealKcp(options: RealKcpOptions = {}): Promise<RealKcp> {
   const binaries = await resolveKcpBinaries(options);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startOnce(binaries, options);
-    } catch (error) {
-      const lostPortRace =
-        error instanceof RealApiserverStartError && /address already in use/.test(error.logTail);
-      if (!lostPortRace || attempt >= BIND_RETRIES) throw error;
-    }
-  }
+  return retryLostPortRace(() => startOnce(binaries, options));
 }
 
 async function startOnce(binaries: KcpBinaries, options: RealKcpOptions): Promise<RealKcp> {
   const dir = await mkdtemp(join(tmpdir(), 'kcp-tmc-kcp-'));
   const rootDir = join(dir, 'root');
-  let kcp: ControlPlaneProcess | undefined;
-  const unregister = registerExitCleanup(() => {
-    kcp?.killNow();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  let stopped: Promise<void> | undefined;
-  const stop = () => {
-    stopped ??= (async () => {
-      await kcp?.stop(10_000);
-      await rm(dir, { recursive: true, force: true });
-      unregister();
-    })();
-    return stopped;
-  };
+  // kcp stops its embedded etcd too: it keeps the 10 s grace it always had, not the default 5 s.
+  const group = new ProcessGroup(dir, 10_000);
+  const stop = () => group.stop();
   try {
     const deadline = Date.now() + (options.startTimeoutMs ?? 180_000);
     const [port, etcdClient, etcdPeer] = (await pickFreePorts(3)) as [number, number, number];
-    kcp = ControlPlaneProcess.start(
-      'kcp',
-      binaries.kcp,
-      [
-        'start',
-        `--root-directory=${rootDir}`,
-        '--bind-address=127.0.0.1',
-        `--secure-port=${port}`,
-        '--external-hostname=127.0.0.1',
-        `--embedded-etcd-client-port=${etcdClient}`,
-        `--embedded-etcd-peer-port=${etcdPeer}`,
-        // TMC's root:compute workspace (kcp's `kubernetes` APIExport) and the organization/universal types.
-        '--batteries-included=root-compute-workspace,workspace-types',
-        ...(options.args ?? []),
-      ],
-      join(dir, 'kcp.log'),
+    const kcp = group.add(
+      ControlPlaneProcess.start(
+        'kcp',
+        binaries.kcp,
+        [
+          'start',
+          `--root-directory=${rootDir}`,
+          '--bind-address=127.0.0.1',
+          `--secure-port=${port}`,
+          '--external-hostname=127.0.0.1',
+          `--embedded-etcd-client-port=${etcdClient}`,
+          `--embedded-etcd-peer-port=${etcdPeer}`,
+          // TMC's root:compute workspace (kcp's `kubernetes` APIExport) and the organization/universal types.
+          '--batteries-included=root-compute-workspace,workspace-types',
+          ...(options.args ?? []),
+        ],
+        join(dir, 'kcp.log'),
+      ),
     );
     const admin = await waitForAdminKubeconfig(kcp, join(rootDir, 'admin.kubeconfig'), deadline);
     const url = `https://127.0.0.1:${port}`;
@@ -123,7 +105,6 @@ async function startOnce(binaries: KcpBinaries, options: RealKcpOptions): Promis
       const ws = await request('GET', '/clusters/root/apis/tenancy.kcp.io/v1alpha1/workspaces/compute');
       return workspacePhase(ws.body) === 'Ready' ? true : undefined;
     });
-    const kcpProcess = kcp;
     return {
       url,
       caCertPem: admin.caCertPem,
@@ -131,7 +112,7 @@ async function startOnce(binaries: KcpBinaries, options: RealKcpOptions): Promis
       adminKubeconfigPath: join(rootDir, 'admin.kubeconfig'),
       binaries,
       dir,
-      logTail: (lines) => kcpProcess.logTail(lines),
+      logTail: (lines) => kcp.logTail(lines),
       request,
       createWorkspace: (name, ws = {}) =>
         createWorkspace(server, dir, name, ws.parent ?? 'root', ws.type ?? 'root:organization'),

@@ -1,4 +1,5 @@
 import type WebSocket from 'ws';
+import { failureStatus } from '../util/failure-status.js';
 
 /** A request that arrived through the tunnel, as the agent's handler sees it. */
 export interface TunnelRequest {
@@ -34,16 +35,7 @@ export function statusResponse(
   message: string,
   details?: { name?: string; kind?: string },
 ): TunnelResponse {
-  const body = {
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message,
-    reason,
-    ...(details === undefined ? {} : { details }),
-    code,
-  };
+  const body = failureStatus(code, reason, message, details);
   return {
     status: code,
     headers: { 'content-type': 'application/json' },

@@ -12,62 +12,31 @@ import {
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
 import WebSocket from 'ws';
-import { SYNC_TARGET_HEADER, syncTargetHeaderValue, TUNNEL_SUBPROTOCOL } from '../protocol/handshake.js';
+import { syncTargetHeaderValue } from '../protocol/handshake.js';
 import { type KeepAlive, startKeepAlive } from '../protocol/keep-alive.js';
-import { type MuxOptions, MuxSession } from '../protocol/mux.js';
+import { MuxSession } from '../protocol/mux.js';
 import type { MuxStream } from '../protocol/stream.js';
 import { TUNNEL_CLIENT_OPTIONS, TUNNEL_REQUEST_HANDLER } from '../tokens.js';
 import { StateSubject } from '../util/state-subject.js';
-import { Backoff, type BackoffOptions } from './backoff.js';
+import { Backoff } from './backoff.js';
+import { openTunnelSocket, recordRefusal } from './dial-socket.js';
 import type { TunnelRequestHandler } from './handler.js';
 import { serveStream } from './serve-stream.js';
+import {
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  DEFAULT_PING_INTERVAL_MS,
+  DEFAULT_READ_DEADLINE_MS,
+  type TunnelClientOptions,
+  type TunnelClientStats,
+} from './tunnel-client-options.js';
 
-/** Keep-alive defaults of the seed's connection manager: ping every 54 s, drop after 60 s of silence. */
-export const DEFAULT_PING_INTERVAL_MS = 54_000;
-export const DEFAULT_READ_DEADLINE_MS = 60_000;
-export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 30_000;
-const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
-
-export interface TunnelClientOptions {
-  /** The tunnel server's WebSocket URL (`ws://` or `wss://`). */
-  url: string;
-  /** Bearer token, or a function returning the current one (read again on every dial, so rotation works). */
-  token: string | (() => string | Promise<string>);
-  /** How often to ping the server (ms). */
-  pingIntervalMs?: number;
-  /** Drop the connection after this long without any frame or pong from the server (ms). */
-  readDeadlineMs?: number;
-  handshakeTimeoutMs?: number;
-  /** Reconnect backoff; defaults 1 s doubling to 5 min with jitter. */
-  backoff?: BackoffOptions;
-  /** Random source for the jitter (tests pin it). */
-  random?: () => number;
-  mux?: Pick<MuxOptions, 'streamWindow' | 'maxFrameSize' | 'maxConcurrentStreams' | 'writeHighWaterMark'>;
-  /** Extra `ws` client options: TLS (`ca`, `cert`, `key`, `rejectUnauthorized`), agent, extra headers. */
-  websocket?: WebSocket.ClientOptions;
-  /** How long `close()` waits for the server to acknowledge the close before dropping the socket (ms). */
-  closeTimeoutMs?: number;
-}
-
-/** Counters for metrics and debugging. */
-export interface TunnelClientStats {
-  state: TunnelState;
-  /** Successful handshakes. */
-  connects: number;
-  /** Dials that failed before the handshake completed. */
-  dialFailures: number;
-  /** Established connections that were lost. */
-  disconnects: number;
-  activeStreams: number;
-  streamsServed: number;
-  /** HTTP status of the last refused handshake (401, 403, ...). */
-  lastDialStatus?: number;
-  lastError?: string;
-  /** Clock time of the next dial while waiting in backoff. */
-  nextDialAt?: number;
-  /** Clock time the server was last heard from (any frame, ping or pong) on the current connection. */
-  lastReadAt?: number;
-}
+export {
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_PING_INTERVAL_MS,
+  DEFAULT_READ_DEADLINE_MS,
+  type TunnelClientOptions,
+  type TunnelClientStats,
+} from './tunnel-client-options.js';
 
 /**
  * The agent's side of the reverse tunnel: dials the server, keeps the connection alive, reconnects with
@@ -159,16 +128,7 @@ export class TunnelClient implements Tunnel {
 
     let ws: WebSocket;
     try {
-      ws = new WebSocket(this.options.url, TUNNEL_SUBPROTOCOL, {
-        ...this.options.websocket,
-        handshakeTimeout: this.options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
-        perMessageDeflate: false,
-        headers: {
-          ...this.options.websocket?.headers,
-          authorization: `Bearer ${token}`,
-          [SYNC_TARGET_HEADER]: syncTargetHeaderValue(this.syncTarget),
-        },
-      });
+      ws = openTunnelSocket(this.options, this.syncTarget, token);
     } catch (err) {
       // A malformed URL or option: retrying will not help much, but keep the agent alive and say why.
       this.counters.lastError = (err as Error).message;
@@ -180,19 +140,7 @@ export class TunnelClient implements Tunnel {
 
     ws.on('unexpected-response', (_req, res) => {
       refused = true;
-      // The server refused the upgrade (401/403/...): keep its Status message for the log, then give up this dial.
-      this.counters.lastDialStatus = res.statusCode ?? 0;
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        if (body.length < 2048) body += chunk;
-      });
-      const finish = () => {
-        this.counters.lastError = `handshake refused with ${res.statusCode}: ${statusMessage(body)}`;
-        ws.terminate();
-      };
-      res.once('end', finish);
-      res.once('error', finish);
+      recordRefusal(ws, res, this.counters);
     });
     ws.on('error', (err) => {
       if (!refused) this.counters.lastError = err.message;
@@ -313,14 +261,4 @@ export class TunnelClient implements Tunnel {
     this.subject.complete();
     this.logger.info('tunnel closed');
   }
-}
-
-function statusMessage(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { message?: unknown };
-    if (typeof parsed.message === 'string') return parsed.message;
-  } catch {
-    // not a Status: fall through to the raw text
-  }
-  return body.trim().slice(0, 200) || 'no body';
 }

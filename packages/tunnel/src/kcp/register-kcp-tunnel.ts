@@ -1,6 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { PodForwarderOptions } from '../agent/forwarder.js';
-import { registerPodPolicy, registerTunnelOnce } from '../register.js';
+import { registerTunnelKind } from '../register.js';
 import { KCP_TUNNEL_OPTIONS, KCP_TUNNEL_REQUEST_HANDLER } from '../tokens.js';
 import { DownstreamPodRequestHandler } from './downstream-pod-handler.js';
 import { KcpSyncerTunnel, type KcpTunnelOptions } from './kcp-tunnel-client.js';
@@ -18,12 +18,8 @@ export function registerKcpTunnel(
   container: DependencyContainer,
   options: RegisterKcpTunnelOptions,
 ): DependencyContainer {
-  const { forwarder, ...client } = options;
-  container.register(KCP_TUNNEL_OPTIONS, { useValue: client });
-  registerPodPolicy(container, forwarder);
   if (!container.isRegistered(KCP_TUNNEL_REQUEST_HANDLER)) {
     container.register(KCP_TUNNEL_REQUEST_HANDLER, { useClass: DownstreamPodRequestHandler });
   }
-  registerTunnelOnce(container, KcpSyncerTunnel);
-  return container;
+  return registerTunnelKind(container, KCP_TUNNEL_OPTIONS, options, KcpSyncerTunnel);
 }

@@ -8,36 +8,15 @@ import {
   type ResponseHead,
   windowUpdatePayload,
 } from './frames.js';
+import {
+  INITIAL_STREAM_WINDOW,
+  ReceiveWindow,
+  SendWindow,
+  type StreamHost,
+  StreamResetError,
+} from './stream-window.js';
 
-/**
- * Send credit every stream starts with in each direction, fixed by the protocol so neither side has to wait for
- * the other's settings. A receiver that wants a larger window grants the difference with a WINDOW_UPDATE as soon
- * as the stream exists.
- */
-export const INITIAL_STREAM_WINDOW = 256 * 1024;
-const MAX_WINDOW = 0x7fff_ffff;
-
-/** What a stream needs from its session. */
-export interface StreamHost {
-  readonly maxFrameSize: number;
-  sendFrame(type: FrameType, streamId: number, payload: Uint8Array): void;
-  /** Resolves once the connection's write buffer is below its high-water mark. */
-  writable(): Promise<void>;
-  /** Called once, when the stream needs no more frames routed to it. */
-  streamClosed(stream: MuxStream): void;
-}
-
-export class StreamResetError extends Error {
-  override readonly name = 'StreamResetError';
-  constructor(
-    readonly code: ResetCode,
-    message: string,
-    /** True when the peer reset the stream, false when this side did. */
-    readonly remote: boolean,
-  ) {
-    super(message);
-  }
-}
+export { INITIAL_STREAM_WINDOW, type StreamHost, StreamResetError } from './stream-window.js';
 
 interface Waiter {
   resolve(): void;
@@ -52,11 +31,9 @@ const EMPTY = new Uint8Array(0);
  */
 export class MuxStream implements AsyncIterable<Uint8Array> {
   private readonly chunks: Uint8Array[] = [];
-  private recvCredit = INITIAL_STREAM_WINDOW;
-  private unackedBytes = 0;
-  private sendCredit = INITIAL_STREAM_WINDOW;
+  private readonly recv: ReceiveWindow;
+  private readonly send = new SendWindow();
   private readWaiter: Waiter | undefined;
-  private creditWaiter: Waiter | undefined;
   private writing = false;
   private headSent = false;
   private remoteHeadSeen = false;
@@ -66,14 +43,13 @@ export class MuxStream implements AsyncIterable<Uint8Array> {
   private localEnded = false;
   private remoteEnded = false;
   private released = false;
-  private initialGrant: number;
   private readonly failureListeners: Array<(err: Error) => void> = [];
 
   constructor(
     readonly id: number,
     private readonly host: StreamHost,
     /** Receive window this side grants; larger than the protocol's initial one costs one WINDOW_UPDATE. */
-    private readonly window: number = INITIAL_STREAM_WINDOW,
+    window: number = INITIAL_STREAM_WINDOW,
     /** For an accepted stream, the request head that opened it. */
     readonly requestHead?: RequestHead,
   ) {
@@ -83,16 +59,17 @@ export class MuxStream implements AsyncIterable<Uint8Array> {
     // Nobody may ever ask for the response head (an accepted stream); do not report that as unhandled.
     this.remoteHead.catch(() => {});
     if (requestHead !== undefined) this.remoteHeadSeen = true;
-    this.initialGrant = Math.max(Math.min(window, MAX_WINDOW) - INITIAL_STREAM_WINDOW, 0);
+    this.recv = new ReceiveWindow(window);
     // An accepted stream already exists on both sides; an opened one only once its HEADERS went out.
     if (requestHead !== undefined) this.sendInitialGrant();
   }
 
   private sendInitialGrant(): void {
-    if (this.initialGrant === 0) return;
-    this.recvCredit += this.initialGrant;
-    this.host.sendFrame(FrameType.WINDOW_UPDATE, this.id, windowUpdatePayload(this.initialGrant));
-    this.initialGrant = 0;
+    this.grant(this.recv.initialGrant());
+  }
+
+  private grant(increment: number): void {
+    if (increment > 0) this.host.sendFrame(FrameType.WINDOW_UPDATE, this.id, windowUpdatePayload(increment));
   }
 
   /** The error that ended the stream, if one did. */
@@ -120,7 +97,7 @@ export class MuxStream implements AsyncIterable<Uint8Array> {
 
   /** Send credit left (bytes the peer will still accept). */
   get credit(): number {
-    return this.sendCredit;
+    return this.send.credit;
   }
 
   // ---- outbound -------------------------------------------------------------------------------------------
@@ -144,18 +121,16 @@ export class MuxStream implements AsyncIterable<Uint8Array> {
       let offset = 0;
       while (offset < chunk.byteLength) {
         this.assertWritable();
-        if (this.sendCredit === 0) {
-          await new Promise<void>((resolve, reject) => {
-            this.creditWaiter = { resolve, reject };
-          });
+        if (this.send.credit === 0) {
+          await this.send.waitForCredit();
           continue;
         }
         await this.host.writable();
         this.assertWritable();
-        const size = Math.min(chunk.byteLength - offset, this.sendCredit, this.host.maxFrameSize);
+        const size = Math.min(chunk.byteLength - offset, this.send.credit, this.host.maxFrameSize);
         if (size === 0) continue;
         this.host.sendFrame(FrameType.DATA, this.id, chunk.subarray(offset, offset + size));
-        this.sendCredit -= size;
+        this.send.take(size);
         offset += size;
       }
     } finally {
@@ -239,14 +214,13 @@ export class MuxStream implements AsyncIterable<Uint8Array> {
       this.protocolError('DATA after END');
       return;
     }
-    if (payload.byteLength > this.recvCredit) {
+    if (!this.recv.receive(payload.byteLength)) {
       this.reset(
         'FLOW_CONTROL_ERROR',
-        `peer sent ${payload.byteLength} bytes with ${this.recvCredit} credit`,
+        `peer sent ${payload.byteLength} bytes with ${this.recv.credit} credit`,
       );
       return;
     }
-    this.recvCredit -= payload.byteLength;
     if (payload.byteLength > 0) this.chunks.push(payload);
     this.wakeReader();
   }
@@ -273,28 +247,14 @@ export class MuxStream implements AsyncIterable<Uint8Array> {
 
   receiveWindowUpdate(increment: number): void {
     if (this.failure !== undefined) return;
-    if (this.sendCredit + increment > MAX_WINDOW) {
-      this.reset('FLOW_CONTROL_ERROR', 'window grew past 2^31-1');
-      return;
-    }
-    this.sendCredit += increment;
-    const waiter = this.creditWaiter;
-    this.creditWaiter = undefined;
-    waiter?.resolve();
+    if (!this.send.grow(increment)) this.reset('FLOW_CONTROL_ERROR', 'window grew past 2^31-1');
   }
 
   // ---- internals --------------------------------------------------------------------------------------------
 
   private consumed(bytes: number): void {
     if (this.remoteEnded || this.failure !== undefined) return;
-    this.unackedBytes += bytes;
-    // Batch credit returns: one WINDOW_UPDATE per quarter window keeps frames few and the pipe full.
-    if (this.unackedBytes >= this.window / 4) {
-      const increment = this.unackedBytes;
-      this.unackedBytes = 0;
-      this.recvCredit += increment;
-      this.host.sendFrame(FrameType.WINDOW_UPDATE, this.id, windowUpdatePayload(increment));
-    }
+    this.grant(this.recv.consumed(bytes));
   }
 
   private assertWritable(): void {
@@ -309,12 +269,8 @@ export class MuxStream implements AsyncIterable<Uint8Array> {
   private fail(err: Error): void {
     this.failure = err;
     this.settleRemoteHead.reject(err);
-    const reader = this.readWaiter;
-    const writer = this.creditWaiter;
-    this.readWaiter = undefined;
-    this.creditWaiter = undefined;
-    reader?.resolve();
-    writer?.reject(err);
+    this.wakeReader();
+    this.send.fail(err);
     this.release();
     for (const listener of this.failureListeners.splice(0)) listener(err);
   }

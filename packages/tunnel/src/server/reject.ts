@@ -1,17 +1,10 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { failureStatus } from '../util/failure-status.js';
 
 /** A Kubernetes `Status` failure body. */
 export function statusBody(code: number, reason: string, message: string): string {
-  return JSON.stringify({
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message,
-    reason,
-    code,
-  });
+  return JSON.stringify(failureStatus(code, reason, message));
 }
 
 /** Refuses a WebSocket upgrade with a plain HTTP answer carrying a Status, then closes the socket. */

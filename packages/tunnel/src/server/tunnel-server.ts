@@ -11,52 +11,24 @@ import {
 } from '@kcp-tmc/interfaces';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { FRAME_HEADER_BYTES, type RequestHead } from '../protocol/frames.js';
-import { SYNC_TARGET_HEADER, syncTargetHeaderValue, TUNNEL_SUBPROTOCOL } from '../protocol/handshake.js';
+import { syncTargetHeaderValue, TUNNEL_SUBPROTOCOL } from '../protocol/handshake.js';
 import { startKeepAlive } from '../protocol/keep-alive.js';
-import { DEFAULT_MAX_FRAME_SIZE, type MuxOptions, MuxSession } from '../protocol/mux.js';
+import { DEFAULT_MAX_FRAME_SIZE, MuxSession } from '../protocol/mux.js';
 import type { MuxStream } from '../protocol/stream.js';
 import { StateSubject } from '../util/state-subject.js';
+import { admitAgent } from './admit-agent.js';
 import { createTunnelHttpHandler, type TunnelHttpHandlerOptions } from './http-handler.js';
 import { rejectUpgrade } from './reject.js';
 import { responseBody, tunnelError } from './response-body.js';
+import type { TunneledResponse, TunnelSendRequest, TunnelServerOptions } from './tunnel-server-types.js';
 import { createUpgradeRelay } from './upgrade-relay.js';
 
-/** Decides who an agent is: the SyncTarget its bearer token belongs to, or undefined to refuse (401). */
-export type TunnelAuthenticator = (
-  token: string,
-  /** The `X-SyncTarget` the agent claims (`<cluster>:<name>`), if it sent one. */
-  claimed: string | undefined,
-) => SyncTargetRef | undefined | Promise<SyncTargetRef | undefined>;
-
-export interface TunnelServerOptions {
-  authenticate: TunnelAuthenticator;
-  /** URL path agents dial. Default `/tunnel`. */
-  path?: string;
-  /** How often to ping each agent (ms). Default 54 s. */
-  pingIntervalMs?: number;
-  /** Drop an agent silent for this long (ms). Default 60 s. */
-  readDeadlineMs?: number;
-  mux?: Pick<MuxOptions, 'streamWindow' | 'maxFrameSize' | 'writeHighWaterMark'>;
-  logger?: Logger;
-  clock?: Clock;
-}
-
-/** A request sent through the tunnel to a SyncTarget's cluster. */
-export interface TunnelSendRequest {
-  method?: string;
-  /** Path and query as the downstream handler should see it (the agent translates namespaces). */
-  path: string;
-  headers?: Record<string, string>;
-  body?: string | Uint8Array;
-  signal?: AbortSignal;
-}
-
-/** The agent's answer. The body streams with flow control: read it, or cancel it to release the stream. */
-export interface TunneledResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: ReadableStream<Uint8Array>;
-}
+export type {
+  TunnelAuthenticator,
+  TunneledResponse,
+  TunnelSendRequest,
+  TunnelServerOptions,
+} from './tunnel-server-types.js';
 
 type TargetName = Pick<SyncTargetRef, 'cluster' | 'name'>;
 
@@ -248,29 +220,9 @@ export class TunnelServer {
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     if (this.closed)
       return rejectUpgrade(socket, 503, 'ServiceUnavailable', 'tunnel server is shutting down');
-    const token = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (token === undefined) return rejectUpgrade(socket, 401, 'Unauthorized', 'a bearer token is required');
-    const claimedHeader = req.headers[SYNC_TARGET_HEADER];
-    const claimed = Array.isArray(claimedHeader) ? claimedHeader[0] : claimedHeader;
-    let ref: SyncTargetRef | undefined;
-    try {
-      ref = await this.options.authenticate(token, claimed);
-    } catch (err) {
-      this.logger.error('tunnel authenticator failed', { error: (err as Error).message });
-      return rejectUpgrade(socket, 500, 'InternalError', 'authentication failed');
-    }
-    if (ref === undefined) return rejectUpgrade(socket, 401, 'Unauthorized', 'invalid bearer token');
-    const id = syncTargetHeaderValue(ref);
-    if (claimed !== undefined && claimed !== id) {
-      return rejectUpgrade(socket, 403, 'Forbidden', `the token is for SyncTarget ${id}, not ${claimed}`);
-    }
-    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
-    if (!offered.includes(TUNNEL_SUBPROTOCOL)) {
-      return rejectUpgrade(socket, 400, 'BadRequest', `the ${TUNNEL_SUBPROTOCOL} subprotocol is required`);
-    }
-    if (socket.destroyed || this.closed) return;
-    const agentRef = ref;
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, agentRef));
+    const ref = await admitAgent(req, socket, this.options.authenticate, this.logger);
+    if (ref === undefined || socket.destroyed || this.closed) return;
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, ref));
   }
 
   private onConnection(ws: WebSocket, ref: SyncTargetRef): void {

@@ -2,6 +2,7 @@ import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { isTmcError, type Logger, TmcErrorType } from '@kcp-tmc/interfaces';
 import { type WebSocket, WebSocketServer } from 'ws';
+import type { ResponseHead } from '../protocol/frames.js';
 import { relayMessages } from '../protocol/message-relay.js';
 import type { MuxStream } from '../protocol/stream.js';
 import { parseSyncerPath, type TunnelHttpHandlerOptions } from './http-handler.js';
@@ -47,59 +48,79 @@ export function createUpgradeRelay(
     req: IncomingMessage,
     socket: Duplex,
     head: Buffer,
-    parsed: ReturnType<typeof parseSyncerPath>,
+    parsed: SyncerPath,
   ): Promise<void> {
-    if (parsed === null || parsed === undefined) {
-      return rejectUpgrade(socket, 400, 'BadRequest', 'malformed SyncTarget in the path');
-    }
-    const { target, path } = parsed;
-    if (options.authorize !== undefined && !(await options.authorize(req, target))) {
-      return rejectUpgrade(
-        socket,
-        403,
-        'Forbidden',
-        `not allowed to reach SyncTarget ${target.cluster}:${target.name}`,
-      );
-    }
-    const headers: Record<string, string> = { upgrade: 'websocket', connection: 'Upgrade' };
-    const offered = req.headers['sec-websocket-protocol'];
-    if (offered !== undefined && offered !== '') headers['sec-websocket-protocol'] = offered;
-    let stream: MuxStream;
-    try {
-      stream = server.openStream(target, { method: 'GET', path, headers });
-    } catch (err) {
-      const unreachable = isTmcError(err) && err.type === TmcErrorType.ClusterUnreachable;
-      return rejectUpgrade(socket, unreachable ? 503 : 502, 'ServiceUnavailable', (err as Error).message);
-    }
-    // The caller left before the answer: let the agent drop its downstream dial.
-    const onEarlyClose = () => stream.reset('CANCEL', 'the caller went away');
-    socket.once('close', onEarlyClose);
-    const answer = await stream.responseHead().catch((err: Error) => err);
-    if (answer instanceof Error) {
-      socket.off('close', onEarlyClose);
-      return rejectUpgrade(socket, 502, 'InternalError', answer.message);
-    }
-    if (answer.status !== 101) {
-      socket.off('close', onEarlyClose);
-      const body = await readBounded(stream);
-      const lines = [`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ''}`, 'Connection: close'];
-      for (const [key, value] of Object.entries(answer.headers)) lines.push(`${key}: ${value}`);
-      lines.push(`Content-Length: ${body.byteLength}`, '', '');
-      socket.end(Buffer.concat([Buffer.from(lines.join('\r\n')), body]));
-      return;
-    }
-    socket.off('close', onEarlyClose);
-    if (socket.destroyed) {
-      stream.reset('CANCEL', 'the caller went away');
-      return;
-    }
-    const protocol = answer.headers['sec-websocket-protocol'];
-    if (protocol !== undefined) chosen.set(req, protocol);
+    const accepted = await dialThroughAgent(server, options, req, socket, parsed);
+    if (accepted === undefined) return;
+    if (accepted.protocol !== undefined) chosen.set(req, accepted.protocol);
     wss.handleUpgrade(req, socket, head, (ws) => {
       track(ws);
-      void relayMessages(ws, stream, logger);
+      void relayMessages(ws, accepted.stream, logger);
     });
   }
+}
+
+type SyncerPath = Exclude<ReturnType<typeof parseSyncerPath>, undefined>;
+
+/**
+ * Asks the agent to dial the downstream: the stream once the downstream accepted the upgrade, with the
+ * subprotocol it chose; undefined once the caller has been answered (refused here, or by the downstream).
+ */
+async function dialThroughAgent(
+  server: TunnelServer,
+  options: TunnelHttpHandlerOptions,
+  req: IncomingMessage,
+  socket: Duplex,
+  parsed: SyncerPath,
+): Promise<{ stream: MuxStream; protocol: string | undefined } | undefined> {
+  if (parsed === null) {
+    rejectUpgrade(socket, 400, 'BadRequest', 'malformed SyncTarget in the path');
+    return undefined;
+  }
+  const { target, path } = parsed;
+  if (options.authorize !== undefined && !(await options.authorize(req, target))) {
+    const message = `not allowed to reach SyncTarget ${target.cluster}:${target.name}`;
+    rejectUpgrade(socket, 403, 'Forbidden', message);
+    return undefined;
+  }
+  const headers: Record<string, string> = { upgrade: 'websocket', connection: 'Upgrade' };
+  const offered = req.headers['sec-websocket-protocol'];
+  if (offered !== undefined && offered !== '') headers['sec-websocket-protocol'] = offered;
+  let stream: MuxStream;
+  try {
+    stream = server.openStream(target, { method: 'GET', path, headers });
+  } catch (err) {
+    const unreachable = isTmcError(err) && err.type === TmcErrorType.ClusterUnreachable;
+    rejectUpgrade(socket, unreachable ? 503 : 502, 'ServiceUnavailable', (err as Error).message);
+    return undefined;
+  }
+  // The caller left before the answer: let the agent drop its downstream dial.
+  const onEarlyClose = () => stream.reset('CANCEL', 'the caller went away');
+  socket.once('close', onEarlyClose);
+  const answer = await stream.responseHead().catch((err: Error) => err);
+  socket.off('close', onEarlyClose);
+  if (answer instanceof Error) {
+    rejectUpgrade(socket, 502, 'InternalError', answer.message);
+    return undefined;
+  }
+  if (answer.status !== 101) {
+    await passRefusal(socket, stream, answer);
+    return undefined;
+  }
+  if (socket.destroyed) {
+    stream.reset('CANCEL', 'the caller went away');
+    return undefined;
+  }
+  return { stream, protocol: answer.headers['sec-websocket-protocol'] };
+}
+
+/** Hands the downstream's refusal (status, headers, a bounded body) to the caller as its HTTP answer. */
+async function passRefusal(socket: Duplex, stream: MuxStream, answer: ResponseHead): Promise<void> {
+  const body = await readBounded(stream);
+  const lines = [`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ''}`, 'Connection: close'];
+  for (const [key, value] of Object.entries(answer.headers)) lines.push(`${key}: ${value}`);
+  lines.push(`Content-Length: ${body.byteLength}`, '', '');
+  socket.end(Buffer.concat([Buffer.from(lines.join('\r\n')), body]));
 }
 
 async function readBounded(stream: MuxStream): Promise<Buffer> {

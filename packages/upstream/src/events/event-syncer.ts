@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   CLOCK,
   type Clock,
@@ -21,50 +20,27 @@ import {
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
-import { isRecord } from '../json.js';
 import { type UpstreamOptions, upstreamScope } from '../options.js';
 import { UPSTREAM_OPTIONS } from '../tokens.js';
-import { type ObjectReference, OwnedObjectResolver } from './owner-resolver.js';
+import { OwnedObjectResolver } from './owner-resolver.js';
 import { TokenBucket } from './token-bucket.js';
+import {
+  type DownstreamEvent,
+  type EventTarget,
+  newUpstreamEvent,
+  noopResult,
+  readEvent,
+  type Tally,
+  tallyTotal,
+  text,
+  upstreamEventName,
+} from './upstream-event.js';
 
 const EVENTS = { group: '', version: 'v1', resource: 'events' } as const;
-/** Upstream Events name the agent as their reporter. */
-export const EVENT_REPORTING_COMPONENT = 'kcp-tmc-syncer';
+
+export { EVENT_REPORTING_COMPONENT } from './upstream-event.js';
+
 const WRITE_ATTEMPTS = 5;
-
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
-
-/** What a downstream Event (core/v1 or events.k8s.io/v1) says, in core/v1 terms. */
-function readEvent(event: KubeObject) {
-  const involved = (isRecord(event.involvedObject) ? event.involvedObject : event.regarding) as
-    | ObjectReference
-    | undefined;
-  const series = isRecord(event.series) ? event.series : undefined;
-  const count =
-    typeof event.count === 'number' ? event.count : typeof series?.count === 'number' ? series.count : 1;
-  const first = text(event.firstTimestamp) || text(event.eventTime) || text(event.metadata.creationTimestamp);
-  const last = text(event.lastTimestamp) || text(series?.lastObservedTime) || first;
-  const source = isRecord(event.source) ? event.source : {};
-  return {
-    involved,
-    reason: text(event.reason),
-    message: text(event.message) || text(event.note),
-    type: text(event.type) || 'Normal',
-    count,
-    first,
-    last,
-    component: text(source.component) || text(event.reportingComponent) || text(event.reportingController),
-  };
-}
-
-/** What one upstream Event sums: the downstream Events (by uid) folded into it, with their counts. */
-interface Tally {
-  readonly counts: Map<string, number>;
-  first: string;
-  last: string;
-}
 
 /**
  * Turns downstream Events about objects this SyncTarget owns (directly, or through controller owner references:
@@ -104,98 +80,15 @@ export class DefaultEventSyncer implements EventSyncer {
 
   async syncEvent({ item, event }: EventRequest): Promise<SyncResult> {
     const key = item.key;
-    const noop = (reason: string): SyncResult => ({
-      key,
-      operation: 'noop',
-      success: true,
-      conflicts: [],
-      reason,
-    });
-    if (!(await this.eventsServed())) return noop('the upstream does not serve v1 events');
+    if (!(await this.eventsServed())) return noopResult(key, 'the upstream does not serve v1 events');
     const said = readEvent(event);
-    if (said.involved === undefined) return noop('event names no object');
-    const owned = await this.resolver.resolve(said.involved, event.metadata.namespace ?? '');
-    if (owned === undefined) return noop('event about an object this SyncTarget does not own');
-    const locator = owned.namespace === '' ? undefined : await this.locators.locatorOf(owned.namespace);
-    if (locator === undefined)
-      return noop(`downstream namespace ${owned.namespace} has no namespace locator`);
-    const st = locator.syncTarget;
-    if (st.name !== this.syncTarget.name || st.uid !== this.syncTarget.uid) {
-      return noop(`belongs to SyncTarget ${st.cluster}:${st.name}`);
-    }
-    const scope = upstreamScope(
-      this.options.upstreamMode ?? 'virtual-workspace',
-      locator.cluster,
-      locator.namespace,
-    );
-    let target: KubeObject;
-    try {
-      target = await this.upstream.get(owned.gvr, { ...scope, name: owned.name });
-    } catch (err) {
-      if (isTmcError(err) && err.type === TmcErrorType.NotFound) return noop('upstream object is gone');
-      throw err;
-    }
-    const uid = target.metadata.uid ?? '';
-    const digest = createHash('sha256')
-      .update([uid, said.type, said.reason, said.message, this.syncTarget.key].join('\n'))
-      .digest('hex')
-      .slice(0, 16);
-    const name = `${owned.name}.${digest}`;
+    const target = await this.eventTarget(said, event.metadata.namespace ?? '');
+    if (typeof target === 'string') return noopResult(key, target);
+    const name = upstreamEventName(target, said, this.syncTarget.key);
     const tally = this.fold(name, event.metadata.uid ?? event.metadata.name ?? '', said);
-    const total = [...tally.counts.values()].reduce((sum, n) => sum + n, 0);
-
     for (let attempt = 1; ; attempt++) {
       try {
-        const existing = await this.getEvent(scope, name);
-        const existingCount = typeof existing?.count === 'number' ? existing.count : 0;
-        const lastTimestamp = [text(existing?.lastTimestamp), tally.last].sort().at(-1) ?? tally.last;
-        if (
-          existing !== undefined &&
-          existingCount >= total &&
-          lastTimestamp === text(existing.lastTimestamp)
-        ) {
-          return noop('upstream event up to date');
-        }
-        const wait = this.bucket.take();
-        if (wait > 0) return { ...noop('rate limited'), retryAfterMs: wait };
-        if (existing === undefined) {
-          const object = await this.upstream.create(
-            EVENTS,
-            {
-              apiVersion: 'v1',
-              kind: 'Event',
-              metadata: { name, namespace: locator.namespace },
-              involvedObject: {
-                apiVersion: target.apiVersion ?? owned.apiVersion,
-                kind: target.kind ?? owned.kind,
-                namespace: locator.namespace,
-                name: owned.name,
-                uid,
-                // A field path of a pod's container means nothing on the object the Event moved to.
-                ...(owned.direct && typeof said.involved.fieldPath === 'string'
-                  ? { fieldPath: said.involved.fieldPath }
-                  : {}),
-              },
-              reason: said.reason,
-              message: said.message,
-              type: said.type,
-              count: total,
-              firstTimestamp: tally.first,
-              lastTimestamp: tally.last,
-              source: { component: said.component || EVENT_REPORTING_COMPONENT, host: this.syncTarget.name },
-              reportingComponent: EVENT_REPORTING_COMPONENT,
-              reportingInstance: this.syncTarget.name,
-            },
-            scope,
-          );
-          return { key, operation: 'create', success: true, conflicts: [], object };
-        }
-        const object = await this.upstream.patch(EVENTS, { ...scope, name }, 'merge', {
-          metadata: { resourceVersion: existing.metadata.resourceVersion },
-          count: Math.max(existingCount, total),
-          lastTimestamp,
-        });
-        return { key, operation: 'update', success: true, conflicts: [], object };
+        return await this.writeEvent(key, name, target, said, tally);
       } catch (err) {
         const raced =
           isTmcError(err) &&
@@ -203,6 +96,62 @@ export class DefaultEventSyncer implements EventSyncer {
         if (!raced || attempt >= WRITE_ATTEMPTS) throw err;
       }
     }
+  }
+
+  /** The upstream object a downstream Event is about, or why the Event stays downstream. */
+  private async eventTarget(said: DownstreamEvent, eventNamespace: string): Promise<EventTarget | string> {
+    if (said.involved === undefined) return 'event names no object';
+    const owned = await this.resolver.resolve(said.involved, eventNamespace);
+    if (owned === undefined) return 'event about an object this SyncTarget does not own';
+    const locator = owned.namespace === '' ? undefined : await this.locators.locatorOf(owned.namespace);
+    if (locator === undefined) return `downstream namespace ${owned.namespace} has no namespace locator`;
+    const st = locator.syncTarget;
+    if (st.name !== this.syncTarget.name || st.uid !== this.syncTarget.uid) {
+      return `belongs to SyncTarget ${st.cluster}:${st.name}`;
+    }
+    const scope = upstreamScope(
+      this.options.upstreamMode ?? 'virtual-workspace',
+      locator.cluster,
+      locator.namespace,
+    );
+    try {
+      const object = await this.upstream.get(owned.gvr, { ...scope, name: owned.name });
+      return { owned, namespace: locator.namespace, scope, object };
+    } catch (err) {
+      if (isTmcError(err) && err.type === TmcErrorType.NotFound) return 'upstream object is gone';
+      throw err;
+    }
+  }
+
+  /** One attempt to bring the upstream Event up to the tally: create it, or merge-patch count and time. */
+  private async writeEvent(
+    key: SyncResult['key'],
+    name: string,
+    target: EventTarget,
+    said: DownstreamEvent,
+    tally: Tally,
+  ): Promise<SyncResult> {
+    const { scope } = target;
+    const total = tallyTotal(tally);
+    const existing = await this.getEvent(scope, name);
+    const existingCount = typeof existing?.count === 'number' ? existing.count : 0;
+    const lastTimestamp = [text(existing?.lastTimestamp), tally.last].sort().at(-1) ?? tally.last;
+    if (existing !== undefined && existingCount >= total && lastTimestamp === text(existing.lastTimestamp)) {
+      return noopResult(key, 'upstream event up to date');
+    }
+    const wait = this.bucket.take();
+    if (wait > 0) return { ...noopResult(key, 'rate limited'), retryAfterMs: wait };
+    if (existing === undefined) {
+      const body = newUpstreamEvent(name, target, said, tally, this.syncTarget.name);
+      const object = await this.upstream.create(EVENTS, body, scope);
+      return { key, operation: 'create', success: true, conflicts: [], object };
+    }
+    const object = await this.upstream.patch(EVENTS, { ...scope, name }, 'merge', {
+      metadata: { resourceVersion: existing.metadata.resourceVersion },
+      count: Math.max(existingCount, total),
+      lastTimestamp,
+    });
+    return { key, operation: 'update', success: true, conflicts: [], object };
   }
 
   /** Whether the upstream serves v1 events, asked of its discovery once (a failed lookup is asked again). */
@@ -236,7 +185,7 @@ export class DefaultEventSyncer implements EventSyncer {
   }
 
   /** Records a downstream Event's latest count under its upstream Event (bounded: whole tallies are dropped). */
-  private fold(name: string, downstreamUid: string, said: ReturnType<typeof readEvent>): Tally {
+  private fold(name: string, downstreamUid: string, said: DownstreamEvent): Tally {
     let tally = this.tallies.get(name);
     if (tally === undefined) {
       if (this.tallies.size >= this.maxTracked)

@@ -47,6 +47,29 @@ function cachedFor(upstream: KubeObject | undefined, ref: ObjectRef): KubeObject
   return name === ref.name && namespace === (ref.namespace ?? '') ? upstream : undefined;
 }
 
+function noopResult(key: SyncResult['key'], reason: string, object?: KubeObject): SyncResult {
+  return {
+    key,
+    operation: 'noop',
+    success: true,
+    conflicts: [],
+    reason,
+    ...(object === undefined ? {} : { object }),
+  };
+}
+
+/** The conflicts a write met before it went through: writes that found a newer upstream object. */
+function staleWrites(conflicts: number): SyncResult['conflicts'] {
+  if (conflicts === 0) return [];
+  return [
+    {
+      kind: 'stale-resource-version',
+      message: `${conflicts} write(s) met a newer upstream object`,
+      resolution: 're-read and retried',
+    },
+  ];
+}
+
 function isType(err: unknown, type: TmcErrorType): boolean {
   return isTmcError(err) && err.type === type;
 }
@@ -75,44 +98,55 @@ export class DefaultUpstreamStatusSyncer implements UpstreamStatusSyncer {
   }
 
   async syncStatus(request: StatusRequest): Promise<SyncResult> {
-    const { item, context, downstream } = request;
+    const { item, downstream } = request;
     const key = item.key;
-    const noop = (reason: string, object?: KubeObject): SyncResult => ({
-      key,
-      operation: 'noop',
-      success: true,
-      conflicts: [],
-      reason,
-      ...(object === undefined ? {} : { object }),
-    });
-    if (downstream === undefined) return noop('the downstream object is gone');
+    if (downstream === undefined) return noopResult(key, 'the downstream object is gone');
     // ConfigMaps, Secrets, ServiceAccounts...: kcp skips an object without status, and so no request is made.
-    if (downstream.status === undefined) return noop('the object has no status');
+    if (downstream.status === undefined) return noopResult(key, 'the object has no status');
     // An upsynced object's status is the upstream copy's own (kcp: status_process.go skips Upsync).
-    if (downstream.metadata.labels?.[stateLabel(context.syncTarget.key)] === ResourceStateValue.Upsync) {
-      return noop('upsynced: its status is not written upstream');
+    if (
+      downstream.metadata.labels?.[stateLabel(request.context.syncTarget.key)] === ResourceStateValue.Upsync
+    ) {
+      return noopResult(key, 'upsynced: its status is not written upstream');
     }
+    const ref = await this.upstreamRef(request, downstream);
+    if (typeof ref === 'string') return noopResult(key, ref);
+    return this.writeWithRetries(request, ref, downstream.status);
+  }
 
+  /** Where the downstream object's upstream copy lives, or why its status stays downstream. */
+  private async upstreamRef(request: StatusRequest, downstream: KubeObject): Promise<ObjectRef | string> {
+    const { item, context } = request;
+    const key = item.key;
     const clusterScoped = key.namespace === '';
     const locator = clusterScoped
       ? locatorOfObject(downstream)
       : await this.locators.locatorOf(key.namespace);
     if (!clusterScoped && locator === undefined) {
-      return noop(`downstream namespace ${key.namespace} has no namespace locator`);
+      return `downstream namespace ${key.namespace} has no namespace locator`;
     }
     if (locator !== undefined && !isOurs(locator, context.syncTarget)) {
-      return noop(`belongs to SyncTarget ${locator.syncTarget.cluster}:${locator.syncTarget.name}`);
+      return `belongs to SyncTarget ${locator.syncTarget.cluster}:${locator.syncTarget.name}`;
     }
     const cluster = locator?.cluster || context.cluster;
     const mode = this.options.upstreamMode ?? 'virtual-workspace';
-    if (cluster === '' && mode !== 'plain') return noop('upstream logical cluster unknown');
-    const ref: ObjectRef = {
+    if (cluster === '' && mode !== 'plain') return 'upstream logical cluster unknown';
+    return {
       ...upstreamScope(mode, cluster, clusterScoped ? '' : (locator?.namespace ?? '')),
       name: key.name,
     };
+  }
+
+  /** Writes the status unless upstream shows it already; a 409 re-reads the object and tries again. */
+  private async writeWithRetries(
+    request: StatusRequest,
+    ref: ObjectRef,
+    status: unknown,
+  ): Promise<SyncResult> {
+    const { item, context } = request;
+    const key = item.key;
     const advanced = this.options.advancedScheduling === true;
     const annotation = statusAnnotation(context.syncTarget.key);
-    const status = downstream.status;
     const retries = this.options.conflictRetries ?? 5;
     let upstream = cachedFor(request.upstream, ref);
     let conflicts = 0;
@@ -123,7 +157,7 @@ export class DefaultUpstreamStatusSyncer implements UpstreamStatusSyncer {
         const shown = advanced
           ? upstream.metadata.annotations?.[annotation] === canonicalJson(status)
           : jsonEqual(upstream.status, status);
-        if (shown) return noop('status unchanged', upstream);
+        if (shown) return noopResult(key, 'status unchanged', upstream);
         const written = await writeStatus(
           this.client,
           context.gvr,
@@ -138,19 +172,10 @@ export class DefaultUpstreamStatusSyncer implements UpstreamStatusSyncer {
           operation: 'update',
           success: true,
           object: written,
-          conflicts:
-            conflicts === 0
-              ? []
-              : [
-                  {
-                    kind: 'stale-resource-version',
-                    message: `${conflicts} write(s) met a newer upstream object`,
-                    resolution: 're-read and retried',
-                  },
-                ],
+          conflicts: staleWrites(conflicts),
         };
       } catch (err) {
-        if (isType(err, TmcErrorType.NotFound)) return noop('upstream object is gone');
+        if (isType(err, TmcErrorType.NotFound)) return noopResult(key, 'upstream object is gone');
         if (!isType(err, TmcErrorType.ResourceConflict)) throw err;
         conflicts++;
         upstream = undefined;
