@@ -25,6 +25,7 @@ const UPSTREAM_FLAGS = new Set([
   'qps',
   'burst',
   'feature-gates',
+  'tunnel',
   'tunnel-exec',
   'config',
 ]);
@@ -170,6 +171,8 @@ export const manifestsCommand: Command = {
       featureGatesArg: given('feature-gates')
         ? settings.list('feature-gates', nonEmpty).join(',')
         : undefined,
+      // Only as given: left out, the agent picks the tunnel by its upstream mode, as here.
+      ...(given('tunnel') && options.tunnel !== undefined ? { tunnel: options.tunnel } : {}),
       // kcp's plugin defaults, which differ from its syncer's (and the agent's).
       qps: given('qps') ? options.qps : 20,
       burst: given('burst') ? options.burst : 30,

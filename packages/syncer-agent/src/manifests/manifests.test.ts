@@ -321,6 +321,24 @@ current-context: org
     expect(exec.args).toContain('--tunnel-exec');
   });
 
+  it('passes --tunnel on to the agent only when given, so its default follows the upstream mode', async () => {
+    const agentArgs = async (...extra: string[]) => {
+      const t = capture();
+      expect(await main(args('-o', 'json', '--upstream-objects=existing', ...extra), t.io), t.err()).toBe(0);
+      const items = (JSON.parse(t.out()) as { items: KubeObject[] }).items;
+      return argsOf(items.find((o) => o.kind === 'Deployment'));
+    };
+    const gate = '--feature-gates=KCPSyncerTunnel=true';
+    expect((await agentArgs(gate)).filter((a) => a.startsWith('--tunnel'))).toEqual([]);
+    expect(await agentArgs(gate, '--tunnel=websocket')).toContain('--tunnel=websocket');
+    expect(await agentArgs(gate, '--tunnel', 'kcp', '--tunnel-exec')).toEqual(
+      expect.arrayContaining(['--tunnel=kcp', '--tunnel-exec']),
+    );
+    const bad = capture();
+    expect(await main(args('--upstream-objects=existing', '--tunnel=ssh'), bad.io)).toBe(2);
+    expect(bad.err()).toContain('--tunnel');
+  });
+
   it('a token-file that cannot be read is an error naming it', async () => {
     const path = join(dir, 'broken-kubeconfig');
     writeFileSync(path, operatorKubeconfig(join(dir, 'missing-token')));

@@ -1,5 +1,6 @@
 import { type KubeClient, type KubeObject, type SyncTarget, syncerId } from '@kcp-tmc/interfaces';
 import type { AgentOptions } from '../config/options.js';
+import type { TunnelProtocol } from '../config/tunnel-flags.js';
 import { tokenKubeconfig, type UpstreamServer } from './kubeconfig.js';
 import { groupResource } from './rbac.js';
 import { renderManifests } from './render.js';
@@ -22,6 +23,8 @@ export interface RenderRequest {
   readonly namespace: string | undefined;
   readonly replicas: number;
   readonly featureGatesArg: string | undefined;
+  /** `--tunnel` when the operator set it. */
+  readonly tunnel?: TunnelProtocol;
   readonly qps: number;
   readonly burst: number;
   readonly log: (line: string) => void;
@@ -63,6 +66,7 @@ export async function renderFor(request: RenderRequest): Promise<KubeObject[]> {
     image: request.image,
     ...(request.namespace === undefined ? {} : { namespace: request.namespace }),
     replicas: request.replicas,
+    ...(request.tunnel === undefined ? {} : { tunnel: request.tunnel }),
     ...(options.tunnelExec === true ? { tunnelExec: true } : {}),
     qps: request.qps,
     burst: request.burst,

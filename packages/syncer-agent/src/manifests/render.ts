@@ -1,5 +1,6 @@
 import type { FeatureGates, KubeObject } from '@kcp-tmc/interfaces';
 import { stringify } from 'yaml';
+import type { TunnelProtocol } from '../config/tunnel-flags.js';
 import { downstreamClusterRoleRules, type GroupResource, LEADER_ELECTION_RULES } from './rbac.js';
 
 export interface ManifestInput {
@@ -23,6 +24,8 @@ export interface ManifestInput {
   readonly namespace?: string;
   /** More than one runs with `--leader-elect` and a Role for its Lease. */
   readonly replicas: number;
+  /** `--tunnel`: which reverse tunnel the agent dials, when the operator chose one. */
+  readonly tunnel?: TunnelProtocol;
   /** `--tunnel-exec`: exec, attach and port-forward through the tunnel (with the Tunnel gate). */
   readonly tunnelExec?: boolean;
   readonly qps: number;
@@ -62,6 +65,7 @@ export function renderManifests(input: ManifestInput): KubeObject[] {
     `--qps=${input.qps}`,
     `--burst=${input.burst}`,
     ...(input.featureGatesArg === undefined ? [] : [`--feature-gates=${input.featureGatesArg}`]),
+    ...(input.tunnel === undefined ? [] : [`--tunnel=${input.tunnel}`]),
     ...(input.tunnelExec === true ? ['--tunnel-exec'] : []),
     // Replicas elect a leader on a Lease in their own namespace (NAMESPACE); only the leader writes.
     ...(input.replicas > 1 ? ['--leader-elect'] : []),

@@ -1,6 +1,6 @@
 // What kcp's tunnel needs around it on the real servers of a KcpWorld: a kubelet downstream that serves container
-// logs (kube-apiserver proxies pods/log to the pod's node), and pods served in the workspace (kcp's pod-subresource
-// proxy looks the pod up there before it dials the syncer's tunnel).
+// logs (kube-apiserver proxies pods/log to the pod's node). Pods served in the workspace (kcp's pod-subresource
+// proxy looks the pod up there before it dials the syncer's tunnel) come from kcp-pods-support.ts.
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { generateServingCertificate, type KcpWorld } from '@kcp-tmc/testing';
@@ -70,57 +70,4 @@ export function pod(name: string, namespace: string, extra: Record<string, unkno
     metadata: { name, namespace, ...extra },
     spec: { containers: [{ name: 'main', image: 'registry.example/app:1' }] },
   };
-}
-
-/**
- * Serves pods in the workspace: the 1.35 Pod schema fails kcp v0.11's APIResourceSchema validation
- * (reference/real-kcp/README.md), so pods come from an export of a schema that keeps any field, bound in place.
- */
-export async function servePodsUpstream(world: KcpWorld): Promise<void> {
-  const objects: Array<[string, unknown]> = [
-    [
-      '/apis/apis.kcp.io/v1alpha1/apiresourceschemas',
-      {
-        apiVersion: 'apis.kcp.io/v1alpha1',
-        kind: 'APIResourceSchema',
-        metadata: { name: 'v1.pods.core' },
-        spec: {
-          group: '',
-          names: { kind: 'Pod', listKind: 'PodList', plural: 'pods', singular: 'pod' },
-          scope: 'Namespaced',
-          versions: [
-            {
-              name: 'v1',
-              served: true,
-              storage: true,
-              schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-              subresources: { status: {} },
-            },
-          ],
-        },
-      },
-    ],
-    [
-      '/apis/apis.kcp.io/v1alpha1/apiexports',
-      {
-        apiVersion: 'apis.kcp.io/v1alpha1',
-        kind: 'APIExport',
-        metadata: { name: 'pods' },
-        spec: { latestResourceSchemas: ['v1.pods.core'] },
-      },
-    ],
-    [
-      '/apis/apis.kcp.io/v1alpha1/apibindings',
-      {
-        apiVersion: 'apis.kcp.io/v1alpha1',
-        kind: 'APIBinding',
-        metadata: { name: 'pods' },
-        spec: { reference: { export: { path: world.workspace.path, name: 'pods' } } },
-      },
-    ],
-  ];
-  for (const [path, body] of objects) {
-    const answer = await world.up('POST', path, body);
-    if (answer.status !== 201) throw new Error(`${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
-  }
 }

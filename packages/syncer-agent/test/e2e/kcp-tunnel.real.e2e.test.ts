@@ -1,8 +1,8 @@
 // Issue 14's tunnel acceptance on real kcp v0.11 with its KCPSyncerTunnel gate: `kubectl logs` against the
 // workspace streams a downstream pod's log through kcp's syncer tunnel to the agent, and is refused for a pod in
-// a namespace the agent does not own. kcp finds the pod upstream (an upsynced pod, labelled as kcp's upsyncer
-// labels it) and computes its downstream namespace; the downstream kube-apiserver reads the log from a fake
-// kubelet on loopback.
+// a namespace the agent does not own. kcp finds the pod upstream (upsynced by the agent from downstream, which
+// needs the Pod schema of kcp-pods-support.ts) and computes its downstream namespace; the downstream
+// kube-apiserver reads the log from a fake kubelet on loopback.
 import { spawn } from 'node:child_process';
 import { request } from 'node:https';
 import { namespaceLocator, physicalClusterNamespaceName } from '@kcp-tmc/interfaces';
@@ -14,7 +14,8 @@ import {
   startKcpWorld,
 } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeKubelet, pod, registerNode, servePodsUpstream } from './kcp-tunnel-support.js';
+import { FAST_API_IMPORT, syncPodsOnRealKcp } from './kcp-pods-support.js';
+import { FakeKubelet, pod, registerNode } from './kcp-tunnel-support.js';
 import { CLI_BUILT, waitFor } from './support.js';
 
 const unavailable = await realKcpUnavailable();
@@ -80,15 +81,10 @@ describe.skipIf(unavailable !== undefined || !CLI_BUILT)("kcp's syncer tunnel on
 
   beforeAll(async () => {
     kubectlPath = (await resolveKubectl()).kubectl;
-    world = await startKcpWorld('agent', { kcpArgs: [GATE], workloadSyncArgs: [GATE] });
+    world = await startKcpWorld('agent', { kcpArgs: [GATE], workloadSyncArgs: [GATE, FAST_API_IMPORT] });
     await kubelet.start();
     await registerNode(world, NODE, kubelet);
-    await servePodsUpstream(world);
-    await waitFor(
-      async () => (await world.up('GET', '/api/v1/pods')).status === 200,
-      'pods served upstream',
-      60_000,
-    );
+    await syncPodsOnRealKcp(world);
     // A Service makes the agent create the downstream namespace of `default`.
     const service = {
       apiVersion: 'v1',
@@ -137,7 +133,7 @@ describe.skipIf(unavailable !== undefined || !CLI_BUILT)("kcp's syncer tunnel on
         });
       }
       // In an owned namespace the pod carries what kcp's upsyncer keys on (pkg/syncer/upsync): the SyncTarget's
-      // Upsync state label and the syncer's ownership label, so an upsyncer keeps the upstream pod.
+      // Upsync state label and the syncer's ownership label, so the agent upsyncs it into the workspace.
       const labels = {
         [`state.workload.kcp.io/${world.syncTargetKey}`]: 'Upsync',
         'internal.workload.kcp.io/cluster': world.syncTargetKey,
@@ -145,6 +141,8 @@ describe.skipIf(unavailable !== undefined || !CLI_BUILT)("kcp's syncer tunnel on
       const downPod = pod(name, namespace, namespace === owned ? { labels } : {});
       const down = { ...downPod, spec: { ...downPod.spec, nodeName: NODE } };
       expect((await world.down('POST', `/api/v1/namespaces/${namespace}/pods`, down)).status).toBe(201);
+      if (namespace === owned) continue;
+      // Nothing upsyncs from a namespace the agent does not own: a user's pod upstream that kcp maps to it.
       const up = await world.up(
         'POST',
         `/api/v1/namespaces/${upstreamNamespace}/pods`,
@@ -152,6 +150,13 @@ describe.skipIf(unavailable !== undefined || !CLI_BUILT)("kcp's syncer tunnel on
       );
       expect(up.status, JSON.stringify(up.body)).toBe(201);
     }
+    await waitFor(
+      async () =>
+        (await world.up('GET', '/api/v1/namespaces/default/pods/web-1')).status === 200 &&
+        (await world.up('GET', '/api/v1/namespaces/default/pods/big-1')).status === 200,
+      'web-1 and big-1 upsynced',
+      60_000,
+    );
   }, 900_000);
 
   afterAll(async () => {

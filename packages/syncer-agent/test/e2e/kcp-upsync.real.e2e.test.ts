@@ -1,12 +1,12 @@
-// Issue 14's upsync acceptance on real kcp v0.11: persistent volumes created downstream with kcp's upsync labels
-// appear in the workspace through kcp's upsyncer virtual workspace, with their status, follow their changes, and
-// go away when deleted downstream, also while the agent was down. Pods cannot be tried here: a kube 1.35
-// downstream's pod schema fails kcp v0.11's APIResourceSchema validation, so kcp never accepts pods for the
-// SyncTarget and its upsyncer VW never serves them (reference/real-kcp/README.md, step 3;
-// ground-truth/schemacompat-others.txt); the simulator's kcp mode runs the pod variant. No PV controller runs
-// downstream: the test writes status through the status subresource and ends a deletion as it would.
+// Issue 14's upsync acceptance on real kcp v0.11: pods and persistent volumes created downstream with kcp's upsync
+// labels appear in the workspace through kcp's upsyncer virtual workspace, with their status, follow their
+// changes, and go away when deleted downstream, also while the agent was down. kcp v0.11 accepts pods from a
+// kube 1.35 downstream only with a Pod schema of its own (why and how: kcp-pods-support.ts). No kubelet or PV
+// controller runs downstream: the test writes status through the status subresource and ends a deletion as
+// they would.
 import {
   deleteVolume,
+  downstreamNamespace,
   type KcpWorld,
   realKcpUnavailable,
   setVolumePhase,
@@ -19,12 +19,13 @@ import {
   whileRunning,
 } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAST_API_IMPORT, syncPodsOnRealKcp } from './kcp-pods-support.js';
 import { CLI_BUILT, waitFor } from './support.js';
 
 const unavailable = await realKcpUnavailable();
 if (unavailable) console.warn(`skipping the real-kcp upsync suite: ${unavailable}`);
 
-/** kcp's upsyncer VW serves persistent volumes once the SyncTarget syncs them (pkg/virtual/syncer/builder). */
+/** kcp's upsyncer VW serves pods and volumes once the SyncTarget syncs them (pkg/virtual/syncer/builder). */
 const RESOURCES = ['services', ...UPSYNC_RESOURCES];
 const THROUGHPUT_PVS = 30;
 
@@ -43,7 +44,8 @@ describe.skipIf(unavailable !== undefined || !CLI_BUILT)('upsync on real kcp', (
   const deletePv = (name: string) => deleteVolume(world, name);
 
   beforeAll(async () => {
-    world = await startKcpWorld('agent', { resources: RESOURCES });
+    world = await startKcpWorld('agent', { resources: RESOURCES, workloadSyncArgs: [FAST_API_IMPORT] });
+    await syncPodsOnRealKcp(world);
   }, 600_000);
 
   afterAll(async () => {
@@ -77,6 +79,57 @@ describe.skipIf(unavailable !== undefined || !CLI_BUILT)('upsync on real kcp', (
     await deletePv('pv-up');
     await until('pv-up gone upstream', async () => (await upPv('pv-up')) === undefined);
     expect(await upPv('pv-plain')).toBeUndefined();
+  }, 180_000);
+
+  it('upsyncs a labelled pod with its status, follows status changes, deletes it upstream', async () => {
+    // A Service makes the agent create the downstream namespace of `default`, whose locator the upsyncer reads.
+    const service = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web' },
+      spec: { ports: [{ port: 80 }] },
+    };
+    expect((await world.up('POST', '/api/v1/namespaces/default/services', service)).status).toBe(201);
+    let owned = '';
+    await until('default synced down', async () => {
+      owned = (await downstreamNamespace(world, 'default')) ?? '';
+      return owned !== '';
+    });
+    const path = `/api/v1/namespaces/${owned}/pods`;
+    const upPod = async () => {
+      const answer = await world.up('GET', '/api/v1/namespaces/default/pods/pod-up');
+      return answer.status === 200 ? (answer.body as Upsynced) : undefined;
+    };
+    const setPhase = async (phase: string) => {
+      const current = (await world.down('GET', `${path}/pod-up`)).body as Upsynced;
+      const answer = await world.down('PUT', `${path}/pod-up/status`, { ...current, status: { phase } });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      return answer.body as Upsynced;
+    };
+    const down = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'pod-up', labels: upsyncLabels(world.syncTargetKey, true) },
+      spec: { containers: [{ name: 'main', image: 'registry.example/app:1' }] },
+    };
+    const created = await world.down('POST', path, down);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const running = await setPhase('Running');
+    await until('pod-up upstream with its status', async () => {
+      const pod = await upPod();
+      return pod?.metadata.annotations?.['workload.kcp.io/rv'] === running.metadata.resourceVersion;
+    });
+    const up = (await upPod()) as Upsynced;
+    expect(up.metadata.labels).toEqual(upsyncLabels(world.syncTargetKey, false));
+    expect(up.metadata.finalizers).toEqual([`workload.kcp.io/syncer-${world.syncTargetKey}`]);
+    expect(up.spec).toMatchObject({ containers: [{ name: 'main', image: 'registry.example/app:1' }] });
+    expect(up.status).toMatchObject({ phase: 'Running' });
+
+    await setPhase('Succeeded');
+    await until('pod-up Succeeded upstream', async () => (await upPod())?.status?.phase === 'Succeeded');
+    // Never scheduled, so the downstream pod goes at once, without a kubelet.
+    expect((await world.down('DELETE', `${path}/pod-up`)).status).toBe(200);
+    await until('pod-up gone upstream', async () => (await upPod()) === undefined);
   }, 180_000);
 
   it('holds a copy deleted upstream by its finalizer until the volume goes downstream', async () => {

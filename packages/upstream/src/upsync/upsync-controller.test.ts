@@ -51,9 +51,22 @@ function clientFor(server: string): KubeClient {
   return new DynamicClient(transport, new RestMapper(transport));
 }
 
-function controller(): { controller: UpsyncController; stop(): Promise<void> } {
+/** The downstream whose namespace lists answer late, so its pod informer lists first. */
+function slowNamespaces(client: KubeClient): KubeClient {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== 'list') return Reflect.get(target, property, receiver);
+      return async (...args: Parameters<KubeClient['list']>) => {
+        if (args[0].resource === 'namespaces') await new Promise((r) => setTimeout(r, 300));
+        return target.list(...args);
+      };
+    },
+  });
+}
+
+function controller(down: KubeClient = downstream): { controller: UpsyncController; stop(): Promise<void> } {
   const upstreamInformers = new SharedInformerFactory(upstream);
-  const downstreamInformers = new SharedInformerFactory(downstream, { useClusterAnnotation: false });
+  const downstreamInformers = new SharedInformerFactory(down, { useClusterAnnotation: false });
   const c = new UpsyncController({ upstream, upstreamInformers, downstreamInformers, syncTarget: TARGET });
   return {
     controller: c,
@@ -172,6 +185,17 @@ describe('UpsyncController', () => {
       await eventually('web-1 gone upstream', async () =>
         (await upstreamPod('web-1')) === undefined ? true : undefined,
       );
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('upsyncs a pod that existed before it started, even when its namespace lists last', async () => {
+    await downstream.create(PODS, pod('web-3'), { namespace: PHYSICAL });
+    const running = controller(slowNamespaces(downstream));
+    await running.controller.start();
+    try {
+      await eventually('web-3 upstream', () => upstreamPod('web-3'));
     } finally {
       await running.stop();
     }

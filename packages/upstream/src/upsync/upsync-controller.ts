@@ -117,9 +117,14 @@ export class UpsyncController {
         });
       });
     }
-    const all = [namespaces, ...this.downstreamInformers.values(), ...this.upstreamInformers.values()];
-    for (const informer of all) informer.start();
-    await Promise.all(all.map((informer) => informer.waitForSync(signal)));
+    // Namespaces first: a namespaced object's add event reads its namespace's locator at once, and one whose
+    // namespace is not listed yet is never enqueued again. kcp's handlers read the syncer's namespace informer,
+    // synced long before its upsyncer starts.
+    namespaces.start();
+    await namespaces.waitForSync(signal);
+    const rest = [...this.downstreamInformers.values(), ...this.upstreamInformers.values()];
+    for (const informer of rest) informer.start();
+    await Promise.all(rest.map((informer) => informer.waitForSync(signal)));
     this.workers = Array.from({ length: this.parts.workers ?? 2 }, () => this.work());
   }
 
