@@ -20,14 +20,14 @@ export const ALLOWED: AllowedOffender[] = [
     size: 13,
     issue: 19,
   },
-  { kind: 'file', key: 'packages/engine/src/engine.ts', size: 463, issue: 19 },
+  { kind: 'file', key: 'packages/engine/src/engine.ts', size: 451, issue: 19 },
   {
     kind: 'constructor',
     key: 'packages/engine/src/engine.ts:DefaultSyncEngine/constructor',
     size: 21,
     issue: 19,
   },
-  { kind: 'file', key: 'packages/engine/src/gvr-source.ts', size: 334, issue: 19 },
+  { kind: 'file', key: 'packages/engine/src/gvr-source.ts', size: 320, issue: 19 },
   {
     kind: 'constructor',
     key: 'packages/engine/src/sync-worker.ts:SyncWorker/constructor',
@@ -41,7 +41,7 @@ export const ALLOWED: AllowedOffender[] = [
     issue: 19,
   },
   { kind: 'file', key: 'packages/syncer-agent/src/compose.ts', size: 359, issue: 19 },
-  { kind: 'function', key: 'packages/syncer-agent/src/compose.ts:createAgent', size: 97, issue: 19 },
+  { kind: 'function', key: 'packages/syncer-agent/src/compose.ts:createAgent', size: 95, issue: 19 },
   { kind: 'file', key: 'packages/syncer-agent/src/config/load.ts', size: 387, issue: 19 },
   { kind: 'function', key: 'packages/testing/src/real/kcp-world.ts:startKcpWorld', size: 122, issue: 19 },
 ];
