@@ -30,29 +30,27 @@ export interface UpdateWrite {
 }
 
 /**
- * A server-side apply that first turns our own Update entry (left by the POST that created the object) into our
- * Apply entry when it is in the way: when the apply conflicts with it, or when it holds fields the apply drops.
+ * A server-side apply over our own Update entry (left by the POST that created the object): a conflict with that
+ * entry alone is forced, as kcp's syncer forces every apply (pkg/syncer/spec/spec_process.go), which moves the
+ * fields to our Apply entry in the same request; when the entry holds fields the apply drops, it is turned into
+ * our Apply entry and the apply repeated.
  */
 async function applyOverOwnEntry(
-  parts: ApplierParts,
   w: UpdateWrite,
-  write: () => Promise<KubeObject>,
+  write: (force: boolean) => Promise<KubeObject>,
 ): Promise<KubeObject> {
   const { fieldManager } = w.target;
   let written: KubeObject;
   try {
-    written = await write();
+    written = await write(false);
   } catch (err) {
     if (!isSelfConflict(err, fieldManager)) throw err;
-    const namespace = w.body.metadata.namespace ?? '';
-    const fresh = await parts.live.get(w.target.gvr, namespace, w.body.metadata.name as string);
-    if (fresh === undefined) throw err;
-    await foldOurUpdateEntry(w.target, fresh);
-    return write();
+    // Only our own entry is in the way: forcing takes nothing from another manager.
+    written = await write(true);
   }
   if (!heldByOurUpdate(written, w.body, fieldManager, w.lastApplied)) return written;
   await foldOurUpdateEntry(w.target, written);
-  return write();
+  return write(false);
 }
 
 export async function writeUpdate(parts: ApplierParts, w: UpdateWrite): Promise<SyncResult> {
@@ -70,10 +68,11 @@ export async function writeUpdate(parts: ApplierParts, w: UpdateWrite): Promise<
       lastApplied: w.lastApplied,
       read: () => parts.live.get(w.target.gvr, namespace, name),
       write: (object, current, force) => {
-        const write = () => updateObject(w.target, w.strategy, object, current, force || adopting);
+        const write = (self: boolean) =>
+          updateObject(w.target, w.strategy, object, current, self || force || adopting);
         return w.strategy === 'server-side-apply'
-          ? applyOverOwnEntry(parts, { ...w, body: object }, write)
-          : write();
+          ? applyOverOwnEntry({ ...w, body: object }, write)
+          : write(false);
       },
     },
     w.live,

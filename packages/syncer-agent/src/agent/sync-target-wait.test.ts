@@ -139,4 +139,54 @@ describe('resolveSyncTarget', () => {
     abort.abort(new Error('SIGTERM received'));
     await expect(waiting).rejects.toThrow('stopped while waiting for SyncTarget "phys"');
   });
+
+  it('is woken by a watch when the missing SyncTarget is created, not by the next poll', async () => {
+    const notFound = new TmcError({ type: TmcErrorType.NotFound, message: 'not found' });
+    let created = false;
+    const watches: Array<Record<string, unknown>> = [];
+    const client = {
+      async get() {
+        if (!created) throw notFound;
+        return syncTarget({ virtualWorkspaces: [{ syncerURL: SYNCER_URL }] });
+      },
+      async *watch(_gvr: unknown, scope: unknown, options: Record<string, unknown>) {
+        watches.push({ scope, fieldSelector: options.fieldSelector });
+        created = true;
+        yield { type: 'ADDED', object: syncTarget() };
+      },
+    } as unknown as KubeClient;
+    const { logger, infos } = memoryLogger();
+    const started = Date.now();
+    // A poll would come after a minute: only the watch can end this wait in time.
+    const resolved = await resolveSyncTarget(client, OPTIONS, logger, {
+      untilCreated: true,
+      initialDelayMs: 60_000,
+    });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(resolved.syncerURL).toBe(SYNCER_URL);
+    expect(watches).toEqual([{ scope: { cluster: 'root:org' }, fieldSelector: 'metadata.name=phys' }]);
+    expect(infos).toEqual(['waiting for SyncTarget "phys" in logical cluster "root:org" to be created']);
+  });
+
+  it('falls back to the backoff when the watch is denied', async () => {
+    const notFound = new TmcError({ type: TmcErrorType.NotFound, message: 'not found' });
+    const { client, refs } = answering([
+      notFound,
+      notFound,
+      syncTarget({ virtualWorkspaces: [{ syncerURL: SYNCER_URL }] }),
+    ]);
+    let watched = 0;
+    (client as unknown as Record<string, unknown>).watch = async function* () {
+      watched++;
+      yield* [];
+      throw new TmcError({ type: TmcErrorType.Forbidden, message: 'denied' });
+    };
+    const resolved = await resolveSyncTarget(client, OPTIONS, memoryLogger().logger, {
+      ...FAST,
+      untilCreated: true,
+    });
+    expect(resolved.syncerURL).toBe(SYNCER_URL);
+    expect(refs).toHaveLength(3);
+    expect(watched).toBe(2);
+  });
 });

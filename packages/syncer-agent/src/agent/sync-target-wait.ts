@@ -7,6 +7,7 @@ import {
   TmcError,
 } from '@kcp-tmc/interfaces';
 import type { AgentOptions } from '../config/options.js';
+import { awaitSyncTargetCreation } from './sync-target-creation.js';
 import { AgentStartError, describe, PLAIN_UPSTREAM_CLUSTER } from './upstream-access.js';
 
 /** The SyncTarget as start-up found it, and what the agent addresses it by from then on. */
@@ -56,6 +57,7 @@ export async function resolveSyncTarget(
   let delay = wait.initialDelayMs ?? 500;
   for (;;) {
     let target: SyncTarget | undefined;
+    let missing = false;
     try {
       target = (await client.get(
         SYNC_TARGET_GVR,
@@ -66,6 +68,7 @@ export async function resolveSyncTarget(
       if (wait.signal?.aborted === true) throw interrupted(name, err);
       if (err instanceof TmcError && err.type === 'NotFound' && wait.untilCreated === true) {
         note(`SyncTarget "${name}"${where} to be created`);
+        missing = true;
       } else if (err instanceof TmcError && err.type === 'NotFound') {
         throw new AgentStartError(`SyncTarget "${name}" not found${where}`, { cause: err });
       } else if (!(err instanceof TmcError && err.type === 'Forbidden')) {
@@ -104,7 +107,11 @@ export async function resolveSyncTarget(
         hint: 'kcp publishes it when TMC is enabled; --upstream-mode=wildcard reads the workspaces directly',
       });
     }
-    await sleep(delay, wait.signal).catch((err: unknown) => {
+    const scope = plain ? {} : { cluster: given };
+    const begun = Date.now();
+    // Missing: woken by the watch when it is created, paced by the backoff only when the watch fails.
+    if (missing && (await awaitSyncTargetCreation(client, name, scope, delay, wait.signal))) continue;
+    await sleep(Math.max(0, delay - (Date.now() - begun)), wait.signal).catch((err: unknown) => {
       throw interrupted(name, err);
     });
     delay = Math.min(delay * 2, wait.maxDelayMs ?? 5_000);

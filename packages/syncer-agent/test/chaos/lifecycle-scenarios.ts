@@ -14,44 +14,57 @@ import { supervise } from './supervisor.js';
 
 const SYNC_TARGET = `/clusters/${ST_CLUSTER}/apis/workload.kcp.io/v1alpha1/synctargets`;
 
+const WAIT_LOG = 'SyncTarget deleted: every writer stopped, waiting for a SyncTarget of that name';
+
 /**
- * The SyncTarget goes away under a running agent, which exits 1 (the agent's contract); the harness restarts
- * it as a Deployment's kubelet would, with backoff, while the workload changes; then the SyncTarget comes back
- * (a new uid). The restarted agent syncs the new incarnation; the old one's namespaces stay, as kcp's syncer
- * leaves them (reported as a note, not as stray).
+ * The SyncTarget goes away under a running agent, while the workload changes; then it comes back (a new uid).
+ * `wait`: the agent (--on-sync-target-deleted=wait) stops every writer and starts again in-process once a
+ * SyncTarget of that name reappears. `exit`: it exits 1 (the default contract) and the harness restarts it as
+ * a Deployment's kubelet would, with backoff. Either way the agent syncs the new incarnation; the old one's
+ * namespaces stay, as kcp's syncer leaves them (reported as a note, not as stray).
  */
-export const syncTargetRecreated: Scenario = {
-  name: 'SyncTarget deleted and recreated',
-  heartbeatPauses: true,
-  async run(context) {
-    const [agent] = context.agents;
-    if (agent === undefined) throw new Error('no agent');
-    const supervisor = supervise(context, agent);
-    context.defer(() => supervisor.stop());
-    context.fault.start = Date.now();
-    const deleted = await call(context.world.upstream.url, `${SYNC_TARGET}/${ST_NAME}`, 'DELETE');
-    if (deleted.status !== 200) throw new Error(`SyncTarget delete: ${deleted.status}`);
-    await until(() => supervisor.exitCodes.length > 0, 'the agent to exit on the deletion', 10_000);
-    context.note('first exit code', supervisor.exitCodes[0] ?? -1);
-    // Upstream changes while there is no SyncTarget: they must reach the new incarnation.
-    await Promise.all([churn(context), new Promise((resolve) => setTimeout(resolve, FAULT_MS))]);
-    const created = await call(context.world.upstream.url, SYNC_TARGET, 'POST', {
-      apiVersion: 'workload.kcp.io/v1alpha1',
-      kind: 'SyncTarget',
-      metadata: { name: ST_NAME },
-    });
-    if (created.status !== 201) throw new Error(`SyncTarget create: ${created.status}`);
-    await acceptResources(context.world.upstream, ST_CLUSTER, ST_NAME, [
-      'apps/v1/deployments',
-      'v1/services',
-    ]);
-    context.fault.end = Date.now();
-    context.note('restarts', supervisor.restarts);
-  },
-  async afterConverged(context) {
-    context.note('objects left by the old incarnation', await context.workload.earlierIncarnations());
-  },
-};
+export function syncTargetRecreated(mode: 'wait' | 'exit'): Scenario {
+  return {
+    name:
+      mode === 'wait'
+        ? 'SyncTarget deleted and recreated (--on-sync-target-deleted=wait)'
+        : 'SyncTarget deleted and recreated (exit 1, restarted)',
+    heartbeatPauses: true,
+    ...(mode === 'wait' ? { agentFlags: ['--on-sync-target-deleted=wait'] } : {}),
+    async run(context) {
+      const [agent] = context.agents;
+      if (agent === undefined) throw new Error('no agent');
+      const supervisor = supervise(context, agent);
+      context.defer(() => supervisor.stop());
+      context.fault.start = Date.now();
+      const deleted = await call(context.world.upstream.url, `${SYNC_TARGET}/${ST_NAME}`, 'DELETE');
+      if (deleted.status !== 200) throw new Error(`SyncTarget delete: ${deleted.status}`);
+      if (mode === 'wait') {
+        await until(() => agent.logs().some((l) => l.msg === WAIT_LOG), 'the agent to wait', 10_000);
+      } else {
+        await until(() => supervisor.exitCodes.length > 0, 'the agent to exit on the deletion', 10_000);
+        context.note('first exit code', supervisor.exitCodes[0] ?? -1);
+      }
+      // Upstream changes while there is no SyncTarget: they must reach the new incarnation.
+      await Promise.all([churn(context), new Promise((resolve) => setTimeout(resolve, FAULT_MS))]);
+      const created = await call(context.world.upstream.url, SYNC_TARGET, 'POST', {
+        apiVersion: 'workload.kcp.io/v1alpha1',
+        kind: 'SyncTarget',
+        metadata: { name: ST_NAME },
+      });
+      if (created.status !== 201) throw new Error(`SyncTarget create: ${created.status}`);
+      await acceptResources(context.world.upstream, ST_CLUSTER, ST_NAME, [
+        'apps/v1/deployments',
+        'v1/services',
+      ]);
+      context.fault.end = Date.now();
+      context.note('restarts', supervisor.restarts);
+    },
+    async afterConverged(context) {
+      context.note('objects left by the old incarnation', await context.workload.earlierIncarnations());
+    },
+  };
+}
 
 /**
  * Two replicas with --leader-elect, each writing downstream through its own recording front (its identity);
