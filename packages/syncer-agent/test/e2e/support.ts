@@ -225,6 +225,18 @@ export function expectConvergedOnce(
 }
 
 /** `n` ConfigMaps `cm-<i>` scheduled to the SyncTarget, in the `bulk` namespace of the first workspace. */
+/** Creates one ConfigMap with the sync labels in the first workspace's `apps` namespace; the HTTP status. */
+export async function createSyncedConfigMap(world: World, name: string): Promise<number> {
+  const workspace = `${world.upstream.url}/clusters/${WORKSPACES[0]}`;
+  const object = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, labels: syncLabels() },
+    data: { a: '1' },
+  };
+  return (await call(workspace, '/api/v1/namespaces/apps/configmaps', 'POST', object)).status;
+}
+
 export function createConfigMaps(world: World, n: number): Promise<void> {
   const base = `${world.upstream.url}/clusters/${WORKSPACES[0]}`;
   return createAll(

@@ -4,14 +4,13 @@ import {
   agentArgs,
   CLI_BUILT,
   call,
+  createSyncedConfigMap,
   ownedDownstream,
   ST_CLUSTER,
   ST_NAME,
   spawnAgent,
   started,
   startWorld,
-  syncLabels,
-  WORKSPACES,
   type World,
   waitFor,
 } from './support.js';
@@ -26,14 +25,7 @@ describe.skipIf(!CLI_BUILT)('the SyncTarget is deleted under a running agent', (
   });
 
   it('exits 1 naming the deletion, and deletes nothing downstream', async () => {
-    const workspace = `${world.upstream.url}/clusters/${WORKSPACES[0]}`;
-    const created = await call(workspace, '/api/v1/namespaces/apps/configmaps', 'POST', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: 'kept', labels: syncLabels() },
-      data: { a: '1' },
-    });
-    expect(created.status).toBe(201);
+    expect(await createSyncedConfigMap(world, 'kept')).toBe(201);
     const agent = spawnAgent(agentArgs(world));
     try {
       await started(agent, 60_000);
@@ -66,16 +58,7 @@ describe.skipIf(!CLI_BUILT)('the SyncTarget is deleted under an agent told to wa
   });
 
   it('with --on-sync-target-deleted=wait stops writing, waits, and syncs again once the SyncTarget is back', async () => {
-    const workspace = `${world.upstream.url}/clusters/${WORKSPACES[0]}`;
-    const configMap = (name: string) => ({
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name, labels: syncLabels() },
-      data: { a: '1' },
-    });
-    expect(
-      (await call(workspace, '/api/v1/namespaces/apps/configmaps', 'POST', configMap('before'))).status,
-    ).toBe(201);
+    expect(await createSyncedConfigMap(world, 'before')).toBe(201);
     const agent = spawnAgent(agentArgs(world, ['--on-sync-target-deleted=wait']));
     const names = async () =>
       (await ownedDownstream(world, '/api/v1/configmaps')).map((o) => o.metadata.name);
@@ -91,9 +74,7 @@ describe.skipIf(!CLI_BUILT)('the SyncTarget is deleted under an agent told to wa
         'the agent to wait for the SyncTarget',
       );
       // The old agent stopped before the wait began: nothing of it writes any more.
-      expect(
-        (await call(workspace, '/api/v1/namespaces/apps/configmaps', 'POST', configMap('during'))).status,
-      ).toBe(201);
+      expect(await createSyncedConfigMap(world, 'during')).toBe(201);
       expect(agent.child.exitCode).toBeNull();
 
       const recreated = await call(world.upstream.url, sts, 'POST', {

@@ -3,12 +3,11 @@ import {
   agentArgs,
   CLI_BUILT,
   call,
+  createSyncedConfigMap,
   ownedDownstream,
   spawnAgent,
   started,
   startWorld,
-  syncLabels,
-  WORKSPACES,
   type World,
   waitFor,
 } from './support.js';
@@ -26,16 +25,7 @@ describe.skipIf(!CLI_BUILT)('a write into a terminating downstream namespace', (
   });
 
   it('is retried with backoff, not dropped, and lands once the namespace is gone', async () => {
-    const workspace = `${world.upstream.url}/clusters/${WORKSPACES[0]}`;
-    const configMap = (name: string) => ({
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name, labels: syncLabels() },
-      data: { a: '1' },
-    });
-    expect(
-      (await call(workspace, '/api/v1/namespaces/apps/configmaps', 'POST', configMap('first'))).status,
-    ).toBe(201);
+    expect(await createSyncedConfigMap(world, 'first')).toBe(201);
     const agent = spawnAgent(agentArgs(world));
     try {
       await started(agent, 60_000);
@@ -61,9 +51,7 @@ describe.skipIf(!CLI_BUILT)('a write into a terminating downstream namespace', (
           'Terminating',
         'Terminating',
       );
-      expect(
-        (await call(workspace, '/api/v1/namespaces/apps/configmaps', 'POST', configMap('second'))).status,
-      ).toBe(201);
+      expect(await createSyncedConfigMap(world, 'second')).toBe(201);
       // The agent finds the namespace terminating (or is refused with 403 NamespaceTerminating), and retries.
       await waitFor(
         () =>
