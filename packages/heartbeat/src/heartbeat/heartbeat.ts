@@ -28,12 +28,12 @@ import { type ConditionInput, formatKubeTime } from './conditions.js';
 import { heartbeatPatch, type SyncTargetShape, shapeOf } from './patch.js';
 
 /**
- * How often beats are due for a heartbeat period: the period less 10% (at most 1 s). Under load a timer fires
- * late, and a request takes longer, by tens to a hundred milliseconds; at exactly one period per beat, every
- * late beat after a punctual one would leave a gap longer than the period.
+ * How often beats are due for a heartbeat period: the period less 20% (at most 1 s, so 19 s for kcp's 20 s).
+ * Under load a timer fires late, and a request takes longer, by tens to hundreds of milliseconds; at exactly one
+ * period per beat, every late beat after a punctual one would leave a gap longer than the period.
  */
 export function heartbeatIntervalMs(periodMs: number): number {
-  return periodMs - Math.min(periodMs / 10, 1_000);
+  return periodMs - Math.min(periodMs / 5, 1_000);
 }
 
 /**
@@ -42,7 +42,7 @@ export function heartbeatIntervalMs(periodMs: number): number {
  *
  * The heartbeat runs on its own timer (the injected Clock), never behind the work queue. `periodMs` is the
  * longest interval allowed between two beats: beats are due every {@link heartbeatIntervalMs} (the period less
- * 10%, at most 1 s), counted from the previous due time, so neither timer lateness nor a slow request stretches
+ * 20%, at most 1 s), counted from the previous due time, so neither timer lateness nor a slow request stretches
  * an interval past the period; a failed beat is
  * retried every `retryIntervalMs` (or after the server's Retry-After, if longer) until it succeeds, also after
  * earlier successes. One beat is in flight at a time.

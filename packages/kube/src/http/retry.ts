@@ -1,4 +1,4 @@
-import type { TmcError } from '@kcp-tmc/interfaces';
+import { type TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
 
 export interface RetryOptions {
   /** Retries after the first attempt. */
@@ -43,6 +43,22 @@ export function shouldRetry(
   return error.type === 'ClusterUnreachable' || error.type === 'Timeout';
 }
 
+/**
+ * How long an unreachable server is left alone between attempts, at most: a refused or unroutable connection
+ * costs it nothing, and a longer backoff would only delay the first request after a network outage heals.
+ * Answers from the server (5xx, 429) keep the full backoff.
+ */
+export const UNREACHABLE_RETRY_MS = 1_000;
+
+/**
+ * A backoff delay, capped at {@link UNREACHABLE_RETRY_MS} when the server could not be reached at all (no HTTP
+ * status: a 502/503 from a proxy in front of a busy server is an answer, and keeps the full backoff).
+ */
+export function capUnreachable(delayMs: number, error: TmcError): number {
+  const unreached = error.type === TmcErrorType.ClusterUnreachable && error.status === undefined;
+  return unreached ? Math.min(delayMs, UNREACHABLE_RETRY_MS) : delayMs;
+}
+
 /** The server's Retry-After when it gave one, else exponential backoff with +-20% jitter. */
 export function retryDelayMs(
   error: TmcError,
@@ -52,5 +68,5 @@ export function retryDelayMs(
 ): number {
   if (error.retryAfterMs !== undefined) return Math.min(error.retryAfterMs, options.maxRetryAfterMs);
   const base = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
-  return Math.round(base * (0.8 + 0.4 * random()));
+  return capUnreachable(Math.round(base * (0.8 + 0.4 * random())), error);
 }

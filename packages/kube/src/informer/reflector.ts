@@ -13,6 +13,7 @@ import {
   TmcError,
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
+import { capUnreachable } from '../http/retry.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 
 /** Where a reflector delivers what it learns. */
@@ -116,7 +117,7 @@ export class Reflector {
         const repeated = this.stats.lastError?.message === error.message;
         this.stats.failures++;
         this.stats.lastError = error;
-        const delay = Math.max(restartDelay(this.backoff.next(), error), error.retryAfterMs ?? 0);
+        const delay = Math.max(capUnreachable(this.backoff.next(), error), error.retryAfterMs ?? 0);
         // One warning per cause; the same cause again, every backoff, only at debug level.
         const fields = { resource: this.what, error: error.message, type: error.type, delayMs: delay };
         if (repeated) this.options.logger.debug('list/watch still failing, backing off', fields, 4);
@@ -244,15 +245,4 @@ function selectors(options: ReflectorOptions): { labelSelector?: string; fieldSe
 /** An in-stream ERROR event carries a Status; 410 there means the same as an HTTP 410. */
 function statusError(status: KubeStatus, what: string): TmcError {
   return classifyHttpError({ status: status.code ?? 500, body: status, operation: `WATCH ${what}` });
-}
-
-/**
- * How long an unreachable server is left alone between attempts: a refused or unroutable connection costs it
- * nothing, and the doubling backoff (up to 30 s) would otherwise keep a cache stale for that long after a
- * network outage heals. Answers from the server (5xx, 429) keep the full backoff.
- */
-export const UNREACHABLE_RETRY_MS = 1_000;
-
-function restartDelay(backoff: number, error: TmcError): number {
-  return error.type === TmcErrorType.ClusterUnreachable ? Math.min(backoff, UNREACHABLE_RETRY_MS) : backoff;
 }
