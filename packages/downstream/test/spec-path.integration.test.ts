@@ -325,9 +325,8 @@ describe('spec path against the simulator (kcp wildcard mode, real engine + tran
       expect(kept()?.operation).toBe('noop');
       expect(kept()?.conflicts.map((c) => c.kind)).toEqual(['field-manager']);
       expect(kept()?.conflicts[0]?.resolution).toMatch(/^downstream-wins: kept existing/);
-      expect(
-        ((await downstreamGet(sims, 'v1/configmaps', ns, 'contested'))?.data as { key?: string }).key,
-      ).toBe('theirs');
+      const after = (await downstreamGet(sims, 'v1/configmaps', ns, 'contested')) as KubeObject;
+      expect(after.data).toMatchObject({ key: 'theirs' });
       await eventually(
         async () => {
           const events = await sims.upstreamClient.list(parseGvr('v1/events'), { cluster, namespace: NS });
