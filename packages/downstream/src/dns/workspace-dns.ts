@@ -1,18 +1,20 @@
+import type {
+  Clock,
+  InformerFactory,
+  KubeClient,
+  Logger,
+  NamespaceLocator,
+  SyncContext,
+  SyncTargetRef,
+} from '@kcp-tmc/interfaces';
 import {
   CLOCK,
-  type Clock,
   DOWNSTREAM_INFORMER_FACTORY,
   DOWNSTREAM_KUBE_CLIENT,
-  type InformerFactory,
-  type KubeClient,
   LOGGER,
-  type Logger,
-  type NamespaceLocator,
   NOOP_LOGGER,
   SYNC_TARGET,
   SYSTEM_CLOCK,
-  type SyncContext,
-  type SyncTargetRef,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
 import { NAMESPACES_GVR } from '../constants.js';
