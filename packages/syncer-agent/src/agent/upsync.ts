@@ -1,4 +1,9 @@
-import { DOWNSTREAM_KUBE_CLIENT, type KubeClient, UPSTREAM_KUBE_CLIENT } from '@kcp-tmc/interfaces';
+import {
+  DOWNSTREAM_KUBE_CLIENT,
+  type KubeClient,
+  UPSTREAM_KUBE_CLIENT,
+  upsyncerVirtualWorkspaceUrl,
+} from '@kcp-tmc/interfaces';
 import { registerKube } from '@kcp-tmc/kube';
 import { instancePerContainerCachingFactory } from 'tsyringe';
 import { LEADER_TASKS, type LeaderTask } from '../tokens.js';
@@ -19,8 +24,8 @@ export const upsyncModule: AgentModule = {
   name: 'upsync',
   register(container, { options, syncTarget, ref, logger }) {
     if (options.upstreamMode !== 'virtual-workspace') return;
-    const url = syncTarget.status?.virtualWorkspaces?.[0]?.upsyncerURL;
-    if (url === undefined || url === '') {
+    const url = upsyncerVirtualWorkspaceUrl(syncTarget);
+    if (url === undefined) {
       logger.warn('the SyncTarget publishes no upsyncer virtual workspace URL: upsync disabled');
       return;
     }

@@ -1,6 +1,6 @@
+import { parseCommandLine } from '../config/command-line.js';
 import { ConfigError } from '../config/errors.js';
 import { type FlagSpec, formatFlags } from '../config/flags.js';
-import { parseCommandLine } from '../config/load.js';
 import { duration, verbosity } from '../config/values.js';
 import { StreamLogger, warningsOnly } from '../logging/logger.js';
 import type { Command } from './io.js';

@@ -1,8 +1,8 @@
 import { toSyncTargetKey } from '@kcp-tmc/interfaces';
+import { parseCommandLine } from '../config/command-line.js';
 import { ConfigError } from '../config/errors.js';
 import type { FlagSpec } from '../config/flags.js';
 import { formatFlags } from '../config/flags.js';
-import { parseCommandLine } from '../config/load.js';
 import { clusterPath, objectName } from '../config/values.js';
 import type { Command } from './io.js';
 
