@@ -1,7 +1,7 @@
+import type { RequestOptions } from 'node:https';
 import { loadKubeConfig } from '@kcp-tmc/kube';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { AgentOptions } from '../config/options.js';
-import { type TlsOptions, tlsOptionsOf } from './tunnel.js';
 import { kubeconfigSource } from './upstream-access.js';
 
 /** What the tunnels and the pod-template mutation take from the kubeconfigs (see CompositionContext). */
@@ -27,5 +27,20 @@ export async function upstreamCredentials(options: AgentOptions): Promise<Upstre
           downstreamKubeConfig: loadKubeConfig(kubeconfigSource(options.toKubeconfig, options.toContext)),
         }
       : {}),
+  };
+}
+
+/** TLS settings from a kubeconfig (CA, client certificate and key); credentials in headers are left out. */
+export type TlsOptions = Pick<RequestOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized'>;
+
+export async function tlsOptionsOf(kubeConfig: KubeConfig): Promise<TlsOptions> {
+  const applied: RequestOptions = {};
+  await kubeConfig.applyToHTTPSOptions(applied);
+  const { ca, cert, key, rejectUnauthorized } = applied;
+  return {
+    ...(ca === undefined ? {} : { ca }),
+    ...(cert === undefined ? {} : { cert }),
+    ...(key === undefined ? {} : { key }),
+    ...(rejectUnauthorized === undefined ? {} : { rejectUnauthorized }),
   };
 }

@@ -5,7 +5,7 @@ import {
   upsyncerVirtualWorkspaceUrl,
 } from '@kcp-tmc/interfaces';
 import { registerKube } from '@kcp-tmc/kube';
-import { instancePerContainerCachingFactory } from 'tsyringe';
+import { instanceCachingFactory } from 'tsyringe';
 import { LEADER_TASKS, type LeaderTask } from '../tokens.js';
 import type { AgentModule } from './modules.js';
 import { kubeconfigSource, upstreamSide } from './upstream-access.js';
@@ -30,7 +30,7 @@ export const upsyncModule: AgentModule = {
       return;
     }
     container.register<LeaderTask>(LEADER_TASKS, {
-      useFactory: instancePerContainerCachingFactory((c) => {
+      useFactory: instanceCachingFactory((c) => {
         const sides = c.createChildContainer();
         const registration = registerKube(sides, {
           // The virtual workspace serves discovery below /clusters/*, as the syncer's does.
