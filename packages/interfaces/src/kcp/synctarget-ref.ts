@@ -5,7 +5,7 @@ import { toSyncTargetKey } from './synctarget-key.js';
  * How the agent addresses a SyncTarget it read: `cluster` is the logical cluster NAME (kcp keys by the name,
  * not a workspace path; in plain mode a configured constant).
  */
-export function syncTargetRefOf(cluster: string, syncTarget: SyncTarget): SyncTargetRef {
+export function syncTargetRefOf(cluster: string, syncTarget: Pick<SyncTarget, 'metadata'>): SyncTargetRef {
   const name = syncTarget.metadata.name ?? '';
   return { cluster, name, uid: syncTarget.metadata.uid ?? '', key: toSyncTargetKey(cluster, name) };
 }

@@ -36,10 +36,12 @@ export const keyCommand: Command = flagCommand({
   summary: 'Print the SyncTarget key of a cluster and name.',
   flags: FLAGS,
   help: HELP,
-  async run({ values }, io) {
-    const cluster = flagValue(values, 'cluster', clusterPath);
-    const name = flagValue(values, 'name', objectName);
-    io.stdout.write(`${toSyncTargetKey(cluster, name)}\n`);
+  run: async ({ values }, io) => {
+    const key = toSyncTargetKey(
+      flagValue(values, 'cluster', clusterPath),
+      flagValue(values, 'name', objectName),
+    );
+    io.stdout.write(`${key}\n`);
     return 0;
   },
 });
