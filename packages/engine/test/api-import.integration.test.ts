@@ -9,7 +9,7 @@ import {
   SYNC_TARGET_GVR,
   SYSTEM_CLOCK,
   type SyncTargetRef,
-  toSyncTargetKey,
+  syncTargetRefOf,
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { type KubeRegistration, registerKube } from '@kcp-tmc/kube';
@@ -75,12 +75,7 @@ describe('ApiImporter against simulators', () => {
       { apiVersion: 'workload.kcp.io/v1alpha1', kind: 'SyncTarget', metadata: { name: 'east' } },
       { cluster: CLUSTER },
     );
-    ref = {
-      cluster: CLUSTER,
-      name: 'east',
-      uid: st.metadata.uid ?? '',
-      key: toSyncTargetKey(CLUSTER, 'east'),
-    };
+    ref = syncTargetRefOf(CLUSTER, st);
     await down.create(CRDS, crd('widgets', 'Widget'));
   });
 

@@ -10,6 +10,7 @@ import {
   type SyncTargetRef,
   statusAnnotation,
   syncerFinalizer,
+  syncerVirtualWorkspaceUrl,
   toSyncTargetKey,
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
@@ -62,7 +63,7 @@ async function throughVirtualWorkspace(upstream: Upstream): Promise<Vw> {
     },
     stScope,
   );
-  const syncerURL = current.status?.virtualWorkspaces?.[0]?.syncerURL;
+  const syncerURL = syncerVirtualWorkspaceUrl(current);
   if (syncerURL === undefined) throw new Error('the SyncTarget has no syncer virtual workspace URL');
   const c = container.createChildContainer();
   const side = {

@@ -11,7 +11,7 @@ import {
   SYNC_TARGET,
   SYNC_TARGET_GVR,
   type SyncTargetRef,
-  toSyncTargetKey,
+  syncTargetRefOf,
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { type KubeRegistration, registerKube } from '@kcp-tmc/kube';
@@ -50,12 +50,7 @@ export async function realSides(upstream: RealKubeApiserver, downstream: RealKub
       }),
     },
   });
-  const ref: SyncTargetRef = {
-    cluster: PLAIN_CLUSTER,
-    name,
-    uid: created.metadata.uid as string,
-    key: toSyncTargetKey(PLAIN_CLUSTER, name),
-  };
+  const ref: SyncTargetRef = syncTargetRefOf(PLAIN_CLUSTER, created);
   return {
     upstream,
     downstream,

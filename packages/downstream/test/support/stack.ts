@@ -18,7 +18,7 @@ import {
   type SyncResult,
   type SyncTarget,
   type SyncTargetRef,
-  toSyncTargetKey,
+  syncTargetRefOf,
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { type KubeRegistration, registerKube } from '@kcp-tmc/kube';
@@ -155,12 +155,7 @@ export async function startSims(): Promise<Sims> {
     20_000,
     'Widget CRD in downstream discovery',
   );
-  const ref: SyncTargetRef = {
-    cluster: SYNC_TARGET_CLUSTER,
-    name: 'east',
-    uid: created.metadata.uid as string,
-    key: toSyncTargetKey(SYNC_TARGET_CLUSTER, 'east'),
-  };
+  const ref: SyncTargetRef = syncTargetRefOf(SYNC_TARGET_CLUSTER, created);
   return {
     upstream,
     downstream,

@@ -12,7 +12,7 @@ import {
   SYNC_TARGET_GVR,
   type SyncTarget,
   type SyncTargetRef,
-  toSyncTargetKey,
+  syncTargetRefOf,
   UPSTREAM_KUBE_CLIENT,
   UPSTREAM_STATUS_SYNCER,
 } from '@kcp-tmc/interfaces';
@@ -67,12 +67,7 @@ export async function startRealStack(
     metadata: { name: options.name },
   })) as SyncTarget;
   // In plain mode the SyncTarget key still hashes a logical cluster name: any constant does.
-  const ref: SyncTargetRef = {
-    cluster: PLAIN_CLUSTER,
-    name: options.name,
-    uid: created.metadata.uid as string,
-    key: toSyncTargetKey(PLAIN_CLUSTER, options.name),
-  };
+  const ref: SyncTargetRef = syncTargetRefOf(PLAIN_CLUSTER, created);
   const setSyncedResources = async (gvrs: readonly string[]): Promise<void> => {
     // The real server keeps status only through /status, and a CRD object has no status until one is written.
     const current = await upstreamClient.get(SYNC_TARGET_GVR, { name: ref.name });

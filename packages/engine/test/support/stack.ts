@@ -13,7 +13,8 @@ import {
   SYNC_TARGET_GVR,
   type SyncTarget,
   type SyncTargetRef,
-  toSyncTargetKey,
+  syncerVirtualWorkspaceUrl,
+  syncTargetRefOf,
   UPSTREAM_INFORMER_FACTORY,
   UPSTREAM_KUBE_CLIENT,
   UPSTREAM_STATUS_SYNCER,
@@ -93,12 +94,7 @@ export async function startStack(options: StackOptions = {}) {
     { apiVersion: 'workload.kcp.io/v1alpha1', kind: 'SyncTarget', metadata: { name: 'east' } },
     stScope,
   )) as SyncTarget;
-  const ref: SyncTargetRef = {
-    cluster: SYNC_TARGET_CLUSTER,
-    name: 'east',
-    uid: created.metadata.uid as string,
-    key: toSyncTargetKey(SYNC_TARGET_CLUSTER, 'east'),
-  };
+  const ref: SyncTargetRef = syncTargetRefOf(SYNC_TARGET_CLUSTER, created);
   const setSyncedResources = async (gvrs: string[]): Promise<void> => {
     const current = await upstreamClient.get(SYNC_TARGET_GVR, { name: ref.name, ...stScope });
     await upstreamClient.updateStatus(
@@ -121,7 +117,7 @@ export async function startStack(options: StackOptions = {}) {
   const c = container.createChildContainer();
   if (mode === 'virtual-workspace') {
     const target = (await upstreamClient.get(SYNC_TARGET_GVR, { name: ref.name, ...stScope })) as SyncTarget;
-    const syncerURL = target.status?.virtualWorkspaces?.[0]?.syncerURL;
+    const syncerURL = syncerVirtualWorkspaceUrl(target);
     if (syncerURL === undefined) throw new Error('the SyncTarget has no syncer virtual workspace URL');
     kubeOn(c, {
       kubeconfig: { kubeconfig: upstream.kubeconfig, context: 'base' },

@@ -9,7 +9,7 @@ import {
   SYNC_TARGET,
   SYNC_TARGET_GVR,
   type SyncTargetRef,
-  toSyncTargetKey,
+  syncTargetRefOf,
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { type KubeRegistration, registerKube } from '@kcp-tmc/kube';
@@ -78,12 +78,7 @@ export async function startRealAgent(
       syncedResources: [{ group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' }],
     },
   });
-  const ref: SyncTargetRef = {
-    cluster: PLAIN_CLUSTER,
-    name,
-    uid: created.metadata.uid as string,
-    key: toSyncTargetKey(PLAIN_CLUSTER, name),
-  };
+  const ref: SyncTargetRef = syncTargetRefOf(PLAIN_CLUSTER, created);
   const downstreamClient = c.resolve<KubeClient>(DOWNSTREAM_KUBE_CLIENT);
   c.register(SYNC_TARGET, { useValue: ref });
   c.register(DOWNSTREAM_SYNCER, { useValue: new SpecPathSyncer(downstreamClient) });

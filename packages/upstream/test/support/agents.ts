@@ -10,7 +10,7 @@ import {
   SYNC_TARGET_GVR,
   type SyncTargetRef,
   stateLabel,
-  toSyncTargetKey,
+  syncTargetRefOf,
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { type KubeRegistration, registerKube } from '@kcp-tmc/kube';
@@ -90,12 +90,7 @@ export async function startAgent(
     },
     scope,
   );
-  const ref: SyncTargetRef = {
-    cluster: SYNC_TARGET_CLUSTER,
-    name,
-    uid: created.metadata.uid as string,
-    key: toSyncTargetKey(SYNC_TARGET_CLUSTER, name),
-  };
+  const ref: SyncTargetRef = syncTargetRefOf(SYNC_TARGET_CLUSTER, created);
   // kcp's Placement puts the workload workspace's `default` namespace on this SyncTarget; kcp's resource
   // controller copies the label onto its contents (and removes a state label the namespace lacks).
   await placeNamespace(upstream.sim, WORKLOAD_CLUSTER, 'default', ref.key);
