@@ -1,4 +1,3 @@
-import type { RealKcp, RealKcpWorkspace } from './kcp.js';
 import { type SyncerKind, type SyncerProcess, startSyncer } from './kcp-syncer.js';
 import {
   createObjects,
@@ -7,13 +6,8 @@ import {
   waitForSyncedResources,
   workloadSync,
 } from './kcp-workload.js';
-import {
-  readSyncTargetKey,
-  type WorkspaceRequest,
-  waitForSyncTargetReady,
-  whileRunning,
-} from './kcp-world-waits.js';
-import type { RealKubeApiserver } from './kube-apiserver.js';
+import type { KcpWorld } from './kcp-world.js';
+import { readSyncTargetKey, waitForSyncTargetReady, whileRunning } from './kcp-world-waits.js';
 
 /** A SyncTarget added to a running world, and the syncer serving it. */
 export interface AddedSyncTarget {
@@ -23,19 +17,13 @@ export interface AddedSyncTarget {
   readonly syncer: SyncerProcess;
 }
 
-/** What a KcpWorld's syncers run against, and with which generated flags. */
-export interface WorldSyncersContext {
+/** What a KcpWorld's syncers run against (`generated`: the world's first SyncTarget), and with which flags. */
+export type WorldSyncersContext = Pick<KcpWorld, 'kcp' | 'downstream' | 'workspace' | 'generated' | 'up'> & {
   readonly kind: SyncerKind;
-  readonly kcp: RealKcp;
-  readonly downstream: RealKubeApiserver;
-  readonly workspace: RealKcpWorkspace;
-  /** `kubectl kcp workload sync`'s output for the world's first SyncTarget. */
-  readonly generated: GeneratedSyncer;
-  readonly up: WorkspaceRequest;
   readonly resources: readonly string[];
   readonly workloadSyncArgs: readonly string[];
   readonly syncerArgs: readonly string[];
-}
+};
 
 /**
  * The syncer processes of a KcpWorld: the one serving the first SyncTarget (restartable, of either kind), and one
