@@ -19,4 +19,16 @@ describe('ManualClock', () => {
     await clock.advance(5);
     expect(fired).toEqual(['a at 1010', 'c at 1025', 'b at 1030']);
   });
+
+  it('ticks synchronously, firing what falls due in order', () => {
+    const clock = new ManualClock(0);
+    const fired: number[] = [];
+    clock.setTimeout(() => fired.push(clock.now()), 20);
+    clock.setTimeout(() => fired.push(clock.now()), 10);
+    clock.tick(19);
+    expect(fired).toEqual([10]);
+    clock.tick(1);
+    expect(fired).toEqual([10, 20]);
+    expect(clock.now()).toBe(20);
+  });
 });

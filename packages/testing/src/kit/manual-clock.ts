@@ -46,16 +46,32 @@ export class ManualClock {
     const end = this.time + ms;
     for (;;) {
       await settle();
-      const next = [...this.timers.values()]
-        .filter((t) => t.at <= end)
-        .sort((a, b) => a.at - b.at || a.id - b.id)[0];
-      if (next === undefined) break;
-      this.timers.delete(next.id);
-      this.time = next.at;
-      next.callback();
+      if (!this.fireNext(end)) break;
     }
     this.time = end;
     await settle();
+  }
+
+  /**
+   * Moves time forward by `ms` synchronously, firing due timers in order (timers they set that fall due too), and
+   * lets nothing else run: the test sees the state right after the last firing.
+   */
+  tick(ms: number): void {
+    const end = this.time + ms;
+    while (this.fireNext(end)) {}
+    this.time = end;
+  }
+
+  /** Fires the soonest timer due by `end`; false when there is none. */
+  private fireNext(end: number): boolean {
+    const next = [...this.timers.values()]
+      .filter((t) => t.at <= end)
+      .sort((a, b) => a.at - b.at || a.id - b.id)[0];
+    if (next === undefined) return false;
+    this.timers.delete(next.id);
+    this.time = next.at;
+    next.callback();
+    return true;
   }
 }
 

@@ -1,11 +1,14 @@
 import type { KubeObject } from '../api/types.js';
 import type { KubeSimulator } from '../simulator.js';
 
+/** Any client's object type: the kit reads only where it goes. */
+type StoredObject = { metadata: { name?: string | undefined; namespace?: string | undefined } };
+
 /**
  * Writes straight into a simulator's store (full API semantics, no HTTP): works while the network is cut, and
  * seeds thousands of objects fast.
  */
-export function serverSide(
+export function serverSide<O extends StoredObject = KubeObject>(
   sim: KubeSimulator,
   gvr: { group: string; version: string; resource: string },
   cluster = '',
@@ -20,14 +23,15 @@ export function serverSide(
     ...(name === undefined ? {} : { name }),
   });
   return {
-    create(object: KubeObject): KubeObject {
-      return sim.service.create(target(object.metadata.namespace), object).object;
+    create(object: O): O {
+      return sim.service.create(target(object.metadata.namespace), object as KubeObject).object as O;
     },
-    update(object: KubeObject): KubeObject {
-      return sim.service.update(target(object.metadata.namespace, object.metadata.name), object).object;
+    update(object: O): O {
+      return sim.service.update(target(object.metadata.namespace, object.metadata.name), object as KubeObject)
+        .object as O;
     },
-    get(namespace: string | undefined, name: string): KubeObject {
-      return sim.service.get(target(namespace, name));
+    get(namespace: string | undefined, name: string): O {
+      return sim.service.get(target(namespace, name)) as O;
     },
   };
 }
