@@ -19,8 +19,8 @@ import { container } from 'tsyringe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiImporter } from '../src/api-import/api-importer.js';
 import { API_RESOURCE_IMPORTS_GVR } from '../src/api-import/api-resource-import.js';
-import { eventually } from '../src/test-support/wait.js';
 import { type Stack, SYNC_TARGET_CLUSTER, startStack } from './support/stack.js';
+import { eventually } from './support/wait.js';
 
 const CLUSTER = 'root:org';
 const CRDS = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' };

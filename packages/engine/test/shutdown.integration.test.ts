@@ -1,9 +1,9 @@
 import { parseGvr } from '@kcp-tmc/interfaces';
 import { withinDeadline } from '@kcp-tmc/testing/kit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually } from '../src/test-support/wait.js';
 import { workload } from './support/fixtures.js';
 import { type Stack, serverSide, startStack } from './support/stack.js';
+import { eventually } from './support/wait.js';
 
 describe('engine shutdown against simulators', () => {
   let stack: Stack | undefined;

@@ -18,8 +18,8 @@ import { createSyncTarget, kubeSide } from '@kcp-tmc/testing/kit';
 import { container } from 'tsyringe';
 import type { DefaultSyncEngine } from '../../src/engine.js';
 import { registerEngine } from '../../src/register.js';
-import { RecordingSyncer } from '../../src/test-support/recording-syncer.js';
-import { eventually } from '../../src/test-support/wait.js';
+import { RecordingSyncer } from '../support/recording-syncer.js';
+import { eventually } from '../support/wait.js';
 
 /** The cluster name plain-mode informers key upstream objects under. */
 export const PLAIN_CLUSTER = 'plain';

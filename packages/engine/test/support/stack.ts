@@ -29,8 +29,8 @@ import { container, type DependencyContainer } from 'tsyringe';
 import type { DefaultSyncEngine } from '../../src/engine.js';
 import type { UpstreamMode } from '../../src/options.js';
 import { type RegisterEngineOptions, registerEngine } from '../../src/register.js';
-import { RecordingSyncer } from '../../src/test-support/recording-syncer.js';
 import { SYNC_TARGET_INFORMER_FACTORY } from '../../src/tokens.js';
+import { RecordingSyncer } from './recording-syncer.js';
 
 /** The cluster name plain-mode informers key upstream objects under. */
 export const PLAIN_CLUSTER = 'plain';
