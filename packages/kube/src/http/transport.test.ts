@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { TmcError } from '@kcp-tmc/interfaces';
 import { withinDeadline } from '@kcp-tmc/testing/kit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { clientFor, type TestClient } from '../test-support/clients.js';
+import { clientFor, type TestClient } from '../../test/support/clients.js';
 import type { TransportOptions } from './transport.js';
 
 // A bare HTTP server, to see what goes over the wire: the JSON path runs on undici's request(), not fetch.

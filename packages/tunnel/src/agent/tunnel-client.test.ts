@@ -2,9 +2,9 @@ import type { AddressInfo } from 'node:net';
 import { ManualClock } from '@kcp-tmc/testing/kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
+import { type Harness, startHarness, TARGET } from '../../test/support/harness.js';
+import { waitFor } from '../../test/support/wait.js';
 import { TUNNEL_SUBPROTOCOL } from '../protocol/handshake.js';
-import { type Harness, startHarness, TARGET } from '../test-support/harness.js';
-import { waitFor } from '../test-support/wait.js';
 import { statusResponse } from './handler.js';
 import { TunnelClient } from './tunnel-client.js';
 

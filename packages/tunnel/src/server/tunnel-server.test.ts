@@ -2,9 +2,9 @@ import type { SyncTargetRef } from '@kcp-tmc/interfaces';
 import { ManualClock } from '@kcp-tmc/testing/kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { type Harness, OTHER_TARGET, startHarness, TARGET } from '../../test/support/harness.js';
+import { waitFor } from '../../test/support/wait.js';
 import { SYNC_TARGET_HEADER, TUNNEL_SUBPROTOCOL } from '../protocol/handshake.js';
-import { type Harness, OTHER_TARGET, startHarness, TARGET } from '../test-support/harness.js';
-import { waitFor } from '../test-support/wait.js';
 
 interface DialResult {
   status: number;
