@@ -5,11 +5,11 @@ import { DEFAULT_FEATURE_GATES, parseGvr, type SyncTarget, toSyncTargetKey } fro
 import { type KubeSimulator, placeNamespace, startKubeSimulator } from '@kcp-tmc/testing';
 import { container } from 'tsyringe';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RecordingDownstreamSyncer, recordingModule } from '../test/support/recording-syncer.js';
+import { waitFor } from '../test/support/wait.js';
 import { AgentStartError } from './agent/upstream-access.js';
 import { type Agent, createAgent } from './compose.js';
 import type { AgentOptions } from './config/options.js';
-import { RecordingDownstreamSyncer, recordingModule } from './test-support/recording-syncer.js';
-import { waitFor } from './test-support/wait.js';
 
 const CLUSTER = 'root:org';
 const WORKSPACE = 'root:org:ws';

@@ -11,10 +11,10 @@ import {
 } from '@kcp-tmc/interfaces';
 import { container } from 'tsyringe';
 import { describe, expect, it } from 'vitest';
+import { TARGET } from '../test/support/harness.js';
 import { PodSubresourceForwarder } from './agent/forwarder.js';
 import { TunnelClient } from './agent/tunnel-client.js';
 import { registerTunnel, tunnelHealthCheck } from './register.js';
-import { TARGET } from './test-support/harness.js';
 import { TUNNEL_CLIENT_OPTIONS, TUNNEL_REQUEST_HANDLER } from './tokens.js';
 
 describe('registerTunnel', () => {

@@ -1,5 +1,5 @@
-import type { RealKubeApiserver } from '../../../real/kube-apiserver.js';
-import { realRequest } from '../../../real/plain-upstream.js';
+import type { RealKubeApiserver } from '../../src/real/kube-apiserver.js';
+import { realRequest } from '../../src/real/plain-upstream.js';
 
 type Obj = Record<string, unknown>;
 

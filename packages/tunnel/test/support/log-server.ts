@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { failureStatus } from '../util/failure-status.js';
+import { failureStatus } from '../../src/util/failure-status.js';
 
 export interface LogServerNamespace {
   name: string;

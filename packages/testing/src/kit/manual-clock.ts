@@ -1,5 +1,4 @@
 import { setImmediate as turn } from 'node:timers/promises';
-import type { Clock, TimerHandle } from '@kcp-tmc/interfaces';
 
 interface Timer {
   id: number;
@@ -7,8 +6,11 @@ interface Timer {
   callback: () => void;
 }
 
-/** A Clock driven by the test: time moves only in `advance`, which fires due timers in time order. */
-export class ManualClock implements Clock {
+/**
+ * A clock (@kcp-tmc/interfaces' Clock) driven by the test: time moves only in `advance`, which fires due timers in
+ * time order.
+ */
+export class ManualClock {
   private time: number;
   private seq = 0;
   private readonly timers = new Map<number, Timer>();
@@ -21,13 +23,13 @@ export class ManualClock implements Clock {
     return this.time;
   }
 
-  setTimeout(callback: () => void, ms: number): TimerHandle {
+  setTimeout(callback: () => void, ms: number): number {
     const id = ++this.seq;
     this.timers.set(id, { id, at: this.time + Math.max(0, ms), callback });
     return id;
   }
 
-  clearTimeout(handle: TimerHandle): void {
+  clearTimeout(handle: unknown): void {
     this.timers.delete(handle as number);
   }
 
@@ -44,16 +46,32 @@ export class ManualClock implements Clock {
     const end = this.time + ms;
     for (;;) {
       await settle();
-      const next = [...this.timers.values()]
-        .filter((t) => t.at <= end)
-        .sort((a, b) => a.at - b.at || a.id - b.id)[0];
-      if (next === undefined) break;
-      this.timers.delete(next.id);
-      this.time = next.at;
-      next.callback();
+      if (!this.fireNext(end)) break;
     }
     this.time = end;
     await settle();
+  }
+
+  /**
+   * Moves time forward by `ms` synchronously, firing due timers in order (timers they set that fall due too), and
+   * lets nothing else run: the test sees the state right after the last firing.
+   */
+  tick(ms: number): void {
+    const end = this.time + ms;
+    while (this.fireNext(end)) {}
+    this.time = end;
+  }
+
+  /** Fires the soonest timer due by `end`; false when there is none. */
+  private fireNext(end: number): boolean {
+    const next = [...this.timers.values()]
+      .filter((t) => t.at <= end)
+      .sort((a, b) => a.at - b.at || a.id - b.id)[0];
+    if (next === undefined) return false;
+    this.timers.delete(next.id);
+    this.time = next.at;
+    next.callback();
+    return true;
   }
 }
 

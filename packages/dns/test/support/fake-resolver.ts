@@ -1,5 +1,5 @@
 import { type Answer, decode, encode } from 'dns-packet';
-import { NameServer } from '../server/name-server.js';
+import { NameServer } from '../../src/server/name-server.js';
 
 const NXDOMAIN = 3;
 

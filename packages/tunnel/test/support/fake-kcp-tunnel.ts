@@ -8,7 +8,11 @@ import {
 import type { AddressInfo } from 'node:net';
 import { generateServingCertificate } from '@kcp-tmc/testing';
 import WebSocket from 'ws';
-import { type ControlMessage, encodeControlMessage, readControlMessages } from '../kcp/control-message.js';
+import {
+  type ControlMessage,
+  encodeControlMessage,
+  readControlMessages,
+} from '../../src/kcp/control-message.js';
 
 export interface ProxiedResponse {
   status: number;

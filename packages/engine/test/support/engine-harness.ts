@@ -21,12 +21,12 @@ import {
   stateLabel,
   type TransformationPipeline,
 } from '@kcp-tmc/interfaces';
-import { downstreamInformerOptions, upstreamInformerOptions } from '../controller/informer-options.js';
-import { DefaultSyncEngine } from '../engine.js';
-import { SyncTargetGvrSource } from '../gvr-source.js';
-import { InformerNamespaceLocatorLookup } from '../namespace-lookup.js';
-import type { EngineOptions } from '../options.js';
-import { PriorityFilterRegistry } from '../registries.js';
+import { downstreamInformerOptions, upstreamInformerOptions } from '../../src/controller/informer-options.js';
+import { DefaultSyncEngine } from '../../src/engine.js';
+import { SyncTargetGvrSource } from '../../src/gvr-source.js';
+import { InformerNamespaceLocatorLookup } from '../../src/namespace-lookup.js';
+import type { EngineOptions } from '../../src/options.js';
+import { PriorityFilterRegistry } from '../../src/registries.js';
 import { FakeAccessClient } from './fake-access-client.js';
 import { FakeInformer, FakeInformerFactory } from './fake-informer.js';
 import { RecordingSyncer } from './recording-syncer.js';

@@ -14,10 +14,10 @@ import {
   LOG_SUBRESOURCES,
   type PodForwarderOptions,
   PodSubresourceForwarder,
-} from '../agent/forwarder.js';
-import { TunnelClient, type TunnelClientOptions } from '../agent/tunnel-client.js';
-import { WebSocketUpgrader } from '../agent/upgrader.js';
-import { TunnelServer, type TunnelServerOptions } from '../server/tunnel-server.js';
+} from '../../src/agent/forwarder.js';
+import { TunnelClient, type TunnelClientOptions } from '../../src/agent/tunnel-client.js';
+import { WebSocketUpgrader } from '../../src/agent/upgrader.js';
+import { TunnelServer, type TunnelServerOptions } from '../../src/server/tunnel-server.js';
 import { HttpKubeClient } from './http-kube-client.js';
 import { LogServer } from './log-server.js';
 

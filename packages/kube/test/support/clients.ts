@@ -1,7 +1,11 @@
-import { DynamicClient } from '../client/dynamic-client.js';
-import { ClusterConnection, type ClusterConnectionOptions, loadKubeConfig } from '../config/kubeconfig.js';
-import { RestMapper, type RestMapperOptions } from '../discovery/rest-mapper.js';
-import { Transport, type TransportOptions } from '../http/transport.js';
+import { DynamicClient } from '../../src/client/dynamic-client.js';
+import {
+  ClusterConnection,
+  type ClusterConnectionOptions,
+  loadKubeConfig,
+} from '../../src/config/kubeconfig.js';
+import { RestMapper, type RestMapperOptions } from '../../src/discovery/rest-mapper.js';
+import { Transport, type TransportOptions } from '../../src/http/transport.js';
 
 export interface TestClient {
   client: DynamicClient;

@@ -1,8 +1,8 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRealKubeApiserver } from '../../../real/kube-apiserver.js';
-import { startKubeSimulator } from '../../../simulator.js';
+import { startRealKubeApiserver } from '../../src/real/kube-apiserver.js';
+import { startKubeSimulator } from '../../src/simulator.js';
 import { type KubectlRun, runKubectl } from './kubectl.js';
 import { EDITOR_SCRIPT, NS } from './manifests.js';
 import { RealPodStarter } from './pod-starter.js';

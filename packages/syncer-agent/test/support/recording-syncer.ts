@@ -6,7 +6,7 @@ import {
   type KubeObject,
   type SyncResult,
 } from '@kcp-tmc/interfaces';
-import type { AgentModule } from '../agent/modules.js';
+import type { AgentModule } from '../../src/agent/modules.js';
 
 /** A DownstreamSyncer that records the desired objects it is handed (composition tests need no real writes). */
 export class RecordingDownstreamSyncer implements DownstreamSyncer {

@@ -94,8 +94,7 @@ spec:
   selector: {matchLabels: {app: db}}
   template:
     metadata: {labels: {app: db}}
-    spec:
-      containers: [{name: postgres, image: postgres:16}]
+    spec: {containers: [{name: postgres, image: postgres:16}]}
 ---
 apiVersion: apps/v1
 kind: DaemonSet
@@ -104,9 +103,7 @@ spec:
   selector: {matchLabels: {app: agent}}
   template:
     metadata: {labels: {app: agent}}
-    spec:
-      nodeSelector: {kubernetes.io/os: linux}
-      containers: [{name: agent, image: busybox:1.36}]
+    spec: {nodeSelector: {kubernetes.io/os: linux}, containers: [{name: agent, image: busybox:1.36}]}
 ---
 apiVersion: v1
 kind: ServiceAccount
