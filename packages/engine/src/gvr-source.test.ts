@@ -9,7 +9,8 @@ import {
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type GvrSet, SyncTargetGvrSource } from './gvr-source.js';
+import type { GvrSet } from './gvr-set.js';
+import { SyncTargetGvrSource } from './gvr-source.js';
 import { FakeAccessClient } from './test-support/fake-access-client.js';
 import { FakeInformerFactory } from './test-support/fake-informer.js';
 import { flushMicrotasks } from './test-support/flush.js';
@@ -178,7 +179,7 @@ describe('SyncTargetGvrSource', () => {
     const gvrs = source();
     await gvrs.start();
     const changes: string[][] = [];
-    gvrs.onChange((set) => changes.push(names(set)));
+    gvrs.changes$.subscribe((set) => changes.push(names(set)));
     const reviewsAtStart = client.reviews.length;
 
     seed(syncTarget([{ group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' }]));
@@ -207,7 +208,7 @@ describe('SyncTargetGvrSource', () => {
     client.denied.set('v1/secrets', 'forbidden');
     const gvrs = source({ accessRecheckMs: 30_000 });
     const changes: string[][] = [];
-    gvrs.onChange((set) => changes.push(names(set)));
+    gvrs.changes$.subscribe((set) => changes.push(names(set)));
     expect(names(await gvrs.start())).toEqual(['v1/namespaces', 'v1/configmaps']);
     client.denied.clear();
     await vi.advanceTimersByTimeAsync(29_999);
@@ -257,7 +258,7 @@ describe('SyncTargetGvrSource', () => {
     const gvrs = source();
     const first = await gvrs.start();
     const changes: GvrSet[] = [];
-    gvrs.onChange((set) => changes.push(set));
+    gvrs.changes$.subscribe((set) => changes.push(set));
     factory
       .informerFor({
         gvr: { group: 'workload.kcp.io', version: 'v1alpha1', resource: 'synctargets' },

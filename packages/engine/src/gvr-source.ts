@@ -22,45 +22,16 @@ import {
   type SyncTargetRef,
   type TimerHandle,
 } from '@kcp-tmc/interfaces';
+import { Subject } from 'rxjs';
 import { inject, injectable } from 'tsyringe';
 import { type AccessDecision, reviewAccess, reviewSynced } from './access-review.js';
+import { EMPTY_GVR_SET, type GvrSet, type GvrSource, NAMESPACES_GVR } from './gvr-set.js';
 import type { EngineOptions } from './options.js';
 import { type DropCause, dropCause } from './sync-target-conditions.js';
 import { ENGINE_OPTIONS, SYNC_TARGET_INFORMER_FACTORY } from './tokens.js';
 
-export const NAMESPACES_GVR: GVR = Object.freeze({ group: '', version: 'v1', resource: 'namespaces' });
-/** What the engine should sync now. */
-export interface GvrSet {
-  /** GVRs to run a controller for, namespaces first. */
-  readonly allowed: readonly GVR[];
-  /** GVRs left out, keyed by `gvrToString`, with why. */
-  readonly dropped: Readonly<Record<string, string>>;
-  /** The dropped GVRs whose SelfSubjectAccessReview was denied (kcp's SyncerAuthorized). */
-  readonly unauthorized: readonly string[];
-  /** Why each dropped GVR is out, when known (SyncTarget conditions name the cause). */
-  readonly causes?: Readonly<Record<string, DropCause>>;
-  /** Set when the SyncTarget must not be served at all (its uid is not the configured one, or it is gone). */
-  readonly error?: string;
-  /** The error ends the agent: the SyncTarget was deleted, so there is nothing left to serve. */
-  readonly fatal?: boolean;
-}
-
-/** The desired GVR set, kept current; the engine starts and stops controllers from it. */
-export interface GvrSource {
-  /** Reads the SyncTarget (when the TMC gate is on), checks access, and returns the first set. */
-  start(signal?: AbortSignal): Promise<GvrSet>;
-  current(): GvrSet;
-  /** Called after every change of the set. Returns the unsubscribe function. */
-  onChange(listener: (set: GvrSet) => void): () => void;
-  /** One SelfSubjectAccessReview against the downstream. */
-  checkAccess(gvr: GVR, verb: string): Promise<AccessDecision>;
-  stop(): Promise<void>;
-}
-
 // kcp's syncer filters these out of its syncer-VW informers (pkg/syncer/syncer.go, keepGVR).
 const NEVER_SYNCED_CORE = new Set(['pods', 'endpoints']);
-
-const EMPTY: GvrSet = Object.freeze({ allowed: [], dropped: {}, unauthorized: [] });
 
 /**
  * kcp v0.11's SyncTarget GVR source (pkg/syncer/resourcesync/controller.go): the SyncTarget's
@@ -83,11 +54,12 @@ export class SyncTargetGvrSource implements GvrSource {
   private readonly options: EngineOptions;
   private readonly readSyncTarget: boolean;
   private readonly logger: Logger;
-  private readonly listeners = new Set<(set: GvrSet) => void>();
+  private readonly changes = new Subject<GvrSet>();
+  readonly changes$ = this.changes.asObservable();
   private informer: Informer | undefined;
   private informerOptions: InformerOptions | undefined;
   private subscription: { unsubscribe(): void } | undefined;
-  private set: GvrSet = EMPTY;
+  private set: GvrSet = EMPTY_GVR_SET;
   private desiredSignature = '';
   private reconciling: Promise<void> | undefined;
   private again = false;
@@ -143,17 +115,12 @@ export class SyncTargetGvrSource implements GvrSource {
     return this.set;
   }
 
-  onChange(listener: (set: GvrSet) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.recheck !== undefined) this.clock.clearTimeout(this.recheck);
     this.recheck = undefined;
     this.subscription?.unsubscribe();
-    this.listeners.clear();
+    this.changes.complete();
     await this.reconciling;
     if (this.informerOptions !== undefined) await this.factory.release(this.informerOptions);
   }
@@ -299,7 +266,7 @@ export class SyncTargetGvrSource implements GvrSource {
         reason: next.dropped[name],
       });
     }
-    for (const listener of [...this.listeners]) listener(this.set);
+    this.changes.next(this.set);
   }
 
   /**
