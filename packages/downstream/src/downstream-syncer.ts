@@ -8,21 +8,16 @@ import {
   classifyError,
   clusterKey,
   DEFAULT_DOWNSTREAM_CONFIG,
-  DEFAULT_ENGINE_CONFIG,
   type DeleteRequest,
-  DOWNSTREAM_CLUSTER_LABEL,
   DOWNSTREAM_CONFIG,
-  DOWNSTREAM_INFORMER_FACTORY,
   DOWNSTREAM_KUBE_CLIENT,
+  DOWNSTREAM_SYNCER_INFORMERS,
   type DownstreamConfig,
   type DownstreamSyncer,
-  ENGINE_CONFIG,
-  type EngineConfig,
   encodeClusterKey,
   type GVR,
   gvrToString,
   type Informer,
-  type InformerFactory,
   type KubeClient,
   type KubeObject,
   LOGGER,
@@ -34,6 +29,7 @@ import {
   type ResourceStateStore,
   SYNC_TARGET,
   SYSTEM_CLOCK,
+  type SyncerInformers,
   type SyncResult,
   type SyncTargetRef,
   TmcError,
@@ -67,7 +63,6 @@ export class DefaultDownstreamSyncer implements DownstreamSyncer {
   private readonly deleter: Deleter;
   private readonly namespaces: NamespaceEnsurer;
   private readonly cluster: string;
-  private readonly resyncPeriodMs: number;
   private readonly gvrs = new Map<string, GVR>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly logger: Logger;
@@ -75,26 +70,22 @@ export class DefaultDownstreamSyncer implements DownstreamSyncer {
   constructor(
     @inject(DOWNSTREAM_KUBE_CLIENT) private readonly client: KubeClient,
     @inject(UPSTREAM_KUBE_CLIENT) upstreamClient: KubeClient,
-    @inject(SYNC_TARGET) private readonly syncTarget: SyncTargetRef,
+    @inject(SYNC_TARGET) syncTarget: SyncTargetRef,
     @inject(DOWNSTREAM_CONFIG, { isOptional: true })
     config: DownstreamConfig = DEFAULT_DOWNSTREAM_CONFIG,
     @inject(RESOURCE_STATE_STORE, { isOptional: true })
     readonly states: ResourceStateStore = new InMemoryResourceStateStore(),
     @inject(CONFLICT_RESOLVER_REGISTRY, { isOptional: true }) resolvers?: ConflictResolverRegistry,
-    @inject(DOWNSTREAM_INFORMER_FACTORY, { isOptional: true }) private readonly informers?: InformerFactory,
+    // Optional: without the engine's informers every read of a live object goes to the server.
+    @inject(DOWNSTREAM_SYNCER_INFORMERS, { isOptional: true }) private readonly informers?: SyncerInformers,
     @inject(NAMESPACE_LOCATOR_LOOKUP, { isOptional: true }) locators?: NamespaceLocatorLookup,
     @inject(DOWNSTREAM_OPTIONS, { isOptional: true }) options: DownstreamOptions = {},
-    @inject(ENGINE_CONFIG, { isOptional: true }) engineConfig: Pick<
-      EngineConfig,
-      'resyncPeriodMs'
-    > = DEFAULT_ENGINE_CONFIG,
     @inject(CLOCK, { isOptional: true }) clock: Clock = SYSTEM_CLOCK,
     @inject(LOGGER, { isOptional: true }) logger: Logger = NOOP_LOGGER,
     @inject(WORKSPACE_DNS, { isOptional: true }) private readonly dns?: WorkspaceDns,
   ) {
     this.logger = logger.child({ component: 'downstream-syncer' });
     this.cluster = options.downstreamCluster ?? DEFAULT_DOWNSTREAM_CLUSTER;
-    this.resyncPeriodMs = options.resyncPeriodMs ?? engineConfig.resyncPeriodMs;
     this.retention = new RetentionRegistry(
       [...DEFAULT_RETENTION_RULES, ...(options.retentionRules ?? [])],
       config.preserveFields,
@@ -203,13 +194,7 @@ export class DefaultDownstreamSyncer implements DownstreamSyncer {
   }
 
   private informer(gvr: GVR): Informer | undefined {
-    if (this.informers === undefined) return undefined;
-    // The same options as the engine's downstream informers, so the factory hands out the running one.
-    return this.informers.informerFor({
-      gvr,
-      labelSelector: `${DOWNSTREAM_CLUSTER_LABEL}=${this.syncTarget.key}`,
-      resyncPeriodMs: this.resyncPeriodMs,
-    });
+    return this.informers?.informerFor(gvr);
   }
 
   private cached(gvr: GVR, namespace: string, name: string): KubeObject | undefined | 'unknown' {

@@ -1,12 +1,9 @@
 import {
   CLOCK,
   type Clock,
-  DEFAULT_ENGINE_CONFIG,
-  DOWNSTREAM_CLUSTER_LABEL,
   DOWNSTREAM_INFORMER_FACTORY,
   DOWNSTREAM_KUBE_CLIENT,
-  ENGINE_CONFIG,
-  type EngineConfig,
+  DOWNSTREAM_SYNCER_INFORMERS,
   type InformerFactory,
   type KubeClient,
   LOGGER,
@@ -16,6 +13,7 @@ import {
   SYNC_TARGET,
   SYSTEM_CLOCK,
   type SyncContext,
+  type SyncerInformers,
   type SyncTargetRef,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
@@ -52,11 +50,9 @@ export class WorkspaceDns {
     @inject(DOWNSTREAM_INFORMER_FACTORY) informers: InformerFactory,
     @inject(SYNC_TARGET) syncTarget: SyncTargetRef,
     @inject(WORKSPACE_DNS_OPTIONS) options: WorkspaceDnsOptions,
+    // The engine's downstream informers: the namespace map reads its namespaces informer.
+    @inject(DOWNSTREAM_SYNCER_INFORMERS) syncerInformers: SyncerInformers,
     @inject(DOWNSTREAM_OPTIONS, { isOptional: true }) downstream: DownstreamOptions = {},
-    @inject(ENGINE_CONFIG, { isOptional: true }) engineConfig: Pick<
-      EngineConfig,
-      'resyncPeriodMs'
-    > = DEFAULT_ENGINE_CONFIG,
     @inject(CLOCK, { isOptional: true }) clock: Clock = SYSTEM_CLOCK,
     @inject(LOGGER, { isOptional: true }) logger: Logger = NOOP_LOGGER,
   ) {
@@ -75,12 +71,7 @@ export class WorkspaceDns {
       clock,
       logger,
     });
-    // The engine's downstream namespace informer: same options, so the factory hands out the running one.
-    const namespaces = informers.informerFor({
-      gvr: NAMESPACES_GVR,
-      labelSelector: `${DOWNSTREAM_CLUSTER_LABEL}=${syncTarget.key}`,
-      resyncPeriodMs: downstream.resyncPeriodMs ?? engineConfig.resyncPeriodMs,
-    });
+    const namespaces = syncerInformers.informerFor(NAMESPACES_GVR);
     this.mapping = new DnsNamespaceMapping({
       client,
       namespaces,
