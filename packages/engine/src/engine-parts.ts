@@ -41,35 +41,25 @@ import { inject, injectable } from 'tsyringe';
 import type { EngineOptions } from './options.js';
 import { ENGINE_OPTIONS } from './tokens.js';
 
-/** Each side's informers: the engine's per GVR, and the upstream factory for the short-lived ones it lists with. */
-export interface EngineInformers {
-  readonly upstream: SyncerInformers;
-  readonly downstream: SyncerInformers;
-  /** Missing-resource Events list through informers of their own, never shared with a controller. */
-  readonly upstreamFactory: InformerFactory;
-}
+/**
+ * The engine's parts, grouped by what they are for. Each group is a class whose constructor injects its tokens,
+ * so the engine's constructor stays short; built by hand, a plain object of the same shape does.
+ */
 
+/** Each side's informers: the engine's per GVR, and the upstream factory for the short-lived ones it lists with. */
 @injectable()
-export class InjectedEngineInformers implements EngineInformers {
+export class EngineInformers {
   constructor(
     @inject(UPSTREAM_SYNCER_INFORMERS) readonly upstream: SyncerInformers,
     @inject(DOWNSTREAM_SYNCER_INFORMERS) readonly downstream: SyncerInformers,
+    /** Missing-resource Events list through informers of their own, never shared with a controller. */
     @inject(UPSTREAM_INFORMER_FACTORY) readonly upstreamFactory: InformerFactory,
   ) {}
 }
 
 /** What workers hand work to: the filters, the pipeline and the syncer per direction. */
-export interface EngineSyncers {
-  readonly filters: FilterRegistry;
-  readonly downstream: DownstreamSyncer;
-  readonly status?: UpstreamStatusSyncer | undefined;
-  readonly events?: EventSyncer | undefined;
-  readonly pipeline?: TransformationPipeline | undefined;
-  readonly locators?: NamespaceLocatorLookup | undefined;
-}
-
 @injectable()
-export class InjectedEngineSyncers implements EngineSyncers {
+export class EngineSyncers {
   constructor(
     @inject(FILTER_REGISTRY) readonly filters: FilterRegistry,
     @inject(DOWNSTREAM_SYNCER) readonly downstream: DownstreamSyncer,
@@ -85,16 +75,8 @@ export class InjectedEngineSyncers implements EngineSyncers {
 }
 
 /** Configuration and ambient services, each with a default. */
-export interface EngineSettings {
-  readonly config: EngineConfig;
-  readonly options: EngineOptions;
-  readonly gates: FeatureGates;
-  readonly clock: Clock;
-  readonly logger: Logger;
-}
-
 @injectable()
-export class InjectedEngineSettings implements EngineSettings {
+export class EngineSettings {
   constructor(
     // Optional: registerEngine binds it; unbound, kcp's defaults.
     @inject(ENGINE_CONFIG, { isOptional: true }) readonly config: EngineConfig = DEFAULT_ENGINE_CONFIG,
@@ -110,15 +92,8 @@ export class InjectedEngineSettings implements EngineSettings {
 }
 
 /** Where the engine reports what it does: metrics, SyncTarget conditions, given-up failures. */
-export interface EngineReporting {
-  readonly metrics?: SyncMetrics | undefined;
-  readonly queueMetrics?: WorkQueueMetricsProvider | undefined;
-  readonly heartbeat?: HeartbeatReporter | undefined;
-  readonly failures?: FailureReporter | undefined;
-}
-
 @injectable()
-export class InjectedEngineReporting implements EngineReporting {
+export class EngineReporting {
   constructor(
     // Optional: without metrics the engine syncs the same, uncounted.
     @inject(SYNC_METRICS, { isOptional: true }) readonly metrics?: SyncMetrics,

@@ -20,16 +20,7 @@ import { ControllerSet } from './controller/controller-set.js';
 import { upstreamInformerOptions } from './controller/informer-options.js';
 import { Dispatcher } from './dispatch.js';
 import { logDrain } from './drain-report.js';
-import {
-  type EngineInformers,
-  type EngineReporting,
-  type EngineSettings,
-  type EngineSyncers,
-  InjectedEngineInformers,
-  InjectedEngineReporting,
-  InjectedEngineSettings,
-  InjectedEngineSyncers,
-} from './engine-parts.js';
+import { EngineInformers, EngineReporting, EngineSettings, EngineSyncers } from './engine-parts.js';
 import { engineQueue } from './engine-queue.js';
 import { GvrChanges } from './gvr-changes.js';
 import type { GvrSource } from './gvr-set.js';
@@ -70,11 +61,11 @@ export class DefaultSyncEngine implements SyncEngine {
 
   constructor(
     @inject(SYNC_TARGET) syncTarget: SyncTargetRef,
-    @inject(InjectedEngineInformers) informers: EngineInformers,
+    @inject(EngineInformers) informers: EngineInformers,
     @inject(GVR_SOURCE) private readonly gvrSource: GvrSource,
-    @inject(InjectedEngineSyncers) private readonly syncers: EngineSyncers,
-    @inject(InjectedEngineSettings) private readonly settings: EngineSettings,
-    @inject(InjectedEngineReporting) private readonly reporting: EngineReporting,
+    @inject(EngineSyncers) private readonly syncers: EngineSyncers,
+    @inject(EngineSettings) private readonly settings: EngineSettings,
+    @inject(EngineReporting) private readonly reporting: EngineReporting,
     // Optional: only kcp modes import APIs (registerEngine binds it with `apiImport`).
     @inject(API_IMPORTER, { isOptional: true }) private readonly importer?: ApiImporter,
     // Optional: a single replica (no election configured) is always the leader.

@@ -71,9 +71,13 @@ export class SyncTargetGvrSource implements GvrSource {
     @inject(SYNC_TARGET_INFORMER_FACTORY) private readonly factory: InformerFactory,
     @inject(DOWNSTREAM_KUBE_CLIENT) private readonly downstream: KubeClient,
     @inject(SYNC_TARGET) private readonly syncTarget: SyncTargetRef,
+    // Optional: registerEngine binds it; unbound, virtual-workspace mode.
     @inject(ENGINE_OPTIONS, { isOptional: true }) options: EngineOptions = {},
+    // Optional: unbound, every gate at its default (TMC on: the SyncTarget is read).
     @inject(FEATURE_GATES, { isOptional: true }) gates: FeatureGates = DEFAULT_FEATURE_GATES,
+    // Optional: tests bind a manual clock; unbound, the system clock.
     @inject(CLOCK, { isOptional: true }) private readonly clock: Clock = SYSTEM_CLOCK,
+    // Optional: unbound, nothing is logged.
     @inject(LOGGER, { isOptional: true }) logger: Logger = NOOP_LOGGER,
   ) {
     this.options = options;

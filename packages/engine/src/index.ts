@@ -20,10 +20,10 @@ export {
   ResourceController,
   type ResourceControllerInformers,
 } from './controller/resource-controller.js';
-export { DownstreamSyncerInformers, UpstreamSyncerInformers } from './controller/syncer-informers.js';
+export { downstreamSyncerInformers, upstreamSyncerInformers } from './controller/syncer-informers.js';
 export { isBeingDeleted } from './dispatch.js';
 export { DefaultSyncEngine } from './engine.js';
-export type { EngineInformers, EngineReporting, EngineSettings, EngineSyncers } from './engine-parts.js';
+export { EngineInformers, EngineReporting, EngineSettings, EngineSyncers } from './engine-parts.js';
 export { ENGINE_QUEUE_NAME } from './engine-queue.js';
 export { type GvrSet, type GvrSource, NAMESPACES_GVR } from './gvr-set.js';
 export { SyncTargetGvrSource, syncTargetFieldSelector } from './gvr-source.js';

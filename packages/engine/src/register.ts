@@ -1,19 +1,23 @@
 import {
   DEFAULT_ENGINE_CONFIG,
+  DOWNSTREAM_INFORMER_FACTORY,
   DOWNSTREAM_SYNCER_INFORMERS,
   ENGINE_CONFIG,
   type EngineConfig,
   FILTER_REGISTRY,
+  type InformerFactory,
   type KubeClient,
   NAMESPACE_LOCATOR_LOOKUP,
   SYNC_ENGINE,
+  SYNC_TARGET,
+  type SyncTargetRef,
   UPSTREAM_INFORMER_FACTORY,
   UPSTREAM_KUBE_CLIENT,
   UPSTREAM_SYNCER_INFORMERS,
 } from '@kcp-tmc/interfaces';
 import { type DependencyContainer, instancePerContainerCachingFactory } from 'tsyringe';
 import { ApiImporter, type ApiImportOptions } from './api-import/api-importer.js';
-import { DownstreamSyncerInformers, UpstreamSyncerInformers } from './controller/syncer-informers.js';
+import { downstreamSyncerInformers, upstreamSyncerInformers } from './controller/syncer-informers.js';
 import { DefaultSyncEngine } from './engine.js';
 import { SyncTargetGvrSource } from './gvr-source.js';
 import { InformerNamespaceLocatorLookup } from './namespace-lookup.js';
@@ -58,11 +62,22 @@ export function registerEngine(container: DependencyContainer, options: Register
   }
   // Once, here: every reader of a GVR's informer (the engine's controllers, the downstream syncer) takes it
   // from these, so none re-derives the options and gets a second, never-started informer.
+  const engineConfig = (c: DependencyContainer) => c.resolve<EngineConfig>(ENGINE_CONFIG);
+  const syncTarget = (c: DependencyContainer) => c.resolve<SyncTargetRef>(SYNC_TARGET);
   container.register(UPSTREAM_SYNCER_INFORMERS, {
-    useFactory: instancePerContainerCachingFactory((c) => c.resolve(UpstreamSyncerInformers)),
+    useFactory: instancePerContainerCachingFactory((c) => {
+      const factory = c.resolve<InformerFactory>(UPSTREAM_INFORMER_FACTORY);
+      return upstreamSyncerInformers(factory, syncTarget(c), engineConfig(c), engineOptions);
+    }),
   });
   container.register(DOWNSTREAM_SYNCER_INFORMERS, {
-    useFactory: instancePerContainerCachingFactory((c) => c.resolve(DownstreamSyncerInformers)),
+    useFactory: instancePerContainerCachingFactory((c) =>
+      downstreamSyncerInformers(
+        c.resolve<InformerFactory>(DOWNSTREAM_INFORMER_FACTORY),
+        syncTarget(c),
+        engineConfig(c),
+      ),
+    ),
   });
   if (!container.isRegistered(SYNC_TARGET_INFORMER_FACTORY, true)) {
     container.register(SYNC_TARGET_INFORMER_FACTORY, { useToken: UPSTREAM_INFORMER_FACTORY });

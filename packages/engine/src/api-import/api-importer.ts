@@ -80,7 +80,9 @@ export class ApiImporter {
     @inject(DOWNSTREAM_KUBE_CLIENT) downstream: KubeClient,
     @inject(SYNC_TARGET) private readonly syncTarget: SyncTargetRef,
     @inject(API_IMPORT_OPTIONS) private readonly options: ApiImportOptions,
+    // Optional: tests bind a manual clock; unbound, the system clock.
     @inject(CLOCK, { isOptional: true }) private readonly clock: Clock = SYSTEM_CLOCK,
+    // Optional: unbound, the importer logs nothing.
     @inject(LOGGER, { isOptional: true }) logger: Logger = NOOP_LOGGER,
   ) {
     this.logger = logger.child({ component: 'api-importer' });

@@ -1,23 +1,16 @@
-import {
-  DEFAULT_ENGINE_CONFIG,
-  DOWNSTREAM_INFORMER_FACTORY,
-  ENGINE_CONFIG,
-  type EngineConfig,
-  type GVR,
-  type Informer,
-  type InformerFactory,
-  type InformerOptions,
-  SYNC_TARGET,
-  type SyncerInformers,
-  type SyncTargetRef,
-  UPSTREAM_INFORMER_FACTORY,
+import type {
+  EngineConfig,
+  GVR,
+  Informer,
+  InformerFactory,
+  InformerOptions,
+  SyncerInformers,
+  SyncTargetRef,
 } from '@kcp-tmc/interfaces';
-import { inject, injectable } from 'tsyringe';
 import type { EngineOptions } from '../options.js';
-import { ENGINE_OPTIONS } from '../tokens.js';
 import { downstreamInformerOptions, upstreamInformerOptions } from './informer-options.js';
 
-/** SyncerInformers over a shared factory, with the options built in one place per side. */
+/** SyncerInformers over a shared factory, with the options built in one place. */
 class FactorySyncerInformers implements SyncerInformers {
   constructor(
     private readonly factory: InformerFactory,
@@ -33,30 +26,28 @@ class FactorySyncerInformers implements SyncerInformers {
   }
 }
 
-/** UPSTREAM_SYNCER_INFORMERS: the engine's upstream informers (mode decides cluster and state-label selector). */
-@injectable()
-export class UpstreamSyncerInformers extends FactorySyncerInformers {
-  constructor(
-    @inject(UPSTREAM_INFORMER_FACTORY) factory: InformerFactory,
-    @inject(SYNC_TARGET) syncTarget: SyncTargetRef,
-    // Optional: registerEngine binds both; a hand-built engine may take the defaults.
-    @inject(ENGINE_CONFIG, { isOptional: true }) config: EngineConfig = DEFAULT_ENGINE_CONFIG,
-    @inject(ENGINE_OPTIONS, { isOptional: true }) options: EngineOptions = {},
-  ) {
-    const mode = options.upstreamMode ?? 'virtual-workspace';
-    super(factory, (gvr) => upstreamInformerOptions(gvr, syncTarget.key, mode, config.resyncPeriodMs));
-  }
+type Resync = Pick<EngineConfig, 'resyncPeriodMs'>;
+
+/** UPSTREAM_SYNCER_INFORMERS: the upstream mode decides the cluster and the state-label selector. */
+export function upstreamSyncerInformers(
+  factory: InformerFactory,
+  syncTarget: SyncTargetRef,
+  config: Resync,
+  options: EngineOptions,
+): SyncerInformers {
+  const mode = options.upstreamMode ?? 'virtual-workspace';
+  return new FactorySyncerInformers(factory, (gvr) =>
+    upstreamInformerOptions(gvr, syncTarget.key, mode, config.resyncPeriodMs),
+  );
 }
 
-/** DOWNSTREAM_SYNCER_INFORMERS: the engine's downstream informers (what this SyncTarget owns). */
-@injectable()
-export class DownstreamSyncerInformers extends FactorySyncerInformers {
-  constructor(
-    @inject(DOWNSTREAM_INFORMER_FACTORY) factory: InformerFactory,
-    @inject(SYNC_TARGET) syncTarget: SyncTargetRef,
-    // Optional: registerEngine binds it; a hand-built engine may take the default.
-    @inject(ENGINE_CONFIG, { isOptional: true }) config: EngineConfig = DEFAULT_ENGINE_CONFIG,
-  ) {
-    super(factory, (gvr) => downstreamInformerOptions(gvr, syncTarget.key, config.resyncPeriodMs));
-  }
+/** DOWNSTREAM_SYNCER_INFORMERS: what this SyncTarget owns downstream. */
+export function downstreamSyncerInformers(
+  factory: InformerFactory,
+  syncTarget: SyncTargetRef,
+  config: Resync,
+): SyncerInformers {
+  return new FactorySyncerInformers(factory, (gvr) =>
+    downstreamInformerOptions(gvr, syncTarget.key, config.resyncPeriodMs),
+  );
 }

@@ -21,7 +21,7 @@ import {
   stateLabel,
   type TransformationPipeline,
 } from '@kcp-tmc/interfaces';
-import { DownstreamSyncerInformers, UpstreamSyncerInformers } from '../controller/syncer-informers.js';
+import { downstreamSyncerInformers, upstreamSyncerInformers } from '../controller/syncer-informers.js';
 import { DefaultSyncEngine } from '../engine.js';
 import { SyncTargetGvrSource } from '../gvr-source.js';
 import { InformerNamespaceLocatorLookup } from '../namespace-lookup.js';
@@ -58,8 +58,8 @@ export function engineHarness(input: HarnessOptions = {}) {
   const gates: FeatureGates = { ...DEFAULT_FEATURE_GATES, ...input.gates };
   const upstream = new FakeInformerFactory();
   const downstream = new FakeInformerFactory();
-  const upstreamInformers = new UpstreamSyncerInformers(upstream, SYNC_TARGET_REF, config, options);
-  const downstreamInformers = new DownstreamSyncerInformers(downstream, SYNC_TARGET_REF, config);
+  const upstreamInformers = upstreamSyncerInformers(upstream, SYNC_TARGET_REF, config, options);
+  const downstreamInformers = downstreamSyncerInformers(downstream, SYNC_TARGET_REF, config);
   const client = new FakeAccessClient();
   const syncer = new RecordingSyncer();
   const filters = new PriorityFilterRegistry();
