@@ -8,17 +8,13 @@ import {
   type FeatureGates,
   type GVR,
   gvrToString,
-  type Informer,
   type InformerFactory,
-  type InformerOptions,
   type KubeClient,
   LOGGER,
   type Logger,
   NOOP_LOGGER,
   SYNC_TARGET,
-  SYNC_TARGET_GVR,
   SYSTEM_CLOCK,
-  type SyncTarget,
   type SyncTargetRef,
   type TimerHandle,
 } from '@kcp-tmc/interfaces';
@@ -28,6 +24,7 @@ import { type AccessDecision, reviewAccess, reviewSynced } from './access-review
 import { EMPTY_GVR_SET, type GvrSet, type GvrSource, NAMESPACES_GVR } from './gvr-set.js';
 import type { EngineOptions } from './options.js';
 import { type DropCause, dropCause } from './sync-target-conditions.js';
+import { SyncTargetWatch } from './sync-target-watch.js';
 import { ENGINE_OPTIONS, SYNC_TARGET_INFORMER_FACTORY } from './tokens.js';
 
 // kcp's syncer filters these out of its syncer-VW informers (pkg/syncer/syncer.go, keepGVR).
@@ -44,11 +41,6 @@ const NEVER_SYNCED_CORE = new Set(['pods', 'endpoints']);
  * re-checked periodically. A review that fails (rather than denies) keeps a GVR that is already running, as
  * kcp does.
  */
-/** The field selector every list and watch of the agent's SyncTarget carries: `metadata.name=<name>`. */
-export function syncTargetFieldSelector(name: string): string {
-  return `metadata.name=${name}`;
-}
-
 @injectable()
 export class SyncTargetGvrSource implements GvrSource {
   private readonly options: EngineOptions;
@@ -56,9 +48,7 @@ export class SyncTargetGvrSource implements GvrSource {
   private readonly logger: Logger;
   private readonly changes = new Subject<GvrSet>();
   readonly changes$ = this.changes.asObservable();
-  private informer: Informer | undefined;
-  private informerOptions: InformerOptions | undefined;
-  private subscription: { unsubscribe(): void } | undefined;
+  private readonly watch: SyncTargetWatch;
   private set: GvrSet = EMPTY_GVR_SET;
   private desiredSignature = '';
   private reconciling: Promise<void> | undefined;
@@ -68,7 +58,7 @@ export class SyncTargetGvrSource implements GvrSource {
   private ready = false;
 
   constructor(
-    @inject(SYNC_TARGET_INFORMER_FACTORY) private readonly factory: InformerFactory,
+    @inject(SYNC_TARGET_INFORMER_FACTORY) factory: InformerFactory,
     @inject(DOWNSTREAM_KUBE_CLIENT) private readonly downstream: KubeClient,
     @inject(SYNC_TARGET) private readonly syncTarget: SyncTargetRef,
     // Optional: registerEngine binds it; unbound, virtual-workspace mode.
@@ -83,6 +73,7 @@ export class SyncTargetGvrSource implements GvrSource {
     this.options = options;
     this.readSyncTarget = gates.TMC;
     this.logger = logger.child({ component: 'gvr-source' });
+    this.watch = new SyncTargetWatch(factory, syncTarget);
   }
 
   async start(signal?: AbortSignal): Promise<GvrSet> {
@@ -92,23 +83,8 @@ export class SyncTargetGvrSource implements GvrSource {
         ((this.options.upstreamMode ?? 'virtual-workspace') === 'plain'
           ? undefined
           : this.syncTarget.cluster);
-      // kcp's generated ClusterRole grants get/list/watch on this one SyncTarget (resourceNames), which
-      // admits a list or watch only when it selects that name (kcp: pkg/syncer/syncer.go tweaks the
-      // SyncTarget informer the same way).
-      this.informerOptions = {
-        gvr: SYNC_TARGET_GVR,
-        fieldSelector: syncTargetFieldSelector(this.syncTarget.name),
-        ...(cluster === undefined ? {} : { cluster }),
-      };
-      this.informer = this.factory.informerFor(this.informerOptions);
       // The handler only schedules: the reconcile runs on its own chain.
-      this.subscription = this.informer.events$.subscribe({
-        next: (event) => {
-          if (event.object.metadata.name === this.syncTarget.name) this.onSyncTargetEvent();
-        },
-      });
-      this.informer.start();
-      await this.informer.waitForSync(signal);
+      await this.watch.start(cluster, () => this.onSyncTargetEvent(), signal);
     }
     this.ready = true;
     await this.reconcileNow();
@@ -123,21 +99,14 @@ export class SyncTargetGvrSource implements GvrSource {
     this.stopped = true;
     if (this.recheck !== undefined) this.clock.clearTimeout(this.recheck);
     this.recheck = undefined;
-    this.subscription?.unsubscribe();
+    this.watch.detach();
     this.changes.complete();
     await this.reconciling;
-    if (this.informerOptions !== undefined) await this.factory.release(this.informerOptions);
+    await this.watch.release();
   }
 
   checkAccess(gvr: GVR, verb: string): Promise<AccessDecision> {
     return reviewAccess(this.downstream, gvr, verb);
-  }
-
-  /** The SyncTarget object, when the informer has it. */
-  syncTargetObject(): SyncTarget | undefined {
-    return this.informer?.list().find((object) => object.metadata.name === this.syncTarget.name) as
-      | SyncTarget
-      | undefined;
   }
 
   /** Accepted synced resources + configmaps/secrets (+ `--resources` in plain mode), deduplicated, sorted. */
@@ -153,7 +122,7 @@ export class SyncTargetGvrSource implements GvrSource {
     if (!this.readSyncTarget || (this.options.upstreamMode ?? 'virtual-workspace') === 'plain') {
       for (const gvr of this.options.resources ?? []) add(gvr);
     }
-    for (const synced of this.syncTargetObject()?.status?.syncedResources ?? []) {
+    for (const synced of this.watch.object()?.status?.syncedResources ?? []) {
       if (synced.state !== 'Accepted') continue;
       for (const version of synced.versions ?? []) {
         add({ group: synced.group ?? '', version, resource: synced.resource });
@@ -171,14 +140,14 @@ export class SyncTargetGvrSource implements GvrSource {
     if (!this.ready) return;
     // Heartbeats change the SyncTarget every few seconds: only a change of the desired set (or a due
     // re-check of dropped GVRs, on its own timer) is worth a round of access reviews.
-    const present = this.syncTargetObject() === undefined ? ' deleted' : '';
+    const present = this.watch.object() === undefined ? ' deleted' : '';
     const signature = this.desired().map(gvrToString).join(',') + this.uidMismatch() + present;
     if (signature === this.desiredSignature) return;
     void this.reconcileNow();
   }
 
   private uidMismatch(): string {
-    const uid = this.syncTargetObject()?.metadata.uid;
+    const uid = this.watch.object()?.metadata.uid;
     if (this.syncTarget.uid === '' || uid === undefined || uid === this.syncTarget.uid) return '';
     return `SyncTarget ${this.syncTarget.name} has uid ${uid}, expected ${this.syncTarget.uid}: refusing to sync`;
   }
@@ -206,9 +175,9 @@ export class SyncTargetGvrSource implements GvrSource {
     if (this.stopped) return;
     const desired = this.desired();
     const mismatch = this.uidMismatch();
-    const present = this.syncTargetObject() === undefined && this.readSyncTarget ? ' deleted' : '';
+    const present = this.watch.object() === undefined && this.readSyncTarget ? ' deleted' : '';
     this.desiredSignature = desired.map(gvrToString).join(',') + mismatch + present;
-    if (this.readSyncTarget && this.informer?.hasSynced() === true && this.syncTargetObject() === undefined) {
+    if (this.readSyncTarget && this.watch.hasSynced() && this.watch.object() === undefined) {
       const error = `SyncTarget ${this.syncTarget.cluster}:${this.syncTarget.name} was deleted`;
       this.publish({ allowed: this.set.allowed, dropped: {}, unauthorized: [], error, fatal: true });
       return;

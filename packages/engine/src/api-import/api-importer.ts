@@ -76,6 +76,7 @@ export class ApiImporter {
   private stopping: Promise<void> | undefined;
 
   constructor(
+    /** kcp's base URL: the SyncTarget's workspace is addressed by cluster, never through the syncer VW. */
     @inject(API_IMPORT_UPSTREAM_CLIENT) private readonly upstream: KubeClient,
     @inject(DOWNSTREAM_KUBE_CLIENT) downstream: KubeClient,
     @inject(SYNC_TARGET) private readonly syncTarget: SyncTargetRef,
