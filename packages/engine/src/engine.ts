@@ -86,6 +86,7 @@ export class DefaultSyncEngine implements SyncEngine {
     this.conditions = new SyncTargetConditionReporter(reporting.heartbeat, leader, this.logger);
     this.missing = new MissingResourceEvents(
       informers.upstreamFactory,
+      // Resync 0: an informer of its own, never the one a controller of the GVR would share and stop.
       (gvr: GVR) =>
         upstreamInformerOptions(gvr, syncTarget.key, options.upstreamMode ?? 'virtual-workspace', 0),
       reporting.failures,

@@ -2,6 +2,7 @@ import {
   DEFAULT_FEATURE_GATES,
   gvrToString,
   type Logger,
+  NOOP_LOGGER,
   SYSTEM_CLOCK,
   type SyncTarget,
   type SyncTargetRef,
@@ -45,7 +46,12 @@ describe('SyncTargetGvrSource', () => {
   });
 
   function source(options = {}, gates = DEFAULT_FEATURE_GATES) {
-    return new SyncTargetGvrSource(factory, client, REF, options, gates, SYSTEM_CLOCK);
+    return new SyncTargetGvrSource(factory, client, REF, {
+      options,
+      gates,
+      clock: SYSTEM_CLOCK,
+      logger: NOOP_LOGGER,
+    });
   }
 
   /** Puts the SyncTarget where the source reads it: its logical cluster, or (plain mode) no cluster. */
@@ -138,15 +144,12 @@ describe('SyncTargetGvrSource', () => {
       warn: (message: string, fields?: Record<string, unknown>) => warnings.push({ message, fields }),
       child: () => logger,
     };
-    const set = await new SyncTargetGvrSource(
-      factory,
-      client,
-      REF,
-      {},
-      DEFAULT_FEATURE_GATES,
-      SYSTEM_CLOCK,
+    const set = await new SyncTargetGvrSource(factory, client, REF, {
+      options: {},
+      gates: DEFAULT_FEATURE_GATES,
+      clock: SYSTEM_CLOCK,
       logger,
-    ).start();
+    }).start();
     expect(names(set)).toEqual(['v1/namespaces', 'v1/configmaps', 'v1/secrets']);
     expect(set.unauthorized).toEqual(['apps/v1/deployments']);
     const reason =

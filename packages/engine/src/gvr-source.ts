@@ -1,31 +1,25 @@
 import {
   ALWAYS_SYNCED_RESOURCES,
-  CLOCK,
   type Clock,
-  DEFAULT_FEATURE_GATES,
   DOWNSTREAM_KUBE_CLIENT,
-  FEATURE_GATES,
-  type FeatureGates,
   type GVR,
   gvrToString,
   type InformerFactory,
   type KubeClient,
-  LOGGER,
   type Logger,
-  NOOP_LOGGER,
   SYNC_TARGET,
-  SYSTEM_CLOCK,
   type SyncTargetRef,
   type TimerHandle,
 } from '@kcp-tmc/interfaces';
 import { Subject } from 'rxjs';
 import { inject, injectable } from 'tsyringe';
 import { type AccessDecision, reviewAccess, reviewSynced } from './access-review.js';
+import { EngineSettings } from './engine-parts.js';
 import { EMPTY_GVR_SET, type GvrSet, type GvrSource, NAMESPACES_GVR } from './gvr-set.js';
 import type { EngineOptions } from './options.js';
 import { type DropCause, dropCause } from './sync-target-conditions.js';
 import { SyncTargetWatch } from './sync-target-watch.js';
-import { ENGINE_OPTIONS, SYNC_TARGET_INFORMER_FACTORY } from './tokens.js';
+import { SYNC_TARGET_INFORMER_FACTORY } from './tokens.js';
 
 // kcp's syncer filters these out of its syncer-VW informers (pkg/syncer/syncer.go, keepGVR).
 const NEVER_SYNCED_CORE = new Set(['pods', 'endpoints']);
@@ -46,6 +40,7 @@ export class SyncTargetGvrSource implements GvrSource {
   private readonly options: EngineOptions;
   private readonly readSyncTarget: boolean;
   private readonly logger: Logger;
+  private readonly clock: Clock;
   private readonly changes = new Subject<GvrSet>();
   readonly changes$ = this.changes.asObservable();
   private readonly watch: SyncTargetWatch;
@@ -61,18 +56,13 @@ export class SyncTargetGvrSource implements GvrSource {
     @inject(SYNC_TARGET_INFORMER_FACTORY) factory: InformerFactory,
     @inject(DOWNSTREAM_KUBE_CLIENT) private readonly downstream: KubeClient,
     @inject(SYNC_TARGET) private readonly syncTarget: SyncTargetRef,
-    // Optional: registerEngine binds it; unbound, virtual-workspace mode.
-    @inject(ENGINE_OPTIONS, { isOptional: true }) options: EngineOptions = {},
-    // Optional: unbound, every gate at its default (TMC on: the SyncTarget is read).
-    @inject(FEATURE_GATES, { isOptional: true }) gates: FeatureGates = DEFAULT_FEATURE_GATES,
-    // Optional: tests bind a manual clock; unbound, the system clock.
-    @inject(CLOCK, { isOptional: true }) private readonly clock: Clock = SYSTEM_CLOCK,
-    // Optional: unbound, nothing is logged.
-    @inject(LOGGER, { isOptional: true }) logger: Logger = NOOP_LOGGER,
+    /** The engine's options (mode, `--resources`), the TMC gate, clock and logger. */
+    @inject(EngineSettings) settings: Pick<EngineSettings, 'options' | 'gates' | 'clock' | 'logger'>,
   ) {
-    this.options = options;
-    this.readSyncTarget = gates.TMC;
-    this.logger = logger.child({ component: 'gvr-source' });
+    this.options = settings.options;
+    this.readSyncTarget = settings.gates.TMC;
+    this.clock = settings.clock;
+    this.logger = settings.logger.child({ component: 'gvr-source' });
     this.watch = new SyncTargetWatch(factory, syncTarget);
   }
 

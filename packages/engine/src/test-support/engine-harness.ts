@@ -63,7 +63,8 @@ export function engineHarness(input: HarnessOptions = {}) {
   const client = new FakeAccessClient();
   const syncer = new RecordingSyncer();
   const filters = new PriorityFilterRegistry();
-  const gvrSource = new SyncTargetGvrSource(upstream, client, SYNC_TARGET_REF, options, gates, SYSTEM_CLOCK);
+  const settings = { config, options, gates, clock: SYSTEM_CLOCK, logger: NOOP_LOGGER };
+  const gvrSource = new SyncTargetGvrSource(upstream, client, SYNC_TARGET_REF, settings);
   const locators = new InformerNamespaceLocatorLookup(downstreamInformers, options);
   const withUp = input.withStatusAndEvents ?? true;
   const engine = new DefaultSyncEngine(
@@ -77,7 +78,7 @@ export function engineHarness(input: HarnessOptions = {}) {
       pipeline: input.pipeline,
       locators,
     },
-    { config, options, gates, clock: SYSTEM_CLOCK, logger: NOOP_LOGGER },
+    settings,
     { metrics: input.metrics, heartbeat: input.heartbeat, failures: input.failures },
     undefined,
     input.leader,
