@@ -73,10 +73,10 @@ export class ApiImporter {
   private readonly clock: Clock;
   private readonly intervalMs: number;
   private readonly backoff: Backoff;
-  private readonly abort = new AbortController();
   private timer: TimerHandle | undefined;
   private round: Promise<unknown> | undefined;
   private stopping: Promise<void> | undefined;
+  private readonly abort = new AbortController();
 
   constructor(
     /** kcp's base URL: the SyncTarget's workspace is addressed by cluster, never through the syncer VW. */
