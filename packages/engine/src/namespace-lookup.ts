@@ -2,7 +2,6 @@ import {
   clusterKey,
   DOWNSTREAM_SYNCER_INFORMERS,
   type Informer,
-  locatorFromAnnotations,
   type NamespaceLocator,
   type NamespaceLocatorLookup,
   namespaceLocatorToJson,
@@ -11,7 +10,7 @@ import {
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
-import { LOCATOR_INDEX } from './controller/informer-options.js';
+import { LOCATOR_INDEX, readLocator } from './controller/informer-options.js';
 import { NAMESPACES_GVR } from './gvr-set.js';
 import type { EngineOptions } from './options.js';
 import { ENGINE_OPTIONS } from './tokens.js';
@@ -35,12 +34,7 @@ export class InformerNamespaceLocatorLookup implements NamespaceLocatorLookup {
 
   locatorOf(downstreamNamespace: string): NamespaceLocator | undefined {
     const namespace = this.informer().get(clusterKey(this.cluster, NAMESPACES_GVR, '', downstreamNamespace));
-    if (namespace === undefined) return undefined;
-    try {
-      return locatorFromAnnotations(namespace.metadata.annotations);
-    } catch {
-      return undefined;
-    }
+    return namespace === undefined ? undefined : readLocator(namespace);
   }
 
   /** Throws a retryable ResourceConflict when two namespaces carry the locator (kcp: "namespace collision"). */
