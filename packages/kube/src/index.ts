@@ -42,7 +42,11 @@ export {
 } from './http/transport.js';
 export { Backoff, type BackoffOptions, DEFAULT_BACKOFF } from './informer/backoff.js';
 export { DEFAULT_CLUSTER_NAME, type InformerConfig } from './informer/config.js';
-export { SharedInformerFactory } from './informer/factory.js';
+export {
+  type IndexableInformer,
+  KeyedInformerFactory,
+  SharedInformerFactory,
+} from './informer/factory.js';
 export {
   annotationIndexFunc,
   CLUSTER_INDEX,
@@ -56,6 +60,7 @@ export {
 export { Reflector, type ReflectorSink, type ReflectorStats } from './informer/reflector.js';
 export { SharedInformer } from './informer/shared-informer.js';
 export { ObjectStore } from './informer/store.js';
+export { SyncGate } from './informer/sync-gate.js';
 export { LEASES, LeaseElector, type LeaseElectorOptions } from './leaderelection/lease-elector.js';
 export {
   type KubeRegistration,

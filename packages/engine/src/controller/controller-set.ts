@@ -3,32 +3,24 @@ import {
   clusterKey,
   type GVR,
   gvrToString,
-  type InformerFactory,
   type Logger,
   type SyncDirection,
+  type SyncerInformers,
 } from '@kcp-tmc/interfaces';
-import { NAMESPACES_GVR } from '../gvr-source.js';
-import type { UpstreamMode } from '../options.js';
+import { NAMESPACES_GVR } from '../gvr-set.js';
 import type { SyncStatusTracker } from '../sync-status.js';
 import { EVENTS_GVR } from './informer-options.js';
 import { ResourceController } from './resource-controller.js';
-
-export interface ControllerSetOptions {
-  readonly syncTargetKey: string;
-  readonly upstreamMode: UpstreamMode;
-  readonly resyncPeriodMs: number;
-  /** The cluster name downstream informers key objects under. */
-  readonly downstreamCluster: string;
-}
 
 /** The running resource controllers, one per GVR, keyed by `gvrToString`. */
 export class ControllerSet {
   private readonly controllers = new Map<string, ResourceController>();
 
   constructor(
-    private readonly options: ControllerSetOptions,
-    private readonly upstreamFactory: InformerFactory,
-    private readonly downstreamFactory: InformerFactory,
+    /** The cluster name downstream informers key objects under. */
+    private readonly downstreamCluster: string,
+    private readonly upstream: SyncerInformers,
+    private readonly downstream: SyncerInformers,
     private readonly enqueue: (direction: SyncDirection, key: ClusterKey) => void,
     private readonly status: SyncStatusTracker,
     private readonly logger: Logger,
@@ -49,9 +41,8 @@ export class ControllerSet {
   /** Creates and starts a controller (its handlers enqueue from the first cached object on). */
   add(gvr: GVR, downstreamOnly = false): ResourceController {
     const controller = new ResourceController(
-      { ...this.options, gvr, downstreamOnly },
-      this.upstreamFactory,
-      this.downstreamFactory,
+      gvr,
+      { upstream: downstreamOnly ? undefined : this.upstream, downstream: this.downstream },
       this.enqueue,
     );
     this.controllers.set(controller.name, controller);
@@ -97,7 +88,7 @@ export class ControllerSet {
   ownsNamespace(namespace: string): boolean {
     const namespaces = this.controllers.get(gvrToString(NAMESPACES_GVR));
     if (namespace === '' || namespaces === undefined) return false;
-    const key = clusterKey(this.options.downstreamCluster, NAMESPACES_GVR, '', namespace);
+    const key = clusterKey(this.downstreamCluster, NAMESPACES_GVR, '', namespace);
     return namespaces.downstream.get(key) !== undefined;
   }
 }
