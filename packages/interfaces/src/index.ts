@@ -9,6 +9,7 @@ export * from './contracts/runtime.js';
 export * from './contracts/syncers.js';
 export * from './errors.js';
 export * from './gvr.js';
+export * from './json.js';
 export * from './kcp/index.js';
 export * from './object.js';
 export * from './sync.js';

@@ -5,7 +5,7 @@ import 'reflect-metadata';
 export { DefaultEventSyncer, EVENT_REPORTING_COMPONENT } from './events/event-syncer.js';
 export { type ObjectReference, type OwnedObject, OwnedObjectResolver } from './events/owner-resolver.js';
 export { TokenBucket } from './events/token-bucket.js';
-export { canonicalJson, jsonEqual, mergePatchDiff } from './json.js';
+export { mergePatchDiff } from './json.js';
 export { type EventSyncOptions, type UpstreamMode, type UpstreamOptions, upstreamScope } from './options.js';
 export { type RegisterUpstreamOptions, registerUpstream } from './register.js';
 export { DefaultUpstreamStatusSyncer } from './status/status-syncer.js';

@@ -4,11 +4,11 @@ import {
   type ConflictResolver,
   DOWNSTREAM_CONFIG,
   type DownstreamConfig,
+  jsonEqual,
   type KubeObject,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
 import { ConflictKind } from '../detect.js';
-import { jsonEqual } from '../json.js';
 import { getPath, parseFieldPath, removePath } from './field-path.js';
 import { threeWayMerge } from './merge.js';
 import { ownershipGate } from './ownership-gate.js';

@@ -1,5 +1,5 @@
-import type { KubeObject } from '@kcp-tmc/interfaces';
-import { canonicalHash, isRecord, setPath } from './canonical.js';
+import { isRecord, type KubeObject } from '@kcp-tmc/interfaces';
+import { canonicalHash, setPath } from './canonical.js';
 import { removedOwnedFields } from './owned-fields.js';
 
 // Written by the server, never by us: never part of what we compare or hash.

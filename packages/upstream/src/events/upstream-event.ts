@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { KubeObject, ObjectScope, SyncResult } from '@kcp-tmc/interfaces';
-import { isRecord } from '../json.js';
+import { isRecord, type KubeObject, type ObjectScope, type SyncResult } from '@kcp-tmc/interfaces';
 import type { ObjectReference, OwnedObject } from './owner-resolver.js';
 
 /** Upstream Events name the agent as their reporter. */
