@@ -7,6 +7,7 @@ import {
   type ConflictResolverRegistry,
   classifyError,
   clusterKey,
+  DEFAULT_CLUSTER_NAME,
   DEFAULT_DOWNSTREAM_CONFIG,
   DEFAULT_ENGINE_CONFIG,
   type DeleteRequest,
@@ -28,6 +29,7 @@ import {
   LOGGER,
   type Logger,
   NAMESPACE_LOCATOR_LOOKUP,
+  NAMESPACES_GVR,
   type NamespaceLocatorLookup,
   NOOP_LOGGER,
   RESOURCE_STATE_STORE,
@@ -42,7 +44,7 @@ import {
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
 import { Applier, type LiveReader } from './apply/applier.js';
-import { DEFAULT_DOWNSTREAM_CLUSTER, isNamespacesGvr, NAMESPACES_GVR } from './constants.js';
+import { isNamespacesGvr } from './constants.js';
 import { Deleter } from './delete/deleter.js';
 import type { WorkspaceDns } from './dns/workspace-dns.js';
 import { NamespaceCleaner } from './namespace/cleaner.js';
@@ -93,7 +95,7 @@ export class DefaultDownstreamSyncer implements DownstreamSyncer {
     @inject(WORKSPACE_DNS, { isOptional: true }) private readonly dns?: WorkspaceDns,
   ) {
     this.logger = logger.child({ component: 'downstream-syncer' });
-    this.cluster = options.downstreamCluster ?? DEFAULT_DOWNSTREAM_CLUSTER;
+    this.cluster = options.downstreamCluster ?? DEFAULT_CLUSTER_NAME;
     this.resyncPeriodMs = options.resyncPeriodMs ?? engineConfig.resyncPeriodMs;
     this.retention = new RetentionRegistry(
       [...DEFAULT_RETENTION_RULES, ...(options.retentionRules ?? [])],

@@ -3,6 +3,7 @@ import {
   type Clock,
   type ClusterKey,
   classifyError,
+  DEFAULT_CLUSTER_NAME,
   DEFAULT_ENGINE_CONFIG,
   DEFAULT_FEATURE_GATES,
   DOWNSTREAM_INFORMER_FACTORY,
@@ -11,6 +12,7 @@ import {
   ENGINE_CONFIG,
   type EngineConfig,
   EVENT_SYNCER,
+  EVENTS_GVR,
   type EventSyncer,
   encodeQueueKey,
   FAILURE_REPORTER,
@@ -55,7 +57,7 @@ import { downstreamGrantHint, EVENT_VERBS } from './access-review.js';
 import type { ApiImporter } from './api-import/api-importer.js';
 import { waitForCacheSync } from './cache-sync.js';
 import { ControllerSet } from './controller/controller-set.js';
-import { EVENTS_GVR, upstreamInformerOptions } from './controller/informer-options.js';
+import { upstreamInformerOptions } from './controller/informer-options.js';
 import { Dispatcher } from './dispatch.js';
 import { engineQueue } from './engine-queue.js';
 import type { GvrSet, GvrSource } from './gvr-source.js';
@@ -129,7 +131,7 @@ export class DefaultSyncEngine implements SyncEngine {
         syncTargetKey: syncTarget.key,
         upstreamMode: options.upstreamMode ?? 'virtual-workspace',
         resyncPeriodMs: config.resyncPeriodMs,
-        downstreamCluster: options.downstreamCluster ?? 'default',
+        downstreamCluster: options.downstreamCluster ?? DEFAULT_CLUSTER_NAME,
       },
       upstreamFactory,
       downstreamFactory,

@@ -14,6 +14,7 @@ import {
   type KubeClient,
   LOGGER,
   type Logger,
+  NAMESPACES_GVR,
   NOOP_LOGGER,
   SYNC_TARGET,
   SYNC_TARGET_GVR,
@@ -28,7 +29,6 @@ import type { EngineOptions } from './options.js';
 import { type DropCause, dropCause } from './sync-target-conditions.js';
 import { ENGINE_OPTIONS, SYNC_TARGET_INFORMER_FACTORY } from './tokens.js';
 
-export const NAMESPACES_GVR: GVR = Object.freeze({ group: '', version: 'v1', resource: 'namespaces' });
 /** What the engine should sync now. */
 export interface GvrSet {
   /** GVRs to run a controller for, namespaces first. */

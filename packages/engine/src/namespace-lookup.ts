@@ -8,6 +8,7 @@ import {
   type InformerFactory,
   type InformerOptions,
   locatorFromAnnotations,
+  NAMESPACES_GVR,
   type NamespaceLocator,
   type NamespaceLocatorLookup,
   namespaceLocatorToJson,
@@ -18,7 +19,6 @@ import {
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
 import { downstreamInformerOptions, LOCATOR_INDEX } from './controller/informer-options.js';
-import { NAMESPACES_GVR } from './gvr-source.js';
 import type { EngineOptions } from './options.js';
 import { ENGINE_OPTIONS } from './tokens.js';
 

@@ -41,7 +41,7 @@ export {
   type TransportOptions,
 } from './http/transport.js';
 export { Backoff, type BackoffOptions, DEFAULT_BACKOFF } from './informer/backoff.js';
-export { DEFAULT_CLUSTER_NAME, type InformerConfig } from './informer/config.js';
+export type { InformerConfig } from './informer/config.js';
 export { SharedInformerFactory } from './informer/factory.js';
 export {
   annotationIndexFunc,

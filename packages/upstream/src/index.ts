@@ -6,7 +6,7 @@ export { DefaultEventSyncer, EVENT_REPORTING_COMPONENT } from './events/event-sy
 export { type ObjectReference, type OwnedObject, OwnedObjectResolver } from './events/owner-resolver.js';
 export { TokenBucket } from './events/token-bucket.js';
 export { mergePatchDiff } from './json.js';
-export { type EventSyncOptions, type UpstreamMode, type UpstreamOptions, upstreamScope } from './options.js';
+export { type EventSyncOptions, type UpstreamOptions, upstreamScope } from './options.js';
 export { type RegisterUpstreamOptions, registerUpstream } from './register.js';
 export { DefaultUpstreamStatusSyncer } from './status/status-syncer.js';
 export { UPSTREAM_OPTIONS } from './tokens.js';

@@ -1,6 +1,7 @@
 import {
   CLOCK,
   type Clock,
+  DEFAULT_CLUSTER_NAME,
   DEFAULT_ENGINE_CONFIG,
   DOWNSTREAM_CLUSTER_LABEL,
   DOWNSTREAM_INFORMER_FACTORY,
@@ -11,6 +12,7 @@ import {
   type KubeClient,
   LOGGER,
   type Logger,
+  NAMESPACES_GVR,
   type NamespaceLocator,
   NOOP_LOGGER,
   SYNC_TARGET,
@@ -19,7 +21,6 @@ import {
   type SyncTargetRef,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
-import { DEFAULT_DOWNSTREAM_CLUSTER, NAMESPACES_GVR } from '../constants.js';
 import type { DownstreamOptions } from '../options.js';
 import { DOWNSTREAM_OPTIONS, WORKSPACE_DNS_OPTIONS } from '../tokens.js';
 import { SyncerNamespaceCache } from './cache.js';
@@ -60,7 +61,7 @@ export class WorkspaceDns {
     @inject(CLOCK, { isOptional: true }) clock: Clock = SYSTEM_CLOCK,
     @inject(LOGGER, { isOptional: true }) logger: Logger = NOOP_LOGGER,
   ) {
-    const cluster = downstream.downstreamCluster ?? DEFAULT_DOWNSTREAM_CLUSTER;
+    const cluster = downstream.downstreamCluster ?? DEFAULT_CLUSTER_NAME;
     const cache = new SyncerNamespaceCache(
       informers,
       options.namespace,

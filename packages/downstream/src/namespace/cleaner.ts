@@ -5,11 +5,11 @@ import {
   type KubeClient,
   type KubeObject,
   type Logger,
+  NAMESPACES_GVR,
   type TimerHandle,
   TmcError,
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
-import { NAMESPACES_GVR } from '../constants.js';
 
 export interface NamespaceCleanerOptions {
   readonly client: KubeClient;

@@ -1,16 +1,16 @@
 import {
   type ClusterKey,
   clusterKey,
+  EVENTS_GVR,
   type GVR,
   gvrToString,
   type InformerFactory,
   type Logger,
+  NAMESPACES_GVR,
   type SyncDirection,
+  type UpstreamMode,
 } from '@kcp-tmc/interfaces';
-import { NAMESPACES_GVR } from '../gvr-source.js';
-import type { UpstreamMode } from '../options.js';
 import type { SyncStatusTracker } from '../sync-status.js';
-import { EVENTS_GVR } from './informer-options.js';
 import { ResourceController } from './resource-controller.js';
 
 export interface ControllerSetOptions {

@@ -9,8 +9,8 @@ import {
   type KubeObject,
   STATUS_ANNOTATION_PREFIX,
   type SyncDirection,
+  type UpstreamMode,
 } from '@kcp-tmc/interfaces';
-import type { UpstreamMode } from '../options.js';
 import { downstreamInformerOptions, upstreamInformerOptions } from './informer-options.js';
 
 /** Hands a key to the engine's queue. Must not block or do work: handlers call it for every event. */

@@ -2,6 +2,7 @@ import {
   CLOCK,
   type Clock,
   classifyError,
+  EVENTS_GVR,
   type FailureReporter,
   type GivenUpFailure,
   HEARTBEAT_REPORTER,
@@ -20,7 +21,6 @@ import { inject, injectable } from 'tsyringe';
 import { formatKubeTime } from '../heartbeat/conditions.js';
 import { type FailureReport, type RecoveryDecision, RecoveryPolicy } from './policy.js';
 
-const EVENTS = { group: '', version: 'v1', resource: 'events' } as const;
 /** kcp puts each object's logical cluster in this annotation. */
 const CLUSTER_ANNOTATION = 'kcp.io/cluster';
 const COMPONENT = 'kcp-tmc-syncer';
@@ -117,7 +117,7 @@ export class FailureHandler implements FailureReporter {
       previous.at = now;
       this.remember(key, previous);
       try {
-        await this.client.patch(EVENTS, { ...scope, name: previous.name }, 'merge', {
+        await this.client.patch(EVENTS_GVR, { ...scope, name: previous.name }, 'merge', {
           count: previous.count,
           lastTimestamp: time,
         });
@@ -152,7 +152,7 @@ export class FailureHandler implements FailureReporter {
       count: 1,
     };
     this.remember(key, { name, namespace, ...(cluster === undefined ? {} : { cluster }), count: 1, at: now });
-    await this.client.create(EVENTS, event, scope);
+    await this.client.create(EVENTS_GVR, event, scope);
   }
 
   private remember(

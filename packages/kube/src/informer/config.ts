@@ -24,5 +24,3 @@ export interface InformerConfig {
   clock?: Clock;
   logger?: Logger;
 }
-
-export const DEFAULT_CLUSTER_NAME = 'default';

@@ -16,8 +16,6 @@ export {
   type LeaderElectionOptions,
   type ListenAddress,
   transportLimits,
-  UPSTREAM_MODES,
-  type UpstreamMode,
 } from './options.js';
 export * as values from './values.js';
 export { defined } from './values.js';

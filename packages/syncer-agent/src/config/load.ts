@@ -1,17 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { FeatureGateError, type GVR, parseFeatureGates } from '@kcp-tmc/interfaces';
+import {
+  FeatureGateError,
+  type GVR,
+  parseFeatureGates,
+  UPSTREAM_MODES,
+  type UpstreamMode,
+} from '@kcp-tmc/interfaces';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, type OptionSource } from './errors.js';
 import { AGENT_FLAGS, envVariable, type FlagSpec, HELP_FLAG, parseArgsOptions } from './flags.js';
 import { kcpFeatureGates } from './kcp-feature-gates.js';
 import { isGoBoolean } from './logging-flags.js';
-import {
-  type AgentOptions,
-  type LeaderElectionOptions,
-  UPSTREAM_MODES,
-  type UpstreamMode,
-} from './options.js';
+import { type AgentOptions, type LeaderElectionOptions } from './options.js';
 import { tunnelOptions } from './tunnel-flags.js';
 import {
   bindAddress,
