@@ -63,11 +63,4 @@ export {
   type RegisterKubeOptions,
   registerKube,
 } from './register.js';
-export {
-  CLUSTER_CONNECTION,
-  DENIED_ACCESS_LOG,
-  INFORMER_CONFIG,
-  KUBE_CLIENT,
-  REST_MAPPER_OPTIONS,
-  TRANSPORT_OPTIONS,
-} from './tokens.js';
+export * from './tokens.js';

@@ -1,15 +1,5 @@
-import {
-  CLOCK,
-  type Clock,
-  LOGGER,
-  type Logger,
-  NOOP_LOGGER,
-  SYNC_TARGET,
-  SYSTEM_CLOCK,
-  type SyncTargetRef,
-  type Tunnel,
-  type TunnelState,
-} from '@kcp-tmc/interfaces';
+import type { Clock, Logger, SyncTargetRef, Tunnel, TunnelState } from '@kcp-tmc/interfaces';
+import { CLOCK, LOGGER, NOOP_LOGGER, SYNC_TARGET, SYSTEM_CLOCK } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
 import WebSocket from 'ws';
 import { syncTargetHeaderValue } from '../protocol/handshake.js';
