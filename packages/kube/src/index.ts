@@ -22,6 +22,7 @@ export {
   type RequestAuth,
 } from './config/kubeconfig.js';
 export { RestMapper, type RestMapperOptions } from './discovery/rest-mapper.js';
+export { TokenBucket } from './flowcontrol/token-bucket.js';
 export {
   type DeniedAccessHint,
   DeniedAccessLog,

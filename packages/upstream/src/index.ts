@@ -4,7 +4,6 @@ import 'reflect-metadata';
 
 export { DefaultEventSyncer, EVENT_REPORTING_COMPONENT } from './events/event-syncer.js';
 export { type ObjectReference, type OwnedObject, OwnedObjectResolver } from './events/owner-resolver.js';
-export { TokenBucket } from './events/token-bucket.js';
 export { mergePatchDiff } from './json.js';
 export { type EventSyncOptions, type UpstreamOptions, upstreamScope } from './options.js';
 export { type RegisterUpstreamOptions, registerUpstream } from './register.js';

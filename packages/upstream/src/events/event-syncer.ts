@@ -20,11 +20,11 @@ import {
   TmcErrorType,
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
+import { TokenBucket } from '@kcp-tmc/kube';
 import { inject, injectable } from 'tsyringe';
 import { type UpstreamOptions, upstreamScope } from '../options.js';
 import { UPSTREAM_OPTIONS } from '../tokens.js';
 import { OwnedObjectResolver } from './owner-resolver.js';
-import { TokenBucket } from './token-bucket.js';
 import {
   type DownstreamEvent,
   type EventTarget,
@@ -138,7 +138,7 @@ export class DefaultEventSyncer implements EventSyncer {
     if (existing !== undefined && existingCount >= total && lastTimestamp === text(existing.lastTimestamp)) {
       return noopResult(key, 'upstream event up to date');
     }
-    const wait = this.bucket.take();
+    const wait = this.bucket.tryTake() ? 0 : Math.max(1, Math.ceil(this.bucket.delayUntilToken()));
     if (wait > 0) return { ...noopResult(key, 'rate limited'), retryAfterMs: wait };
     if (existing === undefined) {
       const body = newUpstreamEvent(name, target, said, tally, this.syncTarget.name);
