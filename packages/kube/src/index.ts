@@ -22,6 +22,7 @@ export {
   type RequestAuth,
 } from './config/kubeconfig.js';
 export { RestMapper, type RestMapperOptions } from './discovery/rest-mapper.js';
+export { Backoff, type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './flowcontrol/backoff.js';
 export { TokenBucket } from './flowcontrol/token-bucket.js';
 export {
   type DeniedAccessHint,
@@ -41,7 +42,6 @@ export {
   Transport,
   type TransportOptions,
 } from './http/transport.js';
-export { Backoff, type BackoffOptions, DEFAULT_BACKOFF } from './informer/backoff.js';
 export type { InformerConfig } from './informer/config.js';
 export { SharedInformerFactory } from './informer/factory.js';
 export {

@@ -2,7 +2,6 @@
 // so a plain `import '@kcp-tmc/tunnel'` works (sideEffects in package.json names this file).
 import 'reflect-metadata';
 
-export { Backoff, type BackoffOptions, DEFAULT_BACKOFF } from './agent/backoff.js';
 export { TunnelUrlRefused, tunnelDialUrl } from './agent/dial-url.js';
 export {
   EXEC_SUBRESOURCES,
@@ -22,6 +21,7 @@ export {
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
   DEFAULT_PING_INTERVAL_MS,
   DEFAULT_READ_DEADLINE_MS,
+  DEFAULT_RECONNECT_BACKOFF,
   TunnelClient,
   type TunnelClientOptions,
   type TunnelClientStats,

@@ -1,4 +1,5 @@
 import type { TmcError } from '@kcp-tmc/interfaces';
+import { backoffDelay } from '../flowcontrol/backoff.js';
 
 export interface RetryOptions {
   /** Retries after the first attempt. */
@@ -43,7 +44,7 @@ export function shouldRetry(
   return error.type === 'ClusterUnreachable' || error.type === 'Timeout';
 }
 
-/** The server's Retry-After when it gave one, else exponential backoff with +-20% jitter. */
+/** The server's Retry-After when it gave one, else exponential backoff with +-20% jitter, at most maxDelayMs. */
 export function retryDelayMs(
   error: TmcError,
   attempt: number,
@@ -51,6 +52,9 @@ export function retryDelayMs(
   random: () => number = Math.random,
 ): number {
   if (error.retryAfterMs !== undefined) return Math.min(error.retryAfterMs, options.maxRetryAfterMs);
-  const base = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
-  return Math.round(base * (0.8 + 0.4 * random()));
+  return backoffDelay(
+    { initialMs: options.baseDelayMs, maxMs: options.maxDelayMs, jitter: 0.2 },
+    attempt,
+    random,
+  );
 }

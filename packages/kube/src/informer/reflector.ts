@@ -13,7 +13,7 @@ import {
   TmcError,
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
-import { Backoff, type BackoffOptions } from './backoff.js';
+import { Backoff, type BackoffOptions } from '../flowcontrol/backoff.js';
 
 /** Where a reflector delivers what it learns. */
 export interface ReflectorSink {

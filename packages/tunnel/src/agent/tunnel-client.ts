@@ -1,5 +1,6 @@
 import type { Clock, Logger, SyncTargetRef, Tunnel, TunnelState } from '@kcp-tmc/interfaces';
 import { CLOCK, LOGGER, NOOP_LOGGER, SYNC_TARGET, SYSTEM_CLOCK } from '@kcp-tmc/interfaces';
+import { Backoff } from '@kcp-tmc/kube';
 import { inject, injectable } from 'tsyringe';
 import WebSocket from 'ws';
 import { syncTargetHeaderValue } from '../protocol/handshake.js';
@@ -8,7 +9,6 @@ import { MuxSession } from '../protocol/mux.js';
 import type { MuxStream } from '../protocol/stream.js';
 import { TUNNEL_CLIENT_OPTIONS, TUNNEL_REQUEST_HANDLER } from '../tokens.js';
 import { StateSubject } from '../util/state-subject.js';
-import { Backoff } from './backoff.js';
 import { openTunnelSocket, recordRefusal } from './dial-socket.js';
 import type { TunnelRequestHandler } from './handler.js';
 import { serveStream } from './serve-stream.js';
@@ -16,6 +16,7 @@ import {
   DEFAULT_CLOSE_TIMEOUT_MS,
   DEFAULT_PING_INTERVAL_MS,
   DEFAULT_READ_DEADLINE_MS,
+  DEFAULT_RECONNECT_BACKOFF,
   type TunnelClientOptions,
   type TunnelClientStats,
 } from './tunnel-client-options.js';
@@ -24,6 +25,7 @@ export {
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
   DEFAULT_PING_INTERVAL_MS,
   DEFAULT_READ_DEADLINE_MS,
+  DEFAULT_RECONNECT_BACKOFF,
   type TunnelClientOptions,
   type TunnelClientStats,
 } from './tunnel-client-options.js';
@@ -60,7 +62,7 @@ export class TunnelClient implements Tunnel {
     @inject(LOGGER) private readonly logger: Logger = NOOP_LOGGER,
     @inject(CLOCK) private readonly clock: Clock = SYSTEM_CLOCK,
   ) {
-    this.backoff = new Backoff(options.backoff, options.random);
+    this.backoff = new Backoff({ ...DEFAULT_RECONNECT_BACKOFF, ...options.backoff }, options.random);
     this.pingIntervalMs = options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
     this.readDeadlineMs = options.readDeadlineMs ?? DEFAULT_READ_DEADLINE_MS;
     if (!(this.pingIntervalMs > 0) || !(this.readDeadlineMs > this.pingIntervalMs)) {
