@@ -12,7 +12,6 @@ export {
 export {
   type ConflictEventOptions,
   conflictEvent,
-  DEFAULT_EVENT_COMPONENT,
   describeConflicts,
   SYNC_CONFLICT_REASON,
 } from './events.js';

@@ -39,7 +39,6 @@ export {
   conditionEqual,
   conditionsEqual,
   findCondition,
-  formatKubeTime,
   isSyncerCondition,
   SYNCER_CONDITION_TYPES,
   setCondition,

@@ -8,6 +8,7 @@ export * from './contracts/metrics.js';
 export * from './contracts/runtime.js';
 export * from './contracts/syncers.js';
 export * from './errors.js';
+export * from './events.js';
 export * from './gvr.js';
 export * from './json.js';
 export * from './kcp/index.js';

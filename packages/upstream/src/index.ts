@@ -2,7 +2,7 @@
 // so a plain `import '@kcp-tmc/upstream'` works (sideEffects in package.json names this file).
 import 'reflect-metadata';
 
-export { DefaultEventSyncer, EVENT_REPORTING_COMPONENT } from './events/event-syncer.js';
+export { DefaultEventSyncer } from './events/event-syncer.js';
 export { type ObjectReference, type OwnedObject, OwnedObjectResolver } from './events/owner-resolver.js';
 export { mergePatchDiff } from './json.js';
 export { type EventSyncOptions, type UpstreamOptions, upstreamScope } from './options.js';

@@ -1,7 +1,9 @@
 import {
   CLOCK,
+  CLUSTER_ANNOTATION,
   type Clock,
   classifyError,
+  coreEvent,
   EVENTS_GVR,
   type FailureReporter,
   type GivenUpFailure,
@@ -9,21 +11,20 @@ import {
   type HeartbeatReporter,
   type KubeClient,
   type KubeObject,
+  kubeTime,
   LOGGER,
   type Logger,
   NOOP_LOGGER,
+  objectReference,
+  recorderEventName,
   SYNC_METRICS,
   SYSTEM_CLOCK,
   type SyncMetrics,
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
-import { formatKubeTime } from '../heartbeat/conditions.js';
 import { type FailureReport, type RecoveryDecision, RecoveryPolicy } from './policy.js';
 
-/** kcp puts each object's logical cluster in this annotation. */
-const CLUSTER_ANNOTATION = 'kcp.io/cluster';
-const COMPONENT = 'kcp-tmc-syncer';
 /** Same object, reason and message within this window: count up one Event instead of writing another. */
 const AGGREGATION_WINDOW_MS = 10 * 60 * 1000;
 const MAX_REMEMBERED = 4096;
@@ -99,7 +100,7 @@ export class FailureHandler implements FailureReporter {
     const cluster = meta.annotations?.[CLUSTER_ANNOTATION] ?? fallbackCluster;
     const namespace = meta.namespace || 'default';
     const now = this.clock.now();
-    const time = formatKubeTime(now);
+    const time = kubeTime(now);
     const key = JSON.stringify([
       cluster,
       object.apiVersion,
@@ -127,30 +128,17 @@ export class FailureHandler implements FailureReporter {
         if (classifyError(err).type !== 'NotFound') throw err;
       }
     }
-    // client-go names Events `<object>.<unix nanoseconds in hex>`.
-    const name = `${meta.name ?? 'unknown'}.${(BigInt(now) * 1_000_000n).toString(16)}`;
-    const event: KubeObject = {
-      apiVersion: 'v1',
-      kind: 'Event',
-      metadata: { name, namespace },
-      involvedObject: {
-        apiVersion: object.apiVersion,
-        kind: object.kind,
-        name: meta.name,
-        namespace: meta.namespace,
-        uid: meta.uid,
-        resourceVersion: meta.resourceVersion,
-      },
+    const name = recorderEventName(meta.name ?? 'unknown', now);
+    const event = coreEvent({
+      name,
+      namespace,
+      involvedObject: objectReference(object),
       reason: report.reason,
       message: report.message,
       type: 'Warning',
-      source: { component: COMPONENT },
-      reportingComponent: COMPONENT,
       reportingInstance: '',
       firstTimestamp: time,
-      lastTimestamp: time,
-      count: 1,
-    };
+    });
     this.remember(key, { name, namespace, ...(cluster === undefined ? {} : { cluster }), count: 1, at: now });
     await this.client.create(EVENTS_GVR, event, scope);
   }

@@ -37,8 +37,6 @@ import {
   upstreamEventName,
 } from './upstream-event.js';
 
-export { EVENT_REPORTING_COMPONENT } from './upstream-event.js';
-
 const WRITE_ATTEMPTS = 5;
 
 /**
