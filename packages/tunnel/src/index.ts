@@ -21,11 +21,11 @@ export {
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
   DEFAULT_PING_INTERVAL_MS,
   DEFAULT_READ_DEADLINE_MS,
-  DEFAULT_RECONNECT_BACKOFF,
   TunnelClient,
   type TunnelClientOptions,
   type TunnelClientStats,
 } from './agent/tunnel-client.js';
+export { DEFAULT_RECONNECT_BACKOFF } from './agent/tunnel-client-options.js';
 export {
   type DownstreamUpgrade,
   type DownstreamUpgrader,

@@ -25,7 +25,6 @@ export {
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
   DEFAULT_PING_INTERVAL_MS,
   DEFAULT_READ_DEADLINE_MS,
-  DEFAULT_RECONNECT_BACKOFF,
   type TunnelClientOptions,
   type TunnelClientStats,
 } from './tunnel-client-options.js';
