@@ -7,7 +7,7 @@ import {
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
 
-/** The conflict kinds this package detects (SyncConflict.kind). */
+/** The conflict kinds of the spec path (SyncConflict.kind): detected here, or by the downstream syncer. */
 export const ConflictKind = {
   /** An update carried a resourceVersion the server no longer has (409, reason Conflict). */
   StaleResourceVersion: 'stale-resource-version',
@@ -15,11 +15,20 @@ export const ConflictKind = {
   FieldManager: 'field-manager',
   /** The downstream object exists but is not labelled as ours. */
   Ownership: 'ownership',
+  /** The downstream namespace exists with another namespace locator. */
+  NamespaceCollision: 'namespace-collision',
+  /** The object is over the size limit downstream accepts. */
+  SizeLimit: 'size-limit',
 } as const;
 export type ConflictKind = (typeof ConflictKind)[keyof typeof ConflictKind];
 
 /** `metav1.CauseTypeFieldManagerConflict`, the cause type of an apply conflict. */
 export const FIELD_MANAGER_CONFLICT_CAUSE = 'FieldManagerConflict';
+
+/** The FieldManagerConflict causes of a Status (the kind is `type` once mapped, `reason` on the wire). */
+export function fieldManagerCauses(causes: readonly StatusCause[]): StatusCause[] {
+  return causes.filter((c) => (c.type ?? c.reason) === FIELD_MANAGER_CONFLICT_CAUSE);
+}
 
 // Apply conflicts name fields as `.spec.replicas`; the rest of the syncer writes `spec.replicas`.
 function fieldPath(cause: StatusCause): string | undefined {
@@ -34,7 +43,7 @@ function fieldPath(cause: StatusCause): string | undefined {
  */
 export function detectWriteConflict(error: unknown): SyncConflict | undefined {
   if (!isTmcError(error) || error.type !== TmcErrorType.ResourceConflict) return undefined;
-  const managerCauses = error.causes.filter((c) => c.type === FIELD_MANAGER_CONFLICT_CAUSE);
+  const managerCauses = fieldManagerCauses(error.causes);
   if (managerCauses.length > 0) {
     const fields = [...new Set(managerCauses.map(fieldPath).filter((f) => f !== undefined))];
     return { kind: ConflictKind.FieldManager, message: error.message, fields };

@@ -1,6 +1,6 @@
 import type { SyncConflict } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
-import { conflictEvent, describeConflicts, SYNC_CONFLICT_REASON } from './events.js';
+import { CONFLICT_EVENT_REASON, conflictEvent, describeConflicts } from './events.js';
 import { existingDeployment } from './test-support/fixtures.js';
 
 const conflicts: SyncConflict[] = [
@@ -28,7 +28,7 @@ describe('conflictEvent', () => {
         uid: 'down-uid',
         resourceVersion: '42',
       },
-      reason: SYNC_CONFLICT_REASON,
+      reason: CONFLICT_EVENT_REASON,
       message:
         'field-manager: Apply failed with 1 conflict [fields: spec.replicas] -> upstream-wins: applied with force',
       type: 'Warning',

@@ -8,8 +8,11 @@ import {
   type SyncConflict,
 } from '@kcp-tmc/interfaces';
 
-/** The Event reason of every conflict this package reports. */
-export const SYNC_CONFLICT_REASON = 'SyncConflict';
+/**
+ * The Event reason of every conflict the syncer reports (the TmcError type of a conflict); the downstream
+ * integration and real-server suites look for it.
+ */
+export const CONFLICT_EVENT_REASON = 'ResourceConflict';
 
 // events.k8s.io caps notes at 1 kB; core/v1 tolerates more, but a conflict report needs no more.
 const MAX_MESSAGE = 1024;
@@ -42,7 +45,7 @@ export function describeConflicts(conflicts: readonly SyncConflict[]): string {
 }
 
 /**
- * A core/v1 Event describing the conflicts of one sync (reason `SyncConflict`), ready to be created in the
+ * A core/v1 Event describing the conflicts of one sync (reason `ResourceConflict`), ready to be created in the
  * involved object's namespace (`default` for cluster-scoped objects). Named like client-go's recorder
  * (`<object>.<unix nanoseconds in hex>`), so it is unique per object and instant without random values.
  */
@@ -53,7 +56,7 @@ export function conflictEvent(options: ConflictEventOptions): KubeObject {
     name: recorderEventName(object.metadata.name ?? 'unknown', options.now),
     namespace: object.metadata.namespace || 'default',
     involvedObject: objectReference(object),
-    reason: SYNC_CONFLICT_REASON,
+    reason: CONFLICT_EVENT_REASON,
     message: describeConflicts(options.conflicts),
     type: options.type ?? 'Warning',
     source: { component },

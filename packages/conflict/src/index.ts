@@ -7,21 +7,23 @@ export {
   detectOwnershipConflict,
   detectWriteConflict,
   FIELD_MANAGER_CONFLICT_CAUSE,
+  fieldManagerCauses,
   isOwnedByOther,
 } from './detect.js';
 export {
+  CONFLICT_EVENT_REASON,
   type ConflictEventOptions,
   conflictEvent,
   describeConflicts,
-  SYNC_CONFLICT_REASON,
 } from './events.js';
-export { type ConflictOptions, DEFAULT_CONFLICT_STRATEGY, registerConflict } from './register.js';
+export { type ConflictOptions, DEFAULT_CONFLICT_RESOLVER, registerConflict } from './register.js';
 export { GvrConflictResolverRegistry } from './registry.js';
+export * from './resolvers/index.js';
 export {
   type ConflictOutcome,
   conflictSyncResult,
   type ResolveWithRetriesOptions,
   resolveWithRetries,
   type WriteOptions,
+  writeWithConflictResolution,
 } from './retry.js';
-export * from './strategies/index.js';

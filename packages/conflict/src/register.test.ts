@@ -19,14 +19,14 @@ const deployments = gvr('apps', 'v1', 'deployments');
 const configmaps = gvr('', 'v1', 'configmaps');
 
 describe('registerConflict', () => {
-  it('binds upstream-wins as the default and a registry with the per-GVR strategies', () => {
+  it('binds upstream-wins as the default and a registry with the per-GVR resolvers', () => {
     const child = container.createChildContainer();
-    registerConflict(child, { strategies: { 'apps/v1/deployments': 'three-way-merge' } });
-    expect(child.resolve<ConflictResolver>(CONFLICT_RESOLVER).strategy).toBe('upstream-wins');
+    registerConflict(child, { resolverByGvr: { 'apps/v1/deployments': 'three-way-merge' } });
+    expect(child.resolve<ConflictResolver>(CONFLICT_RESOLVER).name).toBe('upstream-wins');
     const registry = child.resolve<ConflictResolverRegistry>(CONFLICT_RESOLVER_REGISTRY);
     expect(registry).toBeInstanceOf(GvrConflictResolverRegistry);
-    expect(registry.resolverFor(deployments).strategy).toBe('three-way-merge');
-    expect(registry.resolverFor(configmaps).strategy).toBe('upstream-wins');
+    expect(registry.resolverFor(deployments).name).toBe('three-way-merge');
+    expect(registry.resolverFor(configmaps).name).toBe('upstream-wins');
     // One registry per container, so run-time changes are seen by every user.
     expect(child.resolve(CONFLICT_RESOLVER_REGISTRY)).toBe(registry);
     expect(container.isRegistered(CONFLICT_RESOLVER_REGISTRY)).toBe(false);
@@ -50,7 +50,7 @@ describe('registerConflict', () => {
   it('lets a class registered for CONFLICT_RESOLVER afterwards replace the default', () => {
     @injectable()
     class AlwaysKeep implements ConflictResolver {
-      readonly strategy = 'always-keep';
+      readonly name = 'always-keep';
       resolve() {
         return { action: 'keep-existing' as const, reason: 'policy' };
       }
@@ -59,26 +59,26 @@ describe('registerConflict', () => {
     registerConflict(child);
     child.register(CONFLICT_RESOLVER, { useClass: AlwaysKeep });
     expect(
-      child.resolve<ConflictResolverRegistry>(CONFLICT_RESOLVER_REGISTRY).resolverFor(configmaps).strategy,
+      child.resolve<ConflictResolverRegistry>(CONFLICT_RESOLVER_REGISTRY).resolverFor(configmaps).name,
     ).toBe('always-keep');
   });
 
-  it('accepts custom resolvers by strategy name and rejects unknown names up front', () => {
+  it('accepts custom resolvers by name and rejects unknown names up front', () => {
     const custom: ConflictResolver = {
-      strategy: 'ask-a-human',
+      name: 'ask-a-human',
       resolve: () => ({ action: 'abort', reason: 'ask' }),
     };
     const child = container.createChildContainer();
     registerConflict(child, {
-      defaultStrategy: 'abort',
-      strategies: { 'v1/configmaps': 'ask-a-human' },
+      defaultResolver: 'abort',
+      resolverByGvr: { 'v1/configmaps': 'ask-a-human' },
       resolvers: [custom],
     });
     const registry = child.resolve<ConflictResolverRegistry>(CONFLICT_RESOLVER_REGISTRY);
     expect(registry.resolverFor(configmaps)).toBe(custom);
-    expect(registry.resolverFor(deployments).strategy).toBe('abort');
-    expect(() => registerConflict(container.createChildContainer(), { defaultStrategy: 'yolo' })).toThrow(
-      /unknown conflict strategy "yolo"/,
+    expect(registry.resolverFor(deployments).name).toBe('abort');
+    expect(() => registerConflict(container.createChildContainer(), { defaultResolver: 'yolo' })).toThrow(
+      /unknown conflict resolver "yolo"/,
     );
   });
 });

@@ -7,17 +7,17 @@ import {
 } from '@kcp-tmc/interfaces';
 import { type DependencyContainer, instancePerContainerCachingFactory } from 'tsyringe';
 import { GvrConflictResolverRegistry } from './registry.js';
-import { BUILTIN_STRATEGIES, createResolver } from './strategies/index.js';
+import { BUILTIN_RESOLVERS, createResolver } from './resolvers/index.js';
 
 /** kcp's syncer applies with force: the upstream object wins unless configured otherwise. */
-export const DEFAULT_CONFLICT_STRATEGY = 'upstream-wins';
+export const DEFAULT_CONFLICT_RESOLVER = 'upstream-wins';
 
 export interface ConflictOptions {
-  /** The strategy of every GVR without its own; default `upstream-wins`. */
-  readonly defaultStrategy?: string;
-  /** Strategy per GVR, keyed `apps/v1/deployments` (version `*` for all versions). */
-  readonly strategies?: Readonly<Record<string, string>>;
-  /** Resolvers of your own, usable by their `strategy` name in `defaultStrategy` and `strategies`. */
+  /** The resolver (by name) of every GVR without its own; default `upstream-wins`. */
+  readonly defaultResolver?: string;
+  /** Resolver name per GVR, keyed `apps/v1/deployments` (version `*` for all versions). */
+  readonly resolverByGvr?: Readonly<Record<string, string>>;
+  /** Resolvers of your own, usable by their `name` in `defaultResolver` and `resolverByGvr`. */
   readonly resolvers?: readonly ConflictResolver[];
 }
 
@@ -25,18 +25,18 @@ export interface ConflictOptions {
  * Binds the default resolver to CONFLICT_RESOLVER and a per-GVR registry to CONFLICT_RESOLVER_REGISTRY (one
  * instance per container). Both read DOWNSTREAM_CONFIG (adoptExisting) when it is registered. Register your own
  * class for CONFLICT_RESOLVER after this call to replace the default; the registry picks it up.
- * Unknown strategy names throw here, not at the first conflict.
+ * Unknown resolver names throw here, not at the first conflict.
  */
 export function registerConflict(container: DependencyContainer, options: ConflictOptions = {}): void {
-  const custom = new Map((options.resolvers ?? []).map((r) => [r.strategy, r]));
+  const custom = new Map((options.resolvers ?? []).map((r) => [r.name, r]));
   const names = [
-    options.defaultStrategy ?? DEFAULT_CONFLICT_STRATEGY,
-    ...Object.values(options.strategies ?? {}),
+    options.defaultResolver ?? DEFAULT_CONFLICT_RESOLVER,
+    ...Object.values(options.resolverByGvr ?? {}),
   ];
   for (const name of names) {
-    if (!custom.has(name) && !(BUILTIN_STRATEGIES as readonly string[]).includes(name)) {
+    if (!custom.has(name) && !(BUILTIN_RESOLVERS as readonly string[]).includes(name)) {
       throw new TypeError(
-        `unknown conflict strategy "${name}" (known: ${[...BUILTIN_STRATEGIES, ...custom.keys()].join(', ')})`,
+        `unknown conflict resolver "${name}" (known: ${[...BUILTIN_RESOLVERS, ...custom.keys()].join(', ')})`,
       );
     }
   }
@@ -47,13 +47,13 @@ export function registerConflict(container: DependencyContainer, options: Confli
 
   container.register<ConflictResolver>(CONFLICT_RESOLVER, {
     useFactory: instancePerContainerCachingFactory((c) =>
-      resolverNamed(options.defaultStrategy ?? DEFAULT_CONFLICT_STRATEGY, c),
+      resolverNamed(options.defaultResolver ?? DEFAULT_CONFLICT_RESOLVER, c),
     ),
   });
   container.register<GvrConflictResolverRegistry>(CONFLICT_RESOLVER_REGISTRY, {
     useFactory: instancePerContainerCachingFactory((c) => {
       const registry = new GvrConflictResolverRegistry(c.resolve<ConflictResolver>(CONFLICT_RESOLVER));
-      for (const [gvr, name] of Object.entries(options.strategies ?? {}))
+      for (const [gvr, name] of Object.entries(options.resolverByGvr ?? {}))
         registry.set(gvr, resolverNamed(name, c));
       return registry;
     }),

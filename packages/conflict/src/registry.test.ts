@@ -6,7 +6,7 @@ import {
   DownstreamWinsResolver,
   ThreeWayMergeResolver,
   UpstreamWinsResolver,
-} from './strategies/index.js';
+} from './resolvers/index.js';
 
 const deploymentsV1 = gvr('apps', 'v1', 'deployments');
 const deploymentsV2 = gvr('apps', 'v2', 'deployments');
@@ -15,7 +15,7 @@ const configmaps = gvr('', 'v1', 'configmaps');
 describe('GvrConflictResolverRegistry', () => {
   it('gives the default to GVRs without their own resolver', () => {
     const registry = new GvrConflictResolverRegistry(new UpstreamWinsResolver());
-    expect(registry.resolverFor(configmaps).strategy).toBe('upstream-wins');
+    expect(registry.resolverFor(configmaps).name).toBe('upstream-wins');
   });
 
   it('resolves per GVR: exact entries over any-version entries over the default', () => {
@@ -23,9 +23,9 @@ describe('GvrConflictResolverRegistry', () => {
     registry.set('apps/*/deployments', new AbortResolver());
     registry.set(deploymentsV1, new ThreeWayMergeResolver());
     registry.set('v1/configmaps', new DownstreamWinsResolver());
-    expect(registry.resolverFor(deploymentsV1).strategy).toBe('three-way-merge');
-    expect(registry.resolverFor(deploymentsV2).strategy).toBe('abort');
-    expect(registry.resolverFor(configmaps).strategy).toBe('downstream-wins');
+    expect(registry.resolverFor(deploymentsV1).name).toBe('three-way-merge');
+    expect(registry.resolverFor(deploymentsV2).name).toBe('abort');
+    expect(registry.resolverFor(configmaps).name).toBe('downstream-wins');
     expect(registry.entries().sort()).toEqual([
       ['apps/*/deployments', 'abort'],
       ['apps/v1/deployments', 'three-way-merge'],
@@ -39,8 +39,8 @@ describe('GvrConflictResolverRegistry', () => {
     expect(registry.delete('apps/v1/deployments')).toBe(true);
     expect(registry.delete(deploymentsV1)).toBe(false);
     registry.setDefault(new DownstreamWinsResolver());
-    expect(registry.resolverFor(deploymentsV1).strategy).toBe('downstream-wins');
-    expect(registry.getDefault().strategy).toBe('downstream-wins');
+    expect(registry.resolverFor(deploymentsV1).name).toBe('downstream-wins');
+    expect(registry.getDefault().name).toBe('downstream-wins');
   });
 
   it('rejects malformed GVR names', () => {

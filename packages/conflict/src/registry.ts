@@ -51,8 +51,8 @@ export class GvrConflictResolverRegistry implements ConflictResolverRegistry {
     return this.defaultResolver;
   }
 
-  /** The GVRs with their own resolver, as `gvrToString` keys with the strategy name. */
+  /** The GVRs with their own resolver, as `gvrToString` keys with the resolver name. */
   entries(): Array<[string, string]> {
-    return [...this.byGvr].map(([key, resolver]) => [key, resolver.strategy]);
+    return [...this.byGvr].map(([key, resolver]) => [key, resolver.name]);
   }
 }

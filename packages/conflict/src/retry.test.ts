@@ -2,13 +2,14 @@ import type { ConflictResolver, KubeObject, SyncConflict } from '@kcp-tmc/interf
 import { DOWNSTREAM_CLUSTER_LABEL, TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
 import { ConflictKind, detectOwnershipConflict, detectWriteConflict } from './detect.js';
+import { createResolver } from './resolvers/index.js';
 import {
   conflictSyncResult,
   type ResolveWithRetriesOptions,
   resolveWithRetries,
   type WriteOptions,
+  writeWithConflictResolution,
 } from './retry.js';
-import { createResolver } from './strategies/index.js';
 import {
   applyConflictError,
   context,
@@ -167,7 +168,7 @@ describe('resolveWithRetries', () => {
   it('gives the resolver the attempt number and the last applied state', async () => {
     const seen: Array<[number, boolean]> = [];
     const resolver: ConflictResolver = {
-      strategy: 'spy',
+      name: 'spy',
       resolve: (input) => {
         seen.push([input.attempt, input.lastApplied !== undefined]);
         return { action: 'apply', object: input.desired };
@@ -179,6 +180,33 @@ describe('resolveWithRetries', () => {
     expect(seen).toEqual([
       [1, true],
       [2, true],
+    ]);
+  });
+});
+
+describe('writeWithConflictResolution', () => {
+  const write = (downstream: FakeDownstream) => {
+    const { conflict: _, ...rest } = options(downstream, createResolver('upstream-wins'));
+    return writeWithConflictResolution({ ...rest, existing: existingDeployment() });
+  };
+
+  it('writes over the object as read, without reading again when there is no conflict', async () => {
+    const downstream = new FakeDownstream();
+    const outcome = await write(downstream);
+    expect(outcome).toMatchObject({ outcome: 'applied', attempts: 0, conflicts: [] });
+    expect(downstream.reads).toBe(0);
+    expect(downstream.writes[0]?.options).toEqual({ force: false, existing: existingDeployment() });
+  });
+
+  it('resolves a conflict of its first write on a fresh read', async () => {
+    const downstream = new FakeDownstream();
+    downstream.failures = [applyConflictError(['.spec.replicas'])];
+    const outcome = await write(downstream);
+    expect(outcome).toMatchObject({ outcome: 'applied', attempts: 1 });
+    expect(downstream.reads).toBe(1);
+    expect(downstream.writes.map((w) => w.options.force)).toEqual([false, true]);
+    expect(outcome.conflicts.map((c) => [c.kind, c.resolution])).toEqual([
+      [ConflictKind.FieldManager, 'upstream-wins: applied with force'],
     ]);
   });
 });

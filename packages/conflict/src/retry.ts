@@ -53,14 +53,31 @@ export type ConflictOutcome =
   /** Still conflicting after maxRetries rounds: retried with backoff (error.retryable is true). */
   | (OutcomeBase & { readonly outcome: 'exhausted'; readonly error: TmcError });
 
-function describeResolution(strategy: string, resolution: ConflictResolution): string {
+function describeResolution(resolver: string, resolution: ConflictResolution): string {
   switch (resolution.action) {
     case 'apply':
-      return `${strategy}: applied${resolution.force ? ' with force' : ''}`;
+      return `${resolver}: applied${resolution.force ? ' with force' : ''}`;
     case 'keep-existing':
-      return `${strategy}: kept existing (${resolution.reason})`;
+      return `${resolver}: kept existing (${resolution.reason})`;
     case 'abort':
-      return `${strategy}: aborted (${resolution.reason})`;
+      return `${resolver}: aborted (${resolution.reason})`;
+  }
+}
+
+type Attempt = { readonly object: KubeObject } | { readonly conflict: SyncConflict; readonly error: unknown };
+
+/** One write: the object written, or the conflict it met; any other error propagates. */
+async function attemptWrite(
+  options: Pick<ResolveWithRetriesOptions, 'write' | 'detect'>,
+  object: KubeObject,
+  write: WriteOptions,
+): Promise<Attempt> {
+  try {
+    return { object: await options.write(object, write) };
+  } catch (err) {
+    const conflict = (options.detect ?? detectWriteConflict)(err);
+    if (conflict === undefined) throw err;
+    return { conflict, error: err };
   }
 }
 
@@ -70,58 +87,50 @@ function describeResolution(strategy: string, resolution: ConflictResolution): s
  * SyncResult and an Event ({@link conflictEvent}).
  */
 export async function resolveWithRetries(options: ResolveWithRetriesOptions): Promise<ConflictOutcome> {
-  const detect = options.detect ?? detectWriteConflict;
   const conflicts: SyncConflict[] = [];
+  const { resolver } = options;
   let conflict = options.conflict;
   let lastError: unknown;
   let attempt = 0;
   while (attempt < options.maxRetries) {
     attempt++;
     const existing = await options.read();
+    let written: Attempt;
     if (existing === undefined) {
       // The contested object is gone: nothing to resolve against, create what we want.
       conflicts.push({ ...conflict, resolution: 'object gone: re-created' });
-      try {
-        const object = await options.write(options.desired, { force: false, existing: undefined });
-        return { outcome: 'applied', object, conflicts, attempts: attempt };
-      } catch (err) {
-        const next = detect(err);
-        if (next === undefined) throw err;
-        lastError = err;
-        conflict = next;
-        continue;
-      }
-    }
-    const resolution = await options.resolver.resolve({
-      context: options.context,
-      conflict,
-      desired: options.desired,
-      existing,
-      ...(options.lastApplied === undefined ? {} : { lastApplied: options.lastApplied }),
-      attempt,
-    });
-    conflicts.push({ ...conflict, resolution: describeResolution(options.resolver.strategy, resolution) });
-    if (resolution.action === 'keep-existing') {
-      return { outcome: 'kept', object: existing, reason: resolution.reason, conflicts, attempts: attempt };
-    }
-    if (resolution.action === 'abort') {
-      const error = new TmcError({
-        type: TmcErrorType.ResourceConflict,
-        message: `conflict not resolved (${options.resolver.strategy}): ${resolution.reason}`,
-        severity: 'warning',
-        retryable: false,
+      written = await attemptWrite(options, options.desired, { force: false, existing: undefined });
+    } else {
+      const resolution = await resolver.resolve({
+        context: options.context,
+        conflict,
+        desired: options.desired,
+        existing,
+        ...(options.lastApplied === undefined ? {} : { lastApplied: options.lastApplied }),
+        attempt,
       });
-      return { outcome: 'aborted', reason: resolution.reason, error, conflicts, attempts: attempt };
+      conflicts.push({ ...conflict, resolution: describeResolution(resolver.name, resolution) });
+      if (resolution.action === 'keep-existing') {
+        return { outcome: 'kept', object: existing, reason: resolution.reason, conflicts, attempts: attempt };
+      }
+      if (resolution.action === 'abort') {
+        const error = new TmcError({
+          type: TmcErrorType.ResourceConflict,
+          message: `conflict not resolved (${resolver.name}): ${resolution.reason}`,
+          severity: 'warning',
+          retryable: false,
+        });
+        return { outcome: 'aborted', reason: resolution.reason, error, conflicts, attempts: attempt };
+      }
+      written = await attemptWrite(options, resolution.object, {
+        force: resolution.force ?? false,
+        existing,
+      });
     }
-    try {
-      const object = await options.write(resolution.object, { force: resolution.force ?? false, existing });
-      return { outcome: 'applied', object, conflicts, attempts: attempt };
-    } catch (err) {
-      const next = detect(err);
-      if (next === undefined) throw err;
-      lastError = err;
-      conflict = next;
-    }
+    if ('object' in written)
+      return { outcome: 'applied', object: written.object, conflicts, attempts: attempt };
+    lastError = written.error;
+    conflict = written.conflict;
   }
   conflicts.push({ ...conflict, resolution: `unresolved after ${attempt} attempt(s)` });
   const error = new TmcError({
@@ -131,6 +140,21 @@ export async function resolveWithRetries(options: ResolveWithRetriesOptions): Pr
     ...(lastError === undefined ? {} : { cause: lastError }),
   });
   return { outcome: 'exhausted', error, conflicts, attempts: attempt };
+}
+
+/**
+ * Writes `desired` over `existing` (the object as read) and, when that write meets a conflict, resolves it with
+ * {@link resolveWithRetries}: the one write-and-resolve path of the spec syncer. `attempts` 0: written at once.
+ */
+export async function writeWithConflictResolution(
+  options: Omit<ResolveWithRetriesOptions, 'conflict'> & { readonly existing: KubeObject },
+): Promise<ConflictOutcome> {
+  const first = await attemptWrite(options, options.desired, {
+    force: false,
+    existing: options.existing,
+  });
+  if ('object' in first) return { outcome: 'applied', object: first.object, conflicts: [], attempts: 0 };
+  return resolveWithRetries({ ...options, conflict: first.conflict });
 }
 
 /**

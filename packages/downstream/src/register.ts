@@ -1,4 +1,6 @@
+import { registerConflict } from '@kcp-tmc/conflict';
 import {
+  CONFLICT_RESOLVER_REGISTRY,
   DEFAULT_DOWNSTREAM_CONFIG,
   DOWNSTREAM_CONFIG,
   DOWNSTREAM_SYNCER,
@@ -9,6 +11,7 @@ import { type DependencyContainer, instancePerContainerCachingFactory } from 'ts
 import { WorkspaceDns, type WorkspaceDnsOptions } from './dns/workspace-dns.js';
 import { DefaultDownstreamSyncer } from './downstream-syncer.js';
 import type { DownstreamOptions } from './options.js';
+import { registerDownstreamParts } from './parts.js';
 import { InMemoryResourceStateStore } from './state/state-store.js';
 import { DOWNSTREAM_OPTIONS, WORKSPACE_DNS, WORKSPACE_DNS_OPTIONS } from './tokens.js';
 
@@ -23,11 +26,12 @@ export interface RegisterDownstreamOptions extends DownstreamOptions {
 }
 
 /**
- * Binds DOWNSTREAM_SYNCER (DefaultDownstreamSyncer), RESOURCE_STATE_STORE (in memory) unless bound,
- * DOWNSTREAM_OPTIONS, DOWNSTREAM_CONFIG when given or missing, and WORKSPACE_DNS with `dns`; one instance
- * per container. Needs DOWNSTREAM_KUBE_CLIENT, UPSTREAM_KUBE_CLIENT and SYNC_TARGET; uses
- * CONFLICT_RESOLVER_REGISTRY, DOWNSTREAM_INFORMER_FACTORY, NAMESPACE_LOCATOR_LOOKUP, ENGINE_CONFIG, CLOCK and
- * LOGGER when bound.
+ * Binds DOWNSTREAM_SYNCER (DefaultDownstreamSyncer) and its parts (tokens.ts: applier, deleter, retention,
+ * namespaces, live reads, upstream writes; parts.ts), RESOURCE_STATE_STORE (in memory) and @kcp-tmc/conflict's
+ * resolvers (registerConflict) unless bound, DOWNSTREAM_OPTIONS, DOWNSTREAM_CONFIG when given or missing, and
+ * WORKSPACE_DNS with `dns`; one instance per container. Needs DOWNSTREAM_KUBE_CLIENT, UPSTREAM_KUBE_CLIENT and
+ * SYNC_TARGET; uses DOWNSTREAM_INFORMER_FACTORY, NAMESPACE_LOCATOR_LOOKUP, ENGINE_CONFIG, CLOCK and LOGGER when
+ * bound.
  */
 export function registerDownstream(
   container: DependencyContainer,
@@ -35,11 +39,13 @@ export function registerDownstream(
 ): void {
   const { config, dns, ...downstreamOptions } = options;
   container.register<DownstreamOptions>(DOWNSTREAM_OPTIONS, { useValue: Object.freeze(downstreamOptions) });
-  if (config !== undefined || !container.isRegistered(DOWNSTREAM_CONFIG, true)) {
-    container.register<DownstreamConfig>(DOWNSTREAM_CONFIG, {
-      useValue: Object.freeze({ ...DEFAULT_DOWNSTREAM_CONFIG, ...config }),
-    });
+  // Given options replace a bound config; without them a bound one (the agent's) stays.
+  const keepBound = config === undefined && container.isRegistered(DOWNSTREAM_CONFIG, true);
+  if (!keepBound) {
+    const merged: DownstreamConfig = { ...DEFAULT_DOWNSTREAM_CONFIG, ...config };
+    container.register<DownstreamConfig>(DOWNSTREAM_CONFIG, { useValue: Object.freeze(merged) });
   }
+  if (!container.isRegistered(CONFLICT_RESOLVER_REGISTRY, true)) registerConflict(container);
   if (!container.isRegistered(RESOURCE_STATE_STORE, true)) {
     container.register(RESOURCE_STATE_STORE, {
       useFactory: instancePerContainerCachingFactory(() => new InMemoryResourceStateStore()),
@@ -51,6 +57,7 @@ export function registerDownstream(
       useFactory: instancePerContainerCachingFactory((c) => c.resolve(WorkspaceDns)),
     });
   }
+  registerDownstreamParts(container);
   container.register(DOWNSTREAM_SYNCER, {
     useFactory: instancePerContainerCachingFactory((c) => c.resolve(DefaultDownstreamSyncer)),
   });

@@ -1,29 +1,54 @@
+import { conflictEvent } from '@kcp-tmc/conflict';
 import {
+  CLOCK,
+  type Clock,
   type ClusterKey,
   deletionAnnotation,
+  EVENTS_GVR,
   finalizersAnnotation,
   type KubeClient,
   type KubeObject,
+  LOGGER,
   type Logger,
+  NOOP_LOGGER,
   type ObjectRef,
   type ObjectScope,
+  SYNC_TARGET,
+  SYSTEM_CLOCK,
   type SyncConflict,
+  type SyncTargetRef,
   stateLabel,
   statusAnnotation,
   syncerFinalizer,
   TmcError,
   TmcErrorType,
+  UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
+import { inject, injectable } from 'tsyringe';
+import type { DownstreamOptions } from './options.js';
+import { DOWNSTREAM_OPTIONS } from './tokens.js';
 
 /** The upstream side the downstream syncer touches: our finalizer and conflict Events. */
+@injectable()
 export class UpstreamWriter {
+  private readonly syncTargetKey: string;
+  /** Address objects under `/clusters/<logical cluster>` (kcp modes); false in plain mode. */
+  private readonly byCluster: boolean;
+  private readonly logger: Logger;
+
   constructor(
-    private readonly client: KubeClient,
-    private readonly syncTargetKey: string,
-    /** Address objects under `/clusters/<logical cluster>` (kcp modes); false in plain mode. */
-    private readonly byCluster: boolean,
-    private readonly logger: Logger,
-  ) {}
+    @inject(UPSTREAM_KUBE_CLIENT) private readonly client: KubeClient,
+    @inject(SYNC_TARGET) syncTarget: SyncTargetRef,
+    @inject(DOWNSTREAM_OPTIONS) options: DownstreamOptions,
+    // Optional: the system clock unless the composition root binds one (tests bind a manual clock).
+    @inject(CLOCK, { isOptional: true }) private readonly clock: Clock = SYSTEM_CLOCK,
+    // Optional: silent unless the composition root binds a logger.
+    @inject(LOGGER, { isOptional: true }) logger: Logger = NOOP_LOGGER,
+  ) {
+    this.syncTargetKey = syncTarget.key;
+    this.byCluster = options.upstreamByCluster ?? true;
+    this.logger = logger.child({ component: 'downstream-syncer' });
+  }
 
   private ref(key: ClusterKey): ObjectRef {
     return {
@@ -108,37 +133,25 @@ export class UpstreamWriter {
     return true;
   }
 
-  /** A Warning Event on the upstream object, so its owner sees the conflict. Best effort. */
+  /**
+   * A Warning Event (@kcp-tmc/conflict's conflictEvent) on the upstream object, so its owner sees the conflict.
+   * Best effort.
+   */
   async reportConflict(
     key: ClusterKey,
-    upstream: KubeObject | undefined,
+    upstream: KubeObject,
     conflicts: readonly SyncConflict[],
   ): Promise<void> {
     if (conflicts.length === 0) return;
-    const namespace = key.namespace === '' ? 'default' : key.namespace;
-    const now = new Date().toISOString();
-    const event: KubeObject = {
-      apiVersion: 'v1',
-      kind: 'Event',
-      metadata: { generateName: `${key.name}.`, namespace },
-      involvedObject: {
-        apiVersion: upstream?.apiVersion,
-        kind: upstream?.kind,
-        name: key.name,
-        ...(key.namespace === '' ? {} : { namespace: key.namespace }),
-        ...(upstream?.metadata.uid === undefined ? {} : { uid: upstream.metadata.uid }),
-      },
-      reason: 'ResourceConflict',
-      message: conflicts.map((c) => c.message).join('; '),
-      type: 'Warning',
-      source: { component: `kcp-tmc-syncer-${this.syncTargetKey}` },
-      firstTimestamp: now,
-      lastTimestamp: now,
-      count: 1,
-    };
+    const event = conflictEvent({
+      involvedObject: upstream,
+      conflicts,
+      now: this.clock.now(),
+      component: `kcp-tmc-syncer-${this.syncTargetKey}`,
+    });
     try {
-      await this.client.create({ group: '', version: 'v1', resource: 'events' }, event, {
-        namespace,
+      await this.client.create(EVENTS_GVR, event, {
+        namespace: event.metadata.namespace as string,
         ...(this.byCluster ? { cluster: key.cluster } : {}),
       });
     } catch (err) {

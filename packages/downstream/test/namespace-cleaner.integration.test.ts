@@ -82,9 +82,9 @@ describe('NamespaceCleaner (simulator, manual clock)', () => {
       logger: NOOP_LOGGER,
       syncTargetKey: KEY,
       delayMs: DELAY,
-      gvrs: () => [CONFIGMAPS],
       onDeleted: (ns) => deleted.push(ns),
     });
+    cleaner.track(CONFIGMAPS);
     await namespace('ours-empty', true);
     await namespace('not-ours', false);
     await namespace('ours-refilled', true);
@@ -117,9 +117,9 @@ describe('NamespaceCleaner (simulator, manual clock)', () => {
       logger: NOOP_LOGGER,
       syncTargetKey: KEY,
       delayMs: DELAY,
-      gvrs: () => [CONFIGMAPS],
       onDeleted: (ns) => deleted.push(ns),
     });
+    cleaner.track(CONFIGMAPS);
     await namespace('cancelled', true);
     cleaner.schedule('cancelled');
     cleaner.cancel('cancelled');

@@ -1,4 +1,6 @@
+import { createResolver, type GvrConflictResolverRegistry } from '@kcp-tmc/conflict';
 import {
+  CONFLICT_RESOLVER_REGISTRY,
   DOWNSTREAM_CLUSTER_LABEL,
   deletionAnnotation,
   type KubeObject,
@@ -226,6 +228,10 @@ describe('spec path against the simulator (kcp wildcard mode, real engine + tran
     const write = corrections.find((a) => a.result.operation === 'update');
     expect(write?.result.success).toBe(true);
     expect(write?.result.reason).toMatch(/drift/);
+    // The edit's manager holds the image: our apply met it and the default resolver (upstream-wins) forced it.
+    expect(write?.result.conflicts.map((c) => [c.kind, c.resolution])).toEqual([
+      ['field-manager', 'upstream-wins: applied with force'],
+    ]);
     expect(write?.request.item.action).toBe('spec');
     expect(write?.request.upstream?.metadata.annotations?.['kcp.io/cluster']).toBe(cluster);
   }, 30_000);
@@ -291,6 +297,52 @@ describe('spec path against the simulator (kcp wildcard mode, real engine + tran
       .map((a) => a.result);
     expect(results.flatMap((r) => r.conflicts)).toEqual([]);
     expect(results.every((r) => r.success)).toBe(true);
+  }, 30_000);
+
+  it("resolves a write conflict with the GVR's conflict resolver and reports it upstream", async () => {
+    const cluster = WORKLOAD_CLUSTERS[1] as string;
+    const ns = downstreamNs(cluster);
+    const registry = agent.container.resolve<GvrConflictResolverRegistry>(CONFLICT_RESOLVER_REGISTRY);
+    registry.set('v1/configmaps', createResolver('downstream-wins'));
+    try {
+      await create(cluster, 'v1/configmaps', workload('ConfigMap', NS, 'contested', sims.ref.key));
+      await eventually(
+        async () => (await downstreamGet(sims, 'v1/configmaps', ns, 'contested')) !== undefined,
+      );
+      const live = (await downstreamGet(sims, 'v1/configmaps', ns, 'contested')) as KubeObject;
+      await sims.downstreamClient.update(
+        parseGvr('v1/configmaps'),
+        { ...live, data: { ...(live.data as object), key: 'theirs' } },
+        { namespace: ns },
+        { fieldManager: 'kubectl-edit' },
+      );
+      const kept = () =>
+        agent.syncer.applied.find(
+          (a) => a.request.item.key.name === 'contested' && a.result.conflicts.length > 0,
+        )?.result;
+      await eventually(() => kept() !== undefined, 20_000, 'conflict met on the drift correction');
+      expect(kept()?.success).toBe(true);
+      expect(kept()?.operation).toBe('noop');
+      expect(kept()?.conflicts.map((c) => c.kind)).toEqual(['field-manager']);
+      expect(kept()?.conflicts[0]?.resolution).toMatch(/^downstream-wins: kept existing/);
+      const after = (await downstreamGet(sims, 'v1/configmaps', ns, 'contested')) as KubeObject;
+      expect(after.data).toMatchObject({ key: 'theirs' });
+      await eventually(
+        async () => {
+          const events = await sims.upstreamClient.list(parseGvr('v1/events'), { cluster, namespace: NS });
+          return events.items.some(
+            (e) =>
+              e.reason === 'ResourceConflict' &&
+              (e.involvedObject as { name?: string }).name === 'contested' &&
+              String(e.message).includes('downstream-wins'),
+          );
+        },
+        20_000,
+        'conflict Event upstream',
+      );
+    } finally {
+      registry.delete('v1/configmaps');
+    }
   }, 30_000);
 
   it('leaves an unowned same-named object untouched and reports a conflict upstream', async () => {

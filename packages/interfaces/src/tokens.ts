@@ -39,7 +39,7 @@ export const RESOURCE_TRANSFORMER: unique symbol = Symbol.for('@kcp-tmc/Resource
 export const SYNC_FILTER: unique symbol = Symbol.for('@kcp-tmc/SyncFilter');
 /** {@link StatusExtractor} (many). */
 export const STATUS_EXTRACTOR: unique symbol = Symbol.for('@kcp-tmc/StatusExtractor');
-/** {@link ConflictResolver}: the default strategy. */
+/** {@link ConflictResolver}: the default conflict resolver. */
 export const CONFLICT_RESOLVER: unique symbol = Symbol.for('@kcp-tmc/ConflictResolver');
 /** {@link ConflictResolverRegistry} */
 export const CONFLICT_RESOLVER_REGISTRY: unique symbol = Symbol.for('@kcp-tmc/ConflictResolverRegistry');

@@ -10,7 +10,7 @@ const allowed: Record<string, string[]> = {
   engine: ['interfaces', 'kube'],
   transformation: ['interfaces'],
   conflict: ['interfaces'],
-  downstream: ['interfaces', 'kube'],
+  downstream: ['interfaces', 'kube', 'conflict'],
   upstream: ['interfaces', 'kube'],
   heartbeat: ['interfaces', 'kube'],
   tunnel: ['interfaces', 'kube'],

@@ -63,44 +63,38 @@ export function existingDeployment(edit: (spec: Record<string, unknown>) => void
   };
 }
 
-/** A 409 as the API server sends it for an update with a stale resourceVersion. */
-export function staleResourceVersionError(): TmcError {
+/** A 409 Status of the API server about Deployment `web`, as classified by the kube client. */
+function conflictStatus(message: string, causes?: readonly Record<string, string>[]): TmcError {
+  const details = { name: 'web', group: 'apps', kind: 'deployments', ...(causes ? { causes } : {}) };
   return classifyHttpError({
     status: 409,
     body: {
       kind: 'Status',
       apiVersion: 'v1',
       status: 'Failure',
-      message:
-        'Operation cannot be fulfilled on deployments.apps "web": the object has been modified; please apply your changes to the latest version and try again',
+      message,
       reason: 'Conflict',
-      details: { name: 'web', group: 'apps', kind: 'deployments' },
+      details,
       code: 409,
     },
   });
 }
 
+/** A 409 as the API server sends it for an update with a stale resourceVersion. */
+export function staleResourceVersionError(): TmcError {
+  return conflictStatus(
+    'Operation cannot be fulfilled on deployments.apps "web": the object has been modified; please apply your changes to the latest version and try again',
+  );
+}
+
 /** A 409 as the API server sends it for a server-side apply meeting other managers' fields. */
 export function applyConflictError(fields: string[], manager = 'kubectl-edit'): TmcError {
-  return classifyHttpError({
-    status: 409,
-    body: {
-      kind: 'Status',
-      apiVersion: 'v1',
-      status: 'Failure',
-      message: `Apply failed with ${fields.length} conflict(s): conflict with "${manager}" using apps/v1: ${fields.join(', ')}`,
-      reason: 'Conflict',
-      details: {
-        name: 'web',
-        group: 'apps',
-        kind: 'deployments',
-        causes: fields.map((field) => ({
-          type: 'FieldManagerConflict',
-          message: `conflict with "${manager}" using apps/v1`,
-          field,
-        })),
-      },
-      code: 409,
-    },
-  });
+  return conflictStatus(
+    `Apply failed with ${fields.length} conflict(s): conflict with "${manager}" using apps/v1: ${fields.join(', ')}`,
+    fields.map((field) => ({
+      type: 'FieldManagerConflict',
+      message: `conflict with "${manager}" using apps/v1`,
+      field,
+    })),
+  );
 }

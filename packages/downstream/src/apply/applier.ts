@@ -1,3 +1,4 @@
+import { ConflictKind } from '@kcp-tmc/conflict';
 import {
   type ApplyRequest,
   type ApplyStrategy,
@@ -20,6 +21,7 @@ import {
 import { DEFAULT_MAX_OBJECT_BYTES } from '../constants.js';
 import { decide, desiredHash } from '../diff/differ.js';
 import { type DnsEnsurer, holdForDns } from '../dns/hold.js';
+import type { LiveReader } from '../live/live-reader.js';
 import type { NamespaceEnsurer } from '../namespace/ensure-namespace.js';
 import type { RetentionRegistry } from '../retain/registry.js';
 import { rememberApplied } from '../state/remember.js';
@@ -30,13 +32,6 @@ import { failure, result, upstreamSpecOf } from './results.js';
 import { createObject, type WriteTarget } from './strategies.js';
 import { writeUpdate } from './write-update.js';
 
-/** Reads the live downstream object: from the cache when it can, from the server when it must. */
-export interface LiveReader {
-  /** `undefined`: not in a synced cache of our objects; `'unknown'`: no synced cache, ask the server. */
-  cached(gvr: GVR, namespace: string, name: string): KubeObject | undefined | 'unknown';
-  get(gvr: GVR, namespace: string, name: string): Promise<KubeObject | undefined>;
-}
-
 export interface ApplierParts {
   readonly client: KubeClient;
   readonly config: DownstreamConfig;
@@ -46,7 +41,7 @@ export interface ApplierParts {
   readonly namespaces: NamespaceEnsurer;
   readonly upstream: UpstreamWriter;
   readonly live: LiveReader;
-  readonly resolvers: ConflictResolverRegistry | undefined;
+  readonly resolvers: ConflictResolverRegistry;
   readonly logger: Logger;
   /** kcp's per-workspace DNS, when on: ensured for every object, Deployments held until it is ready. */
   readonly dns?: DnsEnsurer;
@@ -121,7 +116,7 @@ export class Applier {
       message: `${gvrToString(request.item.key.gvr)} ${metadata.namespace ?? ''}/${metadata.name} is ${size} bytes, over the ${limit}-byte limit`,
       retryable: false,
     });
-    const conflict = { kind: 'size-limit', message: error.message };
+    const conflict = { kind: ConflictKind.SizeLimit, message: error.message };
     await this.parts.upstream.reportConflict(request.item.key, request.upstream, [conflict]);
     return failure(request, error, [conflict]);
   }
@@ -139,7 +134,7 @@ export class Applier {
       }
     } catch (err) {
       if (err instanceof TmcError && err.reason === 'NamespaceCollision') {
-        const conflict = { kind: 'namespace-collision', message: err.message };
+        const conflict = { kind: ConflictKind.NamespaceCollision, message: err.message };
         if (request.item.retries === 0)
           await parts.upstream.reportConflict(key, request.upstream, [conflict]);
         return failure(request, err, [conflict]);

@@ -1,6 +1,6 @@
+import { detectWriteConflict } from '@kcp-tmc/conflict';
 import { type KubeObject, TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
-import { writeConflict } from './conflicts.js';
 import { foldedEntries, heldByOurUpdate, isSelfConflict } from './own-apply-entry.js';
 
 const conflict = (message: string) =>
@@ -43,7 +43,7 @@ describe('our own Update entry (left by a POST create)', () => {
   // The wire names a cause's kind `reason` (a real kube-apiserver's 409 to an apply): read as a field-manager
   // conflict, not a stale resourceVersion.
   it('reads a FieldManagerConflict cause from the wire as a field-manager conflict', () => {
-    expect(writeConflict(conflict('conflict with "hpa" using v1'))).toEqual({
+    expect(detectWriteConflict(conflict('conflict with "hpa" using v1'))).toEqual({
       kind: 'field-manager',
       message: 'Apply failed',
       fields: ['data.a'],

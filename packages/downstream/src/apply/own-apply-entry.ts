@@ -1,6 +1,6 @@
+import { fieldManagerCauses } from '@kcp-tmc/conflict';
 import { type KubeObject, type ManagedFieldsEntry, TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
 import { removedOwnedFields } from '../diff/owned-fields.js';
-import { causeReason } from './conflicts.js';
 import type { WriteTarget } from './strategies.js';
 
 // Objects are created by POST (a create cannot take over an object someone else made, so no GET before it), and
@@ -12,7 +12,7 @@ import type { WriteTarget } from './strategies.js';
 /** A 409 whose every field-manager conflict is with our own Update entry. */
 export function isSelfConflict(err: unknown, fieldManager: string): boolean {
   if (!(err instanceof TmcError) || err.type !== TmcErrorType.ResourceConflict) return false;
-  const causes = err.causes.filter((c) => causeReason(c) === 'FieldManagerConflict');
+  const causes = fieldManagerCauses(err.causes);
   const ours = `conflict with ${JSON.stringify(fieldManager)} using `;
   return causes.length > 0 && causes.every((c) => (c.message ?? '').startsWith(ours));
 }

@@ -1,3 +1,4 @@
+import { ConflictKind, detectOwnershipConflict } from '@kcp-tmc/conflict';
 import {
   type ApplyRequest,
   DOWNSTREAM_CLUSTER_LABEL,
@@ -30,18 +31,17 @@ export function notOurs(
 ): SyncResult | undefined {
   const { key } = request.item;
   if (isNamespacesGvr(key.gvr)) return namespaceNotOurs(parts, request, live);
-  const owner = live.metadata.labels?.[DOWNSTREAM_CLUSTER_LABEL];
-  if (owner === parts.syncTargetKey) return undefined;
-  if (owner === undefined && parts.adoptExisting) return undefined;
-  const where = `${live.kind ?? 'object'} ${live.metadata.namespace ?? ''}/${live.metadata.name ?? ''}`;
-  const message =
-    owner === undefined
-      ? `${where} exists downstream without the ownership label ${DOWNSTREAM_CLUSTER_LABEL}; not modified`
-      : `${where} is owned by another SyncTarget (${DOWNSTREAM_CLUSTER_LABEL}=${owner}); not modified`;
-  const conflict: SyncConflict = { kind: 'ownership', message, resolution: 'left untouched' };
+  const detected = detectOwnershipConflict(live, parts.syncTargetKey);
+  if (detected === undefined) return undefined;
+  if (live.metadata.labels?.[DOWNSTREAM_CLUSTER_LABEL] === undefined && parts.adoptExisting) return undefined;
+  const conflict: SyncConflict = { ...detected, resolution: 'left untouched' };
   if (request.item.retries === 0) void parts.upstream.reportConflict(key, request.upstream, [conflict]);
   // Retryable with backoff: once the other object goes, ours is created.
-  return failure(request, new TmcError({ type: TmcErrorType.ResourceConflict, message }), [conflict]);
+  const error = new TmcError({
+    type: TmcErrorType.ResourceConflict,
+    message: `${conflict.message}; not modified`,
+  });
+  return failure(request, error, [conflict]);
 }
 
 /** A namespace is ours by its locator, whoever labelled it. */
@@ -59,7 +59,7 @@ function namespaceNotOurs(
       err instanceof TmcError
         ? err
         : new TmcError({ type: TmcErrorType.ResourceConflict, message: String(err) });
-    const conflict = { kind: 'namespace-collision', message: error.message };
+    const conflict = { kind: ConflictKind.NamespaceCollision, message: error.message };
     if (request.item.retries === 0)
       void parts.upstream.reportConflict(request.item.key, request.upstream, [conflict]);
     return failure(request, error, [conflict]);

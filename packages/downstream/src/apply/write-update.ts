@@ -1,20 +1,17 @@
+import { conflictSyncResult, writeWithConflictResolution } from '@kcp-tmc/conflict';
 import {
   type ApplyRequest,
   type ApplyStrategy,
   DOWNSTREAM_CLUSTER_LABEL,
   type KubeObject,
   type SyncResult,
-  TmcError,
-  TmcErrorType,
 } from '@kcp-tmc/interfaces';
 import { rememberApplied } from '../state/remember.js';
 import type { ApplierParts } from './applier.js';
-import { writeResolvingConflicts } from './conflicts.js';
 import { foldOurUpdateEntry, heldByOurUpdate, isSelfConflict } from './own-apply-entry.js';
-import { failure, result } from './results.js';
-import { updateObject, type WriteTarget } from './strategies.js';
+import { createObject, updateObject, type WriteTarget } from './strategies.js';
 
-/** One update of an existing downstream object, through the conflict loop. */
+/** One update of an existing downstream object, through @kcp-tmc/conflict's write-and-resolve path. */
 export interface UpdateWrite {
   readonly request: ApplyRequest;
   readonly target: WriteTarget;
@@ -54,61 +51,34 @@ async function applyOverOwnEntry(
 }
 
 export async function writeUpdate(parts: ApplierParts, w: UpdateWrite): Promise<SyncResult> {
-  const { request } = w;
-  const { key } = request.item;
+  const { request, target } = w;
   const adopting = w.live.metadata.labels?.[DOWNSTREAM_CLUSTER_LABEL] !== parts.syncTarget.key;
   const namespace = w.body.metadata.namespace ?? '';
   const name = w.body.metadata.name as string;
-  const outcome = await writeResolvingConflicts(
-    {
-      context: request.context,
-      registry: parts.resolvers,
-      retries: parts.config.conflictRetries,
-      desired: w.body,
-      lastApplied: w.lastApplied,
-      read: () => parts.live.get(w.target.gvr, namespace, name),
-      write: (object, current, force) => {
-        const write = (self: boolean) =>
-          updateObject(w.target, w.strategy, object, current, self || force || adopting);
-        return w.strategy === 'server-side-apply'
-          ? applyOverOwnEntry({ ...w, body: object }, write)
-          : write(false);
-      },
+  const outcome = await writeWithConflictResolution({
+    context: request.context,
+    resolver: parts.resolvers.resolverFor(target.gvr),
+    maxRetries: parts.config.conflictRetries,
+    desired: w.body,
+    existing: w.live,
+    ...(w.lastApplied === undefined ? {} : { lastApplied: w.lastApplied }),
+    read: () => parts.live.get(target.gvr, namespace, name),
+    write: (object, { force, existing }) => {
+      // Gone since it was read: created again, as the resolution of that conflict.
+      if (existing === undefined) return createObject(target, object);
+      const write = (self: boolean) =>
+        updateObject(target, w.strategy, object, existing, self || force || adopting);
+      return w.strategy === 'server-side-apply'
+        ? applyOverOwnEntry({ ...w, body: object }, write)
+        : write(false);
     },
-    w.live,
-  );
+  });
   if (outcome.conflicts.length > 0 && request.item.retries === 0) {
-    await parts.upstream.reportConflict(key, request.upstream, outcome.conflicts);
+    await parts.upstream.reportConflict(request.item.key, request.upstream, outcome.conflicts);
   }
-  switch (outcome.status) {
-    case 'written':
-      rememberApplied(parts.states, request, outcome.object, w.hash, w.desired);
-      return result(request, {
-        operation: 'update',
-        success: true,
-        object: outcome.object,
-        conflicts: outcome.conflicts,
-        ...(w.why === undefined ? {} : { reason: w.why }),
-      });
-    case 'kept':
-      return result(request, {
-        operation: 'noop',
-        success: true,
-        object: outcome.object,
-        conflicts: outcome.conflicts,
-        reason: 'conflict resolved by keeping the downstream object',
-      });
-    case 'gone':
-      return failure(
-        request,
-        new TmcError({
-          type: TmcErrorType.NotFound,
-          message: `${name} vanished downstream during the write`,
-          retryable: true,
-        }),
-        outcome.conflicts,
-      );
-    case 'aborted':
-      return failure(request, outcome.error, outcome.conflicts);
+  if (outcome.outcome === 'applied') {
+    rememberApplied(parts.states, request, outcome.object, w.hash, w.desired);
   }
+  const synced = conflictSyncResult(request.item.key, outcome);
+  return outcome.outcome === 'applied' && w.why !== undefined ? { ...synced, reason: w.why } : synced;
 }

@@ -18,8 +18,8 @@ import {
   type SyncTargetRef,
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
-import type { LiveReader } from '../apply/applier.js';
 import { isNamespacesGvr, ORPHAN_ANNOTATION } from '../constants.js';
+import type { LiveReader } from '../live/live-reader.js';
 import type { NamespaceCleaner } from '../namespace/cleaner.js';
 import type { UpstreamWriter } from '../upstream.js';
 
@@ -30,6 +30,7 @@ export interface DeleterParts {
   readonly states: ResourceStateStore;
   readonly upstream: UpstreamWriter;
   readonly live: LiveReader;
+  /** The engine's lookup of existing downstream namespaces; undefined: names are computed from the locator. */
   readonly locators: NamespaceLocatorLookup | undefined;
   readonly cleaner: NamespaceCleaner;
   readonly logger: Logger;

@@ -2,10 +2,8 @@ import {
   type Clock,
   type Informer,
   type KubeClient,
-  type KubeObject,
   type Logger,
-  locatorFromAnnotations,
-  type NamespaceLocator,
+  locatorOf,
   type TimerHandle,
   TmcError,
   TmcErrorType,
@@ -15,14 +13,6 @@ import { dnsConfigMap } from './objects.js';
 
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 30_000;
-
-function locatorOf(namespace: KubeObject): NamespaceLocator | undefined {
-  try {
-    return locatorFromAnnotations(namespace.metadata.annotations);
-  } catch {
-    return undefined;
-  }
-}
 
 export interface NamespaceMappingParts {
   readonly client: KubeClient;

@@ -1,13 +1,8 @@
 import {
   CLOCK,
   type Clock,
-  DEFAULT_CLUSTER_NAME,
-  DEFAULT_ENGINE_CONFIG,
-  DOWNSTREAM_CLUSTER_LABEL,
   DOWNSTREAM_INFORMER_FACTORY,
   DOWNSTREAM_KUBE_CLIENT,
-  ENGINE_CONFIG,
-  type EngineConfig,
   type InformerFactory,
   type KubeClient,
   LOGGER,
@@ -21,8 +16,8 @@ import {
   type SyncTargetRef,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
-import type { DownstreamOptions } from '../options.js';
-import { DOWNSTREAM_OPTIONS, WORKSPACE_DNS_OPTIONS } from '../tokens.js';
+import type { OwnedInformers } from '../live/owned-informers.js';
+import { OWNED_INFORMERS, WORKSPACE_DNS_OPTIONS } from '../tokens.js';
 import { SyncerNamespaceCache } from './cache.js';
 import { DnsNamespaceMapping } from './namespace-mapping.js';
 import { type DnsReadiness, WorkspaceDnsProcessor } from './processor.js';
@@ -51,21 +46,18 @@ export class WorkspaceDns {
   constructor(
     @inject(DOWNSTREAM_KUBE_CLIENT) client: KubeClient,
     @inject(DOWNSTREAM_INFORMER_FACTORY) informers: InformerFactory,
+    @inject(OWNED_INFORMERS) owned: OwnedInformers,
     @inject(SYNC_TARGET) syncTarget: SyncTargetRef,
     @inject(WORKSPACE_DNS_OPTIONS) options: WorkspaceDnsOptions,
-    @inject(DOWNSTREAM_OPTIONS, { isOptional: true }) downstream: DownstreamOptions = {},
-    @inject(ENGINE_CONFIG, { isOptional: true }) engineConfig: Pick<
-      EngineConfig,
-      'resyncPeriodMs'
-    > = DEFAULT_ENGINE_CONFIG,
+    // Optional: the system clock unless the composition root binds one (tests bind a manual clock).
     @inject(CLOCK, { isOptional: true }) clock: Clock = SYSTEM_CLOCK,
+    // Optional: silent unless the composition root binds a logger.
     @inject(LOGGER, { isOptional: true }) logger: Logger = NOOP_LOGGER,
   ) {
-    const cluster = downstream.downstreamCluster ?? DEFAULT_CLUSTER_NAME;
     const cache = new SyncerNamespaceCache(
       informers,
       options.namespace,
-      cluster,
+      owned.cluster,
       options.syncTimeoutMs ?? 30_000,
     );
     this.processor = new WorkspaceDnsProcessor({
@@ -76,12 +68,9 @@ export class WorkspaceDns {
       clock,
       logger,
     });
-    // The engine's downstream namespace informer: same options, so the factory hands out the running one.
-    const namespaces = informers.informerFor({
-      gvr: NAMESPACES_GVR,
-      labelSelector: `${DOWNSTREAM_CLUSTER_LABEL}=${syncTarget.key}`,
-      resyncPeriodMs: downstream.resyncPeriodMs ?? engineConfig.resyncPeriodMs,
-    });
+    // The engine's downstream namespace informer, the one the namespace map watches.
+    const namespaces = owned.informerFor(NAMESPACES_GVR);
+    if (namespaces === undefined) throw new TypeError('WorkspaceDns: OwnedInformers has no informer factory');
     this.mapping = new DnsNamespaceMapping({
       client,
       namespaces,

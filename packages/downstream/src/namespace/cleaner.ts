@@ -2,6 +2,7 @@ import {
   type Clock,
   DOWNSTREAM_CLUSTER_LABEL,
   type GVR,
+  gvrToString,
   type KubeClient,
   type KubeObject,
   type Logger,
@@ -10,6 +11,7 @@ import {
   TmcError,
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
+import { isNamespacesGvr } from '../constants.js';
 
 export interface NamespaceCleanerOptions {
   readonly client: KubeClient;
@@ -18,8 +20,6 @@ export interface NamespaceCleanerOptions {
   readonly syncTargetKey: string;
   /** `--downstream-namespace-clean-delay` (ms). */
   readonly delayMs: number;
-  /** The GVRs whose objects keep a namespace alive (the ones this syncer writes). */
-  readonly gvrs: () => readonly GVR[];
   /** Called when a namespace was deleted, so it is checked again before reuse. */
   readonly onDeleted: (namespace: string) => void;
 }
@@ -30,9 +30,16 @@ export interface NamespaceCleanerOptions {
  */
 export class NamespaceCleaner {
   private readonly timers = new Map<string, TimerHandle>();
+  /** The GVRs whose objects keep a namespace alive (the ones the syncer wrote). */
+  private readonly gvrs = new Map<string, GVR>();
   private stopped = false;
 
   constructor(private readonly options: NamespaceCleanerOptions) {}
+
+  /** Counts objects of `gvr` as keeping a namespace alive (namespaces themselves do not). */
+  track(gvr: GVR): void {
+    if (!isNamespacesGvr(gvr)) this.gvrs.set(gvrToString(gvr), gvr);
+  }
 
   /** Checks `namespace` after the delay (again, if already scheduled: the delay restarts). */
   schedule(namespace: string): void {
@@ -75,7 +82,7 @@ export class NamespaceCleaner {
     }
     if (object.metadata.labels?.[DOWNSTREAM_CLUSTER_LABEL] !== this.options.syncTargetKey) return false;
     if (object.metadata.deletionTimestamp !== undefined) return false;
-    for (const gvr of this.options.gvrs()) {
+    for (const gvr of this.gvrs.values()) {
       const list = await client.list(gvr, { namespace }, { limit: 1, singlePage: true });
       if (list.items.length > 0) return false;
     }

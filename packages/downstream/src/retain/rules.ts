@@ -3,22 +3,55 @@ import { KARMADA_RETAIN_REPLICAS_LABEL, RETAIN_REPLICAS_ANNOTATION } from '../co
 import { child, keepIfUnset, record } from './fields.js';
 import type { RetainInput, RetentionRule } from './rule.js';
 
-function spec(object: KubeObject): Record<string, unknown> | undefined {
+type Spec = Record<string, unknown>;
+
+function spec(object: KubeObject): Spec | undefined {
   return record(object.spec);
 }
 
-function desiredSpec(input: RetainInput): Record<string, unknown> {
-  return child(input.desired as Record<string, unknown>, 'spec');
+interface SpecRule {
+  readonly name: string;
+  readonly kind: string;
+  readonly group: string;
+  /** Edits the desired spec (when there is one) before hashing. */
+  readonly clear?: (want: Spec) => void;
+  /** Keeps values of the live spec (skipped when the live object has none) in the desired one. */
+  readonly retain: (want: Spec, live: Spec, input: RetainInput) => void;
+}
+
+/** A rule over `spec`: every built-in rule of a kind reads and edits only the spec. */
+function specRule(rule: SpecRule): RetentionRule {
+  const { clear } = rule;
+  return {
+    name: rule.name,
+    kind: rule.kind,
+    group: rule.group,
+    ...(clear === undefined
+      ? {}
+      : {
+          clear(desired: KubeObject) {
+            const want = spec(desired);
+            if (want !== undefined) clear(want);
+          },
+        }),
+    retain(input) {
+      const live = spec(input.live);
+      if (live !== undefined) rule.retain(child(input.desired as Spec, 'spec'), live, input);
+    },
+  };
+}
+
+/** A rule keeping one field of the live spec that the desired spec leaves unset. */
+function keepSpecField(name: string, kind: string, field: string): RetentionRule {
+  return specRule({ name, kind, group: '', retain: (want, live) => keepIfUnset(want, live, field) });
 }
 
 /** Service: the allocated clusterIP(s), healthCheckNodePort, and each port's nodePort (matched by name+protocol+port). */
-export const serviceRule: RetentionRule = {
+export const serviceRule: RetentionRule = specRule({
   name: 'service-allocations',
   kind: 'Service',
   group: '',
-  clear(desired) {
-    const want = spec(desired);
-    if (want === undefined) return;
+  clear(want) {
     // A headless service's `None` is a choice, not an allocation.
     if (want.clusterIP !== 'None') {
       delete want.clusterIP;
@@ -34,10 +67,7 @@ export const serviceRule: RetentionRule = {
       });
     }
   },
-  retain(input) {
-    const live = spec(input.live);
-    if (live === undefined) return;
-    const want = desiredSpec(input);
+  retain(want, live) {
     keepIfUnset(want, live, 'clusterIP');
     keepIfUnset(want, live, 'clusterIPs');
     // A service that stops being a LoadBalancer/NodePort must lose its node ports; only keep them while wanted.
@@ -58,48 +88,30 @@ export const serviceRule: RetentionRule = {
       if (match?.nodePort !== undefined) p.nodePort = match.nodePort;
     }
   },
-};
+});
 
 /** PersistentVolumeClaim: the bound volume. */
-export const pvcRule: RetentionRule = {
-  name: 'pvc-volume-name',
-  kind: 'PersistentVolumeClaim',
-  group: '',
-  retain(input) {
-    keepIfUnset(desiredSpec(input), spec(input.live), 'volumeName');
-  },
-};
+export const pvcRule: RetentionRule = keepSpecField('pvc-volume-name', 'PersistentVolumeClaim', 'volumeName');
 
 /** PersistentVolume: the claim it is bound to. */
-export const pvRule: RetentionRule = {
-  name: 'pv-claim-ref',
-  kind: 'PersistentVolume',
-  group: '',
-  retain(input) {
-    keepIfUnset(desiredSpec(input), spec(input.live), 'claimRef');
-  },
-};
+export const pvRule: RetentionRule = keepSpecField('pv-claim-ref', 'PersistentVolume', 'claimRef');
 
 const CONTROLLER_UID_LABELS = ['controller-uid', 'batch.kubernetes.io/controller-uid'];
 
 /** Job: the generated selector and the controller-uid labels of its template (both immutable). */
-export const jobRule: RetentionRule = {
+export const jobRule: RetentionRule = specRule({
   name: 'job-selector',
   kind: 'Job',
   group: 'batch',
-  clear(desired) {
-    const want = spec(desired);
-    if (want === undefined || want.manualSelector === true) return;
+  clear(want) {
+    if (want.manualSelector === true) return;
     delete want.selector;
     const labels = record(record(record(want.template)?.metadata)?.labels);
     if (labels === undefined) return;
     for (const key of [...CONTROLLER_UID_LABELS, 'job-name', 'batch.kubernetes.io/job-name'])
       delete labels[key];
   },
-  retain(input) {
-    const live = spec(input.live);
-    if (live === undefined) return;
-    const want = desiredSpec(input);
+  retain(want, live) {
     keepIfUnset(want, live, 'selector');
     keepIfUnset(want, live, 'manualSelector');
     const liveLabels = record(record(record(live.template)?.metadata)?.labels);
@@ -111,7 +123,7 @@ export const jobRule: RetentionRule = {
       keepIfUnset(labels, liveLabels, 'batch.kubernetes.io/job-name');
     }
   },
-};
+});
 
 function nameList(value: unknown): Array<Record<string, unknown>> {
   return Array.isArray(value) ? value.map(record).filter((v) => v !== undefined) : [];
@@ -136,14 +148,7 @@ export const serviceAccountRule: RetentionRule = {
 };
 
 /** Pod: the node the scheduler bound it to. */
-export const podRule: RetentionRule = {
-  name: 'pod-node-name',
-  kind: 'Pod',
-  group: '',
-  retain(input) {
-    keepIfUnset(desiredSpec(input), spec(input.live), 'nodeName');
-  },
-};
+export const podRule: RetentionRule = keepSpecField('pod-node-name', 'Pod', 'nodeName');
 
 function asksToRetainReplicas(object: KubeObject): boolean {
   return (
@@ -160,7 +165,7 @@ export const replicasRule: RetentionRule = {
     if (!asksToRetainReplicas(input.desired)) return;
     const live = spec(input.live);
     if (live?.replicas === undefined) return;
-    desiredSpec(input).replicas = live.replicas;
+    child(input.desired as Spec, 'spec').replicas = live.replicas;
   },
 };
 

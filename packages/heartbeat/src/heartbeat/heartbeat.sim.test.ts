@@ -55,14 +55,18 @@ async function createSyncTarget(name: string, status?: Record<string, unknown>):
 const read = async (name: string) => (await admin.client.get(SYNC_TARGET_GVR, { name })) as SyncTarget;
 
 /** Starts a reporter on a manual clock; its first beat is due at once. */
-async function start(target: SyncTarget, clock: ManualClock): Promise<SyncTargetHeartbeat> {
+async function start(
+  target: SyncTarget,
+  clock: ManualClock,
+  client = agent.client,
+): Promise<SyncTargetHeartbeat> {
   const ref: SyncTargetRef = {
     cluster: 'plain',
     name: target.metadata.name ?? '',
     uid: target.metadata.uid ?? '',
     key: 'k',
   };
-  reporter = new SyncTargetHeartbeat(agent.client, ref, { periodMs: PERIOD, clusterScoped: false }, clock);
+  reporter = new SyncTargetHeartbeat(client, ref, { periodMs: PERIOD, clusterScoped: false }, clock);
   reporter.start();
   await clock.advance(0);
   return reporter;
@@ -200,6 +204,28 @@ describe('SyncTargetHeartbeat against the API simulator', () => {
     await clock.advance(1_000);
     await waitFor(() => heartbeat.heartbeatCount() === 1, 'recovery');
     expect((await read(name)).status?.lastSyncerHeartbeatTime).toBe(kubeTime(t0 + 2_000));
+  });
+
+  it('makes one attempt per beat: the first beat after an outage comes on its own retry interval', async () => {
+    const name = `st-${++seq}`;
+    const target = await createSyncTarget(name, {});
+    // A client that would retry a refused connection itself, 10 s apart: the beat must not wait for it.
+    const patient = simClient(sim.kubeconfig, { retries: 5, baseDelayMs: 10_000 });
+    try {
+      // Discovery done before the outage, as in the agent (it resolves the SyncTarget at start).
+      await patient.client.get(SYNC_TARGET_GVR, { name });
+      await sim.faults.partition('refuse');
+      const clock = new ManualClock();
+      const heartbeat = await start(target, clock, patient.client);
+      await waitFor(() => heartbeat.consecutiveFailures() === 1, 'a refused beat, reported at once');
+      expect(heartbeat.lastError()?.type).toBe('ClusterUnreachable');
+      await sim.faults.heal();
+      await clock.advance(1_000);
+      await waitFor(() => heartbeat.heartbeatCount() === 1, 'the beat one retry interval after the heal');
+    } finally {
+      await sim.faults.heal();
+      await patient.close();
+    }
   });
 });
 

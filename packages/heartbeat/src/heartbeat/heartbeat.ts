@@ -12,6 +12,7 @@ import {
   type Logger,
   NOOP_LOGGER,
   type ObjectRef,
+  type RequestOptions,
   SYNC_METRICS,
   SYNC_TARGET,
   SYNC_TARGET_GVR,
@@ -28,12 +29,12 @@ import { type ConditionInput } from './conditions.js';
 import { heartbeatPatch, type SyncTargetShape, shapeOf } from './patch.js';
 
 /**
- * How often beats are due for a heartbeat period: the period less 5% (at most 1 s). Under load a timer fires
- * late by a few to tens of milliseconds; at exactly one period per beat, every late beat after a punctual one
- * would leave a gap longer than the period.
+ * How often beats are due for a heartbeat period: the period less 20% (at most 1 s, so 19 s for kcp's 20 s).
+ * Under load a timer fires late, and a request takes longer, by tens to hundreds of milliseconds; at exactly one
+ * period per beat, every late beat after a punctual one would leave a gap longer than the period.
  */
 export function heartbeatIntervalMs(periodMs: number): number {
-  return periodMs - Math.min(periodMs / 20, 1_000);
+  return periodMs - Math.min(periodMs / 5, 1_000);
 }
 
 /**
@@ -42,7 +43,7 @@ export function heartbeatIntervalMs(periodMs: number): number {
  *
  * The heartbeat runs on its own timer (the injected Clock), never behind the work queue. `periodMs` is the
  * longest interval allowed between two beats: beats are due every {@link heartbeatIntervalMs} (the period less
- * 5%, at most 1 s), counted from the previous due time, so neither timer lateness nor a slow request stretches
+ * 20%, at most 1 s), counted from the previous due time, so neither timer lateness nor a slow request stretches
  * an interval past the period; a failed beat is
  * retried every `retryIntervalMs` (or after the server's Retry-After, if longer) until it succeeds, also after
  * earlier successes. One beat is in flight at a time.
@@ -93,7 +94,9 @@ export class SyncTargetHeartbeat implements HeartbeatReporter {
     if (this.running) return;
     this.running = true;
     this.nextDue = this.clock.now();
-    this.schedule(0);
+    // The first beat goes out now, not on a timer: a new leader starts its writers right after, and a beat
+    // queued behind their requests would land late.
+    this.fire();
   }
 
   async stop(): Promise<void> {
@@ -131,10 +134,14 @@ export class SyncTargetHeartbeat implements HeartbeatReporter {
     if (!this.running) return;
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
-      this.inFlight = this.beat().finally(() => {
-        this.inFlight = undefined;
-      });
+      this.fire();
     }, delayMs);
+  }
+
+  private fire(): void {
+    this.inFlight = this.beat().finally(() => {
+      this.inFlight = undefined;
+    });
   }
 
   private async beat(): Promise<void> {
@@ -209,7 +216,11 @@ export class SyncTargetHeartbeat implements HeartbeatReporter {
     this.schedule(Math.max(this.config.retryIntervalMs, error.retryAfterMs ?? 0));
   }
 
-  private requestOptions(signal: AbortSignal): { timeoutMs: number; signal: AbortSignal } {
-    return { timeoutMs: this.config.requestTimeoutMs, signal };
+  /**
+   * One attempt per beat: a failed beat is retried every `retryIntervalMs`, so the first beat after an outage
+   * heals lands within that interval, not after the client's own backoff (up to seconds) runs out.
+   */
+  private requestOptions(signal: AbortSignal): RequestOptions {
+    return { timeoutMs: this.config.requestTimeoutMs, signal, maxRetries: 0 };
   }
 }

@@ -8,14 +8,20 @@ export interface SimClient {
 /** The real client stack (client-node auth, our transport, discovery) over a kubeconfig, without DI. */
 export function simClient(
   kubeconfig: string,
-  options: { qps?: number; retries?: number; context?: string; discoveryCluster?: string } = {},
+  options: {
+    qps?: number;
+    retries?: number;
+    baseDelayMs?: number;
+    context?: string;
+    discoveryCluster?: string;
+  } = {},
 ): SimClient {
   const source = options.context === undefined ? { kubeconfig } : { kubeconfig, context: options.context };
   const connection = new ClusterConnection(loadKubeConfig(source));
   const transport = new Transport(connection, {
     qps: options.qps ?? 0,
-    baseDelayMs: 10,
-    maxDelayMs: 50,
+    baseDelayMs: options.baseDelayMs ?? 10,
+    maxDelayMs: Math.max(50, options.baseDelayMs ?? 0),
     ...(options.retries === undefined ? {} : { maxRetries: options.retries }),
   });
   const discovery = options.discoveryCluster === undefined ? {} : { cluster: options.discoveryCluster };

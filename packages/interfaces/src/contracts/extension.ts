@@ -75,11 +75,11 @@ export type ConflictResolution =
 
 export interface ConflictResolver {
   /** `upstream-wins`, `downstream-wins`, `three-way-merge`, `abort`, or a custom name. */
-  readonly strategy: string;
+  readonly name: string;
   resolve(input: ConflictInput): ConflictResolution | Promise<ConflictResolution>;
 }
 
-/** Chooses the conflict resolver for a GVR (the default strategy, overridable per GVR). */
+/** Chooses the conflict resolver for a GVR (the default resolver, overridable per GVR). */
 export interface ConflictResolverRegistry {
   resolverFor(gvr: GVR): ConflictResolver;
 }

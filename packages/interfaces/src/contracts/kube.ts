@@ -20,6 +20,12 @@ export interface RequestOptions {
   /** Per-request timeout (ms); the client has a default. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * Retries of a failed attempt that the client may make on its own (it has a default). A caller that retries
+   * on its own cadence (an informer's backoff, the heartbeat's retry interval) asks for 0, so that no backoff
+   * sleep inside the client delays its next attempt after the server is back.
+   */
+  maxRetries?: number;
 }
 
 export interface ListOptions extends RequestOptions {

@@ -3,6 +3,7 @@ import { TmcError } from '../errors.js';
 import { NAMESPACE_LOCATOR_ANNOTATION } from './labels.js';
 import {
   locatorFromAnnotations,
+  locatorOf,
   NamespaceLocatorError,
   namespaceLocator,
   namespaceLocatorEquals,
@@ -207,5 +208,18 @@ describe('locatorFromAnnotations', () => {
       string
     >;
     expect(locatorFromAnnotations(annotations)).toBeUndefined();
+  });
+});
+
+describe('locatorOf', () => {
+  it('reads the locator of an object, undefined when it is absent or invalid', () => {
+    const json = LOCATOR_VECTORS[1]?.[5] ?? '';
+    const annotated = (value: string) => ({
+      metadata: { annotations: { [NAMESPACE_LOCATOR_ANNOTATION]: value } },
+    });
+    expect(locatorOf(annotated(json))).toEqual(parseNamespaceLocator(json));
+    expect(locatorOf(annotated('invalid json content'))).toBeUndefined();
+    expect(locatorOf(annotated(''))).toBeUndefined();
+    expect(locatorOf({ metadata: {} })).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { TmcError, TmcErrorType } from '../errors.js';
 import { isRecord } from '../json.js';
+import type { KubeObject } from '../object.js';
 import { goJsonString } from './encoding.js';
 import { NAMESPACE_LOCATOR_ANNOTATION } from './labels.js';
 
@@ -138,4 +139,16 @@ export function locatorFromAnnotations(
   if (annotations === undefined || !Object.hasOwn(annotations, NAMESPACE_LOCATOR_ANNOTATION))
     return undefined;
   return parseNamespaceLocator(annotations[NAMESPACE_LOCATOR_ANNOTATION] ?? '');
+}
+
+/**
+ * The locator of an object (a downstream namespace) for code that skips objects it cannot place: undefined when
+ * the annotation is absent or invalid, where {@link locatorFromAnnotations} throws.
+ */
+export function locatorOf(object: KubeObject): NamespaceLocator | undefined {
+  try {
+    return locatorFromAnnotations(object.metadata.annotations);
+  } catch {
+    return undefined;
+  }
 }

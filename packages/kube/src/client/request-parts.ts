@@ -5,6 +5,7 @@ import {
   type KubeList,
   type KubeObject,
   type ObjectScope,
+  type RequestOptions,
   type WriteOptions,
 } from '@kcp-tmc/interfaces';
 import type { HttpRequest } from '../http/transport.js';
@@ -34,13 +35,11 @@ export function scopeFor(scope: ObjectScope, object: KubeObject): ObjectScope {
   return namespace ? { ...scope, namespace } : scope;
 }
 
-export function requestBits(options: { signal?: AbortSignal; timeoutMs?: number }): {
-  signal?: AbortSignal;
-  timeoutMs?: number;
-} {
-  const bits: { signal?: AbortSignal; timeoutMs?: number } = {};
+export function requestBits(options: RequestOptions): RequestOptions {
+  const bits: RequestOptions = {};
   if (options.signal !== undefined) bits.signal = options.signal;
   if (options.timeoutMs !== undefined) bits.timeoutMs = options.timeoutMs;
+  if (options.maxRetries !== undefined) bits.maxRetries = options.maxRetries;
   return bits;
 }
 

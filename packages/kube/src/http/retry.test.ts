@@ -1,6 +1,6 @@
 import { classifyError, classifyHttpError, TmcError } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
-import { type RetryOptions, retryDelayMs, shouldRetry } from './retry.js';
+import { type RetryOptions, retryDelayMs, shouldRetry, UNREACHABLE_RETRY_MS } from './retry.js';
 
 const options: RetryOptions = { maxRetries: 3, baseDelayMs: 100, maxDelayMs: 1000, maxRetryAfterMs: 5000 };
 const http = (status: number, retryAfter?: string) =>
@@ -48,5 +48,12 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs(http(500), 10, options, () => 0.5)).toBe(1000);
     expect(retryDelayMs(http(500), 1, options, () => 0)).toBe(160);
     expect(retryDelayMs(http(500), 1, options, () => 1)).toBe(240);
+  });
+
+  it('retries an unreachable server every second at most; answers keep the full backoff', () => {
+    const slow = { ...options, maxDelayMs: 30_000 };
+    expect(retryDelayMs(network('ECONNREFUSED'), 0, slow, () => 0.5)).toBe(100);
+    expect(retryDelayMs(network('ECONNREFUSED'), 8, slow, () => 0.5)).toBe(UNREACHABLE_RETRY_MS);
+    expect(retryDelayMs(http(503), 8, slow, () => 0.5)).toBe(25_600);
   });
 });

@@ -1,4 +1,4 @@
-import type { TmcError } from '@kcp-tmc/interfaces';
+import { type TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
 import { backoffDelay } from '../flowcontrol/backoff.js';
 
 export interface RetryOptions {
@@ -44,6 +44,22 @@ export function shouldRetry(
   return error.type === 'ClusterUnreachable' || error.type === 'Timeout';
 }
 
+/**
+ * How long an unreachable server is left alone between attempts, at most: a refused or unroutable connection
+ * costs it nothing, and a longer backoff would only delay the first request after a network outage heals.
+ * Answers from the server (5xx, 429) keep the full backoff.
+ */
+export const UNREACHABLE_RETRY_MS = 1_000;
+
+/**
+ * A backoff delay, capped at {@link UNREACHABLE_RETRY_MS} when the server could not be reached at all (no HTTP
+ * status: a 502/503 from a proxy in front of a busy server is an answer, and keeps the full backoff).
+ */
+export function capUnreachable(delayMs: number, error: TmcError): number {
+  const unreached = error.type === TmcErrorType.ClusterUnreachable && error.status === undefined;
+  return unreached ? Math.min(delayMs, UNREACHABLE_RETRY_MS) : delayMs;
+}
+
 /** The server's Retry-After when it gave one, else exponential backoff with +-20% jitter, at most maxDelayMs. */
 export function retryDelayMs(
   error: TmcError,
@@ -52,9 +68,10 @@ export function retryDelayMs(
   random: () => number = Math.random,
 ): number {
   if (error.retryAfterMs !== undefined) return Math.min(error.retryAfterMs, options.maxRetryAfterMs);
-  return backoffDelay(
+  const delay = backoffDelay(
     { initialMs: options.baseDelayMs, maxMs: options.maxDelayMs, jitter: 0.2 },
     attempt,
     random,
   );
+  return capUnreachable(delay, error);
 }

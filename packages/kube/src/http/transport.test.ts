@@ -164,6 +164,20 @@ describe('Transport JSON path', () => {
     });
   });
 
+  it("takes a request's own retry count over the transport's (0: one attempt)", async () => {
+    handler = (_req, res) =>
+      json(res, 503, status(503, 'ServiceUnavailable', 'busy'), { 'retry-after': '0' });
+    await withClient({ maxRetries: 3 }, async (t) => {
+      const once = await caught(
+        t.transport.json({ method: 'GET', path: '/g', operation: 'GET', maxRetries: 0 }),
+      );
+      expect(once.status).toBe(503);
+      expect(seen).toHaveLength(1);
+      await caught(t.transport.json({ method: 'GET', path: '/g', operation: 'GET' }));
+      expect(seen).toHaveLength(1 + 4);
+    });
+  });
+
   it('hands connections back to the pool after answers of any status (bodies are always read)', async () => {
     handler = (req, res) => {
       if (req.url === '/ok') json(res, 200, { ok: true });

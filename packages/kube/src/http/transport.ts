@@ -48,6 +48,8 @@ export interface HttpRequest {
   body?: string | Uint8Array;
   signal?: AbortSignal | undefined;
   timeoutMs?: number | undefined;
+  /** Overrides the transport's own retry count for this request (0: one attempt). */
+  maxRetries?: number | undefined;
   /** What is being done, for error messages: `GET apps/v1/deployments ns/name`. */
   operation: string;
 }
@@ -192,7 +194,9 @@ export class Transport {
         return await this.attemptJson<T>(req);
       } catch (err) {
         const error = classifyError(err, req.operation);
-        if (req.signal?.aborted === true || !shouldRetry(req.method, error, attempt, this.retry)) throw error;
+        const retry =
+          req.maxRetries === undefined ? this.retry : { ...this.retry, maxRetries: req.maxRetries };
+        if (req.signal?.aborted === true || !shouldRetry(req.method, error, attempt, retry)) throw error;
         const delay = retryDelayMs(error, attempt, this.retry);
         this.logger.debug(
           'retrying request',

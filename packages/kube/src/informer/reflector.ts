@@ -14,6 +14,7 @@ import {
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
 import { Backoff, type BackoffOptions } from '../flowcontrol/backoff.js';
+import { capUnreachable } from '../http/retry.js';
 
 /** Where a reflector delivers what it learns. */
 export interface ReflectorSink {
@@ -116,7 +117,7 @@ export class Reflector {
         const repeated = this.stats.lastError?.message === error.message;
         this.stats.failures++;
         this.stats.lastError = error;
-        const delay = Math.max(this.backoff.next(), error.retryAfterMs ?? 0);
+        const delay = Math.max(capUnreachable(this.backoff.next(), error), error.retryAfterMs ?? 0);
         // One warning per cause; the same cause again, every backoff, only at debug level.
         const fields = { resource: this.what, error: error.message, type: error.type, delayMs: delay };
         if (repeated) this.options.logger.debug('list/watch still failing, backing off', fields, 4);
@@ -138,6 +139,8 @@ export class Reflector {
     const list = await this.client.list(this.options.gvr, this.options.scope, {
       ...selectors(this.options),
       limit: this.options.pageSize,
+      // The reflector backs off itself: a retry sleeping inside the client would delay the list after a heal.
+      maxRetries: 0,
       signal,
     });
     const rv = list.metadata.resourceVersion ?? '';

@@ -239,6 +239,22 @@ describe('SharedInformer', () => {
     expect(summary(events)).toEqual(['add:during-partition']);
   });
 
+  it('retries an unreachable server every second at most, not on the doubling backoff', async () => {
+    const ns = await freshNamespace();
+    const backoff = { initialMs: 400, maxMs: 30_000, jitter: 0 };
+    const informer = new SharedInformer(t.client, { gvr: configmaps, namespace: ns }, { ...FAST, backoff });
+    const events = watchInformer(informer);
+    await informer.waitForSync();
+    await sim.faults.partition('refuse');
+    sim.faults.dropWatches();
+    // On the doubling backoff the fifth attempt would come 400 * 2^4 = 6.4 s after the fourth.
+    await waitFor(() => informer.stats.failures >= 4, 'four refused attempts', { timeoutMs: 10_000 });
+    serverSide(sim, configmaps).create(cm('after-heal', ns));
+    await sim.faults.heal();
+    await waitFor(() => events.length === 1, 'the change, within the capped delay', { timeoutMs: 2_500 });
+    expect(summary(events)).toEqual(['add:after-heal']);
+  });
+
   it('restarts a watch that went silent (staleness watchdog)', async () => {
     const ns = await freshNamespace();
     const informer = new SharedInformer(

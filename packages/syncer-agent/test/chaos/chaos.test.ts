@@ -6,9 +6,8 @@ import { FORM, HEARTBEAT_PERIOD_MS, runScenario, type ScenarioReport } from './h
 import { scenariosOf } from './scenarios.js';
 
 // The issue's bar: nothing lost, stray or duplicated; back in sync within 5 s of the heal; no heartbeat gap
-// over one period (plus the second-resolution of lastSyncerHeartbeatTime) outside the fault window.
+// over one period outside the fault window (gaps measured at the upstream's commits: heartbeats.ts).
 const RECOVERY_MS = 5_000;
-const HEARTBEAT_SLACK_MS = 1_000;
 
 // In CI (`pnpm test`, form `ci`) the suite must run: a missing build fails it rather than skipping it.
 const RUN = CLI_BUILT || process.env.CI === 'true';
@@ -39,7 +38,7 @@ describe.skipIf(!RUN)(`chaos (${FORM} form)`, () => {
         duplicated: [],
       });
       expect(report.recoveryMs).toBeLessThanOrEqual(RECOVERY_MS);
-      expect(report.judgedHeartbeatGapMs).toBeLessThanOrEqual(HEARTBEAT_PERIOD_MS + HEARTBEAT_SLACK_MS);
+      expect(report.judgedHeartbeatGapMs).toBeLessThanOrEqual(HEARTBEAT_PERIOD_MS);
       for (const [note, most] of Object.entries(scenario.bar ?? {}))
         expect(report.notes[note], note).toBeLessThanOrEqual(most);
     }, 240_000);

@@ -4,7 +4,7 @@ import { injectable } from 'tsyringe';
 /** Nothing is written: the conflict is reported and the object waits for its next change. */
 @injectable()
 export class AbortResolver implements ConflictResolver {
-  readonly strategy = 'abort';
+  readonly name = 'abort';
 
   resolve(input: ConflictInput): ConflictResolution {
     return { action: 'abort', reason: input.conflict.message };

@@ -2,16 +2,13 @@ import {
   type ConflictInput,
   type ConflictResolution,
   type ConflictResolver,
-  DOWNSTREAM_CONFIG,
-  type DownstreamConfig,
   jsonEqual,
   type KubeObject,
 } from '@kcp-tmc/interfaces';
-import { inject, injectable } from 'tsyringe';
+import { injectable } from 'tsyringe';
 import { ConflictKind } from '../detect.js';
 import { getPath, parseFieldPath, removePath } from './field-path.js';
 import { threeWayMerge } from './merge.js';
-import { ownershipGate } from './ownership-gate.js';
 
 /**
  * Fields we changed since the last apply win; fields others changed that we did not touch are kept.
@@ -22,22 +19,14 @@ import { ownershipGate } from './ownership-gate.js';
  * - any other conflict (stale resourceVersion, adoption): a full three-way merge of desired, last applied and
  *   existing, written with the existing resourceVersion, so a concurrent change fails the write and the merge
  *   is redone on a fresh read. Adoption merges without a base (we never applied that object): what desired
- *   sets wins, everything else on the object stays.
+ *   sets wins, everything else on the object stays. Ownership conflicts are gated by {@link withOwnershipGate}
+ *   (createResolver does it).
  */
 @injectable()
 export class ThreeWayMergeResolver implements ConflictResolver {
-  readonly strategy = 'three-way-merge';
-  private readonly adoptExisting: boolean;
-
-  constructor(
-    @inject(DOWNSTREAM_CONFIG, { isOptional: true }) config?: Pick<DownstreamConfig, 'adoptExisting'>,
-  ) {
-    this.adoptExisting = config?.adoptExisting ?? false;
-  }
+  readonly name = 'three-way-merge';
 
   resolve(input: ConflictInput): ConflictResolution {
-    const gate = ownershipGate(input, this.adoptExisting);
-    if (gate !== undefined) return gate;
     const fields = input.conflict.fields ?? [];
     if (input.conflict.kind === ConflictKind.FieldManager && fields.length > 0) {
       return { action: 'apply', object: releaseUntouched(input, fields), force: true };

@@ -147,6 +147,6 @@ describe('three-way-merge', () => {
   });
 });
 
-it('createResolver rejects unknown strategies', () => {
-  expect(() => createResolver('last-writer-wins')).toThrow(/unknown conflict strategy "last-writer-wins"/);
+it('createResolver rejects unknown names', () => {
+  expect(() => createResolver('last-writer-wins')).toThrow(/unknown conflict resolver "last-writer-wins"/);
 });
