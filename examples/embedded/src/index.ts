@@ -9,7 +9,7 @@ import {
   SYNC_TARGET_GVR,
   type SyncEngine,
   type SyncTarget,
-  toSyncTargetKey,
+  syncTargetRefOf,
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { registerKube } from '@kcp-tmc/kube';
@@ -45,14 +45,7 @@ export async function startEmbeddedSyncer(
   const target = (await c
     .resolve<KubeClient>(UPSTREAM_KUBE_CLIENT)
     .get(SYNC_TARGET_GVR, { name: options.syncTargetName })) as SyncTarget;
-  c.register(SYNC_TARGET, {
-    useValue: {
-      cluster,
-      name: options.syncTargetName,
-      uid: target.metadata.uid ?? '',
-      key: toSyncTargetKey(cluster, options.syncTargetName),
-    },
-  });
+  c.register(SYNC_TARGET, { useValue: syncTargetRefOf(cluster, target) });
   registerTransformation(c);
   registerConflict(c);
   registerDownstream(c, { upstreamByCluster: false, resyncPeriodMs: DEFAULT_ENGINE_CONFIG.resyncPeriodMs });

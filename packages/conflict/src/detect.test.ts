@@ -1,12 +1,12 @@
 import { classifyHttpError, DOWNSTREAM_CLUSTER_LABEL, TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
-import { ConflictKind, detectOwnershipConflict, detectWriteConflict, isOwnedByOther } from './detect.js';
 import {
   applyConflictError,
   existingDeployment,
   SYNC_TARGET_KEY,
   staleResourceVersionError,
-} from './test-support/fixtures.js';
+} from '../test/support/fixtures.js';
+import { ConflictKind, detectOwnershipConflict, detectWriteConflict, isOwnedByOther } from './detect.js';
 
 describe('detectWriteConflict', () => {
   it('reads a 409 Conflict without causes as a stale resourceVersion', () => {

@@ -1,7 +1,7 @@
 import type { SyncConflict } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
+import { existingDeployment } from '../test/support/fixtures.js';
 import { CONFLICT_EVENT_REASON, conflictEvent, describeConflicts } from './events.js';
-import { existingDeployment } from './test-support/fixtures.js';
 
 const conflicts: SyncConflict[] = [
   {

@@ -10,10 +10,10 @@ import {
 } from '@kcp-tmc/interfaces';
 import { container, injectable } from 'tsyringe';
 import { describe, expect, it } from 'vitest';
+import { context, desiredDeployment, existingDeployment, SYNC_TARGET_KEY } from '../test/support/fixtures.js';
 import { detectOwnershipConflict } from './detect.js';
 import { registerConflict } from './register.js';
 import { GvrConflictResolverRegistry } from './registry.js';
-import { context, desiredDeployment, existingDeployment, SYNC_TARGET_KEY } from './test-support/fixtures.js';
 
 const deployments = gvr('apps', 'v1', 'deployments');
 const configmaps = gvr('', 'v1', 'configmaps');

@@ -1,6 +1,14 @@
 import type { ConflictResolver, KubeObject, SyncConflict } from '@kcp-tmc/interfaces';
 import { DOWNSTREAM_CLUSTER_LABEL, TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
+import {
+  applyConflictError,
+  context,
+  desiredDeployment,
+  existingDeployment,
+  SYNC_TARGET_KEY,
+  staleResourceVersionError,
+} from '../test/support/fixtures.js';
 import { ConflictKind, detectOwnershipConflict, detectWriteConflict } from './detect.js';
 import { createResolver } from './resolvers/index.js';
 import {
@@ -10,14 +18,6 @@ import {
   type WriteOptions,
   writeWithConflictResolution,
 } from './retry.js';
-import {
-  applyConflictError,
-  context,
-  desiredDeployment,
-  existingDeployment,
-  SYNC_TARGET_KEY,
-  staleResourceVersionError,
-} from './test-support/fixtures.js';
 
 const stale = detectWriteConflict(staleResourceVersionError()) as SyncConflict;
 

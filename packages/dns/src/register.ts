@@ -13,6 +13,7 @@ export function registerDns(
   options: WorkspaceNameServerOptions,
 ): DependencyContainer {
   container.register(WORKSPACE_NAMESERVER_OPTIONS, { useValue: options });
-  if (!container.isRegistered(LOGGER)) container.register(LOGGER, { useValue: NOOP_LOGGER });
+  // Recursive: a logger the parent container binds is kept, not hidden by the no-op.
+  if (!container.isRegistered(LOGGER, true)) container.register(LOGGER, { useValue: NOOP_LOGGER });
   return container;
 }

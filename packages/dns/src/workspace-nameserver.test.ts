@@ -1,10 +1,10 @@
 import type { KubeClient } from '@kcp-tmc/interfaces';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addresses, decodeReply, queryPacket, resolve, tcpRaw, udpRaw } from './test-support/dns-client.js';
-import { FakeResolver } from './test-support/fake-resolver.js';
-import { clientFor } from './test-support/kube.js';
-import { waitFor } from './test-support/wait.js';
+import { addresses, decodeReply, queryPacket, resolve, tcpRaw, udpRaw } from '../test/support/dns-client.js';
+import { FakeResolver } from '../test/support/fake-resolver.js';
+import { clientFor } from '../test/support/kube.js';
+import { waitFor } from '../test/support/wait.js';
 import { WorkspaceNameServer } from './workspace-nameserver.js';
 
 // Real DNS messages on loopback: a client (dns-packet over dgram/net) → our nameserver → a fake cluster DNS,

@@ -13,6 +13,7 @@ import {
 } from '@kcp-tmc/interfaces';
 import { registerKube } from '@kcp-tmc/kube';
 import { placedNamespace } from '@kcp-tmc/testing';
+import { kubeSide } from '@kcp-tmc/testing/kit';
 import { registerTransformation } from '@kcp-tmc/transformation';
 import { container } from 'tsyringe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,14 +48,9 @@ interface Agent {
  */
 async function startLimitedAgent(sims: Sims): Promise<Agent> {
   const c = container.createChildContainer();
-  const informers = { backoff: { initialMs: 100, maxMs: 2000 }, staleAfterMs: 60_000 };
   const registration = registerKube(c, {
-    upstream: {
-      kubeconfig: { kubeconfig: sims.upstream.kubeconfig, context: 'base' },
-      transport: { qps: 0 },
-      informers,
-    },
-    downstream: { kubeconfig: { kubeconfig: sims.downstream.kubeconfig }, transport: { qps: 0 }, informers },
+    upstream: kubeSide(sims.upstream, { kcp: true }),
+    downstream: kubeSide(sims.downstream),
   });
   c.register(SYNC_TARGET, { useValue: sims.ref });
   registerTransformation(c);

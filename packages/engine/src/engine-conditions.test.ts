@@ -6,8 +6,8 @@ import {
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { engineHarness, upstreamObject } from './test-support/engine-harness.js';
-import { until } from './test-support/wait.js';
+import { engineHarness, upstreamObject } from '../test/support/engine-harness.js';
+import { until } from '../test/support/wait.js';
 
 const DEPLOYMENTS = 'apps/v1/deployments';
 const WIDGETS = 'example.com/v1/widgets';

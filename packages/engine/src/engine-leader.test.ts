@@ -1,7 +1,7 @@
 import type { HeartbeatReporter, LeaderElection } from '@kcp-tmc/interfaces';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { engineHarness, upstreamObject } from './test-support/engine-harness.js';
-import { until } from './test-support/wait.js';
+import { engineHarness, upstreamObject } from '../test/support/engine-harness.js';
+import { until } from '../test/support/wait.js';
 
 const DEPLOYMENTS = 'apps/v1/deployments';
 

@@ -5,8 +5,8 @@ import {
   engineHarness,
   SYNC_TARGET_REF,
   upstreamObject,
-} from './test-support/engine-harness.js';
-import { until } from './test-support/wait.js';
+} from '../test/support/engine-harness.js';
+import { until } from '../test/support/wait.js';
 
 const NAMESPACES = 'v1/namespaces';
 

@@ -1,7 +1,7 @@
 import { deletionAnnotation } from '@kcp-tmc/interfaces';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { engineHarness, SYNC_TARGET_REF, upstreamObject } from './test-support/engine-harness.js';
-import { until } from './test-support/wait.js';
+import { engineHarness, SYNC_TARGET_REF, upstreamObject } from '../test/support/engine-harness.js';
+import { until } from '../test/support/wait.js';
 
 const DEPLOYMENTS = 'apps/v1/deployments';
 

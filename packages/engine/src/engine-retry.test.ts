@@ -7,9 +7,9 @@ import {
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { engineHarness, upstreamObject } from './test-support/engine-harness.js';
-import type { RecordedCall } from './test-support/recording-syncer.js';
-import { until } from './test-support/wait.js';
+import { engineHarness, upstreamObject } from '../test/support/engine-harness.js';
+import type { RecordedCall } from '../test/support/recording-syncer.js';
+import { until } from '../test/support/wait.js';
 
 const DEPLOYMENTS = 'apps/v1/deployments';
 

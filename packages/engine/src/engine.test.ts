@@ -11,8 +11,8 @@ import {
   type TransformationPipeline,
 } from '@kcp-tmc/interfaces';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { downstreamObject, engineHarness, upstreamObject } from './test-support/engine-harness.js';
-import { until } from './test-support/wait.js';
+import { downstreamObject, engineHarness, upstreamObject } from '../test/support/engine-harness.js';
+import { until } from '../test/support/wait.js';
 
 const DEPLOYMENTS = 'apps/v1/deployments';
 

@@ -9,10 +9,10 @@ import {
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeAccessClient } from '../test/support/fake-access-client.js';
+import { FakeInformerFactory } from '../test/support/fake-informer.js';
+import { flushMicrotasks } from '../test/support/flush.js';
 import { type GvrSet, SyncTargetGvrSource } from './gvr-source.js';
-import { FakeAccessClient } from './test-support/fake-access-client.js';
-import { FakeInformerFactory } from './test-support/fake-informer.js';
-import { flushMicrotasks } from './test-support/flush.js';
 
 const REF: SyncTargetRef = { cluster: 'root:org', name: 'east', uid: 'uid-1', key: 'k3y' };
 

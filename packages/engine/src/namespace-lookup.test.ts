@@ -6,8 +6,8 @@ import {
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
+import { downstreamObject, engineHarness, SYNC_TARGET_REF } from '../test/support/engine-harness.js';
 import { InformerNamespaceLocatorLookup } from './namespace-lookup.js';
-import { downstreamObject, engineHarness, SYNC_TARGET_REF } from './test-support/engine-harness.js';
 
 const locator = namespaceLocator('root:org:ws', SYNC_TARGET_REF, 'default');
 

@@ -19,14 +19,14 @@ import {
 } from '@kcp-tmc/interfaces';
 import { container } from 'tsyringe';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SYNC_TARGET_REF } from '../test/support/engine-harness.js';
+import { FakeAccessClient } from '../test/support/fake-access-client.js';
+import { FakeInformerFactory } from '../test/support/fake-informer.js';
+import { RecordingSyncer } from '../test/support/recording-syncer.js';
+import { eventually } from '../test/support/wait.js';
 import { DefaultSyncEngine } from './engine.js';
 import { InformerNamespaceLocatorLookup } from './namespace-lookup.js';
 import { registerEngine } from './register.js';
-import { SYNC_TARGET_REF } from './test-support/engine-harness.js';
-import { FakeAccessClient } from './test-support/fake-access-client.js';
-import { FakeInformerFactory } from './test-support/fake-informer.js';
-import { RecordingSyncer } from './test-support/recording-syncer.js';
-import { eventually } from './test-support/wait.js';
 
 function child() {
   const c = container.createChildContainer();

@@ -9,17 +9,18 @@ import {
   SYNC_TARGET_GVR,
   SYSTEM_CLOCK,
   type SyncTargetRef,
-  toSyncTargetKey,
+  syncTargetRefOf,
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { type KubeRegistration, registerKube } from '@kcp-tmc/kube';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+import { kubeSide } from '@kcp-tmc/testing/kit';
 import { container } from 'tsyringe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiImporter } from '../src/api-import/api-importer.js';
 import { API_RESOURCE_IMPORTS_GVR } from '../src/api-import/api-resource-import.js';
-import { eventually } from '../src/test-support/wait.js';
 import { type Stack, SYNC_TARGET_CLUSTER, startStack } from './support/stack.js';
+import { eventually } from './support/wait.js';
 
 const CLUSTER = 'root:org';
 const CRDS = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' };
@@ -65,8 +66,8 @@ describe('ApiImporter against simulators', () => {
     downstream = await startKubeSimulator();
     const c = container.createChildContainer();
     registration = registerKube(c, {
-      upstream: { kubeconfig: { kubeconfig: upstream.kubeconfig, context: 'base' }, transport: { qps: 0 } },
-      downstream: { kubeconfig: { kubeconfig: downstream.kubeconfig }, transport: { qps: 0 } },
+      upstream: kubeSide(upstream, { kcp: true, informers: false }),
+      downstream: kubeSide(downstream, { informers: false }),
     });
     up = c.resolve<KubeClient>(UPSTREAM_KUBE_CLIENT);
     down = c.resolve<KubeClient>(DOWNSTREAM_KUBE_CLIENT);
@@ -75,12 +76,7 @@ describe('ApiImporter against simulators', () => {
       { apiVersion: 'workload.kcp.io/v1alpha1', kind: 'SyncTarget', metadata: { name: 'east' } },
       { cluster: CLUSTER },
     );
-    ref = {
-      cluster: CLUSTER,
-      name: 'east',
-      uid: st.metadata.uid ?? '',
-      key: toSyncTargetKey(CLUSTER, 'east'),
-    };
+    ref = syncTargetRefOf(CLUSTER, st);
     await down.create(CRDS, crd('widgets', 'Widget'));
   });
 

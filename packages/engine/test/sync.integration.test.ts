@@ -1,10 +1,10 @@
 import { DOWNSTREAM_CLUSTER_LABEL, type KubeObject, parseGvr } from '@kcp-tmc/interfaces';
 import { placedNamespace } from '@kcp-tmc/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually } from '../src/test-support/wait.js';
 import { SYNCED_RESOURCES, TEST_GVRS, workload } from './support/fixtures.js';
 import { createWorkloads, kcpMadeKeys, NAMESPACES, waitForMarker } from './support/scenario.js';
 import { type Stack, serverSide, startStack } from './support/stack.js';
+import { eventually } from './support/wait.js';
 
 async function createNamespaces(stack: Stack): Promise<void> {
   for (const name of NAMESPACES) {

@@ -47,3 +47,4 @@ export { heartbeatIntervalMs, SyncTargetHeartbeat } from './heartbeat/heartbeat.
 export { heartbeatPatch, type JsonPatchOperation, type SyncTargetShape } from './heartbeat/patch.js';
 export { type BuildInfo, resourceLabel, SyncerMetrics } from './metrics/registry.js';
 export { type HeartbeatRegistrationOptions, registerHeartbeat } from './register.js';
+export { HEARTBEAT_KUBE_CLIENT } from './tokens.js';

@@ -15,15 +15,15 @@ import {
   WORKQUEUE_METRICS_PROVIDER,
 } from '@kcp-tmc/interfaces';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+import { ManualClock } from '@kcp-tmc/testing/kit';
 import { container } from 'tsyringe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SimClient, simClient } from '../test/support/sim-client.js';
+import { waitFor } from '../test/support/wait-for.js';
 import { FailureHandler } from './errors/reporter.js';
 import { SyncTargetHeartbeat } from './heartbeat/heartbeat.js';
 import { SyncerMetrics } from './metrics/registry.js';
 import { registerHeartbeat } from './register.js';
-import { ManualClock } from './test-support/manual-clock.js';
-import { type SimClient, simClient } from './test-support/sim-client.js';
-import { waitFor } from './test-support/wait-for.js';
 
 let sim: KubeSimulator;
 let t: SimClient;

@@ -12,29 +12,27 @@ import {
   type HeartbeatConfig,
   type HeartbeatReporter,
   type KubeClient,
-  LOGGER,
-  type Logger,
   SYNC_METRICS,
-  SYNC_TARGET,
   type SyncMetrics,
-  type SyncTargetRef,
   type TmcErrorType,
   UPSTREAM_KUBE_CLIENT,
   WORKQUEUE_METRICS_PROVIDER,
 } from '@kcp-tmc/interfaces';
-import { type DependencyContainer, type InjectionToken, instanceCachingFactory, Lifecycle } from 'tsyringe';
+import { type DependencyContainer, type InjectionToken, instanceCachingFactory } from 'tsyringe';
 import { RecoveryPolicy, type RecoveryRule } from './errors/policy.js';
 import { FailureHandler } from './errors/reporter.js';
 import { heartbeatCheck, kubeConnectionCheck } from './health/checks.js';
 import { ComponentHealthManager } from './health/manager.js';
 import { SyncTargetHeartbeat } from './heartbeat/heartbeat.js';
 import { SyncerMetrics } from './metrics/registry.js';
+import { HEARTBEAT_KUBE_CLIENT } from './tokens.js';
 
 export interface HeartbeatRegistrationOptions {
   config?: Partial<HeartbeatConfig>;
   /**
    * A dedicated upstream client for heartbeats and conditions (kcp's syncer gives the heartbeat its own
-   * clientset), so the workers' rate limiter never delays a beat. Defaults to UPSTREAM_KUBE_CLIENT.
+   * clientset), so the workers' rate limiter never delays a beat; bound as HEARTBEAT_KUBE_CLIENT. Defaults to
+   * UPSTREAM_KUBE_CLIENT.
    */
   heartbeatClient?: KubeClient;
   /** Per-type overrides of the recovery policy. */
@@ -64,31 +62,17 @@ export function registerHeartbeat(
   options: HeartbeatRegistrationOptions = {},
 ): void {
   const config: HeartbeatConfig = { ...DEFAULT_HEARTBEAT_CONFIG, ...options.config };
-  const singleton = { lifecycle: Lifecycle.Singleton };
   container.register(HEARTBEAT_CONFIG, { useValue: config });
 
-  container.register(SyncerMetrics, { useClass: SyncerMetrics }, singleton);
+  container.registerSingleton(SyncerMetrics);
   container.register(SYNC_METRICS, { useToken: SyncerMetrics });
   container.register(WORKQUEUE_METRICS_PROVIDER, { useToken: SyncerMetrics });
 
   const { heartbeatClient } = options;
-  if (heartbeatClient === undefined) {
-    container.register(HEARTBEAT_REPORTER, { useClass: SyncTargetHeartbeat }, singleton);
-  } else {
-    container.register(HEARTBEAT_REPORTER, {
-      useFactory: instanceCachingFactory(
-        (c) =>
-          new SyncTargetHeartbeat(
-            heartbeatClient,
-            c.resolve<SyncTargetRef>(SYNC_TARGET),
-            config,
-            optional<Clock>(c, CLOCK),
-            optional<Logger>(c, LOGGER),
-            c.resolve<SyncMetrics>(SYNC_METRICS),
-          ),
-      ),
-    });
-  }
+  if (heartbeatClient === undefined)
+    container.register(HEARTBEAT_KUBE_CLIENT, { useToken: UPSTREAM_KUBE_CLIENT });
+  else container.register(HEARTBEAT_KUBE_CLIENT, { useValue: heartbeatClient });
+  container.registerSingleton(HEARTBEAT_REPORTER, SyncTargetHeartbeat);
 
   if (options.standardChecks ?? true) {
     const maxAgeMs = options.heartbeatMaxAgeMs ?? 3 * config.periodMs;
@@ -114,10 +98,10 @@ export function registerHeartbeat(
       return heartbeatCheck(reporter, clock === undefined ? { maxAgeMs } : { maxAgeMs, clock });
     });
   }
-  container.register(HEALTH_MANAGER, { useClass: ComponentHealthManager }, singleton);
+  container.registerSingleton(HEALTH_MANAGER, ComponentHealthManager);
 
   container.register(RecoveryPolicy, { useValue: new RecoveryPolicy(options.recoveryRules) });
-  container.register(FailureHandler, { useClass: FailureHandler }, singleton);
+  container.registerSingleton(FailureHandler);
   // The engine reports what it gives up on through this token: an Event upstream, and a condition where due.
   container.register(FAILURE_REPORTER, { useToken: FailureHandler });
 }

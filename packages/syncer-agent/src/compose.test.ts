@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_FEATURE_GATES, parseGvr, type SyncTarget, toSyncTargetKey } from '@kcp-tmc/interfaces';
 import { type KubeSimulator, placeNamespace, startKubeSimulator } from '@kcp-tmc/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { container } from 'tsyringe';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RecordingDownstreamSyncer, recordingModule } from '../test/support/recording-syncer.js';
+import { waitFor } from '../test/support/wait.js';
 import { AgentStartError } from './agent/upstream-access.js';
 import { type Agent, createAgent } from './compose.js';
 import type { AgentOptions } from './config/options.js';
-import { RecordingDownstreamSyncer, recordingModule } from './test-support/recording-syncer.js';
-import { waitFor } from './test-support/wait.js';
 
 const CLUSTER = 'root:org';
 const WORKSPACE = 'root:org:ws';
@@ -189,5 +190,21 @@ describe('createAgent', () => {
     const agent = await createAgent(optionsFor(upstream, downstream), { modules: [] });
     cleanup.push(() => agent.stop());
     await expect(agent.start()).rejects.toThrow(/no DownstreamSyncer is registered/);
+  });
+
+  it('makes its containers, also the SyncTarget client one, from the given parent', async () => {
+    const { upstream, downstream } = await kcpPair();
+    cleanup.push(
+      () => upstream.stop(),
+      () => downstream.stop(),
+    );
+    await createSyncTarget(upstream, 'east');
+    const parent = container.createChildContainer();
+    const children = vi.spyOn(parent, 'createChildContainer');
+    const agent = await createAgent(optionsFor(upstream, downstream), { parent, modules: [] });
+    cleanup.push(() => agent.stop());
+    // The agent's own and the one its SyncTarget client lives in: none from tsyringe's global root.
+    expect(children).toHaveBeenCalledTimes(2);
+    expect(children.mock.results.map((r) => r.value)).toContain(agent.container);
   });
 });

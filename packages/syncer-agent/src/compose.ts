@@ -1,61 +1,43 @@
-import {
-  deniedResourcesCheck,
-  ProbeServer,
-  Profiler,
-  resourceControllersCheck,
-  SyncerMetrics,
-} from '@kcp-tmc/heartbeat';
+import { deniedResourcesCheck, resourceControllersCheck } from '@kcp-tmc/heartbeat';
 import {
   CLOCK,
   DEFAULT_DOWNSTREAM_CONFIG,
   DOWNSTREAM_CONFIG,
   DOWNSTREAM_SYNCER,
-  type DownstreamConfig,
   FEATURE_GATES,
   HEALTH_MANAGER,
   HEARTBEAT_REPORTER,
   type HealthManager,
   type HeartbeatReporter,
-  type InformerFactory,
-  type KubeClient,
   LEADER_ELECTION,
   type LeaderElection,
   LOGGER,
   type Logger,
   NOOP_LOGGER,
   SYNC_ENGINE,
-  SYNC_TARGET,
   SYSTEM_CLOCK,
   type SyncEngine,
   type SyncStatus,
   type SyncTargetRef,
   TUNNEL,
   type Tunnel,
-  toSyncTargetKey,
-  UPSTREAM_INFORMER_FACTORY,
-  UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
-import { DeniedAccessLog, type KubeRegistration, loadKubeConfig, registerKube } from '@kcp-tmc/kube';
-import { tunnelHealthCheck } from '@kcp-tmc/tunnel';
+import type { KubeRegistration } from '@kcp-tmc/kube';
 import { type DependencyContainer, container as rootContainer } from 'tsyringe';
-import { reportInitialSync } from './agent/initial-sync-progress.js';
-import { kcpSyncerRbacHint } from './agent/kcp-rbac.js';
-import { startLeaderTasks, stopLeaderTasks } from './agent/leader-tasks.js';
+import { connect } from './agent/connect.js';
+import { upstreamCredentials } from './agent/credentials.js';
+import { type AgentEndpoints, listeners } from './agent/listeners.js';
+import { RunnableManager } from './agent/manager.js';
 import { type AgentModule, type CompositionContext, DEFAULT_MODULES } from './agent/modules.js';
-import { resolveSyncTarget } from './agent/sync-target-wait.js';
-import { tlsOptionsOf } from './agent/tunnel.js';
-import {
-  AgentStartError,
-  kubeconfigSource,
-  loadSideKubeconfig,
-  upstreamSide,
-} from './agent/upstream-access.js';
-import { agentVersion } from './cli/version.js';
-import { type AgentOptions, type ListenAddress, transportLimits } from './config/options.js';
+import { agentRunnables } from './agent/runnables.js';
+import { AgentStartError } from './agent/upstream-access.js';
+import type { AgentOptions } from './config/options.js';
+
+export type { AgentEndpoints } from './agent/listeners.js';
 
 export interface CreateAgentOptions {
   logger?: Logger;
-  /** The container the agent's child container is made from (default: tsyringe's root). */
+  /** The container the agent's child containers are made from (default: tsyringe's root). */
   parent?: DependencyContainer;
   /** Replaces {@link DEFAULT_MODULES}. */
   modules?: readonly AgentModule[];
@@ -67,16 +49,6 @@ export interface CreateAgentOptions {
   untilCreated?: boolean;
 }
 
-export interface AgentEndpoints {
-  /** Base URL of /metrics, when served. */
-  metrics?: string;
-  /** Base URL of /healthz /readyz /livez, when served. */
-  probes?: string;
-}
-
-// kcp's own informers for SyncTargets and heartbeats stay responsive under the workers' load.
-const SYNC_TARGET_CLIENT_QPS = { qps: 0 };
-
 /**
  * The composition root: one child container per agent, each package's `register*()` in order, then start
  * and stop. Reads the SyncTarget first (its uid, key and, in virtual-workspace mode, its syncer URL), so a
@@ -84,94 +56,35 @@ const SYNC_TARGET_CLIENT_QPS = { qps: 0 };
  */
 export async function createAgent(options: AgentOptions, create: CreateAgentOptions = {}): Promise<Agent> {
   const logger = create.logger ?? NOOP_LOGGER;
-  const container = (create.parent ?? rootContainer).createChildContainer();
+  const parent = create.parent ?? rootContainer;
+  const container = parent.createChildContainer();
   container.register(LOGGER, { useValue: logger });
   container.register(CLOCK, { useValue: SYSTEM_CLOCK });
   container.register(FEATURE_GATES, { useValue: options.featureGates });
-  const downstreamConfig: DownstreamConfig = {
-    ...DEFAULT_DOWNSTREAM_CONFIG,
-    namespaceCleanDelayMs: options.downstreamNamespaceCleanDelayMs,
-  };
-  container.register(DOWNSTREAM_CONFIG, { useValue: downstreamConfig });
-
-  const downstream = {
-    kubeconfig: kubeconfigSource(options.toKubeconfig, options.toContext),
-    transport: transportLimits(options),
-    // One log per side for both registrations below: each refusal is logged once.
-    deniedAccessLog: new DeniedAccessLog('downstream', logger),
-  };
-  const upstreamDenials = new DeniedAccessLog(
-    'upstream',
-    logger,
-    options.upstreamMode === 'plain' ? undefined : kcpSyncerRbacHint(options.syncTargetName),
-  );
+  container.register(DOWNSTREAM_CONFIG, {
+    useValue: {
+      ...DEFAULT_DOWNSTREAM_CONFIG,
+      namespaceCleanDelayMs: options.downstreamNamespaceCleanDelayMs,
+    },
+  });
   const registrations: KubeRegistration[] = [];
-  // Load both kubeconfigs now: a missing file or context is a start error naming the flag, not a stack trace.
-  loadSideKubeconfig('--from-kubeconfig', options.fromKubeconfig, options.fromContext);
-  loadSideKubeconfig('--to-kubeconfig', options.toKubeconfig, options.toContext);
   try {
-    // The SyncTarget's own side: heartbeats, conditions, and (virtual-workspace mode) the SyncTarget informer.
-    const admin = rootContainer.createChildContainer();
-    admin.register(LOGGER, { useValue: logger });
-    registrations.push(
-      registerKube(admin, {
-        upstream: upstreamSide(options, {
-          transport: SYNC_TARGET_CLIENT_QPS,
-          deniedAccessLog: upstreamDenials,
-        }),
-        downstream,
-      }),
-    );
-    const syncTargetClient = admin.resolve<KubeClient>(UPSTREAM_KUBE_CLIENT);
-    const resolved = await resolveSyncTarget(syncTargetClient, options, logger, {
+    const wait = {
       untilCreated: create.untilCreated === true,
       ...(create.signal === undefined ? {} : { signal: create.signal }),
-    });
-    const { syncTarget } = resolved;
-    const ref: SyncTargetRef = {
-      cluster: resolved.cluster,
-      name: options.syncTargetName,
-      uid: syncTarget.metadata.uid ?? '',
-      key: toSyncTargetKey(resolved.cluster, options.syncTargetName),
     };
-    container.register(SYNC_TARGET, { useValue: ref });
-
-    let upstream = upstreamSide(options, { deniedAccessLog: upstreamDenials });
-    if (resolved.syncerURL !== undefined) {
-      // The virtual workspace serves discovery below /clusters/*, as kcp's does.
-      upstream = { ...upstream, connection: { server: resolved.syncerURL }, discovery: { cluster: '*' } };
-    }
-    registrations.push(registerKube(container, { upstream, downstream }));
-
-    const upstreamConfig = loadKubeConfig(kubeconfigSource(options.fromKubeconfig, options.fromContext));
-    const token = upstreamConfig.getCurrentUser()?.token;
-    const upstreamServer = upstreamConfig.getCurrentCluster()?.server;
-    // The tunnel dials with the upstream's TLS settings and, for exec, the downstream's credentials.
-    const tunnel = options.featureGates.Tunnel
-      ? {
-          upstreamTls: await tlsOptionsOf(upstreamConfig),
-          downstreamKubeConfig: loadKubeConfig(kubeconfigSource(options.toKubeconfig, options.toContext)),
-        }
-      : {};
+    const connected = await connect(parent, container, options, wait, registrations);
     const context: CompositionContext = {
       options,
-      syncTarget,
-      ref,
-      syncTargetClient,
-      syncTargetInformers:
-        options.upstreamMode === 'virtual-workspace'
-          ? admin.resolve<InformerFactory>(UPSTREAM_INFORMER_FACTORY)
-          : container.resolve<InformerFactory>(UPSTREAM_INFORMER_FACTORY),
-      ...(token === undefined ? {} : { upstreamToken: token }),
-      ...(upstreamServer === undefined ? {} : { upstreamServer }),
-      ...tunnel,
+      ...connected,
+      ...(await upstreamCredentials(options)),
       logger,
     };
     for (const module of [...(create.modules ?? DEFAULT_MODULES), ...(create.extraModules ?? [])]) {
       logger.debug('registering', { module: module.name }, 5);
       module.register(container, context);
     }
-    return new Agent(container, options, ref, logger, registrations);
+    return new Agent(container, options, connected.ref, logger, registrations);
   } catch (err) {
     await Promise.allSettled(registrations.map((r) => r.close()));
     throw err;
@@ -180,12 +93,11 @@ export async function createAgent(options: AgentOptions, create: CreateAgentOpti
 
 /** A composed agent: start once, stop any number of times (the first call does the work). */
 export class Agent {
-  private servers: ProbeServer[] = [];
   private started = false;
+  private manager: RunnableManager | undefined;
   private stopping: Promise<void> | undefined;
   private readonly abort = new AbortController();
   private reportFatal: (reason: string) => void = () => {};
-  private stopProgress: (() => void) | undefined;
   readonly endpoints: AgentEndpoints = {};
   /** Resolves with the reason once the agent cannot run on (lost its lease, or its SyncTarget was deleted): it
    * has stopped writing and released nothing; the CLI exits non-zero, as controller-runtime's manager does. */
@@ -220,57 +132,29 @@ export class Agent {
   }
 
   /**
-   * Probes and metrics first (so liveness answers during the initial sync), then heartbeat, leader tasks (upsync),
-   * engine, tunnel. A standby resolves once it leads: its engine keeps warm caches, the writers wait.
+   * Probes and metrics first (so liveness answers during the initial sync), then the engine, and once it leads:
+   * heartbeat, leader tasks (upsync), the initial sync, tunnel. A standby resolves once it leads: its engine
+   * keeps warm caches, the writers wait.
    */
   async start(): Promise<void> {
     if (this.started) throw new Error('agent already started');
     this.started = true;
-    const { featureGates } = this.options;
-    if (featureGates.SyncEngine && !this.container.isRegistered(DOWNSTREAM_SYNCER, true)) {
-      throw new AgentStartError(
-        'no DownstreamSyncer is registered: compose @kcp-tmc/downstream (registerDownstream) or a module binding DOWNSTREAM_SYNCER',
-      );
-    }
-    if (!this.container.isRegistered(HEALTH_MANAGER, true)) {
-      throw new AgentStartError(
-        'no HealthManager is registered: compose @kcp-tmc/heartbeat (registerHeartbeat)',
-      );
-    }
-    const health = this.container.resolve<HealthManager>(HEALTH_MANAGER);
-    const engine = this.engine;
-    if (engine !== undefined) {
-      health.register(resourceControllersCheck({ synced: () => ({ engine: engine.getStatus().connected }) }));
-      // A denied resource never syncs: not ready, whatever else works.
-      health.register(deniedResourcesCheck({ status: () => engine.getStatus() }));
-    }
-    await this.listen(health);
-    const leader = this.leaderElection;
+    const health = this.healthManager();
+    const { engine, leaderElection: leader, container, logger } = this;
     engine?.onFatal?.((reason) => this.halt(reason));
-    if (leader === undefined) {
-      this.heartbeat?.start();
-      startLeaderTasks(this.container);
-      if (engine !== undefined) await engine.start();
-    } else {
-      leader.onLost((reason) => this.halt(`leadership lost: ${reason}`));
-      const engineStarted = engine?.start();
-      // An engine that fails before leadership (e.g. caches never sync) ends the wait with its error.
-      await Promise.race([
-        leader.acquire(this.abort.signal),
-        engineStarted?.then(() => new Promise(() => {})),
-      ]);
-      this.heartbeat?.start();
-      startLeaderTasks(this.container);
-      await engineStarted;
-    }
-    if (engine !== undefined) this.stopProgress = reportInitialSync(engine, this.logger);
-    if (this.container.isRegistered(TUNNEL, true)) {
-      const tunnel = this.container.resolve<Tunnel>(TUNNEL);
-      // Ready means reachable through kcp too, once there is a tunnel to be reached through.
-      health.register(tunnelHealthCheck(tunnel));
-      tunnel.start();
-    }
-    this.logger.info('agent started', {
+    leader?.onLost((reason) => this.halt(`leadership lost: ${reason}`));
+    const runnables = agentRunnables({
+      container,
+      health,
+      logger,
+      servers: listeners(container, this.options, health, this.endpoints, logger),
+      ...(engine === undefined ? {} : { engine }),
+      ...(this.heartbeat === undefined ? {} : { heartbeat: this.heartbeat }),
+      ...(container.isRegistered(TUNNEL, true) ? { tunnel: container.resolve<Tunnel>(TUNNEL) } : {}),
+    });
+    this.manager = new RunnableManager(runnables, logger, leader);
+    await this.manager.start(this.abort.signal);
+    logger.info('agent started', {
       syncTarget: `${this.syncTarget.cluster}:${this.syncTarget.name}`,
       key: this.syncTarget.key,
       mode: this.options.upstreamMode,
@@ -290,68 +174,41 @@ export class Agent {
     return this.stopping;
   }
 
-  /** Nothing more is written: the engine closed its queue already; heartbeat and tunnel stop here. */
+  /** The required parts are composed; the engine's checks join the health manager's. */
+  private healthManager(): HealthManager {
+    if (this.options.featureGates.SyncEngine && !this.container.isRegistered(DOWNSTREAM_SYNCER, true)) {
+      throw new AgentStartError(
+        'no DownstreamSyncer is registered: compose @kcp-tmc/downstream (registerDownstream) or a module binding DOWNSTREAM_SYNCER',
+      );
+    }
+    if (!this.container.isRegistered(HEALTH_MANAGER, true)) {
+      throw new AgentStartError(
+        'no HealthManager is registered: compose @kcp-tmc/heartbeat (registerHeartbeat)',
+      );
+    }
+    const health = this.container.resolve<HealthManager>(HEALTH_MANAGER);
+    const engine = this.engine;
+    if (engine !== undefined) {
+      health.register(resourceControllersCheck({ synced: () => ({ engine: engine.getStatus().connected }) }));
+      // A denied resource never syncs: not ready, whatever else works.
+      health.register(deniedResourcesCheck({ status: () => engine.getStatus() }));
+    }
+    return health;
+  }
+
+  /** Nothing more is written: the engine closed its queue already; the writers stop here, the lease stays. */
   private halt(reason: string): void {
     this.logger.error('agent cannot go on, writes stopped', { reason });
-    void this.heartbeat?.stop();
-    void stopLeaderTasks(this.container).catch(() => {});
-    if (this.container.isRegistered(TUNNEL, true)) void this.container.resolve<Tunnel>(TUNNEL).close();
+    this.manager?.halt();
     this.reportFatal(reason);
   }
 
   private async shutdown(): Promise<void> {
     this.logger.info('agent stopping', { timeoutMs: this.options.shutdownTimeoutMs });
     this.abort.abort(new Error('agent stopping'));
-    this.stopProgress?.();
-    const steps: Array<[string, () => Promise<unknown>]> = [];
-    if (this.started) {
-      if (this.container.isRegistered(TUNNEL, true)) {
-        steps.push(['tunnel', () => this.container.resolve<Tunnel>(TUNNEL).close()]);
-      }
-      const engine = this.engine;
-      if (engine !== undefined) steps.push(['engine', () => engine.stop()]);
-      const heartbeat = this.heartbeat;
-      if (heartbeat !== undefined) steps.push(['heartbeat', () => heartbeat.stop()]);
-      steps.push(['leader tasks', () => stopLeaderTasks(this.container)]);
-    }
-    // Last: the lease is released once nothing writes any more, so a standby takes over at once.
-    const leader = this.leaderElection;
-    if (leader !== undefined) steps.push(['leader election', () => leader.release()]);
-    for (const [name, step] of steps) {
-      await step().catch((err: unknown) => this.logger.warn('stop step failed', { step: name, error: err }));
-    }
+    // Never started: nothing ran, but the lease is still released (a no-op unless held).
+    await (this.manager ?? new RunnableManager([], this.logger, this.leaderElection)).stop();
     await Promise.allSettled(this.registrations.map((r) => r.close()));
-    await Promise.allSettled(this.servers.map((s) => s.close()));
     this.logger.info('agent stopped');
   }
-
-  private async listen(health: HealthManager): Promise<void> {
-    const metricsAt = this.options.metricsBindAddress;
-    const probesAt = this.options.healthProbeBindAddress;
-    const metrics = this.container.resolve(SyncerMetrics);
-    metrics.setBuildInfo({ version: agentVersion() });
-    const profiling = this.options.profiling === true ? { profiler: new Profiler() } : {};
-    const serve = async (
-      at: ListenAddress,
-      parts: { health?: HealthManager; metrics?: SyncerMetrics; profiler?: Profiler },
-    ) => {
-      const server = new ProbeServer({ host: at.host, port: at.port, logger: this.logger, ...parts });
-      const { url } = await server.start().catch((err: Error) => {
-        throw new AgentStartError(`cannot listen on ${at.host}:${at.port}: ${err.message}`, { cause: err });
-      });
-      this.servers.push(server);
-      return url;
-    };
-    if (metricsAt !== null && probesAt !== null && sameAddress(metricsAt, probesAt)) {
-      const url = await serve(metricsAt, { health, metrics, ...profiling });
-      Object.assign(this.endpoints, { metrics: url, probes: url });
-      return;
-    }
-    if (metricsAt !== null) this.endpoints.metrics = await serve(metricsAt, { metrics });
-    if (probesAt !== null) this.endpoints.probes = await serve(probesAt, { health, ...profiling });
-  }
-}
-
-function sameAddress(a: ListenAddress, b: ListenAddress): boolean {
-  return a.host === b.host && a.port === b.port && a.port !== 0;
 }

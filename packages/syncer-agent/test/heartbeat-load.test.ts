@@ -1,8 +1,8 @@
 import { ResourceStateValue, stateLabel, toSyncTargetKey } from '@kcp-tmc/interfaces';
 import { type KubeObject, type KubeSimulator, placedNamespace, startKubeSimulator } from '@kcp-tmc/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../src/test-support/wait.js';
 import { CLI_BUILT, spawnAgent, started } from './e2e/support.js';
+import { waitFor } from './support/wait.js';
 
 // Issue 6 acceptance: the heartbeat advances every period while the agent runs a 10k-object initial sync,
 // through the whole agent as users run it: the CLI in its own process, whose workers, informers and

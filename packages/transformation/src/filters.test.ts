@@ -1,7 +1,7 @@
 import { gvr } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
+import { configmaps, context, namespaces, secrets } from '../test/support/fixtures.js';
 import { neverSyncedNamespaceFilter, neverSyncedResourceFilter } from './filters.js';
-import { configmaps, context, namespaces, secrets } from './test-support/fixtures.js';
 
 describe('neverSyncedNamespaceFilter', () => {
   it('keeps kube-system, kube-public, kube-node-lease and their contents out', async () => {

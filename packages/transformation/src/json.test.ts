@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { upstreamDeployment } from '../test/support/fixtures.js';
 import { cloneJson } from './json.js';
-import { upstreamDeployment } from './test-support/fixtures.js';
 
 describe('cloneJson', () => {
   it('copies deeply: equal, and sharing nothing with the source', () => {

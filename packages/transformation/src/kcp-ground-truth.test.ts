@@ -30,7 +30,7 @@ interface GroundTruth {
   readonly downstream: KubeObject[];
 }
 const truth = JSON.parse(
-  readFileSync(new URL('./test-support/kcp-ground-truth.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../test/support/kcp-ground-truth.json', import.meta.url), 'utf8'),
 ) as GroundTruth;
 const CLUSTER = '1mkf0habviiif6ta';
 

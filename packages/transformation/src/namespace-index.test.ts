@@ -1,7 +1,7 @@
 import { NAMESPACE_LOCATOR_ANNOTATION, namespaceLocator, namespaceLocatorToJson } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
+import { syncTarget } from '../test/support/fixtures.js';
 import { NamespaceLocatorIndex } from './namespace-index.js';
-import { syncTarget } from './test-support/fixtures.js';
 
 const locator = namespaceLocator('root:org:ws', syncTarget, 'test');
 const ns = (name: string, annotation?: string) => ({

@@ -7,8 +7,8 @@ import {
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
+import { context, deployments } from '../test/support/fixtures.js';
 import { DefaultTransformationPipeline } from './pipeline.js';
-import { context, deployments } from './test-support/fixtures.js';
 
 /** Appends its name to the `trace` annotation, so runs show which transformers ran in which order. */
 function tracer(name: string, options: Partial<ResourceTransformer> = {}): ResourceTransformer {

@@ -20,10 +20,6 @@ import {
 } from '@kcp-tmc/interfaces';
 import { container, injectable } from 'tsyringe';
 import { describe, expect, it } from 'vitest';
-import { DefaultTransformerNames } from './names.js';
-import { NamespaceLocatorIndex } from './namespace-index.js';
-import { DefaultTransformationPipeline } from './pipeline.js';
-import { DEFAULT_FILTERS, DEFAULT_TRANSFORMERS, registerTransformation } from './register.js';
 import {
   configmaps,
   context,
@@ -32,7 +28,11 @@ import {
   KCP_TEST_SYNC_TARGET_KEY,
   syncTarget,
   upstreamDeployment,
-} from './test-support/fixtures.js';
+} from '../test/support/fixtures.js';
+import { DefaultTransformerNames } from './names.js';
+import { NamespaceLocatorIndex } from './namespace-index.js';
+import { DefaultTransformationPipeline } from './pipeline.js';
+import { DEFAULT_FILTERS, DEFAULT_TRANSFORMERS, registerTransformation } from './register.js';
 import { UPSTREAM_SECRET_LISTER, UPSTREAM_SERVER_URL, type UpstreamSecretLister } from './tokens.js';
 import { ClientSecretLister } from './transformers/service-account-token.js';
 

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { type Harness, startHarness, TARGET, WORKSPACE } from '../test/support/harness.js';
+import { waitFor } from '../test/support/wait.js';
 import type { TunnelClient } from './agent/tunnel-client.js';
-import { type Harness, startHarness, TARGET, WORKSPACE } from './test-support/harness.js';
-import { waitFor } from './test-support/wait.js';
 
 const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
 

@@ -1,16 +1,20 @@
 import {
+  CLOCK,
   DOWNSTREAM_KUBE_CLIENT,
   type KubeClient,
+  LOGGER,
+  NOOP_LOGGER,
   SYNC_TARGET,
+  SYSTEM_CLOCK,
   TUNNEL,
   type Tunnel,
 } from '@kcp-tmc/interfaces';
 import { container } from 'tsyringe';
 import { describe, expect, it } from 'vitest';
+import { TARGET } from '../test/support/harness.js';
 import { PodSubresourceForwarder } from './agent/forwarder.js';
 import { TunnelClient } from './agent/tunnel-client.js';
 import { registerTunnel, tunnelHealthCheck } from './register.js';
-import { TARGET } from './test-support/harness.js';
 import { TUNNEL_CLIENT_OPTIONS, TUNNEL_REQUEST_HANDLER } from './tokens.js';
 
 describe('registerTunnel', () => {
@@ -41,6 +45,17 @@ describe('registerTunnel', () => {
     registerTunnel(child, { url: 'ws://127.0.0.1:1/tunnel', token: 't' });
     expect(child.resolve(TUNNEL_REQUEST_HANDLER)).toBe(custom);
     await child.resolve<Tunnel>(TUNNEL).close();
+  });
+
+  it('keeps the logger and clock a parent container binds (no no-op default hides them)', () => {
+    const parent = container.createChildContainer();
+    parent.register(LOGGER, { useValue: { ...NOOP_LOGGER } });
+    parent.register(CLOCK, { useValue: { ...SYSTEM_CLOCK } });
+    const child = parent.createChildContainer();
+    child.register(SYNC_TARGET, { useValue: TARGET });
+    registerTunnel(child, { url: 'ws://127.0.0.1:1/tunnel', token: 't' });
+    expect(child.resolve(LOGGER)).toBe(parent.resolve(LOGGER));
+    expect(child.resolve(CLOCK)).toBe(parent.resolve(CLOCK));
   });
 });
 

@@ -8,7 +8,7 @@ import {
   TUNNEL,
   type Tunnel,
 } from '@kcp-tmc/interfaces';
-import type { DependencyContainer, InjectionToken } from 'tsyringe';
+import { type DependencyContainer, type InjectionToken, instanceCachingFactory } from 'tsyringe';
 import { type PodForwarderOptions, PodSubresourceForwarder } from './agent/forwarder.js';
 import { TunnelClient, type TunnelClientOptions } from './agent/tunnel-client.js';
 import { POD_FORWARDER_OPTIONS, TUNNEL_CLIENT_OPTIONS, TUNNEL_REQUEST_HANDLER } from './tokens.js';
@@ -53,22 +53,17 @@ export function registerTunnelKind(
  */
 function registerPodPolicy(container: DependencyContainer, forwarder: PodForwarderOptions = {}): void {
   container.register(POD_FORWARDER_OPTIONS, { useValue: forwarder });
-  if (!container.isRegistered(TUNNEL_REQUEST_HANDLER)) {
+  // Recursive checks: a policy, logger or clock the parent container binds is kept, not hidden.
+  if (!container.isRegistered(TUNNEL_REQUEST_HANDLER, true)) {
     container.register(TUNNEL_REQUEST_HANDLER, { useClass: PodSubresourceForwarder });
   }
-  if (!container.isRegistered(LOGGER)) container.register(LOGGER, { useValue: NOOP_LOGGER });
-  if (!container.isRegistered(CLOCK)) container.register(CLOCK, { useValue: SYSTEM_CLOCK });
+  if (!container.isRegistered(LOGGER, true)) container.register(LOGGER, { useValue: NOOP_LOGGER });
+  if (!container.isRegistered(CLOCK, true)) container.register(CLOCK, { useValue: SYSTEM_CLOCK });
 }
 
 /** Binds `TUNNEL` to one instance of `tunnel` per container: resolving TUNNEL twice must not dial twice. */
 function registerTunnelOnce(container: DependencyContainer, tunnel: InjectionToken<Tunnel>): void {
-  let instance: Tunnel | undefined;
-  container.register(TUNNEL, {
-    useFactory: (c) => {
-      instance ??= c.resolve(tunnel);
-      return instance;
-    },
-  });
+  container.register(TUNNEL, { useFactory: instanceCachingFactory((c) => c.resolve(tunnel)) });
 }
 
 /** A health check that is healthy while the tunnel is connected (default endpoint: readyz). */

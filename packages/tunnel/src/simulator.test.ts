@@ -9,9 +9,6 @@ import {
 } from '@kcp-tmc/interfaces';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PodSubresourceForwarder } from './agent/forwarder.js';
-import { TunnelClient } from './agent/tunnel-client.js';
-import { TunnelServer } from './server/tunnel-server.js';
 import {
   downstreamNamespaceFor,
   OTHER_TARGET,
@@ -19,9 +16,12 @@ import {
   TARGET,
   TOKENS,
   WORKSPACE,
-} from './test-support/harness.js';
-import { HttpKubeClient } from './test-support/http-kube-client.js';
-import { waitFor } from './test-support/wait.js';
+} from '../test/support/harness.js';
+import { HttpKubeClient } from '../test/support/http-kube-client.js';
+import { waitFor } from '../test/support/wait.js';
+import { PodSubresourceForwarder } from './agent/forwarder.js';
+import { TunnelClient } from './agent/tunnel-client.js';
+import { TunnelServer } from './server/tunnel-server.js';
 
 // The acceptance path against the Kubernetes API simulator from @kcp-tmc/testing as the downstream cluster:
 // namespaces and pods are created over real HTTP with kcp's names, labels and locators; container log lines are

@@ -1,9 +1,9 @@
 import type { Socket } from 'node:net';
 import { isTmcError, type TunnelState } from '@kcp-tmc/interfaces';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Harness, readText, startHarness, TARGET, WORKSPACE } from '../test/support/harness.js';
+import { waitFor } from '../test/support/wait.js';
 import type { TunnelClient } from './agent/tunnel-client.js';
-import { type Harness, readText, startHarness, TARGET, WORKSPACE } from './test-support/harness.js';
-import { waitFor } from './test-support/wait.js';
 
 const logPath = (namespace: string, pod: string, query = '') =>
   `/clusters/${WORKSPACE}/api/v1/namespaces/${namespace}/pods/${pod}/log${query}`;

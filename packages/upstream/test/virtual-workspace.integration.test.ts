@@ -10,11 +10,12 @@ import {
   type SyncTargetRef,
   statusAnnotation,
   syncerFinalizer,
-  toSyncTargetKey,
+  syncerVirtualWorkspaceUrl,
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { type KubeRegistration, registerKube } from '@kcp-tmc/kube';
 import { placeNamespace } from '@kcp-tmc/testing';
+import { createSyncTarget, kubeSide } from '@kcp-tmc/testing/kit';
 import { container } from 'tsyringe';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DefaultEventSyncer } from '../src/events/event-syncer.js';
@@ -44,42 +45,25 @@ interface Vw {
 }
 
 async function throughVirtualWorkspace(upstream: Upstream): Promise<Vw> {
-  const stScope = { cluster: SYNC_TARGET_CLUSTER };
-  const created = await upstream.client.create(
-    SYNC_TARGET_GVR,
-    { apiVersion: 'workload.kcp.io/v1alpha1', kind: 'SyncTarget', metadata: { name: 'east' } },
-    stScope,
-  );
-  const current = (await upstream.client.get(SYNC_TARGET_GVR, { ...stScope, name: 'east' })) as SyncTarget;
-  await upstream.client.updateStatus(
-    SYNC_TARGET_GVR,
-    {
-      ...current,
-      status: {
-        ...current.status,
-        syncedResources: [{ group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' }],
-      },
-    },
-    stScope,
-  );
-  const syncerURL = current.status?.virtualWorkspaces?.[0]?.syncerURL;
+  const { ref } = await createSyncTarget(upstream.client, {
+    cluster: SYNC_TARGET_CLUSTER,
+    name: 'east',
+    syncedResources: ['apps/v1/deployments'],
+  });
+  const current = (await upstream.client.get(SYNC_TARGET_GVR, {
+    cluster: ref.cluster,
+    name: ref.name,
+  })) as SyncTarget;
+  const syncerURL = syncerVirtualWorkspaceUrl(current);
   if (syncerURL === undefined) throw new Error('the SyncTarget has no syncer virtual workspace URL');
   const c = container.createChildContainer();
-  const side = {
-    kubeconfig: { kubeconfig: upstream.sim.kubeconfig, context: 'base' },
-    transport: { qps: 0 },
-  };
+  const side = kubeSide(upstream.sim, { kcp: true, informers: false });
   const registration: KubeRegistration = registerKube(c, {
     upstream: { ...side, connection: { server: syncerURL }, discovery: { cluster: '*' } },
     downstream: side,
   });
   return {
-    ref: {
-      cluster: SYNC_TARGET_CLUSTER,
-      name: 'east',
-      uid: created.metadata.uid as string,
-      key: toSyncTargetKey(SYNC_TARGET_CLUSTER, 'east'),
-    },
+    ref,
     client: c.resolve<KubeClient>(UPSTREAM_KUBE_CLIENT),
     close: () => registration.close(),
   };

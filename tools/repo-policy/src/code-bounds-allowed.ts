@@ -28,14 +28,4 @@ export const ALLOWED: AllowedOffender[] = [
     size: 10,
     issue: 19,
   },
-  {
-    kind: 'function',
-    key: 'packages/engine/src/test-support/engine-harness.ts:engineHarness',
-    size: 88,
-    issue: 19,
-  },
-  { kind: 'file', key: 'packages/syncer-agent/src/compose.ts', size: 359, issue: 19 },
-  { kind: 'function', key: 'packages/syncer-agent/src/compose.ts:createAgent', size: 95, issue: 19 },
-  { kind: 'file', key: 'packages/syncer-agent/src/config/load.ts', size: 387, issue: 19 },
-  { kind: 'function', key: 'packages/testing/src/real/kcp-world.ts:startKcpWorld', size: 122, issue: 19 },
 ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { desiredDeployment, existingDeployment } from '../test-support/fixtures.js';
+import { desiredDeployment, existingDeployment } from '../../test/support/fixtures.js';
 import { mergeValues, threeWayMerge } from './merge.js';
 
 describe('mergeValues', () => {

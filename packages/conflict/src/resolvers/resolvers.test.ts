@@ -1,6 +1,5 @@
 import { type ConflictInput, DOWNSTREAM_CLUSTER_LABEL, type SyncConflict } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
-import { ConflictKind, detectOwnershipConflict, detectWriteConflict } from '../detect.js';
 import {
   applyConflictError,
   context,
@@ -8,7 +7,8 @@ import {
   existingDeployment,
   SYNC_TARGET_KEY,
   staleResourceVersionError,
-} from '../test-support/fixtures.js';
+} from '../../test/support/fixtures.js';
+import { ConflictKind, detectOwnershipConflict, detectWriteConflict } from '../detect.js';
 import { createResolver } from './index.js';
 
 const stale = detectWriteConflict(staleResourceVersionError()) as SyncConflict;

@@ -1,7 +1,7 @@
 import { decode } from 'dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addresses, queryPacket } from '../test-support/dns-client.js';
-import { FakeResolver } from '../test-support/fake-resolver.js';
+import { addresses, queryPacket } from '../../test/support/dns-client.js';
+import { FakeResolver } from '../../test/support/fake-resolver.js';
 import { Forwarder } from './forwarder.js';
 import { parseUpstream, resolversFromResolvConf } from './upstream.js';
 

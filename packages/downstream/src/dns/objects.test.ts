@@ -22,7 +22,7 @@ interface GroundTruth {
   readonly objects: KubeObject[];
 }
 const truth = JSON.parse(
-  readFileSync(new URL('./test-support/kcp-dns-ground-truth.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../test/support/kcp-dns-ground-truth.json', import.meta.url), 'utf8'),
 ) as GroundTruth;
 const NAME = 'kcp-dns-phys-17oz4k0x-2kyu48xp';
 const NS = truth.syncerNamespace;

@@ -9,13 +9,11 @@ import {
   parseGvr,
   SYNC_ENGINE,
   SYNC_TARGET,
-  SYNC_TARGET_GVR,
-  type SyncTargetRef,
-  toSyncTargetKey,
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { type KubeRegistration, registerKube } from '@kcp-tmc/kube';
 import type { RealKubeApiserver } from '@kcp-tmc/testing';
+import { createSyncTarget, kubeSide } from '@kcp-tmc/testing/kit';
 import { registerTransformation } from '@kcp-tmc/transformation';
 import { container } from 'tsyringe';
 import type { DefaultDownstreamSyncer } from '../../src/downstream-syncer.js';
@@ -25,37 +23,22 @@ import { RecordingDownstreamSyncer } from '../support/stack.js';
 /** The logical cluster plain-mode informers key upstream objects under. */
 export const PLAIN_CLUSTER = 'plain';
 export const SYNCED_RESOURCES = ['apps/v1/deployments', 'v1/services'];
-const INFORMERS = { backoff: { initialMs: 100, maxMs: 2000 }, staleAfterMs: 60_000 };
 
 /** Admin clients on both real servers, and the SyncTarget (plain upstream, made once per suite). */
 export async function realSides(upstream: RealKubeApiserver, downstream: RealKubeApiserver, name: string) {
   const c = container.createChildContainer();
   const registration = registerKube(c, {
-    upstream: { kubeconfig: { kubeconfig: upstream.kubeconfig }, transport: { qps: 0 } },
-    downstream: { kubeconfig: { kubeconfig: downstream.kubeconfig }, transport: { qps: 0 } },
+    upstream: kubeSide(upstream, { informers: false }),
+    downstream: kubeSide(downstream, { informers: false }),
   });
   const upstreamClient = c.resolve<KubeClient>(UPSTREAM_KUBE_CLIENT);
   const downstreamClient = c.resolve<KubeClient>(DOWNSTREAM_KUBE_CLIENT);
-  const created = await upstreamClient.create(SYNC_TARGET_GVR, {
-    apiVersion: 'workload.kcp.io/v1alpha1',
-    kind: 'SyncTarget',
-    metadata: { name },
-  });
-  await upstreamClient.updateStatus(SYNC_TARGET_GVR, {
-    ...created,
-    status: {
-      syncedResources: SYNCED_RESOURCES.map((text) => {
-        const g = parseGvr(text);
-        return { group: g.group, resource: g.resource, versions: [g.version], state: 'Accepted' };
-      }),
-    },
-  });
-  const ref: SyncTargetRef = {
+  const { ref } = await createSyncTarget(upstreamClient, {
     cluster: PLAIN_CLUSTER,
     name,
-    uid: created.metadata.uid as string,
-    key: toSyncTargetKey(PLAIN_CLUSTER, name),
-  };
+    plain: true,
+    syncedResources: SYNCED_RESOURCES,
+  });
   return {
     upstream,
     downstream,
@@ -88,16 +71,10 @@ export interface RealAgent {
 export async function startRealAgent(sides: RealSides): Promise<RealAgent> {
   const c = container.createChildContainer();
   const registration: KubeRegistration = registerKube(c, {
-    upstream: {
-      kubeconfig: { kubeconfig: sides.upstream.kubeconfig },
-      transport: { qps: 0 },
-      informers: { ...INFORMERS, useClusterAnnotation: false, clusterName: PLAIN_CLUSTER },
-    },
-    downstream: {
-      kubeconfig: { kubeconfig: sides.downstream.kubeconfig },
-      transport: { qps: 0 },
-      informers: INFORMERS,
-    },
+    upstream: kubeSide(sides.upstream, {
+      informers: { useClusterAnnotation: false, clusterName: PLAIN_CLUSTER },
+    }),
+    downstream: kubeSide(sides.downstream),
   });
   c.register(SYNC_TARGET, { useValue: sides.ref });
   registerTransformation(c);

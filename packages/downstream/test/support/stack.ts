@@ -14,15 +14,13 @@ import {
   parseGvr,
   SYNC_ENGINE,
   SYNC_TARGET,
-  SYNC_TARGET_GVR,
   type SyncResult,
-  type SyncTarget,
   type SyncTargetRef,
-  toSyncTargetKey,
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { type KubeRegistration, registerKube } from '@kcp-tmc/kube';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+import { createSyncTarget, kubeSide } from '@kcp-tmc/testing/kit';
 import {
   registerTransformation,
   type TransformationOptions,
@@ -45,8 +43,6 @@ export const SYNCED_RESOURCES = [
   'v1/persistentvolumeclaims',
   'example.com/v1/widgets',
 ];
-
-const INFORMERS = { backoff: { initialMs: 100, maxMs: 2000 }, staleAfterMs: 60_000 };
 
 /** Records every call the engine makes into the real syncer, and its result. */
 export class RecordingDownstreamSyncer implements DownstreamSyncer {
@@ -117,32 +113,16 @@ export async function startSims(): Promise<Sims> {
   const downstream = await startKubeSimulator();
   const admin = container.createChildContainer();
   const registration = registerKube(admin, {
-    upstream: { kubeconfig: { kubeconfig: upstream.kubeconfig, context: 'base' }, transport: { qps: 0 } },
-    downstream: { kubeconfig: { kubeconfig: downstream.kubeconfig }, transport: { qps: 0 } },
+    upstream: kubeSide(upstream, { kcp: true, informers: false }),
+    downstream: kubeSide(downstream, { informers: false }),
   });
   const upstreamClient = admin.resolve<KubeClient>(UPSTREAM_KUBE_CLIENT);
   const downstreamClient = admin.resolve<KubeClient>(DOWNSTREAM_KUBE_CLIENT);
-  const scope = { cluster: SYNC_TARGET_CLUSTER };
-  const created = (await upstreamClient.create(
-    SYNC_TARGET_GVR,
-    { apiVersion: 'workload.kcp.io/v1alpha1', kind: 'SyncTarget', metadata: { name: 'east' } },
-    scope,
-  )) as SyncTarget;
-  const current = await upstreamClient.get(SYNC_TARGET_GVR, { name: 'east', ...scope });
-  await upstreamClient.updateStatus(
-    SYNC_TARGET_GVR,
-    {
-      ...current,
-      status: {
-        ...(current.status as object),
-        syncedResources: SYNCED_RESOURCES.map((text) => {
-          const g = parseGvr(text);
-          return { group: g.group, resource: g.resource, versions: [g.version], state: 'Accepted' };
-        }),
-      },
-    },
-    scope,
-  );
+  const { ref } = await createSyncTarget(upstreamClient, {
+    cluster: SYNC_TARGET_CLUSTER,
+    name: 'east',
+    syncedResources: SYNCED_RESOURCES,
+  });
   await downstreamClient.create(CRDS, widgetCrd());
   for (const cluster of [SYNC_TARGET_CLUSTER, ...WORKLOAD_CLUSTERS]) {
     await upstreamClient.create(CRDS, widgetCrd(), { cluster });
@@ -155,12 +135,6 @@ export async function startSims(): Promise<Sims> {
     20_000,
     'Widget CRD in downstream discovery',
   );
-  const ref: SyncTargetRef = {
-    cluster: SYNC_TARGET_CLUSTER,
-    name: 'east',
-    uid: created.metadata.uid as string,
-    key: toSyncTargetKey(SYNC_TARGET_CLUSTER, 'east'),
-  };
   return {
     upstream,
     downstream,
@@ -194,16 +168,8 @@ export async function startAgent(
 ): Promise<Agent> {
   const c = container.createChildContainer();
   const registration: KubeRegistration = registerKube(c, {
-    upstream: {
-      kubeconfig: { kubeconfig: sims.upstream.kubeconfig, context: 'base' },
-      transport: { qps: 0 },
-      informers: INFORMERS,
-    },
-    downstream: {
-      kubeconfig: { kubeconfig: sims.downstream.kubeconfig },
-      transport: { qps: 0 },
-      informers: INFORMERS,
-    },
+    upstream: kubeSide(sims.upstream, { kcp: true }),
+    downstream: kubeSide(sims.downstream),
   });
   c.register(SYNC_TARGET, { useValue: sims.ref });
   registerTransformation(c, transformation);

@@ -7,7 +7,7 @@ import {
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually } from '../test-support/wait.js';
+import { eventually } from '../../test/support/wait.js';
 import { ApiImporter } from './api-importer.js';
 
 const REF: SyncTargetRef = { cluster: 'root:org', name: 'east', uid: 'uid-1', key: 'k3y' };

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { peek } from '../test-support/flush.js';
+import { peek } from '../../test/support/flush.js';
 import { DelayingQueue } from './delaying-queue.js';
 
 describe('DelayingQueue', () => {

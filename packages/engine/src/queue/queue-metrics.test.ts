@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RecordingMetricsProvider } from '../test-support/recording-metrics.js';
+import { RecordingMetricsProvider } from '../../test/support/recording-metrics.js';
 import { RateLimitingQueue } from './rate-limiting-queue.js';
 import { WorkQueue } from './work-queue.js';
 

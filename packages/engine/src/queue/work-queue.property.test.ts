@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { flushMicrotasks, seededRandom } from '../test-support/flush.js';
+import { flushMicrotasks, seededRandom } from '../../test/support/flush.js';
 import { ItemExponentialFailureRateLimiter } from './rate-limiters.js';
 import { RateLimitingQueue } from './rate-limiting-queue.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { flushMicrotasks, peek } from '../test-support/flush.js';
+import { flushMicrotasks, peek } from '../../test/support/flush.js';
 import { WorkQueue } from './work-queue.js';
 
 async function take<K extends string>(queue: WorkQueue<K>): Promise<K> {

@@ -7,7 +7,7 @@ import {
   type KubeClient,
   SYNC_TARGET_GVR,
   type SyncTargetRef,
-  toSyncTargetKey,
+  syncTargetRefOf,
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { type KubeRegistration, registerKube } from '@kcp-tmc/kube';
@@ -57,12 +57,7 @@ describe('ApiImporter against a real kube-apiserver downstream', () => {
       { apiVersion: 'workload.kcp.io/v1alpha1', kind: 'SyncTarget', metadata: { name: 'phys' } },
       { cluster: CLUSTER },
     );
-    const ref: SyncTargetRef = {
-      cluster: CLUSTER,
-      name: 'phys',
-      uid: st.metadata.uid ?? '',
-      key: toSyncTargetKey(CLUSTER, 'phys'),
-    };
+    const ref: SyncTargetRef = syncTargetRefOf(CLUSTER, st);
     const importer = new ApiImporter(up, down, ref, {
       resources: ['deployments.apps', 'services', 'configmaps'],
       cluster: CLUSTER,

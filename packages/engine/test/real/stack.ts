@@ -9,24 +9,20 @@ import {
   parseGvr,
   SYNC_ENGINE,
   SYNC_TARGET,
-  SYNC_TARGET_GVR,
-  type SyncTarget,
-  type SyncTargetRef,
-  toSyncTargetKey,
   UPSTREAM_KUBE_CLIENT,
   UPSTREAM_STATUS_SYNCER,
 } from '@kcp-tmc/interfaces';
 import { type KubeRegistration, registerKube } from '@kcp-tmc/kube';
 import type { RealKubeApiserver } from '@kcp-tmc/testing';
+import { createSyncTarget, kubeSide } from '@kcp-tmc/testing/kit';
 import { container } from 'tsyringe';
 import type { DefaultSyncEngine } from '../../src/engine.js';
 import { registerEngine } from '../../src/register.js';
-import { RecordingSyncer } from '../../src/test-support/recording-syncer.js';
-import { eventually } from '../../src/test-support/wait.js';
+import { RecordingSyncer } from '../support/recording-syncer.js';
+import { eventually } from '../support/wait.js';
 
 /** The cluster name plain-mode informers key upstream objects under. */
 export const PLAIN_CLUSTER = 'plain';
-const INFORMERS = { backoff: { initialMs: 100, maxMs: 2000 }, staleAfterMs: 60_000 };
 
 export interface RealStackOptions {
   /** SyncTarget name: each test makes its own, so tests on one server stay apart. */
@@ -48,46 +44,18 @@ export async function startRealStack(
   const registrations: KubeRegistration[] = [];
   const c = container.createChildContainer();
   const registration = registerKube(c, {
-    upstream: {
-      kubeconfig: { kubeconfig: upstream.kubeconfig },
-      transport: { qps: 0 },
-      informers: { ...INFORMERS, useClusterAnnotation: false, clusterName: PLAIN_CLUSTER },
-    },
-    downstream: {
-      kubeconfig: { kubeconfig: downstream.kubeconfig },
-      transport: { qps: 0 },
-      informers: INFORMERS,
-    },
+    upstream: kubeSide(upstream, { informers: { useClusterAnnotation: false, clusterName: PLAIN_CLUSTER } }),
+    downstream: kubeSide(downstream),
   });
   registrations.push(registration);
   const upstreamClient = c.resolve<KubeClient>(UPSTREAM_KUBE_CLIENT);
-  const created = (await upstreamClient.create(SYNC_TARGET_GVR, {
-    apiVersion: 'workload.kcp.io/v1alpha1',
-    kind: 'SyncTarget',
-    metadata: { name: options.name },
-  })) as SyncTarget;
   // In plain mode the SyncTarget key still hashes a logical cluster name: any constant does.
-  const ref: SyncTargetRef = {
+  const { ref, setSyncedResources } = await createSyncTarget(upstreamClient, {
     cluster: PLAIN_CLUSTER,
     name: options.name,
-    uid: created.metadata.uid as string,
-    key: toSyncTargetKey(PLAIN_CLUSTER, options.name),
-  };
-  const setSyncedResources = async (gvrs: readonly string[]): Promise<void> => {
-    // The real server keeps status only through /status, and a CRD object has no status until one is written.
-    const current = await upstreamClient.get(SYNC_TARGET_GVR, { name: ref.name });
-    await upstreamClient.updateStatus(SYNC_TARGET_GVR, {
-      ...current,
-      status: {
-        ...(current.status as object),
-        syncedResources: gvrs.map((text) => {
-          const g = parseGvr(text);
-          return { group: g.group, resource: g.resource, versions: [g.version], state: 'Accepted' };
-        }),
-      },
-    });
-  };
-  await setSyncedResources(options.syncedResources);
+    plain: true,
+    syncedResources: options.syncedResources,
+  });
 
   const syncer = new RecordingSyncer();
   c.register(SYNC_TARGET, { useValue: ref });

@@ -7,8 +7,8 @@
 import { DOWNSTREAM_CLUSTER_LABEL, type KubeObject, parseGvr, stateLabel } from '@kcp-tmc/interfaces';
 import { type RealServers, startRealServers } from '@kcp-tmc/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { eventually } from '../../src/test-support/wait.js';
 import { SYNCED_RESOURCES, TEST_GVRS, workload } from '../support/fixtures.js';
+import { eventually } from '../support/wait.js';
 import { MARKER, type RealStack, startRealStack, waitForMarker } from './stack.js';
 
 const START_TIMEOUT_MS = 45 * 60_000;

@@ -1,8 +1,8 @@
 import { type KubeObject, parseGvr } from '@kcp-tmc/interfaces';
 import { placedNamespace } from '@kcp-tmc/testing';
-import { eventually } from '../../src/test-support/wait.js';
 import { SYNCED_RESOURCES, TEST_GVRS, workload } from './fixtures.js';
 import { type Stack, type StackOptions, serverSide, startStack } from './stack.js';
+import { eventually } from './wait.js';
 
 export const MARKER = 'test.kcp.io/marker';
 export const NAMESPACES = ['team-a', 'team-b', 'team-c'];

@@ -12,8 +12,7 @@ import {
   SYNC_TARGET,
   SYNC_TARGET_GVR,
   type SyncTarget,
-  type SyncTargetRef,
-  toSyncTargetKey,
+  syncerVirtualWorkspaceUrl,
   UPSTREAM_INFORMER_FACTORY,
   UPSTREAM_KUBE_CLIENT,
   UPSTREAM_STATUS_SYNCER,
@@ -27,11 +26,12 @@ import {
   type SharedInformerFactory,
 } from '@kcp-tmc/kube';
 import { type KubeSimulator, type KubeSimulatorOptions, startKubeSimulator } from '@kcp-tmc/testing';
+import { createSyncTarget, kubeSide, serverSide as storeWriter } from '@kcp-tmc/testing/kit';
 import { container, type DependencyContainer } from 'tsyringe';
 import type { DefaultSyncEngine } from '../../src/engine.js';
 import { type RegisterEngineOptions, registerEngine } from '../../src/register.js';
-import { RecordingSyncer } from '../../src/test-support/recording-syncer.js';
 import { SYNC_TARGET_INFORMER_FACTORY } from '../../src/tokens.js';
+import { RecordingSyncer } from './recording-syncer.js';
 
 /** The cluster name plain-mode informers key upstream objects under. */
 export const PLAIN_CLUSTER = 'plain';
@@ -49,9 +49,6 @@ export interface StackOptions {
   apiImport?: Omit<NonNullable<RegisterEngineOptions['apiImport']>, 'upstreamClient'>;
 }
 
-// Fast informer restarts, so a healed fault is noticed within seconds.
-const INFORMERS = { backoff: { initialMs: 100, maxMs: 2000 }, staleAfterMs: 60_000 };
-
 /**
  * Two simulators over HTTP (upstream, in kcp mode unless the mode is plain, and downstream), the real kube
  * stack (client, informers) on each, and the engine from registerEngine with a RecordingSyncer bound to every
@@ -68,74 +65,38 @@ export async function startStack(options: StackOptions = {}) {
   const downstream = await startKubeSimulator(options.downstream);
   const registrations: KubeRegistration[] = [];
   const kubeOn = (c: DependencyContainer, up: KubeSideOptions): KubeRegistration => {
-    const registration = registerKube(c, {
-      upstream: { transport: { qps: 0 }, ...up },
-      downstream: {
-        kubeconfig: { kubeconfig: downstream.kubeconfig },
-        transport: { qps: 0 },
-        informers: INFORMERS,
-      },
-    });
+    const registration = registerKube(c, { upstream: up, downstream: kubeSide(downstream) });
     registrations.push(registration);
     return registration;
   };
 
   // The SyncTarget, through the bare server (kcp: every logical cluster addressable by scope).
   const admin = container.createChildContainer();
-  kubeOn(admin, {
-    kubeconfig: { kubeconfig: upstream.kubeconfig, ...(kcp ? { context: 'base' } : {}) },
-    informers: INFORMERS,
-  });
+  kubeOn(admin, kubeSide(upstream, { kcp }));
   const upstreamClient = admin.resolve<KubeClient>(UPSTREAM_KUBE_CLIENT);
   const stScope = kcp ? { cluster: SYNC_TARGET_CLUSTER } : {};
-  const created = (await upstreamClient.create(
-    SYNC_TARGET_GVR,
-    { apiVersion: 'workload.kcp.io/v1alpha1', kind: 'SyncTarget', metadata: { name: 'east' } },
-    stScope,
-  )) as SyncTarget;
-  const ref: SyncTargetRef = {
+  const { ref, setSyncedResources } = await createSyncTarget(upstreamClient, {
     cluster: SYNC_TARGET_CLUSTER,
     name: 'east',
-    uid: created.metadata.uid as string,
-    key: toSyncTargetKey(SYNC_TARGET_CLUSTER, 'east'),
-  };
-  const setSyncedResources = async (gvrs: string[]): Promise<void> => {
-    const current = await upstreamClient.get(SYNC_TARGET_GVR, { name: ref.name, ...stScope });
-    await upstreamClient.updateStatus(
-      SYNC_TARGET_GVR,
-      {
-        ...current,
-        status: {
-          ...(current.status as object),
-          syncedResources: gvrs.map((text) => {
-            const g = parseGvr(text);
-            return { group: g.group, resource: g.resource, versions: [g.version], state: 'Accepted' };
-          }),
-        },
-      },
-      stScope,
-    );
-  };
-  await setSyncedResources(options.syncedResources ?? []);
+    plain: !kcp,
+    syncedResources: options.syncedResources ?? [],
+  });
 
   const c = container.createChildContainer();
   if (mode === 'virtual-workspace') {
     const target = (await upstreamClient.get(SYNC_TARGET_GVR, { name: ref.name, ...stScope })) as SyncTarget;
-    const syncerURL = target.status?.virtualWorkspaces?.[0]?.syncerURL;
+    const syncerURL = syncerVirtualWorkspaceUrl(target);
     if (syncerURL === undefined) throw new Error('the SyncTarget has no syncer virtual workspace URL');
     kubeOn(c, {
-      kubeconfig: { kubeconfig: upstream.kubeconfig, context: 'base' },
+      ...kubeSide(upstream, { kcp }),
       connection: { server: syncerURL },
       // The virtual workspace serves discovery below /clusters/*, as kcp's does.
       discovery: { cluster: '*' },
-      informers: INFORMERS,
     });
     c.register(SYNC_TARGET_INFORMER_FACTORY, { useValue: admin.resolve(UPSTREAM_INFORMER_FACTORY) });
   } else {
-    kubeOn(c, {
-      kubeconfig: { kubeconfig: upstream.kubeconfig, ...(kcp ? { context: 'base' } : {}) },
-      informers: kcp ? INFORMERS : { ...INFORMERS, useClusterAnnotation: false, clusterName: PLAIN_CLUSTER },
-    });
+    const plainInformers = { useClusterAnnotation: false, clusterName: PLAIN_CLUSTER };
+    kubeOn(c, kubeSide(upstream, { kcp, informers: kcp ? {} : plainInformers }));
   }
   const syncer = new RecordingSyncer();
   c.register(SYNC_TARGET, { useValue: ref });
@@ -193,26 +154,5 @@ export async function startStack(options: StackOptions = {}) {
 export type Stack = Awaited<ReturnType<typeof startStack>>;
 
 /** Writes straight into a simulator's store (full API semantics, no HTTP): works while the network is cut. */
-export function serverSide(sim: KubeSimulator, gvr: GVR, cluster = '') {
-  const rt = sim.service.registry.lookupGroupResource(cluster, gvr.group, gvr.resource);
-  if (rt === undefined) throw new Error(`simulator does not serve ${gvr.group}/${gvr.resource}`);
-  const target = (namespace: string | undefined, name?: string) => ({
-    cluster,
-    rt,
-    version: gvr.version,
-    namespace,
-    ...(name === undefined ? {} : { name }),
-  });
-  return {
-    create(object: KubeObject): KubeObject {
-      return sim.service.create(target(object.metadata.namespace), object as never).object as KubeObject;
-    },
-    update(object: KubeObject): KubeObject {
-      return sim.service.update(target(object.metadata.namespace, object.metadata.name), object as never)
-        .object as KubeObject;
-    },
-    get(namespace: string | undefined, name: string): KubeObject {
-      return sim.service.get(target(namespace, name)) as unknown as KubeObject;
-    },
-  };
-}
+export const serverSide = (sim: KubeSimulator, gvr: GVR, cluster = '') =>
+  storeWriter<KubeObject>(sim, gvr, cluster);

@@ -1,10 +1,10 @@
 import { type Condition, gvr, type HeartbeatReporter, type KubeObject, TmcError } from '@kcp-tmc/interfaces';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+import { ManualClock } from '@kcp-tmc/testing/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseMetrics, value } from '../../test/support/prometheus.js';
+import { type SimClient, simClient } from '../../test/support/sim-client.js';
 import { SyncerMetrics } from '../metrics/registry.js';
-import { ManualClock } from '../test-support/manual-clock.js';
-import { parseMetrics, value } from '../test-support/prometheus.js';
-import { type SimClient, simClient } from '../test-support/sim-client.js';
 import { FailureHandler } from './reporter.js';
 
 const configmaps = gvr('', 'v1', 'configmaps');

@@ -52,11 +52,16 @@ export class FailureHandler implements FailureReporter {
 
   constructor(
     @inject(UPSTREAM_KUBE_CLIENT) private readonly client: KubeClient,
+    // Optional: without a heartbeat (TMC gate off) agent-wide failures set no SyncTarget condition.
     @inject(HEARTBEAT_REPORTER, { isOptional: true }) private readonly heartbeat?: HeartbeatReporter,
+    // Optional: failures are counted only where a metrics registry is composed.
     @inject(SYNC_METRICS, { isOptional: true }) private readonly metrics?: SyncMetrics,
+    // Optional: the default rules apply unless registerHeartbeat was given overrides.
     @inject(RecoveryPolicy, { isOptional: true })
     private readonly policy: RecoveryPolicy = new RecoveryPolicy(),
+    // Optional: a container that binds no clock uses the system clock.
     @inject(CLOCK, { isOptional: true }) private readonly clock: Clock = SYSTEM_CLOCK,
+    // Optional: a container without a logger stays silent.
     @inject(LOGGER, { isOptional: true }) private readonly logger: Logger = NOOP_LOGGER,
   ) {}
 

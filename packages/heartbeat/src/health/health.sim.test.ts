@@ -1,9 +1,9 @@
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseMetrics, value } from '../../test/support/prometheus.js';
+import { type SimClient, simClient } from '../../test/support/sim-client.js';
+import { waitFor } from '../../test/support/wait-for.js';
 import { SyncerMetrics } from '../metrics/registry.js';
-import { parseMetrics, value } from '../test-support/prometheus.js';
-import { type SimClient, simClient } from '../test-support/sim-client.js';
-import { waitFor } from '../test-support/wait-for.js';
 import { kubeConnectionCheck, pingCheck } from './checks.js';
 import { ComponentHealthManager } from './manager.js';
 import { ProbeServer } from './server.js';

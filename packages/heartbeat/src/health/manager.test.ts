@@ -1,6 +1,6 @@
 import type { HealthCheck, SyncStatus } from '@kcp-tmc/interfaces';
+import { ManualClock } from '@kcp-tmc/testing/kit';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../test-support/manual-clock.js';
 import {
   connectionCheck,
   deniedResourcesCheck,

@@ -37,8 +37,11 @@ export class ComponentHealthManager implements HealthManager {
   private readonly timeoutMs: number;
 
   constructor(
+    // Optional: checks may also be added later through register() (the agent adds the engine's at start).
     @injectAll(HEALTH_CHECK, { isOptional: true }) checks: readonly HealthCheck[] = [],
+    // Optional: the default check timeout applies outside registerHeartbeat.
     @inject(HEARTBEAT_CONFIG, { isOptional: true }) config: Partial<HeartbeatConfig> = {},
+    // Optional: a container without a logger stays silent.
     @inject(LOGGER, { isOptional: true }) private readonly logger: Logger = NOOP_LOGGER,
   ) {
     this.timeoutMs = config.healthCheckTimeoutMs ?? DEFAULT_HEARTBEAT_CONFIG.healthCheckTimeoutMs;

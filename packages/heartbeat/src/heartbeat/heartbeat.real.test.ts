@@ -4,10 +4,10 @@ import {
   type RealKubeApiserver,
   startRealKubeApiserver,
 } from '@kcp-tmc/testing';
+import { ManualClock } from '@kcp-tmc/testing/kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { ManualClock } from '../test-support/manual-clock.js';
-import { type SimClient, simClient } from '../test-support/sim-client.js';
-import { waitFor } from '../test-support/wait-for.js';
+import { type SimClient, simClient } from '../../test/support/sim-client.js';
+import { waitFor } from '../../test/support/wait-for.js';
 import { findCondition } from './conditions.js';
 import { heartbeatIntervalMs, SyncTargetHeartbeat } from './heartbeat.js';
 

@@ -9,9 +9,9 @@ import {
   type TmcErrorSeverity,
   type TmcErrorType,
 } from '@kcp-tmc/interfaces';
+import { ManualClock } from '@kcp-tmc/testing/kit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeSyncTargetClient } from '../test-support/fake-sync-target-client.js';
-import { ManualClock } from '../test-support/manual-clock.js';
+import { FakeSyncTargetClient } from '../../test/support/fake-sync-target-client.js';
 import { findCondition } from './conditions.js';
 import { heartbeatIntervalMs, SyncTargetHeartbeat } from './heartbeat.js';
 

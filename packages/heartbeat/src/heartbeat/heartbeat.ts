@@ -21,9 +21,9 @@ import {
   type SyncTargetRef,
   type TimerHandle,
   type TmcError,
-  UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
+import { HEARTBEAT_KUBE_CLIENT } from '../tokens.js';
 import { SyncTargetConditionWriter } from './condition-writer.js';
 import { type ConditionInput } from './conditions.js';
 import { heartbeatPatch, type SyncTargetShape, shapeOf } from './patch.js';
@@ -67,11 +67,15 @@ export class SyncTargetHeartbeat implements HeartbeatReporter {
   private beats = 0;
 
   constructor(
-    @inject(UPSTREAM_KUBE_CLIENT) private readonly client: KubeClient,
+    @inject(HEARTBEAT_KUBE_CLIENT) private readonly client: KubeClient,
     @inject(SYNC_TARGET) private readonly target: SyncTargetRef,
+    // Optional: the defaults (DEFAULT_HEARTBEAT_CONFIG) apply outside registerHeartbeat.
     @inject(HEARTBEAT_CONFIG, { isOptional: true }) config: Partial<HeartbeatConfig> = {},
+    // Optional: a container that binds no clock beats on the system clock (tests bind a manual one).
     @inject(CLOCK, { isOptional: true }) private readonly clock: Clock = SYSTEM_CLOCK,
+    // Optional: a container without a logger stays silent.
     @inject(LOGGER, { isOptional: true }) private readonly logger: Logger = NOOP_LOGGER,
+    // Optional: beats are counted only where a metrics registry is composed.
     @inject(SYNC_METRICS, { isOptional: true }) private readonly metrics?: SyncMetrics,
   ) {
     this.config = { ...DEFAULT_HEARTBEAT_CONFIG, ...config };

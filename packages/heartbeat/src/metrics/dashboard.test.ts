@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseMetrics } from '../test-support/prometheus.js';
+import { parseMetrics } from '../../test/support/prometheus.js';
 import { SyncerMetrics } from './registry.js';
 
 interface Panel {

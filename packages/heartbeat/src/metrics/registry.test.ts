@@ -7,7 +7,7 @@ import {
 } from '@kcp-tmc/interfaces';
 import { register as globalRegistry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { family, parseMetrics, value } from '../test-support/prometheus.js';
+import { family, parseMetrics, value } from '../../test/support/prometheus.js';
 import { resourceLabel, SyncerMetrics } from './registry.js';
 
 const WORKQUEUE_NAMES = [

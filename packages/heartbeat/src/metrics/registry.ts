@@ -92,7 +92,10 @@ export class SyncerMetrics implements SyncMetrics, WorkQueueMetricsProvider {
   /** Series already created per `<metric>|<queue>`: a queue asking twice must not reset them. */
   private readonly initialised = new Set<string>();
 
-  constructor(@inject(HEARTBEAT_CONFIG, { isOptional: true }) config: Partial<HeartbeatConfig> = {}) {
+  constructor(
+    // Optional: without a config, process metrics follow DEFAULT_HEARTBEAT_CONFIG.
+    @inject(HEARTBEAT_CONFIG, { isOptional: true }) config: Partial<HeartbeatConfig> = {},
+  ) {
     if (config.processMetrics ?? DEFAULT_HEARTBEAT_CONFIG.processMetrics) {
       collectDefaultMetrics({ register: this.registry });
     }

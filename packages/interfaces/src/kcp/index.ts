@@ -5,3 +5,4 @@ export * from './locator.js';
 export * from './namespace-name.js';
 export * from './object-names.js';
 export * from './synctarget-key.js';
+export * from './synctarget-ref.js';

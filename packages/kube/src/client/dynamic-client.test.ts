@@ -1,7 +1,7 @@
 import { gvr, isKubeStatus, type KubeObject, TmcError } from '@kcp-tmc/interfaces';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { clientFor, type TestClient } from '../test-support/clients.js';
+import { clientFor, type TestClient } from '../../test/support/clients.js';
 
 const configmaps = gvr('', 'v1', 'configmaps');
 const namespaces = gvr('', 'v1', 'namespaces');

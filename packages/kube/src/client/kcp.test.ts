@@ -10,9 +10,9 @@ import {
 } from '@kcp-tmc/interfaces';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientFor, type TestClient } from '../../test/support/clients.js';
+import { waitFor } from '../../test/support/wait.js';
 import { SharedInformer } from '../informer/shared-informer.js';
-import { clientFor, type TestClient } from '../test-support/clients.js';
-import { waitFor } from '../test-support/wait.js';
 
 const configmaps = gvr('', 'v1', 'configmaps');
 const namespaces = gvr('', 'v1', 'namespaces');

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { gvr, TmcError } from '@kcp-tmc/interfaces';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { clientFor } from '../../test/support/clients.js';
 import { DynamicClient } from '../client/dynamic-client.js';
 import { RestMapper } from '../discovery/rest-mapper.js';
 import { Transport } from '../http/transport.js';
-import { clientFor } from '../test-support/clients.js';
 import { ClusterConnection, hasStaticCredentials, loadKubeConfig, type RequestAuth } from './kubeconfig.js';
 
 const namespaces = gvr('', 'v1', 'namespaces');

@@ -10,8 +10,8 @@ import {
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
 import { container as rootContainer } from 'tsyringe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../test/support/wait.js';
 import { registerKube } from '../register.js';
-import { waitFor } from '../test-support/wait.js';
 import { DeniedAccessLog, parseDenied } from './denied-access.js';
 
 const synctargets = gvr('workload.kcp.io', 'v1alpha1', 'synctargets');

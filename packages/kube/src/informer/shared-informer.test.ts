@@ -9,8 +9,8 @@ import {
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
 import type { Subscription } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { clientFor, type TestClient } from '../test-support/clients.js';
-import { waitFor } from '../test-support/wait.js';
+import { clientFor, type TestClient } from '../../test/support/clients.js';
+import { waitFor } from '../../test/support/wait.js';
 import type { InformerConfig } from './config.js';
 import { SharedInformerFactory } from './factory.js';
 import { labelIndexFunc } from './indexers.js';

@@ -1,7 +1,7 @@
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientFor, type TestClient } from '../test-support/clients.js';
-import { waitFor } from '../test-support/wait.js';
+import { clientFor, type TestClient } from '../../test/support/clients.js';
+import { waitFor } from '../../test/support/wait.js';
 import { microTime, takeOver } from './lease.js';
 import { LEASES, LeaseElector, type LeaseElectorOptions } from './lease-elector.js';
 

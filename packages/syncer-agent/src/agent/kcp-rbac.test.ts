@@ -1,11 +1,11 @@
 import { DEFAULT_FEATURE_GATES, parseGvr, type SyncTarget } from '@kcp-tmc/interfaces';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RecordingDownstreamSyncer, recordingModule } from '../../test/support/recording-syncer.js';
+import { waitFor } from '../../test/support/wait.js';
 import { type Agent, createAgent } from '../compose.js';
 import type { AgentOptions } from '../config/options.js';
 import { StreamLogger } from '../logging/logger.js';
-import { RecordingDownstreamSyncer, recordingModule } from '../test-support/recording-syncer.js';
-import { waitFor } from '../test-support/wait.js';
 
 const CLUSTER = 'root:org';
 const ST_PATH = `/clusters/${CLUSTER}/apis/workload.kcp.io/v1alpha1/synctargets`;

@@ -15,9 +15,10 @@ import { KcpSyncerTunnel } from '@kcp-tmc/tunnel';
 import { container } from 'tsyringe';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadAgentOptions } from '../config/load.js';
+import { tlsOptionsOf } from './credentials.js';
 import { kcpTunnelModule } from './kcp-tunnel.js';
 import type { CompositionContext } from './modules.js';
-import { tlsOptionsOf, tunnelModule } from './tunnel.js';
+import { tunnelModule } from './tunnel.js';
 
 const REF: SyncTargetRef = {
   cluster: '1mkf0habviiif6ta',

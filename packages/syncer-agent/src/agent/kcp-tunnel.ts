@@ -1,7 +1,6 @@
-import { kcpSyncerTunnelUrl, registerKcpTunnel, TunnelUrlRefused } from '@kcp-tmc/tunnel';
-import { tunnelProtocolOf } from '../config/tunnel-flags.js';
+import { kcpSyncerTunnelUrl, registerKcpTunnel } from '@kcp-tmc/tunnel';
 import type { AgentModule } from './modules.js';
-import { podPolicy } from './tunnel.js';
+import { tunnelModuleOf } from './tunnel-module.js';
 
 /**
  * kcp's syncer tunnel (`--tunnel=kcp`, the default in kcp modes), with the Tunnel (`KCPSyncerTunnel`) gate:
@@ -10,32 +9,13 @@ import { podPolicy } from './tunnel.js';
  * does; answers pod logs, and exec, attach and port-forward only with `--tunnel-exec`, for pods in namespaces
  * this agent owns.
  */
-export const kcpTunnelModule: AgentModule = {
+export const kcpTunnelModule: AgentModule = tunnelModuleOf({
   name: 'kcp-tunnel',
-  register(
-    container,
-    { options, ref, upstreamToken, upstreamServer, upstreamTls, downstreamKubeConfig, logger },
-  ) {
-    if (!options.featureGates.Tunnel || tunnelProtocolOf(options) !== 'kcp') return;
-    if (upstreamToken === undefined || upstreamServer === undefined) {
-      logger.warn(
-        'Tunnel gate is on but the upstream kubeconfig has no server or token: kcp tunnel disabled',
-      );
-      return;
-    }
-    let url: string;
-    try {
-      url = kcpSyncerTunnelUrl(upstreamServer, ref.cluster, ref.name);
-    } catch (err) {
-      if (!(err instanceof TunnelUrlRefused)) throw err;
-      logger.error('kcp tunnel disabled: the agent refuses to dial it', { reason: err.message });
-      return;
-    }
-    registerKcpTunnel(container, {
-      url,
-      token: upstreamToken,
-      ...(upstreamTls === undefined ? {} : { tls: { ...upstreamTls } }),
-      forwarder: podPolicy(options.tunnelExec, downstreamKubeConfig),
-    });
-  },
-};
+  protocol: 'kcp',
+  missing: 'Tunnel gate is on but the upstream kubeconfig has no server or token: kcp tunnel disabled',
+  url: ({ ref }, upstreamServer) => kcpSyncerTunnelUrl(upstreamServer, ref.cluster, ref.name),
+  refused: ({ logger }, err) =>
+    logger.error('kcp tunnel disabled: the agent refuses to dial it', { reason: err.message }),
+  register: (container, { tls, ...dial }) =>
+    registerKcpTunnel(container, { ...dial, ...(tls === undefined ? {} : { tls: { ...tls } }) }),
+});

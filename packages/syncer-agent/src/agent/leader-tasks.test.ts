@@ -1,10 +1,10 @@
 import { DEFAULT_FEATURE_GATES, LEADER_ELECTION, type LeaderElection, parseGvr } from '@kcp-tmc/interfaces';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RecordingDownstreamSyncer, recordingModule } from '../../test/support/recording-syncer.js';
+import { waitFor } from '../../test/support/wait.js';
 import { createAgent } from '../compose.js';
 import type { AgentOptions } from '../config/options.js';
-import { RecordingDownstreamSyncer, recordingModule } from '../test-support/recording-syncer.js';
-import { waitFor } from '../test-support/wait.js';
 import { LEADER_TASKS, type LeaderTask } from '../tokens.js';
 import type { AgentModule } from './modules.js';
 

@@ -8,7 +8,7 @@ import {
   type SyncTargetRef,
 } from '@kcp-tmc/interfaces';
 import { LeaseElector } from '@kcp-tmc/kube';
-import { instancePerContainerCachingFactory } from 'tsyringe';
+import { instanceCachingFactory } from 'tsyringe';
 import type { AgentModule } from './modules.js';
 import { AgentStartError } from './upstream-access.js';
 
@@ -36,7 +36,7 @@ export const leaderElectionModule: AgentModule = {
     }
     const name = election.name ?? leaseName(ref);
     container.register(LEADER_ELECTION, {
-      useFactory: instancePerContainerCachingFactory(
+      useFactory: instanceCachingFactory(
         (c) =>
           new LeaseElector({
             client: c.resolve<KubeClient>(DOWNSTREAM_KUBE_CLIENT),

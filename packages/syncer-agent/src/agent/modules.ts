@@ -14,11 +14,12 @@ import {
 import { registerTransformation, WORKSPACE_NAMESERVER_PROVIDER } from '@kcp-tmc/transformation';
 import { registerUpstream } from '@kcp-tmc/upstream';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { type DependencyContainer, instancePerContainerCachingFactory } from 'tsyringe';
+import { type DependencyContainer, instanceCachingFactory } from 'tsyringe';
 import { type AgentOptions, DEFAULT_API_IMPORT_POLL_INTERVAL_MS, drainBudgetMs } from '../config/options.js';
+import type { TlsOptions } from './credentials.js';
 import { kcpTunnelModule } from './kcp-tunnel.js';
 import { leaderElectionModule } from './leader.js';
-import { type TlsOptions, tunnelModule } from './tunnel.js';
+import { tunnelModule } from './tunnel.js';
 import { upsyncModule } from './upsync.js';
 
 /** What every module may read while registering: the options and what start-up learned upstream. */
@@ -94,7 +95,7 @@ export const downstreamModule: AgentModule = {
     });
     if (dns !== undefined) {
       container.register(WORKSPACE_NAMESERVER_PROVIDER, {
-        useFactory: instancePerContainerCachingFactory((c) => c.resolve(WORKSPACE_DNS)),
+        useFactory: instanceCachingFactory((c) => c.resolve(WORKSPACE_DNS)),
       });
     }
   },

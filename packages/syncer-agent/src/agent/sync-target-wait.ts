@@ -5,6 +5,7 @@ import {
   type Logger,
   SYNC_TARGET_GVR,
   type SyncTarget,
+  syncerVirtualWorkspaceUrl,
   TmcError,
 } from '@kcp-tmc/interfaces';
 import type { AgentOptions } from '../config/options.js';
@@ -94,8 +95,8 @@ export async function resolveSyncTarget(
       const cluster = plain ? given : (target.metadata.annotations?.[CLUSTER_ANNOTATION] ?? given);
       if (options.upstreamMode !== 'virtual-workspace') return { syncTarget: target, cluster };
       const workspaces = target.status?.virtualWorkspaces ?? [];
-      const syncerURL = workspaces[0]?.syncerURL;
-      if (syncerURL !== undefined && syncerURL !== '') {
+      const syncerURL = syncerVirtualWorkspaceUrl(target);
+      if (syncerURL !== undefined) {
         if (workspaces.length > 1) {
           logger.error('SyncTarget has several syncer virtual workspace URLs: using the first', {
             syncTarget: name,

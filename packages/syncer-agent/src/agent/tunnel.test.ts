@@ -16,8 +16,9 @@ import { TunnelServer } from '@kcp-tmc/tunnel';
 import { container } from 'tsyringe';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadAgentOptions } from '../config/load.js';
+import { tlsOptionsOf } from './credentials.js';
 import type { CompositionContext } from './modules.js';
-import { tlsOptionsOf, tunnelModule } from './tunnel.js';
+import { tunnelModule } from './tunnel.js';
 
 const REF: SyncTargetRef = {
   cluster: 'root:org',

@@ -1,4 +1,4 @@
-import { DEFAULT_CLUSTER_NAME, toSyncTargetKey } from '@kcp-tmc/interfaces';
+import { DEFAULT_CLUSTER_NAME, toSyncTargetKey, workspaceServerBase } from '@kcp-tmc/interfaces';
 import { type KubeConfigSource, type KubeSideOptions, loadKubeConfig } from '@kcp-tmc/kube';
 import { ConfigError } from '../config/errors.js';
 import { type AgentOptions, transportLimits } from '../config/options.js';
@@ -66,9 +66,7 @@ export function loadSideKubeconfig(
  */
 export function serverBase(source: KubeConfigSource): string | undefined {
   const server = loadKubeConfig(source).getCurrentCluster()?.server;
-  if (server === undefined) return undefined;
-  const match = /^(.*?)\/clusters\/[^/]+\/?$/.exec(server);
-  return match?.[1];
+  return server === undefined ? undefined : workspaceServerBase(server);
 }
 
 /** Upstream side options for the bare server in kcp modes, or the one cluster in plain mode. */

@@ -1,6 +1,11 @@
-import { DOWNSTREAM_KUBE_CLIENT, type KubeClient, UPSTREAM_KUBE_CLIENT } from '@kcp-tmc/interfaces';
+import {
+  DOWNSTREAM_KUBE_CLIENT,
+  type KubeClient,
+  UPSTREAM_KUBE_CLIENT,
+  upsyncerVirtualWorkspaceUrl,
+} from '@kcp-tmc/interfaces';
 import { registerKube } from '@kcp-tmc/kube';
-import { instancePerContainerCachingFactory } from 'tsyringe';
+import { instanceCachingFactory } from 'tsyringe';
 import { LEADER_TASKS, type LeaderTask } from '../tokens.js';
 import type { AgentModule } from './modules.js';
 import { kubeconfigSource, upstreamSide } from './upstream-access.js';
@@ -19,13 +24,13 @@ export const upsyncModule: AgentModule = {
   name: 'upsync',
   register(container, { options, syncTarget, ref, logger }) {
     if (options.upstreamMode !== 'virtual-workspace') return;
-    const url = syncTarget.status?.virtualWorkspaces?.[0]?.upsyncerURL;
-    if (url === undefined || url === '') {
+    const url = upsyncerVirtualWorkspaceUrl(syncTarget);
+    if (url === undefined) {
       logger.warn('the SyncTarget publishes no upsyncer virtual workspace URL: upsync disabled');
       return;
     }
     container.register<LeaderTask>(LEADER_TASKS, {
-      useFactory: instancePerContainerCachingFactory((c) => {
+      useFactory: instanceCachingFactory((c) => {
         const sides = c.createChildContainer();
         const registration = registerKube(sides, {
           // The virtual workspace serves discovery below /clusters/*, as the syncer's does.

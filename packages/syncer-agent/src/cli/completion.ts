@@ -1,6 +1,6 @@
+import { parseCommandLine } from '../config/command-line.js';
 import { ConfigError } from '../config/errors.js';
 import { type FlagSpec, HELP_FLAG } from '../config/flags.js';
-import { parseCommandLine } from '../config/load.js';
 import type { Command } from './io.js';
 
 const SHELLS = ['bash', 'zsh'] as const;

@@ -1,8 +1,7 @@
-import { ConfigError } from '../config/errors.js';
 import { type FlagSpec, formatFlags } from '../config/flags.js';
-import { parseCommandLine } from '../config/load.js';
 import { duration, verbosity } from '../config/values.js';
 import { StreamLogger, warningsOnly } from '../logging/logger.js';
+import { flagCommand, flagValue } from './flag-command.js';
 import type { Command } from './io.js';
 
 const FLAGS: readonly FlagSpec[] = [
@@ -42,28 +41,14 @@ Flags:
 ${formatFlags(FLAGS)}
 `;
 
-export const demoCommand: Command = {
+export const demoCommand: Command = flagCommand({
   name: 'demo',
   summary: 'Run the agent against simulators, no clusters needed.',
   flags: FLAGS,
-  async run(argv, io) {
-    const { values, help } = parseCommandLine(argv, FLAGS);
-    if (help) {
-      io.stdout.write(HELP);
-      return 0;
-    }
-    const read = <T>(
-      name: string,
-      fallback: string,
-      parse: (t: string) => { ok: true; value: T } | { ok: false; reason: string },
-    ) => {
-      const text = typeof values[name] === 'string' ? (values[name] as string) : fallback;
-      const parsed = parse(text);
-      if (!parsed.ok) throw new ConfigError(`--${name}`, parsed.reason);
-      return parsed.value;
-    };
-    const timeoutMs = read('timeout', '90s', duration);
-    const level = read('v', '0', verbosity);
+  help: HELP,
+  async run({ values }, io) {
+    const timeoutMs = flagValue(values, 'timeout', duration, '90s');
+    const level = flagValue(values, 'v', verbosity, '0');
     // At -v 0 the demo's own progress is the output: the agent's info lines stay quiet.
     const base = new StreamLogger({ stream: io.stderr, verbosity: level });
     const logger = level > 0 ? base : warningsOnly(base);
@@ -86,4 +71,4 @@ export const demoCommand: Command = {
     await demo.stop();
     return 0;
   },
-};
+});

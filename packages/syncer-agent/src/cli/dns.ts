@@ -1,9 +1,9 @@
 import { parseUpstream, readResolvConf, type UpstreamResolver, WorkspaceNameServer } from '@kcp-tmc/dns';
 import type { KubeClient } from '@kcp-tmc/interfaces';
 import { ClusterConnection, DynamicClient, loadKubeConfig, RestMapper, Transport } from '@kcp-tmc/kube';
+import { parseCommandLine } from '../config/command-line.js';
 import { ConfigError } from '../config/errors.js';
 import { type FlagSpec, formatFlags } from '../config/flags.js';
-import { parseCommandLine } from '../config/load.js';
 import { type Command, loggerFor } from './io.js';
 
 const FLAGS: readonly FlagSpec[] = [

@@ -1,9 +1,8 @@
 import { toSyncTargetKey } from '@kcp-tmc/interfaces';
-import { ConfigError } from '../config/errors.js';
 import type { FlagSpec } from '../config/flags.js';
 import { formatFlags } from '../config/flags.js';
-import { parseCommandLine } from '../config/load.js';
 import { clusterPath, objectName } from '../config/values.js';
+import { flagCommand, flagValue } from './flag-command.js';
 import type { Command } from './io.js';
 
 const FLAGS: readonly FlagSpec[] = [
@@ -32,26 +31,17 @@ Flags:
 ${formatFlags(FLAGS)}
 `;
 
-export const keyCommand: Command = {
+export const keyCommand: Command = flagCommand({
   name: 'key',
   summary: 'Print the SyncTarget key of a cluster and name.',
   flags: FLAGS,
-  async run(argv, io) {
-    const { values, help } = parseCommandLine(argv, FLAGS);
-    if (help) {
-      io.stdout.write(HELP);
-      return 0;
-    }
-    const read = (name: string, parse: typeof clusterPath) => {
-      const value = values[name];
-      if (typeof value !== 'string') throw new ConfigError(`--${name}`, 'is required');
-      const parsed = parse(value);
-      if (!parsed.ok) throw new ConfigError(`--${name}`, parsed.reason);
-      return parsed.value;
-    };
-    const cluster = read('cluster', clusterPath);
-    const name = read('name', objectName);
-    io.stdout.write(`${toSyncTargetKey(cluster, name)}\n`);
+  help: HELP,
+  run: async ({ values }, io) => {
+    const key = toSyncTargetKey(
+      flagValue(values, 'cluster', clusterPath),
+      flagValue(values, 'name', objectName),
+    );
+    io.stdout.write(`${key}\n`);
     return 0;
   },
-};
+});

@@ -1,6 +1,7 @@
 import { formatFeatureGates } from '@kcp-tmc/interfaces';
 import { AGENT_FLAGS, formatFlags } from '../config/flags.js';
 import { loadAgentOptions } from '../config/load.js';
+import { flagCommand } from './flag-command.js';
 import type { Command } from './io.js';
 import { loggerFor } from './io.js';
 import { AgentSupervisor } from './supervisor.js';
@@ -22,16 +23,13 @@ ${formatFlags(AGENT_FLAGS)}
 
 export { FORCED_EXIT_CODE } from './supervisor.js';
 
-export const runCommand: Command = {
+export const runCommand: Command = flagCommand({
   name: 'run',
   summary: 'Run the syncer agent.',
   flags: AGENT_FLAGS,
-  async run(argv, io) {
+  help: HELP,
+  async run(_commandLine, io, argv) {
     const options = loadAgentOptions(argv, { env: io.env });
-    if (options.help) {
-      io.stdout.write(HELP);
-      return 0;
-    }
     if (options.version === true) {
       io.stdout.write(`syncer-agent ${agentVersion()}\n`);
       return 0;
@@ -51,4 +49,4 @@ export const runCommand: Command = {
     unsubscribe();
     return code;
   },
-};
+});

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseCommandLine } from '../config/load.js';
+import { parseCommandLine } from '../config/command-line.js';
 import type { Command } from './io.js';
 
 /** This package's version, read from its package.json (beside dist/ and src/). */

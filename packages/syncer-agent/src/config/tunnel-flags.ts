@@ -1,6 +1,6 @@
 import { type UpstreamMode } from '@kcp-tmc/interfaces';
 import type { FlagSpec } from './flags.js';
-import type { SettingReader } from './load.js';
+import type { SettingReader } from './settings.js';
 import { goBoolean, oneOf } from './values.js';
 
 /** Which reverse tunnel the agent dials with the Tunnel gate on. */

@@ -8,43 +8,33 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const fail = (reason: string): Parsed<never> => ({ ok: false, reason });
 
-export function positiveNumber(text: string): Parsed<number> {
+/** A number `accept`s (finite, and not blank: `Number('')` is 0), or `expected ..., got "<text>"`. */
+function numberWhere(text: string, accept: (n: number) => boolean, expected: string): Parsed<number> {
   const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) {
-    return fail(`expected a positive number, got "${text}"`);
-  }
+  if (text.trim() === '' || !Number.isFinite(n) || !accept(n))
+    return fail(`expected ${expected}, got "${text}"`);
   return ok(n);
+}
+
+export function positiveNumber(text: string): Parsed<number> {
+  return numberWhere(text, (n) => n > 0, 'a positive number');
 }
 
 /** A float, as pflag's Float32 reads `--qps`: any sign (client-go gives 0 and negatives a meaning). */
 export function finiteNumber(text: string): Parsed<number> {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n)) return fail(`expected a number, got "${text}"`);
-  return ok(n);
+  return numberWhere(text, () => true, 'a number');
 }
 
 export function nonNegativeInteger(text: string): Parsed<number> {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isInteger(n) || n < 0) {
-    return fail(`expected a non-negative integer, got "${text}"`);
-  }
-  return ok(n);
+  return numberWhere(text, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer');
 }
 
 export function positiveInteger(text: string): Parsed<number> {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isInteger(n) || n <= 0) {
-    return fail(`expected a positive integer, got "${text}"`);
-  }
-  return ok(n);
+  return numberWhere(text, (n) => Number.isInteger(n) && n > 0, 'a positive integer');
 }
 
 export function verbosity(text: string): Parsed<number> {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isInteger(n) || n < 0 || n > 10) {
-    return fail(`expected a verbosity level from 0 to 10, got "${text}"`);
-  }
-  return ok(n);
+  return numberWhere(text, (n) => Number.isInteger(n) && n >= 0 && n <= 10, 'a verbosity level from 0 to 10');
 }
 
 const DURATION_UNITS: Record<string, number> = {

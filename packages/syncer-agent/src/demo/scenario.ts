@@ -19,37 +19,18 @@ export interface DemoApiObject {
  */
 export function demoApp(): DemoApiObject[] {
   const labels = { app: 'web' };
-  const metadata = (name: string) => ({ name, namespace: DEMO_NAMESPACE, labels });
   const ns = `/api/v1/namespaces/${DEMO_NAMESPACE}`;
+  const metadata = (name: string) => ({ name, namespace: DEMO_NAMESPACE, labels });
+  const core = (resource: string, kind: string, name: string, fields: Record<string, unknown>) => ({
+    path: `${ns}/${resource}`,
+    object: { apiVersion: 'v1', kind, metadata: metadata(name), ...fields },
+  });
   return [
-    {
-      path: `${ns}/configmaps`,
-      object: {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: metadata('web-config'),
-        data: { GREETING: 'hello from kcp' },
-      },
-    },
-    {
-      path: `${ns}/secrets`,
-      object: {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: metadata('web-credentials'),
-        type: 'Opaque',
-        stringData: { password: 'demo' },
-      },
-    },
-    {
-      path: `${ns}/services`,
-      object: {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: metadata('web'),
-        spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
-      },
-    },
+    core('configmaps', 'ConfigMap', 'web-config', { data: { GREETING: 'hello from kcp' } }),
+    core('secrets', 'Secret', 'web-credentials', { type: 'Opaque', stringData: { password: 'demo' } }),
+    core('services', 'Service', 'web', {
+      spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
+    }),
     {
       path: `/apis/apps/v1/namespaces/${DEMO_NAMESPACE}/deployments`,
       object: {

@@ -1,4 +1,10 @@
-import { type KubeClient, type KubeObject, type SyncTarget, syncerId } from '@kcp-tmc/interfaces';
+import {
+  CLUSTER_ANNOTATION,
+  type KubeClient,
+  type KubeObject,
+  type SyncTarget,
+  syncerId,
+} from '@kcp-tmc/interfaces';
 import type { AgentOptions } from '../config/options.js';
 import type { TunnelProtocol } from '../config/tunnel-flags.js';
 import { tokenKubeconfig, type UpstreamServer } from './kubeconfig.js';
@@ -54,10 +60,12 @@ export async function renderFor(request: RenderRequest): Promise<KubeObject[]> {
   const permission = await resourcesForPermission(client, workspace, name, resourcesToSync);
   return renderManifests({
     syncerId: id,
-    syncTargetName: name,
-    syncTargetUid: target.metadata.uid ?? '',
-    // kcp writes the SyncTarget's logical cluster name (sync.go: logicalcluster.From(syncTarget)).
-    fromCluster: target.metadata.annotations?.['kcp.io/cluster'] ?? workspace,
+    syncTarget: {
+      name,
+      uid: target.metadata.uid ?? '',
+      // kcp writes the SyncTarget's logical cluster name (sync.go: logicalcluster.From(syncTarget)).
+      cluster: target.metadata.annotations?.[CLUSTER_ANNOTATION] ?? workspace,
+    },
     upstreamKubeconfig: tokenKubeconfig(request.server, token, kcpNamespace),
     resourcesToSync,
     resourcesForPermission: permission.map(groupResource),

@@ -1,4 +1,4 @@
-import type { FeatureGates, KubeObject } from '@kcp-tmc/interfaces';
+import type { FeatureGates, KubeObject, SyncTargetRef } from '@kcp-tmc/interfaces';
 import { stringify } from 'yaml';
 import type { TunnelProtocol } from '../config/tunnel-flags.js';
 import { downstreamClusterRoleRules, type GroupResource, LEADER_ELECTION_RULES } from './rbac.js';
@@ -6,10 +6,8 @@ import { downstreamClusterRoleRules, type GroupResource, LEADER_ELECTION_RULES }
 export interface ManifestInput {
   /** kcp's syncer id, `kcp-syncer-<name>-<hash of the SyncTarget uid>`: the name of every object. */
   readonly syncerId: string;
-  readonly syncTargetName: string;
-  readonly syncTargetUid: string;
-  /** The SyncTarget's logical cluster (`--from-cluster`). */
-  readonly fromCluster: string;
+  /** `--sync-target-name`, `--sync-target-uid` and `--from-cluster` (the SyncTarget's logical cluster). */
+  readonly syncTarget: Pick<SyncTargetRef, 'cluster' | 'name' | 'uid'>;
   /** The upstream kubeconfig of the dedicated ServiceAccount, as YAML (stored in a Secret). */
   readonly upstreamKubeconfig: string;
   /** `--resources` as given (kcp's `resource.group`), passed on to the agent. */
@@ -56,9 +54,9 @@ export function renderManifests(input: ManifestInput): KubeObject[] {
   const args = [
     'run',
     '--from-kubeconfig=/kcp/kubeconfig',
-    `--sync-target-name=${input.syncTargetName}`,
-    `--sync-target-uid=${input.syncTargetUid}`,
-    `--from-cluster=${input.fromCluster}`,
+    `--sync-target-name=${input.syncTarget.name}`,
+    `--sync-target-uid=${input.syncTarget.uid}`,
+    `--from-cluster=${input.syncTarget.cluster}`,
     `--api-import-poll-interval=${input.apiImportPollInterval}`,
     `--downstream-namespace-clean-delay=${input.downstreamNamespaceCleanDelay}`,
     ...input.resourcesToSync.map((name) => `--resources=${name}`),

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AgentProcess, agentArgs, spawnAgent, started, startWorld, type World } from '../e2e/support.js';
 import { type FaultWindow, watchHeartbeats } from './heartbeats.js';
@@ -161,6 +161,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioReport> {
     // KCP_TMC_CHAOS_LOGS=<dir>: every agent's log of the scenario, for a failure's post-mortem.
     const logs = process.env.KCP_TMC_CHAOS_LOGS;
     if (logs !== undefined) {
+      mkdirSync(logs, { recursive: true });
       const slug = scenario.name.replace(/[^a-z0-9]+/gi, '-');
       for (const [i, agent] of all.entries())
         writeFileSync(join(logs, `${slug}-agent-${i}.log`), agent.stderr());

@@ -2,6 +2,7 @@
 // kcp-upsync.real.e2e.test.ts (real kcp v0.11 cannot accept pods from a kube 1.35 downstream, see that file). A
 // pod created downstream with kcp's upsync labels appears in its workspace with its status, follows it, goes away
 // when deleted downstream, also while the agent was down.
+import { type SyncTarget, upsyncerVirtualWorkspaceUrl } from '@kcp-tmc/interfaces';
 import { acceptResources, type KubeSimulator, placedNamespace, startKubeSimulator } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -155,8 +156,7 @@ describe.skipIf(!CLI_BUILT)('upsync through the simulator’s upsyncer virtual w
     const st = (
       await call(upstream.url, `/clusters/${ST_CLUSTER}/apis/workload.kcp.io/v1alpha1/synctargets/${ST_NAME}`)
     ).json;
-    const url = (st.status as { virtualWorkspaces: Array<{ upsyncerURL: string }> }).virtualWorkspaces[0]
-      ?.upsyncerURL;
+    const url = upsyncerVirtualWorkspaceUrl(st as unknown as SyncTarget);
     const answer = await call(`${url}/clusters/${WS}`, '/api/v1/namespaces/apps/pods/plain');
     expect(answer.status).toBe(404);
     // Services are synced, never upsynced: the upsyncer VW serves pods and persistent volumes only.

@@ -114,14 +114,28 @@ describe.skipIf(!CLI_BUILT)('two replicas with --leader-elect', () => {
   it('stops writing and exits non-zero when another replica takes its lease', async () => {
     const a = spawn();
     await started(a, 60_000);
-    const { json } = await call(world.downstream.url, LEASES);
-    const [current] = json.items ?? [];
-    const stolen = {
-      ...current,
-      spec: { ...(current?.spec as object), holderIdentity: 'intruder', renewTime: new Date().toISOString() },
+    // The leader renews every 500 ms: a renewal between our read and our write is a 409, so read again.
+    const steal = async () => {
+      const { json } = await call(world.downstream.url, LEASES);
+      const [current] = json.items ?? [];
+      const stolen = {
+        ...current,
+        spec: {
+          ...(current?.spec as object),
+          holderIdentity: 'intruder',
+          renewTime: new Date().toISOString(),
+        },
+      };
+      const { status } = await call(
+        world.downstream.url,
+        `${LEASES}/${current?.metadata.name}`,
+        'PUT',
+        stolen,
+      );
+      expect([200, 409]).toContain(status);
+      return status === 200;
     };
-    const path = `${LEASES}/${current?.metadata.name}`;
-    expect((await call(world.downstream.url, path, 'PUT', stolen)).status).toBe(200);
+    await waitFor(steal, 'the lease taken over by another holder', 10_000);
     const { code } = await a.exited;
     expect(code).toBe(1);
     expect(a.logs().find((l) => l.msg === 'agent cannot go on, writes stopped')?.reason).toBe(

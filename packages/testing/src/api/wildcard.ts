@@ -20,16 +20,20 @@ export function localCrdDiscovery(registry: ResourceRegistry, cluster: string): 
   }
   const resourcesIn = (c: string, group: string, version: string) =>
     registry.resourcesIn(c, group, version).filter((rt) => registry.isBuiltin(rt.group, rt.resource));
-  return {
-    resourcesIn,
-    groups: (c) =>
-      registry
-        .groups(c)
-        .map((g) => ({
-          name: g.name,
-          versions: g.versions.filter((v) => resourcesIn(c, g.name, v).length > 0),
-        }))
-        .filter((g) => g.versions.length > 0),
-    sharedGroupVersion,
-  };
+  return { resourcesIn, groups: (c) => groupsWithResources(registry, c, resourcesIn), sharedGroupVersion };
+}
+
+/** The registry's groups in `cluster`, each with only the versions in which `resourcesIn` finds a resource. */
+export function groupsWithResources(
+  registry: ResourceRegistry,
+  cluster: string,
+  resourcesIn: (cluster: string, group: string, version: string) => readonly unknown[],
+): { name: string; versions: string[] }[] {
+  return registry
+    .groups(cluster)
+    .map((g) => ({
+      name: g.name,
+      versions: g.versions.filter((v) => resourcesIn(cluster, g.name, v).length > 0),
+    }))
+    .filter((g) => g.versions.length > 0);
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { expect } from 'vitest';
-import { RawClient, type RawResponse } from './client.js';
+import { expect, it, type TestContext } from 'vitest';
+import { RawClient, type RawResponse, type WatchEvent, type WatchStream } from './client.js';
 import type { ConformanceTarget } from './target.js';
 
 /** Shared state of one conformance run: the target, a client, and a namespace for the cases. */
@@ -73,4 +73,40 @@ export async function create(client: RawClient, path: string, body: unknown): Pr
   const res = await client.post(path, body);
   expect(res.status, res.text).toBe(201);
   return res.json;
+}
+
+/** `object` with `metadata` fields replaced: the body of an update that changes only metadata. */
+export function withMetadata<T extends { metadata: object }>(
+  object: T,
+  metadata: Record<string, unknown>,
+): T {
+  return { ...object, metadata: { ...object.metadata, ...metadata } };
+}
+
+/** A case that runs only where `prepare` yields its context; `prepare` skips the case elsewhere. */
+export function itWhere<C>(
+  prepare: (s: SuiteRef, ctx: TestContext) => C | undefined,
+  s: SuiteRef,
+  title: string,
+  body: (c: C, ctx: TestContext) => Promise<void>,
+  timeoutMs?: number,
+): void {
+  it(
+    title,
+    async (ctx) => {
+      const c = prepare(s, ctx);
+      if (c !== undefined) await body(c, ctx);
+    },
+    timeoutMs,
+  );
+}
+
+/** Waits for the stream's DELETED event, then expects exactly `types` so far; resolves with the DELETED event. */
+export async function expectEventsUntilDeleted(
+  stream: WatchStream,
+  types: readonly string[],
+): Promise<WatchEvent> {
+  const deleted = await stream.waitFor((e) => e.type === 'DELETED');
+  expect(stream.events.map((e) => e.type)).toEqual(types);
+  return deleted;
 }

@@ -14,7 +14,9 @@ import { createTemplatePod } from './pods.js';
 import {
   controllerRef,
   isPodReady,
+  liveObject,
   type Obj,
+  type ObjectKey,
   ownedBy,
   recordEvent,
   spec,
@@ -31,14 +33,10 @@ function replicasOf(obj: KubeObject): number {
 }
 
 /** Deployments → ReplicaSets: one ReplicaSet per template, old ones scaled to zero; status follows. */
-export function reconcileDeployment(
-  client: InProcessClient,
-  cluster: string,
-  namespace: string,
-  name: string,
-): void {
-  const d = client.get(cluster, 'apps', 'deployments', namespace, name);
-  if (!d || d.metadata.deletionTimestamp) return;
+export function reconcileDeployment(client: InProcessClient, at: ObjectKey): void {
+  const d = liveObject(client, 'apps', 'deployments', at);
+  if (!d) return;
+  const { cluster, namespace, name } = at;
   const s = spec(d);
   const template = cloneJson(s.template) as Obj | undefined;
   if (!template) return;
@@ -192,14 +190,10 @@ function scaledEvent(
 }
 
 /** ReplicaSets → Pods: create or delete pods to match replicas; status counts ready pods. */
-export function reconcileReplicaSet(
-  client: InProcessClient,
-  cluster: string,
-  namespace: string,
-  name: string,
-): void {
-  const rs = client.get(cluster, 'apps', 'replicasets', namespace, name);
-  if (!rs || rs.metadata.deletionTimestamp) return;
+export function reconcileReplicaSet(client: InProcessClient, at: ObjectKey): void {
+  const rs = liveObject(client, 'apps', 'replicasets', at);
+  if (!rs) return;
+  const { cluster, namespace } = at;
   const s = spec(rs);
   const selector = s.selector as Parameters<typeof matchesLabelSelectorObject>[0];
   const pods = client

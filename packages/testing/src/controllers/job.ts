@@ -2,18 +2,24 @@ import { timestamp } from '../api/meta.js';
 import { isPlainObject } from '../api/types.js';
 import type { InProcessClient } from './client.js';
 import { createTemplatePod } from './pods.js';
-import { isPodReady, type Obj, ownedBy, podPhase, recordEvent, spec, status } from './shared.js';
+import {
+  isPodReady,
+  liveObject,
+  type Obj,
+  type ObjectKey,
+  ownedBy,
+  podPhase,
+  recordEvent,
+  spec,
+  status,
+} from './shared.js';
 import { writeStatusIfChanged } from './status-write.js';
 
 /** Jobs: run pods up to parallelism until `completions` succeeded, then mark the Job Complete. */
-export function reconcileJob(
-  client: InProcessClient,
-  cluster: string,
-  namespace: string,
-  name: string,
-): void {
-  const job = client.get(cluster, 'batch', 'jobs', namespace, name);
-  if (!job || job.metadata.deletionTimestamp) return;
+export function reconcileJob(client: InProcessClient, at: ObjectKey): void {
+  const job = liveObject(client, 'batch', 'jobs', at);
+  if (!job) return;
+  const { cluster, namespace } = at;
   const st = status(job);
   if (
     Array.isArray(st.conditions) &&

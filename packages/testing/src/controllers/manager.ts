@@ -64,9 +64,9 @@ export class ControllerManager {
     const kubelet = new FakeKubelet(client, logs);
     this.kubelet = kubelet;
     this.q = {
-      deploy: this.queue((c, ns, n) => reconcileDeployment(client, c, ns, n)),
-      rs: this.queue((c, ns, n) => reconcileReplicaSet(client, c, ns, n)),
-      job: this.queue((c, ns, n) => reconcileJob(client, c, ns, n)),
+      deploy: this.queue((c, ns, n) => reconcileDeployment(client, { cluster: c, namespace: ns, name: n })),
+      rs: this.queue((c, ns, n) => reconcileReplicaSet(client, { cluster: c, namespace: ns, name: n })),
+      job: this.queue((c, ns, n) => reconcileJob(client, { cluster: c, namespace: ns, name: n })),
       ns: this.queue((c, _ns, n) => reconcileNamespace(client, service, c, n)),
       start: this.queue((c, ns, n) => kubelet.start(c, ns, n)),
       complete: this.queue((c, ns, n) => kubelet.complete(c, ns, n)),

@@ -9,6 +9,19 @@ export function key(cluster: string, namespace: string, name: string): string {
   return `${cluster}\u0000${namespace}\u0000${name}`;
 }
 
+/** Where a reconcile looks: an object's logical cluster, namespace and name. */
+export interface ObjectKey {
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** The object at `at` unless it is gone or being deleted: then there is nothing to reconcile. */
+export function liveObject(client: InProcessClient, group: string, resource: string, at: ObjectKey) {
+  const object = client.get(at.cluster, group, resource, at.namespace, at.name);
+  return object?.metadata.deletionTimestamp ? undefined : object;
+}
+
 export function parseKey(k: string): [string, string, string] {
   return k.split('\u0000') as [string, string, string];
 }

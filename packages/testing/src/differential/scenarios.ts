@@ -88,12 +88,11 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'object deletion (upstream Secret deleted)',
     async run(world) {
       const down = await downstreamNamespace(world, 'demo');
-      await world.up('DELETE', '/api/v1/namespaces/demo/secrets/app-secret');
-      await until('Secret gone on both sides', 2 * MINUTE, async () => {
-        const upstream = await world.up('GET', '/api/v1/namespaces/demo/secrets/app-secret');
-        const downstream = await world.down('GET', `/api/v1/namespaces/${down}/secrets/app-secret`);
-        return upstream.status === 404 && downstream.status === 404;
-      });
+      const paths = [
+        '/api/v1/namespaces/demo/secrets/app-secret',
+        `/api/v1/namespaces/${down}/secrets/app-secret`,
+      ] as const;
+      await deleteOnBothSides(world, 'Secret gone on both sides', 2 * MINUTE, paths);
       return {};
     },
   },
@@ -132,12 +131,8 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'upstream namespace deletion',
     async run(world) {
       const down = await downstreamNamespace(world, 'other');
-      await world.up('DELETE', '/api/v1/namespaces/other');
-      await until('namespace gone upstream and downstream', 3 * MINUTE, async () => {
-        const upstream = await world.up('GET', '/api/v1/namespaces/other');
-        const downstream = await world.down('GET', `/api/v1/namespaces/${down}`);
-        return upstream.status === 404 && downstream.status === 404;
-      });
+      const paths = ['/api/v1/namespaces/other', `/api/v1/namespaces/${down}`] as const;
+      await deleteOnBothSides(world, 'namespace gone upstream and downstream', 3 * MINUTE, paths);
       return {};
     },
   },
@@ -183,15 +178,42 @@ async function patch(request: KcpWorld['up'], path: string, body: unknown): Prom
     throw new Error(`PATCH ${path}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
 }
 
-/** The downstream namespace whose locator names upstream `namespace`, if the syncer made one. */
-export async function downstreamNamespace(world: KcpWorld, namespace: string): Promise<string | undefined> {
+/** Deletes `upstreamPath` and waits until it is gone upstream and `downstreamPath` is gone downstream. */
+async function deleteOnBothSides(
+  world: KcpWorld,
+  what: string,
+  timeoutMs: number,
+  [upstreamPath, downstreamPath]: readonly [string, string],
+): Promise<void> {
+  await world.up('DELETE', upstreamPath);
+  await until(what, timeoutMs, async () => {
+    const upstream = await world.up('GET', upstreamPath);
+    const downstream = await world.down('GET', downstreamPath);
+    return upstream.status === 404 && downstream.status === 404;
+  });
+}
+
+/**
+ * The downstream namespace whose locator names upstream `namespace` (and the SyncTarget `syncTargetName`, when
+ * given), if a syncer made one.
+ */
+export async function downstreamNamespace(
+  world: KcpWorld,
+  namespace: string,
+  syncTargetName?: string,
+): Promise<string | undefined> {
   const list = await world.down('GET', '/api/v1/namespaces');
   const items = (
     list.body as { items?: Array<{ metadata: { name: string; annotations?: Record<string, string> } }> }
   ).items;
   return items?.find((ns) => {
     const locator = ns.metadata.annotations?.['kcp.io/namespace-locator'];
-    return locator !== undefined && (JSON.parse(locator) as { namespace?: string }).namespace === namespace;
+    if (locator === undefined) return false;
+    const parsed = JSON.parse(locator) as { namespace?: string; syncTarget?: { name?: string } };
+    return (
+      parsed.namespace === namespace &&
+      (syncTargetName === undefined || parsed.syncTarget?.name === syncTargetName)
+    );
   })?.metadata.name;
 }
 

@@ -4,7 +4,7 @@ import { waitForNamespaceState } from '../real/kcp-world.js';
 import { waitFor } from '../real/process.js';
 import { app } from './app.js';
 import type { Scenario } from './scenarios.js';
-import { settle } from './scenarios.js';
+import { downstreamNamespace, settle } from './scenarios.js';
 
 /** The label by which the added SyncTarget's Location is selected (ours, not kcp's). */
 export const LOCATION_LABEL = 'kcp-tmc.io/sync-target';
@@ -39,21 +39,12 @@ export async function placeOnAddedSyncTarget(world: KcpWorld, target: AddedSyncT
 }
 
 /** The downstream namespace a SyncTarget's syncer made for upstream `namespace` (by its locator). */
-export async function downstreamNamespaceOf(
+export function downstreamNamespaceOf(
   world: KcpWorld,
   syncTargetName: string,
   namespace: string,
 ): Promise<string | undefined> {
-  const list = await world.down('GET', '/api/v1/namespaces');
-  const items = (
-    list.body as { items?: Array<{ metadata: { name: string; annotations?: Record<string, string> } }> }
-  ).items;
-  return items?.find((ns) => {
-    const locator = ns.metadata.annotations?.['kcp.io/namespace-locator'];
-    if (locator === undefined) return false;
-    const parsed = JSON.parse(locator) as { namespace?: string; syncTarget?: { name?: string } };
-    return parsed.namespace === namespace && parsed.syncTarget?.name === syncTargetName;
-  })?.metadata.name;
+  return downstreamNamespace(world, namespace, syncTargetName);
 }
 
 const APP_DOWNSTREAM = [

@@ -3,6 +3,7 @@ import type { ResourceType } from '../api/resource-type.js';
 import type { ResourceService } from '../api/service.js';
 import { forbidden, notFound } from '../api/status.js';
 import { isPlainObject, type KubeObject } from '../api/types.js';
+import { groupsWithResources } from '../api/wildcard.js';
 import type { SyncerWorkspace } from '../server/server.js';
 import { fromSyncerView, toSyncerView } from './syncer-transform.js';
 import { syncTargetKey } from './synctarget-key.js';
@@ -103,15 +104,5 @@ export function syncerRegistry(
       .resourcesIn(cluster, group, version)
       .filter((rt) => workspace.serves(rt, version))
       .map(restrict);
-  return {
-    resourcesIn,
-    groups: (cluster) =>
-      registry
-        .groups(cluster)
-        .map((g) => ({
-          name: g.name,
-          versions: g.versions.filter((v) => resourcesIn(cluster, g.name, v).length > 0),
-        }))
-        .filter((g) => g.versions.length > 0),
-  };
+  return { resourcesIn, groups: (cluster) => groupsWithResources(registry, cluster, resourcesIn) };
 }

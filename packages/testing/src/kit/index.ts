@@ -1,2 +1,16 @@
-// The test kit shared by the packages' tests (`@kcp-tmc/testing/kit`): small helpers without the simulator.
+// The test kit shared by the packages' tests (`@kcp-tmc/testing/kit`): composition pieces for test stacks
+// (SyncTargets, kube sides, direct store writes), waits with deadlines and a manual clock.
+export { withinDeadline } from './deadline.js';
+export { FAST_INFORMERS, type KubeconfigHolder, type KubeSideOptions, kubeSide } from './kube-sides.js';
+export { ManualClock, settle } from './manual-clock.js';
+export { serverSide } from './server-side.js';
+export {
+  type CreatedSyncTarget,
+  createSyncTarget,
+  type KitObject,
+  SYNC_TARGETS,
+  type SyncTargetIdentity,
+  type SyncTargetOptions,
+  type SyncTargetWriter,
+} from './sync-target.js';
 export { type WaitOptions, waitFor } from './wait.js';

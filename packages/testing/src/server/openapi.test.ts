@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RawEndpoint, rawRequest } from '../../test/support/raw-http.js';
 import { gnosticRoot } from '../api/openapi/builtin.js';
 import { type KubeSimulator, startKubeSimulator } from '../simulator.js';
-import { type RawEndpoint, rawRequest } from './test-support/raw-http.js';
 
 // kubectl's client-side tooling reads /openapi/v3 (explain, the fieldValidation verifier, apply's patch schema)
 // and relies on the server's fieldValidation; the simulator serves both as kube-apiserver v1.35.4 does.

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RawEndpoint, rawRequest } from '../../test/support/raw-http.js';
 import { kubeProto } from '../api/protobuf/descriptor.js';
 import { decodeObject, encodeObject, PROTOBUF_MAGIC, PROTOBUF_MEDIA_TYPE } from '../api/protobuf/envelope.js';
 import { type KubeSimulator, startKubeSimulator } from '../simulator.js';
-import { type RawEndpoint, rawRequest } from './test-support/raw-http.js';
 
 // kubectl's typed clients send and accept application/vnd.kubernetes.protobuf (`kubectl create namespace`,
 // `create deployment`, `auth can-i`); the simulator must answer them as kube-apiserver does.

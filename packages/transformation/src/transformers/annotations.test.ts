@@ -4,7 +4,7 @@ import {
   deployments,
   KCP_TEST_SYNC_TARGET_KEY,
   upstreamDeployment,
-} from '../test-support/fixtures.js';
+} from '../../test/support/fixtures.js';
 import {
   AnnotationsTransformer,
   SYNCED_GENERATION_ANNOTATION,

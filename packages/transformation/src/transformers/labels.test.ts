@@ -5,7 +5,7 @@ import {
   KCP_TEST_SYNC_TARGET_KEY,
   syncTarget,
   upstreamDeployment,
-} from '../test-support/fixtures.js';
+} from '../../test/support/fixtures.js';
 import { LabelsTransformer } from './labels.js';
 
 const transformer = new LabelsTransformer();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { context, deployments, upstreamDeployment } from '../test-support/fixtures.js';
+import { context, deployments, upstreamDeployment } from '../../test/support/fixtures.js';
 import { MetadataTransformer, SERVER_METADATA_FIELDS } from './metadata.js';
 
 describe('MetadataTransformer', () => {

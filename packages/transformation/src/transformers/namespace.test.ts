@@ -8,7 +8,6 @@ import {
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
-import { NamespaceLocatorIndex } from '../namespace-index.js';
 import {
   configmaps,
   context,
@@ -18,7 +17,8 @@ import {
   persistentvolumes,
   syncTarget,
   UPSTREAM_CLUSTER,
-} from '../test-support/fixtures.js';
+} from '../../test/support/fixtures.js';
+import { NamespaceLocatorIndex } from '../namespace-index.js';
 import { NamespaceTransformer } from './namespace.js';
 
 // kcp's own spec syncer test locator (tmc: pkg/syncer/spec/spec_process_test.go), verbatim.

@@ -1,6 +1,6 @@
 import type { OwnerReferenceResolver } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
-import { context, deployments, upstreamDeployment } from '../test-support/fixtures.js';
+import { context, deployments, upstreamDeployment } from '../../test/support/fixtures.js';
 import { OwnerReferencesTransformer } from './owner-references.js';
 
 describe('OwnerReferencesTransformer', () => {

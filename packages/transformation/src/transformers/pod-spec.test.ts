@@ -1,6 +1,6 @@
 import { gvr, type KubeObject, TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
-import { configmaps, context, deployments, upstreamDeployment } from '../test-support/fixtures.js';
+import { configmaps, context, deployments, upstreamDeployment } from '../../test/support/fixtures.js';
 import type { UpstreamSecretLister } from '../tokens.js';
 import { PodSpecTransformer } from './pod-spec.js';
 import { hostAndPort } from './pod-template.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configmaps, context, deployments, secrets } from '../test-support/fixtures.js';
+import { configmaps, context, deployments, secrets } from '../../test/support/fixtures.js';
 import { RenamesTransformer } from './renames.js';
 
 describe('RenamesTransformer', () => {

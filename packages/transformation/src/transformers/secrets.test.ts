@@ -1,6 +1,6 @@
 import { isTransformSkip, type KubeObject, TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
-import { configmaps, context, secrets } from '../test-support/fixtures.js';
+import { configmaps, context, secrets } from '../../test/support/fixtures.js';
 import { SecretsTransformer, validateDockerConfigJson } from './secrets.js';
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');

@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
+import { ManualClock } from '@kcp-tmc/testing/kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
+import { type Harness, startHarness, TARGET } from '../../test/support/harness.js';
+import { waitFor } from '../../test/support/wait.js';
 import { TUNNEL_SUBPROTOCOL } from '../protocol/handshake.js';
-import { type Harness, startHarness, TARGET } from '../test-support/harness.js';
-import { ManualClock } from '../test-support/manual-clock.js';
-import { waitFor } from '../test-support/wait.js';
 import { statusResponse } from './handler.js';
 import { TunnelClient } from './tunnel-client.js';
 
@@ -35,9 +35,9 @@ describe('TunnelClient reconnect backoff (driven by the injected clock)', () => 
       await waitFor(() => agent.stats().dialFailures === failures, `refused dial #${failures}`);
       expect(agent.state).toBe('disconnected');
       expect((agent.stats().nextDialAt ?? 0) - clock.now()).toBe(delay);
-      clock.advance(delay - 1);
+      clock.tick(delay - 1);
       expect(agent.state).toBe('disconnected');
-      clock.advance(1);
+      clock.tick(1);
       expect(agent.state).toBe('connecting');
     }
     await agent.close();
@@ -51,7 +51,7 @@ describe('TunnelClient reconnect backoff (driven by the injected clock)', () => 
     agent.start();
     await waitFor(() => agent.stats().dialFailures === 1, 'a refused dial');
     await agent.close();
-    clock.advance(10 * 60_000);
+    clock.tick(10 * 60_000);
     expect(agent.state).toBe('closed');
     expect(agent.stats().dialFailures).toBe(1);
     expect(() => agent.start()).toThrow(/closed/);
@@ -84,15 +84,15 @@ describe('TunnelClient keep-alive (ping every 54 s, read deadline 60 s)', () => 
     const agent = new TunnelClient({ url, token: 't', random: () => 0 }, TARGET, refuseAll, undefined, clock);
     agent.start();
     await waitFor(() => agent.state === 'connected', 'the agent to connect');
-    clock.advance(54_000);
+    clock.tick(54_000);
     await waitFor(() => pings.count === 1, 'the first ping');
-    clock.advance(5_999);
+    clock.tick(5_999);
     expect(agent.state).toBe('connected');
-    clock.advance(1);
+    clock.tick(1);
     await waitFor(() => agent.state === 'disconnected', 'the silent connection to be dropped');
     expect(agent.stats()).toMatchObject({ disconnects: 1 });
     expect((agent.stats().nextDialAt ?? 0) - clock.now()).toBe(1_000);
-    clock.advance(1_000);
+    clock.tick(1_000);
     await waitFor(() => agent.stats().connects === 2, 'the agent to redial');
     await agent.close();
   });
@@ -104,12 +104,12 @@ describe('TunnelClient keep-alive (ping every 54 s, read deadline 60 s)', () => 
     agent.start();
     await waitFor(() => agent.state === 'connected', 'the agent to connect');
     for (let round = 1; round <= 3; round++) {
-      clock.advance(54_000);
+      clock.tick(54_000);
       await waitFor(() => pings.count === round, `ping #${round}`);
       // The pong arrived and was stamped with the (manual) time of its arrival.
       await waitFor(() => agent.stats().lastReadAt === clock.now(), `pong #${round}`);
     }
-    clock.advance(59_000);
+    clock.tick(59_000);
     expect(agent.state).toBe('connected');
     expect(agent.stats().disconnects).toBe(0);
     await agent.close();

@@ -6,15 +6,15 @@ import {
   type SyncTargetRef,
 } from '@kcp-tmc/interfaces';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeKcpTunnelEndpoint } from '../../test/support/fake-kcp-tunnel.js';
+import { downstreamNamespaceFor, OTHER_TARGET, TARGET, WORKSPACE } from '../../test/support/harness.js';
+import { HttpKubeClient } from '../../test/support/http-kube-client.js';
+import { LogServer } from '../../test/support/log-server.js';
+import { waitFor } from '../../test/support/wait.js';
 import { TunnelUrlRefused } from '../agent/dial-url.js';
 import { EXEC_SUBRESOURCES, LOG_SUBRESOURCES, PodSubresourceForwarder } from '../agent/forwarder.js';
 import { WebSocketUpgrader } from '../agent/upgrader.js';
 import { tunnelHealthCheck } from '../register.js';
-import { FakeKcpTunnelEndpoint } from '../test-support/fake-kcp-tunnel.js';
-import { downstreamNamespaceFor, OTHER_TARGET, TARGET, WORKSPACE } from '../test-support/harness.js';
-import { HttpKubeClient } from '../test-support/http-kube-client.js';
-import { LogServer } from '../test-support/log-server.js';
-import { waitFor } from '../test-support/wait.js';
 import { DownstreamPodRequestHandler } from './downstream-pod-handler.js';
 import { KcpSyncerTunnel } from './kcp-tunnel-client.js';
 import { kcpSyncerTunnelUrl } from './syncer-tunnel-url.js';

@@ -18,7 +18,7 @@ export function registerKcpTunnel(
   container: DependencyContainer,
   options: RegisterKcpTunnelOptions,
 ): DependencyContainer {
-  if (!container.isRegistered(KCP_TUNNEL_REQUEST_HANDLER)) {
+  if (!container.isRegistered(KCP_TUNNEL_REQUEST_HANDLER, true)) {
     container.register(KCP_TUNNEL_REQUEST_HANDLER, { useClass: DownstreamPodRequestHandler });
   }
   return registerTunnelKind(container, KCP_TUNNEL_OPTIONS, options, KcpSyncerTunnel);

@@ -1,10 +1,10 @@
 import type { SyncTargetRef } from '@kcp-tmc/interfaces';
+import { ManualClock } from '@kcp-tmc/testing/kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { type Harness, OTHER_TARGET, startHarness, TARGET } from '../../test/support/harness.js';
+import { waitFor } from '../../test/support/wait.js';
 import { SYNC_TARGET_HEADER, TUNNEL_SUBPROTOCOL } from '../protocol/handshake.js';
-import { type Harness, OTHER_TARGET, startHarness, TARGET } from '../test-support/harness.js';
-import { ManualClock } from '../test-support/manual-clock.js';
-import { waitFor } from '../test-support/wait.js';
 
 interface DialResult {
   status: number;
@@ -130,11 +130,11 @@ describe('TunnelServer keep-alive', () => {
       let pings = 0;
       ws.on('ping', () => pings++);
       await h.server.waitForConnection(TARGET, AbortSignal.timeout(10_000));
-      clock.advance(54_000);
+      clock.tick(54_000);
       await waitFor(() => pings === 1, 'the server to ping');
-      clock.advance(5_999);
+      clock.tick(5_999);
       expect(h.server.isConnected(TARGET)).toBe(true);
-      clock.advance(1);
+      clock.tick(1);
       await waitFor(() => !h.server.isConnected(TARGET), 'the silent agent to be dropped');
       ws.terminate();
     } finally {

@@ -7,13 +7,12 @@ import {
   type KubeObject,
   SYNC_ENGINE,
   SYNC_TARGET,
-  SYNC_TARGET_GVR,
   type SyncTargetRef,
-  toSyncTargetKey,
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { type KubeRegistration, registerKube } from '@kcp-tmc/kube';
 import type { RealKubeApiserver } from '@kcp-tmc/testing';
+import { createSyncTarget, kubeSide } from '@kcp-tmc/testing/kit';
 import { registerTransformation } from '@kcp-tmc/transformation';
 import { container } from 'tsyringe';
 import { registerUpstream } from '../../src/register.js';
@@ -23,12 +22,11 @@ import { eventually } from '../support/wait.js';
 
 /** The logical cluster plain-mode informers key upstream objects under. */
 export const PLAIN_CLUSTER = 'plain';
-const INFORMERS = { backoff: { initialMs: 100, maxMs: 2000 }, staleAfterMs: 60_000 };
 
 /** An admin client on a real server (plain: no logical clusters), and a way to close it. */
 export function adminClient(server: RealKubeApiserver): { client: KubeClient; close(): Promise<void> } {
   const c = container.createChildContainer();
-  const side = { kubeconfig: { kubeconfig: server.kubeconfig }, transport: { qps: 0 } };
+  const side = kubeSide(server, { informers: false });
   const registration = registerKube(c, { upstream: side, downstream: side });
   return { client: c.resolve<KubeClient>(UPSTREAM_KUBE_CLIENT), close: () => registration.close() };
 }
@@ -55,35 +53,17 @@ export async function startRealAgent(
 ): Promise<RealAgent> {
   const c = container.createChildContainer();
   const registration: KubeRegistration = registerKube(c, {
-    upstream: {
-      kubeconfig: { kubeconfig: upstream.kubeconfig },
-      transport: { qps: 0 },
-      informers: { ...INFORMERS, useClusterAnnotation: false, clusterName: PLAIN_CLUSTER },
-    },
-    downstream: {
-      kubeconfig: { kubeconfig: downstream.kubeconfig },
-      transport: { qps: 0 },
-      informers: INFORMERS,
-    },
+    upstream: kubeSide(upstream, { informers: { useClusterAnnotation: false, clusterName: PLAIN_CLUSTER } }),
+    downstream: kubeSide(downstream),
   });
   const upstreamClient = c.resolve<KubeClient>(UPSTREAM_KUBE_CLIENT);
-  const created = await upstreamClient.create(SYNC_TARGET_GVR, {
-    apiVersion: 'workload.kcp.io/v1alpha1',
-    kind: 'SyncTarget',
-    metadata: { name },
-  });
-  await upstreamClient.updateStatus(SYNC_TARGET_GVR, {
-    ...created,
-    status: {
-      syncedResources: [{ group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' }],
-    },
-  });
-  const ref: SyncTargetRef = {
+  const syncedResources = ['apps/v1/deployments'];
+  const { ref } = await createSyncTarget(upstreamClient, {
     cluster: PLAIN_CLUSTER,
     name,
-    uid: created.metadata.uid as string,
-    key: toSyncTargetKey(PLAIN_CLUSTER, name),
-  };
+    plain: true,
+    syncedResources,
+  });
   const downstreamClient = c.resolve<KubeClient>(DOWNSTREAM_KUBE_CLIENT);
   c.register(SYNC_TARGET, { useValue: ref });
   c.register(DOWNSTREAM_SYNCER, { useValue: new SpecPathSyncer(downstreamClient) });

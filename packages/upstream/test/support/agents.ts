@@ -7,14 +7,13 @@ import {
   ResourceStateValue,
   SYNC_ENGINE,
   SYNC_TARGET,
-  SYNC_TARGET_GVR,
   type SyncTargetRef,
   stateLabel,
-  toSyncTargetKey,
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { type KubeRegistration, registerKube } from '@kcp-tmc/kube';
 import { type KubeSimulator, placeNamespace, startKubeSimulator } from '@kcp-tmc/testing';
+import { createSyncTarget, kubeSide } from '@kcp-tmc/testing/kit';
 import { registerTransformation } from '@kcp-tmc/transformation';
 import { container, type DependencyContainer } from 'tsyringe';
 import { type RegisterUpstreamOptions, registerUpstream } from '../../src/register.js';
@@ -24,8 +23,6 @@ export const SYNC_TARGET_CLUSTER = 'root:org';
 export const WORKLOAD_CLUSTER = 'root:org:ws-a';
 export const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' } as const;
 export const EVENTS = { group: '', version: 'v1', resource: 'events' } as const;
-
-const INFORMERS = { backoff: { initialMs: 100, maxMs: 2000 }, staleAfterMs: 60_000 };
 
 export interface Upstream {
   sim: KubeSimulator;
@@ -38,7 +35,7 @@ export interface Upstream {
 export async function startUpstream(): Promise<Upstream> {
   const sim = await startKubeSimulator({ kcp: { clusters: [SYNC_TARGET_CLUSTER, WORKLOAD_CLUSTER] } });
   const admin = container.createChildContainer();
-  const side = { kubeconfig: { kubeconfig: sim.kubeconfig, context: 'base' }, transport: { qps: 0 } };
+  const side = kubeSide(sim, { kcp: true, informers: false });
   const registration = registerKube(admin, { upstream: side, downstream: side });
   return {
     sim,
@@ -71,46 +68,18 @@ export async function startAgent(
   bind?: (c: DependencyContainer) => void,
 ): Promise<Agent> {
   const downstream = await startKubeSimulator({ controllers: { podReadyDelayMs: 20 } });
-  const scope = { cluster: SYNC_TARGET_CLUSTER };
-  const created = await upstream.client.create(
-    SYNC_TARGET_GVR,
-    { apiVersion: 'workload.kcp.io/v1alpha1', kind: 'SyncTarget', metadata: { name } },
-    scope,
-  );
-  // Re-read: the simulator fills status.virtualWorkspaces after the create.
-  const current = await upstream.client.get(SYNC_TARGET_GVR, { ...scope, name });
-  await upstream.client.updateStatus(
-    SYNC_TARGET_GVR,
-    {
-      ...current,
-      status: {
-        ...(current.status as object),
-        syncedResources: [{ group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' }],
-      },
-    },
-    scope,
-  );
-  const ref: SyncTargetRef = {
+  const { ref } = await createSyncTarget(upstream.client, {
     cluster: SYNC_TARGET_CLUSTER,
     name,
-    uid: created.metadata.uid as string,
-    key: toSyncTargetKey(SYNC_TARGET_CLUSTER, name),
-  };
+    syncedResources: ['apps/v1/deployments'],
+  });
   // kcp's Placement puts the workload workspace's `default` namespace on this SyncTarget; kcp's resource
   // controller copies the label onto its contents (and removes a state label the namespace lacks).
   await placeNamespace(upstream.sim, WORKLOAD_CLUSTER, 'default', ref.key);
   const c = container.createChildContainer();
   const registration: KubeRegistration = registerKube(c, {
-    upstream: {
-      kubeconfig: { kubeconfig: upstream.sim.kubeconfig, context: 'base' },
-      transport: { qps: 0 },
-      informers: INFORMERS,
-    },
-    downstream: {
-      kubeconfig: { kubeconfig: downstream.kubeconfig },
-      transport: { qps: 0 },
-      informers: INFORMERS,
-    },
+    upstream: kubeSide(upstream.sim, { kcp: true }),
+    downstream: kubeSide(downstream),
   });
   const downstreamClient = c.resolve<KubeClient>(DOWNSTREAM_KUBE_CLIENT);
   c.register(SYNC_TARGET, { useValue: ref });

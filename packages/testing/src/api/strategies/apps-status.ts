@@ -33,6 +33,14 @@ interface StatusRules {
   readonly bounded: readonly (readonly [string, string, string])[];
 }
 
+/** Each counter at most status.replicas, and no more available than ready replicas (apps/v1 validation). */
+function notAboveReplicas(...counters: string[]): StatusRules['bounded'] {
+  return [
+    ...counters.map((counter) => [counter, 'replicas', NOT_ABOVE_REPLICAS] as const),
+    ['availableReplicas', 'readyReplicas', 'cannot be greater than readyReplicas'],
+  ];
+}
+
 const DEPLOYMENT: StatusRules = {
   nonNegative: [
     'observedGeneration',
@@ -44,12 +52,7 @@ const DEPLOYMENT: StatusRules = {
     'terminatingReplicas',
     'collisionCount',
   ],
-  bounded: [
-    ['updatedReplicas', 'replicas', NOT_ABOVE_REPLICAS],
-    ['readyReplicas', 'replicas', NOT_ABOVE_REPLICAS],
-    ['availableReplicas', 'replicas', NOT_ABOVE_REPLICAS],
-    ['availableReplicas', 'readyReplicas', 'cannot be greater than readyReplicas'],
-  ],
+  bounded: notAboveReplicas('updatedReplicas', 'readyReplicas', 'availableReplicas'),
 };
 
 const REPLICA_SET: StatusRules = {
@@ -61,12 +64,7 @@ const REPLICA_SET: StatusRules = {
     'terminatingReplicas',
     'observedGeneration',
   ],
-  bounded: [
-    ['fullyLabeledReplicas', 'replicas', NOT_ABOVE_REPLICAS],
-    ['readyReplicas', 'replicas', NOT_ABOVE_REPLICAS],
-    ['availableReplicas', 'replicas', NOT_ABOVE_REPLICAS],
-    ['availableReplicas', 'readyReplicas', 'cannot be greater than readyReplicas'],
-  ],
+  bounded: notAboveReplicas('fullyLabeledReplicas', 'readyReplicas', 'availableReplicas'),
 };
 
 function statusErrors(obj: KubeObject, rules: StatusRules): FieldError[] {

@@ -3,29 +3,8 @@ import { expect, it } from 'vitest';
 import type { RawClient } from '../client.js';
 import { eventually } from '../client.js';
 import { describeGroups } from '../groups.js';
-import { create, expectOk, expectStatus, type SuiteRef } from '../suite.js';
-
-function crd(group: string, plural: string, kind: string, status: boolean) {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.${group}` },
-    spec: {
-      group,
-      scope: 'Namespaced',
-      names: { plural, singular: kind.toLowerCase(), kind, listKind: `${kind}List` },
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-          ...(status ? { subresources: { status: {} } } : {}),
-        },
-      ],
-    },
-  };
-}
+import { create, expectOk, expectStatus, type SuiteRef, withMetadata } from '../suite.js';
+import { preservingCrd } from './crd-object.js';
 
 async function establish(client: RawClient, group: string, plural: string): Promise<void> {
   await eventually(
@@ -50,28 +29,37 @@ async function establish(client: RawClient, group: string, plural: string): Prom
   );
 }
 
+/** Creates a CRD in a fresh group and waits until it is established and served; resolves with the group. */
+async function createCrd(client: RawClient, plural: string, kind: string, status: boolean): Promise<string> {
+  const group = `c${randomBytes(3).toString('hex')}.conformance.example.com`;
+  await create(
+    client,
+    '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+    preservingCrd(group, plural, kind, { status }),
+  );
+  await establish(client, group, plural);
+  return group;
+}
+
+/** A custom object of `kind` in the CRD's group, version v1. */
+function custom(group: string, kind: string, name: string, fields: Record<string, unknown>) {
+  return { apiVersion: `${group}/v1`, kind, metadata: { name }, ...fields };
+}
+
 function crdStatusSubresourceCases(s: SuiteRef): void {
   it('serves a CRD resource with a status subresource, generation and no strategic merge', async () => {
     const { client, ns } = s();
-    const group = `c${randomBytes(3).toString('hex')}.conformance.example.com`;
-    await create(
-      client,
-      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
-      crd(group, 'widgets', 'Widget', true),
-    );
-    await establish(client, group, 'widgets');
+    const group = await createCrd(client, 'widgets', 'Widget', true);
     const disco = await client.get(`/apis/${group}/v1`);
     expect(disco.json.resources.map((r: { name: string }) => r.name)).toEqual(
       expect.arrayContaining(['widgets', 'widgets/status']),
     );
     const base = `/apis/${group}/v1/namespaces/${ns}/widgets`;
-    const w = await create(client, base, {
-      apiVersion: `${group}/v1`,
-      kind: 'Widget',
-      metadata: { name: 'w1' },
-      spec: { size: 1 },
-      status: { ready: true },
-    });
+    const w = await create(
+      client,
+      base,
+      custom(group, 'Widget', 'w1', { spec: { size: 1 }, status: { ready: true } }),
+    );
     expect(w).toMatchObject({
       apiVersion: `${group}/v1`,
       kind: 'Widget',
@@ -111,26 +99,11 @@ function crdStatusSubresourceCases(s: SuiteRef): void {
 function crdGenerationCases(s: SuiteRef): void {
   it('bumps generation on any non-metadata change without a status subresource', async () => {
     const { client, ns } = s();
-    const group = `c${randomBytes(3).toString('hex')}.conformance.example.com`;
-    await create(
-      client,
-      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
-      crd(group, 'gadgets', 'Gadget', false),
-    );
-    await establish(client, group, 'gadgets');
+    const group = await createCrd(client, 'gadgets', 'Gadget', false);
     const base = `/apis/${group}/v1/namespaces/${ns}/gadgets`;
-    const g = await create(client, base, {
-      apiVersion: `${group}/v1`,
-      kind: 'Gadget',
-      metadata: { name: 'g1' },
-      spec: { a: 1 },
-      status: { b: 1 },
-    });
+    const g = await create(client, base, custom(group, 'Gadget', 'g1', { spec: { a: 1 }, status: { b: 1 } }));
     expect(g.status).toEqual({ b: 1 });
-    const labelled = await client.put(`${base}/g1`, {
-      ...g,
-      metadata: { ...g.metadata, labels: { l: 'v' } },
-    });
+    const labelled = await client.put(`${base}/g1`, withMetadata(g, { labels: { l: 'v' } }));
     expect(labelled.json.metadata.generation).toBe(1);
     const statusChange = await client.put(`${base}/g1`, { ...labelled.json, status: { b: 2 } });
     expect(statusChange.json.metadata.generation).toBe(2);

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeGroups } from '../groups.js';
-import { cmPath, configMap, create, expectOk, expectStatus, type SuiteRef } from '../suite.js';
+import { cmPath, configMap, create, expectOk, expectStatus, type SuiteRef, withMetadata } from '../suite.js';
 
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
@@ -91,10 +91,7 @@ function updateAndDeleteCases(s: SuiteRef): void {
     const { client, ns, name } = s();
     const n = name('mismatch');
     const created = await create(client, cmPath(ns), configMap(n));
-    const res = await client.put(cmPath(ns, n), {
-      ...created,
-      metadata: { ...created.metadata, name: 'other' },
-    });
+    const res = await client.put(cmPath(ns, n), withMetadata(created, { name: 'other' }));
     expectStatus(res, 400, 'BadRequest');
   });
 

@@ -1,6 +1,6 @@
 import { expect, type TestContext } from 'vitest';
 import { eventually, RawClient, type RawResponse } from '../client.js';
-import type { SuiteRef } from '../suite.js';
+import { itWhere, type SuiteRef } from '../suite.js';
 import type { KcpSyncTargetTarget } from '../target.js';
 
 export const CLUSTER_ANNOTATION = 'kcp.io/cluster';
@@ -80,6 +80,13 @@ export function syncerCase(s: SuiteRef, ctx: TestContext): SyncerCase | undefine
   return c;
 }
 
+/** A case that runs only where the target has a SyncTarget and its syncer virtual workspace (skipped elsewhere). */
+export const itOnSyncer = (
+  s: SuiteRef,
+  title: string,
+  body: (c: SyncerCase, ctx: TestContext) => Promise<void>,
+) => itWhere(syncerCase, s, title, body);
+
 /** The path of an object inside the virtual workspace: its own logical cluster, from `kcp.io/cluster`. */
 // biome-ignore lint/suspicious/noExplicitAny: raw JSON
 export function vwPath(obj: any, resourcePath: string): string {
@@ -106,4 +113,25 @@ export async function own(c: SyncerCase, path: string): Promise<any> {
   const res = await c.vw('PUT', path, view);
   expect(res.status, res.text).toBe(200);
   return res.json;
+}
+
+/** What placeObject made: the placed namespace, the stored object and its path in the virtual workspace. */
+export interface PlacedObject {
+  readonly ns: string;
+  // biome-ignore lint/suspicious/noExplicitAny: raw JSON
+  readonly made: any;
+  readonly path: string;
+}
+
+/** Creates `object` through kcp in a fresh namespace placed on the SyncTarget (`pathOf`: cmPath, deployPath...). */
+export async function placeObject(
+  c: SyncerCase,
+  namespacePrefix: string,
+  pathOf: (ns: string, name?: string) => string,
+  object: { metadata: { name: string } },
+): Promise<PlacedObject> {
+  const ns = await c.placedNamespace(namespacePrefix);
+  const made = await c.kcp('POST', pathOf(ns), object);
+  expect(made.status, made.text).toBe(201);
+  return { ns, made: made.json, path: vwPath(made.json, pathOf(ns, object.metadata.name)) };
 }

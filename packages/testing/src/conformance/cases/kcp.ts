@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { expect, it, type TestContext } from 'vitest';
+import { expect, type TestContext } from 'vitest';
 import { eventually } from '../client.js';
 import { describeGroups } from '../groups.js';
-import { configMap, expectOk, type Suite, type SuiteRef } from '../suite.js';
+import { configMap, expectOk, itWhere, type Suite, type SuiteRef } from '../suite.js';
+import { preservingCrd } from './crd-object.js';
 
 const CLUSTER_ANNOTATION = 'kcp.io/cluster';
 
@@ -17,6 +18,12 @@ export function kcpSuite(
   }
   return { ...suite, clusters: suite.target.kcp.clusters, base: suite.client.baseServer };
 }
+
+type KcpSuite = NonNullable<ReturnType<typeof kcpSuite>>;
+
+/** A case that runs only against a kcp target (skipped elsewhere), with the target's two logical clusters. */
+export const itOnKcp = (s: SuiteRef, title: string, body: (k: KcpSuite, ctx: TestContext) => Promise<void>) =>
+  itWhere(kcpSuite, s, title, body);
 
 export async function ensureNamespace(
   suite: Suite & { base: string },
@@ -34,38 +41,38 @@ export async function ensureNamespace(
 }
 
 function logicalClusterIsolationCases(s: SuiteRef): void {
-  it('keeps logical clusters independent and annotates every object with kcp.io/cluster', async (ctx) => {
-    const k = kcpSuite(s, ctx);
-    if (!k) return;
-    const [a, b] = k.clusters;
-    const ns = k.name('lc');
-    for (const c of [a, b]) await ensureNamespace(k, c, ns);
-    for (const c of [a, b]) {
-      const res = await k.client.request(
-        'POST',
-        `/clusters/${c}/api/v1/namespaces/${ns}/configmaps`,
-        { body: configMap('same', { from: c }) },
-        k.base,
-      );
-      expect(res.status, res.text).toBe(201);
-      expect(res.json.metadata.annotations[CLUSTER_ANNOTATION]).toBe(c);
-    }
-    for (const c of [a, b]) {
-      const res = await k.client.request(
-        'GET',
-        `/clusters/${c}/api/v1/namespaces/${ns}/configmaps/same`,
-        {},
-        k.base,
-      );
-      expect(res.json.data).toEqual({ from: c });
-    }
-  });
+  itOnKcp(
+    s,
+    'keeps logical clusters independent and annotates every object with kcp.io/cluster',
+    async (k) => {
+      const [a, b] = k.clusters;
+      const ns = k.name('lc');
+      for (const c of [a, b]) await ensureNamespace(k, c, ns);
+      for (const c of [a, b]) {
+        const res = await k.client.request(
+          'POST',
+          `/clusters/${c}/api/v1/namespaces/${ns}/configmaps`,
+          { body: configMap('same', { from: c }) },
+          k.base,
+        );
+        expect(res.status, res.text).toBe(201);
+        expect(res.json.metadata.annotations[CLUSTER_ANNOTATION]).toBe(c);
+      }
+      for (const c of [a, b]) {
+        const res = await k.client.request(
+          'GET',
+          `/clusters/${c}/api/v1/namespaces/${ns}/configmaps/same`,
+          {},
+          k.base,
+        );
+        expect(res.json.data).toEqual({ from: c });
+      }
+    },
+  );
 }
 
 function wildcardCases(s: SuiteRef): void {
-  it('lists and watches across clusters with the wildcard /clusters/*', async (ctx) => {
-    const k = kcpSuite(s, ctx);
-    if (!k) return;
+  itOnKcp(s, 'lists and watches across clusters with the wildcard /clusters/*', async (k) => {
     const [a, b] = k.clusters;
     const ns = k.name('wild');
     const tag = k.name('tag');
@@ -117,35 +124,14 @@ function wildcardCases(s: SuiteRef): void {
 }
 
 function workspaceCrdCases(s: SuiteRef): void {
-  it('serves a CRD only in the logical cluster that defines it', async (ctx) => {
-    const k = kcpSuite(s, ctx);
-    if (!k) return;
+  itOnKcp(s, 'serves a CRD only in the logical cluster that defines it', async (k) => {
     const [a, b] = k.clusters;
     const group = `k${randomBytes(3).toString('hex')}.conformance.example.com`;
     const res = await k.client.request(
       'POST',
       `/clusters/${a}/apis/apiextensions.k8s.io/v1/customresourcedefinitions`,
       {
-        body: {
-          apiVersion: 'apiextensions.k8s.io/v1',
-          kind: 'CustomResourceDefinition',
-          metadata: { name: `things.${group}` },
-          spec: {
-            group,
-            scope: 'Cluster',
-            names: { plural: 'things', singular: 'thing', kind: 'Thing' },
-            versions: [
-              {
-                name: 'v1',
-                served: true,
-                storage: true,
-                schema: {
-                  openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-                },
-              },
-            ],
-          },
-        },
+        body: preservingCrd(group, 'things', 'Thing', { scope: 'Cluster' }),
       },
       k.base,
     );
@@ -175,67 +161,52 @@ function wildcardWorkspaceCrdCases(s: SuiteRef): void {
   // object metadata (pkg/server/apiextensions.go, apiBindingAwareCRDLister.Get): a workspace's own CRD, even one
   // defined alike in several clusters, is not listed by /clusters/*; discovery answers its group/version with no
   // resources (measured on real kcp v0.11, real-kcp.test.ts).
-  it("serves a workspace's own CRD to no /clusters/* request, however many clusters define it", async (ctx) => {
-    const k = kcpSuite(s, ctx);
-    if (!k) return;
-    const [a, b] = k.clusters;
-    const group = `w${randomBytes(3).toString('hex')}.conformance.example.com`;
-    const crd = {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: `gizmos.${group}` },
-      spec: {
-        group,
-        scope: 'Namespaced',
-        names: { plural: 'gizmos', singular: 'gizmo', kind: 'Gizmo' },
-        versions: [
-          {
-            name: 'v1',
-            served: true,
-            storage: true,
-            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-          },
-        ],
-      },
-    };
-    const ns = k.name('gz');
-    for (const c of [a, b]) {
-      const res = await k.client.request(
-        'POST',
-        `/clusters/${c}/apis/apiextensions.k8s.io/v1/customresourcedefinitions`,
-        { body: crd },
-        k.base,
-      );
-      expect(res.status, res.text).toBe(201);
-      await ensureNamespace(k, c, ns);
-      await eventually(
-        async () =>
-          (await k.client.request('GET', `/clusters/${c}/apis/${group}/v1`, {}, k.base)).status === 200,
-        30_000,
-        'CRD served',
-      );
-      const made = await k.client.request(
-        'POST',
-        `/clusters/${c}/apis/${group}/v1/namespaces/${ns}/gizmos`,
-        { body: { apiVersion: `${group}/v1`, kind: 'Gizmo', metadata: { name: 'g' } } },
-        k.base,
-      );
-      expect(made.status, made.text).toBe(201);
-    }
-    const discovery = await k.client.request('GET', `/clusters/*/apis/${group}/v1`, {}, k.base);
-    expectOk(discovery);
-    expect(discovery.json.resources.map((r: { name: string }) => r.name)).not.toContain('gizmos');
-    const list = await k.client.request('GET', `/clusters/*/apis/${group}/v1/gizmos`, {}, k.base);
-    expect(list.status, list.text).toBe(404);
-    const own = await k.client.request('GET', `/clusters/${a}/apis/${group}/v1/gizmos`, {}, k.base);
-    expectOk(own);
-    expect(
-      own.json.items.map(
-        (i: { metadata: { annotations: Record<string, string> } }) =>
-          i.metadata.annotations[CLUSTER_ANNOTATION],
-      ),
-    ).toEqual([a]);
-  });
+  itOnKcp(
+    s,
+    "serves a workspace's own CRD to no /clusters/* request, however many clusters define it",
+    async (k) => {
+      const [a, b] = k.clusters;
+      const group = `w${randomBytes(3).toString('hex')}.conformance.example.com`;
+      const crd = preservingCrd(group, 'gizmos', 'Gizmo');
+      const ns = k.name('gz');
+      for (const c of [a, b]) {
+        const res = await k.client.request(
+          'POST',
+          `/clusters/${c}/apis/apiextensions.k8s.io/v1/customresourcedefinitions`,
+          { body: crd },
+          k.base,
+        );
+        expect(res.status, res.text).toBe(201);
+        await ensureNamespace(k, c, ns);
+        await eventually(
+          async () =>
+            (await k.client.request('GET', `/clusters/${c}/apis/${group}/v1`, {}, k.base)).status === 200,
+          30_000,
+          'CRD served',
+        );
+        const made = await k.client.request(
+          'POST',
+          `/clusters/${c}/apis/${group}/v1/namespaces/${ns}/gizmos`,
+          { body: { apiVersion: `${group}/v1`, kind: 'Gizmo', metadata: { name: 'g' } } },
+          k.base,
+        );
+        expect(made.status, made.text).toBe(201);
+      }
+      const discovery = await k.client.request('GET', `/clusters/*/apis/${group}/v1`, {}, k.base);
+      expectOk(discovery);
+      expect(discovery.json.resources.map((r: { name: string }) => r.name)).not.toContain('gizmos');
+      const list = await k.client.request('GET', `/clusters/*/apis/${group}/v1/gizmos`, {}, k.base);
+      expect(list.status, list.text).toBe(404);
+      const own = await k.client.request('GET', `/clusters/${a}/apis/${group}/v1/gizmos`, {}, k.base);
+      expectOk(own);
+      expect(
+        own.json.items.map(
+          (i: { metadata: { annotations: Record<string, string> } }) =>
+            i.metadata.annotations[CLUSTER_ANNOTATION],
+        ),
+      ).toEqual([a]);
+    },
+  );
 }
 
 export function kcpCases(s: SuiteRef): void {

@@ -1,42 +1,24 @@
 import { expect, it } from 'vitest';
-import { eventually } from '../client.js';
+import { eventually, type RawClient } from '../client.js';
 import { describeGroups } from '../groups.js';
-import { cmPath, configMap, create, expectOk, expectStatus, type SuiteRef } from '../suite.js';
+import {
+  cmPath,
+  configMap,
+  create,
+  expectEventsUntilDeleted,
+  expectOk,
+  expectStatus,
+  type SuiteRef,
+  withMetadata,
+} from '../suite.js';
+
+/** Creates namespace `name` and a ConfigMap in it. */
+async function namespaceHolding(client: RawClient, name: string, content: { metadata: { name: string } }) {
+  await create(client, '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  await create(client, cmPath(name), content);
+}
 
 function finalizerCases(s: SuiteRef): void {
-  it('keeps a finalized object with deletionTimestamp until its last finalizer goes', async () => {
-    const { client, ns, name } = s();
-    const n = name('hold');
-    const created = await create(client, cmPath(ns), configMap(n, {}, { finalizers: ['example.com/hold'] }));
-    const watch = await client.watch(cmPath(ns), {
-      resourceVersion: created.metadata.resourceVersion,
-      fieldSelector: `metadata.name=${n}`,
-    });
-    try {
-      const del = await client.delete(cmPath(ns, n));
-      expectOk(del);
-      expect(del.json.metadata.deletionTimestamp).toBeTruthy();
-      const got = await client.get(cmPath(ns, n));
-      expectOk(got);
-      expect(got.json.metadata.deletionTimestamp).toBeTruthy();
-      const added = await client.put(cmPath(ns, n), {
-        ...got.json,
-        metadata: { ...got.json.metadata, finalizers: ['example.com/hold', 'example.com/new'] },
-      });
-      expectStatus(added, 422, 'Invalid');
-      const released = await client.put(cmPath(ns, n), {
-        ...got.json,
-        metadata: { ...got.json.metadata, finalizers: [] },
-      });
-      expectOk(released);
-      expectStatus(await client.get(cmPath(ns, n)), 404, 'NotFound');
-      await watch.waitFor((e) => e.type === 'DELETED');
-      expect(watch.events.map((e) => e.type)).toEqual(['MODIFIED', 'DELETED']);
-    } finally {
-      watch.abort();
-    }
-  });
-
   it('checks delete preconditions (409 on a uid mismatch)', async () => {
     const { client, ns, name } = s();
     const n = name('pre');
@@ -52,6 +34,35 @@ function finalizerCases(s: SuiteRef): void {
     );
     expectStatus(res, 409, 'Conflict');
     expectOk(await client.get(cmPath(ns, n)));
+  });
+
+  it('keeps a finalized object with deletionTimestamp until its last finalizer goes', async () => {
+    const { client, ns, name } = s();
+    const n = name('hold');
+    const created = await create(client, cmPath(ns), configMap(n, {}, { finalizers: ['example.com/hold'] }));
+    const watch = await client.watch(cmPath(ns), {
+      resourceVersion: created.metadata.resourceVersion,
+      fieldSelector: `metadata.name=${n}`,
+    });
+    try {
+      const del = await client.delete(cmPath(ns, n));
+      expectOk(del);
+      expect(del.json.metadata.deletionTimestamp).toBeTruthy();
+      const got = await client.get(cmPath(ns, n));
+      expectOk(got);
+      expect(got.json.metadata.deletionTimestamp).toBeTruthy();
+      const added = await client.put(
+        cmPath(ns, n),
+        withMetadata(got.json, { finalizers: ['example.com/hold', 'example.com/new'] }),
+      );
+      expectStatus(added, 422, 'Invalid');
+      const released = await client.put(cmPath(ns, n), withMetadata(got.json, { finalizers: [] }));
+      expectOk(released);
+      expectStatus(await client.get(cmPath(ns, n)), 404, 'NotFound');
+      await expectEventsUntilDeleted(watch, ['MODIFIED', 'DELETED']);
+    } finally {
+      watch.abort();
+    }
   });
 }
 
@@ -101,12 +112,7 @@ function namespaceLifecycleCases(s: SuiteRef): void {
   it('marks a deleted namespace Terminating and forbids new content in it (403)', async () => {
     const { client, name } = s();
     const n = name('term');
-    await create(client, '/api/v1/namespaces', {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: n },
-    });
-    await create(client, cmPath(n), configMap('inside'));
+    await namespaceHolding(client, n, configMap('inside'));
     const del = await client.delete(`/api/v1/namespaces/${n}`);
     expectOk(del);
     expect(del.json.status.phase).toBe('Terminating');
@@ -129,12 +135,7 @@ function namespaceLifecycleCases(s: SuiteRef): void {
     const { client, name, target } = s();
     if (!target.capabilities.namespaceCascade) return ctx.skip();
     const n = name('casc');
-    await create(client, '/api/v1/namespaces', {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: n },
-    });
-    await create(client, cmPath(n), configMap('inside'));
+    await namespaceHolding(client, n, configMap('inside'));
     expectOk(await client.delete(`/api/v1/namespaces/${n}`));
     await eventually(
       async () => (await client.get(`/api/v1/namespaces/${n}`)).status === 404,

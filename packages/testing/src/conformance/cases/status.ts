@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { create, deployment, deployPath, expectOk, type SuiteRef } from '../suite.js';
+import { create, deployment, deployPath, expectOk, type SuiteRef, withMetadata } from '../suite.js';
 
 export function statusCases(s: SuiteRef): void {
   describe('generation and the status subresource', () => {
@@ -14,10 +14,10 @@ export function statusCases(s: SuiteRef): void {
       const { client, ns, name } = s();
       const n = name('gen');
       const d = await create(client, deployPath(ns), deployment(n));
-      const labels = await client.put(deployPath(ns, n), {
-        ...d,
-        metadata: { ...d.metadata, labels: { ...d.metadata.labels, extra: 'x' } },
-      });
+      const labels = await client.put(
+        deployPath(ns, n),
+        withMetadata(d, { labels: { ...d.metadata.labels, extra: 'x' } }),
+      );
       expectOk(labels);
       expect(labels.json.metadata.generation).toBe(1);
       const spec = await client.put(deployPath(ns, n), {

@@ -2,7 +2,15 @@ import { Watch } from '@kubernetes/client-node';
 import { expect, it } from 'vitest';
 import { eventually } from '../client.js';
 import { describeGroups } from '../groups.js';
-import { cmPath, configMap, create, expectOk, type SuiteRef } from '../suite.js';
+import {
+  cmPath,
+  configMap,
+  create,
+  expectEventsUntilDeleted,
+  expectOk,
+  type SuiteRef,
+  withMetadata,
+} from '../suite.js';
 
 function watchStreamCases(s: SuiteRef): void {
   it('streams ADDED, MODIFIED and DELETED from a list resourceVersion', async () => {
@@ -18,8 +26,7 @@ function watchStreamCases(s: SuiteRef): void {
       const updated = await client.put(cmPath(ns, tag), { ...created, data: { a: '2' } });
       expectOk(updated);
       expectOk(await client.delete(cmPath(ns, tag)));
-      const deleted = await stream.waitFor((e) => e.type === 'DELETED');
-      expect(stream.events.map((e) => e.type)).toEqual(['ADDED', 'MODIFIED', 'DELETED']);
+      const deleted = await expectEventsUntilDeleted(stream, ['ADDED', 'MODIFIED', 'DELETED']);
       expect(stream.events[0]!.object).toMatchObject({
         kind: 'ConfigMap',
         apiVersion: 'v1',
@@ -82,18 +89,14 @@ function watchSelectorAndTimeoutCases(s: SuiteRef): void {
       labelSelector: 'phase=in',
     });
     try {
-      const inside = await client.put(cmPath(ns, n), {
-        ...created,
-        metadata: { ...created.metadata, labels: { phase: 'in' } },
-      });
+      const inside = await client.put(cmPath(ns, n), withMetadata(created, { labels: { phase: 'in' } }));
       expectOk(inside);
-      const outside = await client.put(cmPath(ns, n), {
-        ...inside.json,
-        metadata: { ...inside.json.metadata, labels: { phase: 'out' } },
-      });
+      const outside = await client.put(
+        cmPath(ns, n),
+        withMetadata(inside.json, { labels: { phase: 'out' } }),
+      );
       expectOk(outside);
-      await stream.waitFor((e) => e.type === 'DELETED');
-      expect(stream.events.map((e) => e.type)).toEqual(['ADDED', 'DELETED']);
+      await expectEventsUntilDeleted(stream, ['ADDED', 'DELETED']);
     } finally {
       stream.abort();
     }

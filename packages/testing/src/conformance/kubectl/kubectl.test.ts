@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KubectlRun } from '../../../test/kubectl/kubectl.js';
+import { outcome, STEPS } from '../../../test/kubectl/steps.js';
+import { startRealWorld, startSimulatorWorld, type World } from '../../../test/kubectl/worlds.js';
 import { resolveKubeBinaries, resolveKubectl } from '../../real/binaries.js';
 import { RealApiserverUnavailableError } from '../../real/errors.js';
-import type { KubectlRun } from './test-support/kubectl.js';
-import { outcome, STEPS } from './test-support/steps.js';
-import { startRealWorld, startSimulatorWorld, type World } from './test-support/worlds.js';
 
 // kubectl drives the same everyday session against the real kube-apiserver and the simulator (plain and
 // through a kcp workspace URL); each command's exit code and normalized output must agree.
