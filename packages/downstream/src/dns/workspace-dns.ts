@@ -1,19 +1,21 @@
+import type {
+  Clock,
+  InformerFactory,
+  KubeClient,
+  Logger,
+  NamespaceLocator,
+  SyncContext,
+  SyncTargetRef,
+} from '@kcp-tmc/interfaces';
 import {
   CLOCK,
-  type Clock,
   DOWNSTREAM_INFORMER_FACTORY,
   DOWNSTREAM_KUBE_CLIENT,
-  type InformerFactory,
-  type KubeClient,
   LOGGER,
-  type Logger,
   NAMESPACES_GVR,
-  type NamespaceLocator,
   NOOP_LOGGER,
   SYNC_TARGET,
   SYSTEM_CLOCK,
-  type SyncContext,
-  type SyncTargetRef,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
 import type { OwnedInformers } from '../live/owned-informers.js';
