@@ -8,12 +8,11 @@ import {
   TmcError,
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
-import { type BackoffOptions, backoffDelay } from '@kcp-tmc/kube';
 import { DNS_GVRS } from './names.js';
 import { dnsConfigMap } from './objects.js';
 
-// Rewriting the ConfigMap again after a failure: 500 ms doubling to 30 s, no jitter.
-const RETRY_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, jitter: 0 };
+const RETRY_MIN_MS = 500;
+const RETRY_MAX_MS = 30_000;
 
 export interface NamespaceMappingParts {
   readonly client: KubeClient;
@@ -110,7 +109,7 @@ export class DnsNamespaceMapping {
     if (ok || this.stopped) return;
     const failures = (this.failures.get(cluster) ?? 0) + 1;
     this.failures.set(cluster, failures);
-    const delay = backoffDelay(RETRY_BACKOFF, failures - 1, Math.random);
+    const delay = Math.min(RETRY_MIN_MS * 2 ** (failures - 1), RETRY_MAX_MS);
     this.timers.set(
       cluster,
       this.parts.clock.setTimeout(() => {

@@ -11,7 +11,6 @@ import {
   TmcErrorType,
   tenantId,
 } from '@kcp-tmc/interfaces';
-import { backoffDelay } from '@kcp-tmc/kube';
 import { DNS_CONTAINER, DNS_GVRS, type DnsKind, dnsId } from './names.js';
 import {
   type ApiServerSubset,
@@ -102,8 +101,7 @@ export class WorkspaceDnsProcessor {
     const since = this.notReadySince.get(name) ?? now;
     this.notReadySince.set(name, since);
     const periods = Math.floor((now - since) / DNS_RECHECK_PERIOD_MS);
-    const recheck = { initialMs: DNS_RECHECK_MS, maxMs: DNS_RECHECK_MAX_MS, jitter: 0 };
-    return { ready: false, recheckAfterMs: backoffDelay(recheck, periods, Math.random) };
+    return { ready: false, recheckAfterMs: Math.min(DNS_RECHECK_MS * 2 ** periods, DNS_RECHECK_MAX_MS) };
   }
 
   /**
