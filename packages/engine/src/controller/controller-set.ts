@@ -1,6 +1,7 @@
 import {
   type ClusterKey,
   clusterKey,
+  DEFAULT_CLUSTER_NAME,
   EVENTS_GVR,
   type GVR,
   gvrToString,
@@ -17,8 +18,8 @@ export interface ControllerSetOptions {
   readonly syncTargetKey: string;
   readonly upstreamMode: UpstreamMode;
   readonly resyncPeriodMs: number;
-  /** The cluster name downstream informers key objects under. */
-  readonly downstreamCluster: string;
+  /** The cluster name downstream informers key objects under; default DEFAULT_CLUSTER_NAME. */
+  readonly downstreamCluster?: string | undefined;
 }
 
 /** The running resource controllers, one per GVR, keyed by `gvrToString`. */
@@ -97,7 +98,8 @@ export class ControllerSet {
   ownsNamespace(namespace: string): boolean {
     const namespaces = this.controllers.get(gvrToString(NAMESPACES_GVR));
     if (namespace === '' || namespaces === undefined) return false;
-    const key = clusterKey(this.options.downstreamCluster, NAMESPACES_GVR, '', namespace);
+    const cluster = this.options.downstreamCluster ?? DEFAULT_CLUSTER_NAME;
+    const key = clusterKey(cluster, NAMESPACES_GVR, '', namespace);
     return namespaces.downstream.get(key) !== undefined;
   }
 }

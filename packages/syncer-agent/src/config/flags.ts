@@ -1,10 +1,6 @@
-import {
-  DEFAULT_FEATURE_GATES,
-  FEATURE_GATE_NAMES,
-  formatFeatureGates,
-  UPSTREAM_MODES,
-} from '@kcp-tmc/interfaces';
+import { DEFAULT_FEATURE_GATES, FEATURE_GATE_NAMES, formatFeatureGates } from '@kcp-tmc/interfaces';
 import { KLOG_FLAGS, LOGGING_FLAGS, NO_OP_BOOLEAN_FLAGS } from './logging-flags.js';
+import { UPSTREAM_MODES } from './options.js';
 import { TUNNEL_FLAGS } from './tunnel-flags.js';
 
 export type FlagType = 'string' | 'boolean';
