@@ -2,7 +2,6 @@ import { registerConflict } from '@kcp-tmc/conflict';
 import { registerDownstream } from '@kcp-tmc/downstream';
 import { registerEngine } from '@kcp-tmc/engine';
 import {
-  DEFAULT_ENGINE_CONFIG,
   type KubeClient,
   SYNC_ENGINE,
   SYNC_TARGET,
@@ -48,7 +47,7 @@ export async function startEmbeddedSyncer(
   c.register(SYNC_TARGET, { useValue: syncTargetRefOf(cluster, target) });
   registerTransformation(c);
   registerConflict(c);
-  registerDownstream(c, { upstreamByCluster: false, resyncPeriodMs: DEFAULT_ENGINE_CONFIG.resyncPeriodMs });
+  registerDownstream(c, { upstreamByCluster: false });
   registerEngine(c, { upstreamMode: 'plain', config: { workerCount: 2 } });
   const engine = c.resolve<SyncEngine>(SYNC_ENGINE);
   await engine.start();

@@ -8,8 +8,6 @@ export interface DownstreamOptions {
   readonly upstreamByCluster?: boolean;
   /** The cluster name downstream informers key objects under (default `default`, as @kcp-tmc/kube). */
   readonly downstreamCluster?: string;
-  /** Resync period of the downstream informers; must equal the engine's so the informers are shared. */
-  readonly resyncPeriodMs?: number;
   /** Objects larger than this (JSON bytes) are Invalid and not retried (default 1.5 MiB). */
   readonly maxObjectBytes?: number;
   /** Retention rules added after the defaults. */

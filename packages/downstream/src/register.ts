@@ -20,7 +20,7 @@ export interface RegisterDownstreamOptions extends DownstreamOptions {
   readonly config?: Partial<DownstreamConfig>;
   /**
    * kcp's per-workspace DNS (the syncer namespace and `--dns-image`): binds WORKSPACE_DNS_OPTIONS and
-   * WORKSPACE_DNS (needs DOWNSTREAM_INFORMER_FACTORY), which the downstream syncer then uses.
+   * WORKSPACE_DNS (needs DOWNSTREAM_INFORMER_FACTORY and the engine's DOWNSTREAM_SYNCER_INFORMERS), which the downstream syncer then uses.
    */
   readonly dns?: WorkspaceDnsOptions;
 }
@@ -30,8 +30,8 @@ export interface RegisterDownstreamOptions extends DownstreamOptions {
  * namespaces, live reads, upstream writes; parts.ts), RESOURCE_STATE_STORE (in memory) and @kcp-tmc/conflict's
  * resolvers (registerConflict) unless bound, DOWNSTREAM_OPTIONS, DOWNSTREAM_CONFIG when given or missing, and
  * WORKSPACE_DNS with `dns`; one instance per container. Needs DOWNSTREAM_KUBE_CLIENT, UPSTREAM_KUBE_CLIENT and
- * SYNC_TARGET; uses DOWNSTREAM_INFORMER_FACTORY, NAMESPACE_LOCATOR_LOOKUP, ENGINE_CONFIG, CLOCK and LOGGER when
- * bound.
+ * SYNC_TARGET; uses DOWNSTREAM_SYNCER_INFORMERS (the engine's: cached reads), NAMESPACE_LOCATOR_LOOKUP, CLOCK and
+ * LOGGER when bound.
  */
 export function registerDownstream(
   container: DependencyContainer,

@@ -1,37 +1,27 @@
 import {
   type ClusterKey,
   clusterKey,
-  type DownstreamSyncer,
   deletionAnnotation,
-  type EventSyncer,
-  type FilterRegistry,
   finalizersAnnotation,
   isTransformSkip,
   type KubeObject,
-  type NamespaceLocatorLookup,
   type SyncAction,
   type SyncContext,
   type SyncDirection,
   type SyncItem,
   type SyncResult,
   type SyncTargetRef,
-  type TransformationPipeline,
-  type UpstreamStatusSyncer,
   upstreamObjectName,
 } from '@kcp-tmc/interfaces';
 import type { ResourceController } from './controller/resource-controller.js';
+import type { EngineSyncers } from './engine-parts.js';
 import { isNamespacesResource, NamespacePath } from './namespace-path.js';
 import type { RemovalGrace } from './removal-grace.js';
 
 /** The syncers and extension points a worker hands work to. */
 export interface DispatchTargets {
   readonly syncTarget: SyncTargetRef;
-  readonly downstreamSyncer: DownstreamSyncer;
-  readonly statusSyncer: UpstreamStatusSyncer | undefined;
-  readonly eventSyncer: EventSyncer | undefined;
-  readonly filters: FilterRegistry;
-  readonly pipeline: TransformationPipeline | undefined;
-  readonly locators: NamespaceLocatorLookup | undefined;
+  readonly syncers: EngineSyncers;
   /** Whether a downstream namespace belongs to this SyncTarget (Events elsewhere are not ours). */
   readonly ownsNamespace: (namespace: string) => boolean;
   /** Sends an upstream key down again (a downstream object was deleted under us). */
@@ -71,7 +61,11 @@ export class Dispatcher {
   private readonly namespaces: NamespacePath;
 
   constructor(private readonly targets: DispatchTargets) {
-    this.namespaces = new NamespacePath(targets.syncTarget, targets.downstreamSyncer, targets.locators);
+    this.namespaces = new NamespacePath(
+      targets.syncTarget,
+      targets.syncers.downstream,
+      targets.syncers.locators,
+    );
   }
 
   sync(request: WorkRequest): Promise<SyncResult> {
@@ -84,7 +78,7 @@ export class Dispatcher {
    */
   async upstreamClusterOf(key: ClusterKey, controller: ResourceController): Promise<string> {
     const namespace = isNamespacesResource(key) ? key.name : key.namespace;
-    const locator = namespace === '' ? undefined : await this.targets.locators?.locatorOf(namespace);
+    const locator = namespace === '' ? undefined : await this.targets.syncers.locators?.locatorOf(namespace);
     return locator?.cluster ?? controller.originOf(key.namespace, key.name)?.cluster ?? '';
   }
 
@@ -101,7 +95,7 @@ export class Dispatcher {
 
   private async syncDown(request: WorkRequest): Promise<SyncResult> {
     const { key, controller } = request;
-    const { downstreamSyncer, syncTarget } = this.targets;
+    const { syncers, syncTarget } = this.targets;
     if (isNamespacesResource(key)) return this.namespaces.upstreamChanged(key, controller);
     const context: SyncContext = { direction: 'down', syncTarget, cluster: key.cluster, gvr: key.gvr, key };
     const upstream = controller.upstream?.get(key);
@@ -111,16 +105,16 @@ export class Dispatcher {
       if (waitMs > 0)
         return { ...noop(key, 'left this SyncTarget: within the removal grace'), retryAfterMs: waitMs };
       const item = this.item(request, 'delete', upstream);
-      return downstreamSyncer.delete(
+      return syncers.downstream.delete(
         upstream === undefined ? { item, context } : { item, context, upstream },
       );
     }
     this.targets.removalGrace.stays(key);
-    for (const filter of this.targets.filters.filters()) {
+    for (const filter of this.targets.syncers.filters.filters()) {
       if (await filter.shouldSync(upstream, context)) continue;
       const remove = filter.shouldDelete === undefined ? true : await filter.shouldDelete(upstream, context);
       if (!remove) return noop(key, `filtered by ${filter.name}`);
-      const result = await downstreamSyncer.delete({
+      const result = await syncers.downstream.delete({
         item: this.item(request, 'delete', upstream),
         context,
         upstream,
@@ -128,11 +122,11 @@ export class Dispatcher {
       return result.reason === undefined ? { ...result, reason: `filtered by ${filter.name}` } : result;
     }
     const outcome =
-      this.targets.pipeline === undefined
+      this.targets.syncers.pipeline === undefined
         ? { object: structuredClone(upstream), applied: [] }
-        : await this.targets.pipeline.run(upstream, context);
+        : await this.targets.syncers.pipeline.run(upstream, context);
     if (isTransformSkip(outcome)) return noop(key, `skipped by ${outcome.by}: ${outcome.reason}`);
-    const result = await downstreamSyncer.apply({
+    const result = await syncers.downstream.apply({
       item: this.item(request, 'spec', upstream),
       context,
       upstream,
@@ -162,7 +156,8 @@ export class Dispatcher {
       controller.forgetOrigin(key.namespace, key.name);
       this.targets.requeueDown(origin);
     }
-    const locator = key.namespace === '' ? undefined : await this.targets.locators?.locatorOf(key.namespace);
+    const locator =
+      key.namespace === '' ? undefined : await this.targets.syncers.locators?.locatorOf(key.namespace);
     if (
       downstream !== undefined &&
       origin === undefined &&
@@ -180,7 +175,7 @@ export class Dispatcher {
       );
       if (controller.upstream.get(upstreamKey) === undefined) this.targets.requeueDown(upstreamKey);
     }
-    const statusSyncer = this.targets.statusSyncer;
+    const statusSyncer = this.targets.syncers.status;
     if (statusSyncer === undefined) return noop(key, 'no status syncer registered');
     const context: SyncContext = {
       direction: 'up',
@@ -201,7 +196,7 @@ export class Dispatcher {
   private async syncEvent(request: WorkRequest, event: KubeObject | undefined): Promise<SyncResult> {
     const { key } = request;
     if (event === undefined) return noop(key, 'event no longer exists');
-    const eventSyncer = this.targets.eventSyncer;
+    const eventSyncer = this.targets.syncers.events;
     if (eventSyncer === undefined) return noop(key, 'no event syncer registered');
     if (!this.targets.ownsNamespace(event.metadata.namespace ?? '')) {
       return noop(key, 'event outside the namespaces of this SyncTarget');

@@ -2,6 +2,7 @@ import {
   DEFAULT_FEATURE_GATES,
   gvrToString,
   type Logger,
+  NOOP_LOGGER,
   SYSTEM_CLOCK,
   type SyncTarget,
   type SyncTargetRef,
@@ -12,7 +13,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeAccessClient } from '../test/support/fake-access-client.js';
 import { FakeInformerFactory } from '../test/support/fake-informer.js';
 import { flushMicrotasks } from '../test/support/flush.js';
-import { type GvrSet, SyncTargetGvrSource } from './gvr-source.js';
+import type { GvrSet } from './gvr-set.js';
+import { SyncTargetGvrSource } from './gvr-source.js';
 
 const REF: SyncTargetRef = { cluster: 'root:org', name: 'east', uid: 'uid-1', key: 'k3y' };
 
@@ -44,7 +46,12 @@ describe('SyncTargetGvrSource', () => {
   });
 
   function source(options = {}, gates = DEFAULT_FEATURE_GATES) {
-    return new SyncTargetGvrSource(factory, client, REF, options, gates, SYSTEM_CLOCK);
+    return new SyncTargetGvrSource(factory, client, REF, {
+      options,
+      gates,
+      clock: SYSTEM_CLOCK,
+      logger: NOOP_LOGGER,
+    });
   }
 
   /** Puts the SyncTarget where the source reads it: its logical cluster, or (plain mode) no cluster. */
@@ -137,15 +144,12 @@ describe('SyncTargetGvrSource', () => {
       warn: (message: string, fields?: Record<string, unknown>) => warnings.push({ message, fields }),
       child: () => logger,
     };
-    const set = await new SyncTargetGvrSource(
-      factory,
-      client,
-      REF,
-      {},
-      DEFAULT_FEATURE_GATES,
-      SYSTEM_CLOCK,
+    const set = await new SyncTargetGvrSource(factory, client, REF, {
+      options: {},
+      gates: DEFAULT_FEATURE_GATES,
+      clock: SYSTEM_CLOCK,
       logger,
-    ).start();
+    }).start();
     expect(names(set)).toEqual(['v1/namespaces', 'v1/configmaps', 'v1/secrets']);
     expect(set.unauthorized).toEqual(['apps/v1/deployments']);
     const reason =
@@ -178,7 +182,7 @@ describe('SyncTargetGvrSource', () => {
     const gvrs = source();
     await gvrs.start();
     const changes: string[][] = [];
-    gvrs.onChange((set) => changes.push(names(set)));
+    gvrs.changes$.subscribe((set) => changes.push(names(set)));
     const reviewsAtStart = client.reviews.length;
 
     seed(syncTarget([{ group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' }]));
@@ -207,7 +211,7 @@ describe('SyncTargetGvrSource', () => {
     client.denied.set('v1/secrets', 'forbidden');
     const gvrs = source({ accessRecheckMs: 30_000 });
     const changes: string[][] = [];
-    gvrs.onChange((set) => changes.push(names(set)));
+    gvrs.changes$.subscribe((set) => changes.push(names(set)));
     expect(names(await gvrs.start())).toEqual(['v1/namespaces', 'v1/configmaps']);
     client.denied.clear();
     await vi.advanceTimersByTimeAsync(29_999);
@@ -257,7 +261,7 @@ describe('SyncTargetGvrSource', () => {
     const gvrs = source();
     const first = await gvrs.start();
     const changes: GvrSet[] = [];
-    gvrs.onChange((set) => changes.push(set));
+    gvrs.changes$.subscribe((set) => changes.push(set));
     factory
       .informerFor({
         gvr: { group: 'workload.kcp.io', version: 'v1alpha1', resource: 'synctargets' },

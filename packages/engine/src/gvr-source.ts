@@ -1,66 +1,29 @@
 import {
   ALWAYS_SYNCED_RESOURCES,
-  CLOCK,
   type Clock,
-  DEFAULT_FEATURE_GATES,
   DOWNSTREAM_KUBE_CLIENT,
-  FEATURE_GATES,
-  type FeatureGates,
   type GVR,
   gvrToString,
-  type Informer,
   type InformerFactory,
-  type InformerOptions,
   type KubeClient,
-  LOGGER,
   type Logger,
   NAMESPACES_GVR,
-  NOOP_LOGGER,
   SYNC_TARGET,
-  SYNC_TARGET_GVR,
-  SYSTEM_CLOCK,
-  type SyncTarget,
   type SyncTargetRef,
   type TimerHandle,
 } from '@kcp-tmc/interfaces';
+import { Subject } from 'rxjs';
 import { inject, injectable } from 'tsyringe';
 import { type AccessDecision, reviewAccess, reviewSynced } from './access-review.js';
+import { EngineSettings } from './engine-parts.js';
+import { EMPTY_GVR_SET, type GvrSet, type GvrSource } from './gvr-set.js';
 import type { EngineOptions } from './options.js';
 import { type DropCause, dropCause } from './sync-target-conditions.js';
-import { ENGINE_OPTIONS, SYNC_TARGET_INFORMER_FACTORY } from './tokens.js';
-
-/** What the engine should sync now. */
-export interface GvrSet {
-  /** GVRs to run a controller for, namespaces first. */
-  readonly allowed: readonly GVR[];
-  /** GVRs left out, keyed by `gvrToString`, with why. */
-  readonly dropped: Readonly<Record<string, string>>;
-  /** The dropped GVRs whose SelfSubjectAccessReview was denied (kcp's SyncerAuthorized). */
-  readonly unauthorized: readonly string[];
-  /** Why each dropped GVR is out, when known (SyncTarget conditions name the cause). */
-  readonly causes?: Readonly<Record<string, DropCause>>;
-  /** Set when the SyncTarget must not be served at all (its uid is not the configured one, or it is gone). */
-  readonly error?: string;
-  /** The error ends the agent: the SyncTarget was deleted, so there is nothing left to serve. */
-  readonly fatal?: boolean;
-}
-
-/** The desired GVR set, kept current; the engine starts and stops controllers from it. */
-export interface GvrSource {
-  /** Reads the SyncTarget (when the TMC gate is on), checks access, and returns the first set. */
-  start(signal?: AbortSignal): Promise<GvrSet>;
-  current(): GvrSet;
-  /** Called after every change of the set. Returns the unsubscribe function. */
-  onChange(listener: (set: GvrSet) => void): () => void;
-  /** One SelfSubjectAccessReview against the downstream. */
-  checkAccess(gvr: GVR, verb: string): Promise<AccessDecision>;
-  stop(): Promise<void>;
-}
+import { SyncTargetWatch } from './sync-target-watch.js';
+import { SYNC_TARGET_INFORMER_FACTORY } from './tokens.js';
 
 // kcp's syncer filters these out of its syncer-VW informers (pkg/syncer/syncer.go, keepGVR).
 const NEVER_SYNCED_CORE = new Set(['pods', 'endpoints']);
-
-const EMPTY: GvrSet = Object.freeze({ allowed: [], dropped: {}, unauthorized: [] });
 
 /**
  * kcp v0.11's SyncTarget GVR source (pkg/syncer/resourcesync/controller.go): the SyncTarget's
@@ -73,21 +36,16 @@ const EMPTY: GvrSet = Object.freeze({ allowed: [], dropped: {}, unauthorized: []
  * re-checked periodically. A review that fails (rather than denies) keeps a GVR that is already running, as
  * kcp does.
  */
-/** The field selector every list and watch of the agent's SyncTarget carries: `metadata.name=<name>`. */
-export function syncTargetFieldSelector(name: string): string {
-  return `metadata.name=${name}`;
-}
-
 @injectable()
 export class SyncTargetGvrSource implements GvrSource {
   private readonly options: EngineOptions;
   private readonly readSyncTarget: boolean;
   private readonly logger: Logger;
-  private readonly listeners = new Set<(set: GvrSet) => void>();
-  private informer: Informer | undefined;
-  private informerOptions: InformerOptions | undefined;
-  private subscription: { unsubscribe(): void } | undefined;
-  private set: GvrSet = EMPTY;
+  private readonly clock: Clock;
+  private readonly changes = new Subject<GvrSet>();
+  readonly changes$ = this.changes.asObservable();
+  private readonly watch: SyncTargetWatch;
+  private set: GvrSet = EMPTY_GVR_SET;
   private desiredSignature = '';
   private reconciling: Promise<void> | undefined;
   private again = false;
@@ -96,17 +54,17 @@ export class SyncTargetGvrSource implements GvrSource {
   private ready = false;
 
   constructor(
-    @inject(SYNC_TARGET_INFORMER_FACTORY) private readonly factory: InformerFactory,
+    @inject(SYNC_TARGET_INFORMER_FACTORY) factory: InformerFactory,
     @inject(DOWNSTREAM_KUBE_CLIENT) private readonly downstream: KubeClient,
     @inject(SYNC_TARGET) private readonly syncTarget: SyncTargetRef,
-    @inject(ENGINE_OPTIONS, { isOptional: true }) options: EngineOptions = {},
-    @inject(FEATURE_GATES, { isOptional: true }) gates: FeatureGates = DEFAULT_FEATURE_GATES,
-    @inject(CLOCK, { isOptional: true }) private readonly clock: Clock = SYSTEM_CLOCK,
-    @inject(LOGGER, { isOptional: true }) logger: Logger = NOOP_LOGGER,
+    /** The engine's options (mode, `--resources`), the TMC gate, clock and logger. */
+    @inject(EngineSettings) settings: Pick<EngineSettings, 'options' | 'gates' | 'clock' | 'logger'>,
   ) {
-    this.options = options;
-    this.readSyncTarget = gates.TMC;
-    this.logger = logger.child({ component: 'gvr-source' });
+    this.options = settings.options;
+    this.readSyncTarget = settings.gates.TMC;
+    this.clock = settings.clock;
+    this.logger = settings.logger.child({ component: 'gvr-source' });
+    this.watch = new SyncTargetWatch(factory, syncTarget);
   }
 
   async start(signal?: AbortSignal): Promise<GvrSet> {
@@ -116,23 +74,8 @@ export class SyncTargetGvrSource implements GvrSource {
         ((this.options.upstreamMode ?? 'virtual-workspace') === 'plain'
           ? undefined
           : this.syncTarget.cluster);
-      // kcp's generated ClusterRole grants get/list/watch on this one SyncTarget (resourceNames), which
-      // admits a list or watch only when it selects that name (kcp: pkg/syncer/syncer.go tweaks the
-      // SyncTarget informer the same way).
-      this.informerOptions = {
-        gvr: SYNC_TARGET_GVR,
-        fieldSelector: syncTargetFieldSelector(this.syncTarget.name),
-        ...(cluster === undefined ? {} : { cluster }),
-      };
-      this.informer = this.factory.informerFor(this.informerOptions);
       // The handler only schedules: the reconcile runs on its own chain.
-      this.subscription = this.informer.events$.subscribe({
-        next: (event) => {
-          if (event.object.metadata.name === this.syncTarget.name) this.onSyncTargetEvent();
-        },
-      });
-      this.informer.start();
-      await this.informer.waitForSync(signal);
+      await this.watch.start(cluster, () => this.onSyncTargetEvent(), signal);
     }
     this.ready = true;
     await this.reconcileNow();
@@ -143,30 +86,18 @@ export class SyncTargetGvrSource implements GvrSource {
     return this.set;
   }
 
-  onChange(listener: (set: GvrSet) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.recheck !== undefined) this.clock.clearTimeout(this.recheck);
     this.recheck = undefined;
-    this.subscription?.unsubscribe();
-    this.listeners.clear();
+    this.watch.detach();
+    this.changes.complete();
     await this.reconciling;
-    if (this.informerOptions !== undefined) await this.factory.release(this.informerOptions);
+    await this.watch.release();
   }
 
   checkAccess(gvr: GVR, verb: string): Promise<AccessDecision> {
     return reviewAccess(this.downstream, gvr, verb);
-  }
-
-  /** The SyncTarget object, when the informer has it. */
-  syncTargetObject(): SyncTarget | undefined {
-    return this.informer?.list().find((object) => object.metadata.name === this.syncTarget.name) as
-      | SyncTarget
-      | undefined;
   }
 
   /** Accepted synced resources + configmaps/secrets (+ `--resources` in plain mode), deduplicated, sorted. */
@@ -182,7 +113,7 @@ export class SyncTargetGvrSource implements GvrSource {
     if (!this.readSyncTarget || (this.options.upstreamMode ?? 'virtual-workspace') === 'plain') {
       for (const gvr of this.options.resources ?? []) add(gvr);
     }
-    for (const synced of this.syncTargetObject()?.status?.syncedResources ?? []) {
+    for (const synced of this.watch.object()?.status?.syncedResources ?? []) {
       if (synced.state !== 'Accepted') continue;
       for (const version of synced.versions ?? []) {
         add({ group: synced.group ?? '', version, resource: synced.resource });
@@ -200,14 +131,14 @@ export class SyncTargetGvrSource implements GvrSource {
     if (!this.ready) return;
     // Heartbeats change the SyncTarget every few seconds: only a change of the desired set (or a due
     // re-check of dropped GVRs, on its own timer) is worth a round of access reviews.
-    const present = this.syncTargetObject() === undefined ? ' deleted' : '';
+    const present = this.watch.object() === undefined ? ' deleted' : '';
     const signature = this.desired().map(gvrToString).join(',') + this.uidMismatch() + present;
     if (signature === this.desiredSignature) return;
     void this.reconcileNow();
   }
 
   private uidMismatch(): string {
-    const uid = this.syncTargetObject()?.metadata.uid;
+    const uid = this.watch.object()?.metadata.uid;
     if (this.syncTarget.uid === '' || uid === undefined || uid === this.syncTarget.uid) return '';
     return `SyncTarget ${this.syncTarget.name} has uid ${uid}, expected ${this.syncTarget.uid}: refusing to sync`;
   }
@@ -235,9 +166,9 @@ export class SyncTargetGvrSource implements GvrSource {
     if (this.stopped) return;
     const desired = this.desired();
     const mismatch = this.uidMismatch();
-    const present = this.syncTargetObject() === undefined && this.readSyncTarget ? ' deleted' : '';
+    const present = this.watch.object() === undefined && this.readSyncTarget ? ' deleted' : '';
     this.desiredSignature = desired.map(gvrToString).join(',') + mismatch + present;
-    if (this.readSyncTarget && this.informer?.hasSynced() === true && this.syncTargetObject() === undefined) {
+    if (this.readSyncTarget && this.watch.hasSynced() && this.watch.object() === undefined) {
       const error = `SyncTarget ${this.syncTarget.cluster}:${this.syncTarget.name} was deleted`;
       this.publish({ allowed: this.set.allowed, dropped: {}, unauthorized: [], error, fatal: true });
       return;
@@ -299,7 +230,7 @@ export class SyncTargetGvrSource implements GvrSource {
         reason: next.dropped[name],
       });
     }
-    for (const listener of [...this.listeners]) listener(this.set);
+    this.changes.next(this.set);
   }
 
   /**

@@ -18,16 +18,15 @@ export { LOCATOR_INDEX } from './controller/informer-options.js';
 export {
   type Enqueue,
   ResourceController,
-  type ResourceControllerOptions,
+  type ResourceControllerInformers,
 } from './controller/resource-controller.js';
+export { downstreamSyncerInformers, upstreamSyncerInformers } from './controller/syncer-informers.js';
 export { isBeingDeleted } from './dispatch.js';
-export { DefaultSyncEngine, ENGINE_QUEUE_NAME } from './engine.js';
-export {
-  type GvrSet,
-  type GvrSource,
-  SyncTargetGvrSource,
-  syncTargetFieldSelector,
-} from './gvr-source.js';
+export { DefaultSyncEngine } from './engine.js';
+export { EngineInformers, EngineReporting, EngineSettings, EngineSyncers } from './engine-parts.js';
+export { ENGINE_QUEUE_NAME } from './engine-queue.js';
+export type { GvrSet, GvrSource } from './gvr-set.js';
+export { SyncTargetGvrSource } from './gvr-source.js';
 export { InformerNamespaceLocatorLookup } from './namespace-lookup.js';
 export type { EngineOptions } from './options.js';
 export * from './queue/index.js';
@@ -39,4 +38,5 @@ export {
   NAMESPACE_TERMINATING_CAUSE,
   type RetryDecision,
 } from './retry-policy.js';
+export { syncTargetFieldSelector } from './sync-target-watch.js';
 export { ENGINE_OPTIONS, GVR_SOURCE, SYNC_TARGET_INFORMER_FACTORY } from './tokens.js';

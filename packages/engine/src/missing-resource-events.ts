@@ -12,7 +12,7 @@ import {
   TmcError,
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
-import type { GvrSet } from './gvr-source.js';
+import type { GvrSet } from './gvr-set.js';
 
 /** Upper bound of Events per missing resource: one per object, for a namespace's worth of them. */
 const MAX_EVENTS_PER_RESOURCE = 100;

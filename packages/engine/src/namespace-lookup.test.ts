@@ -22,7 +22,7 @@ function namespace(name: string, annotation: string) {
 describe('InformerNamespaceLocatorLookup', () => {
   it('maps downstream namespaces to locators and back through the shared namespace informer', () => {
     const h = engineHarness();
-    const lookup = new InformerNamespaceLocatorLookup(h.downstream, SYNC_TARGET_REF, h.config);
+    const lookup = new InformerNamespaceLocatorLookup(h.downstreamInformers);
     // Key order and spacing differ from Go's: the index still finds it.
     const reordered = JSON.stringify({
       namespace: 'default',
@@ -40,7 +40,7 @@ describe('InformerNamespaceLocatorLookup', () => {
 
   it('reports two namespaces with one locator as a retryable namespace collision', () => {
     const h = engineHarness();
-    const lookup = new InformerNamespaceLocatorLookup(h.downstream, SYNC_TARGET_REF, h.config);
+    const lookup = new InformerNamespaceLocatorLookup(h.downstreamInformers);
     h.down('v1/namespaces').upsert(namespace('kcp-aaa', namespaceLocatorToJson(locator)));
     h.down('v1/namespaces').upsert(namespace('kcp-bbb', namespaceLocatorToJson(locator)));
     let thrown: unknown;

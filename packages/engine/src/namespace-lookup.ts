@@ -1,24 +1,18 @@
 import {
   clusterKey,
-  DEFAULT_ENGINE_CONFIG,
-  DOWNSTREAM_INFORMER_FACTORY,
-  ENGINE_CONFIG,
-  type EngineConfig,
+  DEFAULT_CLUSTER_NAME,
+  DOWNSTREAM_SYNCER_INFORMERS,
   type Informer,
-  type InformerFactory,
-  type InformerOptions,
-  locatorFromAnnotations,
   NAMESPACES_GVR,
   type NamespaceLocator,
   type NamespaceLocatorLookup,
   namespaceLocatorToJson,
-  SYNC_TARGET,
-  type SyncTargetRef,
+  type SyncerInformers,
   TmcError,
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
-import { downstreamInformerOptions, LOCATOR_INDEX } from './controller/informer-options.js';
+import { LOCATOR_INDEX, readLocator } from './controller/informer-options.js';
 import type { EngineOptions } from './options.js';
 import { ENGINE_OPTIONS } from './tokens.js';
 
@@ -29,27 +23,19 @@ import { ENGINE_OPTIONS } from './tokens.js';
  */
 @injectable()
 export class InformerNamespaceLocatorLookup implements NamespaceLocatorLookup {
-  private readonly informerOptions: InformerOptions;
   private readonly cluster: string;
 
   constructor(
-    @inject(DOWNSTREAM_INFORMER_FACTORY) private readonly factory: InformerFactory,
-    @inject(SYNC_TARGET) syncTarget: SyncTargetRef,
-    @inject(ENGINE_CONFIG, { isOptional: true }) config: EngineConfig = DEFAULT_ENGINE_CONFIG,
+    @inject(DOWNSTREAM_SYNCER_INFORMERS) private readonly informers: SyncerInformers,
+    // Optional: registerEngine binds it; a hand-built lookup may take the default cluster name.
     @inject(ENGINE_OPTIONS, { isOptional: true }) options: EngineOptions = {},
   ) {
-    this.informerOptions = downstreamInformerOptions(NAMESPACES_GVR, syncTarget.key, config.resyncPeriodMs);
-    this.cluster = options.downstreamCluster ?? 'default';
+    this.cluster = options.downstreamCluster ?? DEFAULT_CLUSTER_NAME;
   }
 
   locatorOf(downstreamNamespace: string): NamespaceLocator | undefined {
     const namespace = this.informer().get(clusterKey(this.cluster, NAMESPACES_GVR, '', downstreamNamespace));
-    if (namespace === undefined) return undefined;
-    try {
-      return locatorFromAnnotations(namespace.metadata.annotations);
-    } catch {
-      return undefined;
-    }
+    return namespace === undefined ? undefined : readLocator(namespace);
   }
 
   /** Throws a retryable ResourceConflict when two namespaces carry the locator (kcp: "namespace collision"). */
@@ -68,7 +54,7 @@ export class InformerNamespaceLocatorLookup implements NamespaceLocatorLookup {
   }
 
   private informer(): Informer {
-    // The factory hands out the one informer for these options: the one the namespaces controller started.
-    return this.factory.informerFor(this.informerOptions);
+    // The one the namespaces controller started.
+    return this.informers.informerFor(NAMESPACES_GVR);
   }
 }

@@ -1,14 +1,12 @@
 import {
   type ClusterKey,
   type DownstreamSyncer,
-  type KubeObject,
-  locatorFromAnnotations,
-  type NamespaceLocator,
   type NamespaceLocatorLookup,
   namespaceLocator,
   type SyncResult,
   type SyncTargetRef,
 } from '@kcp-tmc/interfaces';
+import { readLocator } from './controller/informer-options.js';
 import type { ResourceController } from './controller/resource-controller.js';
 
 export function isNamespacesResource(key: ClusterKey): boolean {
@@ -17,14 +15,6 @@ export function isNamespacesResource(key: ClusterKey): boolean {
 
 function noop(key: ClusterKey, reason: string): SyncResult {
   return { key, operation: 'noop', success: true, conflicts: [], reason };
-}
-
-function locatorOf(object: KubeObject): NamespaceLocator | undefined {
-  try {
-    return locatorFromAnnotations(object.metadata.annotations);
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -54,7 +44,7 @@ export class NamespacePath {
   downstreamChanged(key: ClusterKey, controller: ResourceController): SyncResult {
     const namespace = controller.downstream.get(key);
     if (namespace === undefined) return noop(key, 'downstream namespace is gone');
-    const locator = locatorOf(namespace);
+    const locator = readLocator(namespace);
     if (locator === undefined) return noop(key, 'downstream namespace has no namespace locator');
     if (locator.syncTarget.uid !== this.syncTarget.uid) return noop(key, 'namespace of another SyncTarget');
     if (namespace.metadata.deletionTimestamp !== undefined)

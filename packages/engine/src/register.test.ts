@@ -3,19 +3,23 @@ import {
   DOWNSTREAM_INFORMER_FACTORY,
   DOWNSTREAM_KUBE_CLIENT,
   DOWNSTREAM_SYNCER,
+  DOWNSTREAM_SYNCER_INFORMERS,
   ENGINE_CONFIG,
   type EngineConfig,
   FILTER_REGISTRY,
   type FilterRegistry,
   NAMESPACE_LOCATOR_LOOKUP,
+  NAMESPACES_GVR,
   type NamespaceLocatorLookup,
   ResourceStateValue,
   SYNC_ENGINE,
   SYNC_FILTER,
   SYNC_TARGET,
   SYNC_TARGET_GVR,
+  type SyncerInformers,
   stateLabel,
   UPSTREAM_INFORMER_FACTORY,
+  UPSTREAM_SYNCER_INFORMERS,
 } from '@kcp-tmc/interfaces';
 import { container } from 'tsyringe';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -114,5 +118,35 @@ describe('registerEngine', () => {
     await engine.start();
     await eventually(() => syncer.of('apply').length === 1);
     expect(engine.activeResources()).toContain('apps/v1/deployments');
+  });
+
+  it("hands out the engine's running informers by UPSTREAM/DOWNSTREAM_SYNCER_INFORMERS, once per container", async () => {
+    const { c, upstream, downstream } = child();
+    registerEngine(c, { upstreamMode: 'wildcard', config: { resyncPeriodMs: 60_000 } });
+    const engine = c.resolve<DefaultSyncEngine>(SYNC_ENGINE);
+    stops.push(() => engine.stop());
+    upstream
+      .informerFor({
+        gvr: SYNC_TARGET_GVR,
+        cluster: SYNC_TARGET_REF.cluster,
+        fieldSelector: `metadata.name=${SYNC_TARGET_REF.name}`,
+      })
+      .upsert({
+        metadata: { name: SYNC_TARGET_REF.name, uid: SYNC_TARGET_REF.uid },
+        status: {
+          syncedResources: [{ group: 'apps', resource: 'deployments', versions: ['v1'], state: 'Accepted' }],
+        },
+      });
+    await engine.start();
+    const deployments = { group: 'apps', version: 'v1', resource: 'deployments' };
+    const handedOut = [upstream.informers.size, downstream.informers.size];
+    const up = c.resolve<SyncerInformers>(UPSTREAM_SYNCER_INFORMERS);
+    const down = c.resolve<SyncerInformers>(DOWNSTREAM_SYNCER_INFORMERS);
+    expect(c.resolve(DOWNSTREAM_SYNCER_INFORMERS)).toBe(down);
+    // The informers the engine's controller started: no second informer from either factory.
+    expect(up.informerFor(deployments).hasSynced()).toBe(true);
+    expect(down.informerFor(deployments).hasSynced()).toBe(true);
+    expect(down.informerFor(NAMESPACES_GVR).hasSynced()).toBe(true);
+    expect([upstream.informers.size, downstream.informers.size]).toEqual(handedOut);
   });
 });

@@ -1,16 +1,23 @@
 import {
   DEFAULT_ENGINE_CONFIG,
+  DOWNSTREAM_INFORMER_FACTORY,
+  DOWNSTREAM_SYNCER_INFORMERS,
   ENGINE_CONFIG,
   type EngineConfig,
   FILTER_REGISTRY,
+  type InformerFactory,
   type KubeClient,
   NAMESPACE_LOCATOR_LOOKUP,
   SYNC_ENGINE,
+  SYNC_TARGET,
+  type SyncTargetRef,
   UPSTREAM_INFORMER_FACTORY,
   UPSTREAM_KUBE_CLIENT,
+  UPSTREAM_SYNCER_INFORMERS,
 } from '@kcp-tmc/interfaces';
 import { type DependencyContainer, instancePerContainerCachingFactory } from 'tsyringe';
 import { ApiImporter, type ApiImportOptions } from './api-import/api-importer.js';
+import { downstreamSyncerInformers, upstreamSyncerInformers } from './controller/syncer-informers.js';
 import { DefaultSyncEngine } from './engine.js';
 import { SyncTargetGvrSource } from './gvr-source.js';
 import { InformerNamespaceLocatorLookup } from './namespace-lookup.js';
@@ -36,7 +43,8 @@ export interface RegisterEngineOptions extends EngineOptions {
 }
 
 /**
- * Binds the engine's defaults, one instance per container: SYNC_ENGINE (DefaultSyncEngine), FILTER_REGISTRY
+ * Binds the engine's defaults, one instance per container: SYNC_ENGINE (DefaultSyncEngine),
+ * UPSTREAM/DOWNSTREAM_SYNCER_INFORMERS (the engine's informer per GVR on each side), FILTER_REGISTRY
  * (filters in priority order, seeded with every SYNC_FILTER), GVR_SOURCE (the SyncTarget's GVRs, checked with
  * SelfSubjectAccessReviews), ENGINE_OPTIONS, ENGINE_CONFIG when missing or given, and — unless already bound —
  * SYNC_TARGET_INFORMER_FACTORY (the upstream factory) and NAMESPACE_LOCATOR_LOOKUP (over the engine's
@@ -52,6 +60,25 @@ export function registerEngine(container: DependencyContainer, options: Register
       useValue: Object.freeze({ ...DEFAULT_ENGINE_CONFIG, ...config }),
     });
   }
+  // Once, here: every reader of a GVR's informer (the engine's controllers, the downstream syncer) takes it
+  // from these, so none re-derives the options and gets a second, never-started informer.
+  const engineConfig = (c: DependencyContainer) => c.resolve<EngineConfig>(ENGINE_CONFIG);
+  const syncTarget = (c: DependencyContainer) => c.resolve<SyncTargetRef>(SYNC_TARGET);
+  container.register(UPSTREAM_SYNCER_INFORMERS, {
+    useFactory: instancePerContainerCachingFactory((c) => {
+      const factory = c.resolve<InformerFactory>(UPSTREAM_INFORMER_FACTORY);
+      return upstreamSyncerInformers(factory, syncTarget(c), engineConfig(c), engineOptions);
+    }),
+  });
+  container.register(DOWNSTREAM_SYNCER_INFORMERS, {
+    useFactory: instancePerContainerCachingFactory((c) =>
+      downstreamSyncerInformers(
+        c.resolve<InformerFactory>(DOWNSTREAM_INFORMER_FACTORY),
+        syncTarget(c),
+        engineConfig(c),
+      ),
+    ),
+  });
   if (!container.isRegistered(SYNC_TARGET_INFORMER_FACTORY, true)) {
     container.register(SYNC_TARGET_INFORMER_FACTORY, { useToken: UPSTREAM_INFORMER_FACTORY });
   }

@@ -12,7 +12,10 @@ export class PriorityFilterRegistry implements FilterRegistry {
   private seq = 0;
   private snapshot: readonly SyncFilter[] = Object.freeze([]);
 
-  constructor(@injectAll(SYNC_FILTER, { isOptional: true }) initial: readonly SyncFilter[] = []) {
+  constructor(
+    // Optional: with no SYNC_FILTER bound the registry starts empty (filters come from registerFilter).
+    @injectAll(SYNC_FILTER, { isOptional: true }) initial: readonly SyncFilter[] = [],
+  ) {
     for (const filter of initial) this.register(filter);
   }
 

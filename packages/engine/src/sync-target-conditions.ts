@@ -6,7 +6,7 @@ import {
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
 import { type AccessDecision, syncerAuthorizedCondition } from './access-review.js';
-import type { GvrSet } from './gvr-source.js';
+import type { GvrSet } from './gvr-set.js';
 
 /** Why a GVR is not synced: a refused review, a 401, an unreachable server, a failed review, or not served. */
 export type DropCause = 'Forbidden' | 'Unauthorized' | 'Unreachable' | 'Failed' | 'NotServed';

@@ -14,6 +14,7 @@ import {
 } from '@kcp-tmc/interfaces';
 import type { ControllerSet } from './controller/controller-set.js';
 import type { Dispatcher } from './dispatch.js';
+import type { EngineReporting } from './engine-parts.js';
 import type { RateLimitingQueue } from './queue/index.js';
 import { decideRetry } from './retry-policy.js';
 import type { SyncStatusTracker } from './sync-status.js';
@@ -25,18 +26,25 @@ import { TurnBudget } from './turn-budget.js';
  * syncing are dropped.
  */
 export class SyncWorker {
+  private readonly config: Pick<EngineConfig, 'maxRetries'>;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly metrics: SyncMetrics | undefined;
+  private readonly failures: FailureReporter | undefined;
+
   constructor(
     private readonly queue: RateLimitingQueue<string>,
     private readonly controllers: ControllerSet,
     private readonly dispatcher: Dispatcher,
     private readonly status: SyncStatusTracker,
-    private readonly config: Pick<EngineConfig, 'maxRetries'>,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-    private readonly metrics: SyncMetrics | undefined,
-    private readonly failures?: FailureReporter,
-    private readonly turns: TurnBudget = new TurnBudget(clock),
-  ) {}
+    settings: { config: Pick<EngineConfig, 'maxRetries'>; clock: Clock; logger: Logger },
+    reporting: Pick<EngineReporting, 'metrics' | 'failures'>,
+    /** Shared by the engine's workers: together they yield to the event loop. */
+    private readonly turns: TurnBudget = new TurnBudget(settings.clock),
+  ) {
+    ({ config: this.config, clock: this.clock, logger: this.logger } = settings);
+    ({ metrics: this.metrics, failures: this.failures } = reporting);
+  }
 
   /** Runs until the queue shuts down. */
   async run(): Promise<void> {
@@ -146,4 +154,10 @@ export class SyncWorker {
 
 function withObject(object: KubeObject | undefined): { object?: KubeObject } {
   return object === undefined ? {} : { object };
+}
+
+/** Starts `count` (at least one) workers sharing one turn budget: together they yield every 10 ms. */
+export function startWorkers(count: number, clock: Clock, worker: (turns: TurnBudget) => SyncWorker): void {
+  const turns = new TurnBudget(clock);
+  for (let i = 0; i < Math.max(1, count); i++) void worker(turns).run();
 }

@@ -209,8 +209,7 @@ describe('ApiImporter against simulators', () => {
       down,
       ref,
       { resources: ['widgets.example.com'], cluster: CLUSTER },
-      SYSTEM_CLOCK,
-      logger,
+      { clock: SYSTEM_CLOCK, logger },
     );
     importer.start();
     await eventually(() => errors.some((m) => m.includes('create')));

@@ -2,15 +2,8 @@
 // so a plain `import '@kcp-tmc/heartbeat'` works (sideEffects in package.json names this file).
 import 'reflect-metadata';
 
-export {
-  DEFAULT_RECOVERY_RULES,
-  type FailureReport,
-  type RecoveryDecision,
-  RecoveryPolicy,
-  type RecoveryRule,
-  type RecoveryStrategy,
-} from './errors/policy.js';
-export { type FailureContext, FailureHandler } from './errors/reporter.js';
+export { type FailureReport, failureReport } from './errors/failure-report.js';
+export { FailureHandler } from './errors/reporter.js';
 export {
   type ConnectionCheckOptions,
   connectionCheck,

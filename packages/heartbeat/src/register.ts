@@ -14,12 +14,10 @@ import {
   type KubeClient,
   SYNC_METRICS,
   type SyncMetrics,
-  type TmcErrorType,
   UPSTREAM_KUBE_CLIENT,
   WORKQUEUE_METRICS_PROVIDER,
 } from '@kcp-tmc/interfaces';
 import { type DependencyContainer, type InjectionToken, instanceCachingFactory } from 'tsyringe';
-import { RecoveryPolicy, type RecoveryRule } from './errors/policy.js';
 import { FailureHandler } from './errors/reporter.js';
 import { heartbeatCheck, kubeConnectionCheck } from './health/checks.js';
 import { ComponentHealthManager } from './health/manager.js';
@@ -35,8 +33,6 @@ export interface HeartbeatRegistrationOptions {
    * UPSTREAM_KUBE_CLIENT.
    */
   heartbeatClient?: KubeClient;
-  /** Per-type overrides of the recovery policy. */
-  recoveryRules?: Partial<Record<TmcErrorType, RecoveryRule>>;
   /**
    * Register the standard checks as HEALTH_CHECK: `upstream` and `downstream` connection (readiness) and
    * `heartbeat` (readiness; stale after `heartbeatMaxAgeMs`). Default true. Resource-controller and stuck-queue
@@ -54,7 +50,7 @@ function optional<T>(container: DependencyContainer, token: InjectionToken<T>): 
 /**
  * Binds this package's defaults: HEARTBEAT_CONFIG, SYNC_METRICS and WORKQUEUE_METRICS_PROVIDER (one
  * SyncerMetrics, also resolvable by its class for the /metrics listener), HEARTBEAT_REPORTER, HEALTH_MANAGER,
- * the standard HEALTH_CHECKs, and RecoveryPolicy + FailureHandler (by class). Each is one instance per
+ * the standard HEALTH_CHECKs, and FailureHandler (by class, and as FAILURE_REPORTER). Each is one instance per
  * container. Needs SYNC_TARGET, UPSTREAM_KUBE_CLIENT and (for the standard checks) DOWNSTREAM_KUBE_CLIENT.
  */
 export function registerHeartbeat(
@@ -100,7 +96,6 @@ export function registerHeartbeat(
   }
   container.registerSingleton(HEALTH_MANAGER, ComponentHealthManager);
 
-  container.register(RecoveryPolicy, { useValue: new RecoveryPolicy(options.recoveryRules) });
   container.registerSingleton(FailureHandler);
   // The engine reports what it gives up on through this token: an Event upstream, and a condition where due.
   container.register(FAILURE_REPORTER, { useToken: FailureHandler });

@@ -6,6 +6,7 @@ export * from './contracts/kube.js';
 export * from './contracts/leader.js';
 export * from './contracts/metrics.js';
 export * from './contracts/runtime.js';
+export * from './contracts/syncer-informers.js';
 export * from './contracts/syncers.js';
 export * from './errors.js';
 export * from './events.js';

@@ -31,6 +31,10 @@ export const DOWNSTREAM_KUBE_CLIENT: unique symbol = Symbol.for('@kcp-tmc/Downst
 export const UPSTREAM_INFORMER_FACTORY: unique symbol = Symbol.for('@kcp-tmc/UpstreamInformerFactory');
 /** {@link InformerFactory} for the downstream. */
 export const DOWNSTREAM_INFORMER_FACTORY: unique symbol = Symbol.for('@kcp-tmc/DownstreamInformerFactory');
+/** {@link SyncerInformers} for the upstream: the engine's informer per GVR, bound once by the engine. */
+export const UPSTREAM_SYNCER_INFORMERS: unique symbol = Symbol.for('@kcp-tmc/UpstreamSyncerInformers');
+/** {@link SyncerInformers} for the downstream: the engine's informer per GVR, bound once by the engine. */
+export const DOWNSTREAM_SYNCER_INFORMERS: unique symbol = Symbol.for('@kcp-tmc/DownstreamSyncerInformers');
 
 // Extension points
 /** {@link ResourceTransformer} (many). */

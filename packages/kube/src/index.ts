@@ -43,7 +43,11 @@ export {
   type TransportOptions,
 } from './http/transport.js';
 export type { InformerConfig } from './informer/config.js';
-export { SharedInformerFactory } from './informer/factory.js';
+export {
+  type IndexableInformer,
+  KeyedInformerFactory,
+  SharedInformerFactory,
+} from './informer/factory.js';
 export {
   annotationIndexFunc,
   CLUSTER_INDEX,
@@ -57,6 +61,7 @@ export {
 export { Reflector, type ReflectorSink, type ReflectorStats } from './informer/reflector.js';
 export { SharedInformer } from './informer/shared-informer.js';
 export { ObjectStore } from './informer/store.js';
+export { SyncGate } from './informer/sync-gate.js';
 export { LEASES, LeaseElector, type LeaseElectorOptions } from './leaderelection/lease-elector.js';
 export {
   type KubeRegistration,

@@ -5,6 +5,7 @@ export * from './differential/index.js';
 export { type FaultControlServer, startFaultControl } from './faults/control.js';
 export type { FaultController, FaultOptions, FaultRule, FaultState, Latency } from './faults/faults.js';
 export { parseFaultOptions } from './faults/parse.js';
+export { mulberry32 } from './faults/prng.js';
 export {
   acceptedResources,
   acceptResources,

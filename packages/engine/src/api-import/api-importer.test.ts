@@ -45,8 +45,7 @@ describe('ApiImporter', () => {
       {} as KubeClient,
       REF,
       { cluster: 'root:org' },
-      SYSTEM_CLOCK,
-      logger,
+      { clock: SYSTEM_CLOCK, logger },
     );
     importer.start();
     await eventually(() => errors.length > 0);

@@ -1,11 +1,9 @@
 import {
-  CLOCK,
   type Clock,
   classifyError,
   DOWNSTREAM_KUBE_CLIENT,
   type KubeClient,
   type KubeObject,
-  LOGGER,
   type Logger,
   NOOP_LOGGER,
   SYNC_TARGET,
@@ -18,7 +16,9 @@ import {
 } from '@kcp-tmc/interfaces';
 import { Backoff } from '@kcp-tmc/kube';
 import { inject, injectable } from 'tsyringe';
+import { EngineSettings } from '../engine-parts.js';
 import { API_IMPORT_OPTIONS, API_IMPORT_UPSTREAM_CLIENT } from '../tokens.js';
+
 import {
   API_RESOURCE_IMPORTS_GVR,
   importKey,
@@ -28,6 +28,8 @@ import {
 import { SchemaPuller } from './schema-puller.js';
 
 export const DEFAULT_API_IMPORT_POLL_INTERVAL_MS = 60_000;
+
+const NO_SETTINGS = { clock: SYSTEM_CLOCK, logger: NOOP_LOGGER };
 
 export interface ApiImportOptions {
   /** `--resources`: `resource.group` names (`deployments.apps`, `services`) to import besides the synced ones. */
@@ -68,22 +70,25 @@ export class ImportWriteError extends Error {
 export class ApiImporter {
   private readonly puller: SchemaPuller;
   private readonly logger: Logger;
+  private readonly clock: Clock;
   private readonly intervalMs: number;
   private readonly backoff: Backoff;
-  private readonly abort = new AbortController();
   private timer: TimerHandle | undefined;
   private round: Promise<unknown> | undefined;
   private stopping: Promise<void> | undefined;
+  private readonly abort = new AbortController();
 
   constructor(
+    /** kcp's base URL: the SyncTarget's workspace is addressed by cluster, never through the syncer VW. */
     @inject(API_IMPORT_UPSTREAM_CLIENT) private readonly upstream: KubeClient,
     @inject(DOWNSTREAM_KUBE_CLIENT) downstream: KubeClient,
     @inject(SYNC_TARGET) private readonly syncTarget: SyncTargetRef,
     @inject(API_IMPORT_OPTIONS) private readonly options: ApiImportOptions,
-    @inject(CLOCK, { isOptional: true }) private readonly clock: Clock = SYSTEM_CLOCK,
-    @inject(LOGGER, { isOptional: true }) logger: Logger = NOOP_LOGGER,
+    /** The engine's clock and logger; built by hand, the system clock and no logging. */
+    @inject(EngineSettings) settings: Pick<EngineSettings, 'clock' | 'logger'> = NO_SETTINGS,
   ) {
-    this.logger = logger.child({ component: 'api-importer' });
+    this.clock = settings.clock;
+    this.logger = settings.logger.child({ component: 'api-importer' });
     this.puller = new SchemaPuller(downstream, this.logger);
     this.intervalMs = options.pollIntervalMs ?? DEFAULT_API_IMPORT_POLL_INTERVAL_MS;
     this.backoff = new Backoff({ initialMs: 1_000, maxMs: Math.max(1_000, this.intervalMs), jitter: 0.1 });

@@ -32,32 +32,20 @@ class SchemaConverter {
 
   /** Fills `props` from `node`; `inherited` is the description of the field that holds the node. */
   visit(node: SchemaNode, props: JsonSchemaProps, inherited: string): void {
-    switch (node.shape) {
-      case 'ref':
-        this.visitRef(node, props, inherited);
-        return;
-      case 'kind':
-        this.visitKind(node, props, inherited);
-        return;
-      case 'map':
-        this.visitMap(node, props, inherited);
-        return;
-      case 'array':
-        this.visitArray(node, props, inherited);
-        return;
-      case 'primitive':
-        this.describe(node, props, inherited);
-        props.type = node.type;
-        if (node.format !== '') props.format = node.format;
-        if (node.path in KNOWN_DEFAULTS) props.default = KNOWN_DEFAULTS[node.path];
-        return;
-      case 'arbitrary': {
-        this.describe(node, props, inherited);
-        props['x-kubernetes-embedded-resource'] = true;
-        const preserve = node.extensions['x-kubernetes-preserve-unknown-fields'];
-        if (typeof preserve === 'boolean') props['x-kubernetes-preserve-unknown-fields'] = preserve;
-        return;
-      }
+    if (node.shape === 'ref') this.visitRef(node, props, inherited);
+    else if (node.shape === 'kind') this.visitKind(node, props, inherited);
+    else if (node.shape === 'map') this.visitMap(node, props, inherited);
+    else if (node.shape === 'array') this.visitArray(node, props, inherited);
+    else if (node.shape === 'primitive') {
+      this.describe(node, props, inherited);
+      props.type = node.type;
+      if (node.format !== '') props.format = node.format;
+      if (node.path in KNOWN_DEFAULTS) props.default = KNOWN_DEFAULTS[node.path];
+    } else {
+      this.describe(node, props, inherited);
+      props['x-kubernetes-embedded-resource'] = true;
+      const preserve = node.extensions['x-kubernetes-preserve-unknown-fields'];
+      if (typeof preserve === 'boolean') props['x-kubernetes-preserve-unknown-fields'] = preserve;
     }
   }
 

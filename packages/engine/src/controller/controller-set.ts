@@ -1,35 +1,26 @@
 import {
   type ClusterKey,
   clusterKey,
-  DEFAULT_CLUSTER_NAME,
   EVENTS_GVR,
   type GVR,
   gvrToString,
-  type InformerFactory,
   type Logger,
   NAMESPACES_GVR,
   type SyncDirection,
-  type UpstreamMode,
+  type SyncerInformers,
 } from '@kcp-tmc/interfaces';
 import type { SyncStatusTracker } from '../sync-status.js';
 import { ResourceController } from './resource-controller.js';
-
-export interface ControllerSetOptions {
-  readonly syncTargetKey: string;
-  readonly upstreamMode: UpstreamMode;
-  readonly resyncPeriodMs: number;
-  /** The cluster name downstream informers key objects under; default DEFAULT_CLUSTER_NAME. */
-  readonly downstreamCluster?: string | undefined;
-}
 
 /** The running resource controllers, one per GVR, keyed by `gvrToString`. */
 export class ControllerSet {
   private readonly controllers = new Map<string, ResourceController>();
 
   constructor(
-    private readonly options: ControllerSetOptions,
-    private readonly upstreamFactory: InformerFactory,
-    private readonly downstreamFactory: InformerFactory,
+    /** The cluster name downstream informers key objects under. */
+    private readonly downstreamCluster: string,
+    private readonly upstream: SyncerInformers,
+    private readonly downstream: SyncerInformers,
     private readonly enqueue: (direction: SyncDirection, key: ClusterKey) => void,
     private readonly status: SyncStatusTracker,
     private readonly logger: Logger,
@@ -50,9 +41,8 @@ export class ControllerSet {
   /** Creates and starts a controller (its handlers enqueue from the first cached object on). */
   add(gvr: GVR, downstreamOnly = false): ResourceController {
     const controller = new ResourceController(
-      { ...this.options, gvr, downstreamOnly },
-      this.upstreamFactory,
-      this.downstreamFactory,
+      gvr,
+      { upstream: downstreamOnly ? undefined : this.upstream, downstream: this.downstream },
       this.enqueue,
     );
     this.controllers.set(controller.name, controller);
@@ -98,8 +88,7 @@ export class ControllerSet {
   ownsNamespace(namespace: string): boolean {
     const namespaces = this.controllers.get(gvrToString(NAMESPACES_GVR));
     if (namespace === '' || namespaces === undefined) return false;
-    const cluster = this.options.downstreamCluster ?? DEFAULT_CLUSTER_NAME;
-    const key = clusterKey(cluster, NAMESPACES_GVR, '', namespace);
+    const key = clusterKey(this.downstreamCluster, NAMESPACES_GVR, '', namespace);
     return namespaces.downstream.get(key) !== undefined;
   }
 }

@@ -4,7 +4,9 @@ import {
   type GVR,
   type IndexFunc,
   type InformerOptions,
+  type KubeObject,
   locatorFromAnnotations,
+  type NamespaceLocator,
   namespaceLocatorToJson,
   ResourceStateValue,
   stateLabel,
@@ -14,14 +16,18 @@ import {
 /** Index of downstream namespaces by their locator, in Go's JSON form (one spelling per locator). */
 export const LOCATOR_INDEX = 'engine/namespace-locator';
 export const locatorIndexFunc: IndexFunc = (object) => {
-  try {
-    const locator = locatorFromAnnotations(object.metadata.annotations);
-    return locator === undefined ? [] : [namespaceLocatorToJson(locator)];
-  } catch {
-    // An unreadable locator is not one of ours to find.
-    return [];
-  }
+  const locator = readLocator(object);
+  return locator === undefined ? [] : [namespaceLocatorToJson(locator)];
 };
+
+/** A namespace's locator; an unreadable one is not one of ours to find. */
+export function readLocator(object: KubeObject): NamespaceLocator | undefined {
+  try {
+    return locatorFromAnnotations(object.metadata.annotations);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Upstream: the virtual workspace shows only this SyncTarget's objects already; a wildcard view and a plain

@@ -4,25 +4,19 @@ import {
   gvrToString,
   type Informer,
   type InformerEvent,
-  type InformerFactory,
-  type InformerOptions,
   type KubeObject,
   STATUS_ANNOTATION_PREFIX,
   type SyncDirection,
-  type UpstreamMode,
+  type SyncerInformers,
 } from '@kcp-tmc/interfaces';
-import { downstreamInformerOptions, upstreamInformerOptions } from './informer-options.js';
 
 /** Hands a key to the engine's queue. Must not block or do work: handlers call it for every event. */
 export type Enqueue = (direction: SyncDirection, key: ClusterKey) => void;
 
-export interface ResourceControllerOptions {
-  readonly gvr: GVR;
-  readonly syncTargetKey: string;
-  readonly upstreamMode: UpstreamMode;
-  readonly resyncPeriodMs: number;
-  /** Watch only the downstream side (Events: nothing upstream to sync down). */
-  readonly downstreamOnly?: boolean;
+export interface ResourceControllerInformers {
+  /** Absent: watch only the downstream side (Events: nothing upstream to sync down). */
+  readonly upstream: SyncerInformers | undefined;
+  readonly downstream: SyncerInformers;
 }
 
 /**
@@ -37,36 +31,20 @@ export class ResourceController {
   readonly name: string;
   readonly upstream: Informer | undefined;
   readonly downstream: Informer;
-  private readonly upstreamOptions: InformerOptions | undefined;
-  private readonly downstreamOptions: InformerOptions;
   private readonly subscriptions: Array<{ unsubscribe(): void }> = [];
   /** `<namespace>/<name>` downstream → the upstream key it was written for, and the resourceVersion written. */
   private readonly origins = new Map<string, Origin>();
   private stopped: Promise<void> | undefined;
 
   constructor(
-    options: ResourceControllerOptions,
-    private readonly upstreamFactory: InformerFactory,
-    private readonly downstreamFactory: InformerFactory,
+    gvr: GVR,
+    private readonly informers: ResourceControllerInformers,
     private readonly enqueue: Enqueue,
   ) {
-    this.gvr = options.gvr;
-    this.name = gvrToString(options.gvr);
-    if (options.downstreamOnly !== true) {
-      this.upstreamOptions = upstreamInformerOptions(
-        options.gvr,
-        options.syncTargetKey,
-        options.upstreamMode,
-        options.resyncPeriodMs,
-      );
-      this.upstream = upstreamFactory.informerFor(this.upstreamOptions);
-    }
-    this.downstreamOptions = downstreamInformerOptions(
-      options.gvr,
-      options.syncTargetKey,
-      options.resyncPeriodMs,
-    );
-    this.downstream = downstreamFactory.informerFor(this.downstreamOptions);
+    this.gvr = gvr;
+    this.name = gvrToString(gvr);
+    this.upstream = informers.upstream?.informerFor(gvr);
+    this.downstream = informers.downstream.informerFor(gvr);
   }
 
   /** Subscribes the handlers, then starts the informers (a started shared informer replays its cache). */
@@ -127,8 +105,8 @@ export class ResourceController {
     this.stopped ??= (async () => {
       this.detach();
       await Promise.all([
-        this.upstreamOptions === undefined ? undefined : this.upstreamFactory.release(this.upstreamOptions),
-        this.downstreamFactory.release(this.downstreamOptions),
+        this.informers.upstream?.release(this.gvr),
+        this.informers.downstream.release(this.gvr),
       ]);
     })();
     return this.stopped;

@@ -1,5 +1,6 @@
+import { mulberry32 } from '@kcp-tmc/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { flushMicrotasks, seededRandom } from '../../test/support/flush.js';
+import { flushMicrotasks } from '../../test/support/flush.js';
 import { ItemExponentialFailureRateLimiter } from './rate-limiters.js';
 import { RateLimitingQueue } from './rate-limiting-queue.js';
 
@@ -9,7 +10,7 @@ import { RateLimitingQueue } from './rate-limiting-queue.js';
  * and every add is followed by a processing of that key that started after it (nothing lost).
  */
 async function runScenario(seed: number, workers: number): Promise<void> {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const queue = new RateLimitingQueue<string>({ rateLimiter: new ItemExponentialFailureRateLimiter(1, 40) });
   const keys = Array.from({ length: 40 }, (_, i) => `ns/obj-${i}`);
   const active = new Set<string>();

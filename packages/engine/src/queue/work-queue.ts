@@ -139,24 +139,27 @@ export class WorkQueue<K extends string> {
     this.settleShutdown();
   }
 
+  /** Resolves once the queue is drained or `timeoutMs` passed; a zero deadline returns without a timer tick. */
+  private async untilDrained(timeoutMs: number): Promise<void> {
+    if (this.isDrained() || timeoutMs <= 0) return;
+    await new Promise<void>((resolve) => {
+      const finish = (): void => {
+        this.clock.clearTimeout(timer);
+        this.drainWaiters.delete(finish);
+        resolve();
+      };
+      const timer = this.clock.setTimeout(finish, timeoutMs);
+      this.drainWaiters.add(finish);
+    });
+  }
+
   /**
    * Stops intake and lets workers finish queued and in-flight keys for up to `timeoutMs`. At the deadline it
    * stops handing keys out and hands back everything not processed, so the caller can persist or log it.
    */
   async shutDownWithDrain(timeoutMs: number): Promise<DrainResult<K>> {
     this.shutDown();
-    // A zero deadline hands back at once, without waiting for a timer tick.
-    if (!this.isDrained() && timeoutMs > 0) {
-      await new Promise<void>((resolve) => {
-        const finish = (): void => {
-          this.clock.clearTimeout(timer);
-          this.drainWaiters.delete(finish);
-          resolve();
-        };
-        const timer = this.clock.setTimeout(finish, timeoutMs);
-        this.drainWaiters.add(finish);
-      });
-    }
+    await this.untilDrained(timeoutMs);
     if (this.isDrained()) return { drained: true, handedBack: [...this.unaccepted] };
     return { drained: false, handedBack: this.close() };
   }
@@ -172,17 +175,7 @@ export class WorkQueue<K extends string> {
     // In flight and not re-added: finishing them is the whole of the work left.
     const inFlight = new Set([...this.state].filter(([, state]) => state === PROCESSING).map(([key]) => key));
     const queued = this.close().filter((key) => !inFlight.has(key));
-    if (!this.isDrained() && timeoutMs > 0) {
-      await new Promise<void>((resolve) => {
-        const finish = (): void => {
-          this.clock.clearTimeout(timer);
-          this.drainWaiters.delete(finish);
-          resolve();
-        };
-        const timer = this.clock.setTimeout(finish, timeoutMs);
-        this.drainWaiters.add(finish);
-      });
-    }
+    await this.untilDrained(timeoutMs);
     const cutOff = [...this.state.keys()];
     return {
       drained: cutOff.length === 0,

@@ -21,7 +21,7 @@ import {
   stateLabel,
   type TransformationPipeline,
 } from '@kcp-tmc/interfaces';
-import { downstreamInformerOptions, upstreamInformerOptions } from '../../src/controller/informer-options.js';
+import { downstreamSyncerInformers, upstreamSyncerInformers } from '../../src/controller/syncer-informers.js';
 import { DefaultSyncEngine } from '../../src/engine.js';
 import { SyncTargetGvrSource } from '../../src/gvr-source.js';
 import { InformerNamespaceLocatorLookup } from '../../src/namespace-lookup.js';
@@ -58,65 +58,46 @@ export function engineHarness(input: HarnessOptions = {}) {
   const gates: FeatureGates = { ...DEFAULT_FEATURE_GATES, ...input.gates };
   const upstream = new FakeInformerFactory();
   const downstream = new FakeInformerFactory();
+  const upstreamInformers = upstreamSyncerInformers(upstream, SYNC_TARGET_REF, config, options);
+  const downstreamInformers = downstreamSyncerInformers(downstream, SYNC_TARGET_REF, config);
   const client = new FakeAccessClient();
   const syncer = new RecordingSyncer();
   const filters = new PriorityFilterRegistry();
-  const gvrSource = new SyncTargetGvrSource(upstream, client, SYNC_TARGET_REF, options, gates, SYSTEM_CLOCK);
-  const locators = new InformerNamespaceLocatorLookup(downstream, SYNC_TARGET_REF, config, options);
+  const settings = { config, options, gates, clock: SYSTEM_CLOCK, logger: NOOP_LOGGER };
+  const gvrSource = new SyncTargetGvrSource(upstream, client, SYNC_TARGET_REF, settings);
+  const locators = new InformerNamespaceLocatorLookup(downstreamInformers, options);
   const withUp = input.withStatusAndEvents ?? true;
   const engine = new DefaultSyncEngine(
     SYNC_TARGET_REF,
-    upstream,
-    downstream,
+    { upstream: upstreamInformers, downstream: downstreamInformers, upstreamFactory: upstream },
     gvrSource,
-    filters,
-    syncer,
-    withUp ? syncer : undefined,
-    withUp ? syncer : undefined,
-    input.pipeline,
-    locators,
-    config,
-    options,
-    gates,
-    input.metrics,
-    undefined,
-    input.heartbeat,
-    SYSTEM_CLOCK,
-    NOOP_LOGGER,
-    input.failures,
+    {
+      filters,
+      downstream: syncer,
+      ...(withUp ? { status: syncer, events: syncer } : {}),
+      pipeline: input.pipeline,
+      locators,
+    },
+    settings,
+    { metrics: input.metrics, heartbeat: input.heartbeat, failures: input.failures },
     undefined,
     input.leader,
   );
-  const syncTargetInformer = (): FakeInformer =>
-    upstream.informerFor({
-      gvr: SYNC_TARGET_GVR,
-      fieldSelector: `metadata.name=${SYNC_TARGET_REF.name}`,
-      ...(options.upstreamMode === 'plain' ? {} : { cluster: 'root:org' }),
-    });
   const setSyncedResources = (gvrs: string[]): void => {
-    const target: SyncTarget = {
-      apiVersion: 'workload.kcp.io/v1alpha1',
-      kind: 'SyncTarget',
-      metadata: { name: SYNC_TARGET_REF.name, uid: SYNC_TARGET_REF.uid },
-      status: {
-        syncedResources: gvrs.map((text) => {
-          const gvr = parseGvr(text);
-          return {
-            group: gvr.group,
-            resource: gvr.resource,
-            versions: [gvr.version],
-            state: 'Accepted' as const,
-          };
-        }),
-      },
-    };
-    syncTargetInformer().upsert(target);
+    upstream
+      .informerFor({
+        gvr: SYNC_TARGET_GVR,
+        fieldSelector: `metadata.name=${SYNC_TARGET_REF.name}`,
+        ...(options.upstreamMode === 'plain' ? {} : { cluster: 'root:org' }),
+      })
+      .upsert(syncTargetWith(gvrs));
   };
   setSyncedResources(input.syncedResources ?? ['apps/v1/deployments']);
   return {
     engine,
     upstream,
     downstream,
+    downstreamInformers,
     client,
     syncer,
     filters,
@@ -125,19 +106,28 @@ export function engineHarness(input: HarnessOptions = {}) {
     syncTarget: SYNC_TARGET_REF,
     setSyncedResources,
     /** The upstream informer the engine uses (or will use) for a GVR. */
-    up: (gvr: string): FakeInformer =>
-      upstream.informerFor(
-        upstreamInformerOptions(
-          parseGvr(gvr),
-          SYNC_TARGET_REF.key,
-          options.upstreamMode ?? 'virtual-workspace',
-          config.resyncPeriodMs,
-        ),
-      ),
-    down: (gvr: string): FakeInformer =>
-      downstream.informerFor(
-        downstreamInformerOptions(parseGvr(gvr), SYNC_TARGET_REF.key, config.resyncPeriodMs),
-      ),
+    up: (gvr: string): FakeInformer => upstreamInformers.informerFor(parseGvr(gvr)) as FakeInformer,
+    down: (gvr: string): FakeInformer => downstreamInformers.informerFor(parseGvr(gvr)) as FakeInformer,
+  };
+}
+
+/** The harness SyncTarget, with these GVRs Accepted. */
+function syncTargetWith(gvrs: string[]): SyncTarget {
+  return {
+    apiVersion: 'workload.kcp.io/v1alpha1',
+    kind: 'SyncTarget',
+    metadata: { name: SYNC_TARGET_REF.name, uid: SYNC_TARGET_REF.uid },
+    status: {
+      syncedResources: gvrs.map((text) => {
+        const gvr = parseGvr(text);
+        return {
+          group: gvr.group,
+          resource: gvr.resource,
+          versions: [gvr.version],
+          state: 'Accepted' as const,
+        };
+      }),
+    },
   };
 }
 

@@ -12,7 +12,7 @@ import {
  * A downstream KubeClient for what the engine asks of it: SelfSubjectAccessReviews (answered from `denied`
  * and `failing`) and REST mappings (from `served`). Every other call throws: the engine must not make it.
  */
-export class FakeAccessClient implements KubeClient {
+class AccessReviews {
   /** GVR strings (every verb) or `<gvr> <verb>` whose review says "not allowed", with the reason. */
   readonly denied = new Map<string, string>();
   /** GVR strings whose review fails with this error. */
@@ -54,35 +54,32 @@ export class FakeAccessClient implements KubeClient {
       verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
     };
   }
-
-  private unused(name: string): never {
-    throw new Error(`FakeAccessClient.${name} is not used by the engine`);
-  }
-  get(): Promise<KubeObject> {
-    return this.unused('get');
-  }
-  list(): never {
-    return this.unused('list');
-  }
-  update(): never {
-    return this.unused('update');
-  }
-  updateStatus(): never {
-    return this.unused('updateStatus');
-  }
-  patch(): never {
-    return this.unused('patch');
-  }
-  delete(): never {
-    return this.unused('delete');
-  }
-  watch(): never {
-    return this.unused('watch');
-  }
-  request(): never {
-    return this.unused('request');
-  }
-  mappingForKind(): never {
-    return this.unused('mappingForKind');
-  }
 }
+
+/** What the engine must never call on the downstream client: each throws, naming itself. */
+const UNUSED = [
+  'get',
+  'list',
+  'update',
+  'updateStatus',
+  'patch',
+  'delete',
+  'watch',
+  'request',
+  'mappingForKind',
+] as const satisfies ReadonlyArray<keyof KubeClient>;
+
+/** AccessReviews as a whole KubeClient whose other methods throw. */
+export type FakeAccessClient = AccessReviews & KubeClient;
+export const FakeAccessClient = class extends AccessReviews {
+  constructor() {
+    super();
+    for (const name of UNUSED) {
+      Object.defineProperty(this, name, {
+        value: () => {
+          throw new Error(`FakeAccessClient.${name} is not used by the engine`);
+        },
+      });
+    }
+  }
+} as unknown as new () => FakeAccessClient;

@@ -6,10 +6,10 @@ import {
   gvrToString,
   type Informer,
   type InformerEvent,
-  type InformerFactory,
   type InformerOptions,
   type KubeObject,
 } from '@kcp-tmc/interfaces';
+import { KeyedInformerFactory, SyncGate } from '@kcp-tmc/kube';
 import { concat, defer, from, type Observable, Subject } from 'rxjs';
 
 /**
@@ -23,10 +23,9 @@ export class FakeInformer implements Informer {
   stopped = false;
   /** What lastError() answers: a list that keeps failing. */
   failing: string | undefined;
-  private synced = false;
+  private readonly syncGate = new SyncGate();
   private readonly subject = new Subject<InformerEvent>();
   private readonly objects = new Map<string, KubeObject>();
-  private readonly syncWaiters = new Set<() => void>();
   private readonly indexers: NonNullable<InformerOptions['indexers']> = {};
 
   constructor(
@@ -66,33 +65,15 @@ export class FakeInformer implements Informer {
   }
 
   markSynced(): void {
-    this.synced = true;
-    for (const wake of this.syncWaiters) wake();
-    this.syncWaiters.clear();
+    this.syncGate.open();
   }
 
   hasSynced(): boolean {
-    return this.synced;
+    return this.syncGate.isOpen;
   }
 
   waitForSync(signal?: AbortSignal): Promise<void> {
-    if (this.synced) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      const done = (): void => resolve();
-      this.syncWaiters.add(done);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          this.syncWaiters.delete(done);
-          reject(signal.reason);
-        },
-        { once: true },
-      );
-    });
+    return this.syncGate.wait(signal);
   }
 
   keyOf(object: KubeObject): ClusterKey {
@@ -144,50 +125,25 @@ export class FakeInformer implements Informer {
   }
 }
 
-function informerKey(options: InformerOptions): string {
-  return JSON.stringify([
-    gvrToString(options.gvr),
-    options.cluster ?? '',
-    options.namespace ?? '',
-    options.labelSelector ?? '',
-    options.fieldSelector ?? '',
-    options.resyncPeriodMs ?? 0,
-  ]);
-}
-
-/** Hands out one FakeInformer per distinct options, like the shared factory; records releases. */
-export class FakeInformerFactory implements InformerFactory {
-  readonly informers = new Map<string, FakeInformer>();
+/** Hands out one FakeInformer per distinct options, as the shared factory does; records releases. */
+export class FakeInformerFactory extends KeyedInformerFactory<FakeInformer> {
   readonly released: InformerOptions[] = [];
   /** Informers created from now on sync only when the test says so. */
   autoSync = true;
 
-  constructor(private readonly fallbackCluster = 'default') {}
-
-  informerFor(options: InformerOptions): FakeInformer {
-    const key = informerKey(options);
-    let informer = this.informers.get(key);
-    if (informer === undefined) {
-      informer = new FakeInformer(options, this.fallbackCluster, this.autoSync);
-      this.informers.set(key, informer);
-    } else if (options.indexers !== undefined) {
-      informer.addIndexers(options.indexers);
-    }
-    return informer;
+  constructor(private readonly fallbackCluster = 'default') {
+    super();
   }
 
-  async release(options: InformerOptions): Promise<void> {
-    const key = informerKey(options);
-    const informer = this.informers.get(key);
-    if (informer === undefined) return;
-    this.informers.delete(key);
-    this.released.push(options);
-    await informer.stop();
+  protected create(options: InformerOptions): FakeInformer {
+    return new FakeInformer(options, this.fallbackCluster, this.autoSync);
   }
 
-  async stop(): Promise<void> {
-    for (const informer of this.informers.values()) await informer.stop();
-    this.informers.clear();
+  override async release(options: InformerOptions): Promise<void> {
+    const before = this.informers.size;
+    const stopped = super.release(options); // forgets the informer at once, then stops it
+    if (this.informers.size < before) this.released.push(options);
+    await stopped;
   }
 
   /** The informer of a GVR (`apps/v1/deployments`), if one was handed out. */

@@ -12,15 +12,3 @@ export async function peek<T>(promise: Promise<T>): Promise<T | 'pending'> {
   await flushMicrotasks();
   return result === undefined ? 'pending' : result.value;
 }
-
-/** A small seeded PRNG (mulberry32): property tests replay exactly from their seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -42,24 +42,11 @@ export class RecordingSyncer implements DownstreamSyncer, UpstreamStatusSyncer, 
   private readonly active = new Set<string>();
 
   apply(request: ApplyRequest): Promise<SyncResult> {
-    return this.record({
-      kind: 'apply',
-      id: idOf(request.item),
-      item: request.item,
-      context: request.context,
-      upstream: request.upstream,
-      desired: request.desired,
-    });
+    return this.record(callOf('apply', request, { upstream: request.upstream, desired: request.desired }));
   }
 
   delete(request: DeleteRequest): Promise<SyncResult> {
-    return this.record({
-      kind: 'delete',
-      id: idOf(request.item),
-      item: request.item,
-      context: request.context,
-      ...(request.upstream === undefined ? {} : { upstream: request.upstream }),
-    });
+    return this.record(callOf('delete', request, { upstream: request.upstream }));
   }
 
   planNamespaceCleaning(namespace: string): void {
@@ -71,13 +58,7 @@ export class RecordingSyncer implements DownstreamSyncer, UpstreamStatusSyncer, 
   }
 
   syncStatus(request: StatusRequest): Promise<SyncResult> {
-    return this.record({
-      kind: 'status',
-      id: idOf(request.item),
-      item: request.item,
-      context: request.context,
-      ...(request.downstream === undefined ? {} : { downstream: request.downstream }),
-    });
+    return this.record(callOf('status', request, { downstream: request.downstream }));
   }
 
   syncEvent(request: EventRequest): Promise<SyncResult> {
@@ -118,4 +99,20 @@ export class RecordingSyncer implements DownstreamSyncer, UpstreamStatusSyncer, 
 
 function idOf(item: SyncItem): string {
   return `${item.direction}|${encodeClusterKey(item.key)}`;
+}
+
+/** A call as recorded: the objects given, none of those left undefined. */
+function callOf(
+  kind: CallKind,
+  request: { item: SyncItem; context: SyncContext },
+  objects: Partial<Record<'upstream' | 'desired' | 'downstream', KubeObject | undefined>>,
+): RecordedCall {
+  const given = Object.entries(objects).filter(([, object]) => object !== undefined);
+  return {
+    kind,
+    id: idOf(request.item),
+    item: request.item,
+    context: request.context,
+    ...Object.fromEntries(given),
+  };
 }

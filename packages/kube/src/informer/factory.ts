@@ -19,27 +19,30 @@ function informerKey(options: InformerOptions): string {
   ]);
 }
 
+/** An informer a factory can hand out again, adding the indexers a later caller asks for. */
+export interface IndexableInformer extends Informer {
+  addIndexers(indexers: NonNullable<InformerOptions['indexers']>): void;
+}
+
 /**
- * Hands out one shared informer per distinct watch (GVR, cluster, namespace, selectors, resync period).
- * Asking again with more indexers adds them to the existing informer. Informers are started by the caller.
+ * The bookkeeping of an InformerFactory: one informer per distinct watch (GVR, cluster, namespace, selectors,
+ * resync period), made by `create`; asking again with more indexers adds them to the existing informer.
+ * Informers are started by the caller.
  */
-@injectable()
-export class SharedInformerFactory implements InformerFactory {
-  private readonly informers = new Map<string, SharedInformer>();
+export abstract class KeyedInformerFactory<I extends IndexableInformer> implements InformerFactory {
+  /** Every informer handed out and not released, by its watch. */
+  readonly informers = new Map<string, I>();
 
-  constructor(
-    @inject(KUBE_CLIENT) private readonly client: KubeClient,
-    @inject(INFORMER_CONFIG, { isOptional: true }) private readonly config: InformerConfig = {},
-  ) {}
+  protected abstract create(options: InformerOptions): I;
 
-  informerFor(options: InformerOptions): SharedInformer {
+  informerFor(options: InformerOptions): I {
     const key = informerKey(options);
     const existing = this.informers.get(key);
     if (existing !== undefined) {
       if (options.indexers !== undefined) existing.addIndexers(options.indexers);
       return existing;
     }
-    const informer = new SharedInformer(this.client, options, this.config);
+    const informer = this.create(options);
     this.informers.set(key, informer);
     return informer;
   }
@@ -53,7 +56,7 @@ export class SharedInformerFactory implements InformerFactory {
   }
 
   /** Every informer handed out and not released. */
-  all(): Informer[] {
+  all(): I[] {
     return Array.from(this.informers.values());
   }
 
@@ -61,5 +64,21 @@ export class SharedInformerFactory implements InformerFactory {
     const all = Array.from(this.informers.values());
     this.informers.clear();
     await Promise.all(all.map((informer) => informer.stop()));
+  }
+}
+
+/** Hands out one shared, list+watching informer per distinct watch. */
+@injectable()
+export class SharedInformerFactory extends KeyedInformerFactory<SharedInformer> {
+  constructor(
+    @inject(KUBE_CLIENT) private readonly client: KubeClient,
+    // Optional: unbound, the informers' defaults (cluster annotation, backoff).
+    @inject(INFORMER_CONFIG, { isOptional: true }) private readonly config: InformerConfig = {},
+  ) {
+    super();
+  }
+
+  protected create(options: InformerOptions): SharedInformer {
+    return new SharedInformer(this.client, options, this.config);
   }
 }

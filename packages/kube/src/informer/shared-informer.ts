@@ -22,6 +22,7 @@ import { type InformerConfig } from './config.js';
 import { CLUSTER_INDEX, NAMESPACE_INDEX, namespaceIndexFunc } from './indexers.js';
 import { Reflector, type ReflectorSink, type ReflectorStats } from './reflector.js';
 import { ObjectStore } from './store.js';
+import { SyncGate } from './sync-gate.js';
 
 /**
  * A list+watch cache of one GVR keyed by ClusterKey, holding one copy of each object, with indexes and an
@@ -40,8 +41,7 @@ export class SharedInformer implements Informer {
   private readonly fallbackCluster: string;
   private readonly controller = new AbortController();
   private running: Promise<void> | undefined;
-  private synced = false;
-  private readonly syncWaiters = new Set<() => void>();
+  private readonly syncGate = new SyncGate();
   private resyncTimer: TimerHandle | undefined;
   private stopped = false;
 
@@ -110,27 +110,11 @@ export class SharedInformer implements Informer {
   }
 
   hasSynced(): boolean {
-    return this.synced;
+    return this.syncGate.isOpen;
   }
 
   waitForSync(signal?: AbortSignal): Promise<void> {
-    if (this.synced) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted === true) {
-        reject(signal.reason);
-        return;
-      }
-      const done = (): void => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      const onAbort = (): void => {
-        this.syncWaiters.delete(done);
-        reject(signal?.reason);
-      };
-      this.syncWaiters.add(done);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return this.syncGate.wait(signal);
   }
 
   get(key: ClusterKey): KubeObject | undefined {
@@ -195,11 +179,7 @@ export class SharedInformer implements Informer {
       const old = this.store.delete(key) as KubeObject;
       this.emit('delete', old);
     }
-    if (!this.synced) {
-      this.synced = true;
-      for (const waiter of this.syncWaiters) waiter();
-      this.syncWaiters.clear();
-    }
+    this.syncGate.open();
   }
 
   private apply(type: 'ADDED' | 'MODIFIED' | 'DELETED', object: KubeObject): void {
@@ -253,7 +233,7 @@ export class SharedInformer implements Informer {
     if (period <= 0 || this.stopped) return;
     this.resyncTimer = this.clock.setTimeout(() => {
       if (this.stopped) return;
-      if (this.synced) {
+      if (this.syncGate.isOpen) {
         for (const object of this.store.list()) {
           this.emit('update', object, object, true);
         }

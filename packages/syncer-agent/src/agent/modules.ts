@@ -4,7 +4,6 @@ import { registerEngine, SYNC_TARGET_INFORMER_FACTORY } from '@kcp-tmc/engine';
 import { registerHeartbeat } from '@kcp-tmc/heartbeat';
 import {
   ADVANCED_SCHEDULING_ANNOTATION,
-  DEFAULT_ENGINE_CONFIG,
   type InformerFactory,
   type KubeClient,
   type Logger,
@@ -89,8 +88,6 @@ export const downstreamModule: AgentModule = {
     const dns = workspaceDnsOptions(options, logger);
     registerDownstream(container, {
       upstreamByCluster: options.upstreamMode !== 'plain',
-      // Equal to the engine's, so both share the downstream informers.
-      resyncPeriodMs: DEFAULT_ENGINE_CONFIG.resyncPeriodMs,
       ...(dns === undefined ? {} : { dns }),
     });
     if (dns !== undefined) {
