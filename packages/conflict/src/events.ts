@@ -1,15 +1,21 @@
-import type { KubeObject, SyncConflict } from '@kcp-tmc/interfaces';
+import {
+  coreEvent,
+  EVENT_REPORTING_COMPONENT,
+  type KubeObject,
+  kubeTime,
+  objectReference,
+  recorderEventName,
+  type SyncConflict,
+} from '@kcp-tmc/interfaces';
 
 /**
  * The Event reason of every conflict the syncer reports (the TmcError type of a conflict); the downstream
  * integration and real-server suites look for it.
  */
 export const CONFLICT_EVENT_REASON = 'ResourceConflict';
-export const DEFAULT_EVENT_COMPONENT = 'kcp-tmc-syncer';
 
 // events.k8s.io caps notes at 1 kB; core/v1 tolerates more, but a conflict report needs no more.
 const MAX_MESSAGE = 1024;
-const MAX_NAME = 253;
 
 export interface ConflictEventOptions {
   /** The object the conflict is about (downstream, or the upstream object to report it there). */
@@ -45,33 +51,17 @@ export function describeConflicts(conflicts: readonly SyncConflict[]): string {
  */
 export function conflictEvent(options: ConflictEventOptions): KubeObject {
   const object = options.involvedObject;
-  const name = object.metadata.name ?? 'unknown';
-  const namespace = object.metadata.namespace || 'default';
-  const component = options.component ?? DEFAULT_EVENT_COMPONENT;
-  const nanos = BigInt(Math.trunc(options.now)) * 1_000_000n;
-  const suffix = `.${nanos.toString(16)}`;
-  const time = new Date(Math.trunc(options.now / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-  const involvedObject: Record<string, string> = { name };
-  if (object.apiVersion !== undefined) involvedObject.apiVersion = object.apiVersion;
-  if (object.kind !== undefined) involvedObject.kind = object.kind;
-  if (object.metadata.namespace) involvedObject.namespace = object.metadata.namespace;
-  if (object.metadata.uid !== undefined) involvedObject.uid = object.metadata.uid;
-  if (object.metadata.resourceVersion !== undefined) {
-    involvedObject.resourceVersion = object.metadata.resourceVersion;
-  }
-  return {
-    apiVersion: 'v1',
-    kind: 'Event',
-    metadata: { name: `${name.slice(0, MAX_NAME - suffix.length)}${suffix}`, namespace },
-    involvedObject,
+  const component = options.component ?? EVENT_REPORTING_COMPONENT;
+  return coreEvent({
+    name: recorderEventName(object.metadata.name ?? 'unknown', options.now),
+    namespace: object.metadata.namespace || 'default',
+    involvedObject: objectReference(object),
     reason: CONFLICT_EVENT_REASON,
     message: describeConflicts(options.conflicts),
     type: options.type ?? 'Warning',
     source: { component },
     reportingComponent: component,
     ...(options.instance === undefined ? {} : { reportingInstance: options.instance }),
-    firstTimestamp: time,
-    lastTimestamp: time,
-    count: 1,
-  };
+    firstTimestamp: kubeTime(options.now),
+  });
 }

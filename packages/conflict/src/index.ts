@@ -14,7 +14,6 @@ export {
   CONFLICT_EVENT_REASON,
   type ConflictEventOptions,
   conflictEvent,
-  DEFAULT_EVENT_COMPONENT,
   describeConflicts,
 } from './events.js';
 export { type ConflictOptions, DEFAULT_CONFLICT_RESOLVER, registerConflict } from './register.js';

@@ -1,4 +1,4 @@
-import { type GVR, gvrEquals } from '@kcp-tmc/interfaces';
+import { type GVR, gvrEquals, NAMESPACES_GVR } from '@kcp-tmc/interfaces';
 
 /**
  * On the upstream object (annotation or label, value `"true"`): keep the downstream `spec.replicas`, which an
@@ -13,12 +13,6 @@ export const ORPHAN_ANNOTATION = 'workload.kcp-tmc.io/orphan';
 
 /** Objects whose JSON is larger are Invalid (the simulator's and a sane etcd's limit: 1.5 MiB). */
 export const DEFAULT_MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
-
-/** The cluster name downstream informers key objects under (@kcp-tmc/kube's default). */
-export const DEFAULT_DOWNSTREAM_CLUSTER = 'default';
-
-export const NAMESPACES_GVR: GVR = Object.freeze({ group: '', version: 'v1', resource: 'namespaces' });
-export const EVENTS_GVR: GVR = Object.freeze({ group: '', version: 'v1', resource: 'events' });
 
 export function isNamespacesGvr(gvr: GVR): boolean {
   return gvrEquals(gvr, NAMESPACES_GVR);

@@ -11,7 +11,7 @@ export {
   RETAIN_REPLICAS_ANNOTATION,
 } from './constants.js';
 export { Deleter } from './delete/deleter.js';
-export { canonicalHash, canonicalJson } from './diff/canonical.js';
+export { canonicalHash } from './diff/canonical.js';
 export {
   containsFields,
   type DiffDecision,

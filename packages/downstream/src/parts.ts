@@ -9,6 +9,7 @@ import {
   LOGGER,
   type Logger,
   NAMESPACE_LOCATOR_LOOKUP,
+  NAMESPACES_GVR,
   NOOP_LOGGER,
   RESOURCE_STATE_STORE,
   SYNC_TARGET,
@@ -17,7 +18,6 @@ import {
 } from '@kcp-tmc/interfaces';
 import { type DependencyContainer, type InjectionToken, instancePerContainerCachingFactory } from 'tsyringe';
 import { Applier } from './apply/applier.js';
-import { NAMESPACES_GVR } from './constants.js';
 import { Deleter } from './delete/deleter.js';
 import type { WorkspaceDns } from './dns/workspace-dns.js';
 import { DownstreamLiveReader, type LiveReader } from './live/live-reader.js';

@@ -4,6 +4,7 @@ import {
   type Clock,
   type ClusterKey,
   deletionAnnotation,
+  EVENTS_GVR,
   finalizersAnnotation,
   type KubeClient,
   type KubeObject,
@@ -24,7 +25,6 @@ import {
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
-import { EVENTS_GVR } from './constants.js';
 import type { DownstreamOptions } from './options.js';
 import { DOWNSTREAM_OPTIONS } from './tokens.js';
 

@@ -1,5 +1,6 @@
 import {
   classifyError,
+  DEFAULT_CLUSTER_NAME,
   type GVR,
   LEADER_ELECTION,
   type LeaderElection,
@@ -76,7 +77,7 @@ export class DefaultSyncEngine implements SyncEngine {
     this.queue = engineQueue(config, clock, reporting.queueMetrics);
     this.intake = new Intake(this.queue, this.status, config.queueDepth, clock, this.logger);
     this.controllers = new ControllerSet(
-      options.downstreamCluster ?? 'default',
+      options.downstreamCluster ?? DEFAULT_CLUSTER_NAME,
       informers.upstream,
       informers.downstream,
       (direction, key) => this.intake.enqueue(direction, key),

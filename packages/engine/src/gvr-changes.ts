@@ -1,8 +1,7 @@
-import { gvrToString, type Logger } from '@kcp-tmc/interfaces';
+import { EVENTS_GVR, gvrToString, type Logger } from '@kcp-tmc/interfaces';
 import type { Subscription } from 'rxjs';
 import { downstreamGrantHint, EVENT_VERBS } from './access-review.js';
 import type { ControllerSet } from './controller/controller-set.js';
-import { EVENTS_GVR } from './controller/informer-options.js';
 import type { GvrSet, GvrSource } from './gvr-set.js';
 import type { MissingResourceEvents } from './missing-resource-events.js';
 import type { SyncStatusTracker } from './sync-status.js';

@@ -3,8 +3,6 @@ import type { Observable } from 'rxjs';
 import type { AccessDecision } from './access-review.js';
 import type { DropCause } from './sync-target-conditions.js';
 
-export const NAMESPACES_GVR: GVR = Object.freeze({ group: '', version: 'v1', resource: 'namespaces' });
-
 /** What the engine should sync now. */
 export interface GvrSet {
   /** GVRs to run a controller for, namespaces first. */

@@ -7,6 +7,7 @@ import {
   type InformerFactory,
   type KubeClient,
   type Logger,
+  NAMESPACES_GVR,
   SYNC_TARGET,
   type SyncTargetRef,
   type TimerHandle,
@@ -15,7 +16,7 @@ import { Subject } from 'rxjs';
 import { inject, injectable } from 'tsyringe';
 import { type AccessDecision, reviewAccess, reviewSynced } from './access-review.js';
 import { EngineSettings } from './engine-parts.js';
-import { EMPTY_GVR_SET, type GvrSet, type GvrSource, NAMESPACES_GVR } from './gvr-set.js';
+import { EMPTY_GVR_SET, type GvrSet, type GvrSource } from './gvr-set.js';
 import type { EngineOptions } from './options.js';
 import { type DropCause, dropCause } from './sync-target-conditions.js';
 import { SyncTargetWatch } from './sync-target-watch.js';

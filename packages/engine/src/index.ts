@@ -14,7 +14,7 @@ export {
   type VerbsDecision,
 } from './access-review.js';
 export * from './api-import/index.js';
-export { EVENTS_GVR, LOCATOR_INDEX } from './controller/informer-options.js';
+export { LOCATOR_INDEX } from './controller/informer-options.js';
 export {
   type Enqueue,
   ResourceController,
@@ -25,10 +25,10 @@ export { isBeingDeleted } from './dispatch.js';
 export { DefaultSyncEngine } from './engine.js';
 export { EngineInformers, EngineReporting, EngineSettings, EngineSyncers } from './engine-parts.js';
 export { ENGINE_QUEUE_NAME } from './engine-queue.js';
-export { type GvrSet, type GvrSource, NAMESPACES_GVR } from './gvr-set.js';
+export type { GvrSet, GvrSource } from './gvr-set.js';
 export { SyncTargetGvrSource } from './gvr-source.js';
 export { InformerNamespaceLocatorLookup } from './namespace-lookup.js';
-export type { EngineOptions, UpstreamMode } from './options.js';
+export type { EngineOptions } from './options.js';
 export * from './queue/index.js';
 export { type RegisterEngineOptions, registerEngine } from './register.js';
 export { PriorityFilterRegistry } from './registries.js';

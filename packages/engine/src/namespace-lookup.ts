@@ -1,7 +1,9 @@
 import {
   clusterKey,
+  DEFAULT_CLUSTER_NAME,
   DOWNSTREAM_SYNCER_INFORMERS,
   type Informer,
+  NAMESPACES_GVR,
   type NamespaceLocator,
   type NamespaceLocatorLookup,
   namespaceLocatorToJson,
@@ -11,7 +13,6 @@ import {
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
 import { LOCATOR_INDEX, readLocator } from './controller/informer-options.js';
-import { NAMESPACES_GVR } from './gvr-set.js';
 import type { EngineOptions } from './options.js';
 import { ENGINE_OPTIONS } from './tokens.js';
 
@@ -29,7 +30,7 @@ export class InformerNamespaceLocatorLookup implements NamespaceLocatorLookup {
     // Optional: registerEngine binds it; a hand-built lookup may take the default cluster name.
     @inject(ENGINE_OPTIONS, { isOptional: true }) options: EngineOptions = {},
   ) {
-    this.cluster = options.downstreamCluster ?? 'default';
+    this.cluster = options.downstreamCluster ?? DEFAULT_CLUSTER_NAME;
   }
 
   locatorOf(downstreamNamespace: string): NamespaceLocator | undefined {

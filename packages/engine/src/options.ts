@@ -1,10 +1,4 @@
-import type { GVR } from '@kcp-tmc/interfaces';
-
-/**
- * How the upstream is reached (ARCHITECTURE.md, topology): the kcp syncer virtual workspace (which already
- * shows only objects in state `Sync`), a kcp wildcard `/clusters/*` view, or one plain Kubernetes cluster.
- */
-export type UpstreamMode = 'virtual-workspace' | 'wildcard' | 'plain';
+import { type GVR, type UpstreamMode } from '@kcp-tmc/interfaces';
 
 export interface EngineOptions {
   /** Default `virtual-workspace`. */

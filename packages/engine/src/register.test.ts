@@ -9,6 +9,7 @@ import {
   FILTER_REGISTRY,
   type FilterRegistry,
   NAMESPACE_LOCATOR_LOOKUP,
+  NAMESPACES_GVR,
   type NamespaceLocatorLookup,
   ResourceStateValue,
   SYNC_ENGINE,
@@ -28,7 +29,6 @@ import { FakeInformerFactory } from '../test/support/fake-informer.js';
 import { RecordingSyncer } from '../test/support/recording-syncer.js';
 import { eventually } from '../test/support/wait.js';
 import { DefaultSyncEngine } from './engine.js';
-import { NAMESPACES_GVR } from './gvr-set.js';
 import { InformerNamespaceLocatorLookup } from './namespace-lookup.js';
 import { registerEngine } from './register.js';
 

@@ -32,7 +32,6 @@ export {
   conditionEqual,
   conditionsEqual,
   findCondition,
-  formatKubeTime,
   isSyncerCondition,
   SYNCER_CONDITION_TYPES,
   setCondition,

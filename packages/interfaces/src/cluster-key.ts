@@ -13,6 +13,12 @@ export interface ClusterKey {
   readonly name: string;
 }
 
+/**
+ * The cluster name of objects outside kcp: the downstream cluster, and the upstream in plain mode when no
+ * `--from-cluster` is given. Informers key objects without a `kcp.io/cluster` annotation under it.
+ */
+export const DEFAULT_CLUSTER_NAME = 'default';
+
 // `/` cannot appear in a logical cluster name, an API group, version or resource, or in an object name or
 // namespace (the REST path would break), so it is a safe separator. Empty segments are meaningful (core group,
 // cluster scope), so the key always has exactly six.

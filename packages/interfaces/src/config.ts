@@ -1,4 +1,16 @@
-import type { GVR } from './gvr.js';
+import { CONFIGMAPS_GVR, type GVR, SECRETS_GVR } from './gvr.js';
+
+/**
+ * How the upstream is reached (ARCHITECTURE.md, topology): the kcp syncer virtual workspace (which already
+ * shows only objects in state `Sync`) and the kcp wildcard view address objects below
+ * `/clusters/<logical cluster>`; a plain Kubernetes cluster has no such prefix.
+ */
+export type UpstreamMode = 'virtual-workspace' | 'wildcard' | 'plain';
+export const UPSTREAM_MODES: readonly UpstreamMode[] = Object.freeze([
+  'virtual-workspace',
+  'wildcard',
+  'plain',
+]);
 
 export interface EngineConfig {
   /** Workers processing the queue in parallel. */
@@ -75,10 +87,7 @@ export const DEFAULT_DOWNSTREAM_CONFIG: Readonly<DownstreamConfig> = Object.free
 });
 
 /** The resources an agent syncs besides the SyncTarget's `status.syncedResources`. */
-export const ALWAYS_SYNCED_RESOURCES: readonly GVR[] = Object.freeze([
-  { group: '', version: 'v1', resource: 'configmaps' },
-  { group: '', version: 'v1', resource: 'secrets' },
-]);
+export const ALWAYS_SYNCED_RESOURCES: readonly GVR[] = Object.freeze([CONFIGMAPS_GVR, SECRETS_GVR]);
 
 /** The heartbeat, health and metrics package's knobs. */
 export interface HeartbeatConfig {

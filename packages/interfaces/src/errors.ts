@@ -111,34 +111,27 @@ export interface HttpErrorInput {
   now?: number;
 }
 
+// The error type of each HTTP status the classifier knows (409 depends on the reason, see typeForHttp).
+const HTTP_STATUS_TYPES: Readonly<Record<number, TmcErrorType>> = Object.freeze({
+  400: TmcErrorType.BadRequest,
+  401: TmcErrorType.Unauthorized,
+  403: TmcErrorType.Forbidden,
+  404: TmcErrorType.NotFound,
+  408: TmcErrorType.Timeout,
+  410: TmcErrorType.Gone,
+  413: TmcErrorType.Invalid,
+  422: TmcErrorType.Invalid,
+  429: TmcErrorType.TooManyRequests,
+  502: TmcErrorType.ClusterUnreachable,
+  503: TmcErrorType.ClusterUnreachable,
+  504: TmcErrorType.Timeout,
+});
+
 function typeForHttp(status: number, reason: string | undefined): TmcErrorType {
-  switch (status) {
-    case 400:
-      return TmcErrorType.BadRequest;
-    case 401:
-      return TmcErrorType.Unauthorized;
-    case 403:
-      return TmcErrorType.Forbidden;
-    case 404:
-      return TmcErrorType.NotFound;
-    case 408:
-    case 504:
-      return TmcErrorType.Timeout;
-    case 409:
-      return reason === 'AlreadyExists' ? TmcErrorType.AlreadyExists : TmcErrorType.ResourceConflict;
-    case 410:
-      return TmcErrorType.Gone;
-    case 413:
-    case 422:
-      return TmcErrorType.Invalid;
-    case 429:
-      return TmcErrorType.TooManyRequests;
-    case 502:
-    case 503:
-      return TmcErrorType.ClusterUnreachable;
-    default:
-      return status >= 500 ? TmcErrorType.ServerError : TmcErrorType.Unknown;
+  if (status === 409) {
+    return reason === 'AlreadyExists' ? TmcErrorType.AlreadyExists : TmcErrorType.ResourceConflict;
   }
+  return HTTP_STATUS_TYPES[status] ?? (status >= 500 ? TmcErrorType.ServerError : TmcErrorType.Unknown);
 }
 
 /** Maps an HTTP error response (status, Status body, Retry-After) to a {@link TmcError}. */

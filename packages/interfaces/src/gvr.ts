@@ -59,3 +59,10 @@ export function parseApiVersion(apiVersion: string): { group: string; version: s
 export function gvkToString(g: GVK): string {
   return `${apiVersionOf(g)}, Kind=${g.kind}`;
 }
+
+// Core (`v1`) resources that several packages address directly.
+export const NAMESPACES_GVR: GVR = Object.freeze(gvr('', 'v1', 'namespaces'));
+export const EVENTS_GVR: GVR = Object.freeze(gvr('', 'v1', 'events'));
+export const SECRETS_GVR: GVR = Object.freeze(gvr('', 'v1', 'secrets'));
+export const CONFIGMAPS_GVR: GVR = Object.freeze(gvr('', 'v1', 'configmaps'));
+export const SERVICE_ACCOUNTS_GVR: GVR = Object.freeze(gvr('', 'v1', 'serviceaccounts'));

@@ -44,6 +44,18 @@ export interface ObjectMeta {
   [field: string]: unknown;
 }
 
+/** Metadata the API server writes, never a client: meaningless in a desired state or a copy elsewhere. */
+export const SERVER_SET_METADATA_FIELDS = Object.freeze([
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'managedFields',
+  'selfLink',
+] as const);
+
 /** Any Kubernetes object, as raw JSON. `metadata` is typed; everything else is kept as it came. */
 export interface KubeObject {
   apiVersion?: string;

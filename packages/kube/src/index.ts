@@ -22,6 +22,8 @@ export {
   type RequestAuth,
 } from './config/kubeconfig.js';
 export { RestMapper, type RestMapperOptions } from './discovery/rest-mapper.js';
+export { Backoff, type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './flowcontrol/backoff.js';
+export { TokenBucket } from './flowcontrol/token-bucket.js';
 export {
   type DeniedAccessHint,
   DeniedAccessLog,
@@ -40,8 +42,7 @@ export {
   Transport,
   type TransportOptions,
 } from './http/transport.js';
-export { Backoff, type BackoffOptions, DEFAULT_BACKOFF } from './informer/backoff.js';
-export { DEFAULT_CLUSTER_NAME, type InformerConfig } from './informer/config.js';
+export type { InformerConfig } from './informer/config.js';
 export {
   type IndexableInformer,
   KeyedInformerFactory,
@@ -68,11 +69,4 @@ export {
   type RegisterKubeOptions,
   registerKube,
 } from './register.js';
-export {
-  CLUSTER_CONNECTION,
-  DENIED_ACCESS_LOG,
-  INFORMER_CONFIG,
-  KUBE_CLIENT,
-  REST_MAPPER_OPTIONS,
-  TRANSPORT_OPTIONS,
-} from './tokens.js';
+export * from './tokens.js';

@@ -1,11 +1,9 @@
-import { type GVR, gvr } from '@kcp-tmc/interfaces';
+import type { GVR } from '@kcp-tmc/interfaces';
 
 /** Same group and resource, any version (transformers care about the kind of object, not its API version). */
 export function isResource(gvr: GVR, group: string, resource: string): boolean {
   return gvr.group === group && gvr.resource === resource;
 }
-
-export const secretsGvr: GVR = gvr('', 'v1', 'secrets');
 
 export const isSecrets = (gvr: GVR) => isResource(gvr, '', 'secrets');
 export const isConfigMaps = (gvr: GVR) => isResource(gvr, '', 'configmaps');

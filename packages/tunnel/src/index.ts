@@ -2,7 +2,6 @@
 // so a plain `import '@kcp-tmc/tunnel'` works (sideEffects in package.json names this file).
 import 'reflect-metadata';
 
-export { Backoff, type BackoffOptions, DEFAULT_BACKOFF } from './agent/backoff.js';
 export { TunnelUrlRefused, tunnelDialUrl } from './agent/dial-url.js';
 export {
   EXEC_SUBRESOURCES,
@@ -26,6 +25,7 @@ export {
   type TunnelClientOptions,
   type TunnelClientStats,
 } from './agent/tunnel-client.js';
+export { DEFAULT_RECONNECT_BACKOFF } from './agent/tunnel-client-options.js';
 export {
   type DownstreamUpgrade,
   type DownstreamUpgrader,

@@ -2,11 +2,10 @@
 // so a plain `import '@kcp-tmc/upstream'` works (sideEffects in package.json names this file).
 import 'reflect-metadata';
 
-export { DefaultEventSyncer, EVENT_REPORTING_COMPONENT } from './events/event-syncer.js';
+export { DefaultEventSyncer } from './events/event-syncer.js';
 export { type ObjectReference, type OwnedObject, OwnedObjectResolver } from './events/owner-resolver.js';
-export { TokenBucket } from './events/token-bucket.js';
-export { canonicalJson, jsonEqual, mergePatchDiff } from './json.js';
-export { type EventSyncOptions, type UpstreamMode, type UpstreamOptions, upstreamScope } from './options.js';
+export { mergePatchDiff } from './json.js';
+export { type EventSyncOptions, type UpstreamOptions, upstreamScope } from './options.js';
 export { type RegisterUpstreamOptions, registerUpstream } from './register.js';
 export { DefaultUpstreamStatusSyncer } from './status/status-syncer.js';
 export { UPSTREAM_OPTIONS } from './tokens.js';

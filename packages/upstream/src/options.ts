@@ -1,10 +1,4 @@
-import type { ObjectScope } from '@kcp-tmc/interfaces';
-
-/**
- * How the upstream is reached, as the engine's `upstreamMode`: kcp's syncer virtual workspace and the kcp
- * wildcard view address objects below `/clusters/<logical cluster>`; a plain cluster has no such prefix.
- */
-export type UpstreamMode = 'virtual-workspace' | 'wildcard' | 'plain';
+import { type ObjectScope, type UpstreamMode } from '@kcp-tmc/interfaces';
 
 export interface EventSyncOptions {
   /** Upstream Event writes per second (token bucket refill; default 10). */

@@ -1,6 +1,5 @@
-import { type KubeObject, statusAnnotation } from '@kcp-tmc/interfaces';
+import { jsonEqual, type KubeObject, statusAnnotation } from '@kcp-tmc/interfaces';
 import { afterEach, describe, expect, it } from 'vitest';
-import { jsonEqual } from '../src/json.js';
 import {
   type Agent,
   DEPLOYMENTS,

@@ -13,7 +13,7 @@ const allowed: Record<string, string[]> = {
   downstream: ['interfaces', 'kube', 'conflict'],
   upstream: ['interfaces', 'kube'],
   heartbeat: ['interfaces', 'kube'],
-  tunnel: ['interfaces'],
+  tunnel: ['interfaces', 'kube'],
   dns: ['interfaces', 'kube'],
   'syncer-agent': [
     'interfaces',

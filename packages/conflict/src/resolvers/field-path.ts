@@ -1,4 +1,4 @@
-import { isPlainObject, jsonEqual } from '../json.js';
+import { isRecord, jsonEqual } from '@kcp-tmc/interfaces';
 
 /**
  * Field paths as the API server names them in apply conflicts (structured-merge-diff's path strings, without
@@ -89,7 +89,7 @@ function step(node: unknown, segments: readonly PathSegment[], at: number): Step
   const segment = segments[at];
   if (segment === undefined) return undefined;
   if ('field' in segment) {
-    if (!isPlainObject(node)) return undefined;
+    if (!isRecord(node)) return undefined;
     // Longest match first: `metadata.labels.app.kubernetes.io/name` names the key `app.kubernetes.io/name`.
     let name = '';
     let best: Step | undefined;
@@ -107,7 +107,7 @@ function step(node: unknown, segments: readonly PathSegment[], at: number): Step
   else if ('value' in segment) index = node.findIndex((item) => jsonEqual(item, segment.value));
   else {
     index = node.findIndex(
-      (item) => isPlainObject(item) && Object.entries(segment.keys).every(([k, v]) => jsonEqual(item[k], v)),
+      (item) => isRecord(item) && Object.entries(segment.keys).every(([k, v]) => jsonEqual(item[k], v)),
     );
   }
   return index < 0 ? undefined : { container: node, key: index, consumed: 1 };

@@ -1,5 +1,4 @@
-import type { KubeObject } from '@kcp-tmc/interfaces';
-import { isPlainObject, jsonEqual } from '../json.js';
+import { isRecord, jsonEqual, type KubeObject } from '@kcp-tmc/interfaces';
 
 // Server-owned metadata that a merged body must take from the existing object (or not send at all).
 const SERVER_METADATA = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'selfLink'] as const;
@@ -16,8 +15,8 @@ export function mergeValues(base: unknown, desired: unknown, existing: unknown, 
     ? !jsonEqual(desired, base)
     : desired !== undefined && !jsonEqual(desired, existing);
   if (!oursChanged) return existing;
-  if (isPlainObject(desired) && isPlainObject(existing)) {
-    const baseObject = isPlainObject(base) ? base : undefined;
+  if (isRecord(desired) && isRecord(existing)) {
+    const baseObject = isRecord(base) ? base : undefined;
     const out: Record<string, unknown> = {};
     const keys = new Set([
       ...Object.keys(existing),

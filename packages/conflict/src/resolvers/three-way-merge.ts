@@ -1,7 +1,12 @@
-import type { ConflictInput, ConflictResolution, ConflictResolver, KubeObject } from '@kcp-tmc/interfaces';
+import {
+  type ConflictInput,
+  type ConflictResolution,
+  type ConflictResolver,
+  jsonEqual,
+  type KubeObject,
+} from '@kcp-tmc/interfaces';
 import { injectable } from 'tsyringe';
 import { ConflictKind } from '../detect.js';
-import { jsonEqual } from '../json.js';
 import { getPath, parseFieldPath, removePath } from './field-path.js';
 import { threeWayMerge } from './merge.js';
 

@@ -1,8 +1,6 @@
-import { type KubeClient, type Logger, NOOP_LOGGER } from '@kcp-tmc/interfaces';
+import { CONFIGMAPS_GVR, type KubeClient, type Logger, NOOP_LOGGER } from '@kcp-tmc/interfaces';
 import { SharedInformer } from '@kcp-tmc/kube';
 import type { NamespaceMap } from './namespace-map.js';
-
-const CONFIGMAPS = { group: '', version: 'v1', resource: 'configmaps' } as const;
 
 export interface ConfigMapWatcherOptions {
   /** The nameserver's own namespace (kcp's Deployment passes it as `NAMESPACE`). */
@@ -32,7 +30,7 @@ export class ConfigMapWatcher {
     this.logger = logger.child({ configmap: `${options.namespace}/${options.name}` });
     this.informer = new SharedInformer(
       client,
-      { gvr: CONFIGMAPS, namespace: options.namespace, fieldSelector: `metadata.name=${options.name}` },
+      { gvr: CONFIGMAPS_GVR, namespace: options.namespace, fieldSelector: `metadata.name=${options.name}` },
       { useClusterAnnotation: false, logger: this.logger },
     );
   }

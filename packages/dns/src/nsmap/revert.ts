@@ -3,6 +3,15 @@ import type { NameRewrite } from './namespace-map.js';
 
 const same = (a: string, b: string): boolean => a.length === b.length && a.toLowerCase() === b;
 
+// Record types whose data is a domain name, and those whose data holds one in a field.
+const NAME_DATA: ReadonlySet<string> = new Set(['CNAME', 'DNAME', 'NS']);
+const NAME_FIELD: Readonly<Record<string, string>> = {
+  SRV: 'target',
+  MX: 'exchange',
+  SOA: 'mname',
+  NAPTR: 'replacement',
+};
+
 /**
  * The answer to a rewritten query, as the client must see it (coredns's response reverter with kcp's rules,
  * third_party/coredns/name.go): the question as asked, and every record name or target equal to the name we
@@ -15,27 +24,14 @@ export function revertResponse(
 ): DecodedPacket {
   const back = (value: string): string => (same(value, rewrite.sent) ? rewrite.asked : value);
   const record = (rr: Answer): Answer => {
-    const out = { ...rr, name: back(rr.name) } as Answer;
-    switch (out.type) {
-      case 'CNAME':
-      case 'DNAME':
-      case 'NS':
-        out.data = back(out.data);
-        break;
-      case 'SRV':
-        out.data = { ...out.data, target: back(out.data.target) };
-        break;
-      case 'MX':
-        out.data = { ...out.data, exchange: back(out.data.exchange) };
-        break;
-      case 'SOA':
-        out.data = { ...out.data, mname: back(out.data.mname) };
-        break;
-      case 'NAPTR':
-        out.data = { ...out.data, replacement: back(out.data.replacement) };
-        break;
-      default:
-        break;
+    // Every type with a name in its data has `data`; the union's other members (OPT) are left as they are.
+    const out = { ...rr, name: back(rr.name) } as Answer & { data: unknown };
+    const field = NAME_FIELD[out.type];
+    if (NAME_DATA.has(out.type) && typeof out.data === 'string') out.data = back(out.data);
+    else if (field !== undefined && typeof out.data === 'object' && out.data !== null) {
+      const data = out.data as Record<string, unknown>;
+      const value = data[field];
+      if (typeof value === 'string') out.data = { ...data, [field]: back(value) };
     }
     return out;
   };

@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { connect, isIPv6 } from 'node:net';
+import { firstTcpMessage, tcpFrame } from './tcp-frame.js';
 import type { UpstreamResolver } from './upstream.js';
 
 export type DnsTransport = 'udp' | 'tcp';
@@ -69,17 +70,11 @@ function tcpExchange(query: Buffer, resolver: UpstreamResolver, timeoutMs: numbe
     socket.on('close', () =>
       finish(new Error(`${describe(resolver)} closed the connection without an answer`)),
     );
-    socket.on('connect', () => {
-      const length = Buffer.alloc(2);
-      length.writeUInt16BE(query.length);
-      socket.write(Buffer.concat([length, query]));
-    });
+    socket.on('connect', () => socket.write(tcpFrame(query)));
     socket.on('data', (chunk) => {
       received = Buffer.concat([received, chunk]);
-      if (received.length < 2) return;
-      const size = received.readUInt16BE(0);
-      if (received.length < 2 + size) return;
-      const answer = received.subarray(2, 2 + size);
+      const answer = firstTcpMessage(received)?.message;
+      if (answer === undefined) return;
       if (answer.length < 12 || idOf(answer) !== idOf(query)) {
         finish(new Error(`${describe(resolver)} answered another query`));
         return;

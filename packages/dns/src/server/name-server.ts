@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer, isIPv6, type Server, type Socket } from 'node:net';
 import { type Logger, NOOP_LOGGER } from '@kcp-tmc/interfaces';
 import type { DnsTransport } from './exchange.js';
+import { firstTcpMessage, tcpFrame } from './tcp-frame.js';
 
 /** Answers one DNS message; null sends nothing back. */
 export interface MessageHandler {
@@ -98,19 +99,13 @@ export class NameServer {
     socket.setTimeout(TCP_IDLE_MS, () => socket.destroy());
     socket.on('close', () => this.connections.delete(socket));
     socket.on('error', () => socket.destroy());
-    let pending = Buffer.alloc(0);
+    let pending: Buffer = Buffer.alloc(0);
     socket.on('data', (chunk) => {
       pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      while (pending.length >= 2) {
-        const size = pending.readUInt16BE(0);
-        if (pending.length < 2 + size) break;
-        const message = Buffer.from(pending.subarray(2, 2 + size));
-        pending = pending.subarray(2 + size);
-        this.answer(message, 'tcp', (reply) => {
-          if (socket.destroyed) return;
-          const length = Buffer.alloc(2);
-          length.writeUInt16BE(reply.length);
-          socket.write(Buffer.concat([length, reply]));
+      for (let next = firstTcpMessage(pending); next !== undefined; next = firstTcpMessage(pending)) {
+        pending = next.rest;
+        this.answer(Buffer.from(next.message), 'tcp', (reply) => {
+          if (!socket.destroyed) socket.write(tcpFrame(reply));
         });
       }
     });

@@ -8,6 +8,7 @@ import {
   RECURSION_DESIRED,
   type RecordType,
 } from 'dns-packet';
+import { firstTcpMessage, tcpFrame } from '../../src/server/tcp-frame.js';
 
 export interface Address {
   readonly host: string;
@@ -63,18 +64,14 @@ export function tcpRaw(server: Address, message: Buffer, timeoutMs = 2000): Prom
       clearTimeout(timer);
       reject(err);
     });
-    socket.on('connect', () => {
-      const length = Buffer.alloc(2);
-      length.writeUInt16BE(message.length);
-      socket.write(Buffer.concat([length, message]));
-    });
+    socket.on('connect', () => socket.write(tcpFrame(message)));
     socket.on('data', (chunk) => {
       received = Buffer.concat([received, chunk]);
-      if (received.length >= 2 && received.length >= 2 + received.readUInt16BE(0)) {
-        clearTimeout(timer);
-        socket.destroy();
-        resolve(received.subarray(2, 2 + received.readUInt16BE(0)));
-      }
+      const answer = firstTcpMessage(received)?.message;
+      if (answer === undefined) return;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(answer);
     });
   });
 }

@@ -1,5 +1,4 @@
-import type { KubeObject } from '@kcp-tmc/interfaces';
-import { canonicalJson } from '../diff/canonical.js';
+import { canonicalJson, type KubeObject } from '@kcp-tmc/interfaces';
 import { normalizeDesired } from '../diff/differ.js';
 
 /** Whether writing `desired` over `live` would change an immutable ConfigMap or Secret (so it must be replaced). */

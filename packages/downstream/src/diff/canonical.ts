@@ -1,23 +1,9 @@
 import { createHash } from 'node:crypto';
-
-/** JSON with object keys sorted at every level: equal values give equal text, whatever the key order. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record)
-    .filter((k) => record[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
-}
+import { canonicalJson, isRecord } from '@kcp-tmc/interfaces';
 
 /** base64url SHA-256 of the canonical JSON, cut to 32 characters (plenty for change detection). */
 export function canonicalHash(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('base64url').slice(0, 32);
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Reads a dotted path (`spec.replicas`); undefined when any step is missing. */

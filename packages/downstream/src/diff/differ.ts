@@ -1,24 +1,13 @@
-import type { KubeObject } from '@kcp-tmc/interfaces';
-import { canonicalHash, isRecord, setPath } from './canonical.js';
+import { isRecord, type KubeObject, SERVER_SET_METADATA_FIELDS } from '@kcp-tmc/interfaces';
+import { canonicalHash, setPath } from './canonical.js';
 import { removedOwnedFields } from './owned-fields.js';
-
-// Written by the server, never by us: never part of what we compare or hash.
-const SERVER_METADATA = [
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'managedFields',
-  'selfLink',
-] as const;
 
 /** The desired object as we hash and write it: no status, no server-managed metadata. */
 export function normalizeDesired(desired: KubeObject, ignoreFields: readonly string[] = []): KubeObject {
   const copy = structuredClone(desired);
   delete copy.status;
-  for (const field of SERVER_METADATA) delete copy.metadata[field];
+  // Written by the server, never by us: never part of what we compare or hash.
+  for (const field of SERVER_SET_METADATA_FIELDS) delete copy.metadata[field];
   for (const path of ignoreFields) setPath(copy as Record<string, unknown>, path, undefined);
   return copy;
 }

@@ -1,5 +1,4 @@
-import type { KubeObject } from '@kcp-tmc/interfaces';
-import { isRecord } from './canonical.js';
+import { isRecord, type KubeObject } from '@kcp-tmc/interfaces';
 
 // Server-side apply records, per field manager, the fields it set (`managedFields[].fieldsV1`, keys `f:<name>`).
 // After a restart nothing of what we last applied is remembered; these records say which fields we set before,

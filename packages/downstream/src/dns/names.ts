@@ -1,4 +1,10 @@
-import { encodeBase36Bytes, type GVR, sha224 } from '@kcp-tmc/interfaces';
+import {
+  CONFIGMAPS_GVR,
+  encodeBase36Bytes,
+  type GVR,
+  SERVICE_ACCOUNTS_GVR,
+  sha224,
+} from '@kcp-tmc/interfaces';
 
 /**
  * The name of every per-workspace DNS object (ServiceAccount, Role, RoleBinding, Deployment, Service,
@@ -15,14 +21,14 @@ export function dnsId(cluster: string, syncTargetUid: string, syncTargetName: st
 export const DNS_CONTAINER = 'kcp-dns';
 
 export const DNS_GVRS = {
-  serviceAccounts: { group: '', version: 'v1', resource: 'serviceaccounts' },
+  serviceAccounts: SERVICE_ACCOUNTS_GVR,
   roles: { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'roles' },
   roleBindings: { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'rolebindings' },
   deployments: { group: 'apps', version: 'v1', resource: 'deployments' },
   services: { group: '', version: 'v1', resource: 'services' },
   endpoints: { group: '', version: 'v1', resource: 'endpoints' },
   networkPolicies: { group: 'networking.k8s.io', version: 'v1', resource: 'networkpolicies' },
-  configMaps: { group: '', version: 'v1', resource: 'configmaps' },
+  configMaps: CONFIGMAPS_GVR,
 } as const satisfies Record<string, GVR>;
 
 export type DnsKind = keyof typeof DNS_GVRS;

@@ -12,12 +12,12 @@ import {
   DOWNSTREAM_INFORMER_FACTORY,
   DOWNSTREAM_KUBE_CLIENT,
   LOGGER,
+  NAMESPACES_GVR,
   NOOP_LOGGER,
   SYNC_TARGET,
   SYSTEM_CLOCK,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
-import { NAMESPACES_GVR } from '../constants.js';
 import type { OwnedInformers } from '../live/owned-informers.js';
 import { OWNED_INFORMERS, WORKSPACE_DNS_OPTIONS } from '../tokens.js';
 import { SyncerNamespaceCache } from './cache.js';

@@ -1,5 +1,6 @@
 import {
   clusterKey,
+  DEFAULT_CLUSTER_NAME,
   DOWNSTREAM_SYNCER_INFORMERS,
   type GVR,
   type Informer,
@@ -7,7 +8,6 @@ import {
   type SyncerInformers,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
-import { DEFAULT_DOWNSTREAM_CLUSTER } from '../constants.js';
 import type { DownstreamOptions } from '../options.js';
 import { DOWNSTREAM_OPTIONS } from '../tokens.js';
 
@@ -26,7 +26,7 @@ export class OwnedInformers {
     // Optional: bound with the engine; a downstream syncer used without one reads every object from the server.
     @inject(DOWNSTREAM_SYNCER_INFORMERS, { isOptional: true }) private readonly informers?: SyncerInformers,
   ) {
-    this.cluster = options.downstreamCluster ?? DEFAULT_DOWNSTREAM_CLUSTER;
+    this.cluster = options.downstreamCluster ?? DEFAULT_CLUSTER_NAME;
   }
 
   /** The informer of our objects of `gvr`; undefined without the engine's informers. */

@@ -6,11 +6,12 @@ import {
   type KubeClient,
   type KubeObject,
   type Logger,
+  NAMESPACES_GVR,
   type TimerHandle,
   TmcError,
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
-import { isNamespacesGvr, NAMESPACES_GVR } from '../constants.js';
+import { isNamespacesGvr } from '../constants.js';
 
 export interface NamespaceCleanerOptions {
   readonly client: KubeClient;

@@ -4,6 +4,7 @@ import {
   type KubeObject,
   locatorFromAnnotations,
   NAMESPACE_LOCATOR_ANNOTATION,
+  NAMESPACES_GVR,
   type NamespaceLocator,
   namespaceLocatorEquals,
   namespaceLocatorToJson,
@@ -13,7 +14,6 @@ import {
   TmcErrorType,
   tenantId,
 } from '@kcp-tmc/interfaces';
-import { NAMESPACES_GVR } from '../constants.js';
 
 /** Another namespace locator (or none) on the downstream namespace we need: kcp's "namespace collision". */
 export class NamespaceCollisionError extends TmcError {

@@ -1,4 +1,4 @@
-import { isRecord } from '../diff/canonical.js';
+import { isRecord } from '@kcp-tmc/interfaces';
 
 /** The object at `key` of `parent`, created when missing. */
 export function child(parent: Record<string, unknown>, key: string): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../diff/canonical.js';
+import { canonicalJson } from '@kcp-tmc/interfaces';
 
 /**
  * The `ResourceState.upstreamSpec` of an upstream spec: the first 32 hex digits of SHA-256 over the spec as

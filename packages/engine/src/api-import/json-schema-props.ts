@@ -1,3 +1,5 @@
+import { isRecord } from '@kcp-tmc/interfaces';
+
 /**
  * apiextensions.k8s.io/v1 JSONSchemaProps as raw JSON: the subset the schema converter writes, and the key
  * order Go's encoder uses, so a converted schema serializes like the one kcp's syncer sends.
@@ -82,16 +84,16 @@ export function canonicalSchema(props: JsonSchemaProps): JsonSchemaProps {
   const out: JsonSchemaProps = {};
   for (const key of keys) {
     const value = props[key];
-    if (SCHEMA_MAPS.has(key) && isObject(value)) {
+    if (SCHEMA_MAPS.has(key) && isRecord(value)) {
       const map: Record<string, unknown> = {};
       for (const name of Object.keys(value).sort()) {
         const inner = value[name];
-        map[name] = isObject(inner) ? canonicalSchema(inner as JsonSchemaProps) : inner;
+        map[name] = isRecord(inner) ? canonicalSchema(inner as JsonSchemaProps) : inner;
       }
       out[key] = map;
     } else if (SCHEMA_LISTS.has(key) && Array.isArray(value)) {
-      out[key] = value.map((inner) => (isObject(inner) ? canonicalSchema(inner as JsonSchemaProps) : inner));
-    } else if (SCHEMAS.has(key) && isObject(value)) {
+      out[key] = value.map((inner) => (isRecord(inner) ? canonicalSchema(inner as JsonSchemaProps) : inner));
+    } else if (SCHEMAS.has(key) && isRecord(value)) {
       out[key] = canonicalSchema(value as JsonSchemaProps);
     } else {
       out[key] = value;
@@ -103,8 +105,4 @@ export function canonicalSchema(props: JsonSchemaProps): JsonSchemaProps {
 /** Go sorts map keys bytewise, not by locale. */
 function byteOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,15 +1,15 @@
 import {
   type ClusterKey,
   clusterKey,
+  EVENTS_GVR,
   type GVR,
   gvrToString,
   type Logger,
+  NAMESPACES_GVR,
   type SyncDirection,
   type SyncerInformers,
 } from '@kcp-tmc/interfaces';
-import { NAMESPACES_GVR } from '../gvr-set.js';
 import type { SyncStatusTracker } from '../sync-status.js';
-import { EVENTS_GVR } from './informer-options.js';
 import { ResourceController } from './resource-controller.js';
 
 /** The running resource controllers, one per GVR, keyed by `gvrToString`. */

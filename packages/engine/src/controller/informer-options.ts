@@ -1,5 +1,6 @@
 import {
   DOWNSTREAM_CLUSTER_LABEL,
+  EVENTS_GVR,
   type GVR,
   type IndexFunc,
   type InformerOptions,
@@ -9,10 +10,8 @@ import {
   namespaceLocatorToJson,
   ResourceStateValue,
   stateLabel,
+  type UpstreamMode,
 } from '@kcp-tmc/interfaces';
-import type { UpstreamMode } from '../options.js';
-
-export const EVENTS_GVR: GVR = Object.freeze({ group: '', version: 'v1', resource: 'events' });
 
 /** Index of downstream namespaces by their locator, in Go's JSON form (one spelling per locator). */
 export const LOCATOR_INDEX = 'engine/namespace-locator';

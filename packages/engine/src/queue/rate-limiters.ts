@@ -1,4 +1,5 @@
 import { type Clock, SYSTEM_CLOCK } from '@kcp-tmc/interfaces';
+import { TokenBucket } from '@kcp-tmc/kube';
 
 /** Decides how long a key waits before its next attempt (client-go's workqueue.TypedRateLimiter). */
 export interface RateLimiter<K> {
@@ -40,33 +41,24 @@ export class ItemExponentialFailureRateLimiter<K> implements RateLimiter<K> {
 }
 
 /**
- * One token bucket over all keys (golang.org/x/time/rate): `qps` tokens per second, up to `burst` saved.
- * `when` reserves a token the way `Limiter.Reserve` does: the bucket may go negative, and the delay is the
- * time until the reserved token exists. Starts full.
+ * One token bucket over all keys (client-go's BucketRateLimiter): `when` reserves a token the way
+ * x/time/rate's `Limiter.Reserve` does, and the delay is the time until the reserved token exists.
  */
 export class BucketRateLimiter<K> implements RateLimiter<K> {
-  private tokens: number;
-  private last: number;
+  private readonly bucket: TokenBucket;
 
   constructor(
     readonly qps: number,
     readonly burst: number,
-    private readonly clock: Clock = SYSTEM_CLOCK,
+    clock: Clock = SYSTEM_CLOCK,
   ) {
     if (!(qps > 0)) throw new RangeError(`bucket qps must be > 0, got ${qps}`);
     if (!(burst >= 1)) throw new RangeError(`bucket burst must be >= 1, got ${burst}`);
-    this.tokens = burst;
-    this.last = clock.now();
+    this.bucket = new TokenBucket(qps, burst, clock);
   }
 
   when(_key: K): number {
-    const now = this.clock.now();
-    // A clock that stepped back refills nothing, as x/time/rate treats t before last.
-    const elapsedMs = Math.max(0, now - this.last);
-    const tokens = Math.min(this.burst, this.tokens + (elapsedMs * this.qps) / 1000) - 1;
-    this.tokens = tokens;
-    this.last = Math.max(now, this.last);
-    return tokens < 0 ? (-tokens * 1000) / this.qps : 0;
+    return this.bucket.reserve();
   }
 
   forget(_key: K): void {}
@@ -77,8 +69,7 @@ export class BucketRateLimiter<K> implements RateLimiter<K> {
 
   /** Tokens in the bucket now (negative while reservations are outstanding). */
   available(): number {
-    const elapsedMs = Math.max(0, this.clock.now() - this.last);
-    return Math.min(this.burst, this.tokens + (elapsedMs * this.qps) / 1000);
+    return this.bucket.available();
   }
 }
 

@@ -16,6 +16,7 @@ import {
   UPSTREAM_INFORMER_FACTORY,
   UPSTREAM_KUBE_CLIENT,
   UPSTREAM_STATUS_SYNCER,
+  type UpstreamMode,
 } from '@kcp-tmc/interfaces';
 import {
   type KubeRegistration,
@@ -28,7 +29,6 @@ import { type KubeSimulator, type KubeSimulatorOptions, startKubeSimulator } fro
 import { createSyncTarget, kubeSide, serverSide as storeWriter } from '@kcp-tmc/testing/kit';
 import { container, type DependencyContainer } from 'tsyringe';
 import type { DefaultSyncEngine } from '../../src/engine.js';
-import type { UpstreamMode } from '../../src/options.js';
 import { type RegisterEngineOptions, registerEngine } from '../../src/register.js';
 import { SYNC_TARGET_INFORMER_FACTORY } from '../../src/tokens.js';
 import { RecordingSyncer } from './recording-syncer.js';

@@ -1,25 +1,26 @@
 import {
   CLOCK,
+  CLUSTER_ANNOTATION,
   type Clock,
   classifyError,
+  coreEvent,
+  EVENTS_GVR,
   type FailureReporter,
   type GivenUpFailure,
   type KubeClient,
   type KubeObject,
+  kubeTime,
   LOGGER,
   type Logger,
   NOOP_LOGGER,
+  objectReference,
+  recorderEventName,
   SYSTEM_CLOCK,
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
-import { formatKubeTime } from '../heartbeat/conditions.js';
 import { type FailureReport, failureReport } from './failure-report.js';
 
-const EVENTS = { group: '', version: 'v1', resource: 'events' } as const;
-/** kcp puts each object's logical cluster in this annotation. */
-const CLUSTER_ANNOTATION = 'kcp.io/cluster';
-const COMPONENT = 'kcp-tmc-syncer';
 /** Same object, reason and message within this window: count up one Event instead of writing another. */
 const AGGREGATION_WINDOW_MS = 10 * 60 * 1000;
 const MAX_REMEMBERED = 4096;
@@ -64,7 +65,7 @@ export class FailureHandler implements FailureReporter {
     const cluster = meta.annotations?.[CLUSTER_ANNOTATION];
     const namespace = meta.namespace || 'default';
     const now = this.clock.now();
-    const time = formatKubeTime(now);
+    const time = kubeTime(now);
     const key = JSON.stringify([
       cluster,
       object.apiVersion,
@@ -82,7 +83,7 @@ export class FailureHandler implements FailureReporter {
       previous.at = now;
       this.remember(key, previous);
       try {
-        await this.client.patch(EVENTS, { ...scope, name: previous.name }, 'merge', {
+        await this.client.patch(EVENTS_GVR, { ...scope, name: previous.name }, 'merge', {
           count: previous.count,
           lastTimestamp: time,
         });
@@ -92,32 +93,19 @@ export class FailureHandler implements FailureReporter {
         if (classifyError(err).type !== 'NotFound') throw err;
       }
     }
-    // client-go names Events `<object>.<unix nanoseconds in hex>`.
-    const name = `${meta.name ?? 'unknown'}.${(BigInt(now) * 1_000_000n).toString(16)}`;
-    const event: KubeObject = {
-      apiVersion: 'v1',
-      kind: 'Event',
-      metadata: { name, namespace },
-      involvedObject: {
-        apiVersion: object.apiVersion,
-        kind: object.kind,
-        name: meta.name,
-        namespace: meta.namespace,
-        uid: meta.uid,
-        resourceVersion: meta.resourceVersion,
-      },
+    const name = recorderEventName(meta.name ?? 'unknown', now);
+    const event = coreEvent({
+      name,
+      namespace,
+      involvedObject: objectReference(object),
       reason: report.reason,
       message: report.message,
       type: 'Warning',
-      source: { component: COMPONENT },
-      reportingComponent: COMPONENT,
       reportingInstance: '',
       firstTimestamp: time,
-      lastTimestamp: time,
-      count: 1,
-    };
+    });
     this.remember(key, { name, namespace, ...(cluster === undefined ? {} : { cluster }), count: 1, at: now });
-    await this.client.create(EVENTS, event, scope);
+    await this.client.create(EVENTS_GVR, event, scope);
   }
 
   private remember(

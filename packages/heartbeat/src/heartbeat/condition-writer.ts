@@ -3,6 +3,7 @@ import {
   type Condition,
   classifyError,
   type KubeClient,
+  kubeTime,
   type Logger,
   type ObjectRef,
   SYNC_TARGET_GVR,
@@ -16,7 +17,6 @@ import {
   applyConditions,
   type ConditionInput,
   conditionsEqual,
-  formatKubeTime,
   isSyncerCondition,
   SYNCER_CONDITION_TYPES,
 } from './conditions.js';
@@ -126,7 +126,7 @@ export class SyncTargetConditionWriter {
       });
     }
     const existing: Condition[] = current.status?.conditions ?? [];
-    const merged = applyConditions(existing, this.desired.values(), formatKubeTime(clock.now()));
+    const merged = applyConditions(existing, this.desired.values(), kubeTime(clock.now()));
     if (conditionsEqual(existing, merged)) return;
     const patch = {
       metadata: { uid: current.metadata.uid, resourceVersion: current.metadata.resourceVersion },

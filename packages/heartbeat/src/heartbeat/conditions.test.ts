@@ -1,21 +1,9 @@
 import type { Condition } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
-import {
-  applyConditions,
-  conditionsEqual,
-  findCondition,
-  formatKubeTime,
-  setCondition,
-} from './conditions.js';
+import { applyConditions, conditionsEqual, findCondition, setCondition } from './conditions.js';
 
 const T1 = '2025-01-01T00:00:00Z';
 const T2 = '2025-01-01T00:05:00Z';
-
-describe('formatKubeTime', () => {
-  it('writes RFC 3339 in whole seconds, as metav1.Time does', () => {
-    expect(formatKubeTime(Date.UTC(2025, 5, 7, 8, 9, 10, 987))).toBe('2025-06-07T08:09:10Z');
-  });
-});
 
 describe('setCondition', () => {
   it('adds a new condition with the current time as its transition', () => {

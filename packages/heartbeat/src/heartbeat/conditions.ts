@@ -3,11 +3,6 @@ import { type Condition, SyncTargetConditions } from '@kcp-tmc/interfaces';
 /** A condition as a caller states it: the time of the transition is ours to decide. */
 export type ConditionInput = Omit<Condition, 'lastTransitionTime'>;
 
-/** metav1.Time: RFC 3339 in whole seconds, as the API server writes it. */
-export function formatKubeTime(ms: number): string {
-  return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}Z`;
-}
-
 export function findCondition(
   conditions: readonly Condition[] | undefined,
   type: string,

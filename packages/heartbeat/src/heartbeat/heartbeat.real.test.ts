@@ -1,4 +1,4 @@
-import { gvr, SYNC_TARGET_GVR, type SyncTarget, type SyncTargetRef } from '@kcp-tmc/interfaces';
+import { gvr, kubeTime, SYNC_TARGET_GVR, type SyncTarget, type SyncTargetRef } from '@kcp-tmc/interfaces';
 import {
   RealApiserverUnavailableError,
   type RealKubeApiserver,
@@ -8,7 +8,7 @@ import { ManualClock } from '@kcp-tmc/testing/kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { type SimClient, simClient } from '../../test/support/sim-client.js';
 import { waitFor } from '../../test/support/wait-for.js';
-import { findCondition, formatKubeTime } from './conditions.js';
+import { findCondition } from './conditions.js';
 import { heartbeatIntervalMs, SyncTargetHeartbeat } from './heartbeat.js';
 
 // The same checks as heartbeat.sim.test.ts, against a real kube-apiserver serving SyncTarget as a CRD with a
@@ -142,7 +142,7 @@ describe('SyncTargetHeartbeat against a real kube-apiserver', () => {
     for (let i = 0; i < 3; i++) {
       if (i > 0) await clock.advance(INTERVAL);
       await waitFor(() => heartbeat.heartbeatCount() === i + 1, `beat ${i}`);
-      expect((await read(name)).status?.lastSyncerHeartbeatTime).toBe(formatKubeTime(t0 + i * INTERVAL));
+      expect((await read(name)).status?.lastSyncerHeartbeatTime).toBe(kubeTime(t0 + i * INTERVAL));
     }
     await heartbeat.setCondition({ type: 'SyncerAuthorized', status: 'True' });
     const after = await read(name);

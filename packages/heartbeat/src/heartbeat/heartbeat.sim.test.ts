@@ -1,6 +1,7 @@
 import {
   gvr,
   type KubeObject,
+  kubeTime,
   SYNC_TARGET_GVR,
   type SyncTarget,
   type SyncTargetRef,
@@ -10,7 +11,7 @@ import { ManualClock } from '@kcp-tmc/testing/kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type SimClient, simClient } from '../../test/support/sim-client.js';
 import { waitFor } from '../../test/support/wait-for.js';
-import { findCondition, formatKubeTime } from './conditions.js';
+import { findCondition } from './conditions.js';
 import { heartbeatIntervalMs, SyncTargetHeartbeat } from './heartbeat.js';
 
 const PERIOD = 20_000;
@@ -80,7 +81,7 @@ describe('SyncTargetHeartbeat against the API simulator', () => {
     const heartbeat = await start(target, clock);
     for (let i = 0; i < 4; i++) {
       if (i > 0) await clock.advance(INTERVAL);
-      const expected = formatKubeTime(t0 + i * INTERVAL);
+      const expected = kubeTime(t0 + i * INTERVAL);
       await waitFor(async () => (await read(name)).status?.lastSyncerHeartbeatTime === expected, `beat ${i}`);
       await waitFor(() => heartbeat.heartbeatCount() === i + 1, `beat ${i} recorded`);
     }
@@ -116,7 +117,7 @@ describe('SyncTargetHeartbeat against the API simulator', () => {
     try {
       for (let i = 0; i < 5; i++) {
         if (i > 0) await clock.advance(INTERVAL);
-        const expected = formatKubeTime(t0 + i * INTERVAL);
+        const expected = kubeTime(t0 + i * INTERVAL);
         await waitFor(
           async () => (await read(name)).status?.lastSyncerHeartbeatTime === expected,
           `beat ${i}`,
@@ -202,7 +203,7 @@ describe('SyncTargetHeartbeat against the API simulator', () => {
     sim.faults.clearRules();
     await clock.advance(1_000);
     await waitFor(() => heartbeat.heartbeatCount() === 1, 'recovery');
-    expect((await read(name)).status?.lastSyncerHeartbeatTime).toBe(formatKubeTime(t0 + 2_000));
+    expect((await read(name)).status?.lastSyncerHeartbeatTime).toBe(kubeTime(t0 + 2_000));
   });
 
   it('makes one attempt per beat: the first beat after an outage comes on its own retry interval', async () => {
@@ -262,7 +263,7 @@ describe('SyncTargetHeartbeat against the simulator in kcp mode', () => {
     const readIn = async (cluster: string) =>
       (await base.client.get(SYNC_TARGET_GVR, { cluster, name: 'edge' })) as SyncTarget;
     const beaten = await readIn(workspace);
-    expect(beaten.status?.lastSyncerHeartbeatTime).toBe(formatKubeTime(clock.now()));
+    expect(beaten.status?.lastSyncerHeartbeatTime).toBe(kubeTime(clock.now()));
     // The status kcp wrote (the virtual workspace URLs) is kept: the heartbeat only adds its field.
     expect(beaten.status?.virtualWorkspaces?.[0]?.syncerURL).toContain(`/services/syncer/${workspace}/edge/`);
     expect((await readIn('root:other')).status?.lastSyncerHeartbeatTime).toBeUndefined();

@@ -1,6 +1,7 @@
 import {
   classifyHttpError,
   type KubeClient,
+  kubeTime,
   type Logger,
   type SyncMetrics,
   type SyncTarget,
@@ -11,7 +12,7 @@ import {
 import { ManualClock } from '@kcp-tmc/testing/kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeSyncTargetClient } from '../../test/support/fake-sync-target-client.js';
-import { findCondition, formatKubeTime } from './conditions.js';
+import { findCondition } from './conditions.js';
 import { heartbeatIntervalMs, SyncTargetHeartbeat } from './heartbeat.js';
 
 const TARGET: SyncTargetRef = { cluster: 'root:org:ws', name: 'cluster-1', uid: 'uid-1', key: 'k' };
@@ -121,15 +122,15 @@ describe('SyncTargetHeartbeat', () => {
     expect(patches.every((p) => p.ref?.cluster === TARGET.cluster && p.ref.name === TARGET.name)).toBe(true);
     expect(patches[0]?.body).toEqual([
       { op: 'test', path: '/metadata/uid', value: TARGET.uid },
-      { op: 'add', path: '/status/lastSyncerHeartbeatTime', value: formatKubeTime(t0) },
+      { op: 'add', path: '/status/lastSyncerHeartbeatTime', value: kubeTime(t0) },
     ]);
     expect(patches[1]?.body).toEqual([
       { op: 'test', path: '/metadata/uid', value: TARGET.uid },
-      { op: 'replace', path: '/status/lastSyncerHeartbeatTime', value: formatKubeTime(t0 + INTERVAL) },
+      { op: 'replace', path: '/status/lastSyncerHeartbeatTime', value: kubeTime(t0 + INTERVAL) },
     ]);
-    expect(sentTimes(client)).toEqual([0, 1, 2, 3].map((i) => formatKubeTime(t0 + i * INTERVAL)));
-    expect(client.current()?.status?.lastSyncerHeartbeatTime).toBe(formatKubeTime(t0 + 3 * INTERVAL));
-    expect(reporter.lastHeartbeat()).toBe(Date.parse(formatKubeTime(t0 + 3 * INTERVAL)));
+    expect(sentTimes(client)).toEqual([0, 1, 2, 3].map((i) => kubeTime(t0 + i * INTERVAL)));
+    expect(client.current()?.status?.lastSyncerHeartbeatTime).toBe(kubeTime(t0 + 3 * INTERVAL));
+    expect(reporter.lastHeartbeat()).toBe(Date.parse(kubeTime(t0 + 3 * INTERVAL)));
     expect(metrics.heartbeats).toHaveLength(4);
   });
 
@@ -143,7 +144,7 @@ describe('SyncTargetHeartbeat', () => {
       'test /metadata/resourceVersion',
       'add /status',
     ]);
-    expect(client.current()?.status?.lastSyncerHeartbeatTime).toBe(formatKubeTime(clock.now()));
+    expect(client.current()?.status?.lastSyncerHeartbeatTime).toBe(kubeTime(clock.now()));
   });
 
   it('retries every second until a beat succeeds, and keeps the cadence of the regular beats', async () => {
@@ -155,11 +156,11 @@ describe('SyncTargetHeartbeat', () => {
     await clock.advance(INTERVAL); // the beat at t0+P fails, then retries at +1 s, +2 s, and succeeds at +3 s
     await clock.advance(3_000);
     expect(sentTimes(client)).toEqual([
-      formatKubeTime(t0),
-      formatKubeTime(t0 + INTERVAL),
-      formatKubeTime(t0 + INTERVAL + 1_000),
-      formatKubeTime(t0 + INTERVAL + 2_000),
-      formatKubeTime(t0 + INTERVAL + 3_000),
+      kubeTime(t0),
+      kubeTime(t0 + INTERVAL),
+      kubeTime(t0 + INTERVAL + 1_000),
+      kubeTime(t0 + INTERVAL + 2_000),
+      kubeTime(t0 + INTERVAL + 3_000),
     ]);
     expect(reporter.consecutiveFailures()).toBe(0);
     expect(metrics.errors).toEqual([
@@ -169,7 +170,7 @@ describe('SyncTargetHeartbeat', () => {
     ]);
     // The next regular beat is still due at t0 + 2P, not 3 s later.
     await clock.advance(INTERVAL - 3_000);
-    expect(sentTimes(client).at(-1)).toBe(formatKubeTime(t0 + 2 * INTERVAL));
+    expect(sentTimes(client).at(-1)).toBe(kubeTime(t0 + 2 * INTERVAL));
   });
 
   it('honours a Retry-After longer than the retry interval', async () => {
@@ -186,7 +187,7 @@ describe('SyncTargetHeartbeat', () => {
     await clock.advance(4_999);
     expect(client.patches()).toHaveLength(0); // the failed call was the initial GET
     await clock.advance(1);
-    expect(sentTimes(client)).toEqual([formatKubeTime(t0 + 5_000)]);
+    expect(sentTimes(client)).toEqual([kubeTime(t0 + 5_000)]);
   });
 
   it('does not stretch the period when a beat is slow', async () => {
@@ -200,7 +201,7 @@ describe('SyncTargetHeartbeat', () => {
     release();
     await clock.advance(0);
     await clock.advance(INTERVAL - 3_000);
-    expect(sentTimes(client)).toEqual([0, 1, 2].map((i) => formatKubeTime(t0 + i * INTERVAL)));
+    expect(sentTimes(client)).toEqual([0, 1, 2].map((i) => kubeTime(t0 + i * INTERVAL)));
   });
 
   it('reports a replaced SyncTarget: the uid test fails with 422, logged once, retried with a fresh read', async () => {
@@ -230,7 +231,7 @@ describe('SyncTargetHeartbeat', () => {
     client.failNext(5, unavailable);
     await clock.advance(INTERVAL + 5_000);
     expect(reporter.heartbeatCount()).toBe(2);
-    expect(reporter.lastHeartbeat()).toBe(Date.parse(formatKubeTime(clock.now())));
+    expect(reporter.lastHeartbeat()).toBe(Date.parse(kubeTime(clock.now())));
   });
 
   // kcp sets Ready and HeartbeatHealthy itself; its syncer sets only SyncerAuthorized
@@ -264,7 +265,7 @@ describe('SyncTargetHeartbeat', () => {
 
   it('changes lastTransitionTime only when a status changes', async () => {
     const { clock, client, reporter } = setup();
-    const t0 = formatKubeTime(clock.now());
+    const t0 = kubeTime(clock.now());
     await reporter.setCondition({ type: 'SyncerAuthorized', status: 'True', reason: 'A' });
     await clock.advance(60_000);
     await reporter.setCondition({ type: 'SyncerAuthorized', status: 'True', reason: 'B' });
@@ -273,7 +274,7 @@ describe('SyncTargetHeartbeat', () => {
     await clock.advance(60_000);
     await reporter.setCondition({ type: 'SyncerAuthorized', status: 'False', reason: 'C' });
     const moved = findCondition(client.current()?.status?.conditions, 'SyncerAuthorized');
-    expect(moved).toMatchObject({ status: 'False', lastTransitionTime: formatKubeTime(clock.now()) });
+    expect(moved).toMatchObject({ status: 'False', lastTransitionTime: kubeTime(clock.now()) });
   });
 
   it('re-reads and retries a condition write that lost a race', async () => {

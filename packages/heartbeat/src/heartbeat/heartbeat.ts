@@ -7,6 +7,7 @@ import {
   type HeartbeatConfig,
   type HeartbeatReporter,
   type KubeClient,
+  kubeTime,
   LOGGER,
   type Logger,
   NOOP_LOGGER,
@@ -24,7 +25,7 @@ import {
 import { inject, injectable } from 'tsyringe';
 import { HEARTBEAT_KUBE_CLIENT } from '../tokens.js';
 import { SyncTargetConditionWriter } from './condition-writer.js';
-import { type ConditionInput, formatKubeTime } from './conditions.js';
+import { type ConditionInput } from './conditions.js';
 import { heartbeatPatch, type SyncTargetShape, shapeOf } from './patch.js';
 
 /**
@@ -151,7 +152,7 @@ export class SyncTargetHeartbeat implements HeartbeatReporter {
     const abort = new AbortController();
     this.abort = abort;
     const sentAt = this.clock.now();
-    const time = formatKubeTime(sentAt);
+    const time = kubeTime(sentAt);
     try {
       if (this.shape === 'unknown') {
         const current = await this.client.get(SYNC_TARGET_GVR, this.ref, this.requestOptions(abort.signal));

@@ -16,9 +16,8 @@ import {
 } from '@kcp-tmc/interfaces';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { inject, injectable } from 'tsyringe';
+import { workQueueMetrics } from './workqueue-metrics.js';
 
-/** client-go's workqueue buckets (component-base): 10 ns to 10^9 times that, by powers of ten. */
-const WORKQUEUE_BUCKETS = Array.from({ length: 10 }, (_, i) => Number((10e-9 * 10 ** i).toPrecision(1)));
 /** Sync durations: 1 ms to about 65 s, doubling. */
 const SYNC_BUCKETS = Array.from({ length: 17 }, (_, i) => 0.001 * 2 ** i);
 
@@ -88,50 +87,7 @@ export class SyncerMetrics implements SyncMetrics, WorkQueueMetricsProvider {
     registers: [this.registry],
   });
 
-  private readonly queueDepth = new Gauge({
-    name: 'workqueue_depth',
-    help: 'Keys waiting in the work queue.',
-    labelNames: ['name'] as const,
-    registers: [this.registry],
-  });
-  private readonly queueAdds = new Counter({
-    name: 'workqueue_adds_total',
-    help: 'Keys added to the work queue.',
-    labelNames: ['name'] as const,
-    registers: [this.registry],
-  });
-  private readonly queueLatency = new Histogram({
-    name: 'workqueue_queue_duration_seconds',
-    help: 'Seconds a key waited in the work queue before a worker took it.',
-    labelNames: ['name'] as const,
-    buckets: WORKQUEUE_BUCKETS,
-    registers: [this.registry],
-  });
-  private readonly queueWork = new Histogram({
-    name: 'workqueue_work_duration_seconds',
-    help: 'Seconds a worker spent processing one key.',
-    labelNames: ['name'] as const,
-    buckets: WORKQUEUE_BUCKETS,
-    registers: [this.registry],
-  });
-  private readonly queueUnfinished = new Gauge({
-    name: 'workqueue_unfinished_work_seconds',
-    help: 'Seconds of processing in progress, not yet observed as work duration; a steady rise means stuck workers.',
-    labelNames: ['name'] as const,
-    registers: [this.registry],
-  });
-  private readonly queueLongest = new Gauge({
-    name: 'workqueue_longest_running_processor_seconds',
-    help: 'Seconds the longest-running worker has spent on its current key.',
-    labelNames: ['name'] as const,
-    registers: [this.registry],
-  });
-  private readonly queueRetries = new Counter({
-    name: 'workqueue_retries_total',
-    help: 'Keys re-queued with rate limiting after a failure.',
-    labelNames: ['name'] as const,
-    registers: [this.registry],
-  });
+  private readonly queue = workQueueMetrics(this.registry);
 
   /** Series already created per `<metric>|<queue>`: a queue asking twice must not reset them. */
   private readonly initialised = new Set<string>();
@@ -203,43 +159,43 @@ export class SyncerMetrics implements SyncMetrics, WorkQueueMetricsProvider {
   // WorkQueueMetricsProvider: each series exists (at zero) from the moment a queue asks for it, as in client-go.
 
   depth(queue: string): GaugeMetric {
-    const gauge = this.queueDepth.labels({ name: queue });
+    const gauge = this.queue.depth.labels({ name: queue });
     if (this.first('depth', queue)) gauge.set(0);
     return { inc: () => gauge.inc(), dec: () => gauge.dec() };
   }
 
   adds(queue: string): CounterMetric {
-    const counter = this.queueAdds.labels({ name: queue });
+    const counter = this.queue.adds.labels({ name: queue });
     if (this.first('adds', queue)) counter.inc(0);
     return { inc: () => counter.inc() };
   }
 
   latency(queue: string): HistogramMetric {
-    if (this.first('latency', queue)) this.queueLatency.zero({ name: queue });
-    const histogram = this.queueLatency.labels({ name: queue });
+    if (this.first('latency', queue)) this.queue.latency.zero({ name: queue });
+    const histogram = this.queue.latency.labels({ name: queue });
     return { observe: (value) => histogram.observe(value) };
   }
 
   workDuration(queue: string): HistogramMetric {
-    if (this.first('work', queue)) this.queueWork.zero({ name: queue });
-    const histogram = this.queueWork.labels({ name: queue });
+    if (this.first('work', queue)) this.queue.work.zero({ name: queue });
+    const histogram = this.queue.work.labels({ name: queue });
     return { observe: (value) => histogram.observe(value) };
   }
 
   unfinishedWorkSeconds(queue: string): SettableGaugeMetric {
-    const gauge = this.queueUnfinished.labels({ name: queue });
+    const gauge = this.queue.unfinished.labels({ name: queue });
     if (this.first('unfinished', queue)) gauge.set(0);
     return { set: (value) => gauge.set(value) };
   }
 
   longestRunningProcessorSeconds(queue: string): SettableGaugeMetric {
-    const gauge = this.queueLongest.labels({ name: queue });
+    const gauge = this.queue.longest.labels({ name: queue });
     if (this.first('longest', queue)) gauge.set(0);
     return { set: (value) => gauge.set(value) };
   }
 
   retries(queue: string): CounterMetric {
-    const counter = this.queueRetries.labels({ name: queue });
+    const counter = this.queue.retries.labels({ name: queue });
     if (this.first('retries', queue)) counter.inc(0);
     return { inc: () => counter.inc() };
   }

@@ -5,12 +5,16 @@
 /** Logical cluster of an upstream object. lc: name.go `AnnotationKey` */
 export const CLUSTER_ANNOTATION = 'kcp.io/cluster';
 
+/** kcp names every per-SyncTarget label, annotation and finalizer as a prefix followed by the SyncTarget key. */
+const perSyncTarget =
+  (prefix: string) =>
+  (syncTargetKey: string): string =>
+    prefix + syncTargetKey;
+
 /** kcp: sdk/apis/workload/v1alpha1/types.go `ClusterResourceStateLabelPrefix` */
 export const STATE_LABEL_PREFIX = 'state.workload.kcp.io/';
 /** Upstream label selecting an object for one SyncTarget; values are {@link ResourceStateValue}. */
-export function stateLabel(syncTargetKey: string): string {
-  return STATE_LABEL_PREFIX + syncTargetKey;
-}
+export const stateLabel = perSyncTarget(STATE_LABEL_PREFIX);
 
 /** Values of the state label. kcp: sdk/apis/workload/v1alpha1/types.go `ResourceState*` */
 export const ResourceStateValue = {
@@ -36,33 +40,23 @@ export function syncTargetKeyOfStateLabel(labelKey: string): string | undefined 
 
 /** RFC 3339 time the object is deleted for one SyncTarget. kcp: sdk/apis/workload/v1alpha1/types.go */
 export const DELETION_ANNOTATION_PREFIX = 'deletion.internal.workload.kcp.io/';
-export function deletionAnnotation(syncTargetKey: string): string {
-  return DELETION_ANNOTATION_PREFIX + syncTargetKey;
-}
+export const deletionAnnotation = perSyncTarget(DELETION_ANNOTATION_PREFIX);
 
 /** Comma-separated soft finalizers blocking deletion on one SyncTarget. kcp: sdk/apis/workload/v1alpha1/types.go */
 export const FINALIZERS_ANNOTATION_PREFIX = 'finalizers.workload.kcp.io/';
-export function finalizersAnnotation(syncTargetKey: string): string {
-  return FINALIZERS_ANNOTATION_PREFIX + syncTargetKey;
-}
+export const finalizersAnnotation = perSyncTarget(FINALIZERS_ANNOTATION_PREFIX);
 
 /** Downstream status as JSON, per SyncTarget (advanced scheduling). kcp: sdk/apis/workload/v1alpha1/types.go */
 export const STATUS_ANNOTATION_PREFIX = 'experimental.status.workload.kcp.io/';
-export function statusAnnotation(syncTargetKey: string): string {
-  return STATUS_ANNOTATION_PREFIX + syncTargetKey;
-}
+export const statusAnnotation = perSyncTarget(STATUS_ANNOTATION_PREFIX);
 
 /** JSON Patch applied to `.spec` on the way down (advanced scheduling). kcp: sdk/apis/workload/v1alpha1/types.go */
 export const SPEC_DIFF_ANNOTATION_PREFIX = 'experimental.spec-diff.workload.kcp.io/';
-export function specDiffAnnotation(syncTargetKey: string): string {
-  return SPEC_DIFF_ANNOTATION_PREFIX + syncTargetKey;
-}
+export const specDiffAnnotation = perSyncTarget(SPEC_DIFF_ANNOTATION_PREFIX);
 
 /** Added upstream before anything is created downstream. tmc: pkg/syncer/shared/finalizer.go */
 export const SYNCER_FINALIZER_PREFIX = 'workload.kcp.io/syncer-';
-export function syncerFinalizer(syncTargetKey: string): string {
-  return SYNCER_FINALIZER_PREFIX + syncTargetKey;
-}
+export const syncerFinalizer = perSyncTarget(SYNCER_FINALIZER_PREFIX);
 
 /** On every downstream object the syncer owns; value = SyncTarget key. kcp: sdk/apis/workload/v1alpha1/types.go */
 export const DOWNSTREAM_CLUSTER_LABEL = 'internal.workload.kcp.io/cluster';

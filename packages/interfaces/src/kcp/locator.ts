@@ -1,4 +1,5 @@
 import { TmcError, TmcErrorType } from '../errors.js';
+import { isRecord } from '../json.js';
 import type { KubeObject } from '../object.js';
 import { goJsonString } from './encoding.js';
 import { NAMESPACE_LOCATOR_ANNOTATION } from './labels.js';
@@ -73,10 +74,6 @@ export function namespaceLocatorToJson(locator: NamespaceLocator): string {
   );
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 // Go zero-fills a missing or null string field and rejects any other type; so do we.
 function optionalString(object: Record<string, unknown>, key: string, field: string): string {
   const value = object[key];
@@ -99,9 +96,9 @@ export function parseNamespaceLocator(json: string): NamespaceLocator {
   } catch (err) {
     throw new NamespaceLocatorError('', `not valid JSON (${(err as Error).message})`, err);
   }
-  if (!isObject(document)) throw new NamespaceLocatorError('', 'must be a JSON object');
+  if (!isRecord(document)) throw new NamespaceLocatorError('', 'must be a JSON object');
   const syncTarget = document.syncTarget;
-  if (!isObject(syncTarget)) {
+  if (!isRecord(syncTarget)) {
     throw new NamespaceLocatorError(
       'syncTarget',
       syncTarget === undefined ? 'is missing' : 'must be an object',

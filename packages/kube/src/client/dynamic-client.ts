@@ -24,7 +24,14 @@ import { inject, injectable } from 'tsyringe';
 import { RestMapper } from '../discovery/rest-mapper.js';
 import { Transport } from '../http/transport.js';
 import { clusterPrefix, queryString, resourcePath } from './paths.js';
-import { describe, requestBits, scopeFor, typeListItems, writeQuery } from './request-parts.js';
+import {
+  describe,
+  JSON_CONTENT,
+  objectWrite,
+  requestBits,
+  scopeFor,
+  typeListItems,
+} from './request-parts.js';
 import { streamWatch } from './watch.js';
 
 export const PATCH_CONTENT_TYPES: Readonly<Record<PatchType, string>> = Object.freeze({
@@ -35,7 +42,8 @@ export const PATCH_CONTENT_TYPES: Readonly<Record<PatchType, string>> = Object.f
   apply: 'application/apply-patch+yaml',
 });
 
-const JSON_CONTENT = { 'content-type': 'application/json' };
+/** What update and updateStatus take (KubeClient): the object, where it lives, how to write it. */
+type ReplaceArgs = [gvr: GVR, object: KubeObject, scope?: ObjectScope, options?: WriteOptions];
 
 /**
  * The KubeClient: a dynamic client over raw JSON. Objects are sent and returned exactly as the server has
@@ -123,32 +131,16 @@ export class DynamicClient implements KubeClient {
   ): Promise<KubeObject> {
     const withNs = scopeFor(scope, object);
     const path = await this.collectionPath(gvr, withNs);
-    return this.transport.json<KubeObject>({
-      method: 'POST',
-      path: path + writeQuery(options),
-      headers: JSON_CONTENT,
-      body: JSON.stringify(object),
-      ...requestBits(options),
-      operation: describe('CREATE', gvr, withNs, object.metadata?.name ?? object.metadata?.generateName),
-    });
+    const operation = describe('CREATE', gvr, withNs, object.metadata?.name ?? object.metadata?.generateName);
+    return this.transport.json<KubeObject>(objectWrite('POST', path, object, options, operation));
   }
 
-  update(
-    gvr: GVR,
-    object: KubeObject,
-    scope: ObjectScope = {},
-    options: WriteOptions = {},
-  ): Promise<KubeObject> {
-    return this.replace(gvr, object, scope, options, undefined);
+  update(...args: ReplaceArgs): Promise<KubeObject> {
+    return this.replace(undefined, ...args);
   }
 
-  updateStatus(
-    gvr: GVR,
-    object: KubeObject,
-    scope: ObjectScope = {},
-    options: WriteOptions = {},
-  ): Promise<KubeObject> {
-    return this.replace(gvr, object, scope, options, 'status');
+  updateStatus(...args: ReplaceArgs): Promise<KubeObject> {
+    return this.replace('status', ...args);
   }
 
   async patch(
@@ -231,11 +223,11 @@ export class DynamicClient implements KubeClient {
   }
 
   private async replace(
+    subresource: string | undefined,
     gvr: GVR,
     object: KubeObject,
-    scope: ObjectScope,
-    options: WriteOptions,
-    subresource: string | undefined,
+    scope: ObjectScope = {},
+    options: WriteOptions = {},
   ): Promise<KubeObject> {
     const name = object.metadata?.name;
     if (name === undefined || name === '') {
@@ -246,14 +238,8 @@ export class DynamicClient implements KubeClient {
     }
     const ref = scopeFor(scope, object);
     const path = await this.objectPath(gvr, ref, name, subresource);
-    return this.transport.json<KubeObject>({
-      method: 'PUT',
-      path: path + writeQuery(options),
-      headers: JSON_CONTENT,
-      body: JSON.stringify(object),
-      ...requestBits(options),
-      operation: describe(subresource ? 'UPDATE/status' : 'UPDATE', gvr, ref, name),
-    });
+    const operation = describe(subresource ? 'UPDATE/status' : 'UPDATE', gvr, ref, name);
+    return this.transport.json<KubeObject>(objectWrite('PUT', path, object, options, operation));
   }
 
   private async collectionPath(gvr: GVR, scope: ObjectScope): Promise<string> {

@@ -8,7 +8,10 @@ import {
   type RequestOptions,
   type WriteOptions,
 } from '@kcp-tmc/interfaces';
+import type { HttpRequest } from '../http/transport.js';
 import { queryString } from './paths.js';
+
+export const JSON_CONTENT = { 'content-type': 'application/json' };
 
 /**
  * Items of a built-in list come without apiVersion/kind (kube-apiserver serves typed lists); client-go's dynamic
@@ -40,11 +43,27 @@ export function requestBits(options: RequestOptions): RequestOptions {
   return bits;
 }
 
-export function writeQuery(options: WriteOptions): string {
-  return queryString({
-    fieldManager: options.fieldManager,
-    dryRun: options.dryRun === true ? 'All' : undefined,
-  });
+/** A whole object sent as JSON (create, update), the write options in the query. */
+export function objectWrite(
+  method: 'POST' | 'PUT',
+  path: string,
+  object: KubeObject,
+  options: WriteOptions,
+  operation: string,
+): HttpRequest {
+  return {
+    method,
+    path:
+      path +
+      queryString({
+        fieldManager: options.fieldManager,
+        dryRun: options.dryRun === true ? 'All' : undefined,
+      }),
+    headers: JSON_CONTENT,
+    body: JSON.stringify(object),
+    ...requestBits(options),
+    operation,
+  };
 }
 
 export function describe(verb: string, gvr: GVR, scope: ObjectScope, name?: string, sub?: string): string {

@@ -33,6 +33,15 @@ interface GroupVersionEntry {
   byKind: Map<string, ResourceMapping>;
 }
 
+type Pick = (entry: GroupVersionEntry) => ResourceMapping | undefined;
+
+/** One mapping asked of one group version's discovery document. */
+interface Query {
+  readonly group: string;
+  readonly version: string;
+  readonly pick: Pick;
+}
+
 export interface RestMapperOptions {
   /** Logical cluster whose discovery documents are read (kcp); absent: the base URL's own. */
   cluster?: string;
@@ -72,7 +81,8 @@ export class RestMapper {
    * own (`/clusters/<name>/apis/...`, or the wildcard's union of every cluster's).
    */
   async mapping(gvr: GVR, cluster?: string): Promise<ResourceMapping> {
-    const found = await this.lookupIn(cluster, gvr.group, gvr.version, (e) => e.byResource.get(gvr.resource));
+    const pick: Pick = (e) => e.byResource.get(gvr.resource);
+    const found = await this.lookupIn(cluster, { group: gvr.group, version: gvr.version, pick });
     if (found === undefined) {
       throw notFound(`the server does not serve resource ${gvrToString(gvr)}`);
     }
@@ -81,7 +91,7 @@ export class RestMapper {
 
   async mappingForKind(apiVersion: string, kind: string, cluster?: string): Promise<ResourceMapping> {
     const { group, version } = parseApiVersion(apiVersion);
-    const found = await this.lookupIn(cluster, group, version, (e) => e.byKind.get(kind));
+    const found = await this.lookupIn(cluster, { group, version, pick: (e) => e.byKind.get(kind) });
     if (found === undefined) {
       throw notFound(`no matches for kind "${kind}" in version "${apiVersion}"`);
     }
@@ -93,25 +103,16 @@ export class RestMapper {
     this.entries.clear();
   }
 
-  private async lookupIn(
-    cluster: string | undefined,
-    group: string,
-    version: string,
-    pick: (entry: GroupVersionEntry) => ResourceMapping | undefined,
-  ): Promise<ResourceMapping | undefined> {
+  private async lookupIn(cluster: string | undefined, query: Query): Promise<ResourceMapping | undefined> {
     // Built-ins (and CRDs of the base cluster) hit the base discovery, so one cache serves every cluster.
-    const found = await this.lookup(this.cluster, group, version, pick);
+    const found = await this.lookup(this.cluster, query);
     if (found !== undefined || cluster === undefined || cluster === '' || cluster === this.cluster)
       return found;
-    return this.lookup(cluster, group, version, pick);
+    return this.lookup(cluster, query);
   }
 
-  private async lookup(
-    cluster: string | undefined,
-    group: string,
-    version: string,
-    pick: (entry: GroupVersionEntry) => ResourceMapping | undefined,
-  ): Promise<ResourceMapping | undefined> {
+  private async lookup(cluster: string | undefined, query: Query): Promise<ResourceMapping | undefined> {
+    const { group, version, pick } = query;
     const key = `${cluster ?? ''}|${group}/${version}`;
     const cached = this.entries.get(key);
     if (cached !== undefined) {

@@ -1,4 +1,5 @@
 import { type Clock, SYSTEM_CLOCK } from '@kcp-tmc/interfaces';
+import { TokenBucket } from '../flowcontrol/token-bucket.js';
 
 /** How many requests per second a client may send (`qps`), with bursts of up to `burst`. */
 export interface RateLimitOptions {
@@ -9,53 +10,39 @@ export interface RateLimitOptions {
 }
 
 /**
- * A token bucket with client-go's semantics: the bucket starts full, refills at `qps` tokens per second up to
- * `burst`, and every request takes one token. Waiters reserve their token up front (the balance may go
- * negative), so they are served in arrival order without a queue; a cancelled wait gives its token back.
+ * client-go's client-side rate limit over a {@link TokenBucket}: every request takes one token. Waiters reserve
+ * their token up front, so they are served in arrival order; a cancelled wait gives its token back.
  */
 export class TokenBucketRateLimiter {
-  private readonly qps: number;
-  private readonly burst: number;
-  private tokens: number;
-  private last: number;
+  private readonly bucket: TokenBucket;
 
   constructor(
     options: RateLimitOptions,
     private readonly clock: Clock = SYSTEM_CLOCK,
   ) {
-    this.qps = options.qps;
-    this.burst = Math.max(1, Math.floor(options.burst));
-    this.tokens = this.burst;
-    this.last = clock.now();
+    this.bucket = new TokenBucket(options.qps, Math.max(1, Math.floor(options.burst)), clock);
   }
 
   /** True when limiting is on. */
   get enabled(): boolean {
-    return this.qps > 0;
+    return this.bucket.qps > 0;
   }
 
   /** Takes a token if one is available now; never waits. */
   tryAccept(): boolean {
-    if (!this.enabled) return true;
-    this.refill();
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+    return !this.enabled || this.bucket.tryTake();
   }
 
   /** Resolves when a token is ours; rejects with the signal's reason if it aborts first. */
   acquire(signal?: AbortSignal): Promise<void> {
     if (!this.enabled) return Promise.resolve();
     if (signal?.aborted === true) return Promise.reject(signal.reason);
-    this.refill();
-    this.tokens -= 1;
-    if (this.tokens >= 0) return Promise.resolve();
-    const waitMs = Math.ceil((-this.tokens / this.qps) * 1000);
+    const waitMs = Math.ceil(this.bucket.reserve());
+    if (waitMs === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const onAbort = (): void => {
         this.clock.clearTimeout(handle);
-        // The reservation was never used: return it so later waiters are not delayed by it.
-        this.tokens += 1;
+        this.bucket.release();
         reject(signal?.reason);
       };
       const handle = this.clock.setTimeout(() => {
@@ -64,12 +51,5 @@ export class TokenBucketRateLimiter {
       }, waitMs);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
-  }
-
-  private refill(): void {
-    const now = this.clock.now();
-    const elapsed = Math.max(0, now - this.last);
-    this.last = now;
-    this.tokens = Math.min(this.burst, this.tokens + (elapsed * this.qps) / 1000);
   }
 }

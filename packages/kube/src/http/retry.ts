@@ -1,4 +1,5 @@
 import { type TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
+import { backoffDelay } from '../flowcontrol/backoff.js';
 
 export interface RetryOptions {
   /** Retries after the first attempt. */
@@ -59,7 +60,7 @@ export function capUnreachable(delayMs: number, error: TmcError): number {
   return unreached ? Math.min(delayMs, UNREACHABLE_RETRY_MS) : delayMs;
 }
 
-/** The server's Retry-After when it gave one, else exponential backoff with +-20% jitter. */
+/** The server's Retry-After when it gave one, else exponential backoff with +-20% jitter, at most maxDelayMs. */
 export function retryDelayMs(
   error: TmcError,
   attempt: number,
@@ -67,6 +68,10 @@ export function retryDelayMs(
   random: () => number = Math.random,
 ): number {
   if (error.retryAfterMs !== undefined) return Math.min(error.retryAfterMs, options.maxRetryAfterMs);
-  const base = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
-  return capUnreachable(Math.round(base * (0.8 + 0.4 * random())), error);
+  const delay = backoffDelay(
+    { initialMs: options.baseDelayMs, maxMs: options.maxDelayMs, jitter: 0.2 },
+    attempt,
+    random,
+  );
+  return capUnreachable(delay, error);
 }

@@ -1,5 +1,5 @@
 import type { Clock, Logger } from '@kcp-tmc/interfaces';
-import type { BackoffOptions } from './backoff.js';
+import type { BackoffOptions } from '../flowcontrol/backoff.js';
 
 /** How informers behave, beyond what they watch. Shared by every informer of a factory. */
 export interface InformerConfig {
@@ -24,5 +24,3 @@ export interface InformerConfig {
   clock?: Clock;
   logger?: Logger;
 }
-
-export const DEFAULT_CLUSTER_NAME = 'default';

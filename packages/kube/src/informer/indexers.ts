@@ -1,4 +1,9 @@
-import { type IndexFunc, type KubeObject, NAMESPACE_LOCATOR_ANNOTATION } from '@kcp-tmc/interfaces';
+import {
+  canonicalJson,
+  type IndexFunc,
+  type KubeObject,
+  NAMESPACE_LOCATOR_ANNOTATION,
+} from '@kcp-tmc/interfaces';
 
 /** Every informer has these two indexes. */
 export const NAMESPACE_INDEX = 'namespace';
@@ -11,33 +16,29 @@ export const namespaceIndexFunc: IndexFunc = (object) => [object.metadata.namesp
 
 // One function per key: a shared informer accepts the same index name again only with the same function,
 // so two controllers each asking for `labelIndexFunc('app')` must get the identical function.
-const labelIndexers = new Map<string, IndexFunc>();
-const annotationIndexers = new Map<string, IndexFunc>();
+const metadataIndexers = { labels: new Map<string, IndexFunc>(), annotations: new Map<string, IndexFunc>() };
 
-/** Indexes by the value of one label; objects without the label are not indexed. */
-export function labelIndexFunc(label: string): IndexFunc {
-  let fn = labelIndexers.get(label);
+function metadataIndexFunc(field: keyof typeof metadataIndexers, key: string): IndexFunc {
+  const indexers = metadataIndexers[field];
+  let fn = indexers.get(key);
   if (fn === undefined) {
     fn = (object) => {
-      const value = object.metadata.labels?.[label];
+      const value = object.metadata[field]?.[key];
       return value === undefined ? [] : [value];
     };
-    labelIndexers.set(label, fn);
+    indexers.set(key, fn);
   }
   return fn;
 }
 
+/** Indexes by the value of one label; objects without the label are not indexed. */
+export function labelIndexFunc(label: string): IndexFunc {
+  return metadataIndexFunc('labels', label);
+}
+
 /** Indexes by the value of one annotation; objects without it are not indexed. */
 export function annotationIndexFunc(annotation: string): IndexFunc {
-  let fn = annotationIndexers.get(annotation);
-  if (fn === undefined) {
-    fn = (object) => {
-      const value = object.metadata.annotations?.[annotation];
-      return value === undefined ? [] : [value];
-    };
-    annotationIndexers.set(annotation, fn);
-  }
-  return fn;
+  return metadataIndexFunc('annotations', annotation);
 }
 
 /**
@@ -46,7 +47,7 @@ export function annotationIndexFunc(annotation: string): IndexFunc {
  */
 export function namespaceLocatorIndexValue(locator: unknown): string {
   const value = typeof locator === 'string' ? (JSON.parse(locator) as unknown) : locator;
-  return JSON.stringify(sortKeys(value));
+  return canonicalJson(value);
 }
 
 /** Indexes by the `kcp.io/namespace-locator` annotation (canonical form); unparseable ones are skipped. */
@@ -59,12 +60,3 @@ export const namespaceLocatorIndexFunc: IndexFunc = (object: KubeObject) => {
     return [];
   }
 };
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (typeof value !== 'object' || value === null) return value;
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort())
-    sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
-  return sorted;
-}

@@ -13,8 +13,8 @@ import {
   TmcError,
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
+import { Backoff, type BackoffOptions } from '../flowcontrol/backoff.js';
 import { capUnreachable } from '../http/retry.js';
-import { Backoff, type BackoffOptions } from './backoff.js';
 
 /** Where a reflector delivers what it learns. */
 export interface ReflectorSink {

@@ -3,6 +3,7 @@ import {
   type Clock,
   type ClusterKey,
   clusterKey,
+  DEFAULT_CLUSTER_NAME,
   encodeClusterKey,
   type GVR,
   type Informer,
@@ -16,8 +17,8 @@ import {
   type TimerHandle,
 } from '@kcp-tmc/interfaces';
 import { concat, defer, from, type Observable, Subject } from 'rxjs';
-import { DEFAULT_BACKOFF } from './backoff.js';
-import { DEFAULT_CLUSTER_NAME, type InformerConfig } from './config.js';
+import { DEFAULT_BACKOFF } from '../flowcontrol/backoff.js';
+import { type InformerConfig } from './config.js';
 import { CLUSTER_INDEX, NAMESPACE_INDEX, namespaceIndexFunc } from './indexers.js';
 import { Reflector, type ReflectorSink, type ReflectorStats } from './reflector.js';
 import { ObjectStore } from './store.js';

@@ -1,5 +1,6 @@
 import {
   CLUSTER_ANNOTATION,
+  DEFAULT_CLUSTER_NAME,
   type KubeClient,
   type Logger,
   SYNC_TARGET_GVR,
@@ -9,7 +10,7 @@ import {
 } from '@kcp-tmc/interfaces';
 import type { AgentOptions } from '../config/options.js';
 import { awaitSyncTargetCreation } from './sync-target-creation.js';
-import { AgentStartError, describe, PLAIN_UPSTREAM_CLUSTER } from './upstream-access.js';
+import { AgentStartError, describe } from './upstream-access.js';
 
 /** The SyncTarget as start-up found it, and what the agent addresses it by from then on. */
 export interface ResolvedSyncTarget {
@@ -46,7 +47,7 @@ export async function resolveSyncTarget(
   wait: SyncTargetWait = {},
 ): Promise<ResolvedSyncTarget> {
   const plain = options.upstreamMode === 'plain';
-  const given = options.fromCluster ?? PLAIN_UPSTREAM_CLUSTER;
+  const given = options.fromCluster ?? DEFAULT_CLUSTER_NAME;
   const where = plain ? '' : ` in logical cluster "${given}"`;
   const name = options.syncTargetName;
   const waiting = new Set<string>();

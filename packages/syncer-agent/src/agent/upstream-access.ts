@@ -1,18 +1,15 @@
-import { toSyncTargetKey, workspaceServerBase } from '@kcp-tmc/interfaces';
+import { DEFAULT_CLUSTER_NAME, toSyncTargetKey, workspaceServerBase } from '@kcp-tmc/interfaces';
 import { type KubeConfigSource, type KubeSideOptions, loadKubeConfig } from '@kcp-tmc/kube';
 import { ConfigError } from '../config/errors.js';
 import { type AgentOptions, transportLimits } from '../config/options.js';
 import { kcpSyncerRbacHint } from './kcp-rbac.js';
-
-/** The cluster name plain-mode informers key upstream objects under, when `--from-cluster` is not given. */
-export const PLAIN_UPSTREAM_CLUSTER = 'default';
 
 /**
  * The SyncTarget's logical cluster as `--from-cluster` gives it (plain mode: a configured constant). It may
  * be a path; start-up resolves the name from the SyncTarget (see resolveSyncTarget).
  */
 export function syncTargetCluster(options: AgentOptions): string {
-  return options.fromCluster ?? PLAIN_UPSTREAM_CLUSTER;
+  return options.fromCluster ?? DEFAULT_CLUSTER_NAME;
 }
 
 /** The SyncTarget key when `--from-cluster` is the logical cluster name (kcp keys by the name). */

@@ -8,8 +8,6 @@ export {
   type LeaderElectionOptions,
   type ListenAddress,
   transportLimits,
-  UPSTREAM_MODES,
-  type UpstreamMode,
 } from './options.js';
 export { SettingReader } from './settings.js';
 export { type LoadSources, mergeSources, readConfigFile } from './sources.js';

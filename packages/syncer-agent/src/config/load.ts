@@ -1,14 +1,15 @@
-import { FeatureGateError, type GVR, parseFeatureGates } from '@kcp-tmc/interfaces';
+import {
+  FeatureGateError,
+  type GVR,
+  parseFeatureGates,
+  UPSTREAM_MODES,
+  type UpstreamMode,
+} from '@kcp-tmc/interfaces';
 import { parseCommandLine } from './command-line.js';
 import { ConfigError } from './errors.js';
 import { AGENT_FLAGS } from './flags.js';
 import { kcpFeatureGates } from './kcp-feature-gates.js';
-import {
-  type AgentOptions,
-  type LeaderElectionOptions,
-  UPSTREAM_MODES,
-  type UpstreamMode,
-} from './options.js';
+import type { AgentOptions, LeaderElectionOptions } from './options.js';
 import { SettingReader } from './settings.js';
 import { type LoadSources, mergeSources } from './sources.js';
 import { tunnelOptions } from './tunnel-flags.js';

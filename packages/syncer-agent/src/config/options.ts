@@ -1,11 +1,11 @@
-import type { FeatureGates, GVR } from '@kcp-tmc/interfaces';
+import type { FeatureGates, GVR, UpstreamMode } from '@kcp-tmc/interfaces';
 import type { TunnelProtocol } from './tunnel-flags.js';
+
+// The upstream modes are @kcp-tmc/interfaces' (one list for the engine, upstream and the flags).
+export { UPSTREAM_MODES } from '@kcp-tmc/interfaces';
 
 /** kcp syncer's `--api-import-poll-interval` default (cmd/syncer/options/options.go). */
 export const DEFAULT_API_IMPORT_POLL_INTERVAL_MS = 60_000;
-
-export type UpstreamMode = 'virtual-workspace' | 'wildcard' | 'plain';
-export const UPSTREAM_MODES: readonly UpstreamMode[] = ['virtual-workspace', 'wildcard', 'plain'];
 
 export interface ListenAddress {
   readonly host: string;

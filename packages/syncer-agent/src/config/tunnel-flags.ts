@@ -1,5 +1,5 @@
+import { type UpstreamMode } from '@kcp-tmc/interfaces';
 import type { FlagSpec } from './flags.js';
-import type { UpstreamMode } from './options.js';
 import type { SettingReader } from './settings.js';
 import { goBoolean, oneOf } from './values.js';
 

@@ -2,6 +2,8 @@ import {
   type GVR,
   type KubeClient,
   type KubeObject,
+  SECRETS_GVR,
+  SERVICE_ACCOUNTS_GVR,
   type SyncTarget,
   TmcError,
   TmcErrorType,
@@ -9,8 +11,6 @@ import {
 import { AgentStartError, describe } from '../agent/upstream-access.js';
 import { upstreamClusterRoleRules } from './rbac.js';
 
-const SERVICE_ACCOUNTS: GVR = { group: '', version: 'v1', resource: 'serviceaccounts' };
-const SECRETS: GVR = { group: '', version: 'v1', resource: 'secrets' };
 const CLUSTER_ROLES: GVR = { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles' };
 const CLUSTER_ROLE_BINDINGS: GVR = { ...CLUSTER_ROLES, resource: 'clusterrolebindings' };
 const RBAC = 'rbac.authorization.k8s.io';
@@ -68,10 +68,10 @@ function tokenSecret(id: string, namespace: string): KubeObject {
 }
 
 const GVR_OF: Record<string, GVR> = {
-  ServiceAccount: SERVICE_ACCOUNTS,
+  ServiceAccount: SERVICE_ACCOUNTS_GVR,
   ClusterRole: CLUSTER_ROLES,
   ClusterRoleBinding: CLUSTER_ROLE_BINDINGS,
-  Secret: SECRETS,
+  Secret: SECRETS_GVR,
 };
 
 /** Creates each object, or brings an existing one to the rendered rules, subjects and owners (kcp does too). */
@@ -134,7 +134,7 @@ export async function serviceAccountToken(
   const createAfter = Date.now() + 5_000;
   let created = false;
   for (;;) {
-    const account = await client.get(SERVICE_ACCOUNTS, { ...scope, name: id });
+    const account = await client.get(SERVICE_ACCOUNTS_GVR, { ...scope, name: id });
     const names = [
       ...((account.secrets ?? []) as Array<{ name?: string }>).flatMap((s) => (s.name ? [s.name] : [])),
       `${id}-token`,
@@ -144,7 +144,7 @@ export async function serviceAccountToken(
       if (token !== undefined) return token;
     }
     if (options.create && !created && Date.now() >= createAfter) {
-      await client.create(SECRETS, tokenSecret(id, namespace), scope).catch((err: unknown) => {
+      await client.create(SECRETS_GVR, tokenSecret(id, namespace), scope).catch((err: unknown) => {
         if (!(err instanceof TmcError && err.type === TmcErrorType.AlreadyExists)) throw err;
       });
       created = true;
@@ -163,7 +163,7 @@ async function readToken(
   ref: { name: string; namespace: string; cluster?: string },
 ): Promise<string | undefined> {
   try {
-    const secret = await client.get(SECRETS, ref);
+    const secret = await client.get(SECRETS_GVR, ref);
     const data = (secret.data ?? {}) as { token?: string };
     if (secret.type !== 'kubernetes.io/service-account-token' || !data.token) return undefined;
     return Buffer.from(data.token, 'base64').toString('utf8');

@@ -2,6 +2,7 @@
 // upstream (one cluster, kcp's SyncTarget CRD installed) and a real downstream. No kubelet runs, so pods never
 // do: the test writes the downstream Deployment's status itself, where the simulator's fake controllers would.
 import {
+  DEFAULT_CLUSTER_NAME,
   type KubeObject,
   NAMESPACE_LOCATOR_ANNOTATION,
   namespaceLocator,
@@ -10,7 +11,6 @@ import {
 } from '@kcp-tmc/interfaces';
 import type { RealServers } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PLAIN_UPSTREAM_CLUSTER } from '../../src/agent/upstream-access.js';
 import {
   createAllReal,
   createNamespaces,
@@ -115,8 +115,8 @@ describe.skipIf(!CLI_BUILT)('syncer-agent run (process) against real kube-apiser
 
     // The downstream namespace is kcp's hashed name for (SyncTarget, upstream namespace), with the locator.
     const locator = namespaceLocator(
-      PLAIN_UPSTREAM_CLUSTER,
-      { cluster: PLAIN_UPSTREAM_CLUSTER, name: ST_NAME, uid: syncTargetUid },
+      DEFAULT_CLUSTER_NAME,
+      { cluster: DEFAULT_CLUSTER_NAME, name: ST_NAME, uid: syncTargetUid },
       'apps',
     );
     const namespace = physicalClusterNamespaceName(locator);

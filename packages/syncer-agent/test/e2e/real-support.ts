@@ -1,10 +1,14 @@
 // The agent e2e world against real kube-apiservers: a plain-mode upstream serving kcp's SyncTarget CRD and a
 // real downstream (with kube-controller-manager's namespace and garbage-collector controllers, as a cluster
 // has). No kubelet or deployment controller runs anywhere, so tests write downstream status themselves.
-import { DOWNSTREAM_CLUSTER_LABEL, type KubeObject, toSyncTargetKey } from '@kcp-tmc/interfaces';
+import {
+  DEFAULT_CLUSTER_NAME,
+  DOWNSTREAM_CLUSTER_LABEL,
+  type KubeObject,
+  toSyncTargetKey,
+} from '@kcp-tmc/interfaces';
 import { type RealKubeApiserver, type RealServers, realRequest, startRealServers } from '@kcp-tmc/testing';
 import type { TestContext } from 'vitest';
-import { PLAIN_UPSTREAM_CLUSTER } from '../../src/agent/upstream-access.js';
 import { E2E_AGENT_FLAGS, waitFor } from './support.js';
 
 /** Generous: on a machine without the kube-bins cache the first start builds kube-apiserver and etcd (minutes). */
@@ -17,7 +21,7 @@ export const SYNC_TARGETS = '/apis/workload.kcp.io/v1alpha1/synctargets';
 
 /** Plain mode has one upstream cluster; the agent keys it (and the SyncTarget key) under this constant name. */
 export function plainKey(syncTargetName: string): string {
-  return toSyncTargetKey(PLAIN_UPSTREAM_CLUSTER, syncTargetName);
+  return toSyncTargetKey(DEFAULT_CLUSTER_NAME, syncTargetName);
 }
 
 /** One JSON request to a real server as its admin. */

@@ -1,4 +1,9 @@
-import type { KubeObject, ResourceTransformer, SyncContext } from '@kcp-tmc/interfaces';
+import {
+  type KubeObject,
+  type ResourceTransformer,
+  SERVER_SET_METADATA_FIELDS,
+  type SyncContext,
+} from '@kcp-tmc/interfaces';
 import { injectable } from 'tsyringe';
 import { DefaultTransformerNames } from '../names.js';
 
@@ -7,14 +12,7 @@ import { DefaultTransformerNames } from '../names.js';
  * left to the owner-reference transformer, which may remap them.
  */
 export const SERVER_METADATA_FIELDS = [
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'managedFields',
-  'selfLink',
+  ...SERVER_SET_METADATA_FIELDS,
   // Finalizers belong to upstream controllers; downstream they would only block deletion.
   'finalizers',
 ] as const;

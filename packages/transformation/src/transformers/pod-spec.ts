@@ -1,4 +1,4 @@
-import type { KubeObject, ResourceTransformer, SyncContext } from '@kcp-tmc/interfaces';
+import { isRecord, type KubeObject, type ResourceTransformer, type SyncContext } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
 import { isDeployments } from '../gvrs.js';
 import { DefaultTransformerNames } from '../names.js';
@@ -12,7 +12,6 @@ import {
 import {
   desiredServiceAccount,
   hostAndPort,
-  isObject,
   type KcpApiAccess,
   mutatePodSpec,
   setWorkspaceDns,
@@ -42,8 +41,8 @@ export class PodSpecTransformer implements ResourceTransformer {
   }
 
   async transform(object: KubeObject, context: SyncContext): Promise<KubeObject> {
-    const template = isObject(object.spec) ? object.spec.template : undefined;
-    if (!isObject(template) || !isObject(template.spec)) return object;
+    const template = isRecord(object.spec) ? object.spec.template : undefined;
+    if (!isRecord(template) || !isRecord(template.spec)) return object;
     const spec = template.spec;
     const namespace = object.metadata.namespace || context.key.namespace;
     const access = await this.apiAccess(spec, context, namespace);

@@ -2,6 +2,8 @@
 // Deployment controller hashes the template's values into `pod-template-hash`, so every list (env, volume
 // mounts, volumes) keeps kcp's order: existing entries stay where they are, new ones are appended.
 
+import { isRecord } from '@kcp-tmc/interfaces';
+
 type JsonObject = Record<string, unknown>;
 
 /** The projected volume that replaces the downstream service-account token. */
@@ -18,12 +20,8 @@ export interface KcpApiAccess {
   readonly tokenSecret: string;
 }
 
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function objectsIn(value: unknown): JsonObject[] {
-  return Array.isArray(value) ? value.filter(isObject) : [];
+  return Array.isArray(value) ? value.filter(isRecord) : [];
 }
 
 /** Host and port of a URL as Go's `url.Hostname()`/`url.Port()` read them (no default port filled in). */
@@ -69,7 +67,7 @@ function setEnv(envs: JsonObject[], name: string, value: string): JsonObject[] {
 function resolveNamespaceFieldRefs(envs: JsonObject[], upstreamNamespace: string): JsonObject[] {
   return envs.map((env) => {
     const from = env.valueFrom;
-    if (isObject(from) && isObject(from.fieldRef) && from.fieldRef.fieldPath === 'metadata.namespace') {
+    if (isRecord(from) && isRecord(from.fieldRef) && from.fieldRef.fieldPath === 'metadata.namespace') {
       return envVar(String(env.name ?? ''), upstreamNamespace);
     }
     return env;

@@ -6,10 +6,11 @@ import {
   KUBE_ROOT_CA_CONFIGMAP,
   type KubeObject,
   type ResourceTransformer,
+  SECRETS_GVR,
   type SyncContext,
 } from '@kcp-tmc/interfaces';
 import { injectable } from 'tsyringe';
-import { isConfigMaps, isSecrets, secretsGvr } from '../gvrs.js';
+import { isConfigMaps, isSecrets } from '../gvrs.js';
 import { DefaultTransformerNames } from '../names.js';
 
 const configmapsGvr = { group: '', resource: 'configmaps' };
@@ -35,7 +36,7 @@ export function downstreamSecretName(
   name: string,
   annotations: Readonly<Record<string, string>> | undefined,
 ): string {
-  return downstreamObjectName(secretsGvr, name, annotations);
+  return downstreamObjectName(SECRETS_GVR, name, annotations);
 }
 
 /** The upstream name of a downstream Secret (the downstream copy has lost the annotation: the prefix decides). */

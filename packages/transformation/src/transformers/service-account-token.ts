@@ -2,12 +2,12 @@ import {
   type KubeClient,
   type KubeObject,
   ResourceStateValue,
+  SECRETS_GVR,
   SERVICE_ACCOUNT_NAME_ANNOTATION,
   stateLabel,
   TmcError,
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
-import { secretsGvr } from '../gvrs.js';
 import type { UpstreamSecretLister } from '../tokens.js';
 
 function created(secret: KubeObject): number {
@@ -57,7 +57,7 @@ export class ClientSecretLister implements UpstreamSecretLister {
 
   async secretsIn(cluster: string, namespace: string): Promise<readonly KubeObject[]> {
     const list = await this.client.list(
-      secretsGvr,
+      SECRETS_GVR,
       { namespace, ...(this.byCluster ? { cluster } : {}) },
       { labelSelector: `${stateLabel(this.syncTargetKey)}=${ResourceStateValue.Sync}` },
     );

@@ -1,23 +1,16 @@
+import type { Clock, KubeClient, Logger, SyncTargetRef } from '@kcp-tmc/interfaces';
 import {
   CLOCK,
-  type Clock,
   DOWNSTREAM_KUBE_CLIENT,
-  type KubeClient,
   LOGGER,
-  type Logger,
   NOOP_LOGGER,
   SYNC_TARGET,
   SYSTEM_CLOCK,
-  type SyncTargetRef,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
 import { POD_FORWARDER_OPTIONS } from '../tokens.js';
-import {
-  statusResponse,
-  type TunnelRequest,
-  type TunnelRequestHandler,
-  type TunnelResponse,
-} from './handler.js';
+import type { TunnelRequest, TunnelRequestHandler, TunnelResponse } from './handler.js';
+import { statusResponse } from './handler.js';
 import { listOwnedNamespaces } from './owned-namespaces.js';
 import { downstreamPodPath, type PodSubresourcePath, parsePodSubresourcePath } from './pod-path.js';
 import type { DownstreamUpgrade, DownstreamUpgrader } from './upgrader.js';

@@ -2,6 +2,7 @@ import {
   DOWNSTREAM_CLUSTER_LABEL,
   type KubeClient,
   locatorFromAnnotations,
+  NAMESPACES_GVR,
   type SyncTargetRef,
 } from '@kcp-tmc/interfaces';
 
@@ -14,8 +15,6 @@ export interface OwnedNamespace {
   namespace: string;
 }
 
-const NAMESPACES = { group: '', version: 'v1', resource: 'namespaces' } as const;
-
 /**
  * The downstream namespaces whose locator names this SyncTarget by cluster, name and uid. The syncer labels every
  * namespace it owns with the SyncTarget key (the list's selector); the locator is the authority, so a namespace
@@ -26,7 +25,7 @@ export async function listOwnedNamespaces(
   syncTarget: SyncTargetRef,
   onInvalid: (name: string, err: Error) => void = () => {},
 ): Promise<OwnedNamespace[]> {
-  const list = await downstream.list(NAMESPACES, undefined, {
+  const list = await downstream.list(NAMESPACES_GVR, undefined, {
     labelSelector: `${DOWNSTREAM_CLUSTER_LABEL}=${syncTarget.key}`,
   });
   const owned: OwnedNamespace[] = [];

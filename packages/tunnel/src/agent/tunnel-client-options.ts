@@ -1,13 +1,26 @@
 import type { TunnelState } from '@kcp-tmc/interfaces';
+import type { BackoffOptions } from '@kcp-tmc/kube';
 import type WebSocket from 'ws';
 import type { MuxOptions } from '../protocol/mux.js';
-import type { BackoffOptions } from './backoff.js';
 
 /** Keep-alive defaults of the seed's connection manager: ping every 54 s, drop after 60 s of silence. */
 export const DEFAULT_PING_INTERVAL_MS = 54_000;
 export const DEFAULT_READ_DEADLINE_MS = 60_000;
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 30_000;
 export const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
+
+/**
+ * Reconnect backoff: 1 s doubling to 5 min, up to half of each delay taken off at random (agents that lost the
+ * same server do not come back in lock-step, and the cap is never exceeded); 30 s connected starts it over.
+ */
+export const DEFAULT_RECONNECT_BACKOFF: Readonly<Required<BackoffOptions>> = Object.freeze({
+  initialMs: 1_000,
+  maxMs: 5 * 60_000,
+  factor: 2,
+  jitter: 0.5,
+  jitterMode: 'shorten',
+  resetAfterMs: 30_000,
+});
 
 export interface TunnelClientOptions {
   /** The tunnel server's WebSocket URL (`ws://` or `wss://`). */
@@ -20,7 +33,7 @@ export interface TunnelClientOptions {
   readDeadlineMs?: number;
   handshakeTimeoutMs?: number;
   /** Reconnect backoff; defaults 1 s doubling to 5 min with jitter. */
-  backoff?: BackoffOptions;
+  backoff?: Partial<BackoffOptions>;
   /** Random source for the jitter (tests pin it). */
   random?: () => number;
   mux?: Pick<MuxOptions, 'streamWindow' | 'maxFrameSize' | 'maxConcurrentStreams' | 'writeHighWaterMark'>;

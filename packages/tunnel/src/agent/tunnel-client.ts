@@ -1,15 +1,6 @@
-import {
-  CLOCK,
-  type Clock,
-  LOGGER,
-  type Logger,
-  NOOP_LOGGER,
-  SYNC_TARGET,
-  SYSTEM_CLOCK,
-  type SyncTargetRef,
-  type Tunnel,
-  type TunnelState,
-} from '@kcp-tmc/interfaces';
+import type { Clock, Logger, SyncTargetRef, Tunnel, TunnelState } from '@kcp-tmc/interfaces';
+import { CLOCK, LOGGER, NOOP_LOGGER, SYNC_TARGET, SYSTEM_CLOCK } from '@kcp-tmc/interfaces';
+import { Backoff } from '@kcp-tmc/kube';
 import { inject, injectable } from 'tsyringe';
 import WebSocket from 'ws';
 import { syncTargetHeaderValue } from '../protocol/handshake.js';
@@ -18,7 +9,6 @@ import { MuxSession } from '../protocol/mux.js';
 import type { MuxStream } from '../protocol/stream.js';
 import { TUNNEL_CLIENT_OPTIONS, TUNNEL_REQUEST_HANDLER } from '../tokens.js';
 import { StateSubject } from '../util/state-subject.js';
-import { Backoff } from './backoff.js';
 import { openTunnelSocket, recordRefusal } from './dial-socket.js';
 import type { TunnelRequestHandler } from './handler.js';
 import { serveStream } from './serve-stream.js';
@@ -26,6 +16,7 @@ import {
   DEFAULT_CLOSE_TIMEOUT_MS,
   DEFAULT_PING_INTERVAL_MS,
   DEFAULT_READ_DEADLINE_MS,
+  DEFAULT_RECONNECT_BACKOFF,
   type TunnelClientOptions,
   type TunnelClientStats,
 } from './tunnel-client-options.js';
@@ -70,7 +61,7 @@ export class TunnelClient implements Tunnel {
     @inject(LOGGER) private readonly logger: Logger = NOOP_LOGGER,
     @inject(CLOCK) private readonly clock: Clock = SYSTEM_CLOCK,
   ) {
-    this.backoff = new Backoff(options.backoff, options.random);
+    this.backoff = new Backoff({ ...DEFAULT_RECONNECT_BACKOFF, ...options.backoff }, options.random);
     this.pingIntervalMs = options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
     this.readDeadlineMs = options.readDeadlineMs ?? DEFAULT_READ_DEADLINE_MS;
     if (!(this.pingIntervalMs > 0) || !(this.readDeadlineMs > this.pingIntervalMs)) {

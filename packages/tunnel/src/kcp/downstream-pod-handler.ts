@@ -5,12 +5,8 @@ import {
   type SyncTargetRef,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
-import {
-  statusResponse,
-  type TunnelRequest,
-  type TunnelRequestHandler,
-  type TunnelResponse,
-} from '../agent/handler.js';
+import type { TunnelRequest, TunnelRequestHandler, TunnelResponse } from '../agent/handler.js';
+import { statusResponse } from '../agent/handler.js';
 import { listOwnedNamespaces, type OwnedNamespace } from '../agent/owned-namespaces.js';
 import { parsePodSubresourcePath } from '../agent/pod-path.js';
 import { TUNNEL_REQUEST_HANDLER } from '../tokens.js';

@@ -5,9 +5,10 @@ import {
   type SecureClientSessionOptions,
 } from 'node:http2';
 import { LOGGER, type Logger, NOOP_LOGGER, type Tunnel, type TunnelState } from '@kcp-tmc/interfaces';
+import { Backoff, type BackoffOptions } from '@kcp-tmc/kube';
 import { inject, injectable } from 'tsyringe';
-import { Backoff, type BackoffOptions } from '../agent/backoff.js';
 import type { TunnelRequestHandler } from '../agent/handler.js';
+import { DEFAULT_RECONNECT_BACKOFF } from '../agent/tunnel-client-options.js';
 import { KCP_TUNNEL_OPTIONS, KCP_TUNNEL_REQUEST_HANDLER } from '../tokens.js';
 import { StateSubject } from '../util/state-subject.js';
 import { encodeControlMessage, readControlMessages } from './control-message.js';
@@ -22,7 +23,7 @@ export interface KcpTunnelOptions {
   /** The upstream kubeconfig's TLS settings: its CA and client certificate. */
   tls?: Pick<SecureClientSessionOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized'>;
   /** Reconnect backoff; defaults as kcp's syncer: 5 s doubling to 5 min, reset after 1 min connected. */
-  backoff?: BackoffOptions;
+  backoff?: Partial<BackoffOptions>;
   /** How long kcp may take to answer the control connection (ms). Default 30 s. */
   handshakeTimeoutMs?: number;
   /** HTTP/2 ping period on an idle connection (ms); kcp's syncer: 30 s, dropped after 15 s without answer. */
@@ -30,7 +31,13 @@ export interface KcpTunnelOptions {
   random?: () => number;
 }
 
-const KCP_BACKOFF: BackoffOptions = { initialMs: 5_000, maxMs: 5 * 60_000, factor: 2, resetAfterMs: 60_000 };
+const KCP_BACKOFF: BackoffOptions = {
+  ...DEFAULT_RECONNECT_BACKOFF,
+  initialMs: 5_000,
+  maxMs: 5 * 60_000,
+  factor: 2,
+  resetAfterMs: 60_000,
+};
 const PING_TIMEOUT_MS = 15_000;
 
 /**

@@ -2,6 +2,7 @@ import {
   CLOCK,
   type Clock,
   DOWNSTREAM_KUBE_CLIENT,
+  EVENTS_GVR,
   type EventRequest,
   type EventSyncer,
   isTmcError,
@@ -19,11 +20,11 @@ import {
   TmcErrorType,
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
+import { TokenBucket } from '@kcp-tmc/kube';
 import { inject, injectable } from 'tsyringe';
 import { type UpstreamOptions, upstreamScope } from '../options.js';
 import { UPSTREAM_OPTIONS } from '../tokens.js';
 import { OwnedObjectResolver } from './owner-resolver.js';
-import { TokenBucket } from './token-bucket.js';
 import {
   type DownstreamEvent,
   type EventTarget,
@@ -35,10 +36,6 @@ import {
   text,
   upstreamEventName,
 } from './upstream-event.js';
-
-const EVENTS = { group: '', version: 'v1', resource: 'events' } as const;
-
-export { EVENT_REPORTING_COMPONENT } from './upstream-event.js';
 
 const WRITE_ATTEMPTS = 5;
 
@@ -139,14 +136,14 @@ export class DefaultEventSyncer implements EventSyncer {
     if (existing !== undefined && existingCount >= total && lastTimestamp === text(existing.lastTimestamp)) {
       return noopResult(key, 'upstream event up to date');
     }
-    const wait = this.bucket.take();
+    const wait = this.bucket.tryTake() ? 0 : Math.max(1, Math.ceil(this.bucket.delayUntilToken()));
     if (wait > 0) return { ...noopResult(key, 'rate limited'), retryAfterMs: wait };
     if (existing === undefined) {
       const body = newUpstreamEvent(name, target, said, tally, this.syncTarget.name);
-      const object = await this.upstream.create(EVENTS, body, scope);
+      const object = await this.upstream.create(EVENTS_GVR, body, scope);
       return { key, operation: 'create', success: true, conflicts: [], object };
     }
-    const object = await this.upstream.patch(EVENTS, { ...scope, name }, 'merge', {
+    const object = await this.upstream.patch(EVENTS_GVR, { ...scope, name }, 'merge', {
       metadata: { resourceVersion: existing.metadata.resourceVersion },
       count: Math.max(existingCount, total),
       lastTimestamp,
@@ -156,7 +153,7 @@ export class DefaultEventSyncer implements EventSyncer {
 
   /** Whether the upstream serves v1 events, asked of its discovery once (a failed lookup is asked again). */
   private eventsServed(): Promise<boolean> {
-    this.served ??= this.upstream.mapping(EVENTS).then(
+    this.served ??= this.upstream.mapping(EVENTS_GVR).then(
       () => true,
       (err: unknown) => {
         if (isTmcError(err) && err.type === TmcErrorType.NotFound) {
@@ -177,7 +174,7 @@ export class DefaultEventSyncer implements EventSyncer {
     name: string,
   ): Promise<KubeObject | undefined> {
     try {
-      return await this.upstream.get(EVENTS, { ...scope, name });
+      return await this.upstream.get(EVENTS_GVR, { ...scope, name });
     } catch (err) {
       if (isTmcError(err) && err.type === TmcErrorType.NotFound) return undefined;
       throw err;

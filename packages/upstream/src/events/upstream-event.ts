@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { KubeObject, ObjectScope, SyncResult } from '@kcp-tmc/interfaces';
-import { isRecord } from '../json.js';
+import {
+  coreEvent,
+  EVENT_REPORTING_COMPONENT,
+  isRecord,
+  type KubeObject,
+  type ObjectScope,
+  type SyncResult,
+} from '@kcp-tmc/interfaces';
 import type { ObjectReference, OwnedObject } from './owner-resolver.js';
-
-/** Upstream Events name the agent as their reporter. */
-export const EVENT_REPORTING_COMPONENT = 'kcp-tmc-syncer';
 
 export function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
@@ -74,10 +77,9 @@ export function newUpstreamEvent(
   syncTargetName: string,
 ): KubeObject {
   const { owned, object, namespace } = target;
-  return {
-    apiVersion: 'v1',
-    kind: 'Event',
-    metadata: { name, namespace },
+  return coreEvent({
+    name,
+    namespace,
     involvedObject: {
       apiVersion: object.apiVersion ?? owned.apiVersion,
       kind: object.kind ?? owned.kind,
@@ -96,9 +98,8 @@ export function newUpstreamEvent(
     firstTimestamp: tally.first,
     lastTimestamp: tally.last,
     source: { component: said.component || EVENT_REPORTING_COMPONENT, host: syncTargetName },
-    reportingComponent: EVENT_REPORTING_COMPONENT,
     reportingInstance: syncTargetName,
-  };
+  });
 }
 
 export function noopResult(key: SyncResult['key'], reason: string): SyncResult {

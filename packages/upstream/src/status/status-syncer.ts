@@ -1,6 +1,8 @@
 import {
   CLUSTER_ANNOTATION,
+  canonicalJson,
   isTmcError,
+  jsonEqual,
   type KubeClient,
   type KubeObject,
   locatorFromAnnotations,
@@ -20,7 +22,6 @@ import {
   type UpstreamStatusSyncer,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
-import { canonicalJson, jsonEqual } from '../json.js';
 import { type UpstreamOptions, upstreamScope } from '../options.js';
 import { UPSTREAM_OPTIONS } from '../tokens.js';
 import { writeStatus } from './write-status.js';
@@ -156,7 +157,8 @@ export class DefaultUpstreamStatusSyncer implements UpstreamStatusSyncer {
         upstream ??= await this.client.get(context.gvr, ref);
         const shown = advanced
           ? upstream.metadata.annotations?.[annotation] === canonicalJson(status)
-          : jsonEqual(upstream.status, status);
+          : // A missing status and a null one serialise alike: neither is a change.
+            jsonEqual(upstream.status ?? null, status ?? null);
         if (shown) return noopResult(key, 'status unchanged', upstream);
         const written = await writeStatus(
           this.client,

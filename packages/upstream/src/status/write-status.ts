@@ -1,5 +1,10 @@
-import type { GVR, KubeClient, KubeObject, ObjectRef } from '@kcp-tmc/interfaces';
-import { canonicalJson } from '../json.js';
+import {
+  canonicalJson,
+  type GVR,
+  type KubeClient,
+  type KubeObject,
+  type ObjectRef,
+} from '@kcp-tmc/interfaces';
 
 /**
  * One write of a downstream status upstream, as kcp v0.11's status syncer makes it: the object as read, with

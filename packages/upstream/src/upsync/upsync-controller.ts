@@ -10,6 +10,7 @@ import {
   type KubeObject,
   type Logger,
   locatorFromAnnotations,
+  NAMESPACES_GVR,
   type NamespaceLocator,
   NOOP_LOGGER,
   type SyncTargetRef,
@@ -25,8 +26,6 @@ import {
 import { isUpsynced, statusChanged, UPSYNCED_RESOURCES, upsyncKeyFor } from './upsync-keys.js';
 import { UpsyncQueue } from './upsync-queue.js';
 import { type UpsyncDownstreamView, type UpsyncKey, UpsyncReconciler } from './upsync-reconciler.js';
-
-const NAMESPACES: GVR = { group: '', version: 'v1', resource: 'namespaces' };
 
 export interface UpsyncControllerParts {
   /** The upsyncer virtual workspace (`status.virtualWorkspaces[].upsyncerURL`), cluster-aware. */
@@ -82,7 +81,7 @@ export class UpsyncController {
     // kcp's downstream informers see only what carries its ownership label (pkg/syncer/syncer.go, ddsifForDownstream).
     const owned = `${DOWNSTREAM_CLUSTER_LABEL}=${syncTarget.key}`;
     const namespaces = this.parts.downstreamInformers.informerFor({
-      gvr: NAMESPACES,
+      gvr: NAMESPACES_GVR,
       labelSelector: owned,
       indexers: { [NAMESPACE_LOCATOR_INDEX]: namespaceLocatorIndexFunc },
     });

@@ -1,12 +1,12 @@
 import {
   type GVR,
+  jsonEqual,
   type KubeObject,
   locatorFromAnnotations,
   ResourceStateValue,
   type SyncTargetRef,
   stateLabel,
 } from '@kcp-tmc/interfaces';
-import { jsonEqual } from '../json.js';
 import type { UpsyncKey } from './upsync-reconciler.js';
 
 /** What kcp's upsyncer VW serves and its syncer upsyncs (pkg/virtual/syncer/builder/build.go). */
@@ -57,5 +57,6 @@ export function statusChanged(
   old?: KubeObject,
 ): boolean {
   if (event === 'delete' || object.status == null) return false;
-  return event === 'add' || !jsonEqual(old?.status, object.status);
+  // A missing status and a null one serialise alike: neither is a change.
+  return event === 'add' || !jsonEqual(old?.status ?? null, object.status ?? null);
 }

@@ -1,4 +1,8 @@
+import { type BackoffOptions, backoffDelay } from '@kcp-tmc/kube';
 import type { UpsyncKey } from './upsync-reconciler.js';
+
+// Per-key exponential backoff without jitter (client-go's item limiter), 5 ms doubling, capped at 30 s.
+const RETRY_BACKOFF: BackoffOptions = { initialMs: 5, maxMs: 30_000, jitter: 0 };
 
 const keyString = (k: UpsyncKey) =>
   [k.gvr.group, k.gvr.version, k.gvr.resource, k.cluster, k.namespace, k.name].join('|');
@@ -72,7 +76,7 @@ export class UpsyncQueue {
         this.timers.delete(timer);
         this.add(key);
       },
-      Math.min(5 * 2 ** (failures - 1), 30_000),
+      backoffDelay(RETRY_BACKOFF, failures - 1, Math.random),
     );
     this.timers.add(timer);
   }
