@@ -21,6 +21,13 @@ export {
   loadKubeConfig,
   type RequestAuth,
 } from './config/kubeconfig.js';
+export {
+  type KubeCluster,
+  type KubeConfigData,
+  type KubeContext,
+  type KubeUser,
+  LoadedKubeConfig,
+} from './config/kubeconfig-model.js';
 export { RestMapper, type RestMapperOptions } from './discovery/rest-mapper.js';
 export {
   type DeniedAccessHint,

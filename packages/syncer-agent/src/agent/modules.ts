@@ -11,9 +11,9 @@ import {
   type SyncTarget,
   type SyncTargetRef,
 } from '@kcp-tmc/interfaces';
+import type { LoadedKubeConfig as KubeConfig } from '@kcp-tmc/kube';
 import { registerTransformation, WORKSPACE_NAMESERVER_PROVIDER } from '@kcp-tmc/transformation';
 import { registerUpstream } from '@kcp-tmc/upstream';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { type DependencyContainer, instancePerContainerCachingFactory } from 'tsyringe';
 import { type AgentOptions, DEFAULT_API_IMPORT_POLL_INTERVAL_MS, drainBudgetMs } from '../config/options.js';
 import { kcpTunnelModule } from './kcp-tunnel.js';

@@ -1,4 +1,5 @@
 import type { RequestOptions } from 'node:https';
+import type { LoadedKubeConfig as KubeConfig } from '@kcp-tmc/kube';
 import {
   EXEC_SUBRESOURCES,
   LOG_SUBRESOURCES,
@@ -8,7 +9,6 @@ import {
   tunnelDialUrl,
   WebSocketUpgrader,
 } from '@kcp-tmc/tunnel';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { tunnelProtocolOf } from '../config/tunnel-flags.js';
 import type { AgentModule } from './modules.js';
 
