@@ -18,14 +18,28 @@ function entries(list: unknown): Entry[] {
   return Array.isArray(list) ? (list as Entry[]) : [];
 }
 
+/**
+ * An entry's name, its nested section (`cluster`, `context`) and that section's one required field, or
+ * client-node's error naming what is missing (`clusters[0].cluster.server is missing`).
+ */
+function named(
+  elt: Entry,
+  where: string,
+  section: string,
+  field: string,
+): { name: string; body: Record<string, unknown>; required: string } {
+  if (!elt.name) throw new Error(`${where}.name is missing`);
+  const body = elt[section] as Record<string, unknown> | undefined;
+  if (!body) throw new Error(`${where}.${section} is missing`);
+  const required = str(body[field]);
+  if (!required) throw new Error(`${where}.${section}.${field} is missing`);
+  return { name: String(elt.name), body, required };
+}
+
 function cluster(elt: Entry, i: number): KubeCluster {
-  if (!elt.name) throw new Error(`clusters[${i}].name is missing`);
-  const c = elt.cluster as Record<string, unknown> | undefined;
-  if (!c) throw new Error(`clusters[${i}].cluster is missing`);
-  const server = str(c.server);
-  if (!server) throw new Error(`clusters[${i}].cluster.server is missing`);
+  const { name, body: c, required: server } = named(elt, `clusters[${i}]`, 'cluster', 'server');
   return {
-    name: String(elt.name),
+    name,
     server: server.replace(/\/$/, ''),
     caData: str(c['certificate-authority-data']),
     caFile: str(c['certificate-authority']),
@@ -57,13 +71,9 @@ function user(elt: Entry, i: number, root: string | undefined): KubeUser {
 }
 
 function context(elt: Entry, i: number): KubeContext {
-  if (!elt.name) throw new Error(`contexts[${i}].name is missing`);
-  const c = elt.context as Record<string, unknown> | undefined;
-  if (!c) throw new Error(`contexts[${i}].context is missing`);
-  const clusterName = str(c.cluster);
-  if (!clusterName) throw new Error(`contexts[${i}].context.cluster is missing`);
+  const { name, body: c, required: clusterName } = named(elt, `contexts[${i}]`, 'context', 'cluster');
   return {
-    name: String(elt.name),
+    name,
     cluster: clusterName,
     user: str(c.user) || undefined,
     namespace: str(c.namespace) || undefined,
