@@ -44,6 +44,7 @@ export class WorkspaceNameServer {
   constructor(
     @inject(DOWNSTREAM_KUBE_CLIENT) client: KubeClient,
     @inject(WORKSPACE_NAMESERVER_OPTIONS) private readonly options: WorkspaceNameServerOptions,
+    // Optional: silent unless the composition root binds a logger.
     @inject(LOGGER, { isOptional: true }) logger: Logger = NOOP_LOGGER,
   ) {
     const log = logger.child({ component: 'dns' });

@@ -21,6 +21,13 @@ export {
   loadKubeConfig,
   type RequestAuth,
 } from './config/kubeconfig.js';
+export {
+  type KubeCluster,
+  type KubeConfigData,
+  type KubeContext,
+  type KubeUser,
+  LoadedKubeConfig,
+} from './config/kubeconfig-model.js';
 export { RestMapper, type RestMapperOptions } from './discovery/rest-mapper.js';
 export { Backoff, type BackoffOptions, backoffDelay, DEFAULT_BACKOFF } from './flowcontrol/backoff.js';
 export { TokenBucket } from './flowcontrol/token-bucket.js';

@@ -48,6 +48,7 @@ export class DefaultTransformationPipeline implements TransformationPipeline {
   private list: readonly ResourceTransformer[] = [];
 
   constructor(
+    // Optional: a pipeline with no registered transformer passes objects through unchanged.
     @injectAll(RESOURCE_TRANSFORMER, { isOptional: true }) transformers: ResourceTransformer[] = [],
   ) {
     for (const transformer of transformers) this.register(transformer);

@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DOWNSTREAM_CLUSTER_LABEL, stateLabel, toSyncTargetKey } from '@kcp-tmc/interfaces';
-import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+import { type KubeSimulator, placedNamespace, startKubeSimulator } from '@kcp-tmc/testing';
 import { Agent, httpRequest, httpStream, percentile, round } from './sim-support.js';
 import { eachLine, WatchWaiters } from './watch-waiters.js';
 
@@ -96,14 +96,20 @@ async function post(w: BenchWorld, url: string, body: unknown): Promise<void> {
     throw new Error(`POST ${url}: ${res.status} ${res.body.slice(0, 200)}`);
 }
 
+/**
+ * Namespaces; upstream ones placed on the SyncTarget, as kcp's Placement scheduling leaves them (the simulator,
+ * like kcp, labels a namespace's objects from their namespace, not from labels a client sets).
+ */
 export async function createNamespaces(w: BenchWorld, base: string, names: string[]): Promise<void> {
-  await pool(names.length, 8, (i) =>
-    post(w, `${base}/api/v1/namespaces`, {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: names[i] },
-    }),
-  );
+  const upstream = base.startsWith(w.upstream.url);
+  await pool(names.length, 8, (i) => {
+    const name = names[i] as string;
+    return post(
+      w,
+      `${base}/api/v1/namespaces`,
+      upstream ? placedNamespace(name, KEY) : { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+    );
+  });
 }
 
 /** `count` ConfigMaps spread over `namespaces`, 16 requests in flight. */

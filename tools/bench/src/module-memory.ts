@@ -4,9 +4,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Benchmark } from './registry.js';
 
 // What the agent process holds before its first object: each module graph imported alone in a fresh Node
-// process, heap (after a full GC) and RSS against an empty process. @kubernetes/client-node is imported by
-// @kcp-tmc/kube for kubeconfig loading (KubeConfig), and its KubeConfig module imports every generated API
-// model with it.
+// process, heap (after a full GC) and RSS against an empty process. @kubernetes/client-node's KubeConfig module
+// imports every generated API model with it; @kcp-tmc/kube loads kubeconfigs itself and imports client-node only
+// on the first request of an exec or auth-provider user, so the client-node rows are what that import costs.
 
 const kubeEntry = fileURLToPath(import.meta.resolve('@kcp-tmc/kube'));
 // client-node is @kcp-tmc/kube's dependency, resolved from there (it declares no exports: require finds it).

@@ -1,3 +1,4 @@
+import { AGENT_NODE_OPTIONS } from '@kcp-tmc/syncer-agent';
 import { type KcpWorld, type SyncerKind, waitForNamespaceState, whileRunning } from '@kcp-tmc/testing';
 import { configMap, latencySummary, paced, pool, round } from './agent-support.js';
 import type { RealClient, SyncedConfigMaps } from './real-client.js';
@@ -34,11 +35,30 @@ async function metrics(ctx: PhaseContext) {
   return { up: upCounts, down: requestCounts(down.body, RESOURCES) };
 }
 
+/**
+ * Each syncer as its Deployment runs it: ours with the rendered NODE_OPTIONS (V8 heap sizes for the container's
+ * memory limit), which the syncer process inherits from this one while it is being started; nothing else
+ * starts a Node process meanwhile. kcp's Deployment sets no such variable for its Go syncer.
+ */
+async function asDeployed<T>(kind: SyncerKind, start: () => Promise<T>): Promise<T> {
+  if (kind !== 'agent') return start();
+  const previous = process.env.NODE_OPTIONS;
+  process.env.NODE_OPTIONS = AGENT_NODE_OPTIONS;
+  try {
+    return await start();
+  } finally {
+    if (previous === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = previous;
+  }
+}
+
 async function startSyncer(ctx: PhaseContext, kind: SyncerKind): Promise<ProcessSampler> {
   await ctx.world.stopSyncer('SIGKILL');
   const since = Math.floor(Date.now() / 1000) * 1000;
   const qps = String(ctx.sizes.qps);
-  const syncer = await ctx.world.startSyncer(kind, [`--qps=${qps}`, `--burst=${qps}`]);
+  const syncer = await asDeployed(kind, () =>
+    ctx.world.startSyncer(kind, [`--qps=${qps}`, `--burst=${qps}`]),
+  );
   if (syncer.pid === undefined) throw new Error(`${kind} syncer has no pid`);
   const sampler = new ProcessSampler(syncer.pid);
   const name = ctx.world.generated.syncTargetName;

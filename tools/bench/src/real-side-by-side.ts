@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { AGENT_NODE_OPTIONS } from '@kcp-tmc/syncer-agent';
 import { realKcpUnavailable, startKcpWorld } from '@kcp-tmc/testing';
 import { configMap, pool, round } from './agent-support.js';
 import { adminUsersOf, RealClient, SyncedConfigMaps } from './real-client.js';
@@ -113,6 +114,7 @@ async function runSideBySide(sizes: RealSizes): Promise<Record<string, unknown>>
     const agent = (await runSyncer(ctx, 'agent')) as Run;
     return {
       sizes,
+      agentNodeOptions: AGENT_NODE_OPTIONS,
       loadBefore,
       loadAfter: load1(),
       setupMs: setup,

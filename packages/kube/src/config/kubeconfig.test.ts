@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gvr, TmcError } from '@kcp-tmc/interfaces';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { clientFor } from '../../test/support/clients.js';
 import { DynamicClient } from '../client/dynamic-client.js';
 import { RestMapper } from '../discovery/rest-mapper.js';
 import { Transport } from '../http/transport.js';
+import type { ClientNodeCredentials } from './client-node-auth.js';
 import { ClusterConnection, hasStaticCredentials, loadKubeConfig, type RequestAuth } from './kubeconfig.js';
 
 const namespaces = gvr('', 'v1', 'namespaces');
@@ -114,7 +116,7 @@ process.stdout.write(JSON.stringify({
     expect(await readFile(counter, 'utf8')).toMatch(/^x+$/);
   });
 
-  it('reuses one connection pool across requests', async () => {
+  it('reuses one connection pool across requests (our loader)', async () => {
     const connection = new ClusterConnection(loadKubeConfig({ kubeconfig: sim.kubeconfig }));
     try {
       const first = await connection.authenticate(new URL('/api', sim.url), 'GET');
@@ -167,6 +169,11 @@ process.stdout.write(JSON.stringify({
 describe('credential resolution per request', () => {
   const N = 10;
 
+  /** The client-node KubeConfig authenticating a connection's requests. */
+  function clientNodeOf(connection: ClusterConnection): Promise<KubeConfig> {
+    return (connection.credentials as ClientNodeCredentials).kubeConfig();
+  }
+
   /**
    * Counts client-node's authentication over N gets through the whole client (N + 1 HTTP requests, with
    * discovery), then two more authentications.
@@ -174,7 +181,7 @@ describe('credential resolution per request', () => {
   async function authenticationsFor(config: string): Promise<{ calls: number; auth: unknown[] }> {
     const t = clientFor(config);
     try {
-      const spy = vi.spyOn(t.connection.kubeConfig, 'applySecurityAuthentication');
+      const spy = vi.spyOn(await clientNodeOf(t.connection), 'applySecurityAuthentication');
       for (let i = 0; i < N; i++) await t.client.get(namespaces, { name: 'default' });
       const url = new URL('/api', sim.url);
       const auth = [await t.connection.authenticate(url, 'GET'), await t.connection.authenticate(url, 'PUT')];
@@ -206,13 +213,13 @@ describe('credential resolution per request', () => {
     for (const context of ['basic', 'none', 'cert']) {
       expect(hasStaticCredentials(loadKubeConfig({ kubeconfig: config, context }))).toBe(true);
     }
+    // Our loader: resolved by our own code, once for any number of concurrent requests.
     const basic = new ClusterConnection(loadKubeConfig({ kubeconfig: config, context: 'basic' }));
     try {
-      const spy = vi.spyOn(basic.kubeConfig, 'applySecurityAuthentication');
       const url = new URL('/api', sim.url);
       const all = await Promise.all(Array.from({ length: N }, () => basic.authenticate(url, 'GET')));
-      expect(spy).toHaveBeenCalledTimes(1);
       expect(new Set(all).size).toBe(1);
+      expect(Object.isFrozen(all[0]?.headers)).toBe(true);
       expect(all[0]?.headers.Authorization).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
     } finally {
       await basic.close();
@@ -228,10 +235,9 @@ describe('credential resolution per request', () => {
       const url = new URL('/api', sim.url);
       await expect(connection.authenticate(url, 'GET')).rejects.toThrow(/ENOENT/);
       await writeFile(crt, 'not really a certificate');
-      const spy = vi.spyOn(connection.kubeConfig, 'applySecurityAuthentication');
       const auth = await connection.authenticate(url, 'GET');
+      expect(auth.dispatcher).toBeDefined();
       expect(await connection.authenticate(url, 'GET')).toBe(auth);
-      expect(spy).toHaveBeenCalledTimes(1);
     } finally {
       await connection.close();
     }
@@ -255,9 +261,10 @@ describe('credential resolution per request', () => {
       'file',
     );
     expect(hasStaticCredentials(loadKubeConfig({ kubeconfig: config }))).toBe(false);
-    const custom = loadKubeConfig({ kubeconfig: kubeconfig({ good: { token: TOKEN } }, 'good') });
+    const custom = new KubeConfig();
+    custom.loadFromString(kubeconfig({ good: { token: TOKEN } }, 'good'));
     custom.addAuthenticator({ isAuthProvider: () => true, applyAuthentication: async () => {} });
-    expect(hasStaticCredentials(custom)).toBe(false);
+    expect(hasStaticCredentials(loadKubeConfig({ kubeConfig: custom }))).toBe(false);
   });
 });
 

@@ -1,5 +1,13 @@
-import { type HttpMethod, KubeConfig, RequestContext } from '@kubernetes/client-node';
-import type { Dispatcher } from 'undici';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { ClientNodeCredentials } from './client-node-auth.js';
+import {
+  defaultKubeConfig,
+  inClusterConfig,
+  parseKubeConfig,
+  readKubeConfigFile,
+} from './kubeconfig-load.js';
+import { LoadedKubeConfig } from './kubeconfig-model.js';
+import { type Credentials, NativeCredentials, type RequestAuth } from './native-auth.js';
 
 /** Where the credentials come from. With none of `file`, `kubeconfig`, `inCluster`: client-node's defaults. */
 export interface KubeConfigSource {
@@ -16,25 +24,22 @@ export interface KubeConfigSource {
   inClusterPathPrefix?: string;
   /** Context to use instead of the file's `current-context` (`--from-context`). */
   context?: string;
-  /** An already loaded KubeConfig (used as is; `context` still applies). */
+  /** An already loaded client-node KubeConfig (authenticates requests itself; `context` still applies). */
   kubeConfig?: KubeConfig;
 }
 
 /**
- * Loads a KubeConfig through @kubernetes/client-node, which knows every kind of credential (token, client
- * certificate, exec and OIDC plugins, in-cluster service account).
+ * Loads a kubeconfig without @kubernetes/client-node (whose KubeConfig module loads its whole generated API),
+ * with client-node's defaults and semantics. Users with exec or auth-provider plugins are authenticated by
+ * client-node, imported on their first request.
  */
-export function loadKubeConfig(source: KubeConfigSource = {}): KubeConfig {
-  let kc: KubeConfig;
-  if (source.kubeConfig !== undefined) {
-    kc = source.kubeConfig;
-  } else {
-    kc = new KubeConfig();
-    if (source.file !== undefined) kc.loadFromFile(source.file);
-    else if (source.kubeconfig !== undefined) kc.loadFromString(source.kubeconfig);
-    else if (source.inCluster === true) kc.loadFromCluster(source.inClusterPathPrefix);
-    else kc.loadFromDefault();
-  }
+export function loadKubeConfig(source: KubeConfigSource = {}): LoadedKubeConfig {
+  let kc: LoadedKubeConfig;
+  if (source.kubeConfig !== undefined) kc = LoadedKubeConfig.fromClientNode(source.kubeConfig);
+  else if (source.file !== undefined) kc = new LoadedKubeConfig(readKubeConfigFile(source.file));
+  else if (source.kubeconfig !== undefined) kc = new LoadedKubeConfig(parseKubeConfig(source.kubeconfig));
+  else if (source.inCluster === true) kc = new LoadedKubeConfig(inClusterConfig(source.inClusterPathPrefix));
+  else kc = new LoadedKubeConfig(defaultKubeConfig());
   if (source.context !== undefined) {
     if (kc.getContextObject(source.context) === null) {
       throw new Error(`kubeconfig has no context "${source.context}"`);
@@ -59,143 +64,42 @@ export interface ClusterConnectionOptions {
 }
 
 /**
- * What to add to one request: auth headers and the connection pool carrying TLS settings. With static
- * credentials the same (frozen) object is handed to every request: treat it as read-only.
- */
-export interface RequestAuth {
-  readonly headers: Readonly<Record<string, string>>;
-  readonly dispatcher: Dispatcher | undefined;
-}
-
-/**
  * One API server as seen through one kubeconfig context: its base URL and a way to authenticate requests.
- * Static credentials (token, basic auth, client certificate data or files, none) are resolved once: the
- * headers and the TLS connection pool are reused by every request, so CA and certificate files are not read
- * again per request. Credentials that change (exec and auth-provider plugins, which include the in-cluster
- * service-account token file) come from client-node on every request so tokens refresh; their connection
- * pool is still built once (renewed for exec plugins, see `execDispatcherTtlMs`), since client-node would
- * build a new one for every request.
+ * Static credentials and the in-cluster token file are handled by our own code, resolved once into headers and
+ * one TLS connection pool (see NativeCredentials); plugins and proxies by client-node (ClientNodeCredentials).
  */
 export class ClusterConnection {
   readonly baseUrl: URL;
-  private readonly kc: KubeConfig;
-  private readonly hasExec: boolean;
-  private readonly staticCredentials: boolean;
-  private readonly execTtlMs: number;
-  private dispatcher: Dispatcher | undefined;
-  private dispatcherCreatedAt = 0;
-  private haveDispatcher = false;
-  /** Static credentials: the one RequestAuth, once resolved (or while resolving). */
-  private staticAuth: Promise<RequestAuth> | undefined;
-  private closed = false;
+  /** How requests are authenticated (our own code, or client-node for plugins and proxies). */
+  readonly credentials: Credentials;
+  private readonly kc: LoadedKubeConfig;
 
-  constructor(kubeConfig: KubeConfig, options: ClusterConnectionOptions = {}) {
+  constructor(kubeConfig: LoadedKubeConfig, options: ClusterConnectionOptions = {}) {
     const cluster = kubeConfig.getCurrentCluster();
     if (cluster === null) throw new Error('kubeconfig names no current cluster');
     this.baseUrl = new URL(options.server ?? cluster.server);
-    this.kc = plainHttpTolerant(kubeConfig, this.baseUrl);
-    const user = kubeConfig.getCurrentUser();
-    // client-node fills absent fields with null, not undefined.
-    this.hasExec = user?.exec != null;
-    this.staticCredentials = hasStaticCredentials(kubeConfig);
-    this.execTtlMs = options.execDispatcherTtlMs ?? 5 * 60_000;
+    this.kc = kubeConfig;
+    this.credentials = kubeConfig.native
+      ? new NativeCredentials(kubeConfig)
+      : new ClientNodeCredentials(kubeConfig, this.baseUrl, options.execDispatcherTtlMs ?? 5 * 60_000);
   }
 
-  /** The KubeConfig in use (for callers that also use client-node's own APIs). */
-  get kubeConfig(): KubeConfig {
+  /** The kubeconfig in use. */
+  get kubeConfig(): LoadedKubeConfig {
     return this.kc;
   }
 
   authenticate(url: URL, method: string): Promise<RequestAuth> {
-    if (this.closed) return Promise.reject(new Error('connection is closed'));
-    if (!this.staticCredentials) return this.authenticateDynamic(url, method);
-    if (this.staticAuth === undefined) {
-      const resolving = this.resolveStatic(url, method);
-      this.staticAuth = resolving;
-      // A failure (a certificate file not there yet) is not remembered: the next request tries again.
-      resolving.catch(() => {
-        if (this.staticAuth === resolving) this.staticAuth = undefined;
-      });
-    }
-    return this.staticAuth;
-  }
-
-  private async resolveStatic(url: URL, method: string): Promise<RequestAuth> {
-    const ctx = new RequestContext(url.href, method.toUpperCase() as HttpMethod);
-    await this.kc.applySecurityAuthentication(ctx);
-    const dispatcher = ctx.getDispatcher();
-    this.checkOpen(dispatcher);
-    this.dispatcher = dispatcher;
-    this.dispatcherCreatedAt = Date.now();
-    this.haveDispatcher = true;
-    return Object.freeze({ headers: Object.freeze({ ...ctx.getHeaders() }), dispatcher });
-  }
-
-  private async authenticateDynamic(url: URL, method: string): Promise<RequestAuth> {
-    const ctx = new RequestContext(url.href, method.toUpperCase() as HttpMethod);
-    await this.kc.applySecurityAuthentication(ctx);
-    const fresh = ctx.getDispatcher();
-    this.checkOpen(fresh);
-    const now = Date.now();
-    const expired = this.hasExec && now - this.dispatcherCreatedAt > this.execTtlMs;
-    if (!this.haveDispatcher || expired) {
-      const previous = this.dispatcher;
-      this.dispatcher = fresh;
-      this.dispatcherCreatedAt = now;
-      this.haveDispatcher = true;
-      // In-flight requests (watches) finish on the old pool; close() waits for them.
-      if (previous !== undefined) void previous.close().catch(() => {});
-    } else if (fresh !== undefined && fresh !== this.dispatcher) {
-      // The per-request pool client-node just built holds no sockets yet; drop it.
-      void fresh.close().catch(() => {});
-    }
-    return { headers: ctx.getHeaders(), dispatcher: this.dispatcher };
-  }
-
-  /** Closed while client-node was working: the pool it just built would never be closed. */
-  private checkOpen(fresh: Dispatcher | undefined): void {
-    if (!this.closed) return;
-    if (fresh !== undefined) void fresh.destroy().catch(() => {});
-    throw new Error('connection is closed');
+    return this.credentials.authenticate(url, method);
   }
 
   /** Closes pooled connections; open watches end. */
-  async close(): Promise<void> {
-    this.closed = true;
-    this.staticAuth = undefined;
-    const d = this.dispatcher;
-    this.dispatcher = undefined;
-    if (d !== undefined) await d.destroy().catch(() => {});
+  close(): Promise<void> {
+    return this.credentials.close();
   }
 }
 
-/**
- * Whether the current user's credentials stay the same for the life of the process: no exec plugin, no
- * auth provider (OIDC, cloud providers, and the `tokenFile` provider of in-cluster configs, whose file is
- * re-read), no custom authenticator registered on the KubeConfig. A kubeconfig `token-file` is read by
- * client-node once, when the kubeconfig is loaded, so it is static too.
- */
-export function hasStaticCredentials(kc: KubeConfig): boolean {
-  const user = kc.getCurrentUser();
-  if (user !== null && (user.exec != null || user.authProvider != null)) return false;
-  // Private in client-node's typings; any custom authenticator may apply to any user.
-  const custom = (kc as unknown as { custom_authenticators?: unknown }).custom_authenticators;
-  return !(Array.isArray(custom) && custom.length > 0);
-}
-
-/**
- * client-node refuses an `http:` server unless `insecure-skip-tls-verify` is set, although plain HTTP has no
- * TLS to verify (kubectl accepts it). Give it a copy of the config that says so; credentials are unchanged.
- */
-function plainHttpTolerant(kc: KubeConfig, base: URL): KubeConfig {
-  const current = kc.getCurrentCluster();
-  if (base.protocol !== 'http:' || current === null || current.skipTLSVerify) return kc;
-  const copy = new KubeConfig();
-  copy.loadFromOptions({
-    clusters: kc.clusters.map((c) => (c.name === current.name ? { ...c, skipTLSVerify: true } : c)),
-    users: kc.users,
-    contexts: kc.contexts,
-    currentContext: kc.currentContext,
-  });
-  return copy;
-}
+export { hasStaticCredentials } from './client-node-auth.js';
+export type { KubeCluster, KubeContext, KubeUser } from './kubeconfig-model.js';
+export { LoadedKubeConfig } from './kubeconfig-model.js';
+export type { RequestAuth } from './native-auth.js';

@@ -68,6 +68,7 @@ export class RestMapper {
 
   constructor(
     @inject(Transport) private readonly transport: Transport,
+    // Optional: plain discovery of the connection's server unless registerKube names a logical cluster.
     @inject(REST_MAPPER_OPTIONS, { isOptional: true }) options: RestMapperOptions = {},
   ) {
     this.cluster = options.cluster;

@@ -74,9 +74,13 @@ export class Transport {
 
   constructor(
     @inject(CLUSTER_CONNECTION) readonly connection: ClusterConnection,
+    // Optional: client-go's defaults (QPS, burst, timeout, retries) unless registerKube passes the flags'.
     @inject(TRANSPORT_OPTIONS, { isOptional: true }) options: TransportOptions = {},
+    // Optional: tests bind a manual clock; unbound, the system clock.
     @inject(CLOCK, { isOptional: true }) private readonly clock: Clock = SYSTEM_CLOCK,
+    // Optional: silent unless the composition root binds a logger.
     @inject(LOGGER, { isOptional: true }) private readonly logger: Logger = NOOP_LOGGER,
+    // Optional: 403s are summarized per cause only where the agent composes the denied-access log.
     @inject(DENIED_ACCESS_LOG, { isOptional: true }) private readonly denied?: DeniedAccessLog,
   ) {
     this.limiter = new TokenBucketRateLimiter(

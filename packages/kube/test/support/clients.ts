@@ -1,3 +1,4 @@
+import { KubeConfig } from '@kubernetes/client-node';
 import { DynamicClient } from '../../src/client/dynamic-client.js';
 import {
   ClusterConnection,
@@ -22,9 +23,16 @@ export interface TestClientOptions {
   discovery?: RestMapperOptions;
 }
 
-/** A client over a kubeconfig, built the way registerKube builds it (no DI), with test-friendly retries. */
+/**
+ * A client over a kubeconfig, built the way registerKube builds it (no DI), with test-friendly retries. Its
+ * requests are authenticated by client-node's KubeConfig, as integration tests are (the agent's own loader is
+ * tested in kubeconfig-load.test.ts).
+ */
 export function clientFor(kubeconfig: string, options: TestClientOptions = {}): TestClient {
-  const source = options.context === undefined ? { kubeconfig } : { kubeconfig, context: options.context };
+  const kc = new KubeConfig();
+  kc.loadFromString(kubeconfig);
+  const source =
+    options.context === undefined ? { kubeConfig: kc } : { kubeConfig: kc, context: options.context };
   const connection = new ClusterConnection(loadKubeConfig(source), options.connection);
   const transport = new Transport(connection, {
     qps: 0,

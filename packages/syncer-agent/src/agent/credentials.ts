@@ -1,6 +1,6 @@
 import type { RequestOptions } from 'node:https';
+import type { LoadedKubeConfig as KubeConfig } from '@kcp-tmc/kube';
 import { loadKubeConfig } from '@kcp-tmc/kube';
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { AgentOptions } from '../config/options.js';
 import { kubeconfigSource } from './upstream-access.js';
 

@@ -10,9 +10,9 @@ import {
   type SyncTarget,
   type SyncTargetRef,
 } from '@kcp-tmc/interfaces';
+import type { LoadedKubeConfig as KubeConfig } from '@kcp-tmc/kube';
 import { registerTransformation, WORKSPACE_NAMESERVER_PROVIDER } from '@kcp-tmc/transformation';
 import { registerUpstream } from '@kcp-tmc/upstream';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { type DependencyContainer, instanceCachingFactory } from 'tsyringe';
 import { type AgentOptions, DEFAULT_API_IMPORT_POLL_INTERVAL_MS, drainBudgetMs } from '../config/options.js';
 import type { TlsOptions } from './credentials.js';

@@ -1,3 +1,4 @@
+import type { LoadedKubeConfig as KubeConfig } from '@kcp-tmc/kube';
 import {
   EXEC_SUBRESOURCES,
   LOG_SUBRESOURCES,
@@ -5,7 +6,6 @@ import {
   TunnelUrlRefused,
   WebSocketUpgrader,
 } from '@kcp-tmc/tunnel';
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { DependencyContainer } from 'tsyringe';
 import { type TunnelProtocol, tunnelProtocolOf } from '../config/tunnel-flags.js';
 import type { TlsOptions } from './credentials.js';

@@ -35,10 +35,13 @@ export interface ManifestInput {
 /**
  * V8 heap sizes for the container's 512Mi limit. Unbounded, V8 sizes its heap from the host's memory and lets
  * garbage pile up far beyond the live set (10k synced objects: ~90 MiB live, ~500 MiB resident on a 23 GiB
- * host); a 256 MiB old space and 8 MiB semi-spaces keep the same agent near 250 MiB (tools/bench agent-sync).
- * Raise the limit and `--max-old-space-size` together past ~25k synced objects.
+ * host). A 256 MiB old space holds up to ~25k synced objects (raise it with the limit past that). Semi-spaces
+ * (the young generation) measured with tools/bench agent-sync at 10k objects (agent RSS; initial sync time
+ * against raw creates, same run): 8 MiB 214 MiB / 4.2x, 4 MiB 201 MiB / 2.3x, 2 MiB 201 MiB / 5.1x, 1 MiB
+ * 199 MiB / 8.1x: 4 MiB costs no throughput and saves ~13 MiB at 10k objects and ~8 MiB idle
+ * (`--optimize-for-size` saves more and syncs several times slower). Figures: tools/bench/results/v8-heap-sweep.json.
  */
-export const AGENT_NODE_OPTIONS = '--max-old-space-size=256 --max-semi-space-size=8';
+export const AGENT_NODE_OPTIONS = '--max-old-space-size=256 --max-semi-space-size=4';
 
 /** The image's non-root user and group (distroless' `nonroot`); explicit so `runAsNonRoot` can be verified. */
 export const AGENT_USER_ID = 65532;

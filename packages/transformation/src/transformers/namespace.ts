@@ -63,7 +63,9 @@ export class NamespaceTransformer implements ResourceTransformer {
   private readonly naming: DownstreamConfig['namespaceNaming'];
 
   constructor(
+    // Optional: kcp's hashed namespace names unless the downstream config says otherwise.
     @inject(DOWNSTREAM_CONFIG, { isOptional: true }) config?: Pick<DownstreamConfig, 'namespaceNaming'>,
+    // Optional: without the engine's lookup only an object's own locator (cluster-scoped) is read.
     @inject(NAMESPACE_LOCATOR_LOOKUP, { isOptional: true }) private readonly lookup?: NamespaceLocatorLookup,
   ) {
     this.naming = config?.namespaceNaming ?? 'hashed';

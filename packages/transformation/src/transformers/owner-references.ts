@@ -20,6 +20,7 @@ export class OwnerReferencesTransformer implements ResourceTransformer {
   readonly name = DefaultTransformerNames.OwnerReferences;
 
   constructor(
+    // Optional: without a resolver every owner reference is dropped (deletion happens upstream).
     @inject(OWNER_REFERENCE_RESOLVER, { isOptional: true })
     private readonly resolver?: OwnerReferenceResolver,
   ) {}

@@ -30,8 +30,11 @@ export class PodSpecTransformer implements ResourceTransformer {
   readonly name = DefaultTransformerNames.PodSpec;
 
   constructor(
+    // Optional: plain mode has no kcp server to point pods at: the kcp-api-access parts are left out.
     @inject(UPSTREAM_SERVER_URL, { isOptional: true }) private readonly upstreamUrl?: string,
+    // Optional: likewise without the upstream service-account token secrets.
     @inject(UPSTREAM_SECRET_LISTER, { isOptional: true }) private readonly secrets?: UpstreamSecretLister,
+    // Optional: bound only with kcp's per-workspace DNS (--dns-image).
     @inject(WORKSPACE_NAMESERVER_PROVIDER, { isOptional: true })
     private readonly nameservers?: WorkspaceNameserverProvider,
   ) {}

@@ -65,8 +65,11 @@ export class DefaultEventSyncer implements EventSyncer {
     @inject(DOWNSTREAM_KUBE_CLIENT) downstream: KubeClient,
     @inject(NAMESPACE_LOCATOR_LOOKUP) private readonly locators: NamespaceLocatorLookup,
     @inject(SYNC_TARGET) private readonly syncTarget: SyncTargetRef,
+    // Optional: the defaults (cluster-addressed writes, event limits) unless registerUpstream is given options.
     @inject(UPSTREAM_OPTIONS, { isOptional: true }) options: UpstreamOptions = {},
+    // Optional: tests bind a manual clock; unbound, the system clock.
     @inject(CLOCK, { isOptional: true }) clock: Clock = SYSTEM_CLOCK,
+    // Optional: silent unless the composition root binds a logger.
     @inject(LOGGER, { isOptional: true }) private readonly logger: Logger = NOOP_LOGGER,
   ) {
     this.options = options;

@@ -93,6 +93,7 @@ export class DefaultUpstreamStatusSyncer implements UpstreamStatusSyncer {
   constructor(
     @inject(UPSTREAM_KUBE_CLIENT) private readonly client: KubeClient,
     @inject(NAMESPACE_LOCATOR_LOOKUP) private readonly locators: NamespaceLocatorLookup,
+    // Optional: the defaults (cluster-addressed writes) unless registerUpstream is given options.
     @inject(UPSTREAM_OPTIONS, { isOptional: true }) options: UpstreamOptions = {},
   ) {
     this.options = options;
