@@ -1,4 +1,4 @@
-import { type TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
+import { type Clock, type TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
 import { backoffDelay } from '../flowcontrol/backoff.js';
 
 export interface RetryOptions {
@@ -74,4 +74,23 @@ export function retryDelayMs(
     random,
   );
   return capUnreachable(delay, error);
+}
+
+/** Waits `ms` on `clock` between attempts; rejects with the signal's reason when it aborts first. */
+export function sleep(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clock.clearTimeout(handle);
+      reject(signal?.reason);
+    };
+    const handle = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -24,7 +24,7 @@ import {
   requestJson,
 } from './json-request.js';
 import { TokenBucketRateLimiter } from './rate-limiter.js';
-import { type RetryOptions, retryDelayMs, shouldRetry } from './retry.js';
+import { type RetryOptions, retryDelayMs, shouldRetry, sleep } from './retry.js';
 
 export interface TransportOptions extends Partial<RetryOptions> {
   /** Requests per second (token bucket); 0 disables. Default 30, kcp's syncer default. */
@@ -279,23 +279,5 @@ function errorFromResponse(response: Response, body: unknown, operation: string)
     body,
     retryAfter: response.headers.get('retry-after'),
     operation,
-  });
-}
-
-function sleep(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted === true) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => {
-      clock.clearTimeout(handle);
-      reject(signal?.reason);
-    };
-    const handle = clock.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
