@@ -1,12 +1,6 @@
-import {
-  clusterKey,
-  type GVR,
-  gvr,
-  type InformerEvent,
-  type KubeObject,
-  type Logger,
-} from '@kcp-tmc/interfaces';
+import { clusterKey, gvr, type InformerEvent, type KubeObject, type Logger } from '@kcp-tmc/interfaces';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+import { serverSide } from '@kcp-tmc/testing/kit';
 import type { Subscription } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clientFor, type TestClient } from '../../test/support/clients.js';
@@ -45,34 +39,6 @@ afterEach(async () => {
   await sim.faults.heal();
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
-
-/**
- * Server-side writes straight into the simulator's store (full API semantics, no HTTP): for tests that must
- * change objects while the network is paused or partitioned.
- */
-function serverSide(sim: KubeSimulator, gvr: GVR, cluster = '') {
-  const rt = sim.service.registry.lookupGroupResource(cluster, gvr.group, gvr.resource);
-  if (rt === undefined) throw new Error(`simulator does not serve ${gvr.group}/${gvr.resource}`);
-  const target = (namespace: string | undefined, name?: string) => ({
-    cluster,
-    rt,
-    version: gvr.version,
-    namespace,
-    ...(name === undefined ? {} : { name }),
-  });
-  return {
-    create(object: KubeObject): KubeObject {
-      return sim.service.create(target(object.metadata.namespace), object as never).object as KubeObject;
-    },
-    update(object: KubeObject): KubeObject {
-      return sim.service.update(target(object.metadata.namespace, object.metadata.name), object as never)
-        .object as KubeObject;
-    },
-    delete(namespace: string | undefined, name: string): void {
-      sim.service.delete(target(namespace, name));
-    },
-  };
-}
 
 let nsCounter = 0;
 async function freshNamespace(): Promise<string> {

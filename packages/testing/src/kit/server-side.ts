@@ -33,5 +33,8 @@ export function serverSide<O extends StoredObject = KubeObject>(
     get(namespace: string | undefined, name: string): O {
       return sim.service.get(target(namespace, name)) as O;
     },
+    delete(namespace: string | undefined, name: string): void {
+      sim.service.delete(target(namespace, name));
+    },
   };
 }
