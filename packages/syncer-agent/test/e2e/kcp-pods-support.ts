@@ -81,8 +81,14 @@ export async function syncPodsOnRealKcp(world: KcpWorld, timeoutMs = 90_000): Pr
     ],
   ];
   for (const [path, body] of objects) {
-    const answer = await world.up('POST', path, body);
-    if (answer.status !== 201) throw new Error(`${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    // kcp checks the bind permission of a new APIBinding against its caches, which may not hold the APIExport
+    // created just before it: "no permission to bind to export" (403) until they do. Anything else fails at once.
+    await waitFor(async () => {
+      const answer = await world.up('POST', path, body);
+      if (answer.status === 201) return true;
+      if (answer.status === 403 && path.endsWith('/apibindings')) return false;
+      throw new Error(`${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    }, `POST ${path}`);
   }
   const path = `${SYNC_TARGETS}/${world.generated.syncTargetName}`;
   const target = (await world.up('GET', path)).body as { spec: { supportedAPIExports?: unknown[] } };
