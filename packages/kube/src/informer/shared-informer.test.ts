@@ -135,7 +135,7 @@ describe('SharedInformer', () => {
 
   it('relists on 410 after compaction and emits exactly the missed changes', async () => {
     const ns = await freshNamespace();
-    const server = serverSide(sim, configmaps);
+    const server = serverSide<KubeObject>(sim, configmaps);
     for (const name of ['keep', 'change', 'remove']) server.create(cm(name, ns));
     const informer = new SharedInformer(t.client, { gvr: configmaps, namespace: ns }, FAST);
     const events = watchInformer(informer);
@@ -197,7 +197,7 @@ describe('SharedInformer', () => {
     await informer.waitForSync();
     await sim.faults.partition('refuse');
     sim.faults.dropWatches();
-    serverSide(sim, configmaps).create(cm('during-partition', ns));
+    serverSide<KubeObject>(sim, configmaps).create(cm('during-partition', ns));
     await waitFor(() => informer.stats.failures >= 1, 'a refused reconnect');
     expect(informer.stats.lastError?.type).toBe('ClusterUnreachable');
     await sim.faults.heal();
@@ -215,7 +215,7 @@ describe('SharedInformer', () => {
     sim.faults.dropWatches();
     // On the doubling backoff the fifth attempt would come 400 * 2^4 = 6.4 s after the fourth.
     await waitFor(() => informer.stats.failures >= 4, 'four refused attempts', { timeoutMs: 10_000 });
-    serverSide(sim, configmaps).create(cm('after-heal', ns));
+    serverSide<KubeObject>(sim, configmaps).create(cm('after-heal', ns));
     await sim.faults.heal();
     await waitFor(() => events.length === 1, 'the change, within the capped delay', { timeoutMs: 2_500 });
     expect(summary(events)).toEqual(['add:after-heal']);
