@@ -10,37 +10,15 @@ import {
   type Upstream,
   WORKLOAD_CLUSTER,
 } from './support/agents.js';
+import { downstreamEvent as kubeletEvent } from './support/events.js';
 import { eventually } from './support/wait.js';
 
 const scope = { cluster: WORKLOAD_CLUSTER, namespace: 'default' };
 const PODS = { group: '', version: 'v1', resource: 'pods' };
 const CONFIGMAPS = { group: '', version: 'v1', resource: 'configmaps' };
 
-function downstreamEvent(about: KubeObject, reason: string, message: string, i: number): KubeObject {
-  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  return {
-    apiVersion: 'v1',
-    kind: 'Event',
-    metadata: {
-      name: `${about.metadata.name}.${reason.toLowerCase()}-${i}`,
-      namespace: about.metadata.namespace as string,
-    },
-    involvedObject: {
-      apiVersion: about.apiVersion as string,
-      kind: about.kind as string,
-      namespace: about.metadata.namespace as string,
-      name: about.metadata.name as string,
-      uid: about.metadata.uid as string,
-    },
-    reason,
-    message,
-    type: 'Warning',
-    count: 1,
-    firstTimestamp: now,
-    lastTimestamp: now,
-    source: { component: 'kubelet', host: 'sim-node' },
-  };
-}
+const downstreamEvent = (about: KubeObject, reason: string, message: string, i: number) =>
+  kubeletEvent(about, reason, message, i, 'sim-node');
 
 async function upstreamEvents(upstream: Upstream, reason: string): Promise<KubeObject[]> {
   const list = await upstream.client.list(EVENTS, scope);

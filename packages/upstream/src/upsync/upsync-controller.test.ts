@@ -1,55 +1,32 @@
 import {
   DOWNSTREAM_CLUSTER_LABEL,
-  type GVR,
   type KubeClient,
   type KubeObject,
   NAMESPACE_LOCATOR_ANNOTATION,
   namespaceLocator,
   namespaceLocatorToJson,
-  type SyncTargetRef,
   stateLabel,
   syncerFinalizer,
   TmcError,
-  toSyncTargetKey,
   UPSYNC_RESOURCE_VERSION_ANNOTATION,
 } from '@kcp-tmc/interfaces';
-import {
-  ClusterConnection,
-  DynamicClient,
-  loadKubeConfig,
-  RestMapper,
-  SharedInformerFactory,
-  Transport,
-} from '@kcp-tmc/kube';
-import { buildKubeconfig, type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+import { SharedInformerFactory } from '@kcp-tmc/kube';
+import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+import { waitFor } from '@kcp-tmc/testing/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NAMESPACES, PODS, simulatorClient, UPSYNC_WORLD } from '../../test/support/upsync.js';
 import { UpsyncController } from './upsync-controller.js';
 
 // The upsyncer end to end over HTTP: a plain simulator as the downstream cluster, the simulator in kcp mode as the
 // upsyncer virtual workspace. Pods created downstream with the Upsync label appear upstream with their status,
 // follow their changes, go away when deleted downstream, and a restarted controller cleans up what went away.
 
-const WS = 'root:org:ws';
-const TARGET: SyncTargetRef = {
-  cluster: 'root:org',
-  name: 'phys',
-  uid: 'st-uid',
-  key: toSyncTargetKey('root:org', 'phys'),
-};
-const PODS: GVR = { group: '', version: 'v1', resource: 'pods' };
-const NAMESPACES: GVR = { group: '', version: 'v1', resource: 'namespaces' };
-const PHYSICAL = 'kcp-33jbiactwhg0';
+const { workspace: WS, target: TARGET, physicalNamespace: PHYSICAL } = UPSYNC_WORLD;
 
 let up: KubeSimulator;
 let down: KubeSimulator;
 let upstream: KubeClient;
 let downstream: KubeClient;
-
-function clientFor(server: string): KubeClient {
-  const connection = new ClusterConnection(loadKubeConfig({ kubeconfig: buildKubeconfig({ server }) }));
-  const transport = new Transport(connection, { qps: 0, baseDelayMs: 10, maxDelayMs: 50 });
-  return new DynamicClient(transport, new RestMapper(transport));
-}
 
 /** The downstream whose namespace lists answer late, so its pod informer lists first. */
 function slowNamespaces(client: KubeClient): KubeClient {
@@ -97,24 +74,13 @@ async function upstreamPod(name: string): Promise<KubeObject | undefined> {
   }
 }
 
-async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const eventually = <T>(what: string, check: () => Promise<T | undefined>) =>
+  waitFor(what, check, { timeoutMs: 15_000, intervalMs: 25 });
 
 beforeAll(async () => {
   [up, down] = await Promise.all([startKubeSimulator({ kcp: { clusters: [WS] } }), startKubeSimulator()]);
-  upstream = clientFor(up.url);
-  downstream = clientFor(down.url);
+  upstream = simulatorClient(up.url);
+  downstream = simulatorClient(down.url);
   await upstream.create(
     NAMESPACES,
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } },

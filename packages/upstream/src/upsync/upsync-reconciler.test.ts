@@ -7,32 +7,21 @@ import {
   type NamespaceLocator,
   namespaceLocator,
   namespaceLocatorToJson,
-  type SyncTargetRef,
   stateLabel,
   syncerFinalizer,
   TmcError,
-  toSyncTargetKey,
   UPSYNC_RESOURCE_VERSION_ANNOTATION,
 } from '@kcp-tmc/interfaces';
-import { ClusterConnection, DynamicClient, loadKubeConfig, RestMapper, Transport } from '@kcp-tmc/kube';
-import { buildKubeconfig, type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { NAMESPACES, PODS, simulatorClient, UPSYNC_WORLD } from '../../test/support/upsync.js';
 import { type UpsyncDownstreamView, UpsyncReconciler } from './upsync-reconciler.js';
 
 // kcp v0.11's upsyncer (pkg/syncer/upsync/upsync_reconcile.go and its tests) against the simulator in kcp mode
 // as the upsyncer virtual workspace; the downstream side is what the informers would hold.
 
-const WS = 'root:org:ws';
-const TARGET: SyncTargetRef = {
-  cluster: 'root:org',
-  name: 'phys',
-  uid: 'st-uid',
-  key: toSyncTargetKey('root:org', 'phys'),
-};
-const PODS: GVR = { group: '', version: 'v1', resource: 'pods' };
+const { workspace: WS, target: TARGET, physicalNamespace: PHYSICAL } = UPSYNC_WORLD;
 const PVS: GVR = { group: '', version: 'v1', resource: 'persistentvolumes' };
-const NAMESPACES: GVR = { group: '', version: 'v1', resource: 'namespaces' };
-const PHYSICAL = 'kcp-33jbiactwhg0';
 
 let sim: KubeSimulator;
 let upstream: KubeClient;
@@ -90,11 +79,7 @@ const missingUp = async (name: string) => {
 
 beforeAll(async () => {
   sim = await startKubeSimulator({ kcp: { clusters: [WS, 'root:downstream'] } });
-  const connection = new ClusterConnection(
-    loadKubeConfig({ kubeconfig: buildKubeconfig({ server: sim.url }) }),
-  );
-  const transport = new Transport(connection, { qps: 0, baseDelayMs: 10, maxDelayMs: 50 });
-  upstream = new DynamicClient(transport, new RestMapper(transport));
+  upstream = simulatorClient(sim.url);
   await upstream.create(
     NAMESPACES,
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } },

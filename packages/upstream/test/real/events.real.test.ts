@@ -2,65 +2,23 @@
 // the SyncTarget CRD, one real downstream). No kubelet or ReplicaSet controller runs downstream, so the test
 // makes the pod's owner chain (ReplicaSet, Pod) and the Events itself. Simulator-only: the kubelet's own
 // Events (fake controllers).
-import { DOWNSTREAM_CLUSTER_LABEL, type KubeClient, type KubeObject } from '@kcp-tmc/interfaces';
-import { type RealServers, startRealServers } from '@kcp-tmc/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { DOWNSTREAM_CLUSTER_LABEL, type KubeObject } from '@kcp-tmc/interfaces';
+import { afterEach, describe, expect, it, type TestContext } from 'vitest';
 import { DEPLOYMENTS, deployment, EVENTS } from '../support/agents.js';
+import { downstreamEvent as kubeletEvent } from '../support/events.js';
 import { eventually } from '../support/wait.js';
-import { adminClient, type RealAgent, startRealAgent } from './agents.js';
+import { type RealAgent, startRealAgent } from './agents.js';
+import { useRealUpstreamServers } from './servers.js';
 
-const START_TIMEOUT_MS = 45 * 60_000;
+const downstreamEvent = (about: KubeObject, reason: string, message: string, i: number) =>
+  kubeletEvent(about, reason, message, i, 'node-1');
+
 const NAMESPACES = { group: '', version: 'v1', resource: 'namespaces' } as const;
 const REPLICASETS = { group: 'apps', version: 'v1', resource: 'replicasets' } as const;
 const PODS = { group: '', version: 'v1', resource: 'pods' } as const;
 const CONFIGMAPS = { group: '', version: 'v1', resource: 'configmaps' } as const;
 
-let real: RealServers<'upstream' | 'downstream'>;
-let admin: { client: KubeClient; close(): Promise<void> } | undefined;
-beforeAll(async () => {
-  real = await startRealServers({ upstream: { syncTargetCrd: true }, downstream: {} });
-  if (!real.available) {
-    console.warn(`skipping upstream real-server event suite: ${real.reason}`);
-    return;
-  }
-  admin = adminClient(real.servers.upstream);
-}, START_TIMEOUT_MS);
-afterAll(async () => {
-  await admin?.close();
-  await real?.stop();
-});
-
-function servers(ctx: TestContext) {
-  if (!real.available || admin === undefined)
-    return ctx.skip(real.available ? 'no admin client' : real.reason);
-  return { ...real.servers, client: admin.client };
-}
-
-function downstreamEvent(about: KubeObject, reason: string, message: string, i: number): KubeObject {
-  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  return {
-    apiVersion: 'v1',
-    kind: 'Event',
-    metadata: {
-      name: `${about.metadata.name}.${reason.toLowerCase()}-${i}`,
-      namespace: about.metadata.namespace as string,
-    },
-    involvedObject: {
-      apiVersion: about.apiVersion as string,
-      kind: about.kind as string,
-      namespace: about.metadata.namespace as string,
-      name: about.metadata.name as string,
-      uid: about.metadata.uid as string,
-    },
-    reason,
-    message,
-    type: 'Warning',
-    count: 1,
-    firstTimestamp: now,
-    lastTimestamp: now,
-    source: { component: 'kubelet', host: 'node-1' },
-  };
-}
+const servers = useRealUpstreamServers('event');
 
 /** A Deployment placed on a fresh agent, and its downstream copy once written. */
 async function placed(ctx: TestContext, ns: string, name: string) {

@@ -3,35 +3,15 @@
 // nor deployment controller downstream, so the test writes downstream Deployment status itself, as they
 // would. Simulator-only: pods really running (fake controllers).
 import { type KubeClient, type KubeObject, statusAnnotation } from '@kcp-tmc/interfaces';
-import { type RealServers, startRealServers } from '@kcp-tmc/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DEPLOYMENTS, deployment } from '../support/agents.js';
 import { eventually } from '../support/wait.js';
-import { adminClient, type RealAgent, startRealAgent, writeDeploymentStatus } from './agents.js';
+import { type RealAgent, startRealAgent, writeDeploymentStatus } from './agents.js';
+import { useRealUpstreamServers } from './servers.js';
 
-const START_TIMEOUT_MS = 45 * 60_000;
 const NAMESPACES = { group: '', version: 'v1', resource: 'namespaces' } as const;
 
-let real: RealServers<'upstream' | 'downstream'>;
-let admin: { client: KubeClient; close(): Promise<void> } | undefined;
-beforeAll(async () => {
-  real = await startRealServers({ upstream: { syncTargetCrd: true }, downstream: {} });
-  if (!real.available) {
-    console.warn(`skipping upstream real-server status suite: ${real.reason}`);
-    return;
-  }
-  admin = adminClient(real.servers.upstream);
-}, START_TIMEOUT_MS);
-afterAll(async () => {
-  await admin?.close();
-  await real?.stop();
-});
-
-function servers(ctx: TestContext) {
-  if (!real.available || admin === undefined)
-    return ctx.skip(real.available ? 'no admin client' : real.reason);
-  return { ...real.servers, client: admin.client };
-}
+const servers = useRealUpstreamServers('status');
 
 /** Deployments go to a namespace of their own per test ('default' holds no namespace object to place). */
 async function namespace(client: KubeClient, name: string): Promise<void> {
