@@ -8,10 +8,9 @@ import {
   ownedDownstream,
   spawnAgent,
   started,
-  startWorld,
   syncLabels,
+  useWorld,
   WORKSPACES,
-  type World,
   waitFor,
 } from './support.js';
 
@@ -53,22 +52,21 @@ function bulkObject(kind: keyof typeof GVR_PATHS, name: string) {
 }
 
 describe.skipIf(!CLI_BUILT)('syncer-agent run (process) against simulators', () => {
-  let world: World;
+  const world = useWorld();
   let agent: AgentProcess;
   let endpoints: { probes: string; metrics: string };
 
   beforeAll(async () => {
-    world = await startWorld();
     agent = spawnAgent(agentArgs(world));
     endpoints = await started(agent);
   });
 
+  // Runs before useWorld's afterAll (after-hooks run in reverse order): the agent goes before its servers.
   afterAll(async () => {
     if (agent.child.exitCode === null) {
       agent.child.kill('SIGKILL');
       await agent.exited;
     }
-    await world.stop();
   });
 
   it('runs a Deployment placed upstream downstream and reports it Ready upstream', async () => {

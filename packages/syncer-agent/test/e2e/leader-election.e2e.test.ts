@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   type AgentProcess,
   agentArgs,
@@ -7,10 +7,9 @@ import {
   ownedDownstream,
   spawnAgent,
   started,
-  startWorld,
   syncLabels,
+  useWorld,
   WORKSPACES,
-  type World,
   waitFor,
 } from './support.js';
 
@@ -26,7 +25,7 @@ const ELECTION = [
 const LEASES = '/apis/coordination.k8s.io/v1/namespaces/default/leases';
 
 describe.skipIf(!CLI_BUILT)('two replicas with --leader-elect', () => {
-  let world: World;
+  const world = useWorld();
   const agents: AgentProcess[] = [];
   const spawn = () => {
     const agent = spawnAgent(agentArgs(world, ELECTION));
@@ -53,15 +52,9 @@ describe.skipIf(!CLI_BUILT)('two replicas with --leader-elect', () => {
   const synced = async (name: string) =>
     (await ownedDownstream(world, '/api/v1/configmaps')).some((o) => o.metadata.name === name);
 
-  beforeAll(async () => {
-    world = await startWorld();
-  });
   afterEach(() => {
     // A failed test must not leave a leader behind for the next one.
     for (const agent of agents.splice(0)) agent.child.kill('SIGKILL');
-  });
-  afterAll(async () => {
-    await world.stop();
   });
 
   it('only the leader writes; a standby takes over within the lease duration after the leader dies', async () => {

@@ -1,5 +1,5 @@
 import { NAMESPACE_LOCATOR_ANNOTATION } from '@kcp-tmc/interfaces';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   agentArgs,
   CLI_BUILT,
@@ -9,21 +9,18 @@ import {
   ownedDownstream,
   spawnAgent,
   started,
-  startWorld,
   syncLabels,
+  useWorld,
   WORKSPACES,
-  type World,
   waitFor,
 } from './support.js';
 
 const TOTAL = 2_000;
 
 describe.skipIf(!CLI_BUILT)('kill -9 in the middle of a 2,000-object sync', () => {
-  let world: World;
-  beforeAll(async () => {
-    world = await startWorld();
+  const world = useWorld(async (started) => {
     const items = Array.from({ length: TOTAL }, (_, i) => ({
-      base: `${world.upstream.url}/clusters/${WORKSPACES[i % WORKSPACES.length]}`,
+      base: `${started.upstream.url}/clusters/${WORKSPACES[i % WORKSPACES.length]}`,
       path: '/api/v1/namespaces/bulk/configmaps',
       object: {
         apiVersion: 'v1',
@@ -34,9 +31,6 @@ describe.skipIf(!CLI_BUILT)('kill -9 in the middle of a 2,000-object sync', () =
     }));
     await createAll(items);
   }, 120_000);
-  afterAll(async () => {
-    await world.stop();
-  });
 
   it('a restart converges with no duplicate and no stray object', async () => {
     const all = () => ownedDownstream(world, '/api/v1/configmaps');

@@ -9,7 +9,7 @@ import {
   toSyncTargetKey,
 } from '@kcp-tmc/interfaces';
 import { acceptResources, type KubeSimulator, placedNamespace, startKubeSimulator } from '@kcp-tmc/testing';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 /** The built CLI: e2e tests run the agent as users do, as a process (`pnpm build` first). */
 export const CLI = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
@@ -80,6 +80,34 @@ export async function startWorld(): Promise<World> {
 }
 
 /** Flags every e2e agent runs with: loopback endpoints on free ports, a fast heartbeat, a short drain. */
+/**
+ * The calling describe block's World: started (then seeded by `seed`) before its tests, stopped after them. The
+ * returned World reads through to it, so it can be captured before it starts.
+ */
+export function useWorld(seed?: (world: World) => Promise<void>, timeoutMs?: number): World {
+  let running: World | undefined;
+  const current = (): World => {
+    if (running === undefined) throw new Error('the e2e world starts in beforeAll');
+    return running;
+  };
+  beforeAll(async () => {
+    running = await startWorld();
+    await seed?.(running);
+  }, timeoutMs);
+  afterAll(async () => {
+    await running?.stop();
+  });
+  return {
+    get upstream() {
+      return current().upstream;
+    },
+    get downstream() {
+      return current().downstream;
+    },
+    stop: () => current().stop(),
+  };
+}
+
 export const E2E_AGENT_FLAGS: readonly string[] = [
   '--metrics-bind-address=127.0.0.1:0',
   '--health-probe-bind-address=127.0.0.1:0',
@@ -172,6 +200,17 @@ export async function started(
   );
   if (line === undefined) throw new Error(`agent exited before starting:\n${agent.stderr()}`);
   return { probes: line.probes as string, metrics: line.metrics as string };
+}
+
+/** Runs `body` with an agent process of `args` started (within 60 s), and kills the process after it. */
+export async function withAgent<T>(args: string[], body: (agent: AgentProcess) => Promise<T>): Promise<T> {
+  const agent = spawnAgent(args);
+  try {
+    await started(agent, 60_000);
+    return await body(agent);
+  } finally {
+    agent.child.kill('SIGKILL');
+  }
 }
 
 /** Objects of `resource` downstream that carry this SyncTarget's ownership label. */

@@ -1,5 +1,5 @@
 import { acceptResources } from '@kcp-tmc/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   agentArgs,
   CLI_BUILT,
@@ -8,27 +8,17 @@ import {
   ownedDownstream,
   ST_CLUSTER,
   ST_NAME,
-  spawnAgent,
-  started,
-  startWorld,
-  type World,
+  useWorld,
   waitFor,
+  withAgent,
 } from './support.js';
 
 describe.skipIf(!CLI_BUILT)('the SyncTarget is deleted under a running agent', () => {
-  let world: World;
-  beforeAll(async () => {
-    world = await startWorld();
-  });
-  afterAll(async () => {
-    await world.stop();
-  });
+  const world = useWorld();
 
   it('exits 1 naming the deletion, and deletes nothing downstream', async () => {
     expect(await createSyncedConfigMap(world, 'kept')).toBe(201);
-    const agent = spawnAgent(agentArgs(world));
-    try {
-      await started(agent, 60_000);
+    await withAgent(agentArgs(world), async (agent) => {
       const synced = async () =>
         (await ownedDownstream(world, '/api/v1/configmaps')).some((o) => o.metadata.name === 'kept');
       await waitFor(synced, 'the ConfigMap downstream');
@@ -42,28 +32,18 @@ describe.skipIf(!CLI_BUILT)('the SyncTarget is deleted under a running agent', (
       );
       // kcp itself drops a deleted SyncTarget's finalizers upstream; what runs downstream is the operator's call.
       expect(await synced()).toBe(true);
-    } finally {
-      agent.child.kill('SIGKILL');
-    }
+    });
   }, 120_000);
 });
 
 describe.skipIf(!CLI_BUILT)('the SyncTarget is deleted under an agent told to wait', () => {
-  let world: World;
-  beforeAll(async () => {
-    world = await startWorld();
-  });
-  afterAll(async () => {
-    await world.stop();
-  });
+  const world = useWorld();
 
   it('with --on-sync-target-deleted=wait stops writing, waits, and syncs again once the SyncTarget is back', async () => {
     expect(await createSyncedConfigMap(world, 'before')).toBe(201);
-    const agent = spawnAgent(agentArgs(world, ['--on-sync-target-deleted=wait']));
     const names = async () =>
       (await ownedDownstream(world, '/api/v1/configmaps')).map((o) => o.metadata.name);
-    try {
-      await started(agent, 60_000);
+    await withAgent(agentArgs(world, ['--on-sync-target-deleted=wait']), async (agent) => {
       await waitFor(async () => (await names()).includes('before'), 'the first ConfigMap downstream');
 
       const sts = `/clusters/${ST_CLUSTER}/apis/workload.kcp.io/v1alpha1/synctargets`;
@@ -92,8 +72,6 @@ describe.skipIf(!CLI_BUILT)('the SyncTarget is deleted under an agent told to wa
       await waitFor(async () => (await names()).includes('during'), 'the ConfigMap made while it waited');
       expect(await names()).toContain('before');
       expect(agent.child.exitCode).toBeNull();
-    } finally {
-      agent.child.kill('SIGKILL');
-    }
+    });
   }, 180_000);
 });

@@ -1,34 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   agentArgs,
   CLI_BUILT,
   call,
   createSyncedConfigMap,
   ownedDownstream,
-  spawnAgent,
-  started,
-  startWorld,
-  type World,
+  useWorld,
   waitFor,
+  withAgent,
 } from './support.js';
 
 // The restart in reference/real-kcp/README.md ("Our agent", item 4): writes into a downstream namespace that is
 // still Terminating got 403 (NamespaceLifecycle admission) and were given up "until the object changes". They
 // are retried with backoff: once the namespace is gone, the agent creates it again and the object lands.
 describe.skipIf(!CLI_BUILT)('a write into a terminating downstream namespace', () => {
-  let world: World;
-  beforeAll(async () => {
-    world = await startWorld();
-  });
-  afterAll(async () => {
-    await world.stop();
-  });
+  const world = useWorld();
 
   it('is retried with backoff, not dropped, and lands once the namespace is gone', async () => {
     expect(await createSyncedConfigMap(world, 'first')).toBe(201);
-    const agent = spawnAgent(agentArgs(world));
-    try {
-      await started(agent, 60_000);
+    await withAgent(agentArgs(world), async (agent) => {
       let namespace = '';
       await waitFor(async () => {
         const first = (await ownedDownstream(world, '/api/v1/configmaps')).find(
@@ -79,8 +69,6 @@ describe.skipIf(!CLI_BUILT)('a write into a terminating downstream namespace', (
       expect(agent.logs().filter((l) => l.msg === 'sync failed, giving up until the object changes')).toEqual(
         [],
       );
-    } finally {
-      agent.child.kill('SIGKILL');
-    }
+    });
   }, 120_000);
 });
