@@ -1,35 +1,16 @@
-import { registerConflict } from '@kcp-tmc/conflict';
-import { type DefaultSyncEngine, registerEngine } from '@kcp-tmc/engine';
-import {
-  DOWNSTREAM_CLUSTER_LABEL,
-  DOWNSTREAM_SYNCER,
-  type KubeObject,
-  namespaceLocator,
-  parseGvr,
-  physicalClusterNamespaceName,
-  SYNC_ENGINE,
-  SYNC_TARGET,
-  TmcErrorType,
-} from '@kcp-tmc/interfaces';
-import { registerKube } from '@kcp-tmc/kube';
-import { placedNamespace } from '@kcp-tmc/testing';
-import { kubeSide } from '@kcp-tmc/testing/kit';
-import { registerTransformation } from '@kcp-tmc/transformation';
-import { container } from 'tsyringe';
+import { DOWNSTREAM_CLUSTER_LABEL, type KubeObject, parseGvr, TmcErrorType } from '@kcp-tmc/interfaces';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DefaultDownstreamSyncer } from '../src/downstream-syncer.js';
-import { registerDownstream } from '../src/register.js';
 import { workload } from './support/fixtures.js';
 import {
+  type Agent,
   downstreamGet,
-  RecordingDownstreamSyncer,
   type Sims,
+  startAgent,
   startSims,
   WORKLOAD_CLUSTERS,
 } from './support/stack.js';
 import { eventually } from './support/wait.js';
 
-const NAMESPACES = parseGvr('v1/namespaces');
 const CONFIGMAPS = parseGvr('v1/configmaps');
 const SECRETS = parseGvr('v1/secrets');
 const NS = 'team';
@@ -37,58 +18,10 @@ const CLUSTER = WORKLOAD_CLUSTERS[0] as string;
 /** A small limit, so an over-limit object is still one the upstream server accepts (its own limit is 1.5 MiB). */
 const MAX_OBJECT_BYTES = 64 * 1024;
 
-interface Agent {
-  readonly syncer: RecordingDownstreamSyncer;
-  stop(): Promise<void>;
-}
-
-/**
- * The stack of support/stack.ts `startAgent` (kube, transformation, downstream, conflict, engine in kcp wildcard
- * mode), with `maxObjectBytes`, which startAgent does not expose.
- */
-async function startLimitedAgent(sims: Sims): Promise<Agent> {
-  const c = container.createChildContainer();
-  const registration = registerKube(c, {
-    upstream: kubeSide(sims.upstream, { kcp: true }),
-    downstream: kubeSide(sims.downstream),
-  });
-  c.register(SYNC_TARGET, { useValue: sims.ref });
-  registerTransformation(c);
-  registerDownstream(c, {
-    config: { namespaceCleanDelayMs: 500 },
-    deleteRecheckMs: 100,
-    maxObjectBytes: MAX_OBJECT_BYTES,
-  });
-  registerConflict(c);
-  registerEngine(c, {
-    upstreamMode: 'wildcard',
-    config: {
-      resyncPeriodMs: 0,
-      cacheSyncTimeoutMs: 20_000,
-      shutdownTimeoutMs: 5_000,
-      rateLimitPerSec: 100_000,
-      burst: 100_000,
-    },
-  });
-  const inner = c.resolve<DefaultDownstreamSyncer>(DOWNSTREAM_SYNCER);
-  const syncer = new RecordingDownstreamSyncer(inner);
-  c.register(DOWNSTREAM_SYNCER, { useValue: syncer });
-  const engine = c.resolve<DefaultSyncEngine>(SYNC_ENGINE);
-  await engine.start();
-  return {
-    syncer,
-    async stop() {
-      await engine.stop();
-      inner.stop();
-      await registration.close();
-    },
-  };
-}
-
 describe('immutable ConfigMaps/Secrets and the size limit against the simulator', () => {
   let sims: Sims;
   let agent: Agent | undefined;
-  const downstreamNs = () => physicalClusterNamespaceName(namespaceLocator(CLUSTER, sims.ref, NS));
+  const downstreamNs = () => sims.downstreamNamespace(CLUSTER, NS);
   const scope = { cluster: CLUSTER, namespace: NS };
   const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
@@ -121,13 +54,7 @@ describe('immutable ConfigMaps/Secrets and the size limit against the simulator'
 
   beforeAll(async () => {
     sims = await startSims();
-    await sims.upstreamClient.create(
-      NAMESPACES,
-      // Placed on the SyncTarget, as kcp's Placement scheduling leaves it: kcp's resource controller removes a state
-      // label from objects whose namespace lacks it (pkg/reconciler/workload/resource).
-      placedNamespace(NS, sims.ref.key),
-      { cluster: CLUSTER },
-    );
+    await sims.placeNamespace(CLUSTER, NS);
   }, 60_000);
 
   afterAll(async () => {
@@ -136,7 +63,7 @@ describe('immutable ConfigMaps/Secrets and the size limit against the simulator'
   });
 
   it('recreates an immutable ConfigMap and Secret whose data changed upstream (new uid, new data)', async () => {
-    agent = await startLimitedAgent(sims);
+    agent = await startAgent(sims, { maxObjectBytes: MAX_OBJECT_BYTES });
     await sims.upstreamClient.create(CONFIGMAPS, immutableConfigMap('v1'), scope);
     await sims.upstreamClient.create(SECRETS, immutableSecret('v1'), scope);
     let oldCm: KubeObject | undefined;
@@ -160,7 +87,7 @@ describe('immutable ConfigMaps/Secrets and the size limit against the simulator'
     await purgeUpstream(SECRETS, 'sealed');
     await sims.upstreamClient.create(CONFIGMAPS, immutableConfigMap('v2'), scope);
     await sims.upstreamClient.create(SECRETS, immutableSecret('v2'), scope);
-    agent = await startLimitedAgent(sims);
+    agent = await startAgent(sims, { maxObjectBytes: MAX_OBJECT_BYTES });
 
     await eventually(
       async () => {
@@ -190,13 +117,13 @@ describe('immutable ConfigMaps/Secrets and the size limit against the simulator'
   }, 30_000);
 
   it('reports an object over the size limit as Invalid and does not retry it', async () => {
-    const running = agent ?? (await startLimitedAgent(sims));
+    const running = agent ?? (await startAgent(sims, { maxObjectBytes: MAX_OBJECT_BYTES }));
     agent = running;
     const big = workload('ConfigMap', NS, 'big', sims.ref.key);
     big.data = { blob: 'x'.repeat(MAX_OBJECT_BYTES + 1024) };
     const writesBefore = sims.downstream.stats().byResource.configmaps ?? {};
     await sims.upstreamClient.create(CONFIGMAPS, big, scope);
-    const isBig = (a: RecordingDownstreamSyncer['applied'][number]) =>
+    const isBig = (a: Agent['syncer']['applied'][number]) =>
       a.request.item.key.gvr.resource === 'configmaps' && a.request.item.key.name === 'big';
     await eventually(() => running.syncer.applied.some(isBig), 20_000, 'apply of the big configmap');
 

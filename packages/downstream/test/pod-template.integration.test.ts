@@ -1,11 +1,4 @@
-import {
-  clusterKey,
-  type KubeObject,
-  namespaceLocator,
-  parseGvr,
-  physicalClusterNamespaceName,
-} from '@kcp-tmc/interfaces';
-import { placedNamespace } from '@kcp-tmc/testing';
+import { clusterKey, type KubeObject, parseGvr } from '@kcp-tmc/interfaces';
 import { hostAndPort } from '@kcp-tmc/transformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upstreamSpecFingerprint } from '../src/state/spec-fingerprint.js';
@@ -39,7 +32,7 @@ describe('Deployment pod templates as kcp writes them (simulator, upstream URL c
   let sims: Sims;
   let agent: Agent;
   const cluster = WORKLOAD_CLUSTERS[0] as string;
-  const downstreamNs = () => physicalClusterNamespaceName(namespaceLocator(cluster, sims.ref, NS));
+  const downstreamNs = () => sims.downstreamNamespace(cluster, NS);
   const create = (gvr: string, object: KubeObject) =>
     sims.upstreamClient.create(parseGvr(gvr), object, { cluster, namespace: NS });
 
@@ -65,14 +58,8 @@ describe('Deployment pod templates as kcp writes them (simulator, upstream URL c
 
   beforeAll(async () => {
     sims = await startSims();
-    await sims.upstreamClient.create(
-      parseGvr('v1/namespaces'),
-      // Placed on the SyncTarget, as kcp's Placement scheduling leaves it: kcp's resource controller removes a state
-      // label from objects whose namespace lacks it (pkg/reconciler/workload/resource).
-      placedNamespace(NS, sims.ref.key),
-      { cluster },
-    );
-    agent = await startAgent(sims, {}, { upstreamServerUrl: sims.upstream.url });
+    await sims.placeNamespace(cluster, NS);
+    agent = await startAgent(sims, { transformation: { upstreamServerUrl: sims.upstream.url } });
   }, 60_000);
 
   afterAll(async () => {
@@ -178,7 +165,7 @@ describe('Deployment pod templates as kcp writes them (simulator, upstream URL c
     for (const [gvr, name] of copies) {
       await sims.upstreamClient.delete(parseGvr(gvr), { cluster, namespace: NS, name });
     }
-    agent = await startAgent(sims, {}, { upstreamServerUrl: sims.upstream.url });
+    agent = await startAgent(sims, { transformation: { upstreamServerUrl: sims.upstream.url } });
     for (const [gvr, , copy] of copies) {
       // Gone, or (kube-root-ca.crt, recreated by kcp under the same name) a new copy of the new object.
       await eventually(

@@ -1,5 +1,5 @@
 import { encodeClusterKey, parseGvr } from '@kcp-tmc/interfaces';
-import { placedNamespace, type RequestStats } from '@kcp-tmc/testing';
+import { type RequestStats } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workload } from './support/fixtures.js';
 import { type Agent, type Sims, startAgent, startSims, WORKLOAD_CLUSTERS } from './support/stack.js';
@@ -39,13 +39,7 @@ describe('a second sync of unchanged objects (fresh agent, same clusters)', () =
 
   it('syncs 100+ objects in one run, then a restarted agent writes nothing', async () => {
     for (const cluster of WORKLOAD_CLUSTERS) {
-      await sims.upstreamClient.create(
-        parseGvr('v1/namespaces'),
-        // Placed on the SyncTarget, as kcp's Placement scheduling leaves it: kcp's resource controller removes a
-        // state label from objects whose namespace lacks it (pkg/reconciler/workload/resource).
-        placedNamespace('bulk', sims.ref.key),
-        { cluster },
-      );
+      await sims.placeNamespace(cluster, 'bulk');
       for (let i = 0; i < PER_CLUSTER; i++) {
         const [kind, gvr] = KINDS[i % KINDS.length] as readonly [string, string];
         const object = workload(kind, 'bulk', `obj-${i}`, sims.ref.key);

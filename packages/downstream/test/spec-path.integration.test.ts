@@ -8,7 +8,6 @@ import {
   namespaceLocator,
   namespaceLocatorToJson,
   parseGvr,
-  physicalClusterNamespaceName,
   ResourceStateValue,
   stateLabel,
   statusAnnotation,
@@ -16,7 +15,7 @@ import {
   TENANT_ID_LABEL,
   tenantId,
 } from '@kcp-tmc/interfaces';
-import { placedNamespace, placeNamespace } from '@kcp-tmc/testing';
+import { placeNamespace } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RETAIN_REPLICAS_ANNOTATION } from '../src/constants.js';
 import { KINDS, workload } from './support/fixtures.js';
@@ -36,8 +35,7 @@ const NS = 'team';
 describe('spec path against the simulator (kcp wildcard mode, real engine + transformation + conflict)', () => {
   let sims: Sims;
   let agent: Agent;
-  const downstreamNs = (cluster: string, namespace = NS) =>
-    physicalClusterNamespaceName(namespaceLocator(cluster, sims.ref, namespace));
+  const downstreamNs = (cluster: string, namespace = NS) => sims.downstreamNamespace(cluster, namespace);
   const up = (cluster: string) => ({ cluster });
   const create = (cluster: string, gvr: string, object: KubeObject) =>
     sims.upstreamClient.create(parseGvr(gvr), object, {
@@ -51,13 +49,7 @@ describe('spec path against the simulator (kcp wildcard mode, real engine + tran
     sims = await startSims();
     for (const cluster of WORKLOAD_CLUSTERS) {
       for (const name of [NS, 'other']) {
-        await sims.upstreamClient.create(
-          NAMESPACES,
-          // Placed on the SyncTarget, as kcp's Placement scheduling leaves it: kcp's resource controller removes
-          // a state label from objects whose namespace lacks it (pkg/reconciler/workload/resource).
-          placedNamespace(name, sims.ref.key),
-          up(cluster),
-        );
+        await sims.placeNamespace(cluster, name);
       }
     }
     agent = await startAgent(sims);

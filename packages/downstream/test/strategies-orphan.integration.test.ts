@@ -1,12 +1,5 @@
-import {
-  DOWNSTREAM_CLUSTER_LABEL,
-  type KubeObject,
-  namespaceLocator,
-  parseGvr,
-  physicalClusterNamespaceName,
-} from '@kcp-tmc/interfaces';
+import { DOWNSTREAM_CLUSTER_LABEL, type KubeObject, parseGvr } from '@kcp-tmc/interfaces';
 import type { RequestStats } from '@kcp-tmc/testing';
-import { placedNamespace } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORPHAN_ANNOTATION } from '../src/constants.js';
 import { workload } from './support/fixtures.js';
@@ -20,7 +13,6 @@ import {
 } from './support/stack.js';
 import { eventually } from './support/wait.js';
 
-const NAMESPACES = parseGvr('v1/namespaces');
 const NS = 'team';
 const CLUSTER = WORKLOAD_CLUSTERS[0] as string;
 const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
@@ -46,7 +38,7 @@ function writes(stats: RequestStats, resource: string): Record<string, number> {
 describe('apply strategies and orphaning against the simulator (real engine + transformation)', () => {
   let sims: Sims;
   let agent: Agent;
-  const downstreamNs = () => physicalClusterNamespaceName(namespaceLocator(CLUSTER, sims.ref, NS));
+  const downstreamNs = () => sims.downstreamNamespace(CLUSTER, NS);
   const scope = { cluster: CLUSTER, namespace: NS };
   const upstreamGet = (gvr: string, name: string) =>
     sims.upstreamClient.get(parseGvr(gvr), { ...scope, name }).catch(() => undefined);
@@ -61,19 +53,15 @@ describe('apply strategies and orphaning against the simulator (real engine + tr
 
   beforeAll(async () => {
     sims = await startSims();
-    await sims.upstreamClient.create(
-      NAMESPACES,
-      // Placed on the SyncTarget, as kcp's Placement scheduling leaves it: kcp's resource controller removes a state
-      // label from objects whose namespace lacks it (pkg/reconciler/workload/resource).
-      placedNamespace(NS, sims.ref.key),
-      { cluster: CLUSTER },
-    );
+    await sims.placeNamespace(CLUSTER, NS);
     agent = await startAgent(sims, {
-      strategies: {
-        'example.com/v1/widgets': 'update',
-        'apps/v1/deployments': 'merge',
-        'v1/persistentvolumeclaims': 'create-only',
-        'batch/v1/jobs': 'read-only',
+      config: {
+        strategies: {
+          'example.com/v1/widgets': 'update',
+          'apps/v1/deployments': 'merge',
+          'v1/persistentvolumeclaims': 'create-only',
+          'batch/v1/jobs': 'read-only',
+        },
       },
     });
   }, 60_000);

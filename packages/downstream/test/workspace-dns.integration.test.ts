@@ -1,11 +1,4 @@
-import {
-  type KubeObject,
-  namespaceLocator,
-  parseGvr,
-  physicalClusterNamespaceName,
-  TENANT_ID_LABEL,
-} from '@kcp-tmc/interfaces';
-import { placedNamespace } from '@kcp-tmc/testing';
+import { type KubeObject, parseGvr, TENANT_ID_LABEL } from '@kcp-tmc/interfaces';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dnsId } from '../src/dns/names.js';
 import { workload } from './support/fixtures.js';
@@ -36,7 +29,7 @@ describe('kcp’s per-workspace DNS through the spec path (simulator)', () => {
   let agent: Agent;
   const cluster = WORKLOAD_CLUSTERS[1] as string;
   const name = () => dnsId(cluster, sims.ref.uid, sims.ref.name);
-  const downstreamNs = () => physicalClusterNamespaceName(namespaceLocator(cluster, sims.ref, NS));
+  const downstreamNs = () => sims.downstreamNamespace(cluster, NS);
   const create = (gvr: string, object: KubeObject) =>
     sims.upstreamClient.create(parseGvr(gvr), object, { cluster, namespace: NS });
   const dnsObject = (gvr: string) => downstreamGet(sims, gvr, SYNCER_NS, name());
@@ -44,13 +37,7 @@ describe('kcp’s per-workspace DNS through the spec path (simulator)', () => {
   beforeAll(async () => {
     sims = await startSims();
     const namespaces = parseGvr('v1/namespaces');
-    await sims.upstreamClient.create(
-      namespaces,
-      // Placed on the SyncTarget, as kcp's Placement scheduling leaves it: kcp's resource controller removes a state
-      // label from objects whose namespace lacks it (pkg/reconciler/workload/resource).
-      placedNamespace(NS, sims.ref.key),
-      { cluster },
-    );
+    await sims.placeNamespace(cluster, NS);
     for (const ns of [SYNCER_NS, 'default']) {
       await sims.downstreamClient
         .create(namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } })
@@ -69,7 +56,7 @@ describe('kcp’s per-workspace DNS through the spec path (simulator)', () => {
       },
       { namespace: 'default' },
     );
-    agent = await startAgent(sims, {}, {}, { namespace: SYNCER_NS, image: IMAGE });
+    agent = await startAgent(sims, { dns: { namespace: SYNCER_NS, image: IMAGE } });
   }, 60_000);
 
   afterAll(async () => {

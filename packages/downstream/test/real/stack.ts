@@ -1,25 +1,9 @@
-import { registerConflict } from '@kcp-tmc/conflict';
-import { type DefaultSyncEngine, registerEngine } from '@kcp-tmc/engine';
-import {
-  DOWNSTREAM_KUBE_CLIENT,
-  DOWNSTREAM_SYNCER,
-  type GVR,
-  type KubeClient,
-  type KubeObject,
-  parseGvr,
-  SYNC_ENGINE,
-  SYNC_TARGET,
-  UPSTREAM_KUBE_CLIENT,
-} from '@kcp-tmc/interfaces';
-import { type KubeRegistration, registerKube } from '@kcp-tmc/kube';
+import { DOWNSTREAM_KUBE_CLIENT, type GVR, type KubeClient, UPSTREAM_KUBE_CLIENT } from '@kcp-tmc/interfaces';
+import { registerKube } from '@kcp-tmc/kube';
 import type { RealKubeApiserver } from '@kcp-tmc/testing';
 import { createSyncTarget, kubeSide } from '@kcp-tmc/testing/kit';
-import { registerTransformation } from '@kcp-tmc/transformation';
 import { container } from 'tsyringe';
-import type { DefaultDownstreamSyncer } from '../../src/downstream-syncer.js';
-import { registerDownstream } from '../../src/register.js';
-import { RecordingDownstreamSyncer } from '../support/stack.js';
-
+import { type Agent, getOrUndefined, startSpecPath } from '../support/stack.js';
 /** The logical cluster plain-mode informers key upstream objects under. */
 export const PLAIN_CLUSTER = 'plain';
 export const SYNCED_RESOURCES = ['apps/v1/deployments', 'v1/services'];
@@ -46,67 +30,30 @@ export async function realSides(upstream: RealKubeApiserver, downstream: RealKub
     downstreamClient,
     ref,
     /** Downstream GET, undefined on 404. */
-    async downstreamGet(gvr: GVR | string, namespace: string, name: string): Promise<KubeObject | undefined> {
-      const g = typeof gvr === 'string' ? parseGvr(gvr) : gvr;
-      return downstreamClient
-        .get(g, { name, ...(namespace === '' ? {} : { namespace }) })
-        .catch((err: { type?: string }) => {
-          if (err.type === 'NotFound') return undefined;
-          throw err;
-        });
-    },
+    downstreamGet: (gvr: GVR | string, namespace: string, name: string) =>
+      getOrUndefined(downstreamClient, gvr, namespace, name),
     close: () => registration.close(),
   };
 }
 
 export type RealSides = Awaited<ReturnType<typeof realSides>>;
 
-export interface RealAgent {
-  readonly engine: DefaultSyncEngine;
-  readonly syncer: RecordingDownstreamSyncer;
-  stop(): Promise<void>;
-}
+export type RealAgent = Agent;
 
-/** The real spec path as the agent wires it (kube, transformation, conflict, downstream, engine), plain mode. */
+/** The real spec path as the agent wires it (startSpecPath), plain mode. */
 export async function startRealAgent(sides: RealSides): Promise<RealAgent> {
   const c = container.createChildContainer();
-  const registration: KubeRegistration = registerKube(c, {
+  const registration = registerKube(c, {
     upstream: kubeSide(sides.upstream, {
       informers: { useClusterAnnotation: false, clusterName: PLAIN_CLUSTER },
     }),
     downstream: kubeSide(sides.downstream),
   });
-  c.register(SYNC_TARGET, { useValue: sides.ref });
-  registerTransformation(c);
-  // A plain upstream has no /clusters/<name> prefix for the finalizer and Event writes.
-  registerDownstream(c, {
-    upstreamByCluster: false,
-    config: { namespaceCleanDelayMs: 500 },
-    deleteRecheckMs: 100,
-  });
-  registerConflict(c);
-  registerEngine(c, {
+  return startSpecPath(c, registration, {
+    ref: sides.ref,
     upstreamMode: 'plain',
-    config: {
-      resyncPeriodMs: 0,
-      cacheSyncTimeoutMs: 30_000,
-      shutdownTimeoutMs: 5_000,
-      rateLimitPerSec: 100_000,
-      burst: 100_000,
-    },
+    // A plain upstream has no /clusters/<name> prefix for the finalizer and Event writes.
+    downstream: { upstreamByCluster: false, config: { namespaceCleanDelayMs: 500 }, deleteRecheckMs: 100 },
+    cacheSyncTimeoutMs: 30_000,
   });
-  const inner = c.resolve<DefaultDownstreamSyncer>(DOWNSTREAM_SYNCER);
-  const syncer = new RecordingDownstreamSyncer(inner);
-  c.register(DOWNSTREAM_SYNCER, { useValue: syncer });
-  const engine = c.resolve<DefaultSyncEngine>(SYNC_ENGINE);
-  await engine.start();
-  return {
-    engine,
-    syncer,
-    async stop() {
-      await engine.stop();
-      inner.stop();
-      await registration.close();
-    },
-  };
 }

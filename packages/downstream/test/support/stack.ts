@@ -1,25 +1,22 @@
 import { registerConflict } from '@kcp-tmc/conflict';
 import { type DefaultSyncEngine, registerEngine } from '@kcp-tmc/engine';
 import {
-  type ApplyRequest,
-  type DeleteRequest,
   DOWNSTREAM_KUBE_CLIENT,
   DOWNSTREAM_SYNCER,
   type DownstreamConfig,
-  type DownstreamSyncer,
-  encodeClusterKey,
   type GVR,
   type KubeClient,
   type KubeObject,
+  namespaceLocator,
   parseGvr,
+  physicalClusterNamespaceName,
   SYNC_ENGINE,
   SYNC_TARGET,
-  type SyncResult,
   type SyncTargetRef,
   UPSTREAM_KUBE_CLIENT,
 } from '@kcp-tmc/interfaces';
 import { type KubeRegistration, registerKube } from '@kcp-tmc/kube';
-import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+import { type KubeSimulator, placedNamespace, startKubeSimulator } from '@kcp-tmc/testing';
 import { createSyncTarget, kubeSide } from '@kcp-tmc/testing/kit';
 import {
   registerTransformation,
@@ -29,8 +26,9 @@ import {
 import { container, type DependencyContainer, instancePerContainerCachingFactory } from 'tsyringe';
 import type { WorkspaceDnsOptions } from '../../src/dns/workspace-dns.js';
 import { DefaultDownstreamSyncer } from '../../src/downstream-syncer.js';
-import { registerDownstream } from '../../src/register.js';
+import { type RegisterDownstreamOptions, registerDownstream } from '../../src/register.js';
 import { WORKSPACE_DNS } from '../../src/tokens.js';
+import { RecordingDownstreamSyncer } from './recording-syncer.js';
 import { eventually } from './wait.js';
 
 export const SYNC_TARGET_CLUSTER = 'root:org';
@@ -43,34 +41,6 @@ export const SYNCED_RESOURCES = [
   'v1/persistentvolumeclaims',
   'example.com/v1/widgets',
 ];
-
-/** Records every call the engine makes into the real syncer, and its result. */
-export class RecordingDownstreamSyncer implements DownstreamSyncer {
-  readonly applied: Array<{ id: string; request: ApplyRequest; result: SyncResult }> = [];
-  readonly deleted: Array<{ id: string; request: DeleteRequest; result: SyncResult }> = [];
-
-  constructor(readonly inner: DefaultDownstreamSyncer) {}
-
-  async apply(request: ApplyRequest): Promise<SyncResult> {
-    const result = await this.inner.apply(request);
-    this.applied.push({ id: encodeClusterKey(request.item.key), request, result });
-    return result;
-  }
-
-  async delete(request: DeleteRequest): Promise<SyncResult> {
-    const result = await this.inner.delete(request);
-    this.deleted.push({ id: encodeClusterKey(request.item.key), request, result });
-    return result;
-  }
-
-  planNamespaceCleaning(downstreamNamespace: string): void {
-    this.inner.planNamespaceCleaning(downstreamNamespace);
-  }
-
-  cancelNamespaceCleaning(downstreamNamespace: string): void {
-    this.inner.cancelNamespaceCleaning(downstreamNamespace);
-  }
-}
 
 function widgetCrd(): KubeObject {
   return {
@@ -94,6 +64,7 @@ function widgetCrd(): KubeObject {
 }
 
 const CRDS = parseGvr('apiextensions.k8s.io/v1/customresourcedefinitions');
+const NAMESPACES = parseGvr('v1/namespaces');
 
 export interface Sims {
   readonly upstream: KubeSimulator;
@@ -102,6 +73,14 @@ export interface Sims {
   readonly upstreamClient: KubeClient;
   readonly downstreamClient: KubeClient;
   readonly ref: SyncTargetRef;
+  /**
+   * Creates `namespace` in `cluster` upstream, placed on the SyncTarget as kcp's Placement scheduling leaves it:
+   * kcp's resource controller removes a state label from objects whose namespace lacks it
+   * (pkg/reconciler/workload/resource).
+   */
+  placeNamespace(cluster: string, namespace: string): Promise<void>;
+  /** The downstream namespace of `namespace` in `cluster`, as kcp's syncer names it. */
+  downstreamNamespace(cluster: string, namespace: string): string;
   stop(): Promise<void>;
 }
 
@@ -141,6 +120,11 @@ export async function startSims(): Promise<Sims> {
     upstreamClient,
     downstreamClient,
     ref,
+    async placeNamespace(cluster, namespace) {
+      await upstreamClient.create(NAMESPACES, placedNamespace(namespace, ref.key), { cluster });
+    },
+    downstreamNamespace: (cluster, namespace) =>
+      physicalClusterNamespaceName(namespaceLocator(cluster, ref, namespace)),
     async stop() {
       await registration.close();
       await Promise.all([upstream.stop(), downstream.stop()]);
@@ -155,40 +139,33 @@ export interface Agent {
   stop(): Promise<void>;
 }
 
+export interface SpecPathOptions {
+  readonly ref: SyncTargetRef;
+  readonly upstreamMode: 'wildcard' | 'plain';
+  readonly downstream: RegisterDownstreamOptions;
+  readonly transformation?: TransformationOptions;
+  readonly cacheSyncTimeoutMs: number;
+}
+
 /**
- * The real spec path as the agent wires it: kube on both sides, transformation, conflict, downstream and the
- * engine (kcp wildcard mode), on a fresh child container.
+ * The spec path on `c`, whose kube stack `registration` holds, as the agent wires it: transformation, downstream,
+ * conflict and the engine (no resync, no rate limit), with a RecordingDownstreamSyncer in front of the real
+ * syncer; the engine started. Stopping it closes `registration`.
  */
-export async function startAgent(
-  sims: Sims,
-  config: Partial<DownstreamConfig> = {},
-  transformation: TransformationOptions = {},
-  /** kcp's per-workspace DNS, wired as the agent does with `--dns-image` and `NAMESPACE`. */
-  dns?: WorkspaceDnsOptions,
+export async function startSpecPath(
+  c: DependencyContainer,
+  registration: KubeRegistration,
+  { ref, upstreamMode, downstream, transformation = {}, cacheSyncTimeoutMs }: SpecPathOptions,
 ): Promise<Agent> {
-  const c = container.createChildContainer();
-  const registration: KubeRegistration = registerKube(c, {
-    upstream: kubeSide(sims.upstream, { kcp: true }),
-    downstream: kubeSide(sims.downstream),
-  });
-  c.register(SYNC_TARGET, { useValue: sims.ref });
+  c.register(SYNC_TARGET, { useValue: ref });
   registerTransformation(c, transformation);
-  registerDownstream(c, {
-    config: { namespaceCleanDelayMs: 500, ...config },
-    deleteRecheckMs: 100,
-    ...(dns === undefined ? {} : { dns }),
-  });
-  if (dns !== undefined) {
-    c.register(WORKSPACE_NAMESERVER_PROVIDER, {
-      useFactory: instancePerContainerCachingFactory((r) => r.resolve(WORKSPACE_DNS)),
-    });
-  }
+  registerDownstream(c, downstream);
   registerConflict(c);
   registerEngine(c, {
-    upstreamMode: 'wildcard',
+    upstreamMode,
     config: {
       resyncPeriodMs: 0,
-      cacheSyncTimeoutMs: 20_000,
+      cacheSyncTimeoutMs,
       shutdownTimeoutMs: 5_000,
       rateLimitPerSec: 100_000,
       burst: 100_000,
@@ -211,18 +188,66 @@ export async function startAgent(
   };
 }
 
-/** Downstream GET, undefined on 404. */
-export async function downstreamGet(
+export interface AgentOptions {
+  readonly config?: Partial<DownstreamConfig>;
+  readonly transformation?: TransformationOptions;
+  /** kcp's per-workspace DNS, wired as the agent does with `--dns-image` and `NAMESPACE`. */
+  readonly dns?: WorkspaceDnsOptions;
+  /** registerDownstream's object size limit. */
+  readonly maxObjectBytes?: number;
+}
+
+/** The real spec path as the agent wires it (startSpecPath) on the simulators, kcp wildcard mode. */
+export async function startAgent(
   sims: Sims,
+  { config = {}, transformation = {}, dns, maxObjectBytes }: AgentOptions = {},
+): Promise<Agent> {
+  const c = container.createChildContainer();
+  const registration = registerKube(c, {
+    upstream: kubeSide(sims.upstream, { kcp: true }),
+    downstream: kubeSide(sims.downstream),
+  });
+  if (dns !== undefined) {
+    c.register(WORKSPACE_NAMESERVER_PROVIDER, {
+      useFactory: instancePerContainerCachingFactory((r) => r.resolve(WORKSPACE_DNS)),
+    });
+  }
+  return startSpecPath(c, registration, {
+    ref: sims.ref,
+    upstreamMode: 'wildcard',
+    downstream: {
+      config: { namespaceCleanDelayMs: 500, ...config },
+      deleteRecheckMs: 100,
+      ...(dns === undefined ? {} : { dns }),
+      ...(maxObjectBytes === undefined ? {} : { maxObjectBytes }),
+    },
+    transformation,
+    cacheSyncTimeoutMs: 20_000,
+  });
+}
+
+/** GET through `client`, undefined on 404. */
+export async function getOrUndefined(
+  client: KubeClient,
   gvr: GVR | string,
   namespace: string,
   name: string,
 ): Promise<KubeObject | undefined> {
   const g = typeof gvr === 'string' ? parseGvr(gvr) : gvr;
-  return sims.downstreamClient
+  return client
     .get(g, { name, ...(namespace === '' ? {} : { namespace }) })
     .catch((err: { type?: string }) => {
       if (err.type === 'NotFound') return undefined;
       throw err;
     });
+}
+
+/** Downstream GET, undefined on 404. */
+export function downstreamGet(
+  sims: Sims,
+  gvr: GVR | string,
+  namespace: string,
+  name: string,
+): Promise<KubeObject | undefined> {
+  return getOrUndefined(sims.downstreamClient, gvr, namespace, name);
 }
