@@ -73,7 +73,8 @@ describe('NamespaceCleaner (simulator, manual clock)', () => {
     (await client.get(NAMESPACES, { name }).catch(() => undefined)) !== undefined &&
     (await client.get(NAMESPACES, { name })).metadata.deletionTimestamp === undefined;
 
-  it('deletes an emptied namespace we own after the delay, never one we do not own, never one that got new content', async () => {
+  /** A cleaner of CONFIGMAPS on a manual clock, and the namespaces it deleted. */
+  const newCleaner = () => {
     const clock = new ManualClock();
     const deleted: string[] = [];
     const cleaner = new NamespaceCleaner({
@@ -85,6 +86,11 @@ describe('NamespaceCleaner (simulator, manual clock)', () => {
       onDeleted: (ns) => deleted.push(ns),
     });
     cleaner.track(CONFIGMAPS);
+    return { clock, deleted, cleaner };
+  };
+
+  it('deletes an emptied namespace we own after the delay, never one we do not own, never one that got new content', async () => {
+    const { clock, deleted, cleaner } = newCleaner();
     await namespace('ours-empty', true);
     await namespace('not-ours', false);
     await namespace('ours-refilled', true);
@@ -109,17 +115,7 @@ describe('NamespaceCleaner (simulator, manual clock)', () => {
   });
 
   it('a cancelled or stopped clean-up never runs', async () => {
-    const clock = new ManualClock();
-    const deleted: string[] = [];
-    const cleaner = new NamespaceCleaner({
-      client,
-      clock,
-      logger: NOOP_LOGGER,
-      syncTargetKey: KEY,
-      delayMs: DELAY,
-      onDeleted: (ns) => deleted.push(ns),
-    });
-    cleaner.track(CONFIGMAPS);
+    const { clock, deleted, cleaner } = newCleaner();
     await namespace('cancelled', true);
     cleaner.schedule('cancelled');
     cleaner.cancel('cancelled');

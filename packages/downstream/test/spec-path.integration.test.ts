@@ -19,6 +19,7 @@ import { placeNamespace } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RETAIN_REPLICAS_ANNOTATION } from '../src/constants.js';
 import { KINDS, workload } from './support/fixtures.js';
+import { relabelAndExpectClean } from './support/relabel.js';
 import {
   type Agent,
   downstreamGet,
@@ -269,26 +270,12 @@ describe('spec path against the simulator (kcp wildcard mode, real engine + tran
     await create(cluster, 'v1/configmaps', object);
     await eventually(async () => (await downstreamGet(sims, 'v1/configmaps', ns, 'relabel')) !== undefined);
     const current = (await upstreamGet(cluster, 'v1/configmaps', NS, 'relabel')) as KubeObject;
-    const { team: _dropped, ...labels } = current.metadata.labels ?? {};
-    current.metadata.labels = labels;
-    current.data = { key: 'changed' };
-    await sims.upstreamClient.update(parseGvr('v1/configmaps'), current, { cluster, namespace: NS });
-    await eventually(
-      async () => {
-        const down = await downstreamGet(sims, 'v1/configmaps', ns, 'relabel');
-        return (
-          (down?.data as { key?: string } | undefined)?.key === 'changed' &&
-          down?.metadata.labels?.team === undefined
-        );
-      },
-      20_000,
-      'value changed and label gone downstream',
+    await relabelAndExpectClean(
+      current,
+      (object) => sims.upstreamClient.update(parseGvr('v1/configmaps'), object, { cluster, namespace: NS }),
+      () => downstreamGet(sims, 'v1/configmaps', ns, 'relabel'),
+      agent.syncer,
     );
-    const results = agent.syncer.applied
-      .filter((a) => a.request.item.key.name === 'relabel')
-      .map((a) => a.result);
-    expect(results.flatMap((r) => r.conflicts)).toEqual([]);
-    expect(results.every((r) => r.success)).toBe(true);
   }, 30_000);
 
   it("resolves a write conflict with the GVR's conflict resolver and reports it upstream", async () => {

@@ -15,6 +15,7 @@ import {
 import { type RealServers, realRequest, startRealServers } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { workload } from '../support/fixtures.js';
+import { relabelAndExpectClean } from '../support/relabel.js';
 import { eventually } from '../support/wait.js';
 import { PLAIN_CLUSTER, type RealAgent, type RealSides, realSides, startRealAgent } from './stack.js';
 
@@ -126,26 +127,12 @@ describe('spec path against real kube-apiservers (plain upstream, real engine + 
     await s.upstreamClient.create(parseGvr('v1/configmaps'), object, { namespace: NS });
     await eventually(async () => (await s.downstreamGet('v1/configmaps', ns, 'relabel')) !== undefined);
     const current = (await upstreamGet(s, 'v1/configmaps', 'relabel')) as KubeObject;
-    const { team: _dropped, ...labels } = current.metadata.labels ?? {};
-    current.metadata.labels = labels;
-    current.data = { key: 'changed' };
-    await s.upstreamClient.update(parseGvr('v1/configmaps'), current, { namespace: NS });
-    await eventually(
-      async () => {
-        const down = await s.downstreamGet('v1/configmaps', ns, 'relabel');
-        return (
-          (down?.data as { key?: string } | undefined)?.key === 'changed' &&
-          down?.metadata.labels?.team === undefined
-        );
-      },
-      20_000,
-      'value changed and label gone downstream',
+    await relabelAndExpectClean(
+      current,
+      (object) => s.upstreamClient.update(parseGvr('v1/configmaps'), object, { namespace: NS }),
+      () => s.downstreamGet('v1/configmaps', ns, 'relabel'),
+      a.syncer,
     );
-    const results = a.syncer.applied
-      .filter((x) => x.request.item.key.name === 'relabel')
-      .map((x) => x.result);
-    expect(results.flatMap((r) => r.conflicts)).toEqual([]);
-    expect(results.every((r) => r.success)).toBe(true);
   });
 
   it("keeps a Service's allocated clusterIP and nodePort over 5 upstream updates, without a 422", async (ctx) => {
