@@ -1,6 +1,7 @@
 import { type SyncResult, TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bumpAll, MARKER, syncedStack, waitForMarker } from './support/scenario.js';
+import { MARKER, waitForMarker } from './support/markers.js';
+import { bumpAll, syncedStack } from './support/scenario.js';
 import type { Stack } from './support/stack.js';
 
 // Every fault ends the same way: each of the 500 keys is processed once more, with the object as it is after

@@ -2,7 +2,8 @@ import { DOWNSTREAM_CLUSTER_LABEL, type KubeObject, parseGvr } from '@kcp-tmc/in
 import { placedNamespace } from '@kcp-tmc/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SYNCED_RESOURCES, TEST_GVRS, workload } from './support/fixtures.js';
-import { createWorkloads, kcpMadeKeys, NAMESPACES, waitForMarker } from './support/scenario.js';
+import { waitForMarker } from './support/markers.js';
+import { createWorkloads, kcpMadeKeys, NAMESPACES } from './support/scenario.js';
 import { type Stack, serverSide, startStack } from './support/stack.js';
 import { eventually } from './support/wait.js';
 

@@ -8,8 +8,9 @@ import { DOWNSTREAM_CLUSTER_LABEL, type KubeObject, parseGvr, stateLabel } from 
 import { type RealServers, startRealServers } from '@kcp-tmc/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { SYNCED_RESOURCES, TEST_GVRS, workload } from '../support/fixtures.js';
+import { MARKER, waitForMarker } from '../support/markers.js';
 import { eventually } from '../support/wait.js';
-import { MARKER, type RealStack, startRealStack, waitForMarker } from './stack.js';
+import { type RealStack, startRealStack } from './stack.js';
 
 const START_TIMEOUT_MS = 45 * 60_000;
 const NAMESPACES = parseGvr('v1/namespaces');
@@ -76,12 +77,7 @@ describe('engine against real kube-apiservers (plain upstream with the SyncTarge
     const engine = s.engine();
     await engine.start();
     expect(engine.getStatus().connected).toBe(true);
-    await waitForMarker(
-      s,
-      placed.map((p) => p.key),
-      '0',
-      0,
-    );
+    await waitForMarker(s, placed, '0', 0, 30_000);
     const applied = s.syncer.of('apply');
     expect(new Set(applied.map((call) => call.id)).size).toBe(200);
     expect(s.syncer.overlaps).toEqual([]);
@@ -111,7 +107,7 @@ describe('engine against real kube-apiservers (plain upstream with the SyncTarge
     }
     const keys = names.map((name) => s.downKey(configmaps, 'upd', name));
     await s.engine().start();
-    await waitForMarker(s, keys, '0', 0);
+    await waitForMarker(s, keys, '0', 0, 30_000);
 
     let since = s.syncer.calls.length;
     // Two quick edits of each: the worker reads the cache, so the last edit is what an apply sees.
@@ -124,7 +120,7 @@ describe('engine against real kube-apiservers (plain upstream with the SyncTarge
         ),
       );
     }
-    await waitForMarker(s, keys, '2', since);
+    await waitForMarker(s, keys, '2', since, 30_000);
     expect(s.syncer.overlaps).toEqual([]);
 
     since = s.syncer.calls.length;

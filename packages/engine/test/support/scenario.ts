@@ -1,10 +1,9 @@
 import { type KubeObject, parseGvr } from '@kcp-tmc/interfaces';
 import { placedNamespace } from '@kcp-tmc/testing';
 import { SYNCED_RESOURCES, TEST_GVRS, workload } from './fixtures.js';
+import { MARKER, waitForMarker } from './markers.js';
 import { type Stack, type StackOptions, serverSide, startStack } from './stack.js';
-import { eventually } from './wait.js';
 
-export const MARKER = 'test.kcp.io/marker';
 export const NAMESPACES = ['team-a', 'team-b', 'team-c'];
 
 export interface Placed {
@@ -72,35 +71,6 @@ export function bumpAll(stack: Stack, objects: readonly Placed[], marker: string
     const next: KubeObject = structuredClone(store.get(object.namespace, object.name));
     next.metadata.annotations = { ...next.metadata.annotations, [MARKER]: marker };
     store.update(next);
-  }
-}
-
-/**
- * Waits until every object had an apply, from call index `since` on, that saw `marker`: each key processed
- * once more after the fault, with the latest object, none lost.
- */
-export async function waitForMarker(
-  stack: Stack,
-  objects: ReadonlyArray<{ key: string }>,
-  marker: string,
-  since: number,
-  timeoutMs = 25_000,
-): Promise<void> {
-  const missing = (): string[] => {
-    const seen = new Set<string>();
-    for (const call of stack.syncer.calls.slice(since)) {
-      if (call.kind === 'apply' && call.upstream?.metadata.annotations?.[MARKER] === marker)
-        seen.add(call.id);
-    }
-    return objects.map((o) => o.key).filter((key) => !seen.has(key));
-  };
-  try {
-    await eventually(() => missing().length === 0, timeoutMs, 50);
-  } catch (err) {
-    const gone = missing();
-    throw new Error(`${gone.length} keys never saw marker ${marker}, e.g. ${gone.slice(0, 3).join(', ')}`, {
-      cause: err,
-    });
   }
 }
 

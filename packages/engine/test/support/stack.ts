@@ -1,21 +1,16 @@
 import {
   DOWNSTREAM_KUBE_CLIENT,
-  DOWNSTREAM_SYNCER,
   type EngineConfig,
-  EVENT_SYNCER,
   encodeClusterKey,
   type GVR,
   type KubeClient,
   type KubeObject,
   parseGvr,
-  SYNC_ENGINE,
-  SYNC_TARGET,
   SYNC_TARGET_GVR,
   type SyncTarget,
   syncerVirtualWorkspaceUrl,
   UPSTREAM_INFORMER_FACTORY,
   UPSTREAM_KUBE_CLIENT,
-  UPSTREAM_STATUS_SYNCER,
   type UpstreamMode,
 } from '@kcp-tmc/interfaces';
 import {
@@ -28,10 +23,9 @@ import {
 import { type KubeSimulator, type KubeSimulatorOptions, startKubeSimulator } from '@kcp-tmc/testing';
 import { createSyncTarget, kubeSide, serverSide as storeWriter } from '@kcp-tmc/testing/kit';
 import { container, type DependencyContainer } from 'tsyringe';
-import type { DefaultSyncEngine } from '../../src/engine.js';
-import { type RegisterEngineOptions, registerEngine } from '../../src/register.js';
+import type { RegisterEngineOptions } from '../../src/register.js';
 import { SYNC_TARGET_INFORMER_FACTORY } from '../../src/tokens.js';
-import { RecordingSyncer } from './recording-syncer.js';
+import { registerRecordedEngine } from './recorded-engine.js';
 
 /** The cluster name plain-mode informers key upstream objects under. */
 export const PLAIN_CLUSTER = 'plain';
@@ -98,18 +92,13 @@ export async function startStack(options: StackOptions = {}) {
     const plainInformers = { useClusterAnnotation: false, clusterName: PLAIN_CLUSTER };
     kubeOn(c, kubeSide(upstream, { kcp, informers: kcp ? {} : plainInformers }));
   }
-  const syncer = new RecordingSyncer();
-  c.register(SYNC_TARGET, { useValue: ref });
-  c.register(DOWNSTREAM_SYNCER, { useValue: syncer });
-  c.register(UPSTREAM_STATUS_SYNCER, { useValue: syncer });
-  c.register(EVENT_SYNCER, { useValue: syncer });
-  registerEngine(c, {
+  const recorded = registerRecordedEngine(c, ref, {
     upstreamMode: mode,
     ...(options.apiImport === undefined ? {} : { apiImport: { ...options.apiImport, upstreamClient } }),
-    config: { resyncPeriodMs: 0, cacheSyncTimeoutMs: 20_000, shutdownTimeoutMs: 5_000, ...options.config },
+    cacheSyncTimeoutMs: 20_000,
+    config: options.config,
   });
 
-  let engine: DefaultSyncEngine | undefined;
   return {
     mode,
     ref,
@@ -118,14 +107,11 @@ export async function startStack(options: StackOptions = {}) {
     /** Upstream client on the bare server: pass `{ cluster }` in kcp mode. */
     upstreamClient,
     downstreamClient: c.resolve<KubeClient>(DOWNSTREAM_KUBE_CLIENT),
-    syncer,
+    syncer: recorded.syncer,
     setSyncedResources,
     /** The logical clusters workloads go to: three in kcp mode, the one cluster in plain mode. */
     clusters: kcp ? WORKLOAD_CLUSTERS : [''],
-    engine(): DefaultSyncEngine {
-      engine ??= c.resolve<DefaultSyncEngine>(SYNC_ENGINE);
-      return engine;
-    },
+    engine: recorded.engine,
     /** The queue key of an upstream object (`cluster` as the simulator names it; plain mode: ''). */
     downKey(gvr: string | GVR, namespace: string, name: string, cluster = ''): string {
       const g = typeof gvr === 'string' ? parseGvr(gvr) : gvr;
@@ -144,7 +130,7 @@ export async function startStack(options: StackOptions = {}) {
       return total;
     },
     async stop(): Promise<void> {
-      await engine?.stop();
+      await recorded.resolved()?.stop();
       for (const registration of registrations) await registration.close();
       await Promise.all([upstream.stop(), downstream.stop()]);
     },
