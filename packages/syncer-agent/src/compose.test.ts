@@ -1,17 +1,22 @@
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_FEATURE_GATES, parseGvr, type SyncTarget, toSyncTargetKey } from '@kcp-tmc/interfaces';
+import { type SyncTarget, toSyncTargetKey } from '@kcp-tmc/interfaces';
 import { type KubeSimulator, placeNamespace, startKubeSimulator } from '@kcp-tmc/testing';
 import { container } from 'tsyringe';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  SYNC_TARGET_CLUSTER as CLUSTER,
+  IMPORT_CONFIGMAPS,
+  postSyncTarget,
+  simulatorAgentOptions,
+} from '../test/support/agent-options.js';
 import { RecordingDownstreamSyncer, recordingModule } from '../test/support/recording-syncer.js';
 import { waitFor } from '../test/support/wait.js';
 import { AgentStartError } from './agent/upstream-access.js';
 import { type Agent, createAgent } from './compose.js';
 import type { AgentOptions } from './config/options.js';
 
-const CLUSTER = 'root:org';
 const WORKSPACE = 'root:org:ws';
 
 async function kcpPair() {
@@ -20,42 +25,17 @@ async function kcpPair() {
   return { upstream, downstream };
 }
 
-async function createSyncTarget(upstream: KubeSimulator, name: string): Promise<SyncTarget> {
-  const res = await fetch(`${upstream.url}/clusters/${CLUSTER}/apis/workload.kcp.io/v1alpha1/synctargets`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ apiVersion: 'workload.kcp.io/v1alpha1', kind: 'SyncTarget', metadata: { name } }),
-  });
-  expect(res.status).toBe(201);
-  return (await res.json()) as SyncTarget;
-}
-
 function optionsFor(
   upstream: KubeSimulator,
   downstream: KubeSimulator,
   extra: Partial<AgentOptions> = {},
 ): AgentOptions {
-  return {
-    fromKubeconfig: upstream.kubeconfigPath,
-    fromCluster: CLUSTER,
-    toKubeconfig: downstream.kubeconfigPath,
-    syncTargetName: 'east',
-    upstreamMode: 'virtual-workspace',
-    resourcesToImport: ['configmaps'],
-    resources: [parseGvr('v1/configmaps')],
-    apiImportPollIntervalMs: 60_000,
-    qps: 1000,
-    burst: 1000,
-    downstreamNamespaceCleanDelayMs: 1000,
-    featureGates: DEFAULT_FEATURE_GATES,
+  return simulatorAgentOptions(upstream, downstream, {
+    ...IMPORT_CONFIGMAPS,
     metricsBindAddress: { host: '127.0.0.1', port: 0 },
     healthProbeBindAddress: { host: '127.0.0.1', port: 0 },
-    workers: 2,
-    heartbeatPeriodMs: 200,
-    shutdownTimeoutMs: 2000,
-    verbosity: 0,
     ...extra,
-  };
+  });
 }
 
 describe('createAgent', () => {
@@ -71,7 +51,7 @@ describe('createAgent', () => {
       () => upstream.stop(),
       () => downstream.stop(),
     );
-    const target = await createSyncTarget(upstream, 'east');
+    const target = await postSyncTarget(upstream, 'east');
     const key = toSyncTargetKey(CLUSTER, 'east');
     // kcp's Placement scheduling labels the namespace; kcp's resource controller copies the label onto the
     // ConfigMap (and removes a state label its namespace lacks: pkg/reconciler/workload/resource).
@@ -143,7 +123,7 @@ describe('createAgent', () => {
       () => upstream.stop(),
       () => downstream.stop(),
     );
-    await createSyncTarget(upstream, 'east');
+    await postSyncTarget(upstream, 'east');
     // kcp's syncer refuses with these words (kcp v0.11: pkg/syncer/syncer.go).
     await expect(createAgent(optionsFor(upstream, downstream, { syncTargetUid: 'other' }))).rejects.toThrow(
       /^unexpected SyncTarget UID [0-9a-f-]+, expected other, refusing to sync$/,
@@ -186,7 +166,7 @@ describe('createAgent', () => {
       () => upstream.stop(),
       () => downstream.stop(),
     );
-    await createSyncTarget(upstream, 'east');
+    await postSyncTarget(upstream, 'east');
     const agent = await createAgent(optionsFor(upstream, downstream), { modules: [] });
     cleanup.push(() => agent.stop());
     await expect(agent.start()).rejects.toThrow(/no DownstreamSyncer is registered/);
@@ -198,7 +178,7 @@ describe('createAgent', () => {
       () => upstream.stop(),
       () => downstream.stop(),
     );
-    await createSyncTarget(upstream, 'east');
+    await postSyncTarget(upstream, 'east');
     const parent = container.createChildContainer();
     const children = vi.spyOn(parent, 'createChildContainer');
     const agent = await createAgent(optionsFor(upstream, downstream), { parent, modules: [] });

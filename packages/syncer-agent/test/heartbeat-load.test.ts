@@ -2,12 +2,12 @@ import { ResourceStateValue, stateLabel, toSyncTargetKey } from '@kcp-tmc/interf
 import { type KubeObject, type KubeSimulator, placedNamespace, startKubeSimulator } from '@kcp-tmc/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI_BUILT, spawnAgent, started } from './e2e/support.js';
+import { SYNC_TARGET_CLUSTER as CLUSTER, postSyncTarget } from './support/agent-options.js';
 import { waitFor } from './support/wait.js';
 
 // Issue 6 acceptance: the heartbeat advances every period while the agent runs a 10k-object initial sync,
 // through the whole agent as users run it: the CLI in its own process, whose workers, informers and
 // downstream writes share one event loop with the heartbeat. Both simulators run in this process.
-const CLUSTER = 'root:org';
 const WORKSPACE = 'root:org:ws';
 const NAMESPACE = 'app';
 const OBJECTS = 10_000;
@@ -101,19 +101,7 @@ describe.skipIf(!CLI_BUILT)('heartbeat under a 10k-object initial sync', () => {
       () => upstream.stop(),
       () => downstream.stop(),
     );
-    const created = await fetch(
-      `${upstream.url}/clusters/${CLUSTER}/apis/workload.kcp.io/v1alpha1/synctargets`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          apiVersion: 'workload.kcp.io/v1alpha1',
-          kind: 'SyncTarget',
-          metadata: { name: 'east' },
-        }),
-      },
-    );
-    expect(created.status).toBe(201);
+    await postSyncTarget(upstream);
     seed(upstream, toSyncTargetKey(CLUSTER, 'east'));
 
     // Objects land downstream in the agent's kcp-<hash> namespace; count distinct names as they are created.

@@ -1,13 +1,16 @@
-import { DEFAULT_FEATURE_GATES, parseGvr, type SyncTarget } from '@kcp-tmc/interfaces';
+import { type SyncTarget } from '@kcp-tmc/interfaces';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  SYNC_TARGET_CLUSTER as CLUSTER,
+  postSyncTarget,
+  simulatorAgentOptions,
+} from '../../test/support/agent-options.js';
 import { RecordingDownstreamSyncer, recordingModule } from '../../test/support/recording-syncer.js';
 import { waitFor } from '../../test/support/wait.js';
 import { type Agent, createAgent } from '../compose.js';
-import type { AgentOptions } from '../config/options.js';
 import { StreamLogger } from '../logging/logger.js';
 
-const CLUSTER = 'root:org';
 const ST_PATH = `/clusters/${CLUSTER}/apis/workload.kcp.io/v1alpha1/synctargets`;
 const USER = 'system:serviceaccount:default:kcp-syncer-east-1a2b3c4d';
 
@@ -50,26 +53,8 @@ function memoryLogger() {
   return { logger, entries };
 }
 
-function optionsFor(upstream: KubeSimulator, downstream: KubeSimulator): AgentOptions {
-  return {
-    fromKubeconfig: upstream.kubeconfigPath,
-    fromCluster: CLUSTER,
-    toKubeconfig: downstream.kubeconfigPath,
-    syncTargetName: 'east',
-    upstreamMode: 'virtual-workspace',
-    resources: [parseGvr('v1/configmaps')],
-    qps: 1000,
-    burst: 1000,
-    downstreamNamespaceCleanDelayMs: 1000,
-    featureGates: DEFAULT_FEATURE_GATES,
-    metricsBindAddress: null,
-    healthProbeBindAddress: null,
-    workers: 2,
-    heartbeatPeriodMs: 200,
-    shutdownTimeoutMs: 2000,
-    verbosity: 0,
-  };
-}
+const optionsFor = (upstream: KubeSimulator, downstream: KubeSimulator) =>
+  simulatorAgentOptions(upstream, downstream);
 
 describe("the agent under kcp's generated RBAC", () => {
   const cleanup: Array<() => Promise<unknown>> = [];
@@ -85,16 +70,7 @@ describe("the agent under kcp's generated RBAC", () => {
       () => upstream.stop(),
       () => downstream.stop(),
     );
-    const res = await fetch(`${upstream.url}${ST_PATH}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        apiVersion: 'workload.kcp.io/v1alpha1',
-        kind: 'SyncTarget',
-        metadata: { name: 'east' },
-      }),
-    });
-    expect(res.status).toBe(201);
+    await postSyncTarget(upstream);
     return { upstream, downstream };
   }
 

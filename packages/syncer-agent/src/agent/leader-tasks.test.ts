@@ -1,14 +1,17 @@
-import { DEFAULT_FEATURE_GATES, LEADER_ELECTION, type LeaderElection, parseGvr } from '@kcp-tmc/interfaces';
+import { LEADER_ELECTION, type LeaderElection } from '@kcp-tmc/interfaces';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  SYNC_TARGET_CLUSTER as CLUSTER,
+  IMPORT_CONFIGMAPS,
+  postSyncTarget,
+  simulatorAgentOptions,
+} from '../../test/support/agent-options.js';
 import { RecordingDownstreamSyncer, recordingModule } from '../../test/support/recording-syncer.js';
 import { waitFor } from '../../test/support/wait.js';
 import { createAgent } from '../compose.js';
-import type { AgentOptions } from '../config/options.js';
 import { LEADER_TASKS, type LeaderTask } from '../tokens.js';
 import type { AgentModule } from './modules.js';
-
-const CLUSTER = 'root:org';
 
 /** A lease that is won when the test says so. */
 class ManualElection implements LeaderElection {
@@ -57,16 +60,7 @@ describe('leader tasks (upsync)', () => {
       () => upstream.stop(),
       () => downstream.stop(),
     );
-    const st = await fetch(`${upstream.url}/clusters/${CLUSTER}/apis/workload.kcp.io/v1alpha1/synctargets`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        apiVersion: 'workload.kcp.io/v1alpha1',
-        kind: 'SyncTarget',
-        metadata: { name: 'east' },
-      }),
-    });
-    expect(st.status).toBe(201);
+    await postSyncTarget(upstream);
     const election = new ManualElection();
     const task = new RecordingTask();
     const module: AgentModule = {
@@ -76,26 +70,7 @@ describe('leader tasks (upsync)', () => {
         container.register(LEADER_TASKS, { useValue: task });
       },
     };
-    const options: AgentOptions = {
-      fromKubeconfig: upstream.kubeconfigPath,
-      fromCluster: CLUSTER,
-      toKubeconfig: downstream.kubeconfigPath,
-      syncTargetName: 'east',
-      upstreamMode: 'virtual-workspace',
-      resourcesToImport: ['configmaps'],
-      resources: [parseGvr('v1/configmaps')],
-      apiImportPollIntervalMs: 60_000,
-      qps: 1000,
-      burst: 1000,
-      downstreamNamespaceCleanDelayMs: 1000,
-      featureGates: DEFAULT_FEATURE_GATES,
-      metricsBindAddress: null,
-      healthProbeBindAddress: null,
-      workers: 1,
-      heartbeatPeriodMs: 200,
-      shutdownTimeoutMs: 2000,
-      verbosity: 0,
-    };
+    const options = simulatorAgentOptions(upstream, downstream, { ...IMPORT_CONFIGMAPS, workers: 1 });
     const agent = await createAgent(options, {
       extraModules: [recordingModule(new RecordingDownstreamSyncer()), module],
     });
