@@ -2,18 +2,14 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { RequestOptions } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gvr } from '@kcp-tmc/interfaces';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DynamicClient } from '../client/dynamic-client.js';
-import { RestMapper } from '../discovery/rest-mapper.js';
-import { Transport } from '../http/transport.js';
+import { namespaceNames, usersKubeconfig } from '../../test/support/kubeconfigs.js';
 import { ClientNodeCredentials } from './client-node-auth.js';
 import { ClusterConnection, loadKubeConfig } from './kubeconfig.js';
 import { NativeCredentials } from './native-auth.js';
 
 // The agent's own kubeconfig loader (no client-node) against the simulator's real kubeconfigs.
-const namespaces = gvr('', 'v1', 'namespaces');
 let plain: KubeSimulator;
 let tls: KubeSimulator;
 let dir: string;
@@ -29,16 +25,6 @@ afterAll(async () => {
   await Promise.all([plain?.stop(), tls?.stop()]);
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-async function namespaceNames(connection: ClusterConnection): Promise<string[]> {
-  try {
-    const transport = new Transport(connection, { qps: 0, maxRetries: 0 });
-    const list = await new DynamicClient(transport, new RestMapper(transport)).list(namespaces);
-    return list.items.map((o) => o.metadata.name as string);
-  } finally {
-    await connection.close();
-  }
-}
 
 describe('kubeconfig loader', () => {
   it("authenticates the simulator's YAML kubeconfig by our own code", async () => {
@@ -139,13 +125,7 @@ describe('kubeconfig loader', () => {
   });
 
   it('hands exec and other auth-provider users to client-node', () => {
-    const config = (user: Record<string, unknown>) =>
-      JSON.stringify({
-        clusters: [{ name: 'c', cluster: { server: plain.url } }],
-        users: [{ name: 'u', user }],
-        contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
-        'current-context': 'x',
-      });
+    const config = (user: Record<string, unknown>) => usersKubeconfig({ url: plain.url }, { u: user }, 'u');
     for (const user of [
       { exec: { command: 'true', apiVersion: 'client.authentication.k8s.io/v1' } },
       { 'auth-provider': { name: 'oidc', config: {} } },

@@ -3,16 +3,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { gvr } from '@kcp-tmc/interfaces';
 import {
   RealApiserverUnavailableError,
   type RealKubeApiserver,
   startRealKubeApiserver,
 } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { DynamicClient } from '../client/dynamic-client.js';
-import { RestMapper } from '../discovery/rest-mapper.js';
-import { Transport } from '../http/transport.js';
+import { namespaceNames, usersKubeconfig } from '../../test/support/kubeconfigs.js';
 import { ClusterConnection, loadKubeConfig } from './kubeconfig.js';
 import { NativeCredentials } from './native-auth.js';
 
@@ -20,7 +17,6 @@ import { NativeCredentials } from './native-auth.js';
 // certificates (files and inline data) signed by a client CA the server is started with.
 const run = promisify(execFile);
 const START_TIMEOUT_MS = 45 * 60_000;
-const namespaces = gvr('', 'v1', 'namespaces');
 
 let server: RealKubeApiserver | undefined;
 let unavailable: string | undefined;
@@ -83,38 +79,19 @@ function real(ctx: TestContext): RealKubeApiserver {
   return server as RealKubeApiserver;
 }
 
-async function namespaceNames(kubeconfig: { file: string } | { kubeconfig: string }): Promise<string[]> {
+async function namespaceNamesWith(kubeconfig: { file: string } | { kubeconfig: string }): Promise<string[]> {
   const connection = new ClusterConnection(loadKubeConfig(kubeconfig));
   expect(connection.credentials).toBeInstanceOf(NativeCredentials);
-  try {
-    const transport = new Transport(connection, { qps: 0, maxRetries: 0 });
-    const list = await new DynamicClient(transport, new RestMapper(transport)).list(namespaces);
-    return list.items.map((o) => o.metadata.name as string);
-  } finally {
-    await connection.close();
-  }
+  return namespaceNames(connection);
 }
 
-function certKubeconfig(s: RealKubeApiserver, user: Record<string, string>): string {
-  return JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [
-      {
-        name: 'real',
-        cluster: { server: s.url, 'certificate-authority-data': Buffer.from(s.caCertPem).toString('base64') },
-      },
-    ],
-    users: [{ name: 'cert', user }],
-    contexts: [{ name: 'real', context: { cluster: 'real', user: 'cert' } }],
-    'current-context': 'real',
-  });
-}
+const certKubeconfig = (s: RealKubeApiserver, user: Record<string, string>) =>
+  usersKubeconfig(s, { cert: user }, 'cert');
 
 describe('kubeconfig loader against a real kube-apiserver', () => {
   it("authenticates with the harness's token kubeconfig", async (ctx) => {
     const s = real(ctx);
-    expect(await namespaceNames({ file: s.kubeconfigPath })).toContain('kube-system');
+    expect(await namespaceNamesWith({ file: s.kubeconfigPath })).toContain('kube-system');
   });
 
   it('authenticates with client certificate and key files', async (ctx) => {
@@ -123,7 +100,7 @@ describe('kubeconfig loader against a real kube-apiserver', () => {
       'client-certificate': join(dir, 'client.crt'),
       'client-key': join(dir, 'client.key'),
     });
-    expect(await namespaceNames({ kubeconfig })).toContain('kube-system');
+    expect(await namespaceNamesWith({ kubeconfig })).toContain('kube-system');
   });
 
   it('authenticates with inline client certificate data, and is refused without it', async (ctx) => {
@@ -133,9 +110,9 @@ describe('kubeconfig loader against a real kube-apiserver', () => {
       'client-certificate-data': await b64('client.crt'),
       'client-key-data': await b64('client.key'),
     });
-    expect(await namespaceNames({ kubeconfig })).toContain('kube-system');
+    expect(await namespaceNamesWith({ kubeconfig })).toContain('kube-system');
     // No certificate: anonymous, refused (401 without anonymous auth, else 403); never a list.
-    const refused = await namespaceNames({ kubeconfig: certKubeconfig(s, {}) }).catch((e: unknown) => e);
+    const refused = await namespaceNamesWith({ kubeconfig: certKubeconfig(s, {}) }).catch((e: unknown) => e);
     expect([401, 403]).toContain((refused as { status?: number }).status);
   });
 });

@@ -6,6 +6,7 @@ import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { clientFor } from '../../test/support/clients.js';
+import { usersKubeconfig } from '../../test/support/kubeconfigs.js';
 import { DynamicClient } from '../client/dynamic-client.js';
 import { RestMapper } from '../discovery/rest-mapper.js';
 import { Transport } from '../http/transport.js';
@@ -28,16 +29,8 @@ afterAll(async () => {
 });
 
 /** A kubeconfig (JSON is YAML) with one context per user, all pointing at the simulator. */
-function kubeconfig(users: Record<string, Record<string, unknown>>, current: string): string {
-  return JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: 'sim', cluster: { server: sim.url } }],
-    users: Object.entries(users).map(([name, user]) => ({ name, user })),
-    contexts: Object.keys(users).map((name) => ({ name, context: { cluster: 'sim', user: name } })),
-    'current-context': current,
-  });
-}
+const kubeconfig = (users: Record<string, Record<string, unknown>>, current: string) =>
+  usersKubeconfig({ url: sim.url }, users, current);
 
 async function listNamespaces(config: string): Promise<string[]> {
   const t = clientFor(config);
@@ -86,32 +79,8 @@ describe('kubeconfig authentication', () => {
   });
 
   it('runs an exec credential plugin and uses the token it returns', async () => {
-    const script = join(dir, 'credential.mjs');
     const counter = join(dir, 'calls');
-    await writeFile(
-      script,
-      `import { appendFileSync } from 'node:fs';
-appendFileSync(${JSON.stringify(counter)}, 'x');
-process.stdout.write(JSON.stringify({
-  apiVersion: 'client.authentication.k8s.io/v1',
-  kind: 'ExecCredential',
-  status: { token: ${JSON.stringify(TOKEN)} },
-}));
-`,
-    );
-    const config = kubeconfig(
-      {
-        plugin: {
-          exec: {
-            apiVersion: 'client.authentication.k8s.io/v1',
-            command: process.execPath,
-            args: [script],
-            interactiveMode: 'Never',
-          },
-        },
-      },
-      'plugin',
-    );
+    const config = kubeconfig({ plugin: await execUser('credential', counter) }, 'plugin');
     expect(await listNamespaces(config)).toContain('default');
     expect(await readFile(counter, 'utf8')).toMatch(/^x+$/);
   });
