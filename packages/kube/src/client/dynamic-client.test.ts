@@ -131,25 +131,8 @@ describe('DynamicClient CRUD over raw JSON', () => {
     ).template.spec.containers;
     expect(containers.map((c) => `${c.name}=${c.image}`)).toEqual(['main=nginx:1.28', 'sidecar=busybox']);
 
-    const applied = await t.client.patch(
-      deployments,
-      ref,
-      'apply',
-      {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: 'patched', namespace: 'app' },
-        spec: { replicas: 5 },
-      },
-      { fieldManager: 'syncer', force: true },
-    );
-    expect((applied.spec as { replicas: number }).replicas).toBe(5);
-    expect(
-      applied.metadata.managedFields?.some((m) => m.manager === 'syncer' && m.operation === 'Apply'),
-    ).toBe(true);
-
-    // Another manager taking the same field without force conflicts, with causes naming the field.
-    const clash = await caught(
+    // Server-side apply of `replicas` alone, as `fieldManager`.
+    const applyReplicas = (replicas: number, options: { fieldManager: string; force?: boolean }) =>
       t.client.patch(
         deployments,
         ref,
@@ -158,11 +141,18 @@ describe('DynamicClient CRUD over raw JSON', () => {
           apiVersion: 'apps/v1',
           kind: 'Deployment',
           metadata: { name: 'patched', namespace: 'app' },
-          spec: { replicas: 9 },
+          spec: { replicas },
         },
-        { fieldManager: 'someone-else' },
-      ),
-    );
+        options,
+      );
+    const applied = await applyReplicas(5, { fieldManager: 'syncer', force: true });
+    expect((applied.spec as { replicas: number }).replicas).toBe(5);
+    expect(
+      applied.metadata.managedFields?.some((m) => m.manager === 'syncer' && m.operation === 'Apply'),
+    ).toBe(true);
+
+    // Another manager taking the same field without force conflicts, with causes naming the field.
+    const clash = await caught(applyReplicas(9, { fieldManager: 'someone-else' }));
     expect(clash.type).toBe('ResourceConflict');
     expect(clash.causes.some((c) => c.field?.includes('replicas'))).toBe(true);
 
