@@ -2,36 +2,27 @@
 // agent, each on a fresh real kcp v0.11 and a fresh real kube-apiserver, both started with the SAME arguments that
 // `kubectl kcp workload sync` generated. Their state after each scenario is normalized and diffed; every
 // difference must be named, with its reason, in kcp-intended-differences.json.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  diffDumps,
   dumpState,
   formatDifferences,
-  type IntendedDifference,
   type KcpWorld,
   type NormalizedDump,
   normalizeDump,
-  realKcpUnavailable,
   SCENARIO_NAMESPACES,
   SCENARIOS,
   type ScenarioResult,
   type SyncerKind,
   startKcpWorld,
   UPSYNC_RESOURCES,
-  unexplained,
   whileRunning,
 } from '@kcp-tmc/testing';
 import { describe, expect, it } from 'vitest';
-import { CLI_BUILT } from './support.js';
+import { compareRuns, realKcpRuns } from './kcp-real-support.js';
 
-const unavailable = await realKcpUnavailable();
-if (unavailable) console.warn(`skipping the real-kcp differential suite: ${unavailable}`);
-
-const INTENDED = JSON.parse(
-  readFileSync(new URL('./kcp-intended-differences.json', import.meta.url), 'utf8'),
-) as { differences: IntendedDifference[] };
+const canRun = await realKcpRuns('the real-kcp differential suite');
 
 interface ScenarioOutcome {
   readonly name: string;
@@ -80,7 +71,7 @@ async function runScenarios(kind: SyncerKind): Promise<ScenarioOutcome[]> {
   return outcomes;
 }
 
-describe.skipIf(unavailable !== undefined || !CLI_BUILT)(
+describe.runIf(canRun)(
   "differential: kcp's Go syncer vs our agent on real kcp v0.11 and a real kube-apiserver",
   () => {
     it(
@@ -119,14 +110,7 @@ describe.skipIf(unavailable !== undefined || !CLI_BUILT)(
           report.push(`${scenario.name}: not run by ${a ? 'the agent' : "kcp's syncer"}`);
           continue;
         }
-        const differences = [
-          ...diffDumps(a.dump, b.dump),
-          ...diffDumps(
-            { 'observed||Scenario|': a.result.observed ?? {} },
-            { 'observed||Scenario|': b.result.observed ?? {} },
-          ),
-        ];
-        const left = unexplained(differences, INTENDED.differences, scenario.name);
+        const { differences, unexplained: left } = compareRuns(a, b, scenario.name);
         all[scenario.name] = { reference: a.result, tested: b.result, differences, unexplained: left };
         if (left.length > 0) report.push(`== ${scenario.name}\n${formatDifferences(left)}`);
       }

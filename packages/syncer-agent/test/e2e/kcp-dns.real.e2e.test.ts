@@ -12,16 +12,15 @@ import {
   buildKubeconfig,
   downstreamNamespace,
   type KcpWorld,
-  realKcpUnavailable,
   startKcpWorld,
   whileRunning,
 } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aRecords, FakeClusterDns, lookup, servingPort } from './dns-support.js';
-import { type AgentProcess, CLI_BUILT, spawnAgent, waitFor } from './support.js';
+import { realKcpRuns } from './kcp-real-support.js';
+import { type AgentProcess, spawnAgent, waitFor } from './support.js';
 
-const unavailable = await realKcpUnavailable();
-if (unavailable) console.warn(`skipping the real-kcp DNS suite: ${unavailable}`);
+const canRun = await realKcpRuns('the real-kcp DNS suite');
 
 interface Obj {
   metadata: { name: string };
@@ -29,7 +28,7 @@ interface Obj {
   spec?: Record<string, unknown>;
 }
 
-describe.skipIf(unavailable !== undefined || !CLI_BUILT)('workspace DNS on real kcp', () => {
+describe.runIf(canRun)('workspace DNS on real kcp', () => {
   let world: KcpWorld;
   let dir: string;
   const clusterDns = new FakeClusterDns();

@@ -11,16 +11,15 @@ import {
   app,
   downstreamNamespace,
   type KcpWorld,
-  realKcpUnavailable,
   settle,
   startKcpWorld,
   whileRunning,
 } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_BUILT, waitFor } from './support.js';
+import { realKcpRuns } from './kcp-real-support.js';
+import { waitFor } from './support.js';
 
-const unavailable = await realKcpUnavailable();
-if (unavailable) console.warn(`skipping the real-kcp restart suite: ${unavailable}`);
+const canRun = await realKcpRuns('the real-kcp restart suite');
 
 type Versions = Record<string, string>;
 
@@ -71,7 +70,7 @@ async function heartbeatSince(world: KcpWorld, since: number): Promise<boolean> 
   return beat !== undefined && Date.parse(beat) >= Math.floor(since / 1000) * 1000;
 }
 
-describe.skipIf(unavailable !== undefined || !CLI_BUILT)('restart of our agent on real kcp', () => {
+describe.runIf(canRun)('restart of our agent on real kcp', () => {
   let world: KcpWorld;
   let before: Versions;
   let importsBefore: Versions;

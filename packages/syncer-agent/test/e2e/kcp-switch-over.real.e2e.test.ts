@@ -5,16 +5,15 @@ import {
   app,
   downstreamNamespace,
   type KcpWorld,
-  realKcpUnavailable,
   settle,
   startKcpWorld,
   whileRunning,
 } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_BUILT, waitFor } from './support.js';
+import { realKcpRuns } from './kcp-real-support.js';
+import { waitFor } from './support.js';
 
-const unavailable = await realKcpUnavailable();
-if (unavailable) console.warn(`skipping the real-kcp switch-over suite: ${unavailable}`);
+const canRun = await realKcpRuns('the real-kcp switch-over suite');
 
 type Versions = Record<string, { uid: string; rv: string }>;
 
@@ -50,81 +49,78 @@ async function statusObserved(world: KcpWorld): Promise<boolean> {
   return d.status?.observedGeneration === d.metadata.generation;
 }
 
-describe.skipIf(unavailable !== undefined || !CLI_BUILT)(
-  "switch-over: our agent takes a SyncTarget over from kcp's Go syncer",
-  () => {
-    let world: KcpWorld;
-    let before: Versions;
-    let down: string;
-    let handedOverAt = 0;
+describe.runIf(canRun)("switch-over: our agent takes a SyncTarget over from kcp's Go syncer", () => {
+  let world: KcpWorld;
+  let before: Versions;
+  let down: string;
+  let handedOverAt = 0;
 
-    beforeAll(async () => {
-      world = await startKcpWorld('go', { workloadSyncArgs: ['--downstream-namespace-clean-delay=5s'] });
-      for (const object of app('demo')) {
-        const answer = await world.up('POST', object.path, object.body);
-        expect([201, 409]).toContain(answer.status);
-      }
-      await waitFor(
+  beforeAll(async () => {
+    world = await startKcpWorld('go', { workloadSyncArgs: ['--downstream-namespace-clean-delay=5s'] });
+    for (const object of app('demo')) {
+      const answer = await world.up('POST', object.path, object.body);
+      expect([201, 409]).toContain(answer.status);
+    }
+    await waitFor(
+      async () => {
+        const ns = await downstreamNamespace(world, 'demo');
+        if (ns === undefined || !(await statusObserved(world))) return false;
+        const pods = await world.down('GET', `/api/v1/namespaces/${ns}/pods`);
+        return (pods.body as { items: unknown[] }).items.length > 0;
+      },
+      'the Go syncer syncing the app (pods created downstream, status upstream)',
+      120_000,
+    );
+    down = (await downstreamNamespace(world, 'demo')) ?? '';
+    before = await downstreamObjects(world, down);
+    handedOverAt = Date.now();
+    // kcp's Go syncer deletes its APIResourceImports on SIGTERM when its importer gets there before the process
+    // exits, and kcp then unschedules and recreates everything (see the README); a SIGKILL hands over cleanly.
+    await world.stopSyncer('SIGKILL');
+    await world.startSyncer('agent');
+  }, 600_000);
+
+  afterAll(async () => {
+    await world?.stop();
+  }, 60_000);
+
+  it('deletes, recreates and restarts nothing downstream', async () => {
+    // The agent's first heartbeat shows it is up; then give its initial sync a condition to finish on.
+    await whileRunning(
+      () => world.syncer,
+      waitFor(
         async () => {
-          const ns = await downstreamNamespace(world, 'demo');
-          if (ns === undefined || !(await statusObserved(world))) return false;
-          const pods = await world.down('GET', `/api/v1/namespaces/${ns}/pods`);
-          return (pods.body as { items: unknown[] }).items.length > 0;
+          const st = await world.up(
+            'GET',
+            `/apis/workload.kcp.io/v1alpha1/synctargets/${world.generated.syncTargetName}`,
+          );
+          const beat = (st.body as { status?: { lastSyncerHeartbeatTime?: string } }).status
+            ?.lastSyncerHeartbeatTime;
+          return beat !== undefined && Date.parse(beat) >= Math.floor(handedOverAt / 1000) * 1000;
         },
-        'the Go syncer syncing the app (pods created downstream, status upstream)',
+        "the agent's first heartbeat",
         120_000,
-      );
-      down = (await downstreamNamespace(world, 'demo')) ?? '';
-      before = await downstreamObjects(world, down);
-      handedOverAt = Date.now();
-      // kcp's Go syncer deletes its APIResourceImports on SIGTERM when its importer gets there before the process
-      // exits, and kcp then unschedules and recreates everything (see the README); a SIGKILL hands over cleanly.
-      await world.stopSyncer('SIGKILL');
-      await world.startSyncer('agent');
-    }, 600_000);
+      ),
+    );
+    // Then until nobody writes any more: the agent's initial sync has had its say.
+    await whileRunning(() => world.syncer, settle(world));
+    const after = await downstreamObjects(world, down);
+    const changed = Object.keys(before).filter((k) => after[k]?.uid !== before[k]?.uid);
+    const added = Object.keys(after).filter((k) => before[k] === undefined);
+    expect({ deletedOrRecreated: changed, added }).toEqual({ deletedOrRecreated: [], added: [] });
+  }, 300_000);
 
-    afterAll(async () => {
-      await world?.stop();
-    }, 60_000);
-
-    it('deletes, recreates and restarts nothing downstream', async () => {
-      // The agent's first heartbeat shows it is up; then give its initial sync a condition to finish on.
-      await whileRunning(
-        () => world.syncer,
-        waitFor(
-          async () => {
-            const st = await world.up(
-              'GET',
-              `/apis/workload.kcp.io/v1alpha1/synctargets/${world.generated.syncTargetName}`,
-            );
-            const beat = (st.body as { status?: { lastSyncerHeartbeatTime?: string } }).status
-              ?.lastSyncerHeartbeatTime;
-            return beat !== undefined && Date.parse(beat) >= Math.floor(handedOverAt / 1000) * 1000;
-          },
-          "the agent's first heartbeat",
-          120_000,
-        ),
-      );
-      // Then until nobody writes any more: the agent's initial sync has had its say.
-      await whileRunning(() => world.syncer, settle(world));
-      const after = await downstreamObjects(world, down);
-      const changed = Object.keys(before).filter((k) => after[k]?.uid !== before[k]?.uid);
-      const added = Object.keys(after).filter((k) => before[k] === undefined);
-      expect({ deletedOrRecreated: changed, added }).toEqual({ deletedOrRecreated: [], added: [] });
-    }, 300_000);
-
-    it('keeps status flowing up after a spec change', async () => {
-      const patched = await world.up(
-        'PATCH',
-        '/apis/apps/v1/namespaces/demo/deployments/web',
-        { spec: { replicas: 2 } },
-        'application/merge-patch+json',
-      );
-      expect(patched.status).toBe(200);
-      await whileRunning(
-        () => world.syncer,
-        waitFor(() => statusObserved(world), 'status of the new generation', 120_000),
-      );
-    }, 300_000);
-  },
-);
+  it('keeps status flowing up after a spec change', async () => {
+    const patched = await world.up(
+      'PATCH',
+      '/apis/apps/v1/namespaces/demo/deployments/web',
+      { spec: { replicas: 2 } },
+      'application/merge-patch+json',
+    );
+    expect(patched.status).toBe(200);
+    await whileRunning(
+      () => world.syncer,
+      waitFor(() => statusObserved(world), 'status of the new generation', 120_000),
+    );
+  }, 300_000);
+});

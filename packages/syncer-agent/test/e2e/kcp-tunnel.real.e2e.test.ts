@@ -6,20 +6,14 @@
 import { spawn } from 'node:child_process';
 import { request } from 'node:https';
 import { namespaceLocator, physicalClusterNamespaceName } from '@kcp-tmc/interfaces';
-import {
-  downstreamNamespace,
-  type KcpWorld,
-  realKcpUnavailable,
-  resolveKubectl,
-  startKcpWorld,
-} from '@kcp-tmc/testing';
+import { downstreamNamespace, type KcpWorld, resolveKubectl, startKcpWorld } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAST_API_IMPORT, syncPodsOnRealKcp } from './kcp-pods-support.js';
+import { realKcpRuns } from './kcp-real-support.js';
 import { FakeKubelet, pod, registerNode } from './kcp-tunnel-support.js';
-import { CLI_BUILT, waitFor } from './support.js';
+import { waitFor } from './support.js';
 
-const unavailable = await realKcpUnavailable();
-if (unavailable) console.warn(`skipping the real-kcp tunnel suite: ${unavailable}`);
+const canRun = await realKcpRuns('the real-kcp tunnel suite');
 
 const GATE = '--feature-gates=KCPSyncerTunnel=true';
 const NODE = 'node-1';
@@ -41,7 +35,7 @@ function kubectl(binary: string, args: string[]): Promise<{ code: number; stdout
   });
 }
 
-describe.skipIf(unavailable !== undefined || !CLI_BUILT)("kcp's syncer tunnel on real kcp", () => {
+describe.runIf(canRun)("kcp's syncer tunnel on real kcp", () => {
   let world: KcpWorld;
   let kubectlPath: string;
   const kubelet = new FakeKubelet();

@@ -3,35 +3,26 @@
 // kube-apiserver). It runs once with kcp's Go syncers and once with our agents, each on a fresh real kcp v0.11,
 // and diffs the normalized state like kcp-differential.real.e2e.test.ts. A file of its own: its world has a
 // second SyncTarget and Placement from the start, which would change what every scenario of the main suite sees.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  diffDumps,
   dumpState,
   formatDifferences,
-  type IntendedDifference,
   type NormalizedDump,
   normalizeDump,
   placeOnAddedSyncTarget,
-  realKcpUnavailable,
   SCENARIO_NAMESPACES,
   type ScenarioResult,
   type SyncerKind,
   startKcpWorld,
   TWO_SYNC_TARGETS,
-  unexplained,
   whileRunning,
 } from '@kcp-tmc/testing';
 import { describe, expect, it } from 'vitest';
-import { CLI_BUILT } from './support.js';
+import { compareRuns, realKcpRuns } from './kcp-real-support.js';
 
-const unavailable = await realKcpUnavailable();
-if (unavailable) console.warn(`skipping the real-kcp two-SyncTargets check: ${unavailable}`);
-
-const INTENDED = JSON.parse(
-  readFileSync(new URL('./kcp-intended-differences.json', import.meta.url), 'utf8'),
-) as { differences: IntendedDifference[] };
+const canRun = await realKcpRuns('the real-kcp two-SyncTargets check');
 
 interface Run {
   readonly result: ScenarioResult;
@@ -75,7 +66,7 @@ async function runTwoSyncTargets(kind: SyncerKind): Promise<Run> {
 /** The keys of a normalized dump that start with `prefix`. */
 const keys = (dump: NormalizedDump, prefix: string) => Object.keys(dump).filter((k) => k.startsWith(prefix));
 
-describe.skipIf(unavailable !== undefined || !CLI_BUILT)(
+describe.runIf(canRun)(
   'one upstream namespace on two SyncTargets, real kcp v0.11: Go syncers vs our agents',
   () => {
     it.each(['go', 'agent'] as const)(
@@ -118,14 +109,7 @@ describe.skipIf(unavailable !== undefined || !CLI_BUILT)(
     it('leaves the same state with our agents as with kcp, but for the intended differences', () => {
       const { go, agent } = runs;
       if (!go || !agent) throw new Error(`not run by ${go ? 'the agent' : "kcp's syncer"}`);
-      const differences = [
-        ...diffDumps(go.dump, agent.dump),
-        ...diffDumps(
-          { 'observed||Scenario|': go.result.observed ?? {} },
-          { 'observed||Scenario|': agent.result.observed ?? {} },
-        ),
-      ];
-      const left = unexplained(differences, INTENDED.differences, TWO_SYNC_TARGETS.name);
+      const { differences, unexplained: left } = compareRuns(go, agent, TWO_SYNC_TARGETS.name);
       // Every difference, explained or not, and both runs' observations, for a person to read.
       const path =
         process.env.KCP_TMC_TWO_SYNC_TARGETS_REPORT ?? join(tmpdir(), 'kcp-tmc-two-synctargets.json');

@@ -8,7 +8,6 @@ import {
   deleteVolume,
   downstreamNamespace,
   type KcpWorld,
-  realKcpUnavailable,
   setVolumePhase,
   startKcpWorld,
   UPSYNC_RESOURCES,
@@ -20,16 +19,16 @@ import {
 } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAST_API_IMPORT, syncPodsOnRealKcp } from './kcp-pods-support.js';
-import { CLI_BUILT, waitFor } from './support.js';
+import { realKcpRuns } from './kcp-real-support.js';
+import { waitFor } from './support.js';
 
-const unavailable = await realKcpUnavailable();
-if (unavailable) console.warn(`skipping the real-kcp upsync suite: ${unavailable}`);
+const canRun = await realKcpRuns('the real-kcp upsync suite');
 
 /** kcp's upsyncer VW serves pods and volumes once the SyncTarget syncs them (pkg/virtual/syncer/builder). */
 const RESOURCES = ['services', ...UPSYNC_RESOURCES];
 const THROUGHPUT_PVS = 30;
 
-describe.skipIf(unavailable !== undefined || !CLI_BUILT)('upsync on real kcp', () => {
+describe.runIf(canRun)('upsync on real kcp', () => {
   let world: KcpWorld;
 
   const upPv = (name: string) => upstreamVolume(world, name);
