@@ -8,7 +8,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  app,
   buildKubeconfig,
   downstreamNamespace,
   type KcpWorld,
@@ -17,7 +16,7 @@ import {
 } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aRecords, FakeClusterDns, lookup, servingPort } from './dns-support.js';
-import { realKcpRuns } from './kcp-real-support.js';
+import { createApp, realKcpRuns } from './kcp-real-support.js';
 import { type AgentProcess, spawnAgent, waitFor } from './support.js';
 
 const canRun = await realKcpRuns('the real-kcp DNS suite');
@@ -65,10 +64,7 @@ describe.runIf(canRun)('workspace DNS on real kcp', () => {
   beforeAll(async () => {
     world = await startKcpWorld('agent');
     dir = await mkdtemp(join(tmpdir(), 'kcp-dns-'));
-    for (const object of app('demo')) {
-      const answer = await world.up('POST', object.path, object.body);
-      expect([201, 409]).toContain(answer.status);
-    }
+    await createApp(world, 'demo');
     const demo = await physicalWeb('demo');
     clusterDns.a(`web.${demo.physical}.svc.cluster.local`, demo.ip);
     const upstream = await clusterDns.start();
@@ -156,10 +152,7 @@ describe.runIf(canRun)('workspace DNS on real kcp', () => {
   );
 
   it('follows the ConfigMap as the agent maps a new namespace of the workspace', async () => {
-    for (const object of app('shop')) {
-      const answer = await world.up('POST', object.path, object.body);
-      expect([201, 409]).toContain(answer.status);
-    }
+    await createApp(world, 'shop');
     const shop = await physicalWeb('shop');
     clusterDns.a(`web.${shop.physical}.svc.cluster.local`, shop.ip);
     let answer = await lookup(address, 'web.shop.svc.cluster.local');

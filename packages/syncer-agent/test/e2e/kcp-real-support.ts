@@ -1,14 +1,19 @@
 import { readFileSync } from 'node:fs';
 import {
+  app,
   type Difference,
   diffDumps,
   type IntendedDifference,
+  type KcpWorld,
   type NormalizedDump,
   realKcpUnavailable,
   type ScenarioResult,
+  settle,
   unexplained,
+  whileRunning,
 } from '@kcp-tmc/testing';
-import { CLI_BUILT } from './support.js';
+import { expect } from 'vitest';
+import { CLI_BUILT, waitFor } from './support.js';
 
 /**
  * Whether a real-kcp suite runs here: kcp's binaries are there and our CLI is built. When kcp is not, warns
@@ -48,4 +53,35 @@ export function compareRuns(
     ),
   ];
   return { differences, unexplained: unexplained(differences, INTENDED.differences, scenario) };
+}
+
+/** Creates the scenario library's app in `namespace` of the workspace (201, or 409 when it is there already). */
+export async function createApp(world: KcpWorld, namespace: string): Promise<void> {
+  for (const object of app(namespace)) {
+    const answer = await world.up('POST', object.path, object.body);
+    expect([201, 409]).toContain(answer.status);
+  }
+}
+
+/** Whether the SyncTarget carries a heartbeat sent at or after `since` (epoch ms). */
+export async function heartbeatSince(world: KcpWorld, since: number): Promise<boolean> {
+  const st = await world.up(
+    'GET',
+    `/apis/workload.kcp.io/v1alpha1/synctargets/${world.generated.syncTargetName}`,
+  );
+  const beat = (st.body as { status?: { lastSyncerHeartbeatTime?: string } }).status?.lastSyncerHeartbeatTime;
+  // Heartbeats carry whole seconds.
+  return beat !== undefined && Date.parse(beat) >= Math.floor(since / 1000) * 1000;
+}
+
+/**
+ * Waits, while the syncer runs, for its heartbeat sent at or after `since` (it is up), then until nobody writes
+ * any more (its initial sync has had its say).
+ */
+export async function settledSince(world: KcpWorld, since: number, heartbeat: string): Promise<void> {
+  await whileRunning(
+    () => world.syncer,
+    waitFor(() => heartbeatSince(world, since), heartbeat, 120_000),
+  );
+  await whileRunning(() => world.syncer, settle(world));
 }

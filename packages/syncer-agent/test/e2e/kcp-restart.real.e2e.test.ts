@@ -7,16 +7,9 @@
 import { copyFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  app,
-  downstreamNamespace,
-  type KcpWorld,
-  settle,
-  startKcpWorld,
-  whileRunning,
-} from '@kcp-tmc/testing';
+import { downstreamNamespace, type KcpWorld, settle, startKcpWorld, whileRunning } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { realKcpRuns } from './kcp-real-support.js';
+import { createApp, realKcpRuns, settledSince } from './kcp-real-support.js';
 import { waitFor } from './support.js';
 
 const canRun = await realKcpRuns('the real-kcp restart suite');
@@ -60,16 +53,6 @@ async function apiResourceImports(world: KcpWorld): Promise<Versions> {
   return Object.fromEntries(items.map((item) => [item.metadata.name, item.metadata.uid]));
 }
 
-async function heartbeatSince(world: KcpWorld, since: number): Promise<boolean> {
-  const st = await world.up(
-    'GET',
-    `/apis/workload.kcp.io/v1alpha1/synctargets/${world.generated.syncTargetName}`,
-  );
-  const beat = (st.body as { status?: { lastSyncerHeartbeatTime?: string } }).status?.lastSyncerHeartbeatTime;
-  // Heartbeats carry whole seconds.
-  return beat !== undefined && Date.parse(beat) >= Math.floor(since / 1000) * 1000;
-}
-
 describe.runIf(canRun)('restart of our agent on real kcp', () => {
   let world: KcpWorld;
   let before: Versions;
@@ -82,10 +65,7 @@ describe.runIf(canRun)('restart of our agent on real kcp', () => {
       // Every request in the logs kept below: which object was deleted, and why, shows there.
       syncerArgs: ['--v=6'],
     });
-    for (const object of app('demo')) {
-      const answer = await world.up('POST', object.path, object.body);
-      expect([201, 409]).toContain(answer.status);
-    }
+    await createApp(world, 'demo');
     await whileRunning(
       () => world.syncer,
       waitFor(
@@ -118,11 +98,7 @@ describe.runIf(canRun)('restart of our agent on real kcp', () => {
   }, 60_000);
 
   it('deletes and recreates nothing downstream', async () => {
-    await whileRunning(
-      () => world.syncer,
-      waitFor(() => heartbeatSince(world, restartedAt), 'a heartbeat after the restart', 120_000),
-    );
-    await whileRunning(() => world.syncer, settle(world));
+    await settledSince(world, restartedAt, 'a heartbeat after the restart');
     const after = await downstreamUids(world);
     expect(Object.keys(before)).toEqual(
       expect.arrayContaining(['demo/Service/web', 'demo/ConfigMap/app-config']),

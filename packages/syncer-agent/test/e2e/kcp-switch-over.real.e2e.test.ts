@@ -1,16 +1,9 @@
 // Switching syncers: kcp's Go syncer syncs an app on real kcp v0.11 and is killed; our agent takes over the same
 // SyncTarget with the same generated arguments. Nothing downstream may be deleted, recreated or restarted (a new
 // ReplicaSet would mean a different pod template, so new pods), and status must keep flowing up.
-import {
-  app,
-  downstreamNamespace,
-  type KcpWorld,
-  settle,
-  startKcpWorld,
-  whileRunning,
-} from '@kcp-tmc/testing';
+import { downstreamNamespace, type KcpWorld, startKcpWorld, whileRunning } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { realKcpRuns } from './kcp-real-support.js';
+import { createApp, realKcpRuns, settledSince } from './kcp-real-support.js';
 import { waitFor } from './support.js';
 
 const canRun = await realKcpRuns('the real-kcp switch-over suite');
@@ -57,10 +50,7 @@ describe.runIf(canRun)("switch-over: our agent takes a SyncTarget over from kcp'
 
   beforeAll(async () => {
     world = await startKcpWorld('go', { workloadSyncArgs: ['--downstream-namespace-clean-delay=5s'] });
-    for (const object of app('demo')) {
-      const answer = await world.up('POST', object.path, object.body);
-      expect([201, 409]).toContain(answer.status);
-    }
+    await createApp(world, 'demo');
     await waitFor(
       async () => {
         const ns = await downstreamNamespace(world, 'demo');
@@ -86,24 +76,7 @@ describe.runIf(canRun)("switch-over: our agent takes a SyncTarget over from kcp'
 
   it('deletes, recreates and restarts nothing downstream', async () => {
     // The agent's first heartbeat shows it is up; then give its initial sync a condition to finish on.
-    await whileRunning(
-      () => world.syncer,
-      waitFor(
-        async () => {
-          const st = await world.up(
-            'GET',
-            `/apis/workload.kcp.io/v1alpha1/synctargets/${world.generated.syncTargetName}`,
-          );
-          const beat = (st.body as { status?: { lastSyncerHeartbeatTime?: string } }).status
-            ?.lastSyncerHeartbeatTime;
-          return beat !== undefined && Date.parse(beat) >= Math.floor(handedOverAt / 1000) * 1000;
-        },
-        "the agent's first heartbeat",
-        120_000,
-      ),
-    );
-    // Then until nobody writes any more: the agent's initial sync has had its say.
-    await whileRunning(() => world.syncer, settle(world));
+    await settledSince(world, handedOverAt, "the agent's first heartbeat");
     const after = await downstreamObjects(world, down);
     const changed = Object.keys(before).filter((k) => after[k]?.uid !== before[k]?.uid);
     const added = Object.keys(after).filter((k) => before[k] === undefined);
