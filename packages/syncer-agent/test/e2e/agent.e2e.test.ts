@@ -5,51 +5,17 @@ import {
   CLI_BUILT,
   call,
   createAll,
+  KEY,
   ownedDownstream,
   spawnAgent,
   started,
-  syncLabels,
   useWorld,
   WORKSPACES,
   waitFor,
 } from './support.js';
+import { allNamespaces, bulkObject, GVR_PATHS, KINDS, type Kind, scheduledDeployment } from './workloads.js';
 
-const GVR_PATHS = {
-  deployments: (ns: string) => `/apis/apps/v1/namespaces/${ns}/deployments`,
-  services: (ns: string) => `/api/v1/namespaces/${ns}/services`,
-  configmaps: (ns: string) => `/api/v1/namespaces/${ns}/configmaps`,
-  secrets: (ns: string) => `/api/v1/namespaces/${ns}/secrets`,
-};
-
-function deployment(name: string, replicas: number, labels: Record<string, string> = {}) {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, labels: syncLabels(labels) },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: { containers: [{ name: 'main', image: 'example/app:1' }] },
-      },
-    },
-  };
-}
-
-function bulkObject(kind: keyof typeof GVR_PATHS, name: string) {
-  const metadata = { name, labels: syncLabels({ bulk: 'yes' }) };
-  switch (kind) {
-    case 'deployments':
-      return { ...deployment(name, 0, { bulk: 'yes' }) };
-    case 'services':
-      return { apiVersion: 'v1', kind: 'Service', metadata, spec: { ports: [{ port: 80 }] } };
-    case 'configmaps':
-      return { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { n: name } };
-    case 'secrets':
-      return { apiVersion: 'v1', kind: 'Secret', metadata, type: 'Opaque', stringData: { n: name } };
-  }
-}
+const deployment = (name: string, replicas: number) => scheduledDeployment(KEY, name, replicas);
 
 describe.skipIf(!CLI_BUILT)('syncer-agent run (process) against simulators', () => {
   const world = useWorld();
@@ -90,21 +56,20 @@ describe.skipIf(!CLI_BUILT)('syncer-agent run (process) against simulators', () 
 
   it('syncs 150 resources over 4 GVRs, then deletion cleans them up', async () => {
     const items = [];
-    const kinds = Object.keys(GVR_PATHS) as Array<keyof typeof GVR_PATHS>;
     for (let i = 0; i < 150; i++) {
-      const kind = kinds[i % kinds.length] as keyof typeof GVR_PATHS;
+      const kind = KINDS[i % KINDS.length] as Kind;
       const ws = WORKSPACES[i % WORKSPACES.length] as string;
       items.push({
         base: `${world.upstream.url}/clusters/${ws}`,
         path: GVR_PATHS[kind]('bulk'),
-        object: bulkObject(kind, `obj-${i}`),
+        object: bulkObject(KEY, kind, `obj-${i}`),
       });
     }
     await createAll(items);
     const countBulk = async () => {
       let total = 0;
-      for (const kind of kinds) {
-        const path = GVR_PATHS[kind]('').replace('/namespaces//', '/');
+      for (const kind of KINDS) {
+        const path = allNamespaces(kind);
         total += (await ownedDownstream(world, path)).filter((o) => o.metadata.labels?.bulk === 'yes').length;
       }
       return total;
@@ -121,7 +86,7 @@ describe.skipIf(!CLI_BUILT)('syncer-agent run (process) against simulators', () 
     await waitFor(
       async () => {
         for (const ws of WORKSPACES) {
-          for (const kind of kinds) {
+          for (const kind of KINDS) {
             const { json } = await call(`${world.upstream.url}/clusters/${ws}`, GVR_PATHS[kind]('bulk'));
             // Only the test's objects: kcp's own kube-root-ca.crt and default token Secret stay.
             if ((json.items ?? []).some((o) => o.metadata.labels?.bulk === 'yes')) return false;

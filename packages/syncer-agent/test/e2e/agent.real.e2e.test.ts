@@ -25,51 +25,14 @@ import {
   startRealWorld,
   writeDeploymentReady,
 } from './real-support.js';
-import { type AgentProcess, CLI_BUILT, spawnAgent, started, syncLabelsFor, waitFor } from './support.js';
+import { type AgentProcess, CLI_BUILT, spawnAgent, started, waitFor } from './support.js';
+import { allNamespaces, bulkObject, GVR_PATHS, KINDS, type Kind, scheduledDeployment } from './workloads.js';
 
 const ST_NAME = 'edge';
 const KEY = plainKey(ST_NAME);
 const BULK_NAMESPACES = ['bulk-a', 'bulk-b'];
 
-const GVR_PATHS = {
-  deployments: (ns: string) => `/apis/apps/v1/namespaces/${ns}/deployments`,
-  services: (ns: string) => `/api/v1/namespaces/${ns}/services`,
-  configmaps: (ns: string) => `/api/v1/namespaces/${ns}/configmaps`,
-  secrets: (ns: string) => `/api/v1/namespaces/${ns}/secrets`,
-};
-type Kind = keyof typeof GVR_PATHS;
-const KINDS = Object.keys(GVR_PATHS) as Kind[];
-const allNamespaces = (kind: Kind) => GVR_PATHS[kind]('').replace('/namespaces//', '/');
-
-function deployment(name: string, replicas: number, labels: Record<string, string> = {}) {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, labels: syncLabelsFor(KEY, labels) },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: { containers: [{ name: 'main', image: 'example/app:1' }] },
-      },
-    },
-  };
-}
-
-function bulkObject(kind: Kind, name: string) {
-  const metadata = { name, labels: syncLabelsFor(KEY, { bulk: 'yes' }) };
-  switch (kind) {
-    case 'deployments':
-      return deployment(name, 0, { bulk: 'yes' });
-    case 'services':
-      return { apiVersion: 'v1', kind: 'Service', metadata, spec: { ports: [{ port: 80 }] } };
-    case 'configmaps':
-      return { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { n: name } };
-    case 'secrets':
-      return { apiVersion: 'v1', kind: 'Secret', metadata, type: 'Opaque', stringData: { n: name } };
-  }
-}
+const deployment = (name: string, replicas: number) => scheduledDeployment(KEY, name, replicas);
 
 const BULK = Array.from({ length: 150 }, (_, i) => {
   const kind = KINDS[i % KINDS.length] as Kind;
@@ -79,7 +42,7 @@ const BULK = Array.from({ length: 150 }, (_, i) => {
     namespace,
     name: `obj-${i}`,
     path: GVR_PATHS[kind](namespace),
-    object: bulkObject(kind, `obj-${i}`),
+    object: bulkObject(KEY, kind, `obj-${i}`),
   };
 });
 
