@@ -19,7 +19,7 @@ import { placeNamespace } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RETAIN_REPLICAS_ANNOTATION } from '../src/constants.js';
 import { KINDS, workload } from './support/fixtures.js';
-import { relabelAndExpectClean } from './support/relabel.js';
+import { expectUnownedLeftAlone, relabelAndExpectClean } from './support/spec-cases.js';
 import {
   type Agent,
   downstreamGet,
@@ -327,33 +327,16 @@ describe('spec path against the simulator (kcp wildcard mode, real engine + tran
   it('leaves an unowned same-named object untouched and reports a conflict upstream', async () => {
     const cluster = WORKLOAD_CLUSTERS[1] as string;
     const ns = downstreamNs(cluster);
-    const theirs = await sims.downstreamClient.create(
-      parseGvr('v1/configmaps'),
-      {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { name: 'shared', namespace: ns },
-        data: { owner: 'someone-else' },
-      },
-      { namespace: ns },
-    );
-    await create(cluster, 'v1/configmaps', workload('ConfigMap', NS, 'shared', sims.ref.key));
-    await eventually(
-      async () => {
-        const events = await sims.upstreamClient.list(parseGvr('v1/events'), { cluster, namespace: NS });
-        return events.items.some(
-          (e) => e.reason === 'ResourceConflict' && (e.involvedObject as { name?: string }).name === 'shared',
-        );
-      },
-      20_000,
-      'conflict Event upstream',
-    );
-    const after = (await downstreamGet(sims, 'v1/configmaps', ns, 'shared')) as KubeObject;
-    expect(after.metadata.resourceVersion).toBe(theirs.metadata.resourceVersion);
-    expect(after.data).toEqual({ owner: 'someone-else' });
-    const result = agent.syncer.applied.find((a) => a.request.item.key.name === 'shared')?.result;
-    expect(result?.success).toBe(false);
-    expect(result?.conflicts[0]?.kind).toBe('ownership');
+    await expectUnownedLeftAlone({
+      downstream: sims.downstreamClient,
+      namespace: ns,
+      upstreamNamespace: NS,
+      syncTargetKey: sims.ref.key,
+      createUpstream: (object) => create(cluster, 'v1/configmaps', object),
+      upstreamEvents: async () =>
+        (await sims.upstreamClient.list(parseGvr('v1/events'), { cluster, namespace: NS })).items,
+      syncer: agent.syncer,
+    });
   }, 30_000);
 
   it('deletes downstream on upstream deletion, then removes the finalizer', async () => {

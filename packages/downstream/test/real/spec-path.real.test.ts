@@ -15,7 +15,7 @@ import {
 import { type RealServers, realRequest, startRealServers } from '@kcp-tmc/testing';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { workload } from '../support/fixtures.js';
-import { relabelAndExpectClean } from '../support/relabel.js';
+import { expectUnownedLeftAlone, relabelAndExpectClean } from '../support/spec-cases.js';
 import { eventually } from '../support/wait.js';
 import { PLAIN_CLUSTER, type RealAgent, type RealSides, realSides, startRealAgent } from './stack.js';
 
@@ -219,35 +219,17 @@ describe('spec path against real kube-apiservers (plain upstream, real engine + 
   it('leaves an unowned same-named object untouched and reports a conflict', async (ctx) => {
     const { s, a, ns } = ready(ctx);
     await eventually(async () => (await s.downstreamGet(NAMESPACES, '', ns)) !== undefined);
-    const theirs = await s.downstreamClient.create(
-      parseGvr('v1/configmaps'),
-      {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { name: 'shared', namespace: ns },
-        data: { owner: 'someone-else' },
-      },
-      { namespace: ns },
-    );
-    await s.upstreamClient.create(parseGvr('v1/configmaps'), workload('ConfigMap', NS, 'shared', s.ref.key), {
-      namespace: NS,
+    await expectUnownedLeftAlone({
+      downstream: s.downstreamClient,
+      namespace: ns,
+      upstreamNamespace: NS,
+      syncTargetKey: s.ref.key,
+      createUpstream: (object) =>
+        s.upstreamClient.create(parseGvr('v1/configmaps'), object, { namespace: NS }),
+      upstreamEvents: async () =>
+        (await s.upstreamClient.list(parseGvr('v1/events'), { namespace: NS })).items,
+      syncer: a.syncer,
     });
-    await eventually(
-      async () => {
-        const events = await s.upstreamClient.list(parseGvr('v1/events'), { namespace: NS });
-        return events.items.some(
-          (e) => e.reason === 'ResourceConflict' && (e.involvedObject as { name?: string }).name === 'shared',
-        );
-      },
-      20_000,
-      'conflict Event upstream',
-    );
-    const after = (await s.downstreamGet('v1/configmaps', ns, 'shared')) as KubeObject;
-    expect(after.metadata.resourceVersion).toBe(theirs.metadata.resourceVersion);
-    expect(after.data).toEqual({ owner: 'someone-else' });
-    const result = a.syncer.applied.find((x) => x.request.item.key.name === 'shared')?.result;
-    expect(result?.success).toBe(false);
-    expect(result?.conflicts[0]?.kind).toBe('ownership');
   });
 
   it('a restarted agent syncs everything again without a single downstream write', async (ctx) => {
