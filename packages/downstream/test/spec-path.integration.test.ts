@@ -16,26 +16,18 @@ import {
   tenantId,
 } from '@kcp-tmc/interfaces';
 import { placeNamespace } from '@kcp-tmc/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RETAIN_REPLICAS_ANNOTATION } from '../src/constants.js';
 import { KINDS, workload } from './support/fixtures.js';
 import { expectUnownedLeftAlone, relabelAndExpectClean } from './support/spec-cases.js';
-import {
-  type Agent,
-  downstreamGet,
-  type Sims,
-  startAgent,
-  startSims,
-  WORKLOAD_CLUSTERS,
-} from './support/stack.js';
+import { useSpecStack } from './support/spec-stack.js';
+import { downstreamGet, startAgent, WORKLOAD_CLUSTERS } from './support/stack.js';
 import { eventually } from './support/wait.js';
 
 const NAMESPACES = parseGvr('v1/namespaces');
 const NS = 'team';
 
 describe('spec path against the simulator (kcp wildcard mode, real engine + transformation + conflict)', () => {
-  let sims: Sims;
-  let agent: Agent;
   const downstreamNs = (cluster: string, namespace = NS) => sims.downstreamNamespace(cluster, namespace);
   const up = (cluster: string) => ({ cluster });
   const create = (cluster: string, gvr: string, object: KubeObject) =>
@@ -46,19 +38,13 @@ describe('spec path against the simulator (kcp wildcard mode, real engine + tran
   const upstreamGet = (cluster: string, gvr: string, namespace: string, name: string) =>
     sims.upstreamClient.get(parseGvr(gvr), { cluster, namespace, name }).catch(() => undefined);
 
-  beforeAll(async () => {
-    sims = await startSims();
+  const { sims, agent } = useSpecStack(async (sims) => {
     for (const cluster of WORKLOAD_CLUSTERS) {
       for (const name of [NS, 'other']) {
         await sims.placeNamespace(cluster, name);
       }
     }
-    agent = await startAgent(sims);
-  }, 60_000);
-
-  afterAll(async () => {
-    await agent?.stop();
-    await sims?.stop();
+    return startAgent(sims);
   });
 
   it('syncs every kind from three logical clusters into distinct downstream namespaces', async () => {

@@ -1,16 +1,10 @@
 import { DOWNSTREAM_CLUSTER_LABEL, type KubeObject, parseGvr } from '@kcp-tmc/interfaces';
 import type { RequestStats } from '@kcp-tmc/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ORPHAN_ANNOTATION } from '../src/constants.js';
 import { workload } from './support/fixtures.js';
-import {
-  type Agent,
-  downstreamGet,
-  type Sims,
-  startAgent,
-  startSims,
-  WORKLOAD_CLUSTERS,
-} from './support/stack.js';
+import { useSpecStack } from './support/spec-stack.js';
+import { type Agent, downstreamGet, startAgent, WORKLOAD_CLUSTERS } from './support/stack.js';
 import { eventually } from './support/wait.js';
 
 const NS = 'team';
@@ -36,8 +30,6 @@ function writes(stats: RequestStats, resource: string): Record<string, number> {
 }
 
 describe('apply strategies and orphaning against the simulator (real engine + transformation)', () => {
-  let sims: Sims;
-  let agent: Agent;
   const downstreamNs = () => sims.downstreamNamespace(CLUSTER, NS);
   const scope = { cluster: CLUSTER, namespace: NS };
   const upstreamGet = (gvr: string, name: string) =>
@@ -51,10 +43,9 @@ describe('apply strategies and orphaning against the simulator (real engine + tr
         a.request.upstream.metadata.resourceVersion === resourceVersion,
     );
 
-  beforeAll(async () => {
-    sims = await startSims();
+  const { sims, agent } = useSpecStack(async (sims) => {
     await sims.placeNamespace(CLUSTER, NS);
-    agent = await startAgent(sims, {
+    return startAgent(sims, {
       config: {
         strategies: {
           'example.com/v1/widgets': 'update',
@@ -64,11 +55,6 @@ describe('apply strategies and orphaning against the simulator (real engine + tr
         },
       },
     });
-  }, 60_000);
-
-  afterAll(async () => {
-    await agent?.stop();
-    await sims?.stop();
   });
 
   it('update: creates, then writes changes with PUT (no patch)', async () => {

@@ -1,15 +1,9 @@
 import { type KubeObject, parseGvr, TENANT_ID_LABEL } from '@kcp-tmc/interfaces';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dnsId } from '../src/dns/names.js';
 import { workload } from './support/fixtures.js';
-import {
-  type Agent,
-  downstreamGet,
-  type Sims,
-  startAgent,
-  startSims,
-  WORKLOAD_CLUSTERS,
-} from './support/stack.js';
+import { useSpecStack } from './support/spec-stack.js';
+import { downstreamGet, startAgent, WORKLOAD_CLUSTERS } from './support/stack.js';
 import { eventually } from './support/wait.js';
 
 const NS = 'shop';
@@ -25,8 +19,6 @@ const podSpecOf = (object: KubeObject | undefined) =>
 // the DNS Endpoints have a ready address), mutators/deployment.go (the pod template's DNS). The objects
 // themselves are compared with kcp's in src/dns/objects.test.ts.
 describe('kcp’s per-workspace DNS through the spec path (simulator)', () => {
-  let sims: Sims;
-  let agent: Agent;
   const cluster = WORKLOAD_CLUSTERS[1] as string;
   const name = () => dnsId(cluster, sims.ref.uid, sims.ref.name);
   const downstreamNs = () => sims.downstreamNamespace(cluster, NS);
@@ -34,8 +26,7 @@ describe('kcp’s per-workspace DNS through the spec path (simulator)', () => {
     sims.upstreamClient.create(parseGvr(gvr), object, { cluster, namespace: NS });
   const dnsObject = (gvr: string) => downstreamGet(sims, gvr, SYNCER_NS, name());
 
-  beforeAll(async () => {
-    sims = await startSims();
+  const { sims, agent } = useSpecStack(async (sims) => {
     const namespaces = parseGvr('v1/namespaces');
     await sims.placeNamespace(cluster, NS);
     for (const ns of [SYNCER_NS, 'default']) {
@@ -56,12 +47,7 @@ describe('kcp’s per-workspace DNS through the spec path (simulator)', () => {
       },
       { namespace: 'default' },
     );
-    agent = await startAgent(sims, { dns: { namespace: SYNCER_NS, image: IMAGE } });
-  }, 60_000);
-
-  afterAll(async () => {
-    await agent?.stop();
-    await sims?.stop();
+    return startAgent(sims, { dns: { namespace: SYNCER_NS, image: IMAGE } });
   });
 
   it('creates the DNS objects with the first object of a workspace and holds its Deployment until the DNS is ready', async () => {
