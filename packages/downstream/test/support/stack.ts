@@ -17,7 +17,7 @@ import {
 } from '@kcp-tmc/interfaces';
 import { type KubeRegistration, registerKube } from '@kcp-tmc/kube';
 import { type KubeSimulator, placedNamespace, startKubeSimulator } from '@kcp-tmc/testing';
-import { createSyncTarget, kubeSide } from '@kcp-tmc/testing/kit';
+import { createSyncTarget, kubeSide, openCrd } from '@kcp-tmc/testing/kit';
 import {
   registerTransformation,
   type TransformationOptions,
@@ -42,26 +42,7 @@ export const SYNCED_RESOURCES = [
   'example.com/v1/widgets',
 ];
 
-function widgetCrd(): KubeObject {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'widgets.example.com' },
-    spec: {
-      group: 'example.com',
-      scope: 'Namespaced',
-      names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-        },
-      ],
-    },
-  };
-}
+const widgetCrd = () => openCrd({ group: 'example.com', kind: 'Widget' }) as KubeObject;
 
 const CRDS = parseGvr('apiextensions.k8s.io/v1/customresourcedefinitions');
 const NAMESPACES = parseGvr('v1/namespaces');

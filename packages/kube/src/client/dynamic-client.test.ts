@@ -1,5 +1,6 @@
 import { gvr, isKubeStatus, type KubeObject, TmcError } from '@kcp-tmc/interfaces';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+import { openCrd } from '@kcp-tmc/testing/kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clientFor, type TestClient } from '../../test/support/clients.js';
 
@@ -343,25 +344,14 @@ describe('DynamicClient discovery', () => {
   it('refetches discovery on a miss, so a new CRD is found', async () => {
     const widgets = gvr('example.com', 'v1', 'widgets');
     await expect(t.client.mapping(widgets)).rejects.toMatchObject({ type: 'NotFound' });
-    await t.client.create(gvr('apiextensions.k8s.io', 'v1', 'customresourcedefinitions'), {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'widgets.example.com' },
-      spec: {
+    await t.client.create(
+      gvr('apiextensions.k8s.io', 'v1', 'customresourcedefinitions'),
+      openCrd({
         group: 'example.com',
-        scope: 'Namespaced',
-        names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
-        versions: [
-          {
-            name: 'v1',
-            served: true,
-            storage: true,
-            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-            subresources: { status: {} },
-          },
-        ],
-      },
-    });
+        kind: 'Widget',
+        versionFields: { subresources: { status: {} } },
+      }) as KubeObject,
+    );
     // Misses within the refetch interval are answered from the cache; wait it out, then the miss refetches.
     const fresh = clientFor(sim.kubeconfig, { discovery: { missRefetchIntervalMs: 0 } });
     try {

@@ -9,6 +9,7 @@ import {
   toSyncTargetKey,
 } from '@kcp-tmc/interfaces';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+import { openCrd } from '@kcp-tmc/testing/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientFor, type TestClient } from '../../test/support/clients.js';
 import { waitFor } from '../../test/support/wait.js';
@@ -93,24 +94,7 @@ describe('kcp addressing', () => {
   it('maps a CRD served only in some logical clusters through their discovery, and not through the wildcard', async () => {
     const crds = gvr('apiextensions.k8s.io', 'v1', 'customresourcedefinitions');
     const gadgets = gvr('mapper.example.com', 'v1', 'gadgets');
-    const crd: KubeObject = {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'gadgets.mapper.example.com' },
-      spec: {
-        group: 'mapper.example.com',
-        scope: 'Namespaced',
-        names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' },
-        versions: [
-          {
-            name: 'v1',
-            served: true,
-            storage: true,
-            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-          },
-        ],
-      },
-    };
+    const crd = openCrd({ group: 'mapper.example.com', kind: 'Gadget' }) as KubeObject;
     const [a, b, c] = CLUSTERS as [string, string, string];
     // Not in `root`, the cluster of the base discovery: only a and b define it.
     for (const cluster of [a, b]) await t.client.create(crds, crd, { cluster });

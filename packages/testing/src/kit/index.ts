@@ -3,6 +3,7 @@
 export { withinDeadline } from './deadline.js';
 export { FAST_INFORMERS, type KubeconfigHolder, type KubeSideOptions, kubeSide } from './kube-sides.js';
 export { ManualClock, settle } from './manual-clock.js';
+export { type OpenCrdOptions, openCrd } from './open-crd.js';
 export { serverSide } from './server-side.js';
 export {
   type CreatedSyncTarget,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RawEndpoint, rawRequest } from '../../test/support/raw-http.js';
 import { kubeProto } from '../api/protobuf/descriptor.js';
 import { decodeObject, encodeObject, PROTOBUF_MAGIC, PROTOBUF_MEDIA_TYPE } from '../api/protobuf/envelope.js';
+import { openCrd } from '../kit/open-crd.js';
 import { type KubeSimulator, startKubeSimulator } from '../simulator.js';
 
 // kubectl's typed clients send and accept application/vnd.kubernetes.protobuf (`kubectl create namespace`,
@@ -19,24 +20,7 @@ beforeAll(async () => {
     to,
     'POST',
     '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
-    JSON.stringify({
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'widgets.example.com' },
-      spec: {
-        group: 'example.com',
-        scope: 'Namespaced',
-        names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
-        versions: [
-          {
-            name: 'v1',
-            served: true,
-            storage: true,
-            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-          },
-        ],
-      },
-    }),
+    JSON.stringify(openCrd({ group: 'example.com', kind: 'Widget' })),
     { 'content-type': 'application/json' },
   );
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCrd } from '../../kit/open-crd.js';
 import { type KubeSimulator, startKubeSimulator } from '../../simulator.js';
 
 const TABLE_V1 =
@@ -141,34 +142,26 @@ describe('server-side printing (as=Table)', () => {
   });
 
   it("prints custom resources with their CRD's additionalPrinterColumns, or NAME and AGE", async () => {
-    await send('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'widgets.example.com' },
-      spec: {
+    await send(
+      'POST',
+      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+      openCrd({
         group: 'example.com',
-        scope: 'Namespaced',
-        names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
-        versions: [
-          {
-            name: 'v1',
-            served: true,
-            storage: true,
-            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-            additionalPrinterColumns: [
-              { name: 'Size', type: 'integer', jsonPath: '.spec.size' },
-              { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
-              {
-                name: 'Owner',
-                type: 'string',
-                jsonPath: ".metadata.labels['example\\.com/owner']",
-                priority: 1,
-              },
-            ],
-          },
-        ],
-      },
-    });
+        kind: 'Widget',
+        versionFields: {
+          additionalPrinterColumns: [
+            { name: 'Size', type: 'integer', jsonPath: '.spec.size' },
+            { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+            {
+              name: 'Owner',
+              type: 'string',
+              jsonPath: ".metadata.labels['example\\.com/owner']",
+              priority: 1,
+            },
+          ],
+        },
+      }),
+    );
     const deadline = Date.now() + 5_000;
     let created = 0;
     while (created !== 201 && Date.now() < deadline) {
