@@ -178,6 +178,8 @@ export interface AgentProcess {
   rss(): number;
   /** Keys waiting in the agent's work queues (`workqueue_depth` summed), from its /metrics. */
   queueDepth(): Promise<number>;
+  /** Its /metrics page, as Prometheus text. */
+  metricsText(): Promise<string>;
   /** Resolves once the work queues stayed empty for `quietMs`; rejects after `timeoutMs`. */
   idle(quietMs: number, timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
@@ -241,6 +243,7 @@ export async function spawnAgent(w: BenchWorld, nodeOptions = ''): Promise<Agent
   return {
     child,
     queueDepth,
+    metricsText: metrics,
     async idle(quietMs, timeoutMs) {
       const deadline = performance.now() + timeoutMs;
       let quietSince: number | undefined;
