@@ -13,6 +13,8 @@ const allowed: Record<string, string[]> = {
   downstream: ['interfaces', 'kube', 'conflict'],
   upstream: ['interfaces', 'kube'],
   heartbeat: ['interfaces', 'kube'],
+  health: ['interfaces'],
+  metrics: ['interfaces'],
   tunnel: ['interfaces', 'kube'],
   dns: ['interfaces', 'kube'],
   'syncer-agent': [
@@ -25,6 +27,8 @@ const allowed: Record<string, string[]> = {
     'conflict',
     'tunnel',
     'heartbeat',
+    'health',
+    'metrics',
     'dns',
     'testing',
   ],
