@@ -62,6 +62,7 @@ export const agentMemoryScale: Benchmark = {
       await createNamespaces(w, upstreamBase(w), namespaces);
       await watch.start(w);
       const agent = await spawnAgent(w, AGENT_NODE_OPTIONS);
+      await agent.started(120_000);
       const steps: Array<{ objects: number } & MemorySample> = [{ objects: 0, ...(await settled(agent)) }];
       let created = 0;
       for (const objects of SCALE_STEPS) {

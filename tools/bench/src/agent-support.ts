@@ -180,6 +180,8 @@ export interface AgentProcess {
   queueDepth(): Promise<number>;
   /** Its /metrics page, as Prometheus text. */
   metricsText(): Promise<string>;
+  /** Resolves once it logged `agent started` (caches synced, metrics served); rejects after `timeoutMs`. */
+  started(timeoutMs: number): Promise<void>;
   /** Resolves once the work queues stayed empty for `quietMs`; rejects after `timeoutMs`. */
   idle(quietMs: number, timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
@@ -244,6 +246,15 @@ export async function spawnAgent(w: BenchWorld, nodeOptions = ''): Promise<Agent
     child,
     queueDepth,
     metricsText: metrics,
+    async started(timeoutMs) {
+      const deadline = performance.now() + timeoutMs;
+      while (!stderr.includes('"msg":"agent started"')) {
+        if (child.exitCode !== null) throw new Error(`agent exited before starting:\n${stderr}`);
+        if (performance.now() > deadline)
+          throw new Error(`agent not started after ${timeoutMs} ms:\n${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
     async idle(quietMs, timeoutMs) {
       const deadline = performance.now() + timeoutMs;
       let quietSince: number | undefined;
