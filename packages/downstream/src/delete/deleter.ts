@@ -3,6 +3,7 @@ import {
   type DeleteRequest,
   DOWNSTREAM_CLUSTER_LABEL,
   type DownstreamConfig,
+  downstreamNamespaceName,
   downstreamObjectName,
   isNeverSyncedNamespace,
   isTmcError,
@@ -11,9 +12,7 @@ import {
   type Logger,
   type NamespaceLocatorLookup,
   namespaceLocator,
-  physicalClusterNamespaceName,
   type ResourceStateStore,
-  readableNamespaceName,
   type SyncResult,
   type SyncTargetRef,
   TmcErrorType,
@@ -138,8 +137,6 @@ export class Deleter {
     } catch (err) {
       this.parts.logger.debug('namespace lookup failed; using the computed name', { error: String(err) });
     }
-    return this.parts.config.namespaceNaming === 'readable'
-      ? readableNamespaceName(cluster, upstreamNamespace)
-      : physicalClusterNamespaceName(locator);
+    return downstreamNamespaceName(locator, this.parts.config.namespaceNaming);
   }
 }

@@ -2,32 +2,13 @@ import {
   DOWNSTREAM_CLUSTER_LABEL,
   EVENTS_GVR,
   type GVR,
-  type IndexFunc,
   type InformerOptions,
-  type KubeObject,
-  locatorFromAnnotations,
-  type NamespaceLocator,
-  namespaceLocatorToJson,
+  NAMESPACE_LOCATOR_INDEX,
+  namespaceLocatorIndexFunc,
   ResourceStateValue,
   stateLabel,
   type UpstreamMode,
 } from '@kcp-tmc/interfaces';
-
-/** Index of downstream namespaces by their locator, in Go's JSON form (one spelling per locator). */
-export const LOCATOR_INDEX = 'engine/namespace-locator';
-export const locatorIndexFunc: IndexFunc = (object) => {
-  const locator = readLocator(object);
-  return locator === undefined ? [] : [namespaceLocatorToJson(locator)];
-};
-
-/** A namespace's locator; an unreadable one is not one of ours to find. */
-export function readLocator(object: KubeObject): NamespaceLocator | undefined {
-  try {
-    return locatorFromAnnotations(object.metadata.annotations);
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Upstream: the virtual workspace shows only this SyncTarget's objects already; a wildcard view and a plain
@@ -66,6 +47,6 @@ export function downstreamInformerOptions(
     resyncPeriodMs,
   };
   if (gvr.group === '' && gvr.resource === 'namespaces')
-    options.indexers = { [LOCATOR_INDEX]: locatorIndexFunc };
+    options.indexers = { [NAMESPACE_LOCATOR_INDEX]: namespaceLocatorIndexFunc };
   return options;
 }

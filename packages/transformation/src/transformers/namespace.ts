@@ -2,7 +2,9 @@ import {
   CLUSTER_ANNOTATION,
   DOWNSTREAM_CONFIG,
   type DownstreamConfig,
+  downstreamNamespaceName,
   isNeverSyncedNamespace,
+  isSyncTargetLocator,
   type KubeObject,
   locatorFromAnnotations,
   NAMESPACE_LOCATOR_ANNOTATION,
@@ -11,11 +13,8 @@ import {
   type NamespaceLocatorLookup,
   namespaceLocator,
   namespaceLocatorToJson,
-  physicalClusterNamespaceName,
   type ResourceTransformer,
-  readableNamespaceName,
   type SyncContext,
-  type SyncTargetRef,
   skipTransform,
   TmcError,
   TmcErrorType,
@@ -27,11 +26,6 @@ import { DefaultTransformerNames } from '../names.js';
 
 // Namespaces (per cluster and SyncTarget) whose computed names are kept; past it the cache starts over.
 const NAME_CACHE_SIZE = 10_000;
-
-function isForeign(locator: NamespaceLocator, syncTarget: SyncTargetRef): boolean {
-  const st = locator.syncTarget;
-  return st.uid !== syncTarget.uid || st.name !== syncTarget.name || st.cluster !== syncTarget.cluster;
-}
 
 function annotate(object: KubeObject, key: string, value: string): void {
   object.metadata.annotations = { ...object.metadata.annotations, [key]: value };
@@ -83,10 +77,7 @@ export class NamespaceTransformer implements ResourceTransformer {
     const json = namespaceLocatorToJson(locator);
     let name = this.names.get(json);
     if (name === undefined) {
-      name =
-        this.naming === 'readable'
-          ? readableNamespaceName(locator.cluster, locator.namespace)
-          : physicalClusterNamespaceName(locator);
+      name = downstreamNamespaceName(locator, this.naming);
       if (this.names.size >= NAME_CACHE_SIZE) this.names.clear();
       this.names.set(json, name);
     }
@@ -134,7 +125,7 @@ export class NamespaceTransformer implements ResourceTransformer {
       ? `${object.kind ?? 'object'} ${object.metadata.name ?? ''}`
       : `namespace ${downstreamNamespace}`;
     if (locator === undefined) return skipTransform(`${where} has no namespace locator`);
-    if (isForeign(locator, context.syncTarget)) {
+    if (!isSyncTargetLocator(locator, context.syncTarget)) {
       return skipTransform(
         `${where} belongs to SyncTarget ${locator.syncTarget.cluster}:${locator.syncTarget.name}`,
       );
