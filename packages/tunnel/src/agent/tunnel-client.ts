@@ -36,8 +36,6 @@ export {
 @injectable()
 export class TunnelClient implements Tunnel {
   private readonly subject = new BehaviorSubject<TunnelState>('disconnected');
-  /** The current state at once, then every change (a repeated state is not emitted again). */
-  readonly state$: Observable<TunnelState> = this.subject.pipe(distinctUntilChanged());
   private readonly backoff: Backoff;
   private readonly pingIntervalMs: number;
   private readonly readDeadlineMs: number;
@@ -74,6 +72,11 @@ export class TunnelClient implements Tunnel {
 
   get state(): TunnelState {
     return this.subject.value;
+  }
+
+  /** The current state at once, then every change (a repeated state is not emitted again). */
+  get state$(): Observable<TunnelState> {
+    return this.subject.pipe(distinctUntilChanged());
   }
 
   stats(): TunnelClientStats {

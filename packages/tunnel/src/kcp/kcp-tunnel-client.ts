@@ -49,8 +49,6 @@ const PING_TIMEOUT_MS = 15_000;
 @injectable()
 export class KcpSyncerTunnel implements Tunnel {
   private readonly subject = new BehaviorSubject<TunnelState>('disconnected');
-  /** The current state at once, then every change (a repeated state is not emitted again). */
-  readonly state$: Observable<TunnelState> = this.subject.pipe(distinctUntilChanged());
   private readonly backoff: Backoff;
   private readonly http: ReverseHttpServer;
   private session: ClientHttp2Session | undefined;
@@ -73,6 +71,11 @@ export class KcpSyncerTunnel implements Tunnel {
 
   get state(): TunnelState {
     return this.subject.value;
+  }
+
+  /** The current state at once, then every change (a repeated state is not emitted again). */
+  get state$(): Observable<TunnelState> {
+    return this.subject.pipe(distinctUntilChanged());
   }
 
   start(): void {
