@@ -107,9 +107,7 @@ export class DefaultUpstreamStatusSyncer implements UpstreamStatusSyncer {
     const { item, context } = request;
     const key = item.key;
     const clusterScoped = key.namespace === '';
-    const locator = clusterScoped
-      ? downstream && locatorOf(downstream)
-      : await this.locators.locatorOf(key.namespace);
+    const locator = clusterScoped ? locatorOf(downstream) : await this.locators.locatorOf(key.namespace);
     if (!clusterScoped && locator === undefined) {
       return `downstream namespace ${key.namespace} has no namespace locator`;
     }
