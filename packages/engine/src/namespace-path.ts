@@ -10,10 +10,6 @@ import {
 } from '@kcp-tmc/interfaces';
 import type { ResourceController } from './controller/resource-controller.js';
 
-export function isNamespacesResource(key: ClusterKey): boolean {
-  return key.gvr.group === '' && key.gvr.resource === 'namespaces';
-}
-
 function noop(key: ClusterKey, reason: string): SyncResult {
   return { key, operation: 'noop', success: true, conflicts: [], reason };
 }

@@ -5,6 +5,7 @@ import {
   type DownstreamConfig,
   downstreamNamespaceName,
   downstreamObjectName,
+  isNamespacesGvr,
   isNeverSyncedNamespace,
   isTmcError,
   type KubeClient,
@@ -17,7 +18,7 @@ import {
   type SyncTargetRef,
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
-import { isNamespacesGvr, ORPHAN_ANNOTATION } from '../constants.js';
+import { ORPHAN_ANNOTATION } from '../constants.js';
 import type { LiveReader } from '../live/live-reader.js';
 import type { NamespaceCleaner } from '../namespace/cleaner.js';
 import type { UpstreamWriter } from '../upstream.js';

@@ -3,6 +3,7 @@ import {
   EVENTS_GVR,
   type GVR,
   type InformerOptions,
+  isNamespacesGvr,
   NAMESPACE_LOCATOR_INDEX,
   namespaceLocatorIndexFunc,
   ResourceStateValue,
@@ -46,7 +47,6 @@ export function downstreamInformerOptions(
     labelSelector: `${DOWNSTREAM_CLUSTER_LABEL}=${syncTargetKey}`,
     resyncPeriodMs,
   };
-  if (gvr.group === '' && gvr.resource === 'namespaces')
-    options.indexers = { [NAMESPACE_LOCATOR_INDEX]: namespaceLocatorIndexFunc };
+  if (isNamespacesGvr(gvr)) options.indexers = { [NAMESPACE_LOCATOR_INDEX]: namespaceLocatorIndexFunc };
   return options;
 }

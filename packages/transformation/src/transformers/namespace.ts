@@ -3,6 +3,7 @@ import {
   DOWNSTREAM_CONFIG,
   type DownstreamConfig,
   downstreamNamespaceName,
+  isNamespacesGvr,
   isNeverSyncedNamespace,
   isSyncTargetLocator,
   type KubeObject,
@@ -21,7 +22,6 @@ import {
   type TransformOutput,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
-import { isNamespaces } from '../gvrs.js';
 import { DefaultTransformerNames } from '../names.js';
 
 // Namespaces (per cluster and SyncTarget) whose computed names are kept; past it the cache starts over.
@@ -85,7 +85,7 @@ export class NamespaceTransformer implements ResourceTransformer {
   }
 
   private async down(object: KubeObject, context: SyncContext): Promise<TransformOutput> {
-    if (isNamespaces(context.gvr)) {
+    if (isNamespacesGvr(context.gvr)) {
       const upstream = object.metadata.name ?? context.key.name;
       // kcp never applies an upstream Namespace: its downstream namespace is made for the first object synced
       // into it (pkg/syncer/spec/spec_controller.go ignores namespaces), so an empty one never appears.
@@ -107,7 +107,7 @@ export class NamespaceTransformer implements ResourceTransformer {
 
   private async up(object: KubeObject, context: SyncContext): Promise<TransformOutput> {
     const downstreamNamespace = object.metadata.namespace;
-    const clusterScoped = isNamespaces(context.gvr) || !downstreamNamespace;
+    const clusterScoped = isNamespacesGvr(context.gvr) || !downstreamNamespace;
     let locator: NamespaceLocator | undefined;
     if (clusterScoped) {
       locator = locatorFromAnnotations(object.metadata.annotations);
@@ -130,7 +130,7 @@ export class NamespaceTransformer implements ResourceTransformer {
         `${where} belongs to SyncTarget ${locator.syncTarget.cluster}:${locator.syncTarget.name}`,
       );
     }
-    if (isNamespaces(context.gvr)) object.metadata.name = locator.namespace;
+    if (isNamespacesGvr(context.gvr)) object.metadata.name = locator.namespace;
     else if (!clusterScoped) object.metadata.namespace = locator.namespace;
     if (clusterScoped) unannotate(object, NAMESPACE_LOCATOR_ANNOTATION);
     if (locator.cluster !== '') annotate(object, CLUSTER_ANNOTATION, locator.cluster);
