@@ -1,5 +1,3 @@
-import { type GVR, gvrEquals, NAMESPACES_GVR } from '@kcp-tmc/interfaces';
-
 /**
  * On the upstream object (annotation or label, value `"true"`): keep the downstream `spec.replicas`, which an
  * HPA (or anyone scaling downstream) owns. Karmada's label `resourcetemplate.karmada.io/retain-replicas` is
@@ -13,7 +11,3 @@ export const ORPHAN_ANNOTATION = 'workload.kcp-tmc.io/orphan';
 
 /** Objects whose JSON is larger are Invalid (the simulator's and a sane etcd's limit: 1.5 MiB). */
 export const DEFAULT_MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
-
-export function isNamespacesGvr(gvr: GVR): boolean {
-  return gvrEquals(gvr, NAMESPACES_GVR);
-}

@@ -3,6 +3,7 @@ import {
   clusterKey,
   deletionAnnotation,
   finalizersAnnotation,
+  isNamespacesGvr,
   isTransformSkip,
   type KubeObject,
   type SyncAction,
@@ -15,7 +16,7 @@ import {
 } from '@kcp-tmc/interfaces';
 import type { ResourceController } from './controller/resource-controller.js';
 import type { EngineSyncers } from './engine-parts.js';
-import { isNamespacesResource, NamespacePath } from './namespace-path.js';
+import { NamespacePath } from './namespace-path.js';
 import type { RemovalGrace } from './removal-grace.js';
 
 /** The syncers and extension points a worker hands work to. */
@@ -77,7 +78,7 @@ export class Dispatcher {
    * Namespace), else where it was synced from; '' when neither is known.
    */
   async upstreamClusterOf(key: ClusterKey, controller: ResourceController): Promise<string> {
-    const namespace = isNamespacesResource(key) ? key.name : key.namespace;
+    const namespace = isNamespacesGvr(key.gvr) ? key.name : key.namespace;
     const locator = namespace === '' ? undefined : await this.targets.syncers.locators?.locatorOf(namespace);
     return locator?.cluster ?? controller.originOf(key.namespace, key.name)?.cluster ?? '';
   }
@@ -96,7 +97,7 @@ export class Dispatcher {
   private async syncDown(request: WorkRequest): Promise<SyncResult> {
     const { key, controller } = request;
     const { syncers, syncTarget } = this.targets;
-    if (isNamespacesResource(key)) return this.namespaces.upstreamChanged(key, controller);
+    if (isNamespacesGvr(key.gvr)) return this.namespaces.upstreamChanged(key, controller);
     const context: SyncContext = { direction: 'down', syncTarget, cluster: key.cluster, gvr: key.gvr, key };
     const upstream = controller.upstream?.get(key);
     if (upstream === undefined || isBeingDeleted(upstream, syncTarget.key)) {
@@ -146,7 +147,7 @@ export class Dispatcher {
 
   private async syncUp(request: WorkRequest): Promise<SyncResult> {
     const { key, controller } = request;
-    if (isNamespacesResource(key)) return this.namespaces.downstreamChanged(key, controller);
+    if (isNamespacesGvr(key.gvr)) return this.namespaces.downstreamChanged(key, controller);
     const downstream = controller.downstream.get(key);
     if (controller.upstream === undefined) return this.syncEvent(request, downstream);
 

@@ -14,7 +14,6 @@ export {
   type VerbsDecision,
 } from './access-review.js';
 export * from './api-import/index.js';
-export { LOCATOR_INDEX } from './controller/informer-options.js';
 export {
   type Enqueue,
   ResourceController,

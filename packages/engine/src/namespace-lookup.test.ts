@@ -52,6 +52,9 @@ describe('InformerNamespaceLocatorLookup', () => {
     expect(isTmcError(thrown) && thrown.type === TmcErrorType.ResourceConflict && thrown.retryable).toBe(
       true,
     );
-    expect(String(thrown)).toMatch(/namespace collision: kcp-aaa, kcp-bbb/);
+    // kcp's text (pkg/syncer/spec/spec_process.go).
+    expect(String(thrown)).toMatch(
+      /\(namespace collision\) found multiple downstream namespaces: kcp-aaa,kcp-bbb/,
+    );
   });
 });

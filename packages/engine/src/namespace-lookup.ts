@@ -3,16 +3,16 @@ import {
   DEFAULT_CLUSTER_NAME,
   DOWNSTREAM_SYNCER_INFORMERS,
   type Informer,
+  locatorOf,
+  NAMESPACE_LOCATOR_INDEX,
   NAMESPACES_GVR,
   type NamespaceLocator,
   type NamespaceLocatorLookup,
   namespaceLocatorToJson,
   type SyncerInformers,
-  TmcError,
-  TmcErrorType,
+  soleNamespaceFor,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
-import { LOCATOR_INDEX, readLocator } from './controller/informer-options.js';
 import type { EngineOptions } from './options.js';
 import { ENGINE_OPTIONS } from './tokens.js';
 
@@ -35,22 +35,15 @@ export class InformerNamespaceLocatorLookup implements NamespaceLocatorLookup {
 
   locatorOf(downstreamNamespace: string): NamespaceLocator | undefined {
     const namespace = this.informer().get(clusterKey(this.cluster, NAMESPACES_GVR, '', downstreamNamespace));
-    return namespace === undefined ? undefined : readLocator(namespace);
+    return namespace === undefined ? undefined : locatorOf(namespace);
   }
 
   /** Throws a retryable ResourceConflict when two namespaces carry the locator (kcp: "namespace collision"). */
   namespaceFor(locator: NamespaceLocator): string | undefined {
     const names = this.informer()
-      .byIndex(LOCATOR_INDEX, namespaceLocatorToJson(locator))
-      .map((namespace) => namespace.metadata.name as string)
-      .sort();
-    if (names.length > 1) {
-      throw new TmcError({
-        type: TmcErrorType.ResourceConflict,
-        message: `namespace collision: ${names.join(', ')} all carry locator ${namespaceLocatorToJson(locator)}`,
-      });
-    }
-    return names[0];
+      .byIndex(NAMESPACE_LOCATOR_INDEX, namespaceLocatorToJson(locator))
+      .map((namespace) => namespace.metadata.name as string);
+    return soleNamespaceFor(names, locator);
   }
 
   private informer(): Informer {

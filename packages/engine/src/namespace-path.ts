@@ -1,17 +1,14 @@
 import {
   type ClusterKey,
   type DownstreamSyncer,
+  hasSyncTargetUid,
+  locatorOf,
   type NamespaceLocatorLookup,
   namespaceLocator,
   type SyncResult,
   type SyncTargetRef,
 } from '@kcp-tmc/interfaces';
-import { readLocator } from './controller/informer-options.js';
 import type { ResourceController } from './controller/resource-controller.js';
-
-export function isNamespacesResource(key: ClusterKey): boolean {
-  return key.gvr.group === '' && key.gvr.resource === 'namespaces';
-}
 
 function noop(key: ClusterKey, reason: string): SyncResult {
   return { key, operation: 'noop', success: true, conflicts: [], reason };
@@ -44,9 +41,9 @@ export class NamespacePath {
   downstreamChanged(key: ClusterKey, controller: ResourceController): SyncResult {
     const namespace = controller.downstream.get(key);
     if (namespace === undefined) return noop(key, 'downstream namespace is gone');
-    const locator = readLocator(namespace);
+    const locator = locatorOf(namespace);
     if (locator === undefined) return noop(key, 'downstream namespace has no namespace locator');
-    if (locator.syncTarget.uid !== this.syncTarget.uid) return noop(key, 'namespace of another SyncTarget');
+    if (!hasSyncTargetUid(locator, this.syncTarget.uid)) return noop(key, 'namespace of another SyncTarget');
     if (namespace.metadata.deletionTimestamp !== undefined)
       return noop(key, 'downstream namespace is terminating');
     const upstreamKey: ClusterKey = {

@@ -1,18 +1,14 @@
 import {
   CLOCK,
-  DOWNSTREAM_KUBE_CLIENT,
-  HEALTH_MANAGER,
+  FAILURE_REPORTER,
   HEARTBEAT_CONFIG,
   HEARTBEAT_REPORTER,
-  type HealthManager,
   type HeartbeatConfig,
   type HeartbeatReporter,
-  SYNC_METRICS,
   SYNC_TARGET,
   SYNC_TARGET_GVR,
   type SyncTarget,
   UPSTREAM_KUBE_CLIENT,
-  WORKQUEUE_METRICS_PROVIDER,
 } from '@kcp-tmc/interfaces';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
 import { ManualClock } from '@kcp-tmc/testing/kit';
@@ -22,7 +18,6 @@ import { type SimClient, simClient } from '../test/support/sim-client.js';
 import { waitFor } from '../test/support/wait-for.js';
 import { FailureHandler } from './errors/reporter.js';
 import { SyncTargetHeartbeat } from './heartbeat/heartbeat.js';
-import { SyncerMetrics } from './metrics/registry.js';
 import { registerHeartbeat } from './register.js';
 
 let sim: KubeSimulator;
@@ -49,56 +44,22 @@ function agentContainer(clock: ManualClock) {
     useValue: { cluster: 'plain', name: 'registered', uid: target.metadata.uid, key: 'k' },
   });
   child.register(UPSTREAM_KUBE_CLIENT, { useValue: t.client });
-  child.register(DOWNSTREAM_KUBE_CLIENT, { useValue: t.client });
   child.register(CLOCK, { useValue: clock });
   return child;
 }
 
 describe('registerHeartbeat', () => {
-  it('binds one metrics instance to both metric tokens and its class, and one of everything else', () => {
+  it('binds one heartbeat reporter, one failure handler (also as FAILURE_REPORTER) and the merged config', () => {
     const child = agentContainer(new ManualClock());
     registerHeartbeat(child, { config: { clusterScoped: false, processMetrics: false } });
-    const metrics = child.resolve(SyncerMetrics);
-    expect(child.resolve(SYNC_METRICS)).toBe(metrics);
-    expect(child.resolve(WORKQUEUE_METRICS_PROVIDER)).toBe(metrics);
     expect(child.resolve(HEARTBEAT_REPORTER)).toBe(child.resolve(HEARTBEAT_REPORTER));
     expect(child.resolve(HEARTBEAT_REPORTER)).toBeInstanceOf(SyncTargetHeartbeat);
-    expect(child.resolve(HEALTH_MANAGER)).toBe(child.resolve(HEALTH_MANAGER));
     expect(child.resolve(FailureHandler)).toBe(child.resolve(FailureHandler));
+    expect(child.resolve(FAILURE_REPORTER)).toBe(child.resolve(FailureHandler));
     expect(child.resolve<HeartbeatConfig>(HEARTBEAT_CONFIG)).toMatchObject({
       periodMs: 20_000,
       clusterScoped: false,
     });
-    // Two agents in one process never share metrics.
-    const other = agentContainer(new ManualClock());
-    registerHeartbeat(other, { config: { processMetrics: false } });
-    expect(other.resolve(SyncerMetrics)).not.toBe(metrics);
-  });
-
-  it('wires the standard checks: unready until the first heartbeat, ready after it', async () => {
-    const clock = new ManualClock();
-    const child = agentContainer(clock);
-    registerHeartbeat(child, { config: { clusterScoped: false, processMetrics: false } });
-    const health = child.resolve<HealthManager>(HEALTH_MANAGER);
-    const before = await health.evaluate('readyz');
-    expect(before.checks.map((c) => `${c.name}=${c.healthy}`)).toEqual([
-      'upstream=true',
-      'downstream=true',
-      'heartbeat=false',
-    ]);
-    const reporter = child.resolve<HeartbeatReporter>(HEARTBEAT_REPORTER);
-    reporter.start();
-    await clock.advance(0);
-    try {
-      await waitFor(() => reporter.lastHeartbeat(), 'first heartbeat');
-      expect((await health.evaluate('readyz')).healthy).toBe(true);
-      expect((await health.evaluate('livez')).checks).toEqual([]);
-      const text = await child.resolve(SyncerMetrics).metrics();
-      expect(text).toContain('syncer_heartbeats_total 1');
-      expect(text).toContain('syncer_connected{side="downstream"} 1');
-    } finally {
-      await reporter.stop();
-    }
   });
 
   it('gives the heartbeat its own client when one is passed', async () => {
@@ -116,7 +77,6 @@ describe('registerHeartbeat', () => {
       registerHeartbeat(child, {
         heartbeatClient: counting,
         config: { clusterScoped: false, processMetrics: false },
-        standardChecks: false,
       });
       const reporter = child.resolve<HeartbeatReporter>(HEARTBEAT_REPORTER);
       reporter.start();
@@ -124,7 +84,6 @@ describe('registerHeartbeat', () => {
       await waitFor(() => reporter.lastHeartbeat(), 'first heartbeat');
       await reporter.stop();
       expect(used).toBe(1);
-      expect((await child.resolve<HealthManager>(HEALTH_MANAGER).evaluate('readyz')).checks).toEqual([]);
     } finally {
       await own.close();
     }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { apiVersionOf, gvkToString, gvr, gvrEquals, gvrToString, parseApiVersion, parseGvr } from './gvr.js';
+import {
+  apiVersionOf,
+  gvkToString,
+  gvr,
+  gvrEquals,
+  gvrToString,
+  isNamespacesGvr,
+  parseApiVersion,
+  parseGvr,
+} from './gvr.js';
 
 describe('GVR', () => {
   it.each([
@@ -30,5 +39,14 @@ describe('GVR', () => {
     expect(gvkToString({ group: 'apps', version: 'v1', kind: 'Deployment' })).toBe(
       'apps/v1, Kind=Deployment',
     );
+  });
+});
+
+describe('isNamespacesGvr', () => {
+  it('is the core namespaces resource in any version, and nothing else', () => {
+    expect(isNamespacesGvr(gvr('', 'v1', 'namespaces'))).toBe(true);
+    expect(isNamespacesGvr({ group: '', resource: 'namespaces' })).toBe(true);
+    expect(isNamespacesGvr(gvr('example.io', 'v1', 'namespaces'))).toBe(false);
+    expect(isNamespacesGvr(gvr('', 'v1', 'configmaps'))).toBe(false);
   });
 });

@@ -66,3 +66,8 @@ export const EVENTS_GVR: GVR = Object.freeze(gvr('', 'v1', 'events'));
 export const SECRETS_GVR: GVR = Object.freeze(gvr('', 'v1', 'secrets'));
 export const CONFIGMAPS_GVR: GVR = Object.freeze(gvr('', 'v1', 'configmaps'));
 export const SERVICE_ACCOUNTS_GVR: GVR = Object.freeze(gvr('', 'v1', 'serviceaccounts'));
+
+/** The namespaces resource, whatever the version asked for (a Namespace is synced and owned unlike its contents). */
+export function isNamespacesGvr(gvr: Pick<GVR, 'group' | 'resource'>): boolean {
+  return gvr.group === '' && gvr.resource === 'namespaces';
+}

@@ -60,10 +60,7 @@ export {
   CLUSTER_INDEX,
   labelIndexFunc,
   NAMESPACE_INDEX,
-  NAMESPACE_LOCATOR_INDEX,
   namespaceIndexFunc,
-  namespaceLocatorIndexFunc,
-  namespaceLocatorIndexValue,
 } from './informer/indexers.js';
 export { Reflector, type ReflectorSink, type ReflectorStats } from './informer/reflector.js';
 export { SharedInformer } from './informer/shared-informer.js';

@@ -1,4 +1,4 @@
-import { deniedResourcesCheck, resourceControllersCheck } from '@kcp-tmc/heartbeat';
+import { deniedResourcesCheck, resourceControllersCheck } from '@kcp-tmc/health';
 import {
   CLOCK,
   DEFAULT_DOWNSTREAM_CONFIG,
@@ -182,9 +182,7 @@ export class Agent {
       );
     }
     if (!this.container.isRegistered(HEALTH_MANAGER, true)) {
-      throw new AgentStartError(
-        'no HealthManager is registered: compose @kcp-tmc/heartbeat (registerHeartbeat)',
-      );
+      throw new AgentStartError('no HealthManager is registered: compose @kcp-tmc/health (registerHealth)');
     }
     const health = this.container.resolve<HealthManager>(HEALTH_MANAGER);
     const engine = this.engine;

@@ -10,7 +10,9 @@ export {
   DEFAULT_MODULES,
   downstreamModule,
   engineModule,
+  healthModule,
   heartbeatModule,
+  metricsModule,
   transformationModule,
   upstreamModule,
 } from './agent/modules.js';

@@ -7,5 +7,4 @@ export function isResource(gvr: GVR, group: string, resource: string): boolean {
 
 export const isSecrets = (gvr: GVR) => isResource(gvr, '', 'secrets');
 export const isConfigMaps = (gvr: GVR) => isResource(gvr, '', 'configmaps');
-export const isNamespaces = (gvr: GVR) => isResource(gvr, '', 'namespaces');
 export const isDeployments = (gvr: GVR) => isResource(gvr, 'apps', 'deployments');

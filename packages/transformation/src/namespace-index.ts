@@ -1,11 +1,10 @@
 import {
   type KubeObject,
-  locatorFromAnnotations,
+  locatorOf,
   type NamespaceLocator,
   type NamespaceLocatorLookup,
   namespaceLocatorToJson,
-  TmcError,
-  TmcErrorType,
+  soleNamespaceFor,
 } from '@kcp-tmc/interfaces';
 
 /**
@@ -21,13 +20,8 @@ export class NamespaceLocatorIndex implements NamespaceLocatorLookup {
     const name = namespace.metadata.name;
     if (name === undefined) return false;
     this.remove(name);
-    let locator: NamespaceLocator | undefined;
-    try {
-      locator = locatorFromAnnotations(namespace.metadata.annotations);
-    } catch {
-      // Not a locator we can read: the namespace is not ours to map to.
-      return false;
-    }
+    // Without a locator we can read, the namespace is not ours to map to.
+    const locator = locatorOf(namespace);
     if (locator === undefined) return false;
     this.byName.set(name, locator);
     const json = namespaceLocatorToJson(locator);
@@ -53,16 +47,7 @@ export class NamespaceLocatorIndex implements NamespaceLocatorLookup {
 
   /** Throws a retryable ResourceConflict when two namespaces carry the same locator (kcp's "namespace collision"). */
   namespaceFor(locator: NamespaceLocator): string | undefined {
-    const names = this.byLocator.get(namespaceLocatorToJson(locator));
-    if (names === undefined) return undefined;
-    if (names.size > 1) {
-      throw new TmcError({
-        type: TmcErrorType.ResourceConflict,
-        message: `(namespace collision) downstream namespaces ${[...names].sort().join(', ')} carry the same namespace locator`,
-        retryable: true,
-      });
-    }
-    return [...names][0];
+    return soleNamespaceFor([...(this.byLocator.get(namespaceLocatorToJson(locator)) ?? [])], locator);
   }
 
   size(): number {

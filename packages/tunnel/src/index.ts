@@ -55,4 +55,3 @@ export {
   type TunnelServerOptions,
 } from './server/tunnel-server.js';
 export * from './tokens.js';
-export { StateSubject } from './util/state-subject.js';

@@ -178,6 +178,10 @@ export interface AgentProcess {
   rss(): number;
   /** Keys waiting in the agent's work queues (`workqueue_depth` summed), from its /metrics. */
   queueDepth(): Promise<number>;
+  /** Its /metrics page, as Prometheus text. */
+  metricsText(): Promise<string>;
+  /** Resolves once it logged `agent started` (caches synced, metrics served); rejects after `timeoutMs`. */
+  started(timeoutMs: number): Promise<void>;
   /** Resolves once the work queues stayed empty for `quietMs`; rejects after `timeoutMs`. */
   idle(quietMs: number, timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
@@ -241,6 +245,16 @@ export async function spawnAgent(w: BenchWorld, nodeOptions = ''): Promise<Agent
   return {
     child,
     queueDepth,
+    metricsText: metrics,
+    async started(timeoutMs) {
+      const deadline = performance.now() + timeoutMs;
+      while (!stderr.includes('"msg":"agent started"')) {
+        if (child.exitCode !== null) throw new Error(`agent exited before starting:\n${stderr}`);
+        if (performance.now() > deadline)
+          throw new Error(`agent not started after ${timeoutMs} ms:\n${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
     async idle(quietMs, timeoutMs) {
       const deadline = performance.now() + timeoutMs;
       let quietSince: number | undefined;

@@ -13,6 +13,8 @@ const allowed: Record<string, string[]> = {
   downstream: ['interfaces', 'kube', 'conflict'],
   upstream: ['interfaces', 'kube'],
   heartbeat: ['interfaces', 'kube'],
+  health: ['interfaces'],
+  metrics: ['interfaces'],
   tunnel: ['interfaces', 'kube'],
   dns: ['interfaces', 'kube'],
   'syncer-agent': [
@@ -25,10 +27,13 @@ const allowed: Record<string, string[]> = {
     'conflict',
     'tunnel',
     'heartbeat',
+    'health',
+    'metrics',
     'dns',
     'testing',
   ],
-  testing: [],
+  // The simulator shares the object model's types and the server-set metadata list, nothing with behaviour.
+  testing: ['interfaces'],
 };
 
 const packages = publishedPackages();

@@ -2,6 +2,7 @@ import { ConflictKind, detectOwnershipConflict } from '@kcp-tmc/conflict';
 import {
   type ApplyRequest,
   DOWNSTREAM_CLUSTER_LABEL,
+  isNamespacesGvr,
   type KubeObject,
   locatorFromAnnotations,
   type SyncConflict,
@@ -9,7 +10,6 @@ import {
   TmcError,
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
-import { isNamespacesGvr } from '../constants.js';
 import { checkNamespaceLocator } from '../namespace/ensure-namespace.js';
 import type { UpstreamWriter } from '../upstream.js';
 import { failure } from './results.js';

@@ -3,7 +3,9 @@ import {
   type DeleteRequest,
   DOWNSTREAM_CLUSTER_LABEL,
   type DownstreamConfig,
+  downstreamNamespaceName,
   downstreamObjectName,
+  isNamespacesGvr,
   isNeverSyncedNamespace,
   isTmcError,
   type KubeClient,
@@ -11,14 +13,12 @@ import {
   type Logger,
   type NamespaceLocatorLookup,
   namespaceLocator,
-  physicalClusterNamespaceName,
   type ResourceStateStore,
-  readableNamespaceName,
   type SyncResult,
   type SyncTargetRef,
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
-import { isNamespacesGvr, ORPHAN_ANNOTATION } from '../constants.js';
+import { ORPHAN_ANNOTATION } from '../constants.js';
 import type { LiveReader } from '../live/live-reader.js';
 import type { NamespaceCleaner } from '../namespace/cleaner.js';
 import type { UpstreamWriter } from '../upstream.js';
@@ -138,8 +138,6 @@ export class Deleter {
     } catch (err) {
       this.parts.logger.debug('namespace lookup failed; using the computed name', { error: String(err) });
     }
-    return this.parts.config.namespaceNaming === 'readable'
-      ? readableNamespaceName(cluster, upstreamNamespace)
-      : physicalClusterNamespaceName(locator);
+    return downstreamNamespaceName(locator, this.parts.config.namespaceNaming);
   }
 }

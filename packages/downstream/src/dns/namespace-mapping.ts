@@ -1,5 +1,6 @@
 import {
   type Clock,
+  hasSyncTargetUid,
   type Informer,
   type KubeClient,
   type Logger,
@@ -50,7 +51,7 @@ export class DnsNamespaceMapping {
       next: (event) => {
         if (event.type !== 'add') return;
         const locator = locatorOf(event.object);
-        if (locator === undefined || locator.syncTarget.uid !== this.parts.syncTargetUid) return;
+        if (locator === undefined || !hasSyncTargetUid(locator, this.parts.syncTargetUid)) return;
         this.refresh(locator.cluster);
       },
       complete: () => this.stop(),

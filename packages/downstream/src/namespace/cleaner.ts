@@ -3,6 +3,7 @@ import {
   DOWNSTREAM_CLUSTER_LABEL,
   type GVR,
   gvrToString,
+  isNamespacesGvr,
   type KubeClient,
   type KubeObject,
   type Logger,
@@ -11,7 +12,6 @@ import {
   TmcError,
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
-import { isNamespacesGvr } from '../constants.js';
 
 export interface NamespaceCleanerOptions {
   readonly client: KubeClient;

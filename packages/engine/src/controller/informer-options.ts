@@ -2,32 +2,14 @@ import {
   DOWNSTREAM_CLUSTER_LABEL,
   EVENTS_GVR,
   type GVR,
-  type IndexFunc,
   type InformerOptions,
-  type KubeObject,
-  locatorFromAnnotations,
-  type NamespaceLocator,
-  namespaceLocatorToJson,
+  isNamespacesGvr,
+  NAMESPACE_LOCATOR_INDEX,
+  namespaceLocatorIndexFunc,
   ResourceStateValue,
   stateLabel,
   type UpstreamMode,
 } from '@kcp-tmc/interfaces';
-
-/** Index of downstream namespaces by their locator, in Go's JSON form (one spelling per locator). */
-export const LOCATOR_INDEX = 'engine/namespace-locator';
-export const locatorIndexFunc: IndexFunc = (object) => {
-  const locator = readLocator(object);
-  return locator === undefined ? [] : [namespaceLocatorToJson(locator)];
-};
-
-/** A namespace's locator; an unreadable one is not one of ours to find. */
-export function readLocator(object: KubeObject): NamespaceLocator | undefined {
-  try {
-    return locatorFromAnnotations(object.metadata.annotations);
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Upstream: the virtual workspace shows only this SyncTarget's objects already; a wildcard view and a plain
@@ -65,7 +47,6 @@ export function downstreamInformerOptions(
     labelSelector: `${DOWNSTREAM_CLUSTER_LABEL}=${syncTargetKey}`,
     resyncPeriodMs,
   };
-  if (gvr.group === '' && gvr.resource === 'namespaces')
-    options.indexers = { [LOCATOR_INDEX]: locatorIndexFunc };
+  if (isNamespacesGvr(gvr)) options.indexers = { [NAMESPACE_LOCATOR_INDEX]: namespaceLocatorIndexFunc };
   return options;
 }

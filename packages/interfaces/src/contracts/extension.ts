@@ -1,6 +1,6 @@
 import type { ClusterKey, SyncDirection } from '../cluster-key.js';
 import type { GVR } from '../gvr.js';
-import type { NamespaceLocator } from '../kcp/locator.js';
+import type { NamespaceLocator } from '../kcp/namespace/locator.js';
 import type { KubeObject, OwnerReference } from '../object.js';
 import type { SyncConflict } from '../sync.js';
 import type { SyncTargetRef } from '../synctarget.js';

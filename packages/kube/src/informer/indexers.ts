@@ -1,16 +1,8 @@
-import {
-  canonicalJson,
-  type IndexFunc,
-  type KubeObject,
-  NAMESPACE_LOCATOR_ANNOTATION,
-} from '@kcp-tmc/interfaces';
+import type { IndexFunc } from '@kcp-tmc/interfaces';
 
 /** Every informer has these two indexes. */
 export const NAMESPACE_INDEX = 'namespace';
 export const CLUSTER_INDEX = 'cluster';
-/** Conventional name for {@link namespaceLocatorIndexFunc}. */
-export const NAMESPACE_LOCATOR_INDEX = 'namespace-locator';
-
 /** Indexes by `metadata.namespace` (`''` for cluster-scoped objects). */
 export const namespaceIndexFunc: IndexFunc = (object) => [object.metadata.namespace ?? ''];
 
@@ -40,23 +32,3 @@ export function labelIndexFunc(label: string): IndexFunc {
 export function annotationIndexFunc(annotation: string): IndexFunc {
   return metadataIndexFunc('annotations', annotation);
 }
-
-/**
- * A locator in one canonical spelling (keys sorted at every level, no whitespace), so the index does not
- * depend on how the writer ordered or spaced the JSON. Accepts the parsed locator or its JSON.
- */
-export function namespaceLocatorIndexValue(locator: unknown): string {
-  const value = typeof locator === 'string' ? (JSON.parse(locator) as unknown) : locator;
-  return canonicalJson(value);
-}
-
-/** Indexes by the `kcp.io/namespace-locator` annotation (canonical form); unparseable ones are skipped. */
-export const namespaceLocatorIndexFunc: IndexFunc = (object: KubeObject) => {
-  const raw = object.metadata.annotations?.[NAMESPACE_LOCATOR_ANNOTATION];
-  if (raw === undefined) return [];
-  try {
-    return [namespaceLocatorIndexValue(raw)];
-  } catch {
-    return [];
-  }
-};

@@ -1,11 +1,6 @@
 import type { KubeObject } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
-import {
-  labelIndexFunc,
-  namespaceIndexFunc,
-  namespaceLocatorIndexFunc,
-  namespaceLocatorIndexValue,
-} from './indexers.js';
+import { labelIndexFunc, namespaceIndexFunc } from './indexers.js';
 import { ObjectStore } from './store.js';
 
 function obj(name: string, namespace: string, labels: Record<string, string> = {}, rv = '1'): KubeObject {
@@ -58,30 +53,6 @@ describe('ObjectStore', () => {
     store.addIndexers({ tier: labelIndexFunc('tier') });
     expect(() => store.addIndexers({ tier: labelIndexFunc('other') })).toThrow(/already exists/);
     expect(() => store.byIndex('nope', 'x')).toThrow(/no index named "nope"/);
-  });
-});
-
-describe('namespaceLocatorIndexFunc', () => {
-  it('indexes the locator in a canonical form, independent of key order and spacing', () => {
-    const a =
-      '{"syncTarget":{"cluster":"root:c","name":"t","uid":"u"},"cluster":"root:org","namespace":"ns"}';
-    const b =
-      '{ "namespace":"ns", "cluster":"root:org", "syncTarget":{"uid":"u","name":"t","cluster":"root:c"} }';
-    const withLocator = (json: string): KubeObject => ({
-      metadata: { name: 'kcp-x', annotations: { 'kcp.io/namespace-locator': json } },
-    });
-    const [va] = namespaceLocatorIndexFunc(withLocator(a));
-    const [vb] = namespaceLocatorIndexFunc(withLocator(b));
-    expect(va).toBe(vb);
-    expect(va).toBe(
-      namespaceLocatorIndexValue({
-        cluster: 'root:org',
-        namespace: 'ns',
-        syncTarget: { cluster: 'root:c', name: 't', uid: 'u' },
-      }),
-    );
-    expect(namespaceLocatorIndexFunc(withLocator('{broken'))).toEqual([]);
-    expect(namespaceLocatorIndexFunc({ metadata: { name: 'plain' } })).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
-import { ProbeServer, Profiler, SyncerMetrics } from '@kcp-tmc/heartbeat';
+import { ProbeServer, Profiler } from '@kcp-tmc/health';
 import type { HealthManager, Logger } from '@kcp-tmc/interfaces';
+import { SyncerMetrics } from '@kcp-tmc/metrics';
 import type { DependencyContainer } from 'tsyringe';
 import { agentVersion } from '../cli/version.js';
 import type { AgentOptions, ListenAddress } from '../config/options.js';

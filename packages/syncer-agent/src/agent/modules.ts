@@ -1,6 +1,7 @@
 import { registerConflict } from '@kcp-tmc/conflict';
 import { registerDownstream, WORKSPACE_DNS, type WorkspaceDnsOptions } from '@kcp-tmc/downstream';
 import { registerEngine, SYNC_TARGET_INFORMER_FACTORY } from '@kcp-tmc/engine';
+import { registerHealth } from '@kcp-tmc/health';
 import { registerHeartbeat } from '@kcp-tmc/heartbeat';
 import {
   ADVANCED_SCHEDULING_ANNOTATION,
@@ -11,6 +12,7 @@ import {
   type SyncTargetRef,
 } from '@kcp-tmc/interfaces';
 import type { LoadedKubeConfig as KubeConfig } from '@kcp-tmc/kube';
+import { registerMetrics } from '@kcp-tmc/metrics';
 import { registerTransformation, WORKSPACE_NAMESERVER_PROVIDER } from '@kcp-tmc/transformation';
 import { registerUpstream } from '@kcp-tmc/upstream';
 import { type DependencyContainer, instanceCachingFactory } from 'tsyringe';
@@ -152,6 +154,18 @@ export const heartbeatModule: AgentModule = {
   },
 };
 
+/** SYNC_METRICS and WORKQUEUE_METRICS_PROVIDER: one SyncerMetrics, also served on /metrics. */
+export const metricsModule: AgentModule = {
+  name: 'metrics',
+  register: (container) => registerMetrics(container),
+};
+
+/** HEALTH_MANAGER with the upstream, downstream and heartbeat checks; compose adds the engine's. */
+export const healthModule: AgentModule = {
+  name: 'health',
+  register: (container) => registerHealth(container),
+};
+
 /**
  * The composition list, in order (registrations are lazy, so order matters only where one call reads
  * another's binding).
@@ -164,6 +178,8 @@ export const DEFAULT_MODULES: readonly AgentModule[] = [
   upstreamModule,
   engineModule,
   heartbeatModule,
+  metricsModule,
+  healthModule,
   tunnelModule,
   kcpTunnelModule,
   upsyncModule,

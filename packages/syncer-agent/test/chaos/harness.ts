@@ -16,6 +16,7 @@ export const HEARTBEAT_PERIOD_MS = 2_000;
 const AGENT_FLAGS = [
   `--heartbeat-period=${HEARTBEAT_PERIOD_MS / 1000}s`,
   '--downstream-namespace-clean-delay=1s',
+  ...(process.env.KCP_TMC_CHAOS_V ? [`-v=${process.env.KCP_TMC_CHAOS_V}`] : []),
 ];
 // Only where replicas are the point: a leader that cannot renew its downstream Lease exits, as
 // controller-runtime's do, and nothing here would restart it after a downstream outage. client-go's

@@ -1,3 +1,5 @@
+import type { OwnerReference } from '@kcp-tmc/interfaces';
+
 /** A Kubernetes object as raw JSON. The simulator never models kinds as classes. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -20,14 +22,7 @@ export interface ObjectMeta {
   [key: string]: unknown;
 }
 
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
+export type { OwnerReference };
 
 export interface ManagedFieldsEntry {
   manager: string;

@@ -1,3 +1,4 @@
+import { SERVER_SET_METADATA_FIELDS } from '@kcp-tmc/interfaces';
 import { isPlainObject, type JsonObject } from '../api/types.js';
 import { listSemantics } from './schema.js';
 
@@ -121,22 +122,11 @@ export function keyedItem(item: Record<string, unknown>, keys: string[]): Record
 }
 
 /** Field paths the apiserver never tracks ownership of (fieldmanager's stripMeta). */
+const STRIPPED_METADATA: ReadonlySet<string> = new Set(['name', 'namespace', ...SERVER_SET_METADATA_FIELDS]);
+
 function stripped(path: readonly string[]): boolean {
   if (path.length === 1) return path[0] === 'apiVersion' || path[0] === 'kind';
-  if (path.length === 2 && path[0] === 'metadata') {
-    return [
-      'name',
-      'namespace',
-      'uid',
-      'resourceVersion',
-      'generation',
-      'creationTimestamp',
-      'deletionTimestamp',
-      'deletionGracePeriodSeconds',
-      'managedFields',
-      'selfLink',
-    ].includes(path[1]!);
-  }
+  if (path.length === 2 && path[0] === 'metadata') return STRIPPED_METADATA.has(path[1]!);
   return false;
 }
 

@@ -119,7 +119,10 @@ describe('NamespaceTransformer down', () => {
       context(configmaps),
     );
     await expect(failure).rejects.toMatchObject({ type: TmcErrorType.ResourceConflict, retryable: true });
-    await expect(failure).rejects.toThrow('(namespace collision) downstream namespaces kcp-a, kcp-b');
+    // kcp's text (pkg/syncer/spec/spec_process.go).
+    await expect(failure).rejects.toThrow(
+      '(namespace collision) found multiple downstream namespaces: kcp-a,kcp-b for upstream namespace',
+    );
   });
 });
 

@@ -2,7 +2,10 @@ import {
   CLUSTER_ANNOTATION,
   DOWNSTREAM_CONFIG,
   type DownstreamConfig,
+  downstreamNamespaceName,
+  isNamespacesGvr,
   isNeverSyncedNamespace,
+  isSyncTargetLocator,
   type KubeObject,
   locatorFromAnnotations,
   NAMESPACE_LOCATOR_ANNOTATION,
@@ -11,27 +14,18 @@ import {
   type NamespaceLocatorLookup,
   namespaceLocator,
   namespaceLocatorToJson,
-  physicalClusterNamespaceName,
   type ResourceTransformer,
-  readableNamespaceName,
   type SyncContext,
-  type SyncTargetRef,
   skipTransform,
   TmcError,
   TmcErrorType,
   type TransformOutput,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
-import { isNamespaces } from '../gvrs.js';
 import { DefaultTransformerNames } from '../names.js';
 
 // Namespaces (per cluster and SyncTarget) whose computed names are kept; past it the cache starts over.
 const NAME_CACHE_SIZE = 10_000;
-
-function isForeign(locator: NamespaceLocator, syncTarget: SyncTargetRef): boolean {
-  const st = locator.syncTarget;
-  return st.uid !== syncTarget.uid || st.name !== syncTarget.name || st.cluster !== syncTarget.cluster;
-}
 
 function annotate(object: KubeObject, key: string, value: string): void {
   object.metadata.annotations = { ...object.metadata.annotations, [key]: value };
@@ -83,10 +77,7 @@ export class NamespaceTransformer implements ResourceTransformer {
     const json = namespaceLocatorToJson(locator);
     let name = this.names.get(json);
     if (name === undefined) {
-      name =
-        this.naming === 'readable'
-          ? readableNamespaceName(locator.cluster, locator.namespace)
-          : physicalClusterNamespaceName(locator);
+      name = downstreamNamespaceName(locator, this.naming);
       if (this.names.size >= NAME_CACHE_SIZE) this.names.clear();
       this.names.set(json, name);
     }
@@ -94,7 +85,7 @@ export class NamespaceTransformer implements ResourceTransformer {
   }
 
   private async down(object: KubeObject, context: SyncContext): Promise<TransformOutput> {
-    if (isNamespaces(context.gvr)) {
+    if (isNamespacesGvr(context.gvr)) {
       const upstream = object.metadata.name ?? context.key.name;
       // kcp never applies an upstream Namespace: its downstream namespace is made for the first object synced
       // into it (pkg/syncer/spec/spec_controller.go ignores namespaces), so an empty one never appears.
@@ -116,7 +107,7 @@ export class NamespaceTransformer implements ResourceTransformer {
 
   private async up(object: KubeObject, context: SyncContext): Promise<TransformOutput> {
     const downstreamNamespace = object.metadata.namespace;
-    const clusterScoped = isNamespaces(context.gvr) || !downstreamNamespace;
+    const clusterScoped = isNamespacesGvr(context.gvr) || !downstreamNamespace;
     let locator: NamespaceLocator | undefined;
     if (clusterScoped) {
       locator = locatorFromAnnotations(object.metadata.annotations);
@@ -134,12 +125,12 @@ export class NamespaceTransformer implements ResourceTransformer {
       ? `${object.kind ?? 'object'} ${object.metadata.name ?? ''}`
       : `namespace ${downstreamNamespace}`;
     if (locator === undefined) return skipTransform(`${where} has no namespace locator`);
-    if (isForeign(locator, context.syncTarget)) {
+    if (!isSyncTargetLocator(locator, context.syncTarget)) {
       return skipTransform(
         `${where} belongs to SyncTarget ${locator.syncTarget.cluster}:${locator.syncTarget.name}`,
       );
     }
-    if (isNamespaces(context.gvr)) object.metadata.name = locator.namespace;
+    if (isNamespacesGvr(context.gvr)) object.metadata.name = locator.namespace;
     else if (!clusterScoped) object.metadata.namespace = locator.namespace;
     if (clusterScoped) unannotate(object, NAMESPACE_LOCATOR_ANNOTATION);
     if (locator.cluster !== '') annotate(object, CLUSTER_ANNOTATION, locator.cluster);

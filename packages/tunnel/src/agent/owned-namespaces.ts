@@ -1,5 +1,6 @@
 import {
   DOWNSTREAM_CLUSTER_LABEL,
+  isSyncTargetLocator,
   type KubeClient,
   locatorFromAnnotations,
   NAMESPACES_GVR,
@@ -16,7 +17,7 @@ export interface OwnedNamespace {
 }
 
 /**
- * The downstream namespaces whose locator names this SyncTarget by cluster, name and uid. The syncer labels every
+ * The downstream namespaces whose locator names this SyncTarget (by uid and logical cluster, kcp's rule). The syncer labels every
  * namespace it owns with the SyncTarget key (the list's selector); the locator is the authority, so a namespace
  * of an older SyncTarget of the same name (another uid) is not ours. `onInvalid` hears of unreadable locators.
  */
@@ -39,10 +40,7 @@ export async function listOwnedNamespaces(
       onInvalid(name, err as Error);
       continue;
     }
-    const st = locator?.syncTarget;
-    if (locator === undefined || st === undefined) continue;
-    if (st.name !== syncTarget.name || st.cluster !== syncTarget.cluster || st.uid !== syncTarget.uid)
-      continue;
+    if (locator === undefined || !isSyncTargetLocator(locator, syncTarget)) continue;
     owned.push({ name, cluster: locator.cluster, namespace: locator.namespace });
   }
   return owned;

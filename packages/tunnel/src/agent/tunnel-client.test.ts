@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { TunnelState } from '@kcp-tmc/interfaces';
 import { ManualClock } from '@kcp-tmc/testing/kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
@@ -42,6 +43,39 @@ describe('TunnelClient reconnect backoff (driven by the injected clock)', () => 
     }
     await agent.close();
     expect(agent.state).toBe('closed');
+  });
+
+  it('state$ gives each subscriber the current state, then every change once, and completes on close', async () => {
+    h = await startHarness();
+    const clock = new ManualClock();
+    const agent = new TunnelClient(
+      { url: h.tunnelUrl, token: 'wrong', random: () => 0 },
+      TARGET,
+      refuseAll,
+      undefined,
+      clock,
+    );
+    const early: TunnelState[] = [];
+    let completed = false;
+    agent.state$.subscribe({ next: (state) => early.push(state), complete: () => (completed = true) });
+    agent.start();
+    await waitFor(() => agent.stats().dialFailures === 1, 'a refused dial');
+    const late: TunnelState[] = [];
+    const lateSubscription = agent.state$.subscribe({ next: (state) => late.push(state) });
+    clock.tick(1_000);
+    await waitFor(() => agent.stats().dialFailures === 2, 'a second refused dial');
+    lateSubscription.unsubscribe();
+    await agent.close();
+    expect(early).toEqual([
+      'disconnected',
+      'connecting',
+      'disconnected',
+      'connecting',
+      'disconnected',
+      'closed',
+    ]);
+    expect(late).toEqual(['disconnected', 'connecting', 'disconnected']);
+    expect(completed).toBe(true);
   });
 
   it('stops dialing once closed while waiting in backoff', async () => {

@@ -1,6 +1,7 @@
 import type { Clock, Logger, SyncTargetRef, Tunnel, TunnelState } from '@kcp-tmc/interfaces';
 import { CLOCK, LOGGER, NOOP_LOGGER, SYNC_TARGET, SYSTEM_CLOCK } from '@kcp-tmc/interfaces';
 import { Backoff } from '@kcp-tmc/kube';
+import { BehaviorSubject, distinctUntilChanged, type Observable } from 'rxjs';
 import { inject, injectable } from 'tsyringe';
 import WebSocket from 'ws';
 import { syncTargetHeaderValue } from '../protocol/handshake.js';
@@ -8,7 +9,6 @@ import { type KeepAlive, startKeepAlive } from '../protocol/keep-alive.js';
 import { MuxSession } from '../protocol/mux.js';
 import type { MuxStream } from '../protocol/stream.js';
 import { TUNNEL_CLIENT_OPTIONS, TUNNEL_REQUEST_HANDLER } from '../tokens.js';
-import { StateSubject } from '../util/state-subject.js';
 import { openTunnelSocket, recordRefusal } from './dial-socket.js';
 import type { TunnelRequestHandler } from './handler.js';
 import { serveStream } from './serve-stream.js';
@@ -35,7 +35,7 @@ export {
  */
 @injectable()
 export class TunnelClient implements Tunnel {
-  private readonly subject = new StateSubject<TunnelState>('disconnected');
+  private readonly subject = new BehaviorSubject<TunnelState>('disconnected');
   private readonly backoff: Backoff;
   private readonly pingIntervalMs: number;
   private readonly readDeadlineMs: number;
@@ -74,8 +74,9 @@ export class TunnelClient implements Tunnel {
     return this.subject.value;
   }
 
-  get state$(): StateSubject<TunnelState> {
-    return this.subject;
+  /** The current state at once, then every change (a repeated state is not emitted again). */
+  get state$(): Observable<TunnelState> {
+    return this.subject.pipe(distinctUntilChanged());
   }
 
   stats(): TunnelClientStats {

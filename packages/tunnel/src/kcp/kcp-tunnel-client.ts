@@ -6,11 +6,11 @@ import {
 } from 'node:http2';
 import { LOGGER, type Logger, NOOP_LOGGER, type Tunnel, type TunnelState } from '@kcp-tmc/interfaces';
 import { Backoff, type BackoffOptions } from '@kcp-tmc/kube';
+import { BehaviorSubject, distinctUntilChanged, type Observable } from 'rxjs';
 import { inject, injectable } from 'tsyringe';
 import type { TunnelRequestHandler } from '../agent/handler.js';
 import { DEFAULT_RECONNECT_BACKOFF } from '../agent/tunnel-client-options.js';
 import { KCP_TUNNEL_OPTIONS, KCP_TUNNEL_REQUEST_HANDLER } from '../tokens.js';
-import { StateSubject } from '../util/state-subject.js';
 import { encodeControlMessage, readControlMessages } from './control-message.js';
 import { openReverseConnection } from './reverse-connection.js';
 import { ReverseHttpServer } from './reverse-http-server.js';
@@ -48,7 +48,7 @@ const PING_TIMEOUT_MS = 15_000;
  */
 @injectable()
 export class KcpSyncerTunnel implements Tunnel {
-  private readonly subject = new StateSubject<TunnelState>('disconnected');
+  private readonly subject = new BehaviorSubject<TunnelState>('disconnected');
   private readonly backoff: Backoff;
   private readonly http: ReverseHttpServer;
   private session: ClientHttp2Session | undefined;
@@ -73,8 +73,9 @@ export class KcpSyncerTunnel implements Tunnel {
     return this.subject.value;
   }
 
-  get state$(): StateSubject<TunnelState> {
-    return this.subject;
+  /** The current state at once, then every change (a repeated state is not emitted again). */
+  get state$(): Observable<TunnelState> {
+    return this.subject.pipe(distinctUntilChanged());
   }
 
   start(): void {

@@ -9,13 +9,13 @@ import {
   TmcError,
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
+import { BehaviorSubject, type Observable } from 'rxjs';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { FRAME_HEADER_BYTES, type RequestHead } from '../protocol/frames.js';
 import { syncTargetHeaderValue, TUNNEL_SUBPROTOCOL } from '../protocol/handshake.js';
 import { startKeepAlive } from '../protocol/keep-alive.js';
 import { DEFAULT_MAX_FRAME_SIZE, MuxSession } from '../protocol/mux.js';
 import type { MuxStream } from '../protocol/stream.js';
-import { StateSubject } from '../util/state-subject.js';
 import { admitAgent } from './admit-agent.js';
 import { createTunnelHttpHandler, type TunnelHttpHandlerOptions } from './http-handler.js';
 import { rejectUpgrade } from './reject.js';
@@ -50,7 +50,7 @@ export class TunnelServer {
   private readonly clock: Clock;
   private readonly pingIntervalMs: number;
   private readonly readDeadlineMs: number;
-  private readonly connectedSubject = new StateSubject<readonly SyncTargetRef[]>([]);
+  private readonly connectedSubject = new BehaviorSubject<readonly SyncTargetRef[]>([]);
   private closed = false;
   private readonly relayed = new Set<WebSocket>();
 
@@ -71,8 +71,8 @@ export class TunnelServer {
   }
 
   /** The connected SyncTargets, re-emitted on every change (current value first). */
-  get connected$(): StateSubject<readonly SyncTargetRef[]> {
-    return this.connectedSubject;
+  get connected$(): Observable<readonly SyncTargetRef[]> {
+    return this.connectedSubject.asObservable();
   }
 
   connected(): SyncTargetRef[] {

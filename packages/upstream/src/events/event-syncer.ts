@@ -5,6 +5,7 @@ import {
   EVENTS_GVR,
   type EventRequest,
   type EventSyncer,
+  isSyncTargetLocator,
   isTmcError,
   type KubeClient,
   type KubeObject,
@@ -105,9 +106,8 @@ export class DefaultEventSyncer implements EventSyncer {
     if (owned === undefined) return 'event about an object this SyncTarget does not own';
     const locator = owned.namespace === '' ? undefined : await this.locators.locatorOf(owned.namespace);
     if (locator === undefined) return `downstream namespace ${owned.namespace} has no namespace locator`;
-    const st = locator.syncTarget;
-    if (st.name !== this.syncTarget.name || st.uid !== this.syncTarget.uid) {
-      return `belongs to SyncTarget ${st.cluster}:${st.name}`;
+    if (!isSyncTargetLocator(locator, this.syncTarget)) {
+      return `belongs to SyncTarget ${locator.syncTarget.cluster}:${locator.syncTarget.name}`;
     }
     const scope = upstreamScope(
       this.options.upstreamMode ?? 'virtual-workspace',

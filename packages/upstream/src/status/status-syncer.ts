@@ -1,19 +1,18 @@
 import {
   CLUSTER_ANNOTATION,
   canonicalJson,
+  isSyncTargetLocator,
   isTmcError,
   jsonEqual,
   type KubeClient,
   type KubeObject,
-  locatorFromAnnotations,
+  locatorOf,
   NAMESPACE_LOCATOR_LOOKUP,
-  type NamespaceLocator,
   type NamespaceLocatorLookup,
   type ObjectRef,
   ResourceStateValue,
   type StatusRequest,
   type SyncResult,
-  type SyncTargetRef,
   stateLabel,
   statusAnnotation,
   TmcError,
@@ -25,19 +24,6 @@ import { inject, injectable } from 'tsyringe';
 import { type UpstreamOptions, upstreamScope } from '../options.js';
 import { UPSTREAM_OPTIONS } from '../tokens.js';
 import { writeStatus } from './write-status.js';
-
-function isOurs(locator: NamespaceLocator, syncTarget: SyncTargetRef): boolean {
-  const st = locator.syncTarget;
-  return st.name === syncTarget.name && st.uid === syncTarget.uid && st.cluster === syncTarget.cluster;
-}
-
-function locatorOfObject(object: KubeObject | undefined): NamespaceLocator | undefined {
-  try {
-    return locatorFromAnnotations(object?.metadata.annotations);
-  } catch {
-    return undefined;
-  }
-}
 
 /** The engine's cached upstream object, when it is the one `ref` addresses. */
 function cachedFor(upstream: KubeObject | undefined, ref: ObjectRef): KubeObject | undefined {
@@ -121,13 +107,11 @@ export class DefaultUpstreamStatusSyncer implements UpstreamStatusSyncer {
     const { item, context } = request;
     const key = item.key;
     const clusterScoped = key.namespace === '';
-    const locator = clusterScoped
-      ? locatorOfObject(downstream)
-      : await this.locators.locatorOf(key.namespace);
+    const locator = clusterScoped ? locatorOf(downstream) : await this.locators.locatorOf(key.namespace);
     if (!clusterScoped && locator === undefined) {
       return `downstream namespace ${key.namespace} has no namespace locator`;
     }
-    if (locator !== undefined && !isOurs(locator, context.syncTarget)) {
+    if (locator !== undefined && !isSyncTargetLocator(locator, context.syncTarget)) {
       return `belongs to SyncTarget ${locator.syncTarget.cluster}:${locator.syncTarget.name}`;
     }
     const cluster = locator?.cluster || context.cluster;

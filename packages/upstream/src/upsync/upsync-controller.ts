@@ -6,23 +6,22 @@ import {
   type Informer,
   type InformerEvent,
   type InformerFactory,
+  isSyncTargetLocator,
   type KubeClient,
   type KubeObject,
   type Logger,
-  locatorFromAnnotations,
+  locatorOf,
+  NAMESPACE_LOCATOR_INDEX,
   NAMESPACES_GVR,
   type NamespaceLocator,
   NOOP_LOGGER,
+  namespaceLocatorIndexFunc,
+  namespaceLocatorToJson,
   type SyncTargetRef,
   stateLabel,
   UPSYNC_RESOURCE_VERSION_ANNOTATION,
 } from '@kcp-tmc/interfaces';
-import {
-  NAMESPACE_INDEX,
-  NAMESPACE_LOCATOR_INDEX,
-  namespaceLocatorIndexFunc,
-  namespaceLocatorIndexValue,
-} from '@kcp-tmc/kube';
+import { NAMESPACE_INDEX } from '@kcp-tmc/kube';
 import { isUpsynced, statusChanged, UPSYNCED_RESOURCES, upsyncKeyFor } from './upsync-keys.js';
 import { UpsyncQueue } from './upsync-queue.js';
 import { type UpsyncDownstreamView, type UpsyncKey, UpsyncReconciler } from './upsync-reconciler.js';
@@ -62,7 +61,7 @@ export class UpsyncController {
     this.logger = (parts.logger ?? NOOP_LOGGER).child({ controller: 'kcp-resource-upsyncer' });
     const view: UpsyncDownstreamView = {
       namespacesFor: (locator: NamespaceLocator) =>
-        this.namespaces?.byIndex(NAMESPACE_LOCATOR_INDEX, namespaceLocatorIndexValue(locator)) ?? [],
+        this.namespaces?.byIndex(NAMESPACE_LOCATOR_INDEX, namespaceLocatorToJson(locator)) ?? [],
       get: (gvr, namespace, name) =>
         this.downstreamInformers
           .get(gvr.resource)
@@ -152,19 +151,8 @@ export class UpsyncController {
 
   /** kcp's enqueueDeletedDownstreamNamespace: every upstream copy in the namespace it stood for. */
   private enqueueNamespaceContents(namespace: KubeObject): void {
-    let locator: NamespaceLocator | undefined;
-    try {
-      locator = locatorFromAnnotations(namespace.metadata.annotations);
-    } catch {
-      return;
-    }
-    const { syncTarget } = this.parts;
-    if (
-      locator === undefined ||
-      locator.syncTarget.uid !== syncTarget.uid ||
-      locator.syncTarget.cluster !== syncTarget.cluster
-    )
-      return;
+    const locator = locatorOf(namespace);
+    if (locator === undefined || !isSyncTargetLocator(locator, this.parts.syncTarget)) return;
     for (const gvr of this.resources) {
       for (const object of this.upstreamInformers
         .get(gvr.resource)

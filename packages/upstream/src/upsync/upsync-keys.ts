@@ -1,5 +1,6 @@
 import {
   type GVR,
+  isSyncTargetLocator,
   jsonEqual,
   type KubeObject,
   locatorFromAnnotations,
@@ -36,9 +37,7 @@ export function upsyncKeyFor(
   const holder = namespace === '' ? downstream : namespaceOf(namespace);
   if (holder === undefined) return undefined;
   const locator = locatorFromAnnotations(holder.metadata.annotations);
-  if (locator === undefined) return undefined;
-  if (locator.syncTarget.uid !== syncTarget.uid || locator.syncTarget.cluster !== syncTarget.cluster)
-    return undefined;
+  if (locator === undefined || !isSyncTargetLocator(locator, syncTarget)) return undefined;
   return {
     gvr,
     cluster: locator.cluster,

@@ -5,6 +5,7 @@ import {
   type NamespaceLocator,
   namespaceLocator,
   type SyncTargetRef,
+  soleNamespaceFor,
   TmcError,
   TmcErrorType,
   UPSYNC_RESOURCE_VERSION_ANNOTATION,
@@ -62,18 +63,10 @@ export class UpsyncReconciler {
     let downstreamNamespace = '';
     if (key.namespace !== '') {
       const locator = namespaceLocator(key.cluster, this.parts.syncTarget, key.namespace);
-      const namespaces = this.parts.downstream.namespacesFor(locator);
-      if (namespaces.length > 1) {
-        const names = namespaces.map((n) => n.metadata.name).join(',');
-        throw new TmcError({
-          type: TmcErrorType.ResourceConflict,
-          message: `(namespace collision) found multiple downstream namespaces: ${names} for upstream namespace ${key.cluster}|${key.namespace}`,
-          retryable: true,
-        });
-      }
-      const namespace = namespaces[0];
-      if (namespace === undefined) return this.deleteUpstream(key, true);
-      downstreamNamespace = namespace.metadata.name ?? '';
+      const names = this.parts.downstream.namespacesFor(locator).map((n) => n.metadata.name ?? '');
+      const name = soleNamespaceFor(names, locator);
+      if (name === undefined) return this.deleteUpstream(key, true);
+      downstreamNamespace = name;
     }
     const downstream = this.parts.downstream.get(key.gvr, downstreamNamespace, key.name);
     if (downstream === undefined) return this.deleteUpstream(key, true);

@@ -1,4 +1,4 @@
-import { encodeBase36Bytes, encodeBase62, sha224 } from './encoding.js';
+import { encodeBase36Bytes, encodeBase62, sha224 } from '../encoding.js';
 import { type NamespaceLocator, namespaceLocator, namespaceLocatorToJson } from './locator.js';
 
 /**
@@ -55,4 +55,18 @@ export function readableNamespaceName(cluster: string, namespace: string): strin
     .slice(0, HASH_LENGTH);
   const head = sanitized.slice(0, MAX_LABEL_LENGTH - HASH_LENGTH - 1).replace(/-+$/, '');
   return `${head}-${hash}`;
+}
+
+/** How downstream namespaces are named: kcp's hashed names (the default) or the readable option. */
+export type NamespaceNaming = 'hashed' | 'readable';
+
+/**
+ * The name a downstream namespace gets for a locator when none carries it yet: kcp's
+ * {@link physicalClusterNamespaceName}, or {@link readableNamespaceName} in readable mode. Whoever creates or
+ * looks for the namespace uses this one rule, so the spec path and the delete path always agree.
+ */
+export function downstreamNamespaceName(locator: NamespaceLocator, naming: NamespaceNaming): string {
+  return naming === 'readable'
+    ? readableNamespaceName(locator.cluster, locator.namespace)
+    : physicalClusterNamespaceName(locator);
 }

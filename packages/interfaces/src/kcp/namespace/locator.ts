@@ -1,8 +1,8 @@
-import { TmcError, TmcErrorType } from '../errors.js';
-import { isRecord } from '../json.js';
-import type { KubeObject } from '../object.js';
-import { goJsonString } from './encoding.js';
-import { NAMESPACE_LOCATOR_ANNOTATION } from './labels.js';
+import { TmcError, TmcErrorType } from '../../errors.js';
+import { isRecord } from '../../json.js';
+import type { KubeObject } from '../../object.js';
+import { goJsonString } from '../encoding.js';
+import { NAMESPACE_LOCATOR_ANNOTATION } from '../labels.js';
 
 // The namespace locator: which upstream logical cluster + namespace, synced by which SyncTarget, a downstream
 // namespace (or cluster-scoped object) stands for. kcp stores it as JSON in the `kcp.io/namespace-locator`

@@ -1,9 +1,8 @@
+import { SyncerMetrics } from '@kcp-tmc/metrics';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
+import { parseMetrics, value, waitFor } from '@kcp-tmc/testing/kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseMetrics, value } from '../../test/support/prometheus.js';
-import { type SimClient, simClient } from '../../test/support/sim-client.js';
-import { waitFor } from '../../test/support/wait-for.js';
-import { SyncerMetrics } from '../metrics/registry.js';
+import { type SimClient, simClient } from '../test/support/sim-client.js';
 import { kubeConnectionCheck, pingCheck } from './checks.js';
 import { ComponentHealthManager } from './manager.js';
 import { ProbeServer } from './server.js';
@@ -83,7 +82,10 @@ describe('probes over HTTP against two simulators', () => {
       expect(value(scraped, 'syncer_connected', { side: 'upstream' })).toBe(1);
 
       await downstreamSim.faults.heal();
-      await waitFor(async () => (await probe('/readyz')).status === 200, 'ready after heal', 5_000);
+      await waitFor('ready after heal', async () => (await probe('/readyz')).status === 200, {
+        timeoutMs: 5_000,
+        intervalMs: 10,
+      });
       expect(
         value(parseMetrics((await probe('/metrics')).body), 'syncer_connected', { side: 'downstream' }),
       ).toBe(1);

@@ -78,48 +78,56 @@ function familyName(sampleName: string, types: Map<string, MetricType>): string 
   return sampleName;
 }
 
-export function parseMetrics(text: string): Map<string, Family> {
-  const families = new Map<string, Family>();
-  const types = new Map<string, MetricType>();
-  const closed = new Set<string>();
-  const seen = new Set<string>();
-  let current: string | undefined;
-  const family = (name: string): Family => {
-    let found = families.get(name);
+/** One pass over an exposition text: the families so far and what the format forbids next. */
+class ExpositionParser {
+  readonly families = new Map<string, Family>();
+  private readonly types = new Map<string, MetricType>();
+  private readonly closed = new Set<string>();
+  private readonly seen = new Set<string>();
+  private current: string | undefined;
+
+  line(raw: string, line: number): void {
+    if (raw.trim() === '') return;
+    if (raw.startsWith('#')) this.comment(raw, line);
+    else this.sample(raw, line);
+  }
+
+  private family(name: string): Family {
+    let found = this.families.get(name);
     if (found === undefined) {
-      found = { name, type: types.get(name) ?? 'untyped', samples: [] };
-      families.set(name, found);
+      found = { name, type: this.types.get(name) ?? 'untyped', samples: [] };
+      this.families.set(name, found);
     }
     return found;
-  };
-  const enter = (name: string, line: number) => {
-    if (current === name) return;
-    if (current !== undefined) closed.add(current);
-    if (closed.has(name)) throw new Error(`line ${line}: ${name} appears in two separate groups`);
-    current = name;
-  };
+  }
 
-  text.split('\n').forEach((raw, index) => {
-    const line = index + 1;
-    if (raw.trim() === '') return;
-    if (raw.startsWith('#')) {
-      const meta = /^#\s+(HELP|TYPE)\s+(\S+)(?:\s(.*))?$/.exec(raw);
-      if (meta === null) return; // a plain comment
-      const [, kind, name = '', rest = ''] = meta;
-      if (!METRIC_NAME.test(name)) throw new Error(`line ${line}: bad metric name ${name}`);
-      enter(name, line);
-      if (kind === 'TYPE') {
-        if (!TYPES.has(rest as MetricType)) throw new Error(`line ${line}: bad type ${rest}`);
-        if (types.has(name)) throw new Error(`line ${line}: second TYPE for ${name}`);
-        if ((families.get(name)?.samples.length ?? 0) > 0)
-          throw new Error(`line ${line}: TYPE after samples`);
-        types.set(name, rest as MetricType);
-        family(name).type = rest as MetricType;
-      } else {
-        family(name).help = rest.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-      }
-      return;
+  /** A family's lines must be one group: a name seen again after another family's lines is an error. */
+  private enter(name: string, line: number): void {
+    if (this.current === name) return;
+    if (this.current !== undefined) this.closed.add(this.current);
+    if (this.closed.has(name)) throw new Error(`line ${line}: ${name} appears in two separate groups`);
+    this.current = name;
+  }
+
+  private comment(raw: string, line: number): void {
+    const meta = /^#\s+(HELP|TYPE)\s+(\S+)(?:\s(.*))?$/.exec(raw);
+    if (meta === null) return; // a plain comment
+    const [, kind, name = '', rest = ''] = meta;
+    if (!METRIC_NAME.test(name)) throw new Error(`line ${line}: bad metric name ${name}`);
+    this.enter(name, line);
+    if (kind === 'TYPE') {
+      if (!TYPES.has(rest as MetricType)) throw new Error(`line ${line}: bad type ${rest}`);
+      if (this.types.has(name)) throw new Error(`line ${line}: second TYPE for ${name}`);
+      if ((this.families.get(name)?.samples.length ?? 0) > 0)
+        throw new Error(`line ${line}: TYPE after samples`);
+      this.types.set(name, rest as MetricType);
+      this.family(name).type = rest as MetricType;
+    } else {
+      this.family(name).help = rest.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
     }
+  }
+
+  private sample(raw: string, line: number): void {
     const nameMatch = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(raw);
     if (nameMatch === null) throw new Error(`line ${line}: bad sample "${raw}"`);
     const name = nameMatch[0];
@@ -134,16 +142,21 @@ export function parseMetrics(text: string): Map<string, Family> {
     for (const label of Object.keys(labels)) {
       if (!LABEL_NAME.test(label)) throw new Error(`line ${line}: bad label ${label}`);
     }
-    const owner = familyName(name, types);
-    enter(owner, line);
+    const owner = familyName(name, this.types);
+    this.enter(owner, line);
     const id = `${name}${JSON.stringify(Object.entries(labels).sort())}`;
-    if (seen.has(id)) throw new Error(`line ${line}: duplicate series ${id}`);
-    seen.add(id);
-    family(owner).samples.push({ name, labels, value });
-  });
+    if (this.seen.has(id)) throw new Error(`line ${line}: duplicate series ${id}`);
+    this.seen.add(id);
+    this.family(owner).samples.push({ name, labels, value });
+  }
+}
 
-  for (const f of families.values()) if (f.type === 'histogram') checkHistogram(f);
-  return families;
+/** The families of an exposition text by name; throws where a Prometheus server would reject the text. */
+export function parseMetrics(text: string): Map<string, Family> {
+  const parser = new ExpositionParser();
+  for (const [index, raw] of text.split('\n').entries()) parser.line(raw, index + 1);
+  for (const f of parser.families.values()) if (f.type === 'histogram') checkHistogram(f);
+  return parser.families;
 }
 
 function checkHistogram(f: Family): void {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { parseMetrics } from '@kcp-tmc/testing/kit';
 import { describe, expect, it } from 'vitest';
-import { parseMetrics } from '../../test/support/prometheus.js';
 import { SyncerMetrics } from './registry.js';
 
 interface Panel {
@@ -12,7 +12,7 @@ interface Panel {
 }
 
 const dashboard = JSON.parse(
-  readFileSync(new URL('../../../../docs/grafana/kcp-tmc-syncer.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../docs/grafana/kcp-tmc-syncer.json', import.meta.url), 'utf8'),
 ) as { uid: string; panels: Panel[]; templating: { list: Array<{ name: string }> } };
 
 /** Grafana's data source variable, spelled as Grafana writes it. */

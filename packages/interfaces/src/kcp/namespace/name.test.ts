@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { namespaceLocator, parseNamespaceLocator } from './locator.js';
-import { physicalClusterNamespaceName, readableNamespaceName, tenantId } from './namespace-name.js';
+import {
+  downstreamNamespaceName,
+  physicalClusterNamespaceName,
+  readableNamespaceName,
+  tenantId,
+} from './name.js';
 
 // Known answers printed by a throwaway Go 1.26 program (not in the repo) running kcp's algorithms on kcp's
 // structs: "kcp-" + strings.ToLower(base36.EncodeBytes(sha256.Sum224(json.Marshal(locator))))[:12] with
@@ -133,5 +138,19 @@ describe('readableNamespaceName', () => {
 
   it('rejects an empty namespace', () => {
     expect(() => readableNamespaceName('root:org', '')).toThrow(TypeError);
+  });
+});
+
+describe('downstreamNamespaceName', () => {
+  const locator = namespaceLocator(
+    'root:org:ws',
+    { cluster: 'root:org', name: 'us-west1', uid: 'u' },
+    'test',
+  );
+
+  it("is kcp's hashed name by default and the readable one when asked", () => {
+    expect(downstreamNamespaceName(locator, 'hashed')).toBe(physicalClusterNamespaceName(locator));
+    expect(downstreamNamespaceName(locator, 'hashed')).toMatch(/^kcp-[0-9a-z]{12}$/);
+    expect(downstreamNamespaceName(locator, 'readable')).toBe('kcp-root-org-ws-test');
   });
 });

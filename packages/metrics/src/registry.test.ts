@@ -5,9 +5,9 @@ import {
   type TmcErrorSeverity,
   type TmcErrorType,
 } from '@kcp-tmc/interfaces';
+import { family, parseMetrics, value } from '@kcp-tmc/testing/kit';
 import { register as globalRegistry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { family, parseMetrics, value } from '../../test/support/prometheus.js';
 import { resourceLabel, SyncerMetrics } from './registry.js';
 
 const WORKQUEUE_NAMES = [

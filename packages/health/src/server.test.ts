@@ -1,7 +1,7 @@
 import type { HealthManager, HealthReport } from '@kcp-tmc/interfaces';
+import { SyncerMetrics } from '@kcp-tmc/metrics';
+import { parseMetrics, value } from '@kcp-tmc/testing/kit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseMetrics, value } from '../../test/support/prometheus.js';
-import { SyncerMetrics } from '../metrics/registry.js';
 import { pingCheck } from './checks.js';
 import { ComponentHealthManager } from './manager.js';
 import { ProbeServer, type ProbeServerOptions } from './server.js';

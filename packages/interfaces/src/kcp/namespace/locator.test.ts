@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TmcError } from '../errors.js';
-import { NAMESPACE_LOCATOR_ANNOTATION } from './labels.js';
+import { TmcError } from '../../errors.js';
+import { NAMESPACE_LOCATOR_ANNOTATION } from '../labels.js';
 import {
   locatorFromAnnotations,
   locatorOf,
