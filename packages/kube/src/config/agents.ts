@@ -1,7 +1,8 @@
 // One keep-alive connection pool per API server and scheme, on Node's own HTTP stack (node:http/node:https):
 // a second HTTP client (undici, with its llhttp WebAssembly) would cost the agent ~25 MiB before any object.
-import { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { nodeHttp } from '../http/node-http.js';
 import type { TlsMaterial } from './credentials.js';
 
 /** TCP keep-alive probes start after this long idle, as client-go's dialer does. */
@@ -16,5 +17,5 @@ export const IDLE_CONNECTION_MS = 4_000;
 /** A connection pool for `protocol` (`http:` or `https:`) with the cluster's TLS settings. */
 export function connectionAgent(protocol: string, tls: TlsMaterial): HttpAgent {
   const pool = { keepAlive: true, keepAliveMsecs: KEEP_ALIVE_PROBE_MS, timeout: IDLE_CONNECTION_MS };
-  return protocol === 'https:' ? new HttpsAgent({ ...pool, ...tls }) : new HttpAgent(pool);
+  return protocol === 'https:' ? new HttpsAgent({ ...pool, ...tls }) : new nodeHttp.Agent(pool);
 }

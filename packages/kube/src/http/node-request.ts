@@ -1,8 +1,9 @@
 // Requests on Node's own HTTP stack (node:http / node:https), the one the runtime has loaded anyway.
-import { type Agent, type IncomingMessage, request as httpRequest } from 'node:http';
+import type { Agent, IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { nodeHttp } from './node-http.js';
 
 /** A request ready to go: where, with which headers, through which connection pool (none: Node's global). */
 export interface PreparedRequest {
@@ -39,10 +40,12 @@ export function openRequest(
       reject(signal.reason);
       return;
     }
-    const send = prepared.url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const send = prepared.url.protocol === 'https:' ? httpsRequest : nodeHttp.request;
     // Node frames a body of DELETE (and GET, HEAD, OPTIONS) only with an explicit Content-Length.
     const headers =
-      body === undefined ? prepared.headers : { ...prepared.headers, 'content-length': String(byteLength(body)) };
+      body === undefined
+        ? prepared.headers
+        : { ...prepared.headers, 'content-length': String(byteLength(body)) };
     const options = { method, headers, ...(prepared.agent ? { agent: prepared.agent } : {}) };
     const req = send(prepared.url, options);
     let message: IncomingMessage | undefined;

@@ -1,3 +1,5 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import {
   CLOCK,
   type Clock,
@@ -10,8 +12,6 @@ import {
   type TmcError,
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
-import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
 import { inject, injectable } from 'tsyringe';
 import { joinUrl } from '../client/paths.js';
 import { ClusterConnection } from '../config/kubeconfig.js';
