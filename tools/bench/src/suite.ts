@@ -1,5 +1,6 @@
 // tsyringe (loaded by the decorated classes of several packages) needs the Reflect metadata API first.
 import 'reflect-metadata';
+import { agentIdle } from './agent-idle.js';
 import { agentSync, agentSyncDeployed } from './agent-sync.js';
 import { agentThroughput } from './agent-throughput.js';
 import { dnsLatency } from './dns-latency.js';
@@ -33,4 +34,5 @@ export const benchmarks: Benchmark[] = [
   dnsLatency,
   realSideBySide,
   moduleMemory,
+  agentIdle,
 ];
