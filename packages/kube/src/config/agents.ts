@@ -2,6 +2,7 @@
 // a second HTTP client (undici, with its llhttp WebAssembly) would cost the agent ~25 MiB before any object.
 import type { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import type { Duplex } from 'node:stream';
 import { nodeHttp } from '../http/node-http.js';
 import type { TlsMaterial } from './credentials.js';
 
@@ -14,8 +15,36 @@ export const KEEP_ALIVE_PROBE_MS = 30_000;
  */
 export const IDLE_CONNECTION_MS = 4_000;
 
+/** How long a new connection may take to open, TLS included (undici's connect timeout, used before). */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+/** The code of a connection that did not open in time: the request never left, so any verb may be retried. */
+export const CONNECT_TIMEOUT_CODE = 'ECONNECT_TIMEOUT';
+
 /** A connection pool for `protocol` (`http:` or `https:`) with the cluster's TLS settings. */
 export function connectionAgent(protocol: string, tls: TlsMaterial): HttpAgent {
   const pool = { keepAlive: true, keepAliveMsecs: KEEP_ALIVE_PROBE_MS, timeout: IDLE_CONNECTION_MS };
-  return protocol === 'https:' ? new HttpsAgent({ ...pool, ...tls }) : new nodeHttp.Agent(pool);
+  const secure = protocol === 'https:';
+  const agent = secure ? new HttpsAgent({ ...pool, ...tls }) : new nodeHttp.Agent(pool);
+  // Only new connections pass here: requests on pooled ones pay nothing for the connect timeout.
+  const create = agent.createConnection.bind(agent) as (...args: unknown[]) => Duplex;
+  agent.createConnection = ((...args: unknown[]) => {
+    const socket = create(...args);
+    limitConnectTime(socket, secure ? 'secureConnect' : 'connect');
+    return socket;
+  }) as HttpAgent['createConnection'];
+  return agent;
+}
+
+function limitConnectTime(socket: Duplex, ready: 'connect' | 'secureConnect'): void {
+  const timer = setTimeout(() => {
+    const err = Object.assign(new Error(`connect timed out after ${CONNECT_TIMEOUT_MS} ms`), {
+      name: 'TimeoutError',
+      code: CONNECT_TIMEOUT_CODE,
+    });
+    socket.destroy(err);
+  }, CONNECT_TIMEOUT_MS);
+  const clear = (): void => clearTimeout(timer);
+  socket.once(ready, clear);
+  socket.once('close', clear);
 }

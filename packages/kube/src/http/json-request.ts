@@ -56,11 +56,18 @@ export async function requestJson(
   };
 }
 
-/** The whole body of a message. */
-export async function readBody(message: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of message) chunks.push(chunk as Buffer);
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+/** The whole body of a message (events, not async iteration: this runs for every request). */
+export function readBody(message: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    message.on('data', (chunk: Buffer) => chunks.push(chunk));
+    message.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    message.once('error', reject);
+    // Destroyed without an error (an abort): the caller turns this into the signal's reason.
+    message.once('close', () => {
+      if (!message.complete) reject(new Error('response closed before its end'));
+    });
+  });
 }
 
 /** The body as text, undoing a content encoding the way fetch does (unknown codings are left as they are). */

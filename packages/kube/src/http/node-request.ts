@@ -12,12 +12,6 @@ export interface PreparedRequest {
   agent: Agent | undefined;
 }
 
-/** How long a new connection may take to open (undici's connect timeout, which the client used before). */
-export const CONNECT_TIMEOUT_MS = 10_000;
-
-/** The code of a connection that did not open in time: the request never left, so any verb may be retried. */
-export const CONNECT_TIMEOUT_CODE = 'ECONNECT_TIMEOUT';
-
 /** A response whose headers have arrived; `release` drops the abort listener once the body is done with. */
 export interface OpenResponse {
   message: IncomingMessage;
@@ -57,18 +51,6 @@ export function openRequest(
     };
     const release = (): void => signal.removeEventListener('abort', onAbort);
     signal.addEventListener('abort', onAbort, { once: true });
-    req.once('socket', (socket) => {
-      if (!socket.connecting) return;
-      const timer = setTimeout(() => {
-        const err = Object.assign(new Error(`connect timed out after ${CONNECT_TIMEOUT_MS} ms`), {
-          name: 'TimeoutError',
-          code: CONNECT_TIMEOUT_CODE,
-        });
-        req.destroy(err);
-      }, CONNECT_TIMEOUT_MS);
-      socket.once('connect', () => clearTimeout(timer));
-      socket.once('close', () => clearTimeout(timer));
-    });
     req.once('response', (res) => {
       message = res;
       res.once('close', release);

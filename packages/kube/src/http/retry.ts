@@ -1,6 +1,6 @@
 import { type Clock, type TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
+import { CONNECT_TIMEOUT_CODE } from '../config/agents.js';
 import { backoffDelay } from '../flowcontrol/backoff.js';
-import { CONNECT_TIMEOUT_CODE } from './node-request.js';
 
 export interface RetryOptions {
   /** Retries after the first attempt. */
