@@ -22,7 +22,11 @@ export const CONNECT_TIMEOUT_MS = 10_000;
 export const CONNECT_TIMEOUT_CODE = 'ECONNECT_TIMEOUT';
 
 /** A connection pool for `protocol` (`http:` or `https:`) with the cluster's TLS settings. */
-export function connectionAgent(protocol: string, tls: TlsMaterial): HttpAgent {
+export function connectionAgent(
+  protocol: string,
+  tls: TlsMaterial,
+  connectTimeoutMs = CONNECT_TIMEOUT_MS,
+): HttpAgent {
   const pool = { keepAlive: true, keepAliveMsecs: KEEP_ALIVE_PROBE_MS, timeout: IDLE_CONNECTION_MS };
   const secure = protocol === 'https:';
   const agent = secure ? new HttpsAgent({ ...pool, ...tls }) : new nodeHttp.Agent(pool);
@@ -30,20 +34,20 @@ export function connectionAgent(protocol: string, tls: TlsMaterial): HttpAgent {
   const create = agent.createConnection.bind(agent) as (...args: unknown[]) => Duplex;
   agent.createConnection = ((...args: unknown[]) => {
     const socket = create(...args);
-    limitConnectTime(socket, secure ? 'secureConnect' : 'connect');
+    limitConnectTime(socket, secure ? 'secureConnect' : 'connect', connectTimeoutMs);
     return socket;
   }) as HttpAgent['createConnection'];
   return agent;
 }
 
-function limitConnectTime(socket: Duplex, ready: 'connect' | 'secureConnect'): void {
+function limitConnectTime(socket: Duplex, ready: 'connect' | 'secureConnect', ms: number): void {
   const timer = setTimeout(() => {
-    const err = Object.assign(new Error(`connect timed out after ${CONNECT_TIMEOUT_MS} ms`), {
+    const err = Object.assign(new Error(`connect timed out after ${ms} ms`), {
       name: 'TimeoutError',
       code: CONNECT_TIMEOUT_CODE,
     });
     socket.destroy(err);
-  }, CONNECT_TIMEOUT_MS);
+  }, ms);
   const clear = (): void => clearTimeout(timer);
   socket.once(ready, clear);
   socket.once('close', clear);
