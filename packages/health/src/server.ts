@@ -1,8 +1,13 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { type HealthEndpoint, type HealthManager, type Logger, NOOP_LOGGER } from '@kcp-tmc/interfaces';
 import { type CheckOutcome, ComponentHealthManager } from './manager.js';
 import type { Profiler } from './pprof.js';
+
+// node:http required, not imported: an ESM import reads every export, and node:http's lazy WebSocket getters
+// then load Node's bundled undici (~16 MiB RSS) into the agent.
+const { createServer } = createRequire(import.meta.url)('node:http') as typeof import('node:http');
 
 /** Anything that renders Prometheus exposition text: a prom-client Registry or SyncerMetrics. */
 export interface MetricsSource {

@@ -176,6 +176,8 @@ export interface AgentProcess {
   child: ChildProcess;
   /** Resident set size of the agent process (bytes), from /proc. */
   rss(): number;
+  /** CPU time the agent process has used so far (user + system, seconds), from /proc. */
+  cpuSeconds(): number;
   /** Keys waiting in the agent's work queues (`workqueue_depth` summed), from its /metrics. */
   queueDepth(): Promise<number>;
   /** Its /metrics page, as Prometheus text. */
@@ -272,6 +274,12 @@ export async function spawnAgent(w: BenchWorld, nodeOptions = ''): Promise<Agent
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
       return kb * 1024;
+    },
+    cpuSeconds() {
+      // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesized command name): utime, stime in ticks.
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
     },
     async stop() {
       if (child.exitCode !== null) throw new Error(`agent exited early:\n${stderr}`);

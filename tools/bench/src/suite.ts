@@ -1,5 +1,6 @@
 // tsyringe (loaded by the decorated classes of several packages) needs the Reflect metadata API first.
 import 'reflect-metadata';
+import { agentIdle } from './agent-idle.js';
 import { agentMemoryScale, agentSoak } from './agent-memory.js';
 import { agentSync, agentSyncDeployed } from './agent-sync.js';
 import { agentThroughput } from './agent-throughput.js';
@@ -36,4 +37,5 @@ export const benchmarks: Benchmark[] = [
   moduleMemory,
   agentMemoryScale,
   agentSoak,
+  agentIdle,
 ];

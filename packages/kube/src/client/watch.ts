@@ -1,5 +1,5 @@
 import { classifyError, TmcError, TmcErrorType, type WatchEvent } from '@kcp-tmc/interfaces';
-import { type HttpRequest, readError, type Transport } from '../http/transport.js';
+import type { HttpRequest, Transport } from '../http/transport.js';
 import { JsonLinesDecoder } from './json-lines.js';
 
 const EVENT_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']);
@@ -25,31 +25,33 @@ function toWatchEvent(value: unknown, operation: string): WatchEvent {
  * on. The stream ends when the server ends it or the caller's signal aborts (no error then).
  */
 export async function* streamWatch(transport: Transport, req: HttpRequest): AsyncGenerator<WatchEvent> {
-  const { response, signal } = await transport.send(req);
-  if (!response.ok) throw await readError(response, req.operation);
-  const body = response.body;
-  if (body === null) return;
+  // A Node stream, not a web one: every event of every watch passes here.
+  const answer = await transport.stream(req);
+  if (answer.status < 200 || answer.status > 299) throw await transport.readStreamError(req, answer);
   const decoder = new JsonLinesDecoder();
-  const reader = body.getReader();
+  const chunks = answer.body[Symbol.asyncIterator]();
+  let ended = false;
   try {
     for (;;) {
-      let chunk: { done: true; value?: undefined } | { done: false; value: Uint8Array };
+      let chunk: IteratorResult<Uint8Array>;
       try {
-        chunk = await reader.read();
+        chunk = await chunks.next();
       } catch (err) {
         if (req.signal?.aborted === true) return;
         throw classifyError(err, req.operation);
       }
-      const values = chunk.done ? decoder.end() : decoder.push(chunk.value);
+      const values = chunk.done === true ? decoder.end() : decoder.push(chunk.value);
       for (const value of values) yield toWatchEvent(value, req.operation);
-      if (chunk.done) return;
+      if (chunk.done === true) {
+        ended = true;
+        return;
+      }
     }
   } catch (err) {
     if (req.signal?.aborted === true) return;
     throw err instanceof TmcError ? err : classifyError(err, req.operation);
   } finally {
     // Breaking out early (or an error) must close the connection, or it stays open until the server ends it.
-    if (!signal.aborted) await reader.cancel().catch(() => {});
-    reader.releaseLock();
+    if (!ended) answer.body.destroy();
   }
 }

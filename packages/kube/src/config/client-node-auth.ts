@@ -1,7 +1,10 @@
 // Credentials only @kubernetes/client-node knows (exec and auth-provider plugins, proxies, custom
 // authenticators). client-node is imported on the first request, never at module load.
-import type { HttpMethod, KubeConfig } from '@kubernetes/client-node';
-import type { Dispatcher } from 'undici';
+import type { Agent } from 'node:http';
+import type { RequestOptions } from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { connectionAgent } from './agents.js';
+import type { TlsMaterial } from './credentials.js';
 import type { LoadedKubeConfig } from './kubeconfig-model.js';
 import type { Credentials, RequestAuth } from './native-auth.js';
 
@@ -20,19 +23,26 @@ export function hasStaticCredentials(kc: LoadedKubeConfig): boolean {
   return !(Array.isArray(custom) && custom.length > 0);
 }
 
+/** What client-node resolved for one request: headers, TLS settings, and its agent when it goes by a proxy. */
+interface Applied {
+  headers: Record<string, string>;
+  tls: TlsMaterial;
+  proxyAgent: Agent | undefined;
+}
+
 /**
  * Static credentials are resolved once (headers and pool reused). Changing ones (exec, auth providers) are
  * asked of client-node on every request so tokens refresh; their pool is still built once (renewed every
- * `execTtlMs` for exec plugins, which may hand out short-lived client certificates), since client-node would
- * build a new one for every request.
+ * `execTtlMs` for exec plugins, which may hand out short-lived client certificates). client-node hands out
+ * node:https options (applyToHTTPSOptions); the pool is ours, built from them, except through a proxy, where
+ * client-node's proxy agent carries the requests.
  */
 export class ClientNodeCredentials implements Credentials {
   private kc: Promise<KubeConfig> | undefined;
   private readonly hasExec: boolean;
   private readonly staticCredentials: boolean;
-  private dispatcher: Dispatcher | undefined;
-  private dispatcherCreatedAt = 0;
-  private haveDispatcher = false;
+  private agent: Agent | undefined;
+  private agentCreatedAt = 0;
   /** Static credentials: the one RequestAuth, once resolved (or while resolving). */
   private staticAuth: Promise<RequestAuth> | undefined;
   private closed = false;
@@ -52,11 +62,11 @@ export class ClientNodeCredentials implements Credentials {
     return this.kc;
   }
 
-  authenticate(url: URL, method: string): Promise<RequestAuth> {
+  authenticate(): Promise<RequestAuth> {
     if (this.closed) return Promise.reject(new Error('connection is closed'));
-    if (!this.staticCredentials) return this.authenticateDynamic(url, method);
+    if (!this.staticCredentials) return this.authenticateDynamic();
     if (this.staticAuth === undefined) {
-      const resolving = this.resolveStatic(url, method);
+      const resolving = this.resolveStatic();
       this.staticAuth = resolving;
       // A failure (a certificate file not there yet) is not remembered: the next request tries again.
       resolving.catch(() => {
@@ -66,59 +76,65 @@ export class ClientNodeCredentials implements Credentials {
     return this.staticAuth;
   }
 
-  private async apply(
-    url: URL,
-    method: string,
-  ): Promise<{ headers: Record<string, string>; fresh?: Dispatcher }> {
+  private async apply(): Promise<Applied> {
     const kc = await this.kubeConfig();
-    const { RequestContext } = await import('@kubernetes/client-node');
-    const ctx = new RequestContext(url.href, method.toUpperCase() as HttpMethod);
-    await kc.applySecurityAuthentication(ctx);
-    const fresh = ctx.getDispatcher() as Dispatcher | undefined;
-    this.checkOpen(fresh);
-    return { headers: ctx.getHeaders(), ...(fresh === undefined ? {} : { fresh }) };
-  }
-
-  private async resolveStatic(url: URL, method: string): Promise<RequestAuth> {
-    const { headers, fresh } = await this.apply(url, method);
-    this.dispatcher = fresh;
-    this.dispatcherCreatedAt = Date.now();
-    this.haveDispatcher = true;
-    return Object.freeze({ headers: Object.freeze({ ...headers }), dispatcher: fresh });
-  }
-
-  private async authenticateDynamic(url: URL, method: string): Promise<RequestAuth> {
-    const { headers, fresh } = await this.apply(url, method);
-    const now = Date.now();
-    const expired = this.hasExec && now - this.dispatcherCreatedAt > this.execTtlMs;
-    if (!this.haveDispatcher || expired) {
-      const previous = this.dispatcher;
-      this.dispatcher = fresh;
-      this.dispatcherCreatedAt = now;
-      this.haveDispatcher = true;
-      // In-flight requests (watches) finish on the old pool; close() waits for them.
-      if (previous !== undefined) void previous.close().catch(() => {});
-    } else if (fresh !== undefined && fresh !== this.dispatcher) {
-      // The per-request pool client-node just built holds no sockets yet; drop it.
-      void fresh.close().catch(() => {});
+    const opts: RequestOptions = { headers: {} };
+    await kc.applyToHTTPSOptions(opts);
+    if (this.closed) throw new Error('connection is closed');
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(opts.headers ?? {})) {
+      if (value !== undefined) headers[name] = String(value);
     }
-    return { headers, dispatcher: this.dispatcher };
+    // Basic auth comes back as `auth` (user:password), the form node:https takes; the header says the same.
+    if (typeof opts.auth === 'string') {
+      headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+    }
+    const proxied = kc.getCurrentCluster()?.proxyUrl;
+    return { headers, tls: tlsOf(opts), proxyAgent: proxied ? (opts.agent as Agent) : undefined };
   }
 
-  /** Closed while client-node was working: the pool it just built would never be closed. */
-  private checkOpen(fresh: Dispatcher | undefined): void {
-    if (!this.closed) return;
-    if (fresh !== undefined) void fresh.destroy().catch(() => {});
-    throw new Error('connection is closed');
+  /** client-node's proxy agent, or a pool of ours with the TLS settings client-node resolved. */
+  private poolFor(applied: Applied): Agent {
+    return applied.proxyAgent ?? connectionAgent(this.baseUrl.protocol, applied.tls);
+  }
+
+  private async resolveStatic(): Promise<RequestAuth> {
+    const applied = await this.apply();
+    this.agent = this.poolFor(applied);
+    this.agentCreatedAt = Date.now();
+    return Object.freeze({ headers: Object.freeze({ ...applied.headers }), agent: this.agent });
+  }
+
+  private async authenticateDynamic(): Promise<RequestAuth> {
+    const applied = await this.apply();
+    const now = Date.now();
+    const expired = this.hasExec && now - this.agentCreatedAt > this.execTtlMs;
+    if (this.agent === undefined || expired) {
+      // In-flight requests (watches) finish on the old pool, whose idle connections then time out.
+      this.agent = this.poolFor(applied);
+      this.agentCreatedAt = now;
+    }
+    return { headers: applied.headers, agent: this.agent };
   }
 
   async close(): Promise<void> {
     this.closed = true;
     this.staticAuth = undefined;
-    const d = this.dispatcher;
-    this.dispatcher = undefined;
-    if (d !== undefined) await d.destroy().catch(() => {});
+    const agent = this.agent;
+    this.agent = undefined;
+    agent?.destroy();
   }
+}
+
+/** The TLS settings among node:https options (what client-node copies into its own agents). */
+function tlsOf(opts: RequestOptions): TlsMaterial {
+  const tls: TlsMaterial = {};
+  if (opts.ca !== undefined) tls.ca = opts.ca as Buffer;
+  if (opts.cert !== undefined) tls.cert = opts.cert as Buffer;
+  if (opts.key !== undefined) tls.key = opts.key as Buffer;
+  if (opts.rejectUnauthorized !== undefined) tls.rejectUnauthorized = opts.rejectUnauthorized;
+  if (opts.servername !== undefined) tls.servername = opts.servername;
+  return tls;
 }
 
 /**

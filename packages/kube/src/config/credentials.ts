@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { KubeCluster, KubeUser } from './kubeconfig-model.js';
 
-/** TLS settings for a connection to the cluster: undici `connect` and node:https both take these. */
+/** TLS settings for a connection to the cluster, as node:https Agent options. */
 export interface TlsMaterial {
   ca?: Buffer;
   cert?: Buffer;

@@ -167,7 +167,7 @@ describe('in-cluster service account', () => {
       vi.useFakeTimers({ now: Date.now() + 61_000, toFake: ['Date'] });
       const rotated = await connection.authenticate(url, 'GET');
       expect(rotated.headers.Authorization).toBe('Bearer second');
-      expect(rotated.dispatcher).toBe(first.dispatcher);
+      expect(rotated.agent).toBe(first.agent);
     } finally {
       vi.useRealTimers();
       vi.unstubAllEnvs();

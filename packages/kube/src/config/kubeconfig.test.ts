@@ -90,8 +90,8 @@ describe('kubeconfig authentication', () => {
     try {
       const first = await connection.authenticate(new URL('/api', sim.url), 'GET');
       const second = await connection.authenticate(new URL('/apis', sim.url), 'POST');
-      expect(first.dispatcher).toBeDefined();
-      expect(second.dispatcher).toBe(first.dispatcher);
+      expect(first.agent).toBeDefined();
+      expect(second.agent).toBe(first.agent);
     } finally {
       await connection.close();
     }
@@ -150,7 +150,7 @@ describe('credential resolution per request', () => {
   async function authenticationsFor(config: string): Promise<{ calls: number; auth: unknown[] }> {
     const t = clientFor(config);
     try {
-      const spy = vi.spyOn(await clientNodeOf(t.connection), 'applySecurityAuthentication');
+      const spy = vi.spyOn(await clientNodeOf(t.connection), 'applyToHTTPSOptions');
       for (let i = 0; i < N; i++) await t.client.get(namespaces, { name: 'default' });
       const url = new URL('/api', sim.url);
       const auth = [await t.connection.authenticate(url, 'GET'), await t.connection.authenticate(url, 'PUT')];
@@ -205,7 +205,7 @@ describe('credential resolution per request', () => {
       await expect(connection.authenticate(url, 'GET')).rejects.toThrow(/ENOENT/);
       await writeFile(crt, 'not really a certificate');
       const auth = await connection.authenticate(url, 'GET');
-      expect(auth.dispatcher).toBeDefined();
+      expect(auth.agent).toBeDefined();
       expect(await connection.authenticate(url, 'GET')).toBe(auth);
     } finally {
       await connection.close();
@@ -220,7 +220,7 @@ describe('credential resolution per request', () => {
     expect(calls).toBe(N + 1 + 2);
     const [first, second] = auth as [RequestAuth, RequestAuth];
     expect(second).not.toBe(first);
-    expect(second.dispatcher).toBe(first.dispatcher);
+    expect(second.agent).toBe(first.agent);
     expect(second.headers.Authorization).toBe(`Bearer ${TOKEN}`);
   });
 

@@ -1,15 +1,18 @@
 import { readFile } from 'node:fs/promises';
-import { Agent, type Dispatcher } from 'undici';
-import { authHeaders, tlsMaterial, tokenFileOf } from './credentials.js';
+import type { Agent } from 'node:http';
+import { connectionAgent } from './agents.js';
+import { authHeaders, type TlsMaterial, tlsMaterial, tokenFileOf } from './credentials.js';
 import type { LoadedKubeConfig } from './kubeconfig-model.js';
 
 /**
- * What to add to one request: auth headers and the connection pool carrying TLS settings. With static
- * credentials the same (frozen) object is handed to every request: treat it as read-only.
+ * What to add to one request: auth headers and the connection pool (a node:http or node:https Agent for the
+ * request's scheme) carrying TLS settings. With static credentials the same (frozen) object is handed to every
+ * request: treat it as read-only.
  */
 export interface RequestAuth {
   readonly headers: Readonly<Record<string, string>>;
-  readonly dispatcher: Dispatcher | undefined;
+  /** Undefined: Node's global agent. */
+  readonly agent: Agent | undefined;
 }
 
 /** How a connection authenticates its requests. */
@@ -23,11 +26,12 @@ const TOKEN_FILE_REREAD_MS = 60_000;
 
 /**
  * Static credentials (token, basic auth, client certificate data or files, none) and the in-cluster token
- * file, by our own code. TLS material is read once into one connection pool (a failure is not remembered: the
- * next request reads again); headers are built once, or again when the token file is re-read.
+ * file, by our own code. TLS material is read once into one keep-alive pool per scheme (a failure is not
+ * remembered: the next request reads again); headers are built once, or again when the token file is re-read.
  */
 export class NativeCredentials implements Credentials {
-  private pool: Promise<Dispatcher | undefined> | undefined;
+  private tls: Promise<TlsMaterial> | undefined;
+  private readonly pools = new Map<string, Agent>();
   private current: RequestAuth | undefined;
   /** The file token `current` was built with. */
   private currentToken: string | undefined;
@@ -39,35 +43,41 @@ export class NativeCredentials implements Credentials {
     this.tokenFile = tokenFileOf(kc.getCurrentUser());
   }
 
-  async authenticate(): Promise<RequestAuth> {
+  async authenticate(url: URL): Promise<RequestAuth> {
     if (this.closed) throw new Error('connection is closed');
-    const dispatcher = await this.dispatcher();
+    const agent = await this.pool(url.protocol);
     const token = await this.fileToken();
     const auth = this.current;
-    if (auth !== undefined && auth.dispatcher === dispatcher && token === this.currentToken) return auth;
+    if (auth !== undefined && auth.agent === agent && token === this.currentToken) return auth;
     const headers = Object.freeze(authHeaders(this.kc.getCurrentUser(), token));
-    this.current = Object.freeze({ headers, dispatcher });
+    this.current = Object.freeze({ headers, agent });
     this.currentToken = token;
     return this.current;
   }
 
-  private dispatcher(): Promise<Dispatcher | undefined> {
-    if (this.pool === undefined) {
-      const building = this.buildPool();
-      this.pool = building;
-      building.catch(() => {
-        if (this.pool === building) this.pool = undefined;
-      });
+  private async pool(protocol: string): Promise<Agent> {
+    const known = this.pools.get(protocol);
+    if (known !== undefined) return known;
+    const tls = await this.tlsSettings();
+    if (this.closed) throw new Error('connection is closed');
+    // Two requests may have waited for the same TLS read: the first one builds the pool.
+    let agent = this.pools.get(protocol);
+    if (agent === undefined) {
+      agent = connectionAgent(protocol, tls);
+      this.pools.set(protocol, agent);
     }
-    return this.pool;
+    return agent;
   }
 
-  private async buildPool(): Promise<Dispatcher | undefined> {
-    const tls = await tlsMaterial(this.kc.getCurrentCluster(), this.kc.getCurrentUser());
-    if (this.closed) throw new Error('connection is closed');
-    // No TLS settings: the global pool, as client-node does. Keep-alive probes at 30 s, as client-go does.
-    if (Object.keys(tls).length === 0) return undefined;
-    return new Agent({ connect: { ...tls, keepAlive: true, keepAliveInitialDelay: 30_000 } });
+  private tlsSettings(): Promise<TlsMaterial> {
+    if (this.tls === undefined) {
+      const reading = tlsMaterial(this.kc.getCurrentCluster(), this.kc.getCurrentUser());
+      this.tls = reading;
+      reading.catch(() => {
+        if (this.tls === reading) this.tls = undefined;
+      });
+    }
+    return this.tls;
   }
 
   /** The in-cluster token, re-read once a minute; undefined for other users. */
@@ -83,10 +93,9 @@ export class NativeCredentials implements Credentials {
 
   async close(): Promise<void> {
     this.closed = true;
-    const pool = this.pool;
-    this.pool = undefined;
+    this.tls = undefined;
     this.current = undefined;
-    const dispatcher = await pool?.catch(() => undefined);
-    if (dispatcher !== undefined) await dispatcher.destroy().catch(() => {});
+    for (const agent of this.pools.values()) agent.destroy();
+    this.pools.clear();
   }
 }

@@ -1,13 +1,9 @@
+import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
-import { type Dispatcher, getGlobalDispatcher, request } from 'undici';
+import { contentCodings, headerValue, openRequest, type PreparedRequest } from './node-request.js';
 
-/** A request ready to go: where, with which headers, through which connection pool (none: undici's global). */
-export interface PreparedRequest {
-  url: URL;
-  headers: Record<string, string>;
-  dispatcher: Dispatcher | undefined;
-}
+export type { PreparedRequest } from './node-request.js';
 
 /** A whole answer: status, body (JSON, the text when it is not JSON, undefined when empty), Retry-After. */
 export interface JsonAnswer {
@@ -16,7 +12,7 @@ export interface JsonAnswer {
   retryAfter: string | null;
 }
 
-/** What the JSON path asks for (fetch asked for compression too; kube-apiserver gzips large answers). */
+/** What every request asks for (kube-apiserver gzips large answers). */
 export const JSON_ACCEPT_ENCODING = 'gzip';
 
 type Decoder = (data: Buffer) => Promise<Buffer>;
@@ -28,13 +24,13 @@ const DECODERS: Readonly<Record<string, Decoder>> = {
   br: promisify(brotliDecompress),
 };
 
-// Decodes UTF-8 and drops a byte order mark, as fetch's `text()` and undici's `body.text()` do.
+// Decodes UTF-8 and drops a byte order mark, as fetch's `text()` does.
 const UTF8 = new TextDecoder('utf-8');
 
 /**
- * One request through undici's `request()`, body read to the end: the lean path for JSON answers (no web
- * streams, Request/Response or Headers objects). The signal aborts the request and the body read alike.
- * Network failures and aborts reject with undici's error (or the signal's reason); any HTTP status resolves.
+ * One request, body read to the end: the lean path for JSON answers (no web streams, Request/Response or
+ * Headers objects). The signal aborts the request and the body read alike, rejecting with its reason.
+ * Network failures reject with Node's error; any HTTP status resolves.
  */
 export async function requestJson(
   prepared: PreparedRequest,
@@ -42,52 +38,48 @@ export async function requestJson(
   body: string | Uint8Array | undefined,
   signal: AbortSignal,
 ): Promise<JsonAnswer> {
-  const response = await request(prepared.url, {
-    method,
-    headers: prepared.headers,
-    body: body ?? null,
-    signal,
-    dispatcher: prepared.dispatcher ?? getGlobalDispatcher(),
-  });
+  const { message, release } = await openRequest(prepared, method, body, signal);
   let text: string;
   try {
-    text = await readText(response.body, headerValue(response.headers['content-encoding']));
+    text = await readText(message);
   } catch (err) {
     // Never leave a body half read: its socket would not go back to the pool.
-    if (!response.body.destroyed) response.body.destroy();
-    throw err;
+    if (!message.destroyed) message.destroy();
+    throw signal.aborted ? signal.reason : err;
+  } finally {
+    release();
   }
   return {
-    status: response.statusCode,
+    status: message.statusCode ?? 0,
     body: text === '' ? undefined : parseJson(text),
-    retryAfter: headerValue(response.headers['retry-after']) ?? null,
+    retryAfter: headerValue(message.headers['retry-after']) ?? null,
   };
 }
 
+/** The whole body of a message (events, not async iteration: this runs for every request). */
+export function readBody(message: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    message.on('data', (chunk: Buffer) => chunks.push(chunk));
+    message.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    message.once('error', reject);
+    // Destroyed without an error (an abort): the caller turns this into the signal's reason.
+    message.once('close', () => {
+      if (!message.complete) reject(new Error('response closed before its end'));
+    });
+  });
+}
+
 /** The body as text, undoing a content encoding the way fetch does (unknown codings are left as they are). */
-async function readText(
-  body: Dispatcher.ResponseData['body'],
-  encoding: string | undefined,
-): Promise<string> {
-  if (encoding === undefined || encoding === '' || encoding === 'identity') return body.text();
-  let data: Buffer = Buffer.from(await body.arrayBuffer());
+async function readText(message: IncomingMessage): Promise<string> {
+  let data = await readBody(message);
   if (data.length === 0) return '';
-  const codings = encoding
-    .toLowerCase()
-    .split(',')
-    .map((c) => c.trim())
-    .filter((c) => c !== '' && c !== 'identity');
-  const decoders = codings.map((c) => DECODERS[c]);
+  const decoders = contentCodings(headerValue(message.headers['content-encoding'])).map((c) => DECODERS[c]);
   // Applied in order, so undone in reverse; any unknown coding leaves the body as it came (as fetch does).
   if (decoders.every((d) => d !== undefined)) {
     for (let i = decoders.length - 1; i >= 0; i--) data = await (decoders[i] as Decoder)(data);
   }
   return UTF8.decode(data);
-}
-
-/** A header as fetch's `Headers.get` gives it: repeated values joined with `, `. */
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 export function parseJson(text: string): unknown {

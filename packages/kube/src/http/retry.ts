@@ -1,4 +1,5 @@
 import { type Clock, type TmcError, TmcErrorType } from '@kcp-tmc/interfaces';
+import { CONNECT_TIMEOUT_CODE } from '../config/agents.js';
 import { backoffDelay } from '../flowcontrol/backoff.js';
 
 export interface RetryOptions {
@@ -14,7 +15,7 @@ export interface RetryOptions {
 const READ_METHODS = new Set(['GET', 'HEAD']);
 
 // The request never reached a server, so no verb can have had an effect.
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', CONNECT_TIMEOUT_CODE]);
 
 function errorCode(err: unknown, depth = 0): string | undefined {
   if (typeof err !== 'object' || err === null || depth > 5) return undefined;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clientFor, type TestClient } from '../../test/support/clients.js';
 import type { TransportOptions } from './transport.js';
 
-// A bare HTTP server, to see what goes over the wire: the JSON path runs on undici's request(), not fetch.
+// A bare HTTP server, to see what goes over the wire: the JSON path runs on node:http, not fetch.
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 let server: Server;

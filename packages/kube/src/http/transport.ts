@@ -1,3 +1,5 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import {
   CLOCK,
   type Clock,
@@ -11,18 +13,15 @@ import {
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
 import { inject, injectable } from 'tsyringe';
-import { fetch } from 'undici';
 import { joinUrl } from '../client/paths.js';
 import { ClusterConnection } from '../config/kubeconfig.js';
 import { CLUSTER_CONNECTION, DENIED_ACCESS_LOG, TRANSPORT_OPTIONS } from '../tokens.js';
+import { messageOf, parseBody, readStreamBody } from './answer-errors.js';
+import { AnswerHeaders } from './answer-headers.js';
+import { AnswerResponse } from './answer-response.js';
 import type { DeniedAccessLog } from './denied-access.js';
-import {
-  JSON_ACCEPT_ENCODING,
-  type JsonAnswer,
-  type PreparedRequest,
-  parseJson,
-  requestJson,
-} from './json-request.js';
+import { JSON_ACCEPT_ENCODING, type JsonAnswer, requestJson } from './json-request.js';
+import { decodedBody, headerValue, openRequest, type PreparedRequest } from './node-request.js';
 import { TokenBucketRateLimiter } from './rate-limiter.js';
 import { type RetryOptions, retryDelayMs, shouldRetry, sleep } from './retry.js';
 
@@ -56,6 +55,18 @@ export interface HttpRequest {
 
 export interface StreamResponse {
   response: Response;
+  /** The caller's signal combined with the request's own (abort ends the body stream). */
+  signal: AbortSignal;
+}
+
+/** An answer whose body streams as a Node stream (content encoding undone): the lean form of {@link send}. */
+export interface StreamAnswer {
+  status: number;
+  statusText: string;
+  /** Raw header list: name, value, name, value... */
+  rawHeaders: readonly string[];
+  headers: IncomingHttpHeaders;
+  body: Readable;
   /** The caller's signal combined with the request's own (abort ends the body stream). */
   signal: AbortSignal;
 }
@@ -98,63 +109,86 @@ export class Transport {
   }
 
   /**
-   * One attempt. The timeout covers waiting for the response headers only, since the body may stream for
-   * hours (watch, `follow=true` logs); the caller's signal ends the stream. Network failures reject with a
-   * TmcError; any HTTP status resolves.
+   * One attempt, answered as a fetch Response. The timeout covers waiting for the response headers only, since
+   * the body may stream for hours (watch, `follow=true` logs); the caller's signal ends the stream. Network
+   * failures reject with a TmcError; any HTTP status resolves.
    */
   async send(req: HttpRequest): Promise<StreamResponse> {
+    const answer = await this.stream(req);
+    const init = {
+      status: answer.status,
+      statusText: answer.statusText,
+      headers: new AnswerHeaders(answer.rawHeaders),
+      url: joinUrl(this.connection.baseUrl, req.path).href,
+    };
+    const response = new AnswerResponse(answer.body, init, req.method);
+    if (answer.status === 403 && this.denied !== undefined) {
+      // The caller reads the body itself (readError); a clone leaves it to them.
+      void response
+        .clone()
+        .text()
+        .then((text) => this.reportDenied(req, parseBody(text)))
+        .catch(() => undefined);
+    }
+    return { response, signal: answer.signal };
+  }
+
+  /**
+   * One attempt, the body a Node stream (what watches read: no web streams). Same timeout and errors as
+   * {@link send}; a 403 is reported by whoever reads its body ({@link readStreamError}).
+   */
+  async stream(req: HttpRequest): Promise<StreamAnswer> {
     const deadline = this.deadline(req);
     try {
-      const response = await this.fetchOnce(req, deadline.signal);
-      this.reportAnswer(req, response.status, response.statusText);
-      if (response.status === 403 && this.denied !== undefined) {
-        // The caller reads the body itself (readError); a clone leaves it to them.
-        void response
-          .clone()
-          .text()
-          .then((text) => this.reportDenied(req, parseBody(text)))
-          .catch(() => undefined);
+      let opened: Awaited<ReturnType<typeof openRequest>>;
+      try {
+        const prepared = await this.prepare(req, deadline.signal);
+        opened = await openRequest(prepared, req.method, req.body, deadline.signal);
+      } catch (err) {
+        throw this.unreachable(req, classifyError(err, req.operation));
       }
-      return { response, signal: deadline.signal };
+      const { message } = opened;
+      const status = message.statusCode ?? 0;
+      this.reportAnswer(req, status, message.statusMessage);
+      return {
+        status,
+        statusText: message.statusMessage ?? '',
+        rawHeaders: message.rawHeaders,
+        headers: message.headers,
+        body: decodedBody(message),
+        signal: deadline.signal,
+      };
     } finally {
       deadline.clear();
     }
   }
 
-  /** Rate limit, authenticate, fetch (a web Response, for streaming callers). */
-  private async fetchOnce(req: HttpRequest, signal: AbortSignal): Promise<Response> {
-    try {
-      const { url, headers, dispatcher } = await this.prepare(req, signal, false);
-      const response = await fetch(url, {
-        method: req.method,
-        headers,
-        body: req.body ?? null,
-        signal,
-        ...(dispatcher === undefined ? {} : { dispatcher }),
-      });
-      return response as unknown as Response;
-    } catch (err) {
-      throw this.unreachable(req, classifyError(err, req.operation));
-    }
+  /** Reads a failed streamed answer into a TmcError, reporting a 403 as {@link json} does. */
+  async readStreamError(req: HttpRequest, answer: StreamAnswer): Promise<TmcError> {
+    const body = await readStreamBody(answer.body);
+    if (answer.status === 403) this.reportDenied(req, body);
+    return classifyHttpError({
+      status: answer.status,
+      body,
+      retryAfter: headerValue(answer.headers['retry-after']) ?? null,
+      operation: req.operation,
+    });
   }
 
-  /**
-   * Rate limit and authenticate: where the request goes, with which headers, through which pool. `json`: the
-   * request goes through undici's `request()`, which, unlike fetch, does not ask for compression itself.
-   */
-  private async prepare(req: HttpRequest, signal: AbortSignal, json: boolean): Promise<PreparedRequest> {
+  /** Rate limit and authenticate: where the request goes, with which headers, through which pool. */
+  private async prepare(req: HttpRequest, signal: AbortSignal): Promise<PreparedRequest> {
     await this.limiter.acquire(signal);
     const url = joinUrl(this.connection.baseUrl, req.path);
     const auth = await this.connection.authenticate(url, req.method);
     const headers: Record<string, string> = {
       accept: 'application/json',
-      ...(json ? { 'accept-encoding': JSON_ACCEPT_ENCODING } : {}),
+      'accept-encoding': JSON_ACCEPT_ENCODING,
       'user-agent': this.userAgent,
       ...req.headers,
       ...auth.headers,
     };
     this.logger.debug('request', { method: req.method, url: url.href }, 6);
-    return { url, headers, dispatcher: auth.dispatcher };
+    return { url, headers, agent: auth.agent };
   }
 
   /** An authorization refusal, logged once per call site with what to grant (see DeniedAccessLog). */
@@ -213,8 +247,8 @@ export class Transport {
   }
 
   /**
-   * One typed attempt through undici's `request()` rather than fetch (no web streams, Request, Response or
-   * Headers objects): the hot path of every get, list, create, update, patch and delete.
+   * One typed attempt, the body read whole (no web streams, Request, Response or Headers objects): the hot
+   * path of every get, list, create, update, patch and delete.
    */
   private async attemptJson<T>(req: HttpRequest): Promise<T> {
     // The body is part of the answer here: one timer covers headers and body together.
@@ -222,7 +256,7 @@ export class Transport {
     try {
       let answer: JsonAnswer;
       try {
-        const prepared = await this.prepare(req, deadline.signal, true);
+        const prepared = await this.prepare(req, deadline.signal);
         answer = await requestJson(prepared, req.method, req.body, deadline.signal);
       } catch (err) {
         throw this.unreachable(req, classifyError(err, req.operation));
@@ -244,40 +278,4 @@ export class Transport {
   }
 }
 
-/** A Status body's message, or the body as text. */
-function messageOf(body: unknown): string {
-  return typeof body === 'object' &&
-    body !== null &&
-    typeof (body as { message?: unknown }).message === 'string'
-    ? (body as { message: string }).message
-    : String(body ?? '');
-}
-
-function parseBody(text: string): unknown {
-  try {
-    return parseJson(text);
-  } catch {
-    return text;
-  }
-}
-
-/** Reads a failed response into a TmcError (status, reason, causes, Retry-After). */
-export async function readError(response: Response, operation: string): Promise<TmcError> {
-  let body: unknown;
-  try {
-    const text = await response.text();
-    body = text === '' ? undefined : parseJson(text);
-  } catch {
-    body = undefined;
-  }
-  return errorFromResponse(response, body, operation);
-}
-
-function errorFromResponse(response: Response, body: unknown, operation: string): TmcError {
-  return classifyHttpError({
-    status: response.status,
-    body,
-    retryAfter: response.headers.get('retry-after'),
-    operation,
-  });
-}
+export { readError } from './answer-errors.js';

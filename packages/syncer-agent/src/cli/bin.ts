@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The `syncer-agent` executable. It checks the Node version before loading the CLI: on an older Node,
-// undici (under @kubernetes/client-node and our kube client) fails at import with a bare TypeError, because it
-// needs zlib.createZstdDecompress (Node 22.15+; undici declares >=22.19). package.json#engines is the source.
+// The `syncer-agent` executable. It checks the Node version before loading the CLI: undici (under
+// @kubernetes/client-node, loaded for exec and auth-provider users) needs zlib.createZstdDecompress (Node 22.15+;
+// undici declares >=22.19) and fails on an older Node with a bare TypeError. package.json#engines is the source.
 import { readFileSync } from 'node:fs';
 import { nodeVersionProblem } from './node-version.js';
 

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { nodeVersionProblem } from './node-version.js';
 
@@ -17,14 +19,14 @@ describe('nodeVersionProblem', () => {
     }
   });
 
-  // undici 8 (under @kubernetes/client-node and @kcp-tmc/kube) needs zlib.createZstdDecompress and declares
-  // >=22.19.0: the agent's engines range must not promise less.
+  // undici 8 (under @kubernetes/client-node, loaded for exec and auth-provider users) needs
+  // zlib.createZstdDecompress and declares >=22.19.0: the agent's engines range must not promise less.
   it("package.json's engines range is undici's", () => {
-    const engines = (path: string) =>
-      (JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { engines: { node: string } })
-        .engines.node;
-    const ours = engines('../../package.json');
-    const undici = engines('../../../kube/node_modules/undici/package.json');
+    const engines = (url: URL) =>
+      (JSON.parse(readFileSync(url, 'utf8')) as { engines: { node: string } }).engines.node;
+    const ours = engines(new URL('../../package.json', import.meta.url));
+    const clientNode = createRequire(import.meta.url).resolve('@kubernetes/client-node');
+    const undici = engines(pathToFileURL(createRequire(clientNode).resolve('undici/package.json')));
     const minimum = (range: string) => /(\d+(?:\.\d+)*)/.exec(range)?.[1] as string;
     expect(nodeVersionProblem(minimum(undici), ours)).toBeUndefined();
     expect(nodeVersionProblem(minimum(ours), undici)).toBeUndefined();

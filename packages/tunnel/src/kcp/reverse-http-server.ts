@@ -1,10 +1,4 @@
-import {
-  createServer,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -15,6 +9,7 @@ import {
   type TunnelRequestHandler,
   type TunnelResponse,
 } from '../agent/handler.js';
+import { nodeHttp } from '../util/node-http.js';
 import { bridgeUpgrade } from './upgrade-bridge.js';
 
 /**
@@ -31,7 +26,7 @@ export class ReverseHttpServer {
   ) {
     // kcp's syncer reads the request head within 30 s (ReadHeaderTimeout); streams such as `logs -f` have no
     // overall limit.
-    this.server = createServer({ headersTimeout: 30_000, requestTimeout: 0 }, (req, res) => {
+    this.server = nodeHttp.createServer({ headersTimeout: 30_000, requestTimeout: 0 }, (req, res) => {
       void this.answer(req, res);
     });
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

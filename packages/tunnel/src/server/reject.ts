@@ -1,6 +1,6 @@
-import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { failureStatus } from '../util/failure-status.js';
+import { nodeHttp } from '../util/node-http.js';
 
 /** A Kubernetes `Status` failure body. */
 export function statusBody(code: number, reason: string, message: string): string {
@@ -12,7 +12,7 @@ export function rejectUpgrade(socket: Duplex, code: number, reason: string, mess
   if (socket.destroyed) return;
   const body = statusBody(code, reason, message);
   socket.end(
-    `HTTP/1.1 ${code} ${STATUS_CODES[code] ?? 'Error'}\r\n` +
+    `HTTP/1.1 ${code} ${nodeHttp.STATUS_CODES[code] ?? 'Error'}\r\n` +
       'Connection: close\r\n' +
       'Content-Type: application/json\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +

@@ -1,10 +1,11 @@
-import { type IncomingMessage, STATUS_CODES } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { isTmcError, type Logger, TmcErrorType } from '@kcp-tmc/interfaces';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ResponseHead } from '../protocol/frames.js';
 import { relayMessages } from '../protocol/message-relay.js';
 import type { MuxStream } from '../protocol/stream.js';
+import { nodeHttp } from '../util/node-http.js';
 import { parseSyncerPath, type TunnelHttpHandlerOptions } from './http-handler.js';
 import { rejectUpgrade } from './reject.js';
 import type { TunnelServer } from './tunnel-server.js';
@@ -117,7 +118,10 @@ async function dialThroughAgent(
 /** Hands the downstream's refusal (status, headers, a bounded body) to the caller as its HTTP answer. */
 async function passRefusal(socket: Duplex, stream: MuxStream, answer: ResponseHead): Promise<void> {
   const body = await readBounded(stream);
-  const lines = [`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ''}`, 'Connection: close'];
+  const lines = [
+    `HTTP/1.1 ${answer.status} ${nodeHttp.STATUS_CODES[answer.status] ?? ''}`,
+    'Connection: close',
+  ];
   for (const [key, value] of Object.entries(answer.headers)) lines.push(`${key}: ${value}`);
   lines.push(`Content-Length: ${body.byteLength}`, '', '');
   socket.end(Buffer.concat([Buffer.from(lines.join('\r\n')), body]));

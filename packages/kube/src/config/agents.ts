@@ -1,0 +1,54 @@
+// One keep-alive connection pool per API server and scheme, on Node's own HTTP stack (node:http/node:https):
+// a second HTTP client (undici, with its llhttp WebAssembly) would cost the agent ~25 MiB before any object.
+import type { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { Duplex } from 'node:stream';
+import { nodeHttp } from '../http/node-http.js';
+import type { TlsMaterial } from './credentials.js';
+
+/** TCP keep-alive probes start after this long idle, as client-go's dialer does. */
+export const KEEP_ALIVE_PROBE_MS = 30_000;
+
+/**
+ * An idle pooled connection is closed after this long (undici's default keep-alive timeout, which the kube
+ * client used before): a server closing it first would fail the next request sent on it.
+ */
+export const IDLE_CONNECTION_MS = 4_000;
+
+/** How long a new connection may take to open, TLS included (undici's connect timeout, used before). */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+/** The code of a connection that did not open in time: the request never left, so any verb may be retried. */
+export const CONNECT_TIMEOUT_CODE = 'ECONNECT_TIMEOUT';
+
+/** A connection pool for `protocol` (`http:` or `https:`) with the cluster's TLS settings. */
+export function connectionAgent(
+  protocol: string,
+  tls: TlsMaterial,
+  connectTimeoutMs = CONNECT_TIMEOUT_MS,
+): HttpAgent {
+  const pool = { keepAlive: true, keepAliveMsecs: KEEP_ALIVE_PROBE_MS, timeout: IDLE_CONNECTION_MS };
+  const secure = protocol === 'https:';
+  const agent = secure ? new HttpsAgent({ ...pool, ...tls }) : new nodeHttp.Agent(pool);
+  // Only new connections pass here: requests on pooled ones pay nothing for the connect timeout.
+  const create = agent.createConnection.bind(agent) as (...args: unknown[]) => Duplex;
+  agent.createConnection = ((...args: unknown[]) => {
+    const socket = create(...args);
+    limitConnectTime(socket, secure ? 'secureConnect' : 'connect', connectTimeoutMs);
+    return socket;
+  }) as HttpAgent['createConnection'];
+  return agent;
+}
+
+function limitConnectTime(socket: Duplex, ready: 'connect' | 'secureConnect', ms: number): void {
+  const timer = setTimeout(() => {
+    const err = Object.assign(new Error(`connect timed out after ${ms} ms`), {
+      name: 'TimeoutError',
+      code: CONNECT_TIMEOUT_CODE,
+    });
+    socket.destroy(err);
+  }, ms);
+  const clear = (): void => clearTimeout(timer);
+  socket.once(ready, clear);
+  socket.once('close', clear);
+}
