@@ -4,6 +4,7 @@ import {
   type Clock,
   type ClusterKey,
   deletionAnnotation,
+  encodeClusterKey,
   EVENTS_GVR,
   finalizersAnnotation,
   type KubeClient,
@@ -28,6 +29,12 @@ import { inject, injectable } from 'tsyringe';
 import type { DownstreamOptions } from './options.js';
 import { DOWNSTREAM_OPTIONS } from './tokens.js';
 
+/**
+ * How many released objects are remembered: enough for the informer copies still in flight after a namespace
+ * of objects is deleted at once; older entries cost at most one refused write each.
+ */
+const RELEASED_MEMORY = 4096;
+
 /** The upstream side the downstream syncer touches: our finalizer and conflict Events. */
 @injectable()
 export class UpstreamWriter {
@@ -35,6 +42,11 @@ export class UpstreamWriter {
   /** Address objects under `/clusters/<logical cluster>` (kcp modes); false in plain mode. */
   private readonly byCluster: boolean;
   private readonly logger: Logger;
+  /**
+   * Objects this process released, by key: the resourceVersion released from. Until the informer catches up,
+   * the key comes back with that same copy, which must not be written again (a sure 409).
+   */
+  private readonly released = new Map<string, string>();
 
   constructor(
     @inject(UPSTREAM_KUBE_CLIENT) private readonly client: KubeClient,
@@ -95,16 +107,15 @@ export class UpstreamWriter {
    * (pkg/syncer/shared/finalizer.go): when the latest object is being removed from this SyncTarget (kcp's
    * deletion annotation; a deletionTimestamp in plain mode, where no kcp sets one), ONE update drops our
    * finalizer, the state label, and the deletion and status annotations. Through the virtual workspace that
-   * update is what makes kcp let go of the object for this SyncTarget. Returns whether it wrote.
+   * update is what makes kcp let go of the object for this SyncTarget. `known` is the informer's copy, written
+   * from without a read; only a conflict (it was stale) costs a GET. Returns whether it wrote.
    */
-  async removeFinalizer(key: ClusterKey): Promise<boolean> {
-    let latest: KubeObject;
-    try {
-      latest = await this.client.get(key.gvr, this.ref(key));
-    } catch (err) {
-      if (err instanceof TmcError && err.type === TmcErrorType.NotFound) return false;
-      throw err;
-    }
+  async removeFinalizer(key: ClusterKey, known?: KubeObject): Promise<boolean> {
+    const id = encodeClusterKey(key);
+    const version = known?.metadata.resourceVersion;
+    if (version !== undefined && this.released.get(id) === version) return false;
+    const latest = known ?? (await this.read(key));
+    if (latest === undefined) return false;
     const removing =
       (latest.metadata.annotations?.[deletionAnnotation(this.syncTargetKey)] ?? '') !== '' ||
       latest.metadata.deletionTimestamp !== undefined;
@@ -125,12 +136,39 @@ export class UpstreamWriter {
     };
     try {
       await this.client.update(key.gvr, released, this.scope(key));
+      this.remember(id, latest.metadata.resourceVersion);
     } catch (err) {
       // Gone meanwhile: nothing left to release.
       if (err instanceof TmcError && err.type === TmcErrorType.NotFound) return false;
+      if (known !== undefined && err instanceof TmcError && err.type === TmcErrorType.ResourceConflict) {
+        // The informer's copy was stale (kcp adds its deletion annotation right after the deletionTimestamp).
+        // The newer version's watch event brings this key back with it, so no read is needed here.
+        this.logger.debug('finalizer release refused for a stale copy; waiting for the newer one', {
+          key: key.name,
+        });
+        return false;
+      }
       throw err;
     }
     return true;
+  }
+
+  private remember(id: string, version: string | undefined): void {
+    if (version === undefined) return;
+    this.released.delete(id);
+    this.released.set(id, version);
+    // A Map iterates in insertion order: the first key is the oldest.
+    if (this.released.size > RELEASED_MEMORY) this.released.delete(this.released.keys().next().value as string);
+  }
+
+  /** The upstream object as the server has it now; undefined when it is gone. */
+  private async read(key: ClusterKey): Promise<KubeObject | undefined> {
+    try {
+      return await this.client.get(key.gvr, this.ref(key));
+    } catch (err) {
+      if (err instanceof TmcError && err.type === TmcErrorType.NotFound) return undefined;
+      throw err;
+    }
   }
 
   /**

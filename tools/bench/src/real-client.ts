@@ -112,24 +112,33 @@ export interface WatchEvent {
   object: { metadata: { namespace?: string; name: string; annotations?: Record<string, string> } };
 }
 
+/** The label selector of one SyncTarget's objects downstream. */
+export const downstreamSelector = (syncTargetKey: string) => `internal.workload.kcp.io/cluster=${syncTargetKey}`;
+
+/** The label selector of upstream objects kcp has scheduled to one SyncTarget (what its syncer watches). */
+export const scheduledSelector = (syncTargetKey: string) => `state.workload.kcp.io/${syncTargetKey}=Sync`;
+
 /**
- * The downstream's synced ConfigMaps of one SyncTarget, watched: counts distinct bench objects per upstream
- * namespace prefix and notes when each `bench/seq` annotation value first arrives.
+ * Watched ConfigMaps of one label selector (a SyncTarget's synced objects downstream, or the objects kcp has
+ * scheduled upstream): counts distinct bench objects per name prefix, notes when each was first seen, and when
+ * each `bench/seq` annotation value first arrives.
  */
 export class SyncedConfigMaps {
-  /** `<downstream namespace>/<name>` of every bench object seen. */
-  readonly seen = new Set<string>();
+  /** `<namespace>/<name>` of every bench object seen, with when it was first seen. */
+  readonly seen = new Map<string, number>();
   readonly seqAt = new Map<string, number>();
   private abort: (() => void) | undefined;
   private readonly waiters = new WatchWaiters();
 
-  async start(client: RealClient, syncTargetKey: string): Promise<void> {
-    const selector = encodeURIComponent(`internal.workload.kcp.io/cluster=${syncTargetKey}`);
-    this.abort = await client.watch(`/api/v1/configmaps?watch=1&labelSelector=${selector}`, (event) => {
+  /** Watches `/api/v1/configmaps` under `root` (`''`, or `/clusters/<ws>` upstream) with `selector`. */
+  async start(client: RealClient, selector: string, root = ''): Promise<void> {
+    const query = `watch=1&labelSelector=${encodeURIComponent(selector)}`;
+    this.abort = await client.watch(`${root}/api/v1/configmaps?${query}`, (event) => {
       const now = performance.now();
       const { metadata } = event.object;
       if (event.type === 'ADDED' || event.type === 'MODIFIED') {
-        if (metadata.name.startsWith('bench-')) this.seen.add(`${metadata.namespace}/${metadata.name}`);
+        const key = `${metadata.namespace}/${metadata.name}`;
+        if (metadata.name.startsWith('bench-') && !this.seen.has(key)) this.seen.set(key, now);
         const seq = metadata.annotations?.['bench/seq'];
         if (seq !== undefined && !this.seqAt.has(seq)) this.seqAt.set(seq, now);
       }
@@ -139,9 +148,14 @@ export class SyncedConfigMaps {
 
   /** Bench objects seen whose name starts with `prefix`. */
   count(prefix: string): number {
-    let n = 0;
-    for (const key of this.seen) if (key.slice(key.indexOf('/') + 1).startsWith(prefix)) n++;
-    return n;
+    return this.firstSeen(prefix).length;
+  }
+
+  /** When each bench object whose name starts with `prefix` was first seen (performance.now() ms). */
+  firstSeen(prefix: string): number[] {
+    const at: number[] = [];
+    for (const [key, t] of this.seen) if (key.slice(key.indexOf('/') + 1).startsWith(prefix)) at.push(t);
+    return at;
   }
 
   /** Resolves when `predicate` holds (checked on every event), or rejects after `timeoutMs`. */

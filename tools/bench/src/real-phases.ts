@@ -15,12 +15,22 @@ export interface PhaseContext {
   /** kcp's /metrics reader (its shard admin), if the admin kubeconfig has one. */
   upMetrics: RealClient | undefined;
   down: RealClient;
+  /** The syncer's objects downstream. */
   watch: SyncedConfigMaps;
+  /** The objects kcp has scheduled to the SyncTarget upstream: no syncer can see an object before this. */
+  scheduled: SyncedConfigMaps;
   sizes: RealSizes;
 }
 
 const RESOURCES = ['configmaps', 'namespaces'];
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * How a syncer is stopped between phases: SIGKILL for kcp's Go syncer (on SIGTERM it may delete its
+ * APIResourceImports, and kcp then unschedules everything), SIGTERM for ours (nothing of that kind; a profile
+ * asked for by KCP_TMC_BENCH_AGENT_NODE_OPTIONS is written on a clean exit only).
+ */
+const stopSignal = (kind: SyncerKind) => (kind === 'agent' ? 'SIGTERM' : 'SIGKILL');
 
 const ws = (ctx: PhaseContext, path: string) => `/clusters/${ctx.world.workspace.path}${path}`;
 
@@ -43,7 +53,9 @@ async function metrics(ctx: PhaseContext) {
 async function asDeployed<T>(kind: SyncerKind, start: () => Promise<T>): Promise<T> {
   if (kind !== 'agent') return start();
   const previous = process.env.NODE_OPTIONS;
-  process.env.NODE_OPTIONS = AGENT_NODE_OPTIONS;
+  // KCP_TMC_BENCH_AGENT_NODE_OPTIONS adds to them (`--cpu-prof --cpu-prof-dir=...`: a profile per agent process).
+  const extra = process.env.KCP_TMC_BENCH_AGENT_NODE_OPTIONS;
+  process.env.NODE_OPTIONS = extra === undefined ? AGENT_NODE_OPTIONS : `${AGENT_NODE_OPTIONS} ${extra}`;
   try {
     return await start();
   } finally {
@@ -53,7 +65,7 @@ async function asDeployed<T>(kind: SyncerKind, start: () => Promise<T>): Promise
 }
 
 async function startSyncer(ctx: PhaseContext, kind: SyncerKind): Promise<ProcessSampler> {
-  await ctx.world.stopSyncer('SIGKILL');
+  await ctx.world.stopSyncer(stopSignal(ctx.world.syncer?.kind ?? kind));
   const since = Math.floor(Date.now() / 1000) * 1000;
   const qps = String(ctx.sizes.qps);
   const syncer = await asDeployed(kind, () =>
@@ -124,6 +136,8 @@ async function steadyPhases(ctx: PhaseContext, kind: SyncerKind, sampler: Proces
   const createdMs = performance.now() - t0;
   await ctx.watch.until(() => ctx.watch.count(prefix) >= objects, `${objects} objects synced`, 900_000);
   const syncedMs = performance.now() - t0;
+  // kcp labels each object for the SyncTarget before any syncer may see it: the rate of that is the ceiling here.
+  const scheduledMs = Math.max(...ctx.scheduled.firstSeen(prefix)) - t0;
   const cpu = sampler.cpuSeconds() - cpu0;
   await settle(3000); // the writes that follow an object's first appearance (status, finalizers) are counted too
   const after = await metrics(ctx);
@@ -147,7 +161,14 @@ async function steadyPhases(ctx: PhaseContext, kind: SyncerKind, sampler: Proces
     'every change',
     300_000,
   );
-  const latency = latencySummary([...sentAt].map(([s, at]) => (ctx.watch.seqAt.get(s) as number) - at));
+  const samples = [...sentAt].map(([s, at]) => (ctx.watch.seqAt.get(s) as number) - at);
+  // In send order, a tenth at a time: a backlog that builds shows as rising means, a fixed delay as a flat one.
+  const tenth = Math.ceil(samples.length / 10);
+  const meanByTenth = Array.from({ length: Math.ceil(samples.length / tenth) }, (_, i) => {
+    const part = samples.slice(i * tenth, (i + 1) * tenth);
+    return round(part.reduce((a, b) => a + b, 0) / part.length, 0);
+  });
+  const latency = { ...latencySummary(samples), min: round(Math.min(...samples), 1), meanByTenth };
   const peakRssChanges = sampler.takePeak();
 
   const d0 = performance.now();
@@ -159,6 +180,8 @@ async function steadyPhases(ctx: PhaseContext, kind: SyncerKind, sampler: Proces
     createMs: round(createdMs, 0),
     createToSyncedMs: round(syncedMs, 0),
     createToSyncedPerSec: round((objects / syncedMs) * 1000, 1),
+    kcpScheduledMs: round(scheduledMs, 0),
+    kcpScheduledPerSec: round((objects / scheduledMs) * 1000, 1),
     cpuSecondsPer1k: round((cpu / objects) * 1000, 3),
     peakRssMiB: MiB(Math.max(peakRss, peakRssChanges)),
     upstreamRequestsPerObject: countsPer(before.up, after.up, objects),
@@ -176,9 +199,13 @@ async function initialSync(ctx: PhaseContext, kind: SyncerKind) {
   const { initial, initialNamespaces } = ctx.sizes;
   const names = Array.from({ length: initialNamespaces }, (_, i) => `is-${kind}-${i}`);
   const prefix = `bench-is-${kind}-`;
-  await ctx.world.stopSyncer('SIGKILL');
+  await ctx.world.stopSyncer(stopSignal(kind));
   await pool(names.length, ctx.sizes.concurrency, (i) => createNamespace(ctx, names[i] as string));
+  const c0 = performance.now();
   await createObjects(ctx, names, prefix, initial);
+  // The objects exist and kcp has scheduled them before the syncer starts: the phase times the syncer alone.
+  await ctx.scheduled.until(() => ctx.scheduled.count(prefix) >= initial, `kcp scheduling ${initial}`, 900_000);
+  const scheduledMs = performance.now() - c0;
   const sampler = await startSyncer(ctx, kind);
   const t0 = performance.now();
   const cpu0 = sampler.cpuSeconds();
@@ -190,6 +217,7 @@ async function initialSync(ctx: PhaseContext, kind: SyncerKind) {
   const result = {
     objects: initial,
     namespaces: initialNamespaces,
+    kcpCreatedAndScheduledMs: round(scheduledMs, 0),
     initialSyncMs: round(ms, 0),
     initialSyncPerSec: round((initial / ms) * 1000, 1),
     cpuSecondsPer1k: round((cpu / initial) * 1000, 3),
@@ -211,6 +239,6 @@ export async function runSyncer(ctx: PhaseContext, kind: SyncerKind): Promise<Re
   const steady = await steadyPhases(ctx, kind, sampler);
   sampler.stop();
   const initial = await initialSync(ctx, kind);
-  await ctx.world.stopSyncer('SIGKILL');
+  await ctx.world.stopSyncer(stopSignal(kind));
   return { idleRssMiB, steady, initial };
 }

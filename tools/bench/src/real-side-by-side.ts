@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { AGENT_NODE_OPTIONS } from '@kcp-tmc/syncer-agent';
-import { realKcpUnavailable, startKcpWorld } from '@kcp-tmc/testing';
+import { realKcpUnavailable, type SyncerKind, startKcpWorld } from '@kcp-tmc/testing';
 import { configMap, pool, round } from './agent-support.js';
-import { adminUsersOf, RealClient, SyncedConfigMaps } from './real-client.js';
+import { adminUsersOf, downstreamSelector, RealClient, SyncedConfigMaps, scheduledSelector } from './real-client.js';
 import { load1 } from './real-measure.js';
 import { type PhaseContext, runSyncer } from './real-phases.js';
 import { type RealSizes, realSizes } from './real-sizes.js';
@@ -17,8 +17,20 @@ export const realSideBySide: Benchmark = {
   name: 'real-side-by-side',
   description:
     "kcp's Go syncer vs our agent on real kcp v0.11 + real kube-apiserver: throughput, initial sync, change latency, namespace deletion, requests per object, RSS, CPU; raw create rate as the limit",
-  run: () => runSideBySide(realSizes(process.argv.slice(2))),
+  run: () => runSideBySide(realSizes(process.argv.slice(2)), syncersOf(process.argv.slice(2))),
 };
+
+/**
+ * `--syncers=go,agent` (the default order), `--syncers=agent,go` (the second syncer runs on servers the first
+ * has worked; swapping shows what that costs), or one of them alone (for profiling; no ratios then).
+ */
+function syncersOf(argv: readonly string[]): SyncerKind[] {
+  const value = argv.find((a) => a.startsWith('--syncers='))?.slice('--syncers='.length) ?? 'go,agent';
+  const kinds = value.split(',');
+  const valid = kinds.every((k) => k === 'go' || k === 'agent') && new Set(kinds).size === kinds.length;
+  if (!valid || kinds.length === 0) throw new Error(`--syncers: go and/or agent, got ${value}`);
+  return kinds as SyncerKind[];
+}
 
 /** Raw creates into the downstream by a client with the syncers' load-generator concurrency. */
 async function rawCreateRate(down: RealClient, sizes: RealSizes): Promise<number> {
@@ -87,7 +99,7 @@ async function metricsReader(kcp: { adminKubeconfigPath: string; url: string; ca
   return undefined;
 }
 
-async function runSideBySide(sizes: RealSizes): Promise<Record<string, unknown>> {
+async function runSideBySide(sizes: RealSizes, syncers: SyncerKind[]): Promise<Record<string, unknown>> {
   const unavailable = await realKcpUnavailable();
   if (unavailable) throw new Error(`real kcp unavailable: ${unavailable}`);
   const setup: Record<string, number> = {};
@@ -103,17 +115,21 @@ async function runSideBySide(sizes: RealSizes): Promise<Record<string, unknown>>
   const up = new RealClient(world.kcp, sizes.concurrency * 2);
   const down = new RealClient(world.downstream, sizes.concurrency * 2);
   const watch = new SyncedConfigMaps();
+  const scheduled = new SyncedConfigMaps();
   let upMetrics: RealClient | undefined;
   try {
     upMetrics = await metricsReader(world.kcp);
-    await watch.start(down, world.syncTargetKey);
+    await watch.start(down, downstreamSelector(world.syncTargetKey));
+    await scheduled.start(up, scheduledSelector(world.syncTargetKey), `/clusters/${world.workspace.path}`);
     const loadBefore = load1();
     const rawPerSec = await rawCreateRate(down, sizes);
-    const ctx: PhaseContext = { world, up, upMetrics, down, watch, sizes };
-    const go = (await runSyncer(ctx, 'go')) as Run;
-    const agent = (await runSyncer(ctx, 'agent')) as Run;
+    const ctx: PhaseContext = { world, up, upMetrics, down, watch, scheduled, sizes };
+    const runs: Partial<Record<SyncerKind, Run>> = {};
+    for (const kind of syncers) runs[kind] = (await runSyncer(ctx, kind)) as Run;
+    const { go, agent } = runs;
     return {
       sizes,
+      order: syncers,
       agentNodeOptions: AGENT_NODE_OPTIONS,
       loadBefore,
       loadAfter: load1(),
@@ -121,10 +137,11 @@ async function runSideBySide(sizes: RealSizes): Promise<Record<string, unknown>>
       raw: { createsPerSec: round(rawPerSec, 1), concurrency: sizes.concurrency },
       go,
       agent,
-      ...compare(go, agent, rawPerSec),
+      ...(go && agent ? compare(go, agent, rawPerSec) : {}),
     };
   } finally {
     watch.stop();
+    scheduled.stop();
     up.close();
     upMetrics?.close();
     down.close();

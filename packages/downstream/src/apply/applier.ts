@@ -21,7 +21,7 @@ import {
 import { DEFAULT_MAX_OBJECT_BYTES } from '../constants.js';
 import { decide, desiredHash } from '../diff/differ.js';
 import { type DnsEnsurer, holdForDns } from '../dns/hold.js';
-import type { LiveReader } from '../live/live-reader.js';
+import { type LiveReader, readLive } from '../live/live-reader.js';
 import type { NamespaceEnsurer } from '../namespace/ensure-namespace.js';
 import type { RetentionRegistry } from '../retain/registry.js';
 import { rememberApplied } from '../state/remember.js';
@@ -259,13 +259,8 @@ export class Applier {
     return { request, target, strategy, body, live, hash, desired, lastApplied: p.stored?.lastApplied };
   }
 
-  private async readLive(p: Pending): Promise<KubeObject | undefined> {
-    const cached = this.parts.live.cached(p.target.gvr, p.namespace, p.name);
-    // Absent from a synced cache of our objects: create (AlreadyExists tells us of one that is not ours). Only
-    // right after our own create (a state is stored) is a miss most likely the informer lagging: ask then.
-    if (cached === 'unknown' || (cached === undefined && p.stored !== undefined)) {
-      return this.parts.live.get(p.target.gvr, p.namespace, p.name);
-    }
-    return cached;
+  private readLive(p: Pending): Promise<KubeObject | undefined> {
+    // Absent from a synced cache of our objects: create (AlreadyExists tells us of one that is not ours).
+    return readLive(this.parts.live, p.target.gvr, p.namespace, p.name, p.stored !== undefined);
   }
 }

@@ -10,16 +10,18 @@ import {
   isTmcError,
   type KubeClient,
   type KubeObject,
+  type KubeStatus,
   type Logger,
   type NamespaceLocatorLookup,
   namespaceLocator,
+  type ObjectRef,
   type ResourceStateStore,
   type SyncResult,
   type SyncTargetRef,
   TmcErrorType,
 } from '@kcp-tmc/interfaces';
 import { ORPHAN_ANNOTATION } from '../constants.js';
-import type { LiveReader } from '../live/live-reader.js';
+import { type LiveReader, readLive } from '../live/live-reader.js';
 import type { NamespaceCleaner } from '../namespace/cleaner.js';
 import type { UpstreamWriter } from '../upstream.js';
 
@@ -51,7 +53,7 @@ export class Deleter {
     const where = await this.downstreamRef(key, request.upstream);
     if (where === undefined) return this.finish(request, 'noop', 'never synced: nothing downstream');
     const { namespace, name } = where;
-    const live = await parts.live.get(key.gvr, namespace, name);
+    const live = await this.readLive(request, namespace, name);
     if (live === undefined) return this.finish(request, 'delete', 'gone downstream', namespace);
 
     if (
@@ -70,28 +72,48 @@ export class Deleter {
       return this.finish(request, 'noop', 'orphaned: left downstream without our ownership label');
     }
     if (live.metadata.deletionTimestamp === undefined) {
-      try {
-        await parts.client.delete(key.gvr, ref, {
-          propagationPolicy: parts.config.deletionPropagation,
-          preconditions: { uid: live.metadata.uid as string },
-        });
-      } catch (err) {
-        if (!(isTmcError(err) && err.type === TmcErrorType.NotFound)) throw err;
-      }
+      const gone = await this.deleteLive(request, ref, live);
+      if (gone) return this.finish(request, 'delete', 'deleted downstream', namespace);
     }
-    // Confirm it is gone (NotFound) before the finalizer goes: finalizers downstream may hold it.
-    const after = await parts.live.get(key.gvr, namespace, name);
-    if (after !== undefined && after.metadata.uid === live.metadata.uid) {
-      return {
-        key,
-        operation: 'delete',
-        success: true,
-        conflicts: [],
-        retryAfterMs: parts.recheckMs ?? 1000,
-        reason: 'waiting for the downstream object to go',
-      };
+    // Held by finalizers or a grace period: its deletion event requeues this key; the recheck is the backstop.
+    return {
+      key,
+      operation: 'delete',
+      success: true,
+      conflicts: [],
+      retryAfterMs: parts.recheckMs ?? 1000,
+      reason: 'waiting for the downstream object to go',
+    };
+  }
+
+  /**
+   * The live object from the cache of our objects (see readLive). Namespaces are always read from the server:
+   * a downstream namespace is ours by its locator, whatever its labels say.
+   */
+  private readLive(request: DeleteRequest, namespace: string, name: string): Promise<KubeObject | undefined> {
+    const { key } = request.item;
+    if (isNamespacesGvr(key.gvr)) return this.parts.live.get(key.gvr, namespace, name);
+    return readLive(this.parts.live, key.gvr, namespace, name, this.parts.states.get(key) !== undefined);
+  }
+
+  /**
+   * Deletes our live object (its uid as precondition); true when the answer says it is gone: a Success
+   * Status, or the deleted object without a deletionTimestamp (what kube answers for an immediate deletion).
+   * A deletionTimestamp in the answer means finalizers or a grace period still hold it.
+   */
+  private async deleteLive(request: DeleteRequest, ref: ObjectRef, live: KubeObject): Promise<boolean> {
+    const { parts } = this;
+    try {
+      const answer = await parts.client.delete(request.item.key.gvr, ref, {
+        propagationPolicy: parts.config.deletionPropagation,
+        preconditions: { uid: live.metadata.uid as string },
+      });
+      if (answer.kind === 'Status') return (answer as KubeStatus).status !== 'Failure';
+      return (answer as KubeObject).metadata?.deletionTimestamp === undefined;
+    } catch (err) {
+      if (isTmcError(err) && err.type === TmcErrorType.NotFound) return true;
+      throw err;
     }
-    return this.finish(request, 'delete', 'deleted downstream', namespace);
   }
 
   private async finish(
@@ -102,7 +124,7 @@ export class Deleter {
   ): Promise<SyncResult> {
     const { key } = request.item;
     this.parts.states.delete(key);
-    if (request.upstream !== undefined) await this.parts.upstream.removeFinalizer(key);
+    if (request.upstream !== undefined) await this.parts.upstream.removeFinalizer(key, request.upstream);
     if (namespace !== undefined && namespace !== '' && !isNamespacesGvr(key.gvr))
       this.parts.cleaner.schedule(namespace);
     return { key, operation, success: true, conflicts: [], reason };

@@ -38,3 +38,19 @@ export class DownstreamLiveReader implements LiveReader {
     }
   }
 }
+
+/**
+ * The live object, from the cache of our objects when it can answer: a GET only without a synced cache, or
+ * when `writtenHere` (this process wrote the object, so a miss is most likely the informer lagging).
+ */
+export async function readLive(
+  live: LiveReader,
+  gvr: GVR,
+  namespace: string,
+  name: string,
+  writtenHere: boolean,
+): Promise<KubeObject | undefined> {
+  const cached = live.cached(gvr, namespace, name);
+  if (cached === 'unknown' || (cached === undefined && writtenHere)) return live.get(gvr, namespace, name);
+  return cached;
+}

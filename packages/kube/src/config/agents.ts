@@ -10,10 +10,14 @@ import type { TlsMaterial } from './credentials.js';
 export const KEEP_ALIVE_PROBE_MS = 30_000;
 
 /**
- * An idle pooled connection is closed after this long (undici's default keep-alive timeout, which the kube
- * client used before): a server closing it first would fail the next request sent on it.
+ * An idle pooled connection is closed after this long. kube-apiserver closes idle connections after 90 s (its
+ * http.Server IdleTimeout; kcp v0.11's fork sets none), so ours closes first: a server closing it first would
+ * fail the next request sent on it. A server that says less in a `Keep-Alive: timeout=` header (Node servers
+ * say 5 s) is believed: node:http's agent then closes a second before it. A short timeout here costs a TLS
+ * handshake on both sides each time a burst needs the connection again (undici's 4 s default cost ~100 per
+ * minute of the real-server benchmark).
  */
-export const IDLE_CONNECTION_MS = 4_000;
+export const IDLE_CONNECTION_MS = 30_000;
 
 /** How long a new connection may take to open, TLS included (undici's connect timeout, used before). */
 export const CONNECT_TIMEOUT_MS = 10_000;
