@@ -4,8 +4,8 @@ import {
   type Clock,
   type ClusterKey,
   deletionAnnotation,
-  encodeClusterKey,
   EVENTS_GVR,
+  encodeClusterKey,
   finalizersAnnotation,
   type KubeClient,
   type KubeObject,
@@ -158,7 +158,8 @@ export class UpstreamWriter {
     this.released.delete(id);
     this.released.set(id, version);
     // A Map iterates in insertion order: the first key is the oldest.
-    if (this.released.size > RELEASED_MEMORY) this.released.delete(this.released.keys().next().value as string);
+    if (this.released.size > RELEASED_MEMORY)
+      this.released.delete(this.released.keys().next().value as string);
   }
 
   /** The upstream object as the server has it now; undefined when it is gone. */

@@ -113,7 +113,8 @@ export interface WatchEvent {
 }
 
 /** The label selector of one SyncTarget's objects downstream. */
-export const downstreamSelector = (syncTargetKey: string) => `internal.workload.kcp.io/cluster=${syncTargetKey}`;
+export const downstreamSelector = (syncTargetKey: string) =>
+  `internal.workload.kcp.io/cluster=${syncTargetKey}`;
 
 /** The label selector of upstream objects kcp has scheduled to one SyncTarget (what its syncer watches). */
 export const scheduledSelector = (syncTargetKey: string) => `state.workload.kcp.io/${syncTargetKey}=Sync`;

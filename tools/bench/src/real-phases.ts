@@ -204,7 +204,11 @@ async function initialSync(ctx: PhaseContext, kind: SyncerKind) {
   const c0 = performance.now();
   await createObjects(ctx, names, prefix, initial);
   // The objects exist and kcp has scheduled them before the syncer starts: the phase times the syncer alone.
-  await ctx.scheduled.until(() => ctx.scheduled.count(prefix) >= initial, `kcp scheduling ${initial}`, 900_000);
+  await ctx.scheduled.until(
+    () => ctx.scheduled.count(prefix) >= initial,
+    `kcp scheduling ${initial}`,
+    900_000,
+  );
   const scheduledMs = performance.now() - c0;
   const sampler = await startSyncer(ctx, kind);
   const t0 = performance.now();

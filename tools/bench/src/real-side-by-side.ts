@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { AGENT_NODE_OPTIONS } from '@kcp-tmc/syncer-agent';
 import { realKcpUnavailable, type SyncerKind, startKcpWorld } from '@kcp-tmc/testing';
 import { configMap, pool, round } from './agent-support.js';
-import { adminUsersOf, downstreamSelector, RealClient, SyncedConfigMaps, scheduledSelector } from './real-client.js';
+import {
+  adminUsersOf,
+  downstreamSelector,
+  RealClient,
+  SyncedConfigMaps,
+  scheduledSelector,
+} from './real-client.js';
 import { load1 } from './real-measure.js';
 import { type PhaseContext, runSyncer } from './real-phases.js';
 import { type RealSizes, realSizes } from './real-sizes.js';
