@@ -1,3 +1,5 @@
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { AGENT_NODE_OPTIONS } from '@kcp-tmc/syncer-agent';
 import { type KcpWorld, type SyncerKind, waitForNamespaceState, whileRunning } from '@kcp-tmc/testing';
 import { configMap, latencySummary, paced, pool, round } from './agent-support.js';
@@ -32,6 +34,20 @@ const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  */
 const stopSignal = (kind: SyncerKind) => (kind === 'agent' ? 'SIGTERM' : 'SIGKILL');
 
+/**
+ * Stops the running syncer; with KCP_TMC_BENCH_LOGS=<dir>, its log is copied there first (the world's directory
+ * goes with the world).
+ */
+async function stopSyncer(ctx: PhaseContext, kind: SyncerKind): Promise<void> {
+  const running = ctx.world.syncer;
+  await ctx.world.stopSyncer(stopSignal(running?.kind ?? kind));
+  const dir = process.env.KCP_TMC_BENCH_LOGS;
+  if (dir !== undefined && running !== undefined && existsSync(running.logPath)) {
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(running.logPath, join(dir, basename(running.logPath)));
+  }
+}
+
 const ws = (ctx: PhaseContext, path: string) => `/clusters/${ctx.world.workspace.path}${path}`;
 
 async function metrics(ctx: PhaseContext) {
@@ -65,11 +81,15 @@ async function asDeployed<T>(kind: SyncerKind, start: () => Promise<T>): Promise
 }
 
 async function startSyncer(ctx: PhaseContext, kind: SyncerKind): Promise<ProcessSampler> {
-  await ctx.world.stopSyncer(stopSignal(ctx.world.syncer?.kind ?? kind));
+  await stopSyncer(ctx, kind);
   const since = Math.floor(Date.now() / 1000) * 1000;
   const qps = String(ctx.sizes.qps);
+  // KCP_TMC_BENCH_AGENT_ARGS: more flags for our agent only (experiments such as `--workers=8`; a run that sets
+  // it is not the side by side the issue asks for).
+  const extra =
+    kind === 'agent' ? (process.env.KCP_TMC_BENCH_AGENT_ARGS ?? '').split(' ').filter(Boolean) : [];
   const syncer = await asDeployed(kind, () =>
-    ctx.world.startSyncer(kind, [`--qps=${qps}`, `--burst=${qps}`]),
+    ctx.world.startSyncer(kind, [`--qps=${qps}`, `--burst=${qps}`, ...extra]),
   );
   if (syncer.pid === undefined) throw new Error(`${kind} syncer has no pid`);
   const sampler = new ProcessSampler(syncer.pid);
@@ -119,6 +139,31 @@ async function deleteNamespaces(ctx: PhaseContext, names: string[]): Promise<voi
     const left = await Promise.all(names.map((n) => ctx.up.send('GET', ws(ctx, `/api/v1/namespaces/${n}`))));
     if (left.every((r) => r.status === 404)) return;
     if (Date.now() > deadline) throw new Error(`namespaces ${names.join(', ')} not gone within 900 s`);
+  }
+}
+
+/**
+ * Waits until the downstream namespaces of `upstreamNames` are gone: the syncer deletes each after its clean delay
+ * (30 s), then kube-controller-manager empties it. Left behind, they would be deleted while the next syncer is
+ * measured, and that syncer would pay for its predecessor.
+ */
+async function downstreamNamespacesGone(ctx: PhaseContext, upstreamNames: string[]): Promise<number> {
+  const t0 = performance.now();
+  const names = new Set(upstreamNames);
+  const selector = encodeURIComponent(`internal.workload.kcp.io/cluster=${ctx.world.syncTargetKey}`);
+  for (const deadline = Date.now() + 300_000; ; await settle(500)) {
+    const res = await ctx.down.expect('GET', `/api/v1/namespaces?labelSelector=${selector}`, [200]);
+    const items = (
+      JSON.parse(res.body) as { items: Array<{ metadata: { annotations?: Record<string, string> } }> }
+    ).items;
+    const left = items.filter((ns) => {
+      const locator = ns.metadata.annotations?.['kcp.io/namespace-locator'];
+      return (
+        locator !== undefined && names.has((JSON.parse(locator) as { namespace?: string }).namespace ?? '')
+      );
+    });
+    if (left.length === 0) return round(performance.now() - t0, 0);
+    if (Date.now() > deadline) throw new Error(`${left.length} downstream namespaces not gone within 300 s`);
   }
 }
 
@@ -174,6 +219,7 @@ async function steadyPhases(ctx: PhaseContext, kind: SyncerKind, sampler: Proces
   const d0 = performance.now();
   await deleteNamespaces(ctx, [ns]);
   const deleteMs = performance.now() - d0;
+  const downstreamNamespaceGoneMs = await downstreamNamespacesGone(ctx, [ns]);
   const downstreamPerObject = countsPer(before.down, after.down, objects);
   return {
     objects,
@@ -190,6 +236,7 @@ async function steadyPhases(ctx: PhaseContext, kind: SyncerKind, sampler: Proces
     loadAfterSync,
     changeLatencyMs: { rate, ...latency },
     namespaceDeleteMs: round(deleteMs, 0),
+    downstreamNamespaceGoneMs,
     loadAfterDelete: load1(),
   };
 }
@@ -199,7 +246,7 @@ async function initialSync(ctx: PhaseContext, kind: SyncerKind) {
   const { initial, initialNamespaces } = ctx.sizes;
   const names = Array.from({ length: initialNamespaces }, (_, i) => `is-${kind}-${i}`);
   const prefix = `bench-is-${kind}-`;
-  await ctx.world.stopSyncer(stopSignal(kind));
+  await stopSyncer(ctx, kind);
   await pool(names.length, ctx.sizes.concurrency, (i) => createNamespace(ctx, names[i] as string));
   const c0 = performance.now();
   await createObjects(ctx, names, prefix, initial);
@@ -231,6 +278,7 @@ async function initialSync(ctx: PhaseContext, kind: SyncerKind) {
     load: load1(),
   };
   await deleteNamespaces(ctx, names);
+  await downstreamNamespacesGone(ctx, names);
   sampler.stop();
   return result;
 }
@@ -243,6 +291,6 @@ export async function runSyncer(ctx: PhaseContext, kind: SyncerKind): Promise<Re
   const steady = await steadyPhases(ctx, kind, sampler);
   sampler.stop();
   const initial = await initialSync(ctx, kind);
-  await ctx.world.stopSyncer(stopSignal(kind));
+  await stopSyncer(ctx, kind);
   return { idleRssMiB, steady, initial };
 }
