@@ -18,6 +18,7 @@ import { type AccessDecision, reviewAccess, reviewSynced } from './access-review
 import { EngineSettings } from './engine-parts.js';
 import { EMPTY_GVR_SET, type GvrSet, type GvrSource } from './gvr-set.js';
 import type { EngineOptions } from './options.js';
+import { entriesByKey } from './sorted.js';
 import { type DropCause, dropCause } from './sync-target-conditions.js';
 import { SyncTargetWatch } from './sync-target-watch.js';
 import { SYNC_TARGET_INFORMER_FACTORY } from './tokens.js';
@@ -123,7 +124,7 @@ export class SyncTargetGvrSource implements GvrSource {
     for (const [name, gvr] of byName) {
       if (gvr.group === '' && NEVER_SYNCED_CORE.has(gvr.resource)) byName.delete(name);
     }
-    return [...byName.values()].sort((a, b) => gvrToString(a).localeCompare(gvrToString(b)));
+    return entriesByKey(byName).map(([, gvr]) => gvr);
   }
 
   private onSyncTargetEvent(): void {

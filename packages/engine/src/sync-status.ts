@@ -1,4 +1,5 @@
 import type { ResourceSyncCounts, SyncStatus } from '@kcp-tmc/interfaces';
+import { entriesByKey } from './sorted.js';
 
 /**
  * The engine's counters, as `getStatus()` reports them. Per GVR: `synced` and `failed` count attempts since
@@ -80,7 +81,7 @@ export class SyncStatusTracker {
 
   snapshot(): SyncStatus {
     const resources: Record<string, ResourceSyncCounts> = {};
-    for (const [gvr, counts] of [...this.counts].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [gvr, counts] of entriesByKey(this.counts)) {
       resources[gvr] = { ...counts };
     }
     const status: SyncStatus = { connected: this.connected, resources };

@@ -30,7 +30,7 @@ const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /**
  * How a syncer is stopped between phases: SIGKILL for kcp's Go syncer (on SIGTERM it may delete its
  * APIResourceImports, and kcp then unschedules everything), SIGTERM for ours (nothing of that kind; a profile
- * asked for by KCP_TMC_BENCH_AGENT_NODE_OPTIONS is written on a clean exit only).
+ * asked for by KCP_TMC_BENCH_AGENT_NODE_ARGS is written on a clean exit only).
  */
 const stopSignal = (kind: SyncerKind) => (kind === 'agent' ? 'SIGTERM' : 'SIGKILL');
 
@@ -69,8 +69,8 @@ async function metrics(ctx: PhaseContext) {
 async function asDeployed<T>(kind: SyncerKind, start: () => Promise<T>): Promise<T> {
   if (kind !== 'agent') return start();
   const previous = process.env.NODE_OPTIONS;
-  // KCP_TMC_BENCH_AGENT_NODE_OPTIONS adds to them (`--cpu-prof --cpu-prof-dir=...`: a profile per agent process).
-  const extra = process.env.KCP_TMC_BENCH_AGENT_NODE_OPTIONS;
+  // KCP_TMC_BENCH_AGENT_NODE_ARGS adds to them (`--cpu-prof --cpu-prof-dir=...`: a profile per agent process).
+  const extra = process.env.KCP_TMC_BENCH_AGENT_NODE_ARGS;
   process.env.NODE_OPTIONS = extra === undefined ? AGENT_NODE_OPTIONS : `${AGENT_NODE_OPTIONS} ${extra}`;
   try {
     return await start();
