@@ -11,8 +11,12 @@ apiserver_request_total_other{resource="configmaps",verb="GET"} 99
 `;
 
 describe('real-server benchmark measures', () => {
-  it('sums apiserver_request_total by verb and resource, for the resources asked', () => {
-    expect(requestCounts(METRICS, ['configmaps'])).toEqual({ 'POST configmaps': 12, 'APPLY configmaps': 5 });
+  it('sums apiserver_request_total by verb and resource, for the resources asked, refusals apart', () => {
+    expect(requestCounts(METRICS, ['configmaps'])).toEqual({
+      'POST configmaps': 10,
+      'POST configmaps 409': 2,
+      'APPLY configmaps': 5,
+    });
   });
 
   it('divides counter deltas by the objects synced and counts the writes', () => {
@@ -20,7 +24,9 @@ describe('real-server benchmark measures', () => {
     const after = { 'POST configmaps': 212, 'GET configmaps': 4, 'APPLY configmaps': 10 };
     const per = countsPer(before, after, 200);
     expect(per).toEqual({ 'POST configmaps': 1, 'APPLY configmaps': 0.05 });
-    expect(writesOf({ ...per, 'GET configmaps': 3, 'LIST configmaps': 1 })).toBe(1.05);
+    expect(writesOf({ ...per, 'GET configmaps': 3, 'LIST configmaps': 1, 'PUT configmaps 409': 2 })).toBe(
+      1.05,
+    );
   });
 
   it('reads CPU seconds and RSS from /proc text (a command with spaces and parens)', () => {

@@ -13,7 +13,9 @@ export function requestCounts(metrics: string, resources: readonly string[]): Re
     const verb = /[{,]verb="([^"]*)"/.exec(line)?.[1];
     if (resource === undefined || verb === undefined || !resources.includes(resource)) continue;
     const value = Number(line.slice(line.lastIndexOf(' ') + 1));
-    const key = `${verb} ${resource}`;
+    // Refused requests (409s of writes racing kcp's controllers, 404s) apart: they cost the server but change nothing.
+    const code = /[{,]code="([^"]*)"/.exec(line)?.[1] ?? '';
+    const key = code === '' || code.startsWith('2') ? `${verb} ${resource}` : `${verb} ${resource} ${code}`;
     counts[key] = (counts[key] ?? 0) + value;
   }
   return counts;
@@ -33,11 +35,11 @@ export function countsPer(
   return out;
 }
 
-/** Writes (POST, PUT, PATCH, APPLY, DELETE) in a per-object count table. */
+/** Writes that took effect (POST, PUT, PATCH, APPLY, DELETE answered 2xx) in a per-object count table. */
 export function writesOf(perObject: Record<string, number>): number {
   let writes = 0;
   for (const [key, value] of Object.entries(perObject)) {
-    if (/^(POST|PUT|PATCH|APPLY|DELETE|CREATE|UPDATE) /.test(key)) writes += value;
+    if (/^(POST|PUT|PATCH|APPLY|DELETE|CREATE|UPDATE) [^ ]+$/.test(key)) writes += value;
   }
   return Math.round(writes * 1000) / 1000;
 }
