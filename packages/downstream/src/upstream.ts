@@ -108,7 +108,8 @@ export class UpstreamWriter {
    * deletion annotation; a deletionTimestamp in plain mode, where no kcp sets one), ONE update drops our
    * finalizer, the state label, and the deletion and status annotations. Through the virtual workspace that
    * update is what makes kcp let go of the object for this SyncTarget. `known` is the informer's copy, written
-   * from without a read; only a conflict (it was stale) costs a GET. Returns whether it wrote.
+   * from without a read; when it was stale (a 409), the newer version's event brings the key back. Without it,
+   * the object is read first. Returns whether it wrote.
    */
   async removeFinalizer(key: ClusterKey, known?: KubeObject): Promise<boolean> {
     const id = encodeClusterKey(key);
