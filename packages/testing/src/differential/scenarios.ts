@@ -2,6 +2,7 @@ import type { KcpWorld } from '../real/kcp-world.js';
 import { waitFor } from '../real/process.js';
 import { type AppObject, app } from './app.js';
 import { dumpState } from './dump.js';
+import { acceptedResources, importNames, namespacesPlaced } from './kcp-placement.js';
 import { normalizeDump, runSubstitutions } from './normalize.js';
 import { UPSYNC_SCENARIOS } from './upsync.js';
 
@@ -10,6 +11,8 @@ export interface Churn {
   readonly recreated: readonly string[];
   readonly deleted: readonly string[];
   readonly rewritten: readonly string[];
+  /** APIResourceImports the stopped syncer deleted on its way out. */
+  readonly lostImports: readonly string[];
 }
 
 /** What a scenario saw besides the state dump. */
@@ -101,6 +104,20 @@ export const SCENARIOS: readonly Scenario[] = [
     async run(world) {
       const before = await downstreamVersions(world);
       const kind = world.syncer?.kind ?? 'agent';
+      const accepted = JSON.stringify(await acceptedResources(world));
+      const imports = await importNames(world);
+      await world.stopSyncer();
+      // kcp's Go syncer deletes its APIResourceImports when SIGTERM reaches its importer before it exits (a
+      // race). kcp then drops those resources from the SyncTarget and unschedules its namespaces, within a
+      // second here. Wait for that while no syncer runs, so that the restarted syncer is judged after kcp's whole
+      // round trip and never in the middle of it.
+      const kept = new Set(await importNames(world));
+      const lostImports = imports.filter((name) => !kept.has(name));
+      if (lostImports.length > 0) {
+        await until('kcp unscheduled the namespaces after losing imports', MINUTE, () =>
+          namespacesPlaced(world, ['demo', 'other'], false),
+        );
+      }
       const restartedAt = Date.now();
       await world.startSyncer(kind);
       await until('heartbeat after the restart', 2 * MINUTE, async () => {
@@ -113,6 +130,14 @@ export const SCENARIOS: readonly Scenario[] = [
         // Heartbeats carry whole seconds; the first one after the restart is at or after its second.
         return beat !== undefined && Date.parse(beat) >= Math.floor(restartedAt / 1000) * 1000;
       });
+      await until(
+        'the same resources Accepted after the restart',
+        2 * MINUTE,
+        async () => JSON.stringify(await acceptedResources(world)) === accepted,
+      );
+      await until('namespaces placed after the restart', 2 * MINUTE, () =>
+        namespacesPlaced(world, ['demo', 'other'], true),
+      );
       // Whatever kcp churned while no syncer ran must be back before the state is judged.
       // (demo's app-secret was deleted by the scenario before.)
       await appSynced(world, ['demo', 'other'], 'app back after the restart', APP_PATHS.slice(0, 3));
@@ -123,6 +148,7 @@ export const SCENARIOS: readonly Scenario[] = [
         recreated: Object.keys(before).filter((k) => after[k] !== undefined && !same(k)),
         deleted: Object.keys(before).filter((k) => after[k] === undefined),
         rewritten: Object.keys(before).filter((k) => same(k) && after[k]?.rv !== before[k]?.rv),
+        lostImports,
       };
       return { churn };
     },
