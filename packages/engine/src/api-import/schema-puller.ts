@@ -116,7 +116,7 @@ export class SchemaPuller {
     if (crd !== undefined) {
       ({ schema, columns } = schemaFromCrd(crd, version, this.logger));
     } else {
-      const converted = await this.builtinSchema(preferred, await openApi());
+      const converted = await this.builtinSchema(preferred, openApi);
       if (converted === null) return undefined;
       schema = converted;
     }
@@ -154,10 +154,12 @@ export class SchemaPuller {
     }
   }
 
-  private async builtinSchema(preferred: PreferredResource, models: OpenApiModels) {
+  /** A built-in's schema, converted once: the document is fetched only for a kind not converted before. */
+  private async builtinSchema(preferred: PreferredResource, openApi: () => Promise<OpenApiModels>) {
     const gvk = `${preferred.group}/${preferred.version}/${preferred.resource.kind}`;
     const cached = this.builtins.get(gvk);
     if (cached !== undefined) return cached;
+    const models = await openApi();
     const definition = models
       .names()
       .filter((name) =>
