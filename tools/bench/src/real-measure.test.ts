@@ -1,5 +1,15 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { countsPer, cpuSecondsOfStat, requestCounts, rssOfStatus, writesOf } from './real-measure.js';
+import {
+  countsPer,
+  cpuSecondsOf,
+  cpuSecondsOfStat,
+  pidsOf,
+  requestCounts,
+  rssOfStatus,
+  writesOf,
+} from './real-measure.js';
 import { realSizes } from './real-sizes.js';
 
 const METRICS = `# HELP apiserver_request_total Counter
@@ -33,6 +43,20 @@ describe('real-server benchmark measures', () => {
     const stat = '4242 (node (x) y) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0 11';
     expect(cpuSecondsOfStat(stat)).toBe(3);
     expect(rssOfStatus('Name:\tnode\nVmRSS:\t  2048 kB\n')).toBe(2048 * 1024);
+  });
+
+  it('finds server processes by their executable and sums their CPU time, a gone one counting nothing', async () => {
+    const child = spawn('/bin/sleep', ['30'], { stdio: 'ignore' });
+    try {
+      expect(pidsOf('/bin/sleep')).toContain(child.pid);
+      expect(pidsOf('/bin/no-such-server')).toEqual([]);
+      // This process has run the test runner: more than a tick of CPU time.
+      expect(cpuSecondsOf([child.pid as number, process.pid])).toBeGreaterThan(0.01);
+    } finally {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+    expect(cpuSecondsOf([child.pid as number])).toBe(0);
   });
 
   it('takes a size preset and single overrides from flags', () => {

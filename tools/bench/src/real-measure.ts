@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 
 // Pure measuring helpers of the real-server benchmark (unit-tested in real-measure.test.ts): request counters from
@@ -49,6 +49,34 @@ export function cpuSecondsOfStat(stat: string, ticksPerSecond = 100): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // fields[0] is field 3 (state), so utime (14) and stime (15) are fields[11] and fields[12].
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
+/** The pids of the running processes started from the executable `path` (the first argument of their cmdline). */
+export function pidsOf(path: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv0 = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0')[0];
+      if (argv0 === path) pids.push(Number(entry));
+    } catch {
+      // Gone since the directory was read.
+    }
+  }
+  return pids;
+}
+
+/** User + system CPU seconds of a set of processes, summed (one that is gone counts nothing). */
+export function cpuSecondsOf(pids: readonly number[]): number {
+  let seconds = 0;
+  for (const pid of pids) {
+    try {
+      seconds += cpuSecondsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      // Gone: its CPU time is no longer readable.
+    }
+  }
+  return seconds;
 }
 
 /** VmRSS in bytes from /proc/<pid>/status text. */

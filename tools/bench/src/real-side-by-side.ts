@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { AGENT_NODE_OPTIONS } from '@kcp-tmc/syncer-agent';
-import { realKcpUnavailable, type SyncerKind, startKcpWorld } from '@kcp-tmc/testing';
+import { type KcpWorld, realKcpUnavailable, type SyncerKind, startKcpWorld } from '@kcp-tmc/testing';
 import { configMap, pool, round } from './agent-support.js';
 import {
   adminUsersOf,
@@ -9,7 +9,7 @@ import {
   SyncedConfigMaps,
   scheduledSelector,
 } from './real-client.js';
-import { load1 } from './real-measure.js';
+import { load1, pidsOf } from './real-measure.js';
 import { type PhaseContext, runSyncer } from './real-phases.js';
 import { type RealSizes, realSizes } from './real-sizes.js';
 import type { Benchmark } from './registry.js';
@@ -60,6 +60,19 @@ async function rawCreateRate(down: RealClient, sizes: RealSizes): Promise<number
   return rate;
 }
 
+/** The world's server processes, found by their executables (the benchmark runs one world at a time). */
+function serverPids(world: KcpWorld): PhaseContext['servers'] {
+  const { kubeApiserver, etcd, kubeControllerManager } = world.downstream.binaries;
+  const servers = {
+    kcp: pidsOf(world.kcp.binaries.kcp),
+    downstream: [kubeApiserver, etcd, kubeControllerManager].flatMap(pidsOf),
+  };
+  if (servers.kcp.length !== 1 || servers.downstream.length !== 3) {
+    throw new Error(`expected 1 kcp and 3 downstream server processes, found ${JSON.stringify(servers)}`);
+  }
+  return servers;
+}
+
 const ratio = (a: number, b: number) => round(a / b, 2);
 
 type Run = {
@@ -71,7 +84,12 @@ type Run = {
     namespaceDeleteMs: number;
     downstreamWritesPerObject: number;
   };
-  initial: { initialSyncMs: number; initialSyncPerSec: number; peakRssMiB: number };
+  initial: {
+    initialSyncMs: number;
+    initialSyncPerSec: number;
+    peakRssMiB: number;
+    serverCpuSecondsPer1k: { kcp: number; downstream: number };
+  };
 };
 
 /** Agent/Go ratios and the issue's targets, met or missed. */
@@ -87,6 +105,12 @@ function compare(go: Run, agent: Run, rawPerSec: number) {
     idleRss: ratio(agent.idleRssMiB, go.idleRssMiB),
     agentInitialSyncToRaw: ratio(agent.initial.initialSyncPerSec, rawPerSec),
     goInitialSyncToRaw: ratio(go.initial.initialSyncPerSec, rawPerSec),
+    // What each syncer costs the servers per object while it syncs what kcp has already scheduled.
+    initialKcpCpu: ratio(agent.initial.serverCpuSecondsPer1k.kcp, go.initial.serverCpuSecondsPer1k.kcp),
+    initialDownstreamCpu: ratio(
+      agent.initial.serverCpuSecondsPer1k.downstream,
+      go.initial.serverCpuSecondsPer1k.downstream,
+    ),
   };
   const targets = {
     'throughput >= 1.2x Go (initial sync rate)': ratios.initialSyncThroughput >= 1.2,
@@ -134,7 +158,16 @@ async function runSideBySide(sizes: RealSizes, syncers: SyncerKind[]): Promise<R
     await scheduled.start(up, scheduledSelector(world.syncTargetKey), `/clusters/${world.workspace.path}`);
     const loadBefore = load1();
     const rawPerSec = await rawCreateRate(down, sizes);
-    const ctx: PhaseContext = { world, up, upMetrics, down, watch, scheduled, sizes };
+    const ctx: PhaseContext = {
+      world,
+      up,
+      upMetrics,
+      down,
+      watch,
+      scheduled,
+      sizes,
+      servers: serverPids(world),
+    };
     const runs: Partial<Record<SyncerKind, Run>> = {};
     for (const kind of syncers) runs[kind] = (await runSyncer(ctx, kind)) as Run;
     const { go, agent } = runs;
