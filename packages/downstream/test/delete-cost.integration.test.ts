@@ -1,15 +1,8 @@
 import { parseGvr } from '@kcp-tmc/interfaces';
 import type { RequestStats } from '@kcp-tmc/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { workload } from './support/fixtures.js';
-import {
-  type Agent,
-  downstreamGet,
-  type Sims,
-  startAgent,
-  startSims,
-  WORKLOAD_CLUSTERS,
-} from './support/stack.js';
+import { downstreamGet, simsSuite, startAgent, WORKLOAD_CLUSTERS } from './support/stack.js';
 import { eventually } from './support/wait.js';
 
 const COUNT = 30;
@@ -20,19 +13,10 @@ const verb = (stats: RequestStats, verbName: string) => stats.byResource.configm
 // kcp's syncer deletes from its informers' view: one downstream DELETE and one upstream update (the finalizer)
 // per object. Reads before each step would double the requests of a namespace deletion on both servers.
 describe('deleting synced objects upstream (simulators)', () => {
-  let sims: Sims;
-  let agent: Agent | undefined;
-
-  beforeAll(async () => {
-    sims = await startSims();
-  }, 60_000);
-
-  afterAll(async () => {
-    await agent?.stop();
-    await sims?.stop();
-  });
+  const suite = simsSuite();
 
   it('costs one downstream DELETE and one upstream update per object, and no GET on either server', async () => {
+    const { sims } = suite;
     const cluster = WORKLOAD_CLUSTERS[0] as string;
     await sims.placeNamespace(cluster, 'gone');
     const names = Array.from({ length: COUNT }, (_, i) => `cm-${i}`);
@@ -42,8 +26,8 @@ describe('deleting synced objects upstream (simulators)', () => {
         namespace: 'gone',
       });
     }
-    agent = await startAgent(sims);
-    const first = agent;
+    suite.agent = await startAgent(sims);
+    const first = suite.agent;
     const downstreamNs = sims.downstreamNamespace(cluster, 'gone');
     await eventually(
       async () =>

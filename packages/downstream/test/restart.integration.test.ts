@@ -1,8 +1,8 @@
 import { encodeClusterKey, parseGvr } from '@kcp-tmc/interfaces';
 import { type RequestStats } from '@kcp-tmc/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { workload } from './support/fixtures.js';
-import { type Agent, type Sims, startAgent, startSims, WORKLOAD_CLUSTERS } from './support/stack.js';
+import { simsSuite, startAgent, WORKLOAD_CLUSTERS } from './support/stack.js';
 import { eventually } from './support/wait.js';
 
 const PER_CLUSTER = 40;
@@ -24,20 +24,11 @@ const KINDS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 describe('a second sync of unchanged objects (fresh agent, same clusters)', () => {
-  let sims: Sims;
-  let agent: Agent | undefined;
+  const suite = simsSuite();
   const ids: string[] = [];
 
-  beforeAll(async () => {
-    sims = await startSims();
-  }, 60_000);
-
-  afterAll(async () => {
-    await agent?.stop();
-    await sims?.stop();
-  });
-
   it('syncs 100+ objects in one run, then a restarted agent writes nothing', async () => {
+    const { sims } = suite;
     for (const cluster of WORKLOAD_CLUSTERS) {
       await sims.placeNamespace(cluster, 'bulk');
       for (let i = 0; i < PER_CLUSTER; i++) {
@@ -48,8 +39,8 @@ describe('a second sync of unchanged objects (fresh agent, same clusters)', () =
       }
     }
     expect(ids.length).toBeGreaterThanOrEqual(100);
-    agent = await startAgent(sims);
-    const first = agent;
+    suite.agent = await startAgent(sims);
+    const first = suite.agent;
     await eventually(
       () => {
         const done = new Set(first.syncer.applied.filter((a) => a.result.success).map((a) => a.id));
@@ -60,13 +51,13 @@ describe('a second sync of unchanged objects (fresh agent, same clusters)', () =
     );
     // Let the caches settle (the finalizer patches bring every key back once).
     await eventually(() => first.engine.queue.len() === 0, 20_000, 'queue drained');
-    await agent.stop();
-    agent = undefined;
+    await suite.agent.stop();
+    suite.agent = undefined;
 
     const downBefore = sims.downstream.stats();
     const upBefore = sims.upstream.stats();
-    agent = await startAgent(sims);
-    const second = agent;
+    suite.agent = await startAgent(sims);
+    const second = suite.agent;
     await eventually(
       () => {
         const done = new Set(second.syncer.applied.filter((a) => a.result.success).map((a) => a.id));
@@ -89,8 +80,9 @@ describe('a second sync of unchanged objects (fresh agent, same clusters)', () =
   // apply, forced over that entry alone (kcp forces every apply: pkg/syncer/spec/spec_process.go), plus the
   // apply that found the conflict: not a GET, a managedFields patch and a third apply.
   it('after a restart, a value changed upstream costs at most two downstream writes per object', async () => {
-    await agent?.stop();
-    agent = undefined;
+    const { sims } = suite;
+    await suite.agent?.stop();
+    suite.agent = undefined;
     const cluster = WORKLOAD_CLUSTERS[0] as string;
     const changed: string[] = [];
     for (let i = 0; i < PER_CLUSTER; i += KINDS.length) {
@@ -101,8 +93,8 @@ describe('a second sync of unchanged objects (fresh agent, same clusters)', () =
       changed.push(encodeClusterKey({ cluster, gvr, namespace: 'bulk', name: `obj-${i}` }));
     }
     const downBefore = sims.downstream.stats();
-    agent = await startAgent(sims);
-    const third = agent;
+    suite.agent = await startAgent(sims);
+    const third = suite.agent;
     await eventually(
       () => {
         const done = new Set(third.syncer.applied.filter((a) => a.result.success).map((a) => a.id));

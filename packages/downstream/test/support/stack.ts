@@ -24,6 +24,7 @@ import {
   WORKSPACE_NAMESERVER_PROVIDER,
 } from '@kcp-tmc/transformation';
 import { container, type DependencyContainer, instancePerContainerCachingFactory } from 'tsyringe';
+import { afterAll, beforeAll } from 'vitest';
 import type { WorkspaceDnsOptions } from '../../src/dns/workspace-dns.js';
 import { DefaultDownstreamSyncer } from '../../src/downstream-syncer.js';
 import { type RegisterDownstreamOptions, registerDownstream } from '../../src/register.js';
@@ -111,6 +112,32 @@ export async function startSims(): Promise<Sims> {
       await Promise.all([upstream.stop(), downstream.stop()]);
     },
   };
+}
+
+/** The simulators of one describe block, and the agent its tests run on them (set it to have it stopped). */
+export interface SimsSuite {
+  readonly sims: Sims;
+  agent: Agent | undefined;
+}
+
+/** Starts the simulators before the block's tests and stops the agent left running and them after. */
+export function simsSuite(): SimsSuite {
+  let sims: Sims | undefined;
+  const suite = {
+    get sims(): Sims {
+      if (sims === undefined) throw new Error('the simulators start in beforeAll');
+      return sims;
+    },
+    agent: undefined as Agent | undefined,
+  };
+  beforeAll(async () => {
+    sims = await startSims();
+  }, 60_000);
+  afterAll(async () => {
+    await suite.agent?.stop();
+    await sims?.stop();
+  });
+  return suite;
 }
 
 export interface Agent {
