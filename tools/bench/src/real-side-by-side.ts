@@ -77,6 +77,7 @@ const ratio = (a: number, b: number) => round(a / b, 2);
 
 type Run = {
   idleRssMiB: number;
+  idleSettledRssMiB: number;
   steady: {
     createToSyncedPerSec: number;
     peakRssMiB: number;
@@ -103,6 +104,7 @@ function compare(go: Run, agent: Run, rawPerSec: number) {
     peakRssSteady: ratio(agent.steady.peakRssMiB, go.steady.peakRssMiB),
     peakRssInitial: ratio(agent.initial.peakRssMiB, go.initial.peakRssMiB),
     idleRss: ratio(agent.idleRssMiB, go.idleRssMiB),
+    idleSettledRss: ratio(agent.idleSettledRssMiB, go.idleSettledRssMiB),
     agentInitialSyncToRaw: ratio(agent.initial.initialSyncPerSec, rawPerSec),
     goInitialSyncToRaw: ratio(go.initial.initialSyncPerSec, rawPerSec),
     // What each syncer costs the servers per object while it syncs what kcp has already scheduled.
