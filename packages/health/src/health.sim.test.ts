@@ -38,7 +38,7 @@ beforeAll(async () => {
         timeoutMs: 500,
       }),
     ],
-    { healthCheckTimeoutMs: 2_000 },
+    { checkTimeoutMs: 2_000 },
   );
   server = new ProbeServer({ port: 0, health: manager, metrics });
   url = (await server.start()).url;

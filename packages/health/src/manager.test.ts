@@ -50,7 +50,7 @@ describe('ComponentHealthManager', () => {
         { name: 'throws', endpoints: ['readyz'], check: () => Promise.reject(new Error('boom')) },
         { name: 'hangs', endpoints: ['readyz'], check: () => new Promise(() => {}) },
       ],
-      { healthCheckTimeoutMs: 20 },
+      { checkTimeoutMs: 20 },
     );
     const report = await manager.evaluate('readyz');
     expect(report.checks).toEqual([

@@ -1,13 +1,13 @@
 import {
-  DEFAULT_HEARTBEAT_CONFIG,
+  DEFAULT_HEALTH_CONFIG,
   HEALTH_CHECK,
-  HEARTBEAT_CONFIG,
+  HEALTH_CONFIG,
   type HealthCheck,
   type HealthCheckResult,
+  type HealthConfig,
   type HealthEndpoint,
   type HealthManager,
   type HealthReport,
-  type HeartbeatConfig,
   LOGGER,
   type Logger,
   NOOP_LOGGER,
@@ -39,12 +39,12 @@ export class ComponentHealthManager implements HealthManager {
   constructor(
     // Optional: checks may also be added later through register() (the agent adds the engine's at start).
     @injectAll(HEALTH_CHECK, { isOptional: true }) checks: readonly HealthCheck[] = [],
-    // Optional: the default check timeout applies outside registerHeartbeat.
-    @inject(HEARTBEAT_CONFIG, { isOptional: true }) config: Partial<HeartbeatConfig> = {},
+    // Optional: the default check timeout applies outside registerHealth.
+    @inject(HEALTH_CONFIG, { isOptional: true }) config: Partial<HealthConfig> = {},
     // Optional: a container without a logger stays silent.
     @inject(LOGGER, { isOptional: true }) private readonly logger: Logger = NOOP_LOGGER,
   ) {
-    this.timeoutMs = config.healthCheckTimeoutMs ?? DEFAULT_HEARTBEAT_CONFIG.healthCheckTimeoutMs;
+    this.timeoutMs = config.checkTimeoutMs ?? DEFAULT_HEALTH_CONFIG.checkTimeoutMs;
     for (const check of checks) this.register(check);
   }
 

@@ -46,8 +46,8 @@ function agentContainer(clock: ManualClock, options: { standardChecks?: boolean 
   child.register(UPSTREAM_KUBE_CLIENT, { useValue: t.client });
   child.register(DOWNSTREAM_KUBE_CLIENT, { useValue: t.client });
   child.register(CLOCK, { useValue: clock });
-  registerHeartbeat(child, { config: { clusterScoped: false, processMetrics: false } });
-  registerMetrics(child);
+  registerHeartbeat(child, { config: { clusterScoped: false } });
+  registerMetrics(child, { config: { processMetrics: false } });
   registerHealth(child, options);
   return child;
 }

@@ -51,7 +51,7 @@ function agentContainer(clock: ManualClock) {
 describe('registerHeartbeat', () => {
   it('binds one heartbeat reporter, one failure handler (also as FAILURE_REPORTER) and the merged config', () => {
     const child = agentContainer(new ManualClock());
-    registerHeartbeat(child, { config: { clusterScoped: false, processMetrics: false } });
+    registerHeartbeat(child, { config: { clusterScoped: false } });
     expect(child.resolve(HEARTBEAT_REPORTER)).toBe(child.resolve(HEARTBEAT_REPORTER));
     expect(child.resolve(HEARTBEAT_REPORTER)).toBeInstanceOf(SyncTargetHeartbeat);
     expect(child.resolve(FailureHandler)).toBe(child.resolve(FailureHandler));
@@ -76,7 +76,7 @@ describe('registerHeartbeat', () => {
       });
       registerHeartbeat(child, {
         heartbeatClient: counting,
-        config: { clusterScoped: false, processMetrics: false },
+        config: { clusterScoped: false },
       });
       const reporter = child.resolve<HeartbeatReporter>(HEARTBEAT_REPORTER);
       reporter.start();

@@ -89,7 +89,7 @@ export const DEFAULT_DOWNSTREAM_CONFIG: Readonly<DownstreamConfig> = Object.free
 /** The resources an agent syncs besides the SyncTarget's `status.syncedResources`. */
 export const ALWAYS_SYNCED_RESOURCES: readonly GVR[] = Object.freeze([CONFIGMAPS_GVR, SECRETS_GVR]);
 
-/** The heartbeat, health and metrics package's knobs. */
+/** The heartbeat package's knobs. */
 export interface HeartbeatConfig {
   /** How often the SyncTarget heartbeat is sent (ms); kcp's syncer uses 20 s. */
   periodMs: number;
@@ -102,10 +102,6 @@ export interface HeartbeatConfig {
    * client's own base (plain Kubernetes).
    */
   clusterScoped: boolean;
-  /** A health check that has not answered after this long counts as failed (ms). */
-  healthCheckTimeoutMs: number;
-  /** Add Node's process metrics (`process_*`, `nodejs_*`) to the agent's registry. */
-  processMetrics: boolean;
 }
 
 export const DEFAULT_HEARTBEAT_CONFIG: Readonly<HeartbeatConfig> = Object.freeze({
@@ -113,6 +109,20 @@ export const DEFAULT_HEARTBEAT_CONFIG: Readonly<HeartbeatConfig> = Object.freeze
   retryIntervalMs: 1_000,
   requestTimeoutMs: 10_000,
   clusterScoped: true,
-  healthCheckTimeoutMs: 5_000,
-  processMetrics: true,
 });
+
+/** The health package's knobs. */
+export interface HealthConfig {
+  /** A health check that has not answered after this long counts as failed (ms). */
+  checkTimeoutMs: number;
+}
+
+export const DEFAULT_HEALTH_CONFIG: Readonly<HealthConfig> = Object.freeze({ checkTimeoutMs: 5_000 });
+
+/** The metrics package's knobs. */
+export interface MetricsConfig {
+  /** Add Node's process metrics (`process_*`, `nodejs_*`) to the agent's registry. */
+  processMetrics: boolean;
+}
+
+export const DEFAULT_METRICS_CONFIG: Readonly<MetricsConfig> = Object.freeze({ processMetrics: true });

@@ -19,6 +19,10 @@ export const DOWNSTREAM_CONFIG: unique symbol = Symbol.for('@kcp-tmc/DownstreamC
 export const SYNC_TARGET: unique symbol = Symbol.for('@kcp-tmc/SyncTarget');
 /** {@link HeartbeatConfig} */
 export const HEARTBEAT_CONFIG: unique symbol = Symbol.for('@kcp-tmc/HeartbeatConfig');
+/** {@link HealthConfig} */
+export const HEALTH_CONFIG: unique symbol = Symbol.for('@kcp-tmc/HealthConfig');
+/** {@link MetricsConfig} */
+export const METRICS_CONFIG: unique symbol = Symbol.for('@kcp-tmc/MetricsConfig');
 /** {@link FeatureGates} */
 export const FEATURE_GATES: unique symbol = Symbol.for('@kcp-tmc/FeatureGates');
 

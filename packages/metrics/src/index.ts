@@ -2,5 +2,5 @@
 // so a plain `import '@kcp-tmc/metrics'` works (sideEffects in package.json names this file).
 import 'reflect-metadata';
 
-export { registerMetrics } from './register.js';
+export { type MetricsRegistrationOptions, registerMetrics } from './register.js';
 export { type BuildInfo, resourceLabel, SyncerMetrics } from './registry.js';

@@ -1,11 +1,11 @@
 import {
   type CounterMetric,
-  DEFAULT_HEARTBEAT_CONFIG,
+  DEFAULT_METRICS_CONFIG,
   type GaugeMetric,
   type GVR,
-  HEARTBEAT_CONFIG,
-  type HeartbeatConfig,
   type HistogramMetric,
+  METRICS_CONFIG,
+  type MetricsConfig,
   type SettableGaugeMetric,
   type SyncMetrics,
   type SyncObservation,
@@ -93,10 +93,10 @@ export class SyncerMetrics implements SyncMetrics, WorkQueueMetricsProvider {
   private readonly initialised = new Set<string>();
 
   constructor(
-    // Optional: without a config, process metrics follow DEFAULT_HEARTBEAT_CONFIG.
-    @inject(HEARTBEAT_CONFIG, { isOptional: true }) config: Partial<HeartbeatConfig> = {},
+    // Optional: without a config, process metrics follow DEFAULT_METRICS_CONFIG.
+    @inject(METRICS_CONFIG, { isOptional: true }) config: Partial<MetricsConfig> = {},
   ) {
-    if (config.processMetrics ?? DEFAULT_HEARTBEAT_CONFIG.processMetrics) {
+    if (config.processMetrics ?? DEFAULT_METRICS_CONFIG.processMetrics) {
       collectDefaultMetrics({ register: this.registry });
     }
     // Series with known label sets exist at zero from the start, so rate() and absent() work before any sync.
