@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DOWNSTREAM_CLUSTER_LABEL, stateLabel, toSyncTargetKey } from '@kcp-tmc/interfaces';
 import { type KubeSimulator, placedNamespace, startKubeSimulator } from '@kcp-tmc/testing';
+import { cpuSecondsOfStat, rssOfStatus } from './real-measure.js';
 import { Agent, httpRequest, httpStream, percentile, round } from './sim-support.js';
 import { eachLine, WatchWaiters } from './watch-waiters.js';
 
@@ -14,7 +15,7 @@ import { eachLine, WatchWaiters } from './watch-waiters.js';
 const require = createRequire(import.meta.url);
 export const AGENT_CLI = join(
   dirname(require.resolve('@kcp-tmc/syncer-agent/package.json')),
-  'dist/cli/main.js',
+  'dist/cli/bin.js',
 );
 
 export const ST_CLUSTER = 'root:bench';
@@ -270,17 +271,8 @@ export async function spawnAgent(w: BenchWorld, nodeOptions = ''): Promise<Agent
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
-    rss() {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
-      return kb * 1024;
-    },
-    cpuSeconds() {
-      // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesized command name): utime, stime in ticks.
-      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    },
+    rss: () => rssOfStatus(readFileSync(`/proc/${child.pid}/status`, 'utf8')),
+    cpuSeconds: () => cpuSecondsOfStat(readFileSync(`/proc/${child.pid}/stat`, 'utf8')),
     async stop() {
       if (child.exitCode !== null) throw new Error(`agent exited early:\n${stderr}`);
       child.kill('SIGTERM');

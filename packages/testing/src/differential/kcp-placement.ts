@@ -1,3 +1,4 @@
+import { acceptedResourceNames } from '../real/kcp-workload.js';
 import type { KcpWorld } from '../real/kcp-world.js';
 
 // What kcp itself holds about the world's SyncTarget: the syncer's APIResourceImports, the resources kcp accepts,
@@ -20,16 +21,7 @@ export async function acceptedResources(world: KcpWorld): Promise<string[]> {
     'GET',
     `/apis/workload.kcp.io/v1alpha1/synctargets/${world.generated.syncTargetName}`,
   );
-  const synced =
-    (
-      st.body as {
-        status?: { syncedResources?: Array<{ resource: string; group?: string; state?: string }> };
-      }
-    ).status?.syncedResources ?? [];
-  return synced
-    .filter((r) => r.state === 'Accepted')
-    .map((r) => (r.group ? `${r.resource}.${r.group}` : r.resource))
-    .sort();
+  return acceptedResourceNames(st.body);
 }
 
 /**

@@ -151,6 +151,20 @@ export async function bindCompute(
   ]);
 }
 
+/** The resources a SyncTarget object lists as Accepted, spelled as `--resources` (`deployments.apps`, `services`). */
+export function acceptedResourceNames(syncTarget: unknown): string[] {
+  const synced =
+    (
+      syncTarget as {
+        status?: { syncedResources?: Array<{ resource: string; group?: string; state?: string }> };
+      }
+    ).status?.syncedResources ?? [];
+  return synced
+    .filter((r) => r.state === 'Accepted')
+    .map((r) => (r.group ? `${r.resource}.${r.group}` : r.resource))
+    .sort();
+}
+
 /** Polls the SyncTarget until every named resource (`deployments.apps`, `services`) is Accepted. */
 export async function waitForSyncedResources(
   kcp: RealKcp,
@@ -166,15 +180,9 @@ export async function waitForSyncedResources(
         'GET',
         `/clusters/${workspace.path}/apis/workload.kcp.io/v1alpha1/synctargets/${syncTargetName}`,
       );
-      const synced =
-        (st.body as { status?: { syncedResources?: Array<Record<string, string>> } }).status
-          ?.syncedResources ?? [];
-      last = synced;
-      const accepted = (resource: string) => {
-        const [name, group = ''] = resource.split(/\.(.*)/s) as [string, string?];
-        return synced.some((r) => r.resource === name && (r.group ?? '') === group && r.state === 'Accepted');
-      };
-      return resources.every(accepted) ? true : undefined;
+      last = (st.body as { status?: { syncedResources?: unknown } }).status?.syncedResources;
+      const accepted = acceptedResourceNames(st.body);
+      return resources.every((resource) => accepted.includes(resource)) ? true : undefined;
     },
     Date.now() + timeoutMs,
     500,
@@ -264,11 +272,11 @@ export async function serveDnsEndpoints(
   }
 }
 
-/** The built agent CLI of this checkout (`packages/syncer-agent/dist/cli/main.js`). */
+/** The built agent executable of this checkout (`packages/syncer-agent/dist/cli/bin.js`, what the image runs). */
 export function agentCliPath(from = dirname(fileURLToPath(import.meta.url))): string {
   for (let dir = from; dirname(dir) !== dir; dir = dirname(dir)) {
-    const candidate = join(dir, 'packages', 'syncer-agent', 'dist', 'cli', 'main.js');
+    const candidate = join(dir, 'packages', 'syncer-agent', 'dist', 'cli', 'bin.js');
     if (existsSync(candidate)) return candidate;
   }
-  throw new Error(`no packages/syncer-agent/dist/cli/main.js above ${from}: run pnpm build first`);
+  throw new Error(`no packages/syncer-agent/dist/cli/bin.js above ${from}: run pnpm build first`);
 }
