@@ -4,6 +4,7 @@
 // undici declares >=22.19) and fails on an older Node with a bare TypeError. package.json#engines is the source.
 import { readFileSync } from 'node:fs';
 import { nodeVersionProblem } from './node-version.js';
+import { applyV8Defaults } from './v8-defaults.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   engines?: { node?: string };
@@ -13,6 +14,8 @@ if (problem !== undefined) {
   process.stderr.write(`${problem}\n`);
   process.exit(1);
 }
+// Before the agent's modules load, so they are compiled and placed under the same heap policy.
+applyV8Defaults(process.execArgv);
 const { main } = await import('./main.js');
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

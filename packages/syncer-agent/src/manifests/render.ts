@@ -38,8 +38,9 @@ export interface ManifestInput {
  * host). A 256 MiB old space holds up to ~25k synced objects (raise it with the limit past that). Semi-spaces
  * (the young generation) measured with tools/bench agent-sync at 10k objects (agent RSS; initial sync time
  * against raw creates, same run): 8 MiB 214 MiB / 4.2x, 4 MiB 201 MiB / 2.3x, 2 MiB 201 MiB / 5.1x, 1 MiB
- * 199 MiB / 8.1x: 4 MiB costs no throughput and saves ~13 MiB at 10k objects and ~8 MiB idle
- * (`--optimize-for-size` saves more and syncs several times slower). Figures: tools/bench/results/v8-heap-sweep.json.
+ * 199 MiB / 8.1x: 4 MiB costs no throughput and saves ~13 MiB at 10k objects and ~8 MiB idle. Figures:
+ * tools/bench/results/v8-heap-sweep.json. (`--optimize-for-size`, which NODE_OPTIONS refuses, the executable sets
+ * itself: cli/v8-defaults.ts.)
  */
 export const AGENT_NODE_OPTIONS = '--max-old-space-size=256 --max-semi-space-size=4';
 
