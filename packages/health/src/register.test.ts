@@ -17,7 +17,8 @@ import { ManualClock, waitFor } from '@kcp-tmc/testing/kit';
 import { container } from 'tsyringe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimClient, simClient } from '../test/support/sim-client.js';
-import { registerHealth } from './register.js';
+import type { ComponentHealthManager } from './manager.js';
+import { type HealthRegistrationOptions, registerHealth } from './register.js';
 
 let sim: KubeSimulator;
 let t: SimClient;
@@ -38,7 +39,7 @@ afterAll(async () => {
 });
 
 /** A container as the agent composes it: the heartbeat, the metrics and the health checks over one simulator. */
-function agentContainer(clock: ManualClock, options: { standardChecks?: boolean } = {}) {
+function agentContainer(clock: ManualClock, options: HealthRegistrationOptions = {}) {
   const child = container.createChildContainer();
   child.register(SYNC_TARGET, {
     useValue: { cluster: 'plain', name: 'registered', uid: target.metadata.uid, key: 'k' },
@@ -82,6 +83,18 @@ describe('registerHealth', () => {
     } finally {
       await reporter.stop();
     }
+  });
+
+  it('bounds each check by its own config, not the heartbeat', async () => {
+    const child = agentContainer(new ManualClock(), {
+      standardChecks: false,
+      config: { checkTimeoutMs: 30 },
+    });
+    const health = child.resolve<ComponentHealthManager>(HEALTH_MANAGER);
+    health.register({ name: 'hangs', endpoints: ['readyz'], check: () => new Promise(() => {}) });
+    expect((await health.evaluate('readyz')).checks).toEqual([
+      { name: 'hangs', healthy: false, message: 'no answer within 30 ms' },
+    ]);
   });
 
   it('registers no check without the standard checks', async () => {
