@@ -17,18 +17,23 @@ import type { Benchmark } from './registry.js';
 // kcp's Go syncer and our agent (the CLI as a process) in turn, with the same generated arguments and equal
 // QPS/burst, against real kcp v0.11 upstream and a real kube-apiserver + etcd downstream (each its own process),
 // plus the downstream's raw create rate by a client with the same concurrency. Every ratio is from this one run.
-// Sizes: `pnpm bench real-side-by-side --size=quick` (default, < 2 min of phases) or `--size=full`.
+// Sizes: `pnpm bench real-side-by-side --size=quick` (default, < 2 min of phases) or `--size=full`;
+// `--fresh-servers` gives each syncer its own servers.
 
 export const realSideBySide: Benchmark = {
   name: 'real-side-by-side',
   description:
     "kcp's Go syncer vs our agent on real kcp v0.11 + real kube-apiserver: throughput, initial sync, change latency, namespace deletion, requests per object, RSS, CPU; raw create rate as the limit",
-  run: () => runSideBySide(realSizes(process.argv.slice(2)), syncersOf(process.argv.slice(2))),
+  run: () => {
+    const argv = process.argv.slice(2);
+    return runSideBySide(realSizes(argv), syncersOf(argv), argv.includes('--fresh-servers'));
+  },
 };
 
 /**
  * `--syncers=go,agent` (the default order), `--syncers=agent,go` (the second syncer runs on servers the first
- * has worked; swapping shows what that costs), or one of them alone (for profiling; no ratios then).
+ * has worked; swapping shows what that costs, `--fresh-servers` removes it), or one of them alone (for profiling;
+ * no ratios then).
  */
 function syncersOf(argv: readonly string[]): SyncerKind[] {
   const value = argv.find((a) => a.startsWith('--syncers='))?.slice('--syncers='.length) ?? 'go,agent';
@@ -136,17 +141,22 @@ async function metricsReader(kcp: { adminKubeconfigPath: string; url: string; ca
   return undefined;
 }
 
-async function runSideBySide(sizes: RealSizes, syncers: SyncerKind[]): Promise<Record<string, unknown>> {
-  const unavailable = await realKcpUnavailable();
-  if (unavailable) throw new Error(`real kcp unavailable: ${unavailable}`);
-  const setup: Record<string, number> = {};
+/** One world's servers, the clients the phases use on them, and what setting them up took. */
+interface Servers {
+  readonly ctx: PhaseContext;
+  readonly setupMs: Record<string, number>;
+  close(): Promise<void>;
+}
+
+async function startServers(sizes: RealSizes): Promise<Servers> {
+  const setupMs: Record<string, number> = {};
   // A long heartbeat threshold: the initial-sync phase stops the syncer while it creates the objects, and kcp must
   // not unschedule the namespaces meanwhile.
   const world = await startKcpWorld('go', {
     resources: ['deployments.apps', 'services'],
     kcpArgs: ['--sync-target-heartbeat-threshold=30m'],
     onStep: (step, ms) => {
-      setup[step] = ms;
+      setupMs[step] = ms;
     },
   });
   const up = new RealClient(world.kcp, sizes.concurrency * 2);
@@ -154,12 +164,18 @@ async function runSideBySide(sizes: RealSizes, syncers: SyncerKind[]): Promise<R
   const watch = new SyncedConfigMaps();
   const scheduled = new SyncedConfigMaps();
   let upMetrics: RealClient | undefined;
+  const close = async () => {
+    watch.stop();
+    scheduled.stop();
+    up.close();
+    upMetrics?.close();
+    down.close();
+    await world.stop();
+  };
   try {
     upMetrics = await metricsReader(world.kcp);
     await watch.start(down, downstreamSelector(world.syncTargetKey));
     await scheduled.start(up, scheduledSelector(world.syncTargetKey), `/clusters/${world.workspace.path}`);
-    const loadBefore = load1();
-    const rawPerSec = await rawCreateRate(down, sizes);
     const ctx: PhaseContext = {
       world,
       up,
@@ -170,27 +186,63 @@ async function runSideBySide(sizes: RealSizes, syncers: SyncerKind[]): Promise<R
       sizes,
       servers: serverPids(world),
     };
-    const runs: Partial<Record<SyncerKind, Run>> = {};
-    for (const kind of syncers) runs[kind] = (await runSyncer(ctx, kind)) as Run;
-    const { go, agent } = runs;
-    return {
-      sizes,
-      order: syncers,
-      agentNodeOptions: AGENT_NODE_OPTIONS,
-      loadBefore,
-      loadAfter: load1(),
-      setupMs: setup,
-      raw: { createsPerSec: round(rawPerSec, 1), concurrency: sizes.concurrency },
-      go,
-      agent,
-      ...(go && agent ? compare(go, agent, rawPerSec) : {}),
-    };
-  } finally {
-    watch.stop();
-    scheduled.stop();
-    up.close();
-    upMetrics?.close();
-    down.close();
-    await world.stop();
+    return { ctx, setupMs, close };
+  } catch (err) {
+    await close();
+    throw err;
   }
+}
+
+/**
+ * Shared servers (the default): both syncers in turn on one world, the raw creates first. `fresh`: each syncer on
+ * its own world, started from the same binaries with the same arguments, so neither inherits what the other left
+ * in kcp and etcd; the raw creates on the first.
+ */
+async function runSideBySide(
+  sizes: RealSizes,
+  syncers: SyncerKind[],
+  fresh: boolean,
+): Promise<Record<string, unknown>> {
+  const unavailable = await realKcpUnavailable();
+  if (unavailable) throw new Error(`real kcp unavailable: ${unavailable}`);
+  const setupMs: Record<string, number>[] = [];
+  const runs: Partial<Record<SyncerKind, Run>> = {};
+  let rawPerSec: number | undefined;
+  let loadBefore = Number.NaN;
+  let servers: Servers | undefined;
+  try {
+    for (const kind of syncers) {
+      if (servers === undefined) {
+        servers = await startServers(sizes);
+        setupMs.push(servers.setupMs);
+      }
+      if (rawPerSec === undefined) {
+        loadBefore = load1();
+        rawPerSec = await rawCreateRate(servers.ctx.down, sizes);
+      }
+      runs[kind] = (await runSyncer(servers.ctx, kind)) as Run;
+      if (fresh) {
+        const done = servers;
+        servers = undefined;
+        await done.close();
+      }
+    }
+  } finally {
+    await servers?.close();
+  }
+  rawPerSec ??= Number.NaN;
+  const { go, agent } = runs;
+  return {
+    sizes,
+    order: syncers,
+    servers: fresh ? 'fresh per syncer' : 'shared',
+    agentNodeOptions: AGENT_NODE_OPTIONS,
+    loadBefore,
+    loadAfter: load1(),
+    setupMs: fresh ? setupMs : setupMs[0],
+    raw: { createsPerSec: round(rawPerSec, 1), concurrency: sizes.concurrency },
+    go,
+    agent,
+    ...(go && agent ? compare(go, agent, rawPerSec) : {}),
+  };
 }
