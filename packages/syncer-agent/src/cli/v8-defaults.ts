@@ -5,9 +5,9 @@ import { setFlagsFromString } from 'node:v8';
  *
  * `--optimize-for-size`: by default V8 sizes its heap for throughput and, on Node 24, keeps what the agent touched
  * while starting. An agent spends most of its life idle, so the trade goes the other way. Measured on real kcp v0.11
- * with a real kube-apiserver downstream (tools/bench real-side-by-side, 1k objects): idle RSS 104 -> 92 MiB, the
- * same sync rate and CPU per object (results/real-side-by-side-1k-agent-optimize-for-size.json). Node refuses the
- * flag in NODE_OPTIONS, so the manifests cannot set it there.
+ * with a real kube-apiserver downstream, with and without, alternating (tools/bench real-side-by-side, 1k objects;
+ * results/real-side-by-side-1k-agent-ab-*.json): idle RSS 108 -> 91 MiB, steady peak 116 -> 111 MiB, sync rate and
+ * CPU per object within the runs' noise. Node refuses the flag in NODE_OPTIONS, so the manifests cannot set it.
  */
 export const V8_DEFAULTS = ['--optimize-for-size'] as const;
 
