@@ -1,6 +1,7 @@
 import {
   classifyError,
   type GVR,
+  groupResourceString,
   type KubeClient,
   type KubeObject,
   SyncTargetConditions,
@@ -49,7 +50,7 @@ export const NAMESPACE_VERBS: readonly string[] = Object.freeze(['get', 'list', 
 
 /** What to grant for `verbs` on `gvr` downstream, in the words of a ClusterRole rule. */
 export function downstreamGrantHint(gvr: GVR, verbs: readonly string[]): string {
-  const name = gvr.group === '' ? gvr.resource : `${gvr.resource}.${gvr.group}`;
+  const name = groupResourceString(gvr);
   return `grant verbs ${verbs.join(', ')} on ${name} to the agent's downstream ServiceAccount (ClusterRole rule: apiGroups ["${gvr.group}"], resources ["${gvr.resource}"], verbs [${verbs.map((v) => `"${v}"`).join(', ')}])`;
 }
 

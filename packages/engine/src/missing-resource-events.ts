@@ -1,8 +1,10 @@
 import {
+  apiVersionOf,
   type ClusterKey,
   clusterKey,
   type FailureReporter,
   type GVR,
+  groupResourceString,
   type InformerFactory,
   type InformerOptions,
   type KubeObject,
@@ -83,8 +85,8 @@ function keyOf(gvr: GVR, object: KubeObject): ClusterKey {
 
 /** kubectl's "no matches for kind" error, saying where and what to install. */
 function notServed(gvr: GVR, object: KubeObject): TmcError {
-  const version = gvr.group === '' ? gvr.version : `${gvr.group}/${gvr.version}`;
-  const resource = gvr.group === '' ? gvr.resource : `${gvr.resource}.${gvr.group}`;
+  const version = apiVersionOf(gvr);
+  const resource = groupResourceString(gvr);
   return new TmcError({
     type: TmcErrorType.NotFound,
     message: `no matches for kind "${object.kind ?? ''}" in version "${version}" on the downstream cluster: install the CustomResourceDefinition of ${resource} there`,

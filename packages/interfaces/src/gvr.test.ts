@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   apiVersionOf,
+  groupResourceString,
   gvkToString,
   gvr,
   gvrEquals,
@@ -18,6 +19,11 @@ describe('GVR', () => {
   ])('round-trips %s', (text, value) => {
     expect(parseGvr(text)).toEqual(value);
     expect(gvrToString(value)).toBe(text);
+  });
+
+  it("spells a group's resource as kcp's --resources does", () => {
+    expect(groupResourceString(gvr('apps', 'v1', 'deployments'))).toBe('deployments.apps');
+    expect(groupResourceString({ group: '', resource: 'services' })).toBe('services');
   });
 
   it("accepts kubectl's resource.version.group form", () => {

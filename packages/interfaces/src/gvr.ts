@@ -21,6 +21,11 @@ export function gvrToString(g: GVR): string {
   return g.group === '' ? `${g.version}/${g.resource}` : `${g.group}/${g.version}/${g.resource}`;
 }
 
+/** kcp's `--resources` spelling of a group's resource: `deployments.apps`, or `configmaps` for the core group. */
+export function groupResourceString(g: Pick<GVR, 'group' | 'resource'>): string {
+  return g.group === '' ? g.resource : `${g.resource}.${g.group}`;
+}
+
 /** Inverse of {@link gvrToString}. Also accepts kubectl's `resource.version.group` form. */
 export function parseGvr(text: string): GVR {
   const parts = text.split('/');

@@ -14,14 +14,15 @@ const REF: SyncTargetRef = { cluster: 'root:org', name: 'east', uid: 'uid-1', ke
 
 function recordingLogger() {
   const errors: Array<{ message: string; fields?: Record<string, unknown> }> = [];
+  const debugs: Array<{ message: string; fields?: Record<string, unknown> }> = [];
   const logger: Logger = {
     error: (message, fields) => errors.push({ message, ...(fields === undefined ? {} : { fields }) }),
     warn: () => {},
     info: () => {},
-    debug: () => {},
+    debug: (message, fields) => debugs.push({ message, ...(fields === undefined ? {} : { fields }) }),
     child: () => logger,
   };
-  return { logger, errors };
+  return { logger, errors, debugs };
 }
 
 describe('ApiImporter', () => {
@@ -61,5 +62,36 @@ describe('ApiImporter', () => {
     } as unknown as KubeClient;
     importer = new ApiImporter(upstream, {} as KubeClient, REF, { resources: ['deployments.apps'] });
     await expect(importer.importOnce()).rejects.toThrow(/expected uid-1/);
+  });
+
+  it("names the resources it imports in kcp's spelling, the core group without a dot", async () => {
+    const upstream = {
+      get: async () => ({
+        metadata: { name: 'east', uid: 'uid-1' },
+        status: {
+          syncedResources: [
+            { resource: 'services', group: '' },
+            { resource: 'deployments', group: 'apps' },
+          ],
+        },
+      }),
+    } as unknown as KubeClient;
+    const downstream = {
+      discover: async () => {
+        throw new Error('no downstream here');
+      },
+    } as unknown as KubeClient;
+    const { logger, debugs } = recordingLogger();
+    importer = new ApiImporter(
+      upstream,
+      downstream,
+      REF,
+      { resources: ['services'] },
+      { clock: SYSTEM_CLOCK, logger },
+    );
+    await expect(importer.importOnce()).rejects.toThrow();
+    expect(debugs.find((d) => d.message === 'importing APIs')?.fields).toEqual({
+      resources: ['deployments.apps', 'services'],
+    });
   });
 });

@@ -2,6 +2,7 @@ import {
   type Clock,
   classifyError,
   DOWNSTREAM_KUBE_CLIENT,
+  groupResourceString,
   type KubeClient,
   type KubeObject,
   type Logger,
@@ -118,7 +119,7 @@ export class ApiImporter {
     }
     const names = new Set(this.options.resources ?? []);
     for (const synced of syncTarget.status?.syncedResources ?? [])
-      names.add(`${synced.resource}.${synced.group ?? ''}`);
+      names.add(groupResourceString({ group: synced.group ?? '', resource: synced.resource }));
     const round: ImportRound = { created: [], updated: [] };
     if (names.size === 0) return round;
     const wanted = [...names].sort();

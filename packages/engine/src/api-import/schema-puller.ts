@@ -1,6 +1,7 @@
 import {
   classifyError,
   type GVR,
+  groupResourceString,
   type KubeClient,
   type KubeObject,
   type Logger,
@@ -74,14 +75,14 @@ export class SchemaPuller {
     private readonly logger: Logger = NOOP_LOGGER,
   ) {}
 
-  /** The named resources (`deployments.apps`, `services.`), keyed by `resource.group`. */
+  /** The named resources (`deployments.apps`, `services`), keyed by that name. */
   async pull(names: readonly string[], signal?: AbortSignal): Promise<Map<string, PulledResource>> {
     const discovery = await readDiscovery(this.downstream, signal);
     const wanted = new Set<string>();
     for (const name of names) {
       const gr = resolveGroupResource(discovery, name);
       if (gr === undefined) this.logger.warn('no downstream resource for the name', { resource: name });
-      else wanted.add(`${gr.resource}.${gr.group}`);
+      else wanted.add(groupResourceString(gr));
     }
     const pulled = new Map<string, PulledResource>();
     let models: OpenApiModels | undefined;
@@ -90,7 +91,7 @@ export class SchemaPuller {
       return models;
     };
     for (const preferred of preferredResources(discovery)) {
-      const key = `${preferred.resource.name}.${preferred.group}`;
+      const key = groupResourceString({ group: preferred.group, resource: preferred.resource.name });
       if (!wanted.has(key)) continue;
       const skip = servedByKcp(preferred.group, preferred.version, preferred.resource.kind);
       if (skip !== undefined) {

@@ -1,4 +1,4 @@
-import type { Logger, TmcError } from '@kcp-tmc/interfaces';
+import { groupResourceString, type Logger, type TmcError } from '@kcp-tmc/interfaces';
 import { FailureCauseLog } from './failure-causes.js';
 
 /** What an API server refused (HTTP 403 from its authorizer), read back from the request path. */
@@ -60,7 +60,7 @@ export class DeniedAccessLog {
     if (!AUTHORIZATION_DENIAL.test(message)) return;
     const denied = parseDenied(this.side, server, method, path, message);
     if (denied === undefined) return;
-    const gr = denied.group === '' ? denied.resource : `${denied.resource}.${denied.group}`;
+    const gr = groupResourceString(denied);
     const key = JSON.stringify([server, denied.verb, gr, denied.subresource, denied.namespace, denied.name]);
     if (this.seen.has(key)) return;
     this.seen.add(key);

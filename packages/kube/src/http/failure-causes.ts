@@ -1,4 +1,4 @@
-import type { Logger, TmcError } from '@kcp-tmc/interfaces';
+import { groupResourceString, type Logger, type TmcError } from '@kcp-tmc/interfaces';
 import { parseDenied } from './denied-access.js';
 
 /**
@@ -50,6 +50,6 @@ export class FailureCauseLog {
 function describe(side: string, server: string, method: string, path: string): string {
   const request = parseDenied(side, server, method, path, '');
   if (request === undefined) return `${method} ${new URL(path, 'http://request').pathname}`;
-  const resource = request.group === '' ? request.resource : `${request.resource}.${request.group}`;
+  const resource = groupResourceString(request);
   return `${request.verb} ${resource}${request.subresource === undefined ? '' : `/${request.subresource}`}`;
 }

@@ -1,4 +1,4 @@
-import { type Logger, parseGvr, type SyncEngine } from '@kcp-tmc/interfaces';
+import { groupResourceString, type Logger, parseGvr, type SyncEngine } from '@kcp-tmc/interfaces';
 
 export interface InitialSyncProgressOptions {
   /** How often a progress line is logged while the initial sync runs (ms). */
@@ -9,8 +9,7 @@ export interface InitialSyncProgressOptions {
 
 /** kcp's `--resources` spelling: `deployments.apps`, `configmaps` for the core group. */
 function resourceName(gvr: string): string {
-  const { group, resource } = parseGvr(gvr);
-  return group === '' ? resource : `${resource}.${group}`;
+  return groupResourceString(parseGvr(gvr));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type GVR, parseGvr } from '@kcp-tmc/interfaces';
+import { type GVR, groupResourceString, parseGvr } from '@kcp-tmc/interfaces';
 
 // Value parsers shared by flags, environment and config file. Each returns the value or a reason (the caller
 // adds the field name), so every message reads `--field: expected ..., got "..."`.
@@ -125,7 +125,7 @@ export function resource(text: string): Parsed<ResourceFlag> {
     try {
       const gvr = parseGvr(trimmed);
       if (DNS_LABEL.test(gvr.resource)) {
-        return ok({ name: gvr.group === '' ? gvr.resource : `${gvr.resource}.${gvr.group}`, gvr });
+        return ok({ name: groupResourceString(gvr), gvr });
       }
     } catch {
       // falls through to the message below

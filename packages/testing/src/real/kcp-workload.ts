@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
+import { groupResourceString } from '../api/status.js';
 import type { RealKcp, RealKcpWorkspace } from './kcp.js';
 import type { RealKubeApiserver } from './kube-apiserver.js';
 import { realRequest } from './plain-upstream.js';
@@ -161,7 +162,7 @@ export function acceptedResourceNames(syncTarget: unknown): string[] {
     ).status?.syncedResources ?? [];
   return synced
     .filter((r) => r.state === 'Accepted')
-    .map((r) => (r.group ? `${r.resource}.${r.group}` : r.resource))
+    .map((r) => groupResourceString({ group: r.group ?? '', resource: r.resource }))
     .sort();
 }
 
