@@ -5,6 +5,7 @@ import {
   countsPer,
   cpuSecondsOf,
   cpuSecondsOfStat,
+  memoryOfStatus,
   pidsOf,
   requestCounts,
   rssOfStatus,
@@ -21,6 +22,13 @@ apiserver_request_total_other{resource="configmaps",verb="GET"} 99
 `;
 
 describe('real-server benchmark measures', () => {
+  it("reads a process's RSS and its anonymous and file-backed parts from /proc/<pid>/status", () => {
+    const status =
+      'Name:\tnode\nVmRSS:\t   90788 kB\nRssAnon:\t   38548 kB\nRssFile:\t   52240 kB\nRssShmem:\t       0 kB\n';
+    expect(memoryOfStatus(status)).toEqual({ rss: 90788 * 1024, anon: 38548 * 1024, file: 52240 * 1024 });
+    expect(memoryOfStatus('Name:\tgone\n').anon).toBeNaN();
+  });
+
   it('sums apiserver_request_total by verb and resource, for the resources asked, refusals apart', () => {
     expect(requestCounts(METRICS, ['configmaps'])).toEqual({
       'POST configmaps': 10,

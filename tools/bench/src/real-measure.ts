@@ -79,14 +79,33 @@ export function cpuSecondsOf(pids: readonly number[]): number {
   return seconds;
 }
 
+/** A process's resident memory in bytes: all of it, and its anonymous and file-backed parts. */
+export interface ResidentMemory {
+  rss: number;
+  /** The heaps and stacks: what the process allocated. */
+  anon: number;
+  /** Pages of mapped files, mostly the executable and its libraries (Node's binary: V8, ICU data, its own JS). */
+  file: number;
+}
+
+function statusKiB(status: string, field: string): number {
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN) * 1024;
+}
+
 /** VmRSS in bytes from /proc/<pid>/status text. */
 export function rssOfStatus(status: string): number {
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) * 1024;
+  return statusKiB(status, 'VmRSS');
+}
+
+/** VmRSS, RssAnon and RssFile in bytes from /proc/<pid>/status text. */
+export function memoryOfStatus(status: string): ResidentMemory {
+  return { rss: rssOfStatus(status), anon: statusKiB(status, 'RssAnon'), file: statusKiB(status, 'RssFile') };
 }
 
 /** Samples a process's RSS (peak kept) every `everyMs`, and reads its CPU time on demand. */
 export class ProcessSampler {
   private peak = 0;
+  private peakAnon = 0;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -98,12 +117,18 @@ export class ProcessSampler {
   }
 
   rss(): number {
+    return this.memory().rss;
+  }
+
+  /** RSS now, with its anonymous and file-backed parts (NaN once the process is gone). */
+  memory(): ResidentMemory {
     try {
-      const rss = rssOfStatus(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
-      if (rss > this.peak) this.peak = rss;
-      return rss;
+      const memory = memoryOfStatus(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
+      if (memory.rss > this.peak) this.peak = memory.rss;
+      if (memory.anon > this.peakAnon) this.peakAnon = memory.anon;
+      return memory;
     } catch {
-      return Number.NaN;
+      return { rss: Number.NaN, anon: Number.NaN, file: Number.NaN };
     }
   }
 
@@ -111,10 +136,12 @@ export class ProcessSampler {
     return cpuSecondsOfStat(readFileSync(`/proc/${this.pid}/stat`, 'utf8'));
   }
 
-  /** The highest RSS sampled since the last call (then starts over). */
-  takePeak(): number {
-    const peak = Math.max(this.peak, this.rss());
+  /** The highest RSS and anonymous RSS sampled since the last call (then starts over). */
+  takePeak(): { rss: number; anon: number } {
+    const now = this.memory();
+    const peak = { rss: Math.max(this.peak, now.rss), anon: Math.max(this.peakAnon, now.anon) };
     this.peak = 0;
+    this.peakAnon = 0;
     return peak;
   }
 

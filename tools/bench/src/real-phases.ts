@@ -257,7 +257,8 @@ async function steadyPhases(ctx: PhaseContext, kind: SyncerKind, sampler: Proces
     kcpScheduledPerSec: round((objects / scheduledMs) * 1000, 1),
     cpuSecondsPer1k: round((cpu / objects) * 1000, 3),
     serverCpuSecondsPer1k,
-    peakRssMiB: MiB(Math.max(peakRss, peakRssChanges)),
+    peakRssMiB: MiB(Math.max(peakRss.rss, peakRssChanges.rss)),
+    peakRssAnonMiB: MiB(Math.max(peakRss.anon, peakRssChanges.anon)),
     upstreamRequestsPerObject: countsPer(before.up, after.up, objects),
     downstreamRequestsPerObject: downstreamPerObject,
     downstreamWritesPerObject: writesOf(downstreamPerObject),
@@ -296,6 +297,7 @@ async function initialSync(ctx: PhaseContext, kind: SyncerKind) {
   const serverCpuSecondsPer1k = serverCpuPer1k(ctx, servers0, initial);
   const rssAtSynced = sampler.rss();
   await settle(5000);
+  const peak = sampler.takePeak();
   const result = {
     objects: initial,
     namespaces: initialNamespaces,
@@ -306,7 +308,8 @@ async function initialSync(ctx: PhaseContext, kind: SyncerKind) {
     serverCpuSecondsPer1k,
     rssAtSyncedMiB: MiB(rssAtSynced),
     settledRssMiB: MiB(sampler.rss()),
-    peakRssMiB: MiB(sampler.takePeak()),
+    peakRssMiB: MiB(peak.rss),
+    peakRssAnonMiB: MiB(peak.anon),
     load: load1(),
   };
   await deleteNamespaces(ctx, names);
@@ -323,10 +326,18 @@ export async function runSyncer(ctx: PhaseContext, kind: SyncerKind): Promise<Re
   // Our agent's start-up allocations (the downstream's 2 MB OpenAPI document parsed, the first lists) are given
   // back to the system some 10 s after it starts; this is what it then holds.
   await settle(15_000);
-  const idleSettledRssMiB = MiB(sampler.rss());
+  const idle = sampler.memory();
   const steady = await steadyPhases(ctx, kind, sampler);
   sampler.stop();
   const initial = await initialSync(ctx, kind);
   await stopSyncer(ctx, kind);
-  return { idleRssMiB, idleSettledRssMiB, steady, initial };
+  return {
+    idleRssMiB,
+    idleSettledRssMiB: MiB(idle.rss),
+    // Of that, what the process allocated and what is its executable's pages (Node's binary holds ~45 MiB).
+    idleSettledRssAnonMiB: MiB(idle.anon),
+    idleSettledRssFileMiB: MiB(idle.file),
+    steady,
+    initial,
+  };
 }

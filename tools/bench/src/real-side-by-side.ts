@@ -83,9 +83,11 @@ const ratio = (a: number, b: number) => round(a / b, 2);
 type Run = {
   idleRssMiB: number;
   idleSettledRssMiB: number;
+  idleSettledRssAnonMiB: number;
   steady: {
     createToSyncedPerSec: number;
     peakRssMiB: number;
+    peakRssAnonMiB: number;
     changeLatencyMs: { p99: number };
     namespaceDeleteMs: number;
     downstreamWritesPerObject: number;
@@ -94,6 +96,7 @@ type Run = {
     initialSyncMs: number;
     initialSyncPerSec: number;
     peakRssMiB: number;
+    peakRssAnonMiB: number;
     serverCpuSecondsPer1k: { kcp: number; downstream: number };
   };
 };
@@ -110,6 +113,10 @@ function compare(go: Run, agent: Run, rawPerSec: number) {
     peakRssInitial: ratio(agent.initial.peakRssMiB, go.initial.peakRssMiB),
     idleRss: ratio(agent.idleRssMiB, go.idleRssMiB),
     idleSettledRss: ratio(agent.idleSettledRssMiB, go.idleSettledRssMiB),
+    // RSS less the executable's pages: what each syncer allocated (not a target; the targets judge RSS).
+    idleSettledRssAnon: ratio(agent.idleSettledRssAnonMiB, go.idleSettledRssAnonMiB),
+    peakRssAnonSteady: ratio(agent.steady.peakRssAnonMiB, go.steady.peakRssAnonMiB),
+    peakRssAnonInitial: ratio(agent.initial.peakRssAnonMiB, go.initial.peakRssAnonMiB),
     agentInitialSyncToRaw: ratio(agent.initial.initialSyncPerSec, rawPerSec),
     goInitialSyncToRaw: ratio(go.initial.initialSyncPerSec, rawPerSec),
     // What each syncer costs the servers per object while it syncs what kcp has already scheduled.
