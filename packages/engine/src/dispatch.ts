@@ -1,5 +1,6 @@
 import {
   type ClusterKey,
+  cloneJson,
   clusterKey,
   deletionAnnotation,
   finalizersAnnotation,
@@ -124,7 +125,7 @@ export class Dispatcher {
     }
     const outcome =
       this.targets.syncers.pipeline === undefined
-        ? { object: structuredClone(upstream), applied: [] }
+        ? { object: cloneJson(upstream), applied: [] }
         : await this.targets.syncers.pipeline.run(upstream, context);
     if (isTransformSkip(outcome)) return noop(key, `skipped by ${outcome.by}: ${outcome.reason}`);
     const result = await syncers.downstream.apply({

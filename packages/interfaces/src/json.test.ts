@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, isRecord, jsonEqual } from './json.js';
+import { canonicalJson, cloneJson, isRecord, jsonEqual } from './json.js';
 
 describe('canonicalJson', () => {
   it('spells equal values the same whatever their key order', () => {
@@ -28,5 +28,43 @@ describe('jsonEqual', () => {
 describe('isRecord', () => {
   it('accepts JSON objects only', () => {
     expect([{}, [], null, 'x'].map(isRecord)).toEqual([true, false, false, false]);
+  });
+});
+
+describe('cloneJson', () => {
+  const deployment = () => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'default', labels: { app: 'web' }, finalizers: ['f'] },
+    spec: { replicas: 2, template: { spec: { containers: [{ name: 'c', image: 'nginx', args: ['-v'] }] } } },
+    status: { replicas: 2, conditions: [{ type: 'Available', status: 'True' }] },
+  });
+
+  it('copies deeply: equal, and sharing nothing with the source', () => {
+    const source = deployment();
+    const copy = cloneJson(source);
+    expect(copy).toEqual(source);
+    copy.spec.replicas = 99;
+    copy.metadata.labels = { app: 'other' };
+    (copy.spec.template.spec.containers[0] as { args: string[] }).args.push('-x');
+    expect(source).toEqual(deployment());
+  });
+
+  it('copies scalars, nulls, undefined members and arrays of arrays', () => {
+    expect(cloneJson(null)).toBeNull();
+    expect(cloneJson('x')).toBe('x');
+    expect(cloneJson([[1, null], [{ a: true }]])).toEqual([[1, null], [{ a: true }]]);
+    expect(Object.keys(cloneJson({ a: undefined, b: 1 }))).toEqual(['a', 'b']);
+  });
+
+  it('copies a __proto__ key as data, never as the prototype', () => {
+    const source = JSON.parse('{"spec":{"__proto__":{"polluted":true}}}') as {
+      spec: Record<string, unknown>;
+    };
+    const copy = cloneJson(source);
+    expect(Object.getPrototypeOf(copy.spec)).toBe(Object.prototype);
+    expect((copy.spec as { polluted?: boolean }).polluted).toBeUndefined();
+    expect(Object.keys(copy.spec)).toEqual(['__proto__']);
+    expect(JSON.stringify(copy)).toBe('{"spec":{"__proto__":{"polluted":true}}}');
   });
 });

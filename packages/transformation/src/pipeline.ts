@@ -1,4 +1,5 @@
 import {
+  cloneJson,
   isTmcError,
   isTransformSkip,
   type KubeObject,
@@ -11,7 +12,6 @@ import {
   type TransformationPipeline,
 } from '@kcp-tmc/interfaces';
 import { injectAll, injectable } from 'tsyringe';
-import { cloneJson } from './json.js';
 
 export interface TransformerPosition {
   /** Insert right before the transformer of this name. */

@@ -2,6 +2,7 @@ import {
   type ConflictInput,
   type ConflictResolution,
   type ConflictResolver,
+  cloneJson,
   jsonEqual,
   type KubeObject,
 } from '@kcp-tmc/interfaces';
@@ -38,7 +39,7 @@ export class ThreeWayMergeResolver implements ConflictResolver {
 }
 
 function releaseUntouched(input: ConflictInput, fields: readonly string[]): KubeObject {
-  const object = structuredClone(input.desired);
+  const object = cloneJson(input.desired);
   delete object.metadata.resourceVersion;
   for (const field of fields) {
     let segments: ReturnType<typeof parseFieldPath>;

@@ -3,6 +3,7 @@ import {
   type ApplyRequest,
   type ApplyStrategy,
   type ConflictResolverRegistry,
+  cloneJson,
   DOWNSTREAM_CLUSTER_LABEL,
   type DownstreamConfig,
   type GVR,
@@ -76,7 +77,7 @@ export class Applier {
     const { parts } = this;
     // kube types list items (apiVersion/kind) as client-go's dynamic client does, so the desired object
     // carries both whether it came from a list or a watch event.
-    const desired = parts.retention.clear(structuredClone(request.desired));
+    const desired = parts.retention.clear(request.desired);
     const name = desired.metadata.name;
     if (name === undefined || name === '') {
       return failure(
@@ -187,7 +188,7 @@ export class Applier {
     if (request.upstream.metadata.deletionTimestamp === undefined) {
       await parts.upstream.ensureFinalizer(request.item.key, request.upstream);
     }
-    const body = structuredClone(retained);
+    const body = cloneJson(retained);
     const current = live !== undefined && isImmutableChange(body, live) ? await this.replace(p, live) : live;
     if (current === undefined) return this.create(p, body);
     const why = decision.action === 'update' ? decision.why : undefined;

@@ -1,10 +1,10 @@
-import { isRecord, type KubeObject, SERVER_SET_METADATA_FIELDS } from '@kcp-tmc/interfaces';
+import { cloneJson, isRecord, type KubeObject, SERVER_SET_METADATA_FIELDS } from '@kcp-tmc/interfaces';
 import { canonicalHash, setPath } from './canonical.js';
 import { removedOwnedFields } from './owned-fields.js';
 
 /** The desired object as we hash and write it: no status, no server-managed metadata. */
 export function normalizeDesired(desired: KubeObject, ignoreFields: readonly string[] = []): KubeObject {
-  const copy = structuredClone(desired);
+  const copy = cloneJson(desired);
   delete copy.status;
   // Written by the server, never by us: never part of what we compare or hash.
   for (const field of SERVER_SET_METADATA_FIELDS) delete copy.metadata[field];

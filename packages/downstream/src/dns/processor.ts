@@ -1,5 +1,6 @@
 import {
   type Clock,
+  cloneJson,
   type KubeClient,
   type KubeObject,
   type Logger,
@@ -152,7 +153,7 @@ export class WorkspaceDnsProcessor {
   private async updateImage(name: string): Promise<boolean> {
     const live = this.parts.cache.get('deployments', name);
     if (live === undefined) return false;
-    const deployment = structuredClone(live);
+    const deployment = cloneJson(live);
     const spec = (deployment.spec ?? {}) as {
       template?: { spec?: { containers?: Array<Record<string, unknown>> } };
     };

@@ -1,4 +1,4 @@
-import { isRecord } from '@kcp-tmc/interfaces';
+import { cloneJson, isRecord } from '@kcp-tmc/interfaces';
 
 /** The object at `key` of `parent`, created when missing. */
 export function child(parent: Record<string, unknown>, key: string): Record<string, unknown> {
@@ -20,5 +20,5 @@ export function keepIfUnset(
   field: string,
 ): void {
   if (from === undefined) return;
-  if (to[field] === undefined && from[field] !== undefined) to[field] = structuredClone(from[field]);
+  if (to[field] === undefined && from[field] !== undefined) to[field] = cloneJson(from[field]);
 }

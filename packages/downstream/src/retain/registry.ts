@@ -1,4 +1,4 @@
-import { type GVR, type KubeObject, parseApiVersion } from '@kcp-tmc/interfaces';
+import { cloneJson, type GVR, type KubeObject, parseApiVersion } from '@kcp-tmc/interfaces';
 import { getPath, setPath } from '../diff/canonical.js';
 import type { RetentionRule } from './rule.js';
 import { DEFAULT_RETENTION_RULES } from './rules.js';
@@ -37,7 +37,7 @@ export class RetentionRegistry {
 
   /** A copy of `desired` without the values its upstream cluster allocated for itself. */
   clear(desired: KubeObject): KubeObject {
-    const out = structuredClone(desired);
+    const out = cloneJson(desired);
     const kind = desired.kind ?? '';
     const group = parseApiVersion(desired.apiVersion ?? '').group;
     for (const rule of this.rules) {
@@ -50,7 +50,7 @@ export class RetentionRegistry {
 
   /** A copy of `desired` carrying the downstream-owned fields of `live`. */
   retain(gvr: GVR, desired: KubeObject, live: KubeObject, lastApplied?: KubeObject): KubeObject {
-    const out = structuredClone(desired);
+    const out = cloneJson(desired);
     const kind = desired.kind ?? live.kind ?? '';
     const group = parseApiVersion(desired.apiVersion ?? live.apiVersion ?? '').group;
     for (const rule of this.rules) {
@@ -60,7 +60,7 @@ export class RetentionRegistry {
     }
     for (const path of this.preserveFields) {
       const value = getPath(live, path);
-      if (value !== undefined) setPath(out as Record<string, unknown>, path, structuredClone(value));
+      if (value !== undefined) setPath(out as Record<string, unknown>, path, cloneJson(value));
     }
     return out;
   }

@@ -1,4 +1,5 @@
 import {
+  cloneJson,
   DOWNSTREAM_CLUSTER_LABEL,
   type KubeObject,
   NAMESPACE_LOCATOR_ANNOTATION,
@@ -17,7 +18,7 @@ export function prepareForUpstream(
   upstreamNamespace: string,
   syncTargetKey: string,
 ): KubeObject {
-  const object = structuredClone(downstream);
+  const object = cloneJson(downstream);
   const metadata = object.metadata;
   if (metadata.annotations !== undefined) delete metadata.annotations[NAMESPACE_LOCATOR_ANNOTATION];
   if (metadata.labels !== undefined) delete metadata.labels[DOWNSTREAM_CLUSTER_LABEL];
@@ -39,7 +40,7 @@ export function prepareForUpstream(
 
 /** The object with `workload.kcp.io/rv` set to `resourceVersion` (a copy). */
 export function withUpsyncedVersion(object: KubeObject, resourceVersion: string): KubeObject {
-  const copy = structuredClone(object);
+  const copy = cloneJson(object);
   copy.metadata.annotations = {
     ...copy.metadata.annotations,
     [UPSYNC_RESOURCE_VERSION_ANNOTATION]: resourceVersion,

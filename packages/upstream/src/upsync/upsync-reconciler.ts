@@ -1,4 +1,5 @@
 import {
+  cloneJson,
   type GVR,
   type KubeClient,
   type KubeObject,
@@ -161,7 +162,7 @@ export class UpsyncReconciler {
       if (force) {
         const existing = await upstream.get(key.gvr, ref);
         if ((existing.metadata.finalizers?.length ?? 0) > 0) {
-          const cleared = structuredClone(existing);
+          const cleared = cloneJson(existing);
           delete cleared.metadata.finalizers;
           await upstream.update(key.gvr, cleared, this.scope(key));
         }
@@ -176,7 +177,7 @@ export class UpsyncReconciler {
 }
 
 function atVersion(object: KubeObject, current: KubeObject): KubeObject {
-  const copy = structuredClone(object);
+  const copy = cloneJson(object);
   const version = current.metadata.resourceVersion;
   if (version !== undefined) copy.metadata.resourceVersion = version;
   return copy;
