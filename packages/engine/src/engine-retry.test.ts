@@ -46,6 +46,7 @@ describe('DefaultSyncEngine retries', () => {
       pending: 0,
       failed: 3,
       pendingDown: 0,
+      settledDown: 1,
     });
     await h.engine.stop();
   });
@@ -97,6 +98,7 @@ describe('DefaultSyncEngine retries', () => {
       pending: 0,
       failed: 6,
       pendingDown: 0,
+      settledDown: 1,
     });
     expect(given).toEqual([]);
     await h.engine.stop();

@@ -151,7 +151,13 @@ describe('DefaultSyncEngine lifecycle', () => {
     await until(() => h.syncer.of('apply').length === 3);
     await until(() => h.engine.getStatus().resources[DEPLOYMENTS]?.pending === 0);
     const status = h.engine.getStatus();
-    expect(status.resources[DEPLOYMENTS]).toEqual({ synced: 2, pending: 0, failed: 1, pendingDown: 0 });
+    expect(status.resources[DEPLOYMENTS]).toEqual({
+      synced: 2,
+      pending: 0,
+      failed: 1,
+      pendingDown: 0,
+      settledDown: 3,
+    });
     expect(Date.parse(status.lastSyncTime ?? '')).toBeLessThanOrEqual(Date.now());
     expect(status.connected).toBe(true);
     await h.engine.stop();

@@ -17,7 +17,8 @@ export class SyncStatusTracker {
   private readonly pending = new Map<string, { gvr: string; since: number; adds: number }>();
 
   track(gvr: string): void {
-    if (!this.counts.has(gvr)) this.counts.set(gvr, { synced: 0, pending: 0, failed: 0, pendingDown: 0 });
+    if (!this.counts.has(gvr))
+      this.counts.set(gvr, { synced: 0, pending: 0, failed: 0, pendingDown: 0, settledDown: 0 });
   }
 
   /** Forgets a GVR that stopped syncing, with its pending keys. */
@@ -62,7 +63,10 @@ export class SyncStatusTracker {
     const counts = this.counts.get(entry.gvr);
     if (counts !== undefined) {
       counts.pending--;
-      if (isDown(queueKey)) counts.pendingDown = (counts.pendingDown ?? 1) - 1;
+      if (isDown(queueKey)) {
+        counts.pendingDown = (counts.pendingDown ?? 1) - 1;
+        counts.settledDown = (counts.settledDown ?? 0) + 1;
+      }
     }
   }
 

@@ -52,6 +52,11 @@ export interface ResourceSyncCounts {
   failed: number;
   /** Of `pending`, keys of upstream objects (spec or delete going down): an initial sync's progress. */
   pendingDown?: number;
+  /**
+   * Keys of upstream objects that left `pending` since start (done, or given up on): how far an initial sync
+   * has come while new objects keep arriving behind it.
+   */
+  settledDown?: number;
 }
 
 /** The engine's state, as `getStatus()` reports it. */

@@ -15,7 +15,9 @@ function resourceName(gvr: string): string {
 /**
  * Logs the initial sync's progress per resource, `synced/listed`, every `periodMs` and once at completion:
  * `listed` is what the upstream initial lists queued (the engine's pending keys going down when its workers start),
- * `synced` how many of those are done (new upstream objects arriving meanwhile count against it). Stops by itself at completion; the returned function stops it earlier.
+ * `synced` how many keys have been done with since (`settledDown`). The queue hands keys out in order, so objects
+ * that arrive meanwhile queue behind the listed ones and do not hold the count back. Stops by itself at
+ * completion; the returned function stops it earlier.
  */
 export function reportInitialSync(
   engine: SyncEngine,
@@ -23,19 +25,21 @@ export function reportInitialSync(
   options: InitialSyncProgressOptions = {},
 ): () => void {
   const started = Date.now();
-  const listed = new Map<string, number>();
+  const listed = new Map<string, { total: number; settledBefore: number }>();
   for (const [gvr, counts] of Object.entries(engine.getStatus().resources)) {
-    if ((counts.pendingDown ?? 0) > 0) listed.set(gvr, counts.pendingDown ?? 0);
+    const total = counts.pendingDown ?? 0;
+    if (total > 0) listed.set(gvr, { total, settledBefore: counts.settledDown ?? 0 });
   }
   const progress = () => {
     const resources = engine.getStatus().resources;
-    const rows = [...listed].map(([gvr, total]) => {
-      const pending = resources[gvr]?.pendingDown ?? 0;
-      return {
-        name: resourceName(gvr),
-        synced: Math.min(total, Math.max(0, total - pending)),
-        listed: total,
-      };
+    const rows = [...listed].map(([gvr, { total, settledBefore }]) => {
+      const counts = resources[gvr];
+      // An engine that does not count settled keys still reports what is left of the listed ones.
+      const settled = Math.max(
+        (counts?.settledDown ?? settledBefore) - settledBefore,
+        total - (counts?.pendingDown ?? 0),
+      );
+      return { name: resourceName(gvr), synced: Math.min(total, Math.max(0, settled)), listed: total };
     });
     return {
       done: rows.every((r) => r.synced === r.listed),
