@@ -60,9 +60,10 @@ export interface ReflectorStats {
 const SHORT_WATCH_MS = 1000;
 
 /**
- * The list+watch loop of one informer: list (paged), then watch from the list's resourceVersion with
- * bookmarks; resume from the last seen resourceVersion when a watch ends or breaks; relist on 410 Gone;
- * back off on every other error; restart a watch that has gone silent for `staleAfterMs`.
+ * The list+watch loop of one informer: list (paged; from the server's cache unless after a 410), then watch from
+ * the list's resourceVersion with bookmarks; resume from the last seen resourceVersion when a watch ends or
+ * breaks; relist on 410 Gone; back off on every other error; restart a watch that has gone silent for
+ * `staleAfterMs`.
  */
 export class Reflector {
   readonly stats: ReflectorStats = {
@@ -77,6 +78,13 @@ export class Reflector {
   private readonly backoff: Backoff;
   private readonly random: () => number;
   private readonly what: string;
+  /**
+   * Whether the next list must be a consistent read: after a 410, where only the latest state can say what
+   * changed. Otherwise a list takes any version the server has cached (`resourceVersion=0`), as client-go's
+   * reflector does: the server answers from its watch cache, not from etcd page by page. The watch that follows
+   * starts from the list's version, so nothing after it is missed.
+   */
+  private consistentList = false;
 
   constructor(
     private readonly client: KubeClient,
@@ -108,6 +116,7 @@ export class Reflector {
         if (error.type === TmcErrorType.Gone) {
           // Our resourceVersion left the server's history: only a fresh list can tell what changed.
           this.stats.goneRelists++;
+          this.consistentList = true;
           this.options.logger.info('resourceVersion expired, relisting', { resource: this.what, rv });
           rv = '';
           // A server that answers every fresh list's resourceVersion with 410 must not make us spin.
@@ -139,11 +148,13 @@ export class Reflector {
     const list = await this.client.list(this.options.gvr, this.options.scope, {
       ...selectors(this.options),
       limit: this.options.pageSize,
+      ...(this.consistentList ? {} : { resourceVersion: '0' }),
       // The reflector backs off itself: a retry sleeping inside the client would delay the list after a heal.
       maxRetries: 0,
       signal,
     });
     const rv = list.metadata.resourceVersion ?? '';
+    this.consistentList = false;
     this.sink.replace(list.items, rv);
     this.stats.lastResourceVersion = rv;
     return rv;

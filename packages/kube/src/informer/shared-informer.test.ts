@@ -1,4 +1,11 @@
-import { clusterKey, gvr, type InformerEvent, type KubeObject, type Logger } from '@kcp-tmc/interfaces';
+import {
+  clusterKey,
+  gvr,
+  type InformerEvent,
+  type KubeClient,
+  type KubeObject,
+  type Logger,
+} from '@kcp-tmc/interfaces';
 import { type KubeSimulator, startKubeSimulator } from '@kcp-tmc/testing';
 import { serverSide } from '@kcp-tmc/testing/kit';
 import type { Subscription } from 'rxjs';
@@ -137,7 +144,18 @@ describe('SharedInformer', () => {
     const ns = await freshNamespace();
     const server = serverSide<KubeObject>(sim, configmaps);
     for (const name of ['keep', 'change', 'remove']) server.create(cm(name, ns));
-    const informer = new SharedInformer(t.client, { gvr: configmaps, namespace: ns }, FAST);
+    // The resourceVersion each list asks for: any cached one at first (client-go's "0"), the latest after a 410.
+    const listedAt: Array<string | undefined> = [];
+    const client = new Proxy(t.client, {
+      get(target, prop, receiver) {
+        if (prop !== 'list') return Reflect.get(target, prop, receiver);
+        return (...args: Parameters<KubeClient['list']>) => {
+          listedAt.push(args[2]?.resourceVersion);
+          return target.list(...args);
+        };
+      },
+    });
+    const informer = new SharedInformer(client, { gvr: configmaps, namespace: ns }, FAST);
     const events = watchInformer(informer);
     await informer.waitForSync();
     const changeBefore = informer.get(clusterKey('plain', configmaps, ns, 'change'));
@@ -154,6 +172,7 @@ describe('SharedInformer', () => {
 
     await waitFor(() => informer.stats.lists === 2 && events.length === 6, 'relist diff');
     expect(informer.stats.goneRelists).toBe(1);
+    expect(listedAt).toEqual(['0', undefined]);
     expect(summary(events.slice(3)).sort()).toEqual(['add:new', 'delete:remove', 'update:change']);
     const update = events.find((e) => e.type === 'update') as InformerEvent;
     expect(update.oldObject).toBe(changeBefore);
