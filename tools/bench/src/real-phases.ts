@@ -242,6 +242,8 @@ async function steadyPhases(ctx: PhaseContext, kind: SyncerKind, sampler: Proces
   });
   const latency = { ...latencySummary(samples), min: round(Math.min(...samples), 1), meanByTenth };
   const peakRssChanges = sampler.takePeak();
+  // Each change is an object's first update since its create: what the syncer sends for it, by verb.
+  const afterChanges = await metrics(ctx);
 
   const d0 = performance.now();
   await deleteNamespaces(ctx, [ns]);
@@ -264,6 +266,7 @@ async function steadyPhases(ctx: PhaseContext, kind: SyncerKind, sampler: Proces
     downstreamWritesPerObject: writesOf(downstreamPerObject),
     loadAfterSync,
     changeLatencyMs: { rate, ...latency },
+    downstreamRequestsPerChange: countsPer(after.down, afterChanges.down, changes),
     namespaceDeleteMs: round(deleteMs, 0),
     downstreamNamespaceGoneMs,
     loadAfterDelete: load1(),
@@ -286,6 +289,8 @@ async function initialSync(ctx: PhaseContext, kind: SyncerKind) {
     900_000,
   );
   const scheduledMs = performance.now() - c0;
+  // Requests from the syncer's start on: its start-up lists and imports count too, for either syncer.
+  const before = await metrics(ctx);
   const sampler = await startSyncer(ctx, kind);
   const t0 = performance.now();
   const cpu0 = sampler.cpuSeconds();
@@ -298,6 +303,7 @@ async function initialSync(ctx: PhaseContext, kind: SyncerKind) {
   const rssAtSynced = sampler.rss();
   await settle(5000);
   const peak = sampler.takePeak();
+  const after = await metrics(ctx);
   const result = {
     objects: initial,
     namespaces: initialNamespaces,
@@ -306,6 +312,8 @@ async function initialSync(ctx: PhaseContext, kind: SyncerKind) {
     initialSyncPerSec: round((initial / ms) * 1000, 1),
     cpuSecondsPer1k: round((cpu / initial) * 1000, 3),
     serverCpuSecondsPer1k,
+    upstreamRequestsPerObject: countsPer(before.up, after.up, initial),
+    downstreamRequestsPerObject: countsPer(before.down, after.down, initial),
     rssAtSyncedMiB: MiB(rssAtSynced),
     settledRssMiB: MiB(sampler.rss()),
     peakRssMiB: MiB(peak.rss),
