@@ -38,6 +38,22 @@ describe('InformerNamespaceLocatorLookup', () => {
     expect(lookup.namespaceFor(namespaceLocator('root:other', SYNC_TARGET_REF, 'default'))).toBeUndefined();
   });
 
+  it('parses a cached namespace once, and again once the informer replaces it', () => {
+    const h = engineHarness();
+    const lookup = new InformerNamespaceLocatorLookup(h.downstreamInformers);
+    h.down('v1/namespaces').upsert(namespace('kcp-01234567abcd', namespaceLocatorToJson(locator)));
+    const first = lookup.locatorOf('kcp-01234567abcd');
+    expect(first).toEqual(locator);
+    // The same parse, not an equal one: nothing is parsed twice for an unchanged namespace.
+    expect(lookup.locatorOf('kcp-01234567abcd')).toBe(first);
+    const moved = namespaceLocator('root:org:other', SYNC_TARGET_REF, 'default');
+    h.down('v1/namespaces').upsert(namespace('kcp-01234567abcd', namespaceLocatorToJson(moved)));
+    expect(lookup.locatorOf('kcp-01234567abcd')).toEqual(moved);
+    h.down('v1/namespaces').upsert(namespace('kcp-01234567abcd', '{not json'));
+    expect(lookup.locatorOf('kcp-01234567abcd')).toBeUndefined();
+    expect(lookup.locatorOf('kcp-01234567abcd')).toBeUndefined();
+  });
+
   it('reports two namespaces with one locator as a retryable namespace collision', () => {
     const h = engineHarness();
     const lookup = new InformerNamespaceLocatorLookup(h.downstreamInformers);

@@ -3,6 +3,7 @@ import {
   DEFAULT_CLUSTER_NAME,
   DOWNSTREAM_SYNCER_INFORMERS,
   type Informer,
+  type KubeObject,
   locatorOf,
   NAMESPACE_LOCATOR_INDEX,
   NAMESPACES_GVR,
@@ -24,6 +25,12 @@ import { ENGINE_OPTIONS } from './tokens.js';
 @injectable()
 export class InformerNamespaceLocatorLookup implements NamespaceLocatorLookup {
   private readonly cluster: string;
+  /**
+   * Locators parsed from the cached namespaces, by object: every object synced up asks for its namespace's
+   * locator (twice: status and metrics), and the informer replaces a namespace object on change, never edits it.
+   * `null`: the namespace has no valid locator.
+   */
+  private readonly parsed = new WeakMap<KubeObject, NamespaceLocator | null>();
 
   constructor(
     @inject(DOWNSTREAM_SYNCER_INFORMERS) private readonly informers: SyncerInformers,
@@ -35,7 +42,13 @@ export class InformerNamespaceLocatorLookup implements NamespaceLocatorLookup {
 
   locatorOf(downstreamNamespace: string): NamespaceLocator | undefined {
     const namespace = this.informer().get(clusterKey(this.cluster, NAMESPACES_GVR, '', downstreamNamespace));
-    return namespace === undefined ? undefined : locatorOf(namespace);
+    if (namespace === undefined) return undefined;
+    let locator = this.parsed.get(namespace);
+    if (locator === undefined) {
+      locator = locatorOf(namespace) ?? null;
+      this.parsed.set(namespace, locator);
+    }
+    return locator ?? undefined;
   }
 
   /** Throws a retryable ResourceConflict when two namespaces carry the locator (kcp: "namespace collision"). */

@@ -72,6 +72,8 @@ export class WorkspaceDnsProcessor {
   private readonly initialized = new Set<string>();
   private readonly inflight = new Map<string, Promise<boolean>>();
   private readonly notReadySince = new Map<string, number>();
+  /** Each workspace's DNS name (two SHA-224s): every object applied asks for its workspace's. */
+  private readonly names = new Map<string, string>();
   private readonly logger: Logger;
 
   constructor(private readonly parts: WorkspaceDnsParts) {
@@ -83,7 +85,12 @@ export class WorkspaceDnsProcessor {
   }
 
   nameFor(cluster: string): string {
-    return dnsId(cluster, this.parts.syncTarget.uid, this.parts.syncTarget.name);
+    let name = this.names.get(cluster);
+    if (name === undefined) {
+      name = dnsId(cluster, this.parts.syncTarget.uid, this.parts.syncTarget.name);
+      this.names.set(cluster, name);
+    }
+    return name;
   }
 
   /** Creates what is missing and says whether the workspace's nameserver has a ready endpoint. */
