@@ -13,10 +13,9 @@ import { eachLine, WatchWaiters } from './watch-waiters.js';
 // every baseline (raw creates, the server's own write latency) is measured against the same downstream server.
 
 const require = createRequire(import.meta.url);
-export const AGENT_CLI = join(
-  dirname(require.resolve('@kcp-tmc/syncer-agent/package.json')),
-  'dist/cli/bin.js',
-);
+export const AGENT_CLI =
+  process.env.KCP_TMC_BENCH_AGENT_CLI ??
+  join(dirname(require.resolve('@kcp-tmc/syncer-agent/package.json')), 'dist/cli/bin.js');
 
 export const ST_CLUSTER = 'root:bench';
 export const WORKSPACE = 'root:bench:ws';

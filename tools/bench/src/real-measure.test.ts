@@ -71,7 +71,13 @@ describe('real-server benchmark measures', () => {
     expect(realSizes([]).objects).toBe(300);
     const full = realSizes(['--size=full', '--initial=5000', 'other']);
     expect([full.objects, full.initial, full.initialNamespaces]).toEqual([1000, 5000, 100]);
-    expect(() => realSizes(['--size=huge'])).toThrow(/quick or full/);
+    expect(() => realSizes(['--size=huge'])).toThrow(/quick, full or deployed/);
     expect(() => realSizes(['--objects=0'])).toThrow(/positive integer/);
+    // kcp's generated rate limits: burst apart from qps; unset, it follows qps.
+    const generated = realSizes(['--qps=20', '--burst=30']);
+    expect([generated.qps, generated.burst]).toEqual([20, 30]);
+    expect(realSizes(['--qps=20']).burst).toBeUndefined();
+    const deployed = realSizes(['--size=deployed']);
+    expect([deployed.qps, deployed.burst, deployed.objects]).toEqual([20, 30, 1000]);
   });
 });

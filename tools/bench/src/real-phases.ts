@@ -108,12 +108,15 @@ async function startSyncer(ctx: PhaseContext, kind: SyncerKind): Promise<Process
   await stopSyncer(ctx, kind);
   const since = Math.floor(Date.now() / 1000) * 1000;
   const qps = String(ctx.sizes.qps);
-  // KCP_TMC_BENCH_AGENT_ARGS: more flags for our agent only (experiments such as `--workers=8`; a run that sets
-  // it is not the side by side the issue asks for).
-  const extra =
-    kind === 'agent' ? (process.env.KCP_TMC_BENCH_AGENT_ARGS ?? '').split(' ').filter(Boolean) : [];
+  const burst = String(ctx.sizes.burst ?? ctx.sizes.qps);
+  // KCP_TMC_BENCH_AGENT_ARGS / KCP_TMC_BENCH_GO_ARGS: more flags for one syncer (experiments such as
+  // `--workers=8`, or `-v=3` for client-go's throttling lines; a run that changes behaviour is not the side by
+  // side the issue asks for).
+  const extraArgs =
+    kind === 'agent' ? process.env.KCP_TMC_BENCH_AGENT_ARGS : process.env.KCP_TMC_BENCH_GO_ARGS;
+  const extra = (extraArgs ?? '').split(' ').filter(Boolean);
   const syncer = await asDeployed(kind, () =>
-    ctx.world.startSyncer(kind, [`--qps=${qps}`, `--burst=${qps}`, ...extra]),
+    ctx.world.startSyncer(kind, [`--qps=${qps}`, `--burst=${burst}`, ...extra]),
   );
   if (syncer.pid === undefined) throw new Error(`${kind} syncer has no pid`);
   const sampler = new ProcessSampler(syncer.pid);

@@ -17,8 +17,8 @@ import type { Benchmark } from './registry.js';
 // kcp's Go syncer and our agent (the CLI as a process) in turn, with the same generated arguments and equal
 // QPS/burst, against real kcp v0.11 upstream and a real kube-apiserver + etcd downstream (each its own process),
 // plus the downstream's raw create rate by a client with the same concurrency. Every ratio is from this one run.
-// Sizes: `pnpm bench real-side-by-side --size=quick` (default, < 2 min of phases) or `--size=full`;
-// `--fresh-servers` gives each syncer its own servers.
+// Sizes: `pnpm bench real-side-by-side --size=quick` (default, < 2 min of phases), `--size=full`, or
+// `--size=deployed` (1k at kcp's generated --qps=20 --burst=30); `--fresh-servers` gives each syncer its own servers.
 
 export const realSideBySide: Benchmark = {
   name: 'real-side-by-side',
