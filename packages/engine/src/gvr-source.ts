@@ -1,7 +1,6 @@
 import {
   ALWAYS_SYNCED_RESOURCES,
   type Clock,
-  DOWNSTREAM_KUBE_CLIENT,
   type GVR,
   gvrToString,
   type InformerFactory,
@@ -21,7 +20,7 @@ import type { EngineOptions } from './options.js';
 import { entriesByKey } from './sorted.js';
 import { type DropCause, dropCause } from './sync-target-conditions.js';
 import { SyncTargetWatch } from './sync-target-watch.js';
-import { SYNC_TARGET_INFORMER_FACTORY } from './tokens.js';
+import { SIDE_DOWNSTREAM_CLIENT, SYNC_TARGET_INFORMER_FACTORY } from './tokens.js';
 
 // kcp's syncer filters these out of its syncer-VW informers (pkg/syncer/syncer.go, keepGVR).
 const NEVER_SYNCED_CORE = new Set(['pods', 'endpoints']);
@@ -56,7 +55,8 @@ export class SyncTargetGvrSource implements GvrSource {
 
   constructor(
     @inject(SYNC_TARGET_INFORMER_FACTORY) factory: InformerFactory,
-    @inject(DOWNSTREAM_KUBE_CLIENT) private readonly downstream: KubeClient,
+    /** Access reviews, apart from the workers' rate limiter (see SIDE_DOWNSTREAM_CLIENT). */
+    @inject(SIDE_DOWNSTREAM_CLIENT) private readonly downstream: KubeClient,
     @inject(SYNC_TARGET) private readonly syncTarget: SyncTargetRef,
     /** The engine's options (mode, `--resources`), the TMC gate, clock and logger. */
     @inject(EngineSettings) settings: Pick<EngineSettings, 'options' | 'gates' | 'clock' | 'logger'>,

@@ -38,4 +38,9 @@ export {
   type RetryDecision,
 } from './retry-policy.js';
 export { syncTargetFieldSelector } from './sync-target-watch.js';
-export { ENGINE_OPTIONS, GVR_SOURCE, SYNC_TARGET_INFORMER_FACTORY } from './tokens.js';
+export {
+  ENGINE_OPTIONS,
+  GVR_SOURCE,
+  SIDE_DOWNSTREAM_CLIENT,
+  SYNC_TARGET_INFORMER_FACTORY,
+} from './tokens.js';

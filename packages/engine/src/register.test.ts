@@ -8,6 +8,7 @@ import {
   type EngineConfig,
   FILTER_REGISTRY,
   type FilterRegistry,
+  type KubeClient,
   NAMESPACE_LOCATOR_LOOKUP,
   NAMESPACES_GVR,
   type NamespaceLocatorLookup,
@@ -28,6 +29,7 @@ import { FakeAccessClient } from '../test/support/fake-access-client.js';
 import { FakeInformerFactory } from '../test/support/fake-informer.js';
 import { RecordingSyncer } from '../test/support/recording-syncer.js';
 import { eventually } from '../test/support/wait.js';
+import { API_IMPORTER, type ApiImporter } from './api-import/index.js';
 import { DefaultSyncEngine } from './engine.js';
 import { InformerNamespaceLocatorLookup } from './namespace-lookup.js';
 import { registerEngine } from './register.js';
@@ -40,9 +42,10 @@ function child() {
   c.register(SYNC_TARGET, { useValue: SYNC_TARGET_REF });
   c.register(UPSTREAM_INFORMER_FACTORY, { useValue: upstream });
   c.register(DOWNSTREAM_INFORMER_FACTORY, { useValue: downstream });
-  c.register(DOWNSTREAM_KUBE_CLIENT, { useValue: new FakeAccessClient() });
+  const workersClient = new FakeAccessClient();
+  c.register(DOWNSTREAM_KUBE_CLIENT, { useValue: workersClient });
   c.register(DOWNSTREAM_SYNCER, { useValue: syncer });
-  return { c, upstream, downstream, syncer };
+  return { c, upstream, downstream, syncer, workersClient };
 }
 
 describe('registerEngine', () => {
@@ -61,6 +64,37 @@ describe('registerEngine', () => {
     const other = child();
     registerEngine(other.c);
     expect(other.c.resolve(SYNC_ENGINE)).not.toBe(engine);
+  });
+
+  it("reads the downstream's discovery for API imports through the side client given, not the workers'", async () => {
+    const { c } = child();
+    const asked: string[] = [];
+    const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200 });
+    const importDownstream = {
+      request: async (path: string) => {
+        asked.push(path);
+        if (path === '/api') return json({ versions: ['v1'] });
+        if (path === '/apis') return json({ groups: [] });
+        return json({ resources: [{ name: 'configmaps', namespaced: true, kind: 'ConfigMap' }] });
+      },
+    } as unknown as KubeClient;
+    const upstream = {
+      get: async () => ({ metadata: { name: SYNC_TARGET_REF.name, uid: SYNC_TARGET_REF.uid }, status: {} }),
+      list: async () => ({ items: [] }),
+    } as unknown as KubeClient;
+    registerEngine(c, {
+      upstreamMode: 'virtual-workspace',
+      // Served nowhere downstream: the round ends after discovery.
+      apiImport: {
+        resources: ['widgets.example.com'],
+        upstreamClient: upstream,
+      },
+      sideDownstreamClient: importDownstream,
+    });
+    // The workers' client (a FakeAccessClient) answers no raw requests: reaching it fails the round.
+    const round = await c.resolve<ApiImporter>(API_IMPORTER).importOnce();
+    expect(round).toEqual({ created: [], updated: [] });
+    expect(asked).toEqual(['/api', '/apis', '/api/v1']);
   });
 
   it('seeds the filter registry with every SYNC_FILTER, in priority order', () => {
@@ -87,8 +121,10 @@ describe('registerEngine', () => {
   });
 
   it('a resolved engine syncs in plain mode, selecting upstream objects by the state label', async () => {
-    const { c, upstream, syncer } = child();
-    registerEngine(c, { upstreamMode: 'plain', config: { resyncPeriodMs: 0 } });
+    const { c, upstream, syncer, workersClient } = child();
+    // The access reviews go through the side client, never the one whose rate limiter the workers share.
+    const side = new FakeAccessClient();
+    registerEngine(c, { upstreamMode: 'plain', config: { resyncPeriodMs: 0 }, sideDownstreamClient: side });
     const engine = c.resolve<DefaultSyncEngine>(SYNC_ENGINE);
     stops.push(() => engine.stop());
     upstream
@@ -118,6 +154,8 @@ describe('registerEngine', () => {
     await engine.start();
     await eventually(() => syncer.of('apply').length === 1);
     expect(engine.activeResources()).toContain('apps/v1/deployments');
+    expect(side.reviews.map((r) => r.gvr)).toContain('apps/v1/deployments');
+    expect(workersClient.reviews).toEqual([]);
   });
 
   it("hands out the engine's running informers by UPSTREAM/DOWNSTREAM_SYNCER_INFORMERS, once per container", async () => {

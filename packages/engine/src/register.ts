@@ -1,6 +1,7 @@
 import {
   DEFAULT_ENGINE_CONFIG,
   DOWNSTREAM_INFORMER_FACTORY,
+  DOWNSTREAM_KUBE_CLIENT,
   DOWNSTREAM_SYNCER_INFORMERS,
   ENGINE_CONFIG,
   type EngineConfig,
@@ -29,6 +30,7 @@ import {
   API_IMPORTER,
   ENGINE_OPTIONS,
   GVR_SOURCE,
+  SIDE_DOWNSTREAM_CLIENT,
   SYNC_TARGET_INFORMER_FACTORY,
 } from './tokens.js';
 
@@ -40,6 +42,11 @@ export interface RegisterEngineOptions extends EngineOptions {
    * base URL (default: the UPSTREAM_KUBE_CLIENT binding); ignored in plain mode, where nothing imports APIs.
    */
   apiImport?: ApiImportOptions & { upstreamClient?: KubeClient };
+  /**
+   * Bound to SIDE_DOWNSTREAM_CLIENT: the access reviews and the API importer's discovery. Default: the
+   * DOWNSTREAM_KUBE_CLIENT binding, whose rate limiter the workers share; give it a client of its own.
+   */
+  sideDownstreamClient?: KubeClient;
 }
 
 /**
@@ -53,7 +60,8 @@ export interface RegisterEngineOptions extends EngineOptions {
  * transformation pipeline, metrics, heartbeat, clock and logger are used when bound.
  */
 export function registerEngine(container: DependencyContainer, options: RegisterEngineOptions = {}): void {
-  const { config, apiImport, ...engineOptions } = options;
+  const { config, apiImport, sideDownstreamClient, ...engineOptions } = options;
+  bindClient(container, SIDE_DOWNSTREAM_CLIENT, sideDownstreamClient, DOWNSTREAM_KUBE_CLIENT);
   container.register<EngineOptions>(ENGINE_OPTIONS, { useValue: Object.freeze(engineOptions) });
   if (config !== undefined || !container.isRegistered(ENGINE_CONFIG, true)) {
     container.register<EngineConfig>(ENGINE_CONFIG, {
@@ -96,11 +104,7 @@ export function registerEngine(container: DependencyContainer, options: Register
   if (apiImport !== undefined && engineOptions.upstreamMode !== 'plain') {
     const { upstreamClient, ...importOptions } = apiImport;
     container.register<ApiImportOptions>(API_IMPORT_OPTIONS, { useValue: Object.freeze(importOptions) });
-    if (upstreamClient !== undefined) {
-      container.register(API_IMPORT_UPSTREAM_CLIENT, { useValue: upstreamClient });
-    } else if (!container.isRegistered(API_IMPORT_UPSTREAM_CLIENT, true)) {
-      container.register(API_IMPORT_UPSTREAM_CLIENT, { useToken: UPSTREAM_KUBE_CLIENT });
-    }
+    bindClient(container, API_IMPORT_UPSTREAM_CLIENT, upstreamClient, UPSTREAM_KUBE_CLIENT);
     container.register(API_IMPORTER, {
       useFactory: instancePerContainerCachingFactory((c) => c.resolve(ApiImporter)),
     });
@@ -108,4 +112,15 @@ export function registerEngine(container: DependencyContainer, options: Register
   container.register(SYNC_ENGINE, {
     useFactory: instancePerContainerCachingFactory((c) => c.resolve(DefaultSyncEngine)),
   });
+}
+
+/** Binds `token` to the given client; without one, to `fallback` unless the token is bound already. */
+function bindClient(
+  container: DependencyContainer,
+  token: symbol,
+  client: KubeClient | undefined,
+  fallback: symbol,
+): void {
+  if (client !== undefined) container.register(token, { useValue: client });
+  else if (!container.isRegistered(token, true)) container.register(token, { useToken: fallback });
 }

@@ -24,3 +24,9 @@ export const API_IMPORT_OPTIONS: unique symbol = Symbol.for('@kcp-tmc/engine/Api
 export const API_IMPORT_UPSTREAM_CLIENT: unique symbol = Symbol.for(
   '@kcp-tmc/engine/ApiImportUpstreamClient',
 );
+/**
+ * The client of the engine's periodic rounds downstream: the GVR source's access reviews and the API importer's
+ * discovery, each tens of requests at once every minute. A client of its own keeps them out of the rate limiter
+ * the workers' writes wait in (kcp's syncer builds separate clients for them too).
+ */
+export const SIDE_DOWNSTREAM_CLIENT: unique symbol = Symbol.for('@kcp-tmc/engine/SideDownstreamClient');

@@ -1,7 +1,6 @@
 import {
   type Clock,
   classifyError,
-  DOWNSTREAM_KUBE_CLIENT,
   groupResourceString,
   type KubeClient,
   type KubeObject,
@@ -18,7 +17,7 @@ import {
 import { Backoff } from '@kcp-tmc/kube';
 import { inject, injectable } from 'tsyringe';
 import { EngineSettings } from '../engine-parts.js';
-import { API_IMPORT_OPTIONS, API_IMPORT_UPSTREAM_CLIENT } from '../tokens.js';
+import { API_IMPORT_OPTIONS, API_IMPORT_UPSTREAM_CLIENT, SIDE_DOWNSTREAM_CLIENT } from '../tokens.js';
 
 import {
   API_RESOURCE_IMPORTS_GVR,
@@ -82,7 +81,8 @@ export class ApiImporter {
   constructor(
     /** kcp's base URL: the SyncTarget's workspace is addressed by cluster, never through the syncer VW. */
     @inject(API_IMPORT_UPSTREAM_CLIENT) private readonly upstream: KubeClient,
-    @inject(DOWNSTREAM_KUBE_CLIENT) downstream: KubeClient,
+    /** Discovery and OpenAPI, apart from the workers' rate limiter (see SIDE_DOWNSTREAM_CLIENT). */
+    @inject(SIDE_DOWNSTREAM_CLIENT) downstream: KubeClient,
     @inject(SYNC_TARGET) private readonly syncTarget: SyncTargetRef,
     @inject(API_IMPORT_OPTIONS) private readonly options: ApiImportOptions,
     /** The engine's clock and logger; built by hand, the system clock and no logging. */

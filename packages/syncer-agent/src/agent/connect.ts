@@ -1,4 +1,5 @@
 import {
+  DOWNSTREAM_KUBE_CLIENT,
   type InformerFactory,
   type KubeClient,
   LOGGER,
@@ -26,6 +27,11 @@ export interface Connected {
   readonly ref: SyncTargetRef;
   /** A client of its own for heartbeats and the SyncTarget (the workers' rate limiter never delays it). */
   readonly syncTargetClient: KubeClient;
+  /**
+   * A downstream client of its own (its own rate limiter, the same limits) for the engine's rounds each minute
+   * (access reviews, API-import discovery: tens of requests at once that would hold the workers' writes back).
+   */
+  readonly sideDownstreamClient: KubeClient;
   readonly syncTargetInformers: InformerFactory;
 }
 
@@ -81,6 +87,7 @@ export async function connect(
     syncTarget: resolved.syncTarget,
     ref,
     syncTargetClient,
+    sideDownstreamClient: admin.resolve<KubeClient>(DOWNSTREAM_KUBE_CLIENT),
     syncTargetInformers: informersFrom.resolve<InformerFactory>(UPSTREAM_INFORMER_FACTORY),
   };
 }

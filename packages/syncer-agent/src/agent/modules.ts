@@ -30,6 +30,8 @@ export interface CompositionContext {
   readonly ref: SyncTargetRef;
   /** A client of its own for heartbeats and the SyncTarget (the workers' rate limiter never delays it). */
   readonly syncTargetClient: KubeClient;
+  /** A downstream client of its own for the engine's periodic rounds (access reviews, API-import discovery). */
+  readonly sideDownstreamClient: KubeClient;
   readonly syncTargetInformers: InformerFactory;
   /** The `--from-kubeconfig` server: pods reach kcp there (kcp's pod-template mutation points them at it). */
   readonly upstreamServer?: string;
@@ -113,7 +115,7 @@ export const upstreamModule: AgentModule = {
 
 export const engineModule: AgentModule = {
   name: 'engine',
-  register(container, { options, ref, syncTargetInformers, syncTargetClient }) {
+  register(container, { options, ref, syncTargetInformers, syncTargetClient, sideDownstreamClient }) {
     container.register(SYNC_TARGET_INFORMER_FACTORY, { useValue: syncTargetInformers });
     registerEngine(container, {
       upstreamMode: options.upstreamMode,
@@ -125,6 +127,8 @@ export const engineModule: AgentModule = {
         shutdownTimeoutMs: drainBudgetMs(options.shutdownTimeoutMs),
         removalGraceMs: options.removalGraceMs ?? 0,
       },
+      // Access reviews and API-import discovery, each minute: never in the workers' rate limiter.
+      sideDownstreamClient,
       // kcp's API importer writes to the SyncTarget's workspace at kcp's base URL (never the syncer VW).
       ...(options.apiImport === false
         ? {}
