@@ -13,6 +13,7 @@ import { eachLine, WatchWaiters } from './watch-waiters.js';
 // every baseline (raw creates, the server's own write latency) is measured against the same downstream server.
 
 const require = createRequire(import.meta.url);
+// KCP_TMC_BENCH_AGENT_CLI: another build of the executable (a bundle, an older commit), for experiments only.
 export const AGENT_CLI =
   process.env.KCP_TMC_BENCH_AGENT_CLI ??
   join(dirname(require.resolve('@kcp-tmc/syncer-agent/package.json')), 'dist/cli/bin.js');
