@@ -1,10 +1,12 @@
 import { createServer as createHttpServer, request as plainRequest } from 'node:http';
-import { request } from 'node:https';
+import { createServer as createHttpsServer, request } from 'node:https';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server, type Socket } from 'node:net';
 import { classifyError } from '@kcp-tmc/interfaces';
+import { generateServingCertificate } from '@kcp-tmc/testing';
 import { withinDeadline } from '@kcp-tmc/testing/kit';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { shouldRetry } from '../http/retry.js';
 import { CONNECT_TIMEOUT_CODE, connectionAgent } from './agents.js';
 
@@ -66,5 +68,56 @@ describe('connectionAgent', () => {
       slow.closeAllConnections();
       await new Promise((resolve) => slow.close(resolve));
     }
+  });
+
+  it('builds the TLS context once: every connection verifies the server by the CA and presents the client certificate', async () => {
+    const pki = generateServingCertificate();
+    // Holds each answer open, as a watch does, so each request has a connection of its own.
+    const held = createHttpsServer(
+      { cert: pki.certPem, key: pki.keyPem, requestCert: true, rejectUnauthorized: false },
+      (req, res) => {
+        const peer = (req.socket as import('node:tls').TLSSocket).getPeerCertificate();
+        res.writeHead(200).write(peer.subject?.CN ?? 'none');
+      },
+    );
+    await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve));
+    const port = (held.address() as AddressInfo).port;
+    const material = { ca: pki.caPem, cert: pki.certPem, key: pki.keyPem };
+    const agent = connectionAgent('https:', {
+      ...Object.fromEntries(Object.entries(material).map(([k, v]) => [k, Buffer.from(v)])),
+      servername: 'localhost',
+    });
+    // node:tls's own per-connection contexts go through its CommonJS exports.
+    const tls = createRequire(import.meta.url)('node:tls') as typeof import('node:tls');
+    const perConnection = vi.spyOn(tls, 'createSecureContext');
+    const firstChunk = () =>
+      new Promise<string>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/', agent }, (res) =>
+          res.once('data', (chunk: Buffer) => resolve(chunk.toString())),
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      const peers = await withinDeadline(
+        'two held answers',
+        5_000,
+        Promise.all([firstChunk(), firstChunk()]),
+      );
+      expect(peers).toEqual(['kube-sim', 'kube-sim']);
+      expect(Object.values(agent.sockets).flat()).toHaveLength(2);
+      expect(perConnection).not.toHaveBeenCalled();
+    } finally {
+      perConnection.mockRestore();
+      agent.destroy();
+      held.closeAllConnections();
+      await new Promise((resolve) => held.close(resolve));
+    }
+  });
+
+  it('names the kubeconfig settings when its TLS material is unusable', () => {
+    expect(() =>
+      connectionAgent('https:', { cert: Buffer.from('not a certificate'), key: Buffer.from('nor a key') }),
+    ).toThrow(/^the kubeconfig's certificate authority, client certificate or key: /);
   });
 });
