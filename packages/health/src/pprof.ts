@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { Session } from 'node:inspector/promises';
+import type { Session } from 'node:inspector/promises';
 
 /** Go's pprof default for /debug/pprof/profile. */
 const DEFAULT_SECONDS = 30;
@@ -24,6 +24,9 @@ export class Profiler {
   private readonly wakers = new Set<() => void>();
 
   async start(): Promise<void> {
+    if (this.session !== undefined) return;
+    // Loaded when profiling starts: the inspector's modules are of no use to a process that never profiles.
+    const { Session } = await import('node:inspector/promises');
     if (this.session !== undefined) return;
     const session = new Session();
     session.connect();

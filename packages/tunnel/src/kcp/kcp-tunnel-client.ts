@@ -1,9 +1,4 @@
-import {
-  type ClientHttp2Session,
-  type ClientHttp2Stream,
-  connect,
-  type SecureClientSessionOptions,
-} from 'node:http2';
+import type { ClientHttp2Session, ClientHttp2Stream, SecureClientSessionOptions } from 'node:http2';
 import { LOGGER, type Logger, NOOP_LOGGER, type Tunnel, type TunnelState } from '@kcp-tmc/interfaces';
 import { Backoff, type BackoffOptions } from '@kcp-tmc/kube';
 import { BehaviorSubject, distinctUntilChanged, type Observable } from 'rxjs';
@@ -125,6 +120,10 @@ export class KcpSyncerTunnel implements Tunnel {
   /** One control connection, from dial to its end. */
   private async connect(onConnected: () => void): Promise<void> {
     const url = new URL(this.options.url);
+    // Loaded on the first dial: node:http2 (nghttp2's code and its JS) adds ~4 MiB to every process that imports
+    // it, and the tunnel is off unless its feature gate is on.
+    const { connect } = await import('node:http2');
+    if (this.closing) return;
     const session = connect(url.origin, { ...this.options.tls, ALPNProtocols: ['h2'] });
     this.session = session;
     const sessionError = new Promise<never>((_, reject) => {
