@@ -23,7 +23,11 @@ describe('connectionAgent', () => {
     server = createServer((socket) => sockets.push(socket));
     await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
-    const agent = connectionAgent('https:', { rejectUnauthorized: false }, 200);
+    const agent = connectionAgent(
+      new URL(`https://127.0.0.1:${port}`),
+      { rejectUnauthorized: false },
+      { connectTimeoutMs: 200 },
+    );
     try {
       const failed = new Promise<unknown>((resolve) => {
         const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/', agent }, () =>
@@ -48,7 +52,7 @@ describe('connectionAgent', () => {
       setTimeout(() => res.end('late'), 150);
     });
     await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
-    const agent = connectionAgent('http:', {}, 50);
+    const agent = connectionAgent(new URL('http://127.0.0.1'), {}, { connectTimeoutMs: 50 });
     try {
       const port = (slow.address() as AddressInfo).port;
       const answer = new Promise<unknown>((resolve) => {
@@ -83,7 +87,7 @@ describe('connectionAgent', () => {
     await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve));
     const port = (held.address() as AddressInfo).port;
     const material = { ca: pki.caPem, cert: pki.certPem, key: pki.keyPem };
-    const agent = connectionAgent('https:', {
+    const agent = connectionAgent(new URL(`https://127.0.0.1:${port}`), {
       ...Object.fromEntries(Object.entries(material).map(([k, v]) => [k, Buffer.from(v)])),
       servername: 'localhost',
     });
@@ -117,7 +121,10 @@ describe('connectionAgent', () => {
 
   it('names the kubeconfig settings when its TLS material is unusable', () => {
     expect(() =>
-      connectionAgent('https:', { cert: Buffer.from('not a certificate'), key: Buffer.from('nor a key') }),
+      connectionAgent(new URL('https://127.0.0.1'), {
+        cert: Buffer.from('not a certificate'),
+        key: Buffer.from('nor a key'),
+      }),
     ).toThrow(/^the kubeconfig's certificate authority, client certificate or key: /);
   });
 });

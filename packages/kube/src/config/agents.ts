@@ -1,9 +1,11 @@
-// One keep-alive connection pool per API server and scheme, on Node's own HTTP stack (node:http/node:https):
-// a second HTTP client (undici, with its llhttp WebAssembly) would cost the agent ~25 MiB before any object.
+// One keep-alive connection pool per API server and scheme, on Node's own HTTP stack (node:http/node:https/
+// node:http2): a second HTTP client (undici, with its llhttp WebAssembly) would cost the agent ~25 MiB before
+// any object.
 import type { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { createSecureContext } from 'node:tls';
+import { Http2Sessions } from '../http/h2-sessions.js';
 import { nodeHttp } from '../http/node-http.js';
 import type { TlsMaterial } from './credentials.js';
 
@@ -26,15 +28,58 @@ export const CONNECT_TIMEOUT_MS = 10_000;
 /** The code of a connection that did not open in time: the request never left, so any verb may be retried. */
 export const CONNECT_TIMEOUT_CODE = 'ECONNECT_TIMEOUT';
 
-/** A connection pool for `protocol` (`http:` or `https:`) with the cluster's TLS settings. */
+/** A connection with open streams is pinged this often, and closed without an answer in 15 s (client-go's). */
+export const HTTP2_PING_INTERVAL_MS = 30_000;
+export const HTTP2_PING_TIMEOUT_MS = 15_000;
+
+export interface ConnectionPoolOptions {
+  connectTimeoutMs?: number;
+  /**
+   * HTTPS servers that choose HTTP/2 get every request as a stream of one connection. Default: on, unless the
+   * environment sets DISABLE_HTTP2, the switch client-go reads.
+   */
+  http2?: boolean;
+}
+
+const http2Pools = new WeakMap<HttpAgent, Http2Sessions>();
+
+/** The HTTP/2 connections that go with a pool of {@link connectionAgent}, if it speaks HTTP/2. */
+export function http2SessionsOf(agent: HttpAgent): Http2Sessions | undefined {
+  return http2Pools.get(agent);
+}
+
+/**
+ * A connection pool for `origin` (its scheme: `http:` or `https:`) with the cluster's TLS settings: an HTTP/1.1
+ * agent and, over HTTPS, the HTTP/2 connections tried first ({@link http2SessionsOf}).
+ */
 export function connectionAgent(
-  protocol: string,
+  origin: URL,
   tls: TlsMaterial,
-  connectTimeoutMs = CONNECT_TIMEOUT_MS,
+  {
+    connectTimeoutMs = CONNECT_TIMEOUT_MS,
+    http2 = process.env.DISABLE_HTTP2 === undefined,
+  }: ConnectionPoolOptions = {},
 ): HttpAgent {
   const pool = { keepAlive: true, keepAliveMsecs: KEEP_ALIVE_PROBE_MS, timeout: IDLE_CONNECTION_MS };
-  const secure = protocol === 'https:';
-  const agent = secure ? new HttpsAgent({ ...pool, ...tlsOptions(tls) }) : new nodeHttp.Agent(pool);
+  const secure = origin.protocol === 'https:';
+  const options = secure ? tlsOptions(tls) : undefined;
+  const agent = options ? new HttpsAgent({ ...pool, ...options }) : new nodeHttp.Agent(pool);
+  if (options && http2) {
+    const sessions = new Http2Sessions(origin, options, {
+      connectTimeoutMs,
+      connectTimeoutCode: CONNECT_TIMEOUT_CODE,
+      idleTimeoutMs: IDLE_CONNECTION_MS,
+      keepAliveMs: KEEP_ALIVE_PROBE_MS,
+      pingIntervalMs: HTTP2_PING_INTERVAL_MS,
+      pingTimeoutMs: HTTP2_PING_TIMEOUT_MS,
+    });
+    http2Pools.set(agent, sessions);
+    const destroy = agent.destroy.bind(agent);
+    agent.destroy = () => {
+      sessions.close();
+      destroy();
+    };
+  }
   // Only new connections pass here: requests on pooled ones pay nothing for the connect timeout.
   const create = agent.createConnection.bind(agent) as (...args: unknown[]) => Duplex;
   agent.createConnection = ((...args: unknown[]) => {

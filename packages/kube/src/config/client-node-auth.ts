@@ -95,7 +95,7 @@ export class ClientNodeCredentials implements Credentials {
 
   /** client-node's proxy agent, or a pool of ours with the TLS settings client-node resolved. */
   private poolFor(applied: Applied): Agent {
-    return applied.proxyAgent ?? connectionAgent(this.baseUrl.protocol, applied.tls);
+    return applied.proxyAgent ?? connectionAgent(this.baseUrl, applied.tls);
   }
 
   private async resolveStatic(): Promise<RequestAuth> {

@@ -26,7 +26,7 @@ const TOKEN_FILE_REREAD_MS = 60_000;
 
 /**
  * Static credentials (token, basic auth, client certificate data or files, none) and the in-cluster token
- * file, by our own code. TLS material is read once into one keep-alive pool per scheme (a failure is not
+ * file, by our own code. TLS material is read once into one keep-alive pool per server (a failure is not
  * remembered: the next request reads again); headers are built once, or again when the token file is re-read.
  */
 export class NativeCredentials implements Credentials {
@@ -45,7 +45,7 @@ export class NativeCredentials implements Credentials {
 
   async authenticate(url: URL): Promise<RequestAuth> {
     if (this.closed) throw new Error('connection is closed');
-    const agent = await this.pool(url.protocol);
+    const agent = await this.pool(url);
     const token = await this.fileToken();
     const auth = this.current;
     if (auth !== undefined && auth.agent === agent && token === this.currentToken) return auth;
@@ -55,16 +55,16 @@ export class NativeCredentials implements Credentials {
     return this.current;
   }
 
-  private async pool(protocol: string): Promise<Agent> {
-    const known = this.pools.get(protocol);
+  private async pool(url: URL): Promise<Agent> {
+    const known = this.pools.get(url.origin);
     if (known !== undefined) return known;
     const tls = await this.tlsSettings();
     if (this.closed) throw new Error('connection is closed');
     // Two requests may have waited for the same TLS read: the first one builds the pool.
-    let agent = this.pools.get(protocol);
+    let agent = this.pools.get(url.origin);
     if (agent === undefined) {
-      agent = connectionAgent(protocol, tls);
-      this.pools.set(protocol, agent);
+      agent = connectionAgent(new URL(url.origin), tls);
+      this.pools.set(url.origin, agent);
     }
     return agent;
   }

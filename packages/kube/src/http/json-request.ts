@@ -1,7 +1,14 @@
-import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
-import { contentCodings, headerValue, openRequest, type PreparedRequest } from './node-request.js';
+import { asNetworkError } from './h2-request.js';
+import {
+  contentCodings,
+  headerValue,
+  type OpenResponse,
+  openRequest,
+  type PreparedRequest,
+} from './node-request.js';
 
 export type { PreparedRequest } from './node-request.js';
 
@@ -38,43 +45,47 @@ export async function requestJson(
   body: string | Uint8Array | undefined,
   signal: AbortSignal,
 ): Promise<JsonAnswer> {
-  const { message, release } = await openRequest(prepared, method, body, signal);
+  const answer = await openRequest(prepared, method, body, signal);
   let text: string;
   try {
-    text = await readText(message);
+    text = await readText(answer);
   } catch (err) {
-    // Never leave a body half read: its socket would not go back to the pool.
-    if (!message.destroyed) message.destroy();
-    throw signal.aborted ? signal.reason : err;
+    // Never leave a body half read: its connection (or stream) would not be released.
+    if (!answer.body.destroyed) answer.body.destroy();
+    throw signal.aborted ? signal.reason : asNetworkError(err);
   } finally {
-    release();
+    answer.release();
   }
   return {
-    status: message.statusCode ?? 0,
+    status: answer.status,
     body: text === '' ? undefined : parseJson(text),
-    retryAfter: headerValue(message.headers['retry-after']) ?? null,
+    retryAfter: headerValue(answer.headers['retry-after']) ?? null,
   };
 }
 
-/** The whole body of a message (events, not async iteration: this runs for every request). */
-export function readBody(message: IncomingMessage): Promise<Buffer> {
+/** The whole of a body (events, not async iteration: this runs for every request). */
+export function readBody(body: Readable): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    message.on('data', (chunk: Buffer) => chunks.push(chunk));
-    message.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
-    message.once('error', reject);
+    let ended = false;
+    body.on('data', (chunk: Buffer) => chunks.push(chunk));
+    body.once('end', () => {
+      ended = true;
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+    });
+    body.once('error', reject);
     // Destroyed without an error (an abort): the caller turns this into the signal's reason.
-    message.once('close', () => {
-      if (!message.complete) reject(new Error('response closed before its end'));
+    body.once('close', () => {
+      if (!ended) reject(new Error('response closed before its end'));
     });
   });
 }
 
 /** The body as text, undoing a content encoding the way fetch does (unknown codings are left as they are). */
-async function readText(message: IncomingMessage): Promise<string> {
-  let data = await readBody(message);
+async function readText(answer: OpenResponse): Promise<string> {
+  let data = await readBody(answer.body);
   if (data.length === 0) return '';
-  const decoders = contentCodings(headerValue(message.headers['content-encoding'])).map((c) => DECODERS[c]);
+  const decoders = contentCodings(headerValue(answer.headers['content-encoding'])).map((c) => DECODERS[c]);
   // Applied in order, so undone in reverse; any unknown coding leaves the body as it came (as fetch does).
   if (decoders.every((d) => d !== undefined)) {
     for (let i = decoders.length - 1; i >= 0; i--) data = await (decoders[i] as Decoder)(data);

@@ -147,15 +147,14 @@ export class Transport {
       } catch (err) {
         throw this.unreachable(req, classifyError(err, req.operation));
       }
-      const { message } = opened;
-      const status = message.statusCode ?? 0;
-      this.reportAnswer(req, status, message.statusMessage);
+      const { status, statusMessage } = opened;
+      this.reportAnswer(req, status, statusMessage);
       return {
         status,
-        statusText: message.statusMessage ?? '',
-        rawHeaders: message.rawHeaders,
-        headers: message.headers,
-        body: decodedBody(message),
+        statusText: statusMessage,
+        rawHeaders: opened.rawHeaders,
+        headers: opened.headers,
+        body: decodedBody(opened),
         signal: deadline.signal,
       };
     } finally {

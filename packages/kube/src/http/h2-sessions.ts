@@ -1,0 +1,267 @@
+// HTTP/2 to one API server, as client-go speaks it: every request and every watch a stream on one TLS connection
+// (a second only when the server's stream limit is reached), where HTTP/1.1 holds one connection per watch.
+import type * as NodeHttp2 from 'node:http2';
+import type { ClientHttp2Session, ClientHttp2Stream } from 'node:http2';
+import { createRequire } from 'node:module';
+import { isIP } from 'node:net';
+import { type SecureContext, type TLSSocket, connect as tlsConnect } from 'node:tls';
+
+/** TLS settings of a pool's connections (one secure context for all of them). */
+export interface SessionTls {
+  secureContext: SecureContext;
+  rejectUnauthorized?: boolean;
+  servername?: string;
+}
+
+export interface Http2SessionOptions {
+  /** Opening a connection, TLS included, may take this long (ms). */
+  connectTimeoutMs: number;
+  /** A connection without streams is closed after this long (ms). */
+  idleTimeoutMs: number;
+  /** TCP keep-alive probes start after this long idle (ms). */
+  keepAliveMs: number;
+  /** A connection with streams is pinged this often (ms), and closed when no answer comes in `pingTimeoutMs`. */
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
+  /** The code given to a connection that did not open in time. */
+  connectTimeoutCode: string;
+}
+
+// Go's HTTP/2 transport, which client-go uses: 4 MiB per stream, 1 GiB per connection. Less here: the windows
+// are credit, not buffers, but a stream nobody reads may hold its window in memory. 1 MiB lets a 500-object
+// page of a list arrive without waiting for window updates.
+const STREAM_WINDOW = 1 << 20;
+const SESSION_WINDOW = 16 << 20;
+
+// Loaded on the first connection: a process that never dials HTTPS does not pay for node:http2.
+let http2: typeof NodeHttp2 | undefined;
+function loadHttp2(): typeof NodeHttp2 {
+  http2 ??= createRequire(import.meta.url)('node:http2') as typeof NodeHttp2;
+  return http2;
+}
+
+interface Tracked {
+  session: ClientHttp2Session;
+  streams: number;
+  idle: NodeJS.Timeout | undefined;
+  ping: NodeJS.Timeout | undefined;
+}
+
+/**
+ * The HTTP/2 connections of one pool (one origin and TLS setting). The first connection asks for `h2` or
+ * `http/1.1` by ALPN: a server that picks HTTP/1.1 (or none) is remembered, and `session` answers undefined from
+ * then on, leaving its requests to the HTTP/1.1 pool.
+ */
+export class Http2Sessions {
+  private readonly live: Tracked[] = [];
+  private connecting: Promise<Tracked | undefined> | undefined;
+  private http1Only = false;
+  private closed = false;
+
+  constructor(
+    private readonly origin: URL,
+    private readonly tls: SessionTls,
+    private readonly options: Http2SessionOptions,
+  ) {}
+
+  /** Whether the server is known not to speak HTTP/2. */
+  get speaksHttp1Only(): boolean {
+    return this.http1Only;
+  }
+
+  /**
+   * Opens a stream for a request on a connection with room for it. Undefined when the server does not speak
+   * HTTP/2. Rejects with the connection's error (its `code`) when none can be opened.
+   */
+  async request(
+    headers: NodeHttp2.OutgoingHttpHeaders,
+    endStream: boolean,
+  ): Promise<ClientHttp2Stream | undefined> {
+    for (;;) {
+      if (this.closed) throw new Error('connection pool is closed');
+      const tracked = this.withRoom() ?? (await this.connect());
+      if (tracked === undefined) return undefined;
+      // Another caller may have filled it while this one waited for the connection.
+      if (!this.usable(tracked)) continue;
+      const stream = tracked.session.request(headers, { endStream });
+      this.track(tracked, stream);
+      return stream;
+    }
+  }
+
+  /** Closes every connection: open streams end with an error, as an HTTP/1.1 agent's `destroy` ends them. */
+  close(): void {
+    this.closed = true;
+    for (const tracked of this.live.splice(0)) this.retire(tracked, true);
+  }
+
+  private withRoom(): Tracked | undefined {
+    return this.live.find((t) => this.usable(t));
+  }
+
+  private usable(tracked: Tracked): boolean {
+    const { session } = tracked;
+    if (session.closed || session.destroyed || !this.live.includes(tracked)) return false;
+    const limit = session.remoteSettings.maxConcurrentStreams ?? 100;
+    return tracked.streams < limit;
+  }
+
+  private connect(): Promise<Tracked | undefined> {
+    if (this.http1Only) return Promise.resolve(undefined);
+    this.connecting ??= this.open().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async open(): Promise<Tracked | undefined> {
+    const socket = await this.dial();
+    if (socket.alpnProtocol !== 'h2') {
+      socket.destroy();
+      this.http1Only = true;
+      return undefined;
+    }
+    const session = loadHttp2().connect(this.origin, {
+      createConnection: () => socket,
+      settings: { enablePush: false, initialWindowSize: STREAM_WINDOW },
+    });
+    const tracked: Tracked = { session, streams: 0, idle: undefined, ping: undefined };
+    // Errors reach the streams; the connection only leaves the pool.
+    session.on('error', () => this.retire(tracked, false));
+    session.once('close', () => this.retire(tracked, false));
+    // The server stops taking streams (it is shutting down): new requests go to a new connection, the open
+    // ones finish here.
+    session.once('goaway', () => this.retire(tracked, false));
+    session.once('connect', () => session.setLocalWindowSize(SESSION_WINDOW));
+    // The server's stream limit comes in its first SETTINGS, sent at once: waiting for it keeps watches from
+    // queueing behind a limit the pool did not know yet.
+    await this.settled(session);
+    if (this.closed) {
+      session.destroy();
+      throw new Error('connection pool is closed');
+    }
+    this.live.push(tracked);
+    this.becameIdle(tracked);
+    return tracked;
+  }
+
+  private settled(session: ClientHttp2Session): Promise<void> {
+    const { connectTimeoutMs: ms, connectTimeoutCode: code } = this.options;
+    return new Promise((resolve, reject) => {
+      let failure: Error | undefined;
+      const timer = setTimeout(() => {
+        const message = `no HTTP/2 settings from the server in ${ms} ms`;
+        session.destroy(Object.assign(new Error(message), { name: 'TimeoutError', code }));
+      }, ms);
+      const onError = (err: Error): void => {
+        failure = err;
+      };
+      const onClose = (): void => {
+        clearTimeout(timer);
+        reject(failure ?? new Error('the connection closed before its HTTP/2 settings arrived'));
+      };
+      session.on('error', onError);
+      session.once('close', onClose);
+      session.once('remoteSettings', () => {
+        clearTimeout(timer);
+        session.removeListener('error', onError);
+        session.removeListener('close', onClose);
+        resolve();
+      });
+    });
+  }
+
+  /** A TLS connection offering h2 and http/1.1, within the connect timeout. */
+  private dial(): Promise<TLSSocket> {
+    const host = this.origin.hostname.replace(/^\[(.*)\]$/, '$1');
+    const { secureContext, rejectUnauthorized, servername } = this.tls;
+    // SNI carries a name, never an address (as node:https decides).
+    const sni = servername ?? (isIP(host) === 0 ? host : undefined);
+    const socket = tlsConnect({
+      host,
+      port: Number(this.origin.port || 443),
+      secureContext,
+      ALPNProtocols: ['h2', 'http/1.1'],
+      ...(sni === undefined ? {} : { servername: sni }),
+      ...(rejectUnauthorized === undefined ? {} : { rejectUnauthorized }),
+    });
+    return new Promise((resolve, reject) => {
+      const { connectTimeoutMs: ms, connectTimeoutCode: code } = this.options;
+      const timer = setTimeout(() => {
+        socket.destroy(
+          Object.assign(new Error(`connect timed out after ${ms} ms`), { name: 'TimeoutError', code }),
+        );
+      }, ms);
+      socket.once('secureConnect', () => {
+        clearTimeout(timer);
+        socket.removeListener('error', onError);
+        socket.setKeepAlive(true, this.options.keepAliveMs);
+        resolve(socket);
+      });
+      const onError = (err: Error): void => {
+        clearTimeout(timer);
+        reject(err);
+      };
+      socket.once('error', onError);
+    });
+  }
+
+  private track(tracked: Tracked, stream: ClientHttp2Stream): void {
+    tracked.streams++;
+    if (tracked.idle !== undefined) {
+      clearTimeout(tracked.idle);
+      tracked.idle = undefined;
+      tracked.session.ref();
+      this.startPing(tracked);
+    }
+    stream.once('close', () => {
+      tracked.streams--;
+      if (tracked.streams === 0 && this.live.includes(tracked)) this.becameIdle(tracked);
+    });
+  }
+
+  /** No streams: the connection does not hold the process open, and closes when nothing comes for it. */
+  private becameIdle(tracked: Tracked): void {
+    this.stopPing(tracked);
+    tracked.session.unref();
+    tracked.idle = setTimeout(() => this.retire(tracked, false), this.options.idleTimeoutMs).unref();
+  }
+
+  /**
+   * client-go's health check: a connection with open streams (watches may be silent for minutes) is pinged, and
+   * one that does not answer is closed, failing its streams so their callers open new ones.
+   */
+  private startPing(tracked: Tracked): void {
+    const { pingIntervalMs, pingTimeoutMs } = this.options;
+    tracked.ping = setInterval(() => {
+      const { session } = tracked;
+      if (session.closed || session.destroyed) return;
+      const timer = setTimeout(() => {
+        const err = Object.assign(new Error(`no answer to an HTTP/2 ping in ${pingTimeoutMs} ms`), {
+          code: 'ETIMEDOUT',
+        });
+        session.destroy(err);
+      }, pingTimeoutMs).unref();
+      const sent = session.ping(() => clearTimeout(timer));
+      if (!sent) clearTimeout(timer);
+    }, pingIntervalMs).unref();
+  }
+
+  private stopPing(tracked: Tracked): void {
+    if (tracked.ping !== undefined) clearInterval(tracked.ping);
+    tracked.ping = undefined;
+  }
+
+  /** Takes a connection out of the pool: closed gracefully (open streams finish), or destroyed. */
+  private retire(tracked: Tracked, destroy: boolean): void {
+    const at = this.live.indexOf(tracked);
+    if (at >= 0) this.live.splice(at, 1);
+    if (tracked.idle !== undefined) clearTimeout(tracked.idle);
+    tracked.idle = undefined;
+    this.stopPing(tracked);
+    const { session } = tracked;
+    if (session.destroyed) return;
+    if (destroy) session.destroy();
+    else if (!session.closed) session.close();
+  }
+}
