@@ -41,8 +41,9 @@ export async function openHttp2Request(
     if (signal.aborted) throw signal.reason;
     let stream: ClientHttp2Stream | undefined;
     try {
-      stream = await sessions.request(outgoing, body === undefined);
+      stream = await sessions.request(outgoing, body === undefined, signal);
     } catch (err) {
+      if (signal.aborted) throw signal.reason;
       if (attempt < RESENDS && unprocessed(err)) continue;
       throw asNetworkError(err);
     }

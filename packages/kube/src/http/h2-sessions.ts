@@ -32,6 +32,9 @@ export interface Http2SessionOptions {
 // page of a list arrive without waiting for window updates.
 const STREAM_WINDOW = 1 << 20;
 const SESSION_WINDOW = 16 << 20;
+// Node refuses new streams on a session past this much memory (default 10 MB): a ceiling above what the
+// windows allow to be in flight, so a burst of large lists never turns into refused watches.
+const SESSION_MEMORY_MB = 32;
 
 // Loaded on the first connection: a process that never dials HTTPS does not pay for node:http2.
 let http2: typeof NodeHttp2 | undefined;
@@ -40,8 +43,20 @@ function loadHttp2(): typeof NodeHttp2 {
   return http2;
 }
 
+/** The promise, or the signal's reason if it aborts first. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 interface Tracked {
   session: ClientHttp2Session;
+  /** No stream has been opened on it yet: a failure to open one is the connection's, not its age's. */
+  fresh: boolean;
   streams: number;
   idle: NodeJS.Timeout | undefined;
   ping: NodeJS.Timeout | undefined;
@@ -57,6 +72,8 @@ export class Http2Sessions {
   private connecting: Promise<Tracked | undefined> | undefined;
   private http1Only = false;
   private closed = false;
+  /** The TLS connection being opened, ended if the pool closes first. */
+  private dialing: TLSSocket | undefined;
 
   constructor(
     private readonly origin: URL,
@@ -71,19 +88,32 @@ export class Http2Sessions {
 
   /**
    * Opens a stream for a request on a connection with room for it. Undefined when the server does not speak
-   * HTTP/2. Rejects with the connection's error (its `code`) when none can be opened.
+   * HTTP/2. Rejects with the connection's error (its `code`) when none can be opened, and with the signal's
+   * reason when it aborts first (a connection still opening then joins the pool).
    */
   async request(
     headers: NodeHttp2.OutgoingHttpHeaders,
     endStream: boolean,
+    signal?: AbortSignal,
   ): Promise<ClientHttp2Stream | undefined> {
     for (;;) {
       if (this.closed) throw new Error('connection pool is closed');
-      const tracked = this.withRoom() ?? (await this.connect());
+      signal?.throwIfAborted();
+      const tracked = this.withRoom() ?? (await untilAborted(this.connect(), signal));
       if (tracked === undefined) return undefined;
       // Another caller may have filled it while this one waited for the connection.
       if (!this.usable(tracked)) continue;
-      const stream = tracked.session.request(headers, { endStream });
+      signal?.throwIfAborted();
+      let stream: ClientHttp2Stream;
+      try {
+        stream = tracked.session.request(headers, { endStream });
+      } catch (err) {
+        // The connection can take no new stream (closing, or its 2^31 stream ids spent): use another.
+        this.retire(tracked, false);
+        if (tracked.streams === 0 && tracked.fresh) throw err;
+        continue;
+      }
+      tracked.fresh = false;
       this.track(tracked, stream);
       return stream;
     }
@@ -92,6 +122,7 @@ export class Http2Sessions {
   /** Closes every connection: open streams end with an error, as an HTTP/1.1 agent's `destroy` ends them. */
   close(): void {
     this.closed = true;
+    this.dialing?.destroy(new Error('connection pool is closed'));
     for (const tracked of this.live.splice(0)) this.retire(tracked, true);
   }
 
@@ -124,8 +155,9 @@ export class Http2Sessions {
     const session = loadHttp2().connect(this.origin, {
       createConnection: () => socket,
       settings: { enablePush: false, initialWindowSize: STREAM_WINDOW },
+      maxSessionMemory: SESSION_MEMORY_MB,
     });
-    const tracked: Tracked = { session, streams: 0, idle: undefined, ping: undefined };
+    const tracked: Tracked = { session, fresh: true, streams: 0, idle: undefined, ping: undefined };
     // Errors reach the streams; the connection only leaves the pool.
     session.on('error', () => this.retire(tracked, false));
     session.once('close', () => this.retire(tracked, false));
@@ -185,24 +217,29 @@ export class Http2Sessions {
       ...(sni === undefined ? {} : { servername: sni }),
       ...(rejectUnauthorized === undefined ? {} : { rejectUnauthorized }),
     });
+    this.dialing = socket;
     return new Promise((resolve, reject) => {
       const { connectTimeoutMs: ms, connectTimeoutCode: code } = this.options;
       const timer = setTimeout(() => {
-        socket.destroy(
-          Object.assign(new Error(`connect timed out after ${ms} ms`), { name: 'TimeoutError', code }),
-        );
+        const err = new Error(`connect timed out after ${ms} ms`);
+        socket.destroy(Object.assign(err, { name: 'TimeoutError', code }));
       }, ms);
-      socket.once('secureConnect', () => {
+      const settle = (err: Error | undefined): void => {
         clearTimeout(timer);
-        socket.removeListener('error', onError);
+        if (this.dialing === socket) this.dialing = undefined;
+        socket.removeListener('error', settle);
+        socket.removeListener('close', onClose);
+        if (err !== undefined) {
+          reject(err);
+          return;
+        }
         socket.setKeepAlive(true, this.options.keepAliveMs);
         resolve(socket);
-      });
-      const onError = (err: Error): void => {
-        clearTimeout(timer);
-        reject(err);
       };
-      socket.once('error', onError);
+      const onClose = (): void => settle(new Error('the connection closed during its TLS handshake'));
+      socket.once('secureConnect', () => settle(undefined));
+      socket.once('error', settle);
+      socket.once('close', onClose);
     });
   }
 

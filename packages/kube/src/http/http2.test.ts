@@ -240,6 +240,24 @@ describe('Http2Sessions', () => {
     }
   });
 
+  it('gives up waiting for a connection when the request is aborted', async () => {
+    // Accepts and never speaks: the TLS handshake never completes.
+    const mute = createTcpServer((socket) => socket.on('error', () => undefined));
+    mute.listen(0, '127.0.0.1');
+    await once(mute, 'listening');
+    const origin = new URL(`https://127.0.0.1:${(mute.address() as AddressInfo).port}`);
+    const sessions = new Http2Sessions(origin, tls, { ...options, connectTimeoutMs: 60_000 });
+    try {
+      const abort = new AbortController();
+      const pending = sessions.request({ ':path': '/api' }, true, abort.signal);
+      abort.abort(new Error('shutting down'));
+      await expect(withinDeadline('the aborted request', 2_000, pending)).rejects.toThrow('shutting down');
+    } finally {
+      sessions.close();
+      mute.close();
+    }
+  });
+
   it('fails the streams of a connection that stops answering pings', async () => {
     const server = await serve('h2');
     // A TCP relay that can go silent, as a dead network path does.
