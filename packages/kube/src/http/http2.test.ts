@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import {
+  constants,
   createSecureServer,
   type Http2SecureServer,
   type Http2ServerRequest,
@@ -35,6 +36,8 @@ interface Served {
   /** TCP connections, handshakes finished or not. */
   sockets: number;
   sessions: ServerHttp2Session[];
+  /** Method and path of every request, in order. */
+  requests: string[];
   /** The answers to watches, still open. */
   watches: Http2ServerResponse[];
   close(): Promise<void>;
@@ -54,7 +57,18 @@ async function serve(
   const tls = { cert: pki.certPem, key: pki.keyPem };
   const watches: Http2ServerResponse[] = [];
   const answer: Answerer = (req, res) => {
+    served.requests.push(`${req.method} ${req.url}`);
+    // Refused before any processing, the first time: the client may send it again.
+    if (req.url === '/refused-once' && served.requests.filter((r) => r.endsWith(req.url)).length === 1) {
+      res.stream.close(constants.NGHTTP2_REFUSED_STREAM);
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json' });
+    if (req.url === '/reset-midway') {
+      res.write('{"items":[');
+      setImmediate(() => res.stream.close(constants.NGHTTP2_INTERNAL_ERROR));
+      return;
+    }
     if (!req.url.startsWith('/watch')) {
       res.end(JSON.stringify({ version: req.httpVersion }));
       return;
@@ -83,6 +97,7 @@ async function serve(
     url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
     connections,
     sockets: 0,
+    requests: [],
     sessions,
     watches,
     close: async () => {
@@ -187,6 +202,31 @@ describe('HTTP/2', () => {
     const [chunk] = (await withinDeadline('the watch opened before the GOAWAY', 5_000, later)) as [Buffer];
     expect(chunk.toString()).toBe('{"still":"open"}\n');
     held.body.destroy();
+  });
+
+  it('sends a refused stream again, whatever its verb: the server did not process it', async () => {
+    const server = await serve('h2');
+    const c = client(server.url);
+    const created = c.transport.json({
+      method: 'POST',
+      path: '/refused-once',
+      body: '{}',
+      operation: 'CREATE',
+    });
+    expect(await withinDeadline('the POST', 5_000, created)).toEqual({ version: '2.0' });
+    expect(server.requests).toEqual(['POST /refused-once', 'POST /refused-once']);
+  });
+
+  it('reports a stream reset in the middle of an answer as a broken connection (reads retry)', async () => {
+    const server = await serve('h2');
+    const c = client(server.url);
+    const failed = await withinDeadline(
+      'the GET',
+      5_000,
+      get(c, '/reset-midway').catch((e: unknown) => e),
+    );
+    expect(failed).toMatchObject({ type: 'ClusterUnreachable' });
+    expect(server.requests).toEqual(['GET /reset-midway']);
   });
 
   it('falls back to HTTP/1.1, asking once, when the server does not offer HTTP/2', async () => {
