@@ -3,8 +3,8 @@
 import type * as NodeHttp2 from 'node:http2';
 import type { ClientHttp2Session, ClientHttp2Stream } from 'node:http2';
 import { createRequire } from 'node:module';
-import { isIP } from 'node:net';
-import { type SecureContext, type TLSSocket, connect as tlsConnect } from 'node:tls';
+import type { SecureContext, TLSSocket } from 'node:tls';
+import { dialTls, remoteSettings } from './h2-connect.js';
 
 /** TLS settings of a pool's connections (one secure context for all of them). */
 export interface SessionTls {
@@ -146,7 +146,12 @@ export class Http2Sessions {
   }
 
   private async open(): Promise<Tracked | undefined> {
-    const socket = await this.dial();
+    const { connectTimeoutMs: ms, connectTimeoutCode: code, keepAliveMs } = this.options;
+    const dialing = dialTls(this.origin, this.tls, { timeoutMs: ms, timeoutCode: code, keepAliveMs });
+    this.dialing = dialing.socket;
+    const socket = await dialing.ready.finally(() => {
+      if (this.dialing === dialing.socket) this.dialing = undefined;
+    });
     if (socket.alpnProtocol !== 'h2') {
       socket.destroy();
       this.http1Only = true;
@@ -167,7 +172,7 @@ export class Http2Sessions {
     session.once('connect', () => session.setLocalWindowSize(SESSION_WINDOW));
     // The server's stream limit comes in its first SETTINGS, sent at once: waiting for it keeps watches from
     // queueing behind a limit the pool did not know yet.
-    await this.settled(session);
+    await remoteSettings(session, ms, code);
     if (this.closed) {
       session.destroy();
       throw new Error('connection pool is closed');
@@ -175,72 +180,6 @@ export class Http2Sessions {
     this.live.push(tracked);
     this.becameIdle(tracked);
     return tracked;
-  }
-
-  private settled(session: ClientHttp2Session): Promise<void> {
-    const { connectTimeoutMs: ms, connectTimeoutCode: code } = this.options;
-    return new Promise((resolve, reject) => {
-      let failure: Error | undefined;
-      const timer = setTimeout(() => {
-        const message = `no HTTP/2 settings from the server in ${ms} ms`;
-        session.destroy(Object.assign(new Error(message), { name: 'TimeoutError', code }));
-      }, ms);
-      const onError = (err: Error): void => {
-        failure = err;
-      };
-      const onClose = (): void => {
-        clearTimeout(timer);
-        reject(failure ?? new Error('the connection closed before its HTTP/2 settings arrived'));
-      };
-      session.on('error', onError);
-      session.once('close', onClose);
-      session.once('remoteSettings', () => {
-        clearTimeout(timer);
-        session.removeListener('error', onError);
-        session.removeListener('close', onClose);
-        resolve();
-      });
-    });
-  }
-
-  /** A TLS connection offering h2 and http/1.1, within the connect timeout. */
-  private dial(): Promise<TLSSocket> {
-    const host = this.origin.hostname.replace(/^\[(.*)\]$/, '$1');
-    const { secureContext, rejectUnauthorized, servername } = this.tls;
-    // SNI carries a name, never an address (as node:https decides).
-    const sni = servername ?? (isIP(host) === 0 ? host : undefined);
-    const socket = tlsConnect({
-      host,
-      port: Number(this.origin.port || 443),
-      secureContext,
-      ALPNProtocols: ['h2', 'http/1.1'],
-      ...(sni === undefined ? {} : { servername: sni }),
-      ...(rejectUnauthorized === undefined ? {} : { rejectUnauthorized }),
-    });
-    this.dialing = socket;
-    return new Promise((resolve, reject) => {
-      const { connectTimeoutMs: ms, connectTimeoutCode: code } = this.options;
-      const timer = setTimeout(() => {
-        const err = new Error(`connect timed out after ${ms} ms`);
-        socket.destroy(Object.assign(err, { name: 'TimeoutError', code }));
-      }, ms);
-      const settle = (err: Error | undefined): void => {
-        clearTimeout(timer);
-        if (this.dialing === socket) this.dialing = undefined;
-        socket.removeListener('error', settle);
-        socket.removeListener('close', onClose);
-        if (err !== undefined) {
-          reject(err);
-          return;
-        }
-        socket.setKeepAlive(true, this.options.keepAliveMs);
-        resolve(socket);
-      };
-      const onClose = (): void => settle(new Error('the connection closed during its TLS handshake'));
-      socket.once('secureConnect', () => settle(undefined));
-      socket.once('error', settle);
-      socket.once('close', onClose);
-    });
   }
 
   private track(tracked: Tracked, stream: ClientHttp2Stream): void {
