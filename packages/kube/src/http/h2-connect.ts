@@ -52,6 +52,9 @@ export function dialTls(
         return;
       }
       socket.setKeepAlive(true, options.keepAliveMs);
+      // No Nagle: a request's HEADERS and DATA frames may leave in separate writes, and the second would wait
+      // for the server's (delayed) ACK of the first. node:http's agent and Go's dialer set TCP_NODELAY too.
+      socket.setNoDelay(true);
       resolve(socket);
     };
     const onClose = (): void => settle(new Error('the connection closed during its TLS handshake'));

@@ -15,10 +15,10 @@ import {
   type Socket,
   connect as tcpConnect,
 } from 'node:net';
-import { createSecureContext, type TLSSocket } from 'node:tls';
+import { createSecureContext, TLSSocket } from 'node:tls';
 import { generateServingCertificate } from '@kcp-tmc/testing';
 import { waitFor, withinDeadline } from '@kcp-tmc/testing/kit';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clientFor, type TestClient } from '../../test/support/clients.js';
 import { CONNECT_TIMEOUT_CODE } from '../config/agents.js';
 import { Http2Sessions } from './h2-sessions.js';
@@ -276,6 +276,20 @@ describe('Http2Sessions', () => {
       const closed = () => session?.closed === true || session?.destroyed === true;
       await waitFor('the idle connection to close', closed, { timeoutMs: 5_000 });
     } finally {
+      sessions.close();
+    }
+  });
+
+  it('sends without Nagle: small frames do not wait for the server to acknowledge the last ones', async () => {
+    const server = await serve('h2');
+    const noDelay = vi.spyOn(TLSSocket.prototype, 'setNoDelay');
+    const sessions = new Http2Sessions(new URL(server.url), tls, options);
+    try {
+      const stream = await sessions.request({ ':path': '/api' }, true);
+      stream?.resume();
+      expect(noDelay).toHaveBeenCalledWith(true);
+    } finally {
+      noDelay.mockRestore();
       sessions.close();
     }
   });
