@@ -1,4 +1,4 @@
-// Requests on Node's own HTTP stack (node:http / node:https), the one the runtime has loaded anyway.
+// Requests on Node's own HTTP stack (node:http / node:https, and node:http2 where the pool speaks it).
 import type { Agent, IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
