@@ -48,18 +48,25 @@ export function http2SessionsOf(agent: HttpAgent): Http2Sessions | undefined {
   return http2Pools.get(agent);
 }
 
+/** The options with their defaults filled in. */
+export function poolSettings({
+  connectTimeoutMs = CONNECT_TIMEOUT_MS,
+  http2 = process.env.DISABLE_HTTP2 === undefined,
+}: ConnectionPoolOptions = {}): Required<ConnectionPoolOptions> {
+  return { connectTimeoutMs, http2 };
+}
+
 /**
  * A connection pool for `origin` (its scheme: `http:` or `https:`) with the cluster's TLS settings: an HTTP/1.1
- * agent and, over HTTPS, the HTTP/2 connections tried first ({@link http2SessionsOf}).
+ * agent and, over HTTPS, the HTTP/2 connections tried first ({@link http2SessionsOf}). Connections share one
+ * through {@link leasePool} (shared-pools.ts).
  */
 export function connectionAgent(
   origin: URL,
   tls: TlsMaterial,
-  {
-    connectTimeoutMs = CONNECT_TIMEOUT_MS,
-    http2 = process.env.DISABLE_HTTP2 === undefined,
-  }: ConnectionPoolOptions = {},
+  poolOptions: ConnectionPoolOptions = {},
 ): HttpAgent {
+  const { connectTimeoutMs, http2 } = poolSettings(poolOptions);
   const pool = { keepAlive: true, keepAliveMsecs: KEEP_ALIVE_PROBE_MS, timeout: IDLE_CONNECTION_MS };
   const secure = origin.protocol === 'https:';
   const options = secure ? tlsOptions(tls) : undefined;

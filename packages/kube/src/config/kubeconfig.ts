@@ -66,13 +66,17 @@ export interface ClusterConnectionOptions {
 /**
  * One API server as seen through one kubeconfig context: its base URL and a way to authenticate requests.
  * Static credentials and the in-cluster token file are handled by our own code, resolved once into headers and
- * one TLS connection pool (see NativeCredentials); plugins and proxies by client-node (ClientNodeCredentials).
+ * a TLS connection pool shared by the process's connections to the server (see NativeCredentials); plugins and
+ * proxies by client-node (ClientNodeCredentials).
  */
 export class ClusterConnection {
   readonly baseUrl: URL;
   /** How requests are authenticated (our own code, or client-node for plugins and proxies). */
   readonly credentials: Credentials;
   private readonly kc: LoadedKubeConfig;
+  /** Requests and watches in flight (their Transport's controllers): a shared pool outlives this connection. */
+  private readonly inFlight = new Set<AbortController>();
+  private closed = false;
 
   constructor(kubeConfig: LoadedKubeConfig, options: ClusterConnectionOptions = {}) {
     const cluster = kubeConfig.getCurrentCluster();
@@ -93,10 +97,31 @@ export class ClusterConnection {
     return this.credentials.authenticate(url, method);
   }
 
-  /** Closes pooled connections; open watches end. */
+  /**
+   * Registers a request in flight, for {@link close} to end; call the function returned when it is over. On a
+   * closed connection it is aborted at once.
+   */
+  track(request: AbortController): () => void {
+    if (this.closed) {
+      request.abort(closedError());
+      return () => undefined;
+    }
+    this.inFlight.add(request);
+    return () => this.inFlight.delete(request);
+  }
+
+  /** Ends this connection's requests and open watches, and closes its pools unless other connections use them. */
   close(): Promise<void> {
+    this.closed = true;
+    const reason = closedError();
+    for (const request of this.inFlight) request.abort(reason);
+    this.inFlight.clear();
     return this.credentials.close();
   }
+}
+
+function closedError(): Error {
+  return new Error('connection is closed');
 }
 
 export { hasStaticCredentials } from './client-node-auth.js';

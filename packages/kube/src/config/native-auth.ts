@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Agent } from 'node:http';
-import { connectionAgent } from './agents.js';
 import { authHeaders, type TlsMaterial, tlsMaterial, tokenFileOf } from './credentials.js';
 import type { LoadedKubeConfig } from './kubeconfig-model.js';
+import { leasePool, type PoolLease } from './shared-pools.js';
 
 /**
  * What to add to one request: auth headers and the connection pool (a node:http or node:https Agent for the
@@ -26,12 +26,13 @@ const TOKEN_FILE_REREAD_MS = 60_000;
 
 /**
  * Static credentials (token, basic auth, client certificate data or files, none) and the in-cluster token
- * file, by our own code. TLS material is read once into one keep-alive pool per server (a failure is not
- * remembered: the next request reads again); headers are built once, or again when the token file is re-read.
+ * file, by our own code. TLS material is read once into a keep-alive pool per server, shared with every other
+ * connection of the process to that server with the same TLS settings (a failure is not remembered: the next
+ * request reads again); headers are built once, or again when the token file is re-read.
  */
 export class NativeCredentials implements Credentials {
   private tls: Promise<TlsMaterial> | undefined;
-  private readonly pools = new Map<string, Agent>();
+  private readonly pools = new Map<string, PoolLease>();
   private current: RequestAuth | undefined;
   /** The file token `current` was built with. */
   private currentToken: string | undefined;
@@ -57,16 +58,16 @@ export class NativeCredentials implements Credentials {
 
   private async pool(url: URL): Promise<Agent> {
     const known = this.pools.get(url.origin);
-    if (known !== undefined) return known;
+    if (known !== undefined) return known.agent;
     const tls = await this.tlsSettings();
     if (this.closed) throw new Error('connection is closed');
-    // Two requests may have waited for the same TLS read: the first one builds the pool.
-    let agent = this.pools.get(url.origin);
-    if (agent === undefined) {
-      agent = connectionAgent(new URL(url.origin), tls);
-      this.pools.set(url.origin, agent);
+    // Two requests may have waited for the same TLS read: the first one takes the lease.
+    let lease = this.pools.get(url.origin);
+    if (lease === undefined) {
+      lease = leasePool(new URL(url.origin), tls);
+      this.pools.set(url.origin, lease);
     }
-    return agent;
+    return lease.agent;
   }
 
   private tlsSettings(): Promise<TlsMaterial> {
@@ -95,7 +96,8 @@ export class NativeCredentials implements Credentials {
     this.closed = true;
     this.tls = undefined;
     this.current = undefined;
-    for (const agent of this.pools.values()) agent.destroy();
+    // Pools others still use stay open; the connection's own requests were ended by ClusterConnection.close.
+    for (const lease of this.pools.values()) lease.release();
     this.pools.clear();
   }
 }

@@ -139,6 +139,7 @@ export class Transport {
    */
   async stream(req: HttpRequest): Promise<StreamAnswer> {
     const deadline = this.deadline(req);
+    let body: Readable | undefined;
     try {
       let opened: Awaited<ReturnType<typeof openRequest>>;
       try {
@@ -149,16 +150,20 @@ export class Transport {
       }
       const { status, statusMessage } = opened;
       this.reportAnswer(req, status, statusMessage);
+      body = decodedBody(opened);
+      // In flight until the body is done with: closing the connection ends the watch.
+      body.once('close', deadline.untrack);
       return {
         status,
         statusText: statusMessage,
         rawHeaders: opened.rawHeaders,
         headers: opened.headers,
-        body: decodedBody(opened),
+        body,
         signal: deadline.signal,
       };
     } finally {
       deadline.clear();
+      if (body === undefined) deadline.untrack();
     }
   }
 
@@ -209,16 +214,20 @@ export class Transport {
     );
   }
 
-  /** The caller's signal combined with this request's timeout; `clear` stops the timer. */
-  private deadline(req: HttpRequest): { signal: AbortSignal; clear(): void } {
+  /**
+   * The request's abort signal: its timeout (`clear` stops the timer), the caller's signal, and the
+   * connection's close, which ends it until `untrack` is called.
+   */
+  private deadline(req: HttpRequest): { signal: AbortSignal; clear(): void; untrack(): void } {
     const ms = req.timeoutMs ?? this.timeoutMs;
-    const timeout = new AbortController();
+    const own = new AbortController();
     const timer = setTimeout(
-      () => timeout.abort(new DOMException(`request timed out after ${ms} ms`, 'TimeoutError')),
+      () => own.abort(new DOMException(`request timed out after ${ms} ms`, 'TimeoutError')),
       ms,
     );
-    const signal = req.signal === undefined ? timeout.signal : AbortSignal.any([req.signal, timeout.signal]);
-    return { signal, clear: () => clearTimeout(timer) };
+    const untrack = this.connection.track(own);
+    const signal = req.signal === undefined ? own.signal : AbortSignal.any([req.signal, own.signal]);
+    return { signal, clear: () => clearTimeout(timer), untrack };
   }
 
   /**
@@ -273,6 +282,7 @@ export class Transport {
       return answer.body as T;
     } finally {
       deadline.clear();
+      deadline.untrack();
     }
   }
 }
