@@ -84,20 +84,46 @@ export class RealClient {
     return res;
   }
 
-  /** A watch: calls `onEvent` with each parsed event; returns the abort. */
-  watch(path: string, onEvent: (event: WatchEvent) => void): Promise<() => void> {
+  /**
+   * A watch: calls `onEvent` with each parsed event, and `onEnd` once if the server ends it (kube-apiserver
+   * closes a watch after 30 to 60 minutes) or the connection breaks; returns the abort, after which neither is
+   * called.
+   */
+  watch(
+    path: string,
+    onEvent: (event: WatchEvent) => void,
+    onEnd: () => void = () => {},
+  ): Promise<() => void> {
     return new Promise((resolve, reject) => {
+      let stopped = false;
+      let ended = false;
+      const end = (): void => {
+        if (stopped || ended) return;
+        ended = true;
+        onEnd();
+      };
       const req = request(
         `${this.server.url}${path}`,
         { ca: this.server.caCertPem, headers: { authorization: `Bearer ${this.server.token}` } },
         (res) => {
-          if (res.statusCode !== 200) reject(new Error(`watch ${path}: ${res.statusCode}`));
+          if (res.statusCode !== 200) {
+            res.resume();
+            reject(new Error(`watch ${path}: ${res.statusCode}`));
+            return;
+          }
           eachLine(res, (line) => onEvent(JSON.parse(line) as WatchEvent));
-          res.on('error', () => {});
-          resolve(() => req.destroy());
+          res.on('error', end);
+          res.on('close', end);
+          resolve(() => {
+            stopped = true;
+            req.destroy();
+          });
         },
       );
-      req.on('error', reject);
+      req.on('error', (err) => {
+        reject(err);
+        end();
+      });
       req.end();
     });
   }
@@ -109,7 +135,14 @@ export class RealClient {
 
 export interface WatchEvent {
   type: string;
-  object: { metadata: { namespace?: string; name: string; annotations?: Record<string, string> } };
+  object: {
+    metadata: {
+      namespace?: string;
+      name: string;
+      resourceVersion?: string;
+      annotations?: Record<string, string>;
+    };
+  };
 }
 
 /** The label selector of one SyncTarget's objects downstream. */
@@ -129,22 +162,56 @@ export class SyncedConfigMaps {
   readonly seen = new Map<string, number>();
   readonly seqAt = new Map<string, number>();
   private abort: (() => void) | undefined;
+  private stopped = false;
   private readonly waiters = new WatchWaiters();
 
   /** Watches `/api/v1/configmaps` under `root` (`''`, or `/clusters/<ws>` upstream) with `selector`. */
-  async start(client: RealClient, selector: string, root = ''): Promise<void> {
-    const query = `watch=1&labelSelector=${encodeURIComponent(selector)}`;
-    this.abort = await client.watch(`${root}/api/v1/configmaps?${query}`, (event) => {
-      const now = performance.now();
-      const { metadata } = event.object;
-      if (event.type === 'ADDED' || event.type === 'MODIFIED') {
-        const key = `${metadata.namespace}/${metadata.name}`;
-        if (metadata.name.startsWith('bench-') && !this.seen.has(key)) this.seen.set(key, now);
-        const seq = metadata.annotations?.['bench/seq'];
-        if (seq !== undefined && !this.seqAt.has(seq)) this.seqAt.set(seq, now);
-      }
-      this.waiters.wake();
-    });
+  start(client: RealClient, selector: string, root = ''): Promise<void> {
+    return this.watchFrom(client, `${root}/api/v1/configmaps?watch=1&allowWatchBookmarks=true`, selector);
+  }
+
+  /**
+   * One watch, from `resourceVersion` when given; when the server ends it, the next one goes on from the last
+   * version seen (bookmarks keep that recent), or from now if that version is gone (410: the objects come
+   * again as ADDED, and only those not seen before count).
+   */
+  private async watchFrom(client: RealClient, base: string, selector: string, resourceVersion?: string) {
+    const from = resourceVersion === undefined ? '' : `&resourceVersion=${resourceVersion}`;
+    let last = resourceVersion;
+    let gone = false;
+    const path = `${base}&labelSelector=${encodeURIComponent(selector)}${from}`;
+    this.abort = await client.watch(
+      path,
+      (event) => {
+        if (event.type === 'ERROR') {
+          gone = true;
+          return;
+        }
+        last = event.object.metadata.resourceVersion ?? last;
+        if (event.type !== 'BOOKMARK') this.record(event);
+        this.waiters.wake();
+      },
+      () => {
+        if (this.stopped) return;
+        const again = () => this.watchFrom(client, base, selector, gone ? undefined : last);
+        // A failed re-watch (the server restarting) is tried again; a stopped bench leaves it.
+        const retry = (): void => {
+          if (!this.stopped) again().catch(() => setTimeout(retry, 1000));
+        };
+        retry();
+      },
+    );
+  }
+
+  private record(event: WatchEvent): void {
+    const now = performance.now();
+    const { metadata } = event.object;
+    if (event.type === 'ADDED' || event.type === 'MODIFIED') {
+      const key = `${metadata.namespace}/${metadata.name}`;
+      if (metadata.name.startsWith('bench-') && !this.seen.has(key)) this.seen.set(key, now);
+      const seq = metadata.annotations?.['bench/seq'];
+      if (seq !== undefined && !this.seqAt.has(seq)) this.seqAt.set(seq, now);
+    }
   }
 
   /** Bench objects seen whose name starts with `prefix`. */
@@ -165,6 +232,7 @@ export class SyncedConfigMaps {
   }
 
   stop(): void {
+    this.stopped = true;
     this.abort?.();
   }
 }
