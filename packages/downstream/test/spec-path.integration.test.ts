@@ -342,10 +342,19 @@ describe('spec path against the simulator (kcp wildcard mode, real engine + tran
       20_000,
       'upstream gone',
     );
-    const deletes = agent.syncer.deleted.filter(
-      (d) => d.request.item.key.name === 'app' && d.request.item.key.cluster === cluster,
+    // Recorded when the syncer's delete returns, which is after its finalizer removal let the object go.
+    await eventually(
+      () =>
+        agent.syncer.deleted.some(
+          (d) =>
+            d.request.item.key.name === 'app' &&
+            d.request.item.key.cluster === cluster &&
+            d.result.operation === 'delete' &&
+            d.result.success,
+        ),
+      20_000,
+      'the delete recorded',
     );
-    expect(deletes.some((d) => d.result.operation === 'delete' && d.result.success)).toBe(true);
   }, 30_000);
 
   // kcp removes an object from one SyncTarget with deletion.internal.workload.kcp.io/<key>; once the downstream

@@ -288,7 +288,14 @@ describe('spec path against real kube-apiservers (plain upstream, real engine + 
       20_000,
       'upstream gone',
     );
-    const deletes = a.syncer.deleted.filter((d) => d.request.item.key.name === 'app');
-    expect(deletes.some((d) => d.result.operation === 'delete' && d.result.success)).toBe(true);
+    // Recorded when the syncer's delete returns, which is after its finalizer removal let the object go.
+    await eventually(
+      () =>
+        a.syncer.deleted.some(
+          (d) => d.request.item.key.name === 'app' && d.result.operation === 'delete' && d.result.success,
+        ),
+      20_000,
+      'the delete recorded',
+    );
   });
 });
