@@ -136,23 +136,35 @@ async function waitForAdminKubeconfig(
   deadline: number,
 ): Promise<AdminCredentials> {
   return waitUntil(kcp, deadline, `${path} written`, async () => {
-    let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      return adminCredentialsOf(readFileSync(path, 'utf8'));
     } catch {
-      return undefined;
+      return undefined; // not created yet
     }
-    const config = parse(text) as {
-      clusters?: Array<{ name: string; cluster: { 'certificate-authority-data'?: string } }>;
-      users?: Array<{ name: string; user: { token?: string } }>;
-    };
-    const token = config.users?.find((u) => u.user.token !== undefined)?.user.token;
-    const ca = config.clusters?.find((c) => c.cluster['certificate-authority-data'])?.cluster[
-      'certificate-authority-data'
-    ];
-    if (token === undefined || ca === undefined) return undefined;
-    return { token, caCertPem: Buffer.from(ca, 'base64').toString('utf8') };
   });
+}
+
+/**
+ * The kcp-admin token and CA of an admin.kubeconfig's text; undefined while kcp is still writing it (an empty
+ * file parses as null, a half-written one may not parse at all).
+ */
+export function adminCredentialsOf(text: string): AdminCredentials | undefined {
+  let config: {
+    clusters?: Array<{ name: string; cluster: { 'certificate-authority-data'?: string } }>;
+    users?: Array<{ name: string; user: { token?: string } }>;
+  } | null;
+  try {
+    config = parse(text) as typeof config;
+  } catch {
+    return undefined;
+  }
+  if (config === null || typeof config !== 'object') return undefined;
+  const token = config.users?.find((u) => u.user?.token !== undefined)?.user.token;
+  const ca = config.clusters?.find((c) => c.cluster?.['certificate-authority-data'])?.cluster[
+    'certificate-authority-data'
+  ];
+  if (token === undefined || ca === undefined) return undefined;
+  return { token, caCertPem: Buffer.from(ca, 'base64').toString('utf8') };
 }
 
 async function createWorkspace(
