@@ -192,15 +192,18 @@ export class SyncedConfigMaps {
         this.waiters.wake();
       },
       () => {
-        if (this.stopped) return;
-        const again = () => this.watchFrom(client, base, selector, gone ? undefined : last);
         // A failed re-watch (the server restarting) is tried again; a stopped bench leaves it.
         const retry = (): void => {
-          if (!this.stopped) again().catch(() => setTimeout(retry, 1000));
+          if (this.stopped) return;
+          this.watchFrom(client, base, selector, gone ? undefined : last).catch(() =>
+            setTimeout(retry, 1000),
+          );
         };
         retry();
       },
     );
+    // Stopped while this watch was being opened: it must not outlive the bench.
+    if (this.stopped) this.abort();
   }
 
   private record(event: WatchEvent): void {
