@@ -74,11 +74,11 @@ describe('NamespaceCleaner (simulator, manual clock)', () => {
     (await client.get(NAMESPACES, { name })).metadata.deletionTimestamp === undefined;
 
   /** A cleaner of CONFIGMAPS on a manual clock, and the namespaces it deleted. */
-  const newCleaner = () => {
+  const newCleaner = (through: KubeClient = client) => {
     const clock = new ManualClock();
     const deleted: string[] = [];
     const cleaner = new NamespaceCleaner({
-      client,
+      client: through,
       clock,
       logger: NOOP_LOGGER,
       syncTargetKey: KEY,
@@ -112,6 +112,58 @@ describe('NamespaceCleaner (simulator, manual clock)', () => {
     expect(await exists('ours-refilled')).toBe(true);
     expect(deleted).toEqual(['ours-empty']);
     expect(cleaner.pending()).toEqual([]);
+  });
+
+  it('keeps a pending plan when planned again, as kcp does: the delay runs from the first plan', async () => {
+    const { clock, deleted, cleaner } = newCleaner();
+    await namespace('emptied-slowly', true);
+    cleaner.schedule('emptied-slowly');
+    clock.advance(DELAY - 1);
+    // Another object of it deleted: the plan stays due at DELAY.
+    cleaner.schedule('emptied-slowly');
+    clock.advance(1);
+    await eventually(() => deleted.includes('emptied-slowly'), 10_000, 'namespace deleted at the first plan');
+    expect(cleaner.pending()).toEqual([]);
+  });
+
+  it('lets a plan lapse when the namespace still holds objects; the next plan starts a new delay', async () => {
+    // The real client, counting the cleaner's emptiness checks as they complete.
+    let checks = 0;
+    const counted = new Proxy(client, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (property !== 'list' || typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          const answer = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          checks++;
+          return answer;
+        };
+      },
+    });
+    const { clock, deleted, cleaner } = newCleaner(counted);
+    await namespace('still-full', true);
+    await client.create(
+      CONFIGMAPS,
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'left', namespace: 'still-full' } },
+      { namespace: 'still-full' },
+    );
+    cleaner.schedule('still-full');
+    clock.advance(DELAY);
+    await eventually(() => checks === 1, 10_000, 'the plan checked the namespace');
+    // It found an object: nothing deleted, and the plan is not rearmed by itself.
+    expect(cleaner.pending()).toEqual([]);
+    expect(deleted).toEqual([]);
+    expect(await exists('still-full')).toBe(true);
+    await client.delete(CONFIGMAPS, { namespace: 'still-full', name: 'left' });
+    cleaner.schedule('still-full');
+    clock.advance(DELAY - 1);
+    expect(deleted).toEqual([]);
+    clock.advance(1);
+    await eventually(
+      () => deleted.includes('still-full'),
+      10_000,
+      'namespace deleted a delay after the new plan',
+    );
   });
 
   it('a cancelled or stopped clean-up never runs', async () => {

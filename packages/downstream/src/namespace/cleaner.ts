@@ -25,8 +25,11 @@ export interface NamespaceCleanerOptions {
 }
 
 /**
- * Deletes downstream namespaces we own once they stayed empty for the clean delay (kcp's
- * `--downstream-namespace-clean-delay`). A namespace that gains an object in the meantime is kept.
+ * Deletes downstream namespaces we own that are empty when their clean delay (kcp's
+ * `--downstream-namespace-clean-delay`) is over. As kcp's syncer plans cleaning, the delay runs from the first
+ * plan: planning again while one is pending keeps it, so a namespace emptied one object at a time goes once the
+ * first plan is due, not a whole delay after its last object. A plan that finds the namespace still holding
+ * objects lapses; the next plan starts a new delay. A namespace that gains an object is kept (`cancel`).
  */
 export class NamespaceCleaner {
   private readonly timers = new Map<string, TimerHandle>();
@@ -41,10 +44,9 @@ export class NamespaceCleaner {
     if (!isNamespacesGvr(gvr)) this.gvrs.set(gvrToString(gvr), gvr);
   }
 
-  /** Checks `namespace` after the delay (again, if already scheduled: the delay restarts). */
+  /** Checks `namespace` once the delay is over; a plan already pending is kept as it is. */
   schedule(namespace: string): void {
-    if (this.stopped || namespace === '') return;
-    this.cancel(namespace);
+    if (this.stopped || namespace === '' || this.timers.has(namespace)) return;
     const handle = this.options.clock.setTimeout(() => {
       this.timers.delete(namespace);
       void this.clean(namespace).catch((err: unknown) =>

@@ -27,7 +27,7 @@ export interface DownstreamSyncer {
   /**
    * kcp's downstream namespace controller (pkg/syncer/namespace): the upstream namespace is gone from this
    * SyncTarget's view, so delete the downstream namespace after `--downstream-namespace-clean-delay` if it
-   * holds none of the synced objects by then.
+   * holds none of the synced objects by then. A plan already pending is kept, not restarted (as kcp's).
    */
   planNamespaceCleaning(downstreamNamespace: string): void;
   /** The upstream namespace is back (or still there): keep the downstream namespace. */
