@@ -9,6 +9,7 @@ import {
   pidsOf,
   requestCounts,
   rssOfStatus,
+  slowestChanges,
   writesOf,
 } from './real-measure.js';
 import { realSizes } from './real-sizes.js';
@@ -22,6 +23,34 @@ apiserver_request_total_other{resource="configmaps",verb="GET"} 99
 `;
 
 describe('real-server benchmark measures', () => {
+  it('lists the slowest changes, slowest first, with the upstream answer time and when each was sent', () => {
+    const sent = new Map([
+      ['a', 1000],
+      ['b', 1100],
+      ['c', 1200],
+      ['d', 3500],
+    ]);
+    const seen = new Map([
+      ['a', 1010],
+      ['b', 1150.04],
+      ['c', 1209],
+    ]);
+    const answered = new Map([
+      ['a', 1002],
+      ['b', 1140.5],
+    ]);
+    expect(slowestChanges(sent, seen, answered, 2)).toEqual([
+      { ms: 50, answerMs: 40.5, atS: 0.1 },
+      { ms: 10, answerMs: 2, atS: 0 },
+    ]);
+    // A change never seen is not a sample; one never answered has no answer time.
+    expect(slowestChanges(sent, seen, answered, 5)).toEqual([
+      { ms: 50, answerMs: 40.5, atS: 0.1 },
+      { ms: 10, answerMs: 2, atS: 0 },
+      { ms: 9, answerMs: Number.NaN, atS: 0.2 },
+    ]);
+  });
+
   it("reads a process's RSS and its anonymous and file-backed parts from /proc/<pid>/status", () => {
     const status =
       'Name:\tnode\nVmRSS:\t   90788 kB\nRssAnon:\t   38548 kB\nRssFile:\t   52240 kB\nRssShmem:\t       0 kB\n';

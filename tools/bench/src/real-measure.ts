@@ -154,3 +154,30 @@ export const MiB = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 
 /** The 1-minute load average, rounded: recorded with every phase (the machine is shared). */
 export const load1 = () => Math.round((loadavg()[0] ?? 0) * 100) / 100;
+
+/**
+ * The `n` slowest changes, each with its latency, how long the upstream took to answer it and when it was sent (s
+ * after the first): a change held up in the upstream shows in its answer time; stalls that recur at a period (a
+ * heartbeat, a poll) or come together (a pause of the process) show in the times.
+ */
+export function slowestChanges(
+  sentAt: ReadonlyMap<string, number>,
+  seenAt: ReadonlyMap<string, number>,
+  answeredAt: ReadonlyMap<string, number>,
+  n: number,
+): { ms: number; answerMs: number; atS: number }[] {
+  const first = Math.min(...sentAt.values());
+  const tenths = (ms: number) => Math.round(ms * 10) / 10;
+  const changes: { ms: number; answerMs: number; atS: number }[] = [];
+  for (const [seq, at] of sentAt) {
+    const seen = seenAt.get(seq);
+    if (seen === undefined) continue;
+    const answered = answeredAt.get(seq) ?? Number.NaN;
+    changes.push({
+      ms: tenths(seen - at),
+      answerMs: tenths(answered - at),
+      atS: Math.round((at - first) / 100) / 10,
+    });
+  }
+  return changes.sort((a, b) => b.ms - a.ms).slice(0, n);
+}

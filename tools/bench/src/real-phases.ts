@@ -11,6 +11,7 @@ import {
   MiB,
   ProcessSampler,
   requestCounts,
+  slowestChanges,
   writesOf,
 } from './real-measure.js';
 import type { RealSizes } from './real-sizes.js';
@@ -59,8 +60,8 @@ const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const stopSignal = (kind: SyncerKind) => (kind === 'agent' ? 'SIGTERM' : 'SIGKILL');
 
 /**
- * Stops the running syncer; with KCP_TMC_BENCH_LOGS=<dir>, its log is copied there first (the world's directory
- * goes with the world).
+ * Stops the running syncer; with KCP_TMC_BENCH_LOGS=<dir>, its log is copied there, named by the time it stopped
+ * (the world's directory goes with the world).
  */
 async function stopSyncer(ctx: PhaseContext, kind: SyncerKind): Promise<void> {
   const running = ctx.world.syncer;
@@ -68,7 +69,8 @@ async function stopSyncer(ctx: PhaseContext, kind: SyncerKind): Promise<void> {
   const dir = process.env.KCP_TMC_BENCH_LOGS;
   if (dir !== undefined && running !== undefined && existsSync(running.logPath)) {
     mkdirSync(dir, { recursive: true });
-    copyFileSync(running.logPath, join(dir, basename(running.logPath)));
+    // A syncer runs once per phase: each run's log under its own name.
+    copyFileSync(running.logPath, join(dir, `${new Date().toISOString()}-${basename(running.logPath)}`));
   }
 }
 
@@ -220,6 +222,8 @@ async function steadyPhases(ctx: PhaseContext, kind: SyncerKind, sampler: Proces
   const loadAfterSync = load1();
 
   const sentAt = new Map<string, number>();
+  // When kcp answered each patch: a slow change whose answer was slow too was held up in kcp, not the syncer.
+  const answeredAt = new Map<string, number>();
   await paced(changes, rate, async (i) => {
     const seq = `${kind}-${i}`;
     sentAt.set(seq, performance.now());
@@ -230,6 +234,7 @@ async function steadyPhases(ctx: PhaseContext, kind: SyncerKind, sampler: Proces
       { metadata: { annotations: { 'bench/seq': seq } } },
       'application/merge-patch+json',
     );
+    answeredAt.set(seq, performance.now());
   });
   await ctx.watch.until(
     () => [...sentAt.keys()].every((s) => ctx.watch.seqAt.has(s)),
@@ -243,7 +248,16 @@ async function steadyPhases(ctx: PhaseContext, kind: SyncerKind, sampler: Proces
     const part = samples.slice(i * tenth, (i + 1) * tenth);
     return round(part.reduce((a, b) => a + b, 0) / part.length, 0);
   });
-  const latency = { ...latencySummary(samples), min: round(Math.min(...samples), 1), meanByTenth };
+  // When the first change was sent (wall clock), so the slowest ones' times can be matched with a syncer's log.
+  const firstSentAt = new Date(performance.timeOrigin + Math.min(...sentAt.values())).toISOString();
+  const slowest = slowestChanges(sentAt, ctx.watch.seqAt, answeredAt, 10);
+  const latency = {
+    ...latencySummary(samples),
+    min: round(Math.min(...samples), 1),
+    meanByTenth,
+    firstSentAt,
+    slowest,
+  };
   const peakRssChanges = sampler.takePeak();
   // Each change is an object's first update since its create: what the syncer sends for it, by verb.
   const afterChanges = await metrics(ctx);
