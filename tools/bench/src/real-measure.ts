@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { round } from './sim-support.js';
 
 // Pure measuring helpers of the real-server benchmark (unit-tested in real-measure.test.ts): request counters from
 // a kube-apiserver's /metrics, CPU and RSS of a process from /proc.
@@ -167,16 +168,15 @@ export function slowestChanges(
   n: number,
 ): { ms: number; answerMs: number; atS: number }[] {
   const first = Math.min(...sentAt.values());
-  const tenths = (ms: number) => Math.round(ms * 10) / 10;
   const changes: { ms: number; answerMs: number; atS: number }[] = [];
   for (const [seq, at] of sentAt) {
     const seen = seenAt.get(seq);
     if (seen === undefined) continue;
     const answered = answeredAt.get(seq) ?? Number.NaN;
     changes.push({
-      ms: tenths(seen - at),
-      answerMs: tenths(answered - at),
-      atS: Math.round((at - first) / 100) / 10,
+      ms: round(seen - at, 1),
+      answerMs: round(answered - at, 1),
+      atS: round((at - first) / 1000, 1),
     });
   }
   return changes.sort((a, b) => b.ms - a.ms).slice(0, n);
