@@ -29,13 +29,21 @@ export function clusterKey(cluster: string, gvr: GVR, namespace: string, name: s
 }
 
 export function encodeClusterKey(key: ClusterKey): string {
-  const parts = [key.cluster, key.gvr.group, key.gvr.version, key.gvr.resource, key.namespace, key.name];
-  for (const part of parts) {
-    if (part.includes(SEPARATOR)) {
-      throw new TypeError(`cluster key part "${part}" contains "${SEPARATOR}"`);
-    }
+  // Every cache and queue lookup encodes a key: checked part by part and joined in one template, no array.
+  const { cluster, gvr, namespace, name } = key;
+  checkKeyPart(cluster);
+  checkKeyPart(gvr.group);
+  checkKeyPart(gvr.version);
+  checkKeyPart(gvr.resource);
+  checkKeyPart(namespace);
+  checkKeyPart(name);
+  return `${cluster}/${gvr.group}/${gvr.version}/${gvr.resource}/${namespace}/${name}`;
+}
+
+function checkKeyPart(part: string): void {
+  if (part.includes(SEPARATOR)) {
+    throw new TypeError(`cluster key part "${part}" contains "${SEPARATOR}"`);
   }
-  return parts.join(SEPARATOR);
 }
 
 export function decodeClusterKey(encoded: string): ClusterKey {

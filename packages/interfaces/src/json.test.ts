@@ -11,6 +11,16 @@ describe('canonicalJson', () => {
   it('sorts integer-like keys as text, as Go encodes a map', () => {
     expect(canonicalJson({ 9: 'a', 10: 'b' })).toBe('{"10":"b","9":"a"}');
   });
+
+  it('sorts few and many keys alike, by code unit', () => {
+    for (const count of [2, 5, 16, 17, 40]) {
+      const keys = Array.from({ length: count }, (_, i) => `k${(i * 7919) % 97}${i % 3 === 0 ? 'Z' : 'a'}`);
+      const record = Object.fromEntries(keys.map((k, i) => [k, i]));
+      const sorted = Object.keys(record).sort();
+      expect(Object.keys(JSON.parse(canonicalJson(record)))).toEqual(sorted);
+    }
+    expect(canonicalJson({ b: 1, B: 2, a: 3, é: 4, Z: 5 })).toBe('{"B":2,"Z":5,"a":3,"b":1,"é":4}');
+  });
 });
 
 describe('jsonEqual', () => {

@@ -13,10 +13,19 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
  */
 export function cloneJson<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map(cloneJson) as T;
+  // Index loops, not map/for-of: without V8's top compiler (the agent turns it off) an iterator or a callback
+  // per level is an allocation per level, and this runs for every object on the spec path.
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = cloneJson(value[i]);
+    return out as T;
+  }
+  const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const copy = cloneJson((value as Record<string, unknown>)[key]);
+  const keys = Object.keys(source);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const copy = cloneJson(source[key]);
     if (key === '__proto__') {
       Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
     } else {
@@ -32,12 +41,40 @@ export function cloneJson<T>(value: T): T {
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  // Built as one string, without the per-level arrays and callbacks of map/filter/join (see cloneJson).
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+    return `${out}]`;
+  }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record)
-    .filter((k) => record[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
+  const keys = sortedKeys(record);
+  let out = '{';
+  let first = true;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const member = record[key];
+    if (member === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${canonicalJson(member)}`;
+    first = false;
+  }
+  return `${out}}`;
+}
+
+/**
+ * The keys by code unit. Objects mostly have a handful: sorted in place by insertion, as Array.prototype.sort
+ * copies the array into a work area first (on every object of every hash).
+ */
+function sortedKeys(record: Record<string, unknown>): string[] {
+  const keys = Object.keys(record);
+  if (keys.length > 16) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i] as string;
+    let j = i - 1;
+    for (; j >= 0 && (keys[j] as string) > key; j--) keys[j + 1] = keys[j] as string;
+    keys[j + 1] = key;
+  }
+  return keys;
 }
 
 /**
@@ -55,11 +92,18 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   }
   const ao = a as Record<string, unknown>;
   const bo = b as Record<string, unknown>;
-  const aKeys = Object.keys(ao).filter((k) => ao[k] !== undefined);
-  const bKeys = Object.keys(bo).filter((k) => bo[k] !== undefined);
-  if (aKeys.length !== bKeys.length) return false;
-  for (const key of aKeys) {
-    if (!Object.hasOwn(bo, key) || !jsonEqual(ao[key], bo[key])) return false;
+  // Counted, not filtered into arrays: the engine compares every upstream update with this (see cloneJson).
+  const aKeys = Object.keys(ao);
+  let aDefined = 0;
+  for (let i = 0; i < aKeys.length; i++) {
+    const key = aKeys[i] as string;
+    const member = ao[key];
+    if (member === undefined) continue;
+    aDefined++;
+    if (!Object.hasOwn(bo, key) || !jsonEqual(member, bo[key])) return false;
   }
-  return true;
+  const bKeys = Object.keys(bo);
+  let bDefined = 0;
+  for (let i = 0; i < bKeys.length; i++) if (bo[bKeys[i] as string] !== undefined) bDefined++;
+  return aDefined === bDefined;
 }

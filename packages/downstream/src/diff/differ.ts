@@ -14,7 +14,17 @@ export function normalizeDesired(desired: KubeObject, ignoreFields: readonly str
 
 /** The hash of what we want downstream: equal hashes mean nothing changed upstream since the last apply. */
 export function desiredHash(desired: KubeObject, ignoreFields: readonly string[] = []): string {
-  return canonicalHash(normalizeDesired(desired, ignoreFields));
+  // Hashed on every apply: a deep copy only when ignored paths must be cut out of it.
+  return canonicalHash(ignoreFields.length > 0 ? normalizeDesired(desired, ignoreFields) : hashView(desired));
+}
+
+/** What normalizeDesired keeps, as a view sharing everything below metadata with `desired`: read it only. */
+function hashView(desired: KubeObject): unknown {
+  const { status: _status, metadata, ...rest } = desired;
+  const meta: Record<string, unknown> = { ...metadata };
+  for (let i = 0; i < SERVER_SET_METADATA_FIELDS.length; i++)
+    delete meta[SERVER_SET_METADATA_FIELDS[i] as string];
+  return { ...rest, metadata: meta };
 }
 
 /**

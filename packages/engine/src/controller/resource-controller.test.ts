@@ -1,6 +1,6 @@
 import { clusterKey, type InformerEvent, type KubeObject, statusAnnotation } from '@kcp-tmc/interfaces';
 import { describe, expect, it } from 'vitest';
-import { changedForSpec } from './resource-controller.js';
+import { changedBeyondStatus, changedForSpec } from './resource-controller.js';
 
 const GVR = { group: 'apps', version: 'v1', resource: 'deployments' };
 
@@ -78,5 +78,41 @@ describe('changedForSpec', () => {
       },
     ];
     for (const change of changes) expect(changedForSpec(update(change))).toBe(true);
+  });
+
+  it('compares members, not their order, and takes no annotations as empty ones', () => {
+    const reordered = update((o) => {
+      const { spec, metadata, ...rest } = o;
+      const { labels, ...meta } = metadata;
+      Object.assign(o, { metadata: { labels, ...meta }, spec });
+      for (const key of Object.keys(rest)) delete (o as Record<string, unknown>)[key];
+      Object.assign(o, rest);
+    });
+    expect(Object.keys(reordered.object)).not.toEqual(Object.keys(reordered.oldObject ?? {}));
+    expect(changedForSpec(reordered)).toBe(false);
+    const unannotated = update((o) => {
+      o.metadata.annotations = {};
+    });
+    delete (unannotated.oldObject as KubeObject).metadata.annotations;
+    expect(changedForSpec(unannotated)).toBe(false);
+    expect(changedForSpec(update((o) => Object.assign(o.spec as object, { paused: true })))).toBe(true);
+  });
+});
+
+describe('changedBeyondStatus', () => {
+  it('sees a change outside status and the metadata every write bumps', () => {
+    const before = deployment();
+    const bumped = structuredClone(before);
+    bumped.metadata.resourceVersion = '11';
+    bumped.metadata.generation = 2;
+    bumped.status = { readyReplicas: 1 };
+    expect(changedBeyondStatus(before, bumped)).toBe(false);
+    const edited = structuredClone(bumped);
+    edited.metadata.finalizers = ['someone/else'];
+    expect(changedBeyondStatus(before, edited)).toBe(true);
+    const scaled = structuredClone(bumped);
+    scaled.spec = { replicas: 3 };
+    expect(changedBeyondStatus(before, scaled)).toBe(true);
+    expect(changedBeyondStatus(before, { ...bumped, extra: 'x' })).toBe(true);
   });
 });

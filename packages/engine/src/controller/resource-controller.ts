@@ -4,6 +4,7 @@ import {
   gvrToString,
   type Informer,
   type InformerEvent,
+  jsonEqual,
   type KubeObject,
   STATUS_ANNOTATION_PREFIX,
   type SyncDirection,
@@ -162,35 +163,56 @@ interface Origin {
 export function changedForSpec(event: InformerEvent): boolean {
   if (event.type !== 'update' || event.resync === true || event.oldObject === undefined) return true;
   if (event.object.metadata.deletionTimestamp !== undefined) return true;
-  return specView(event.oldObject) !== specView(event.object);
-}
-
-function specView(object: KubeObject): string {
-  const { status: _status, metadata, ...rest } = object;
+  const before = event.oldObject;
+  const after = event.object;
   // The desired downstream state never depends on generation (see the annotations transformer), which moves
   // with every annotation write on some kinds, our status annotation included.
-  const {
-    resourceVersion: _rv,
-    managedFields: _mf,
-    generation: _g,
-    finalizers: _f,
-    annotations,
-    ...meta
-  } = metadata;
-  const kept: Record<string, string> = {};
-  for (const [key, value] of Object.entries(annotations ?? {})) {
-    if (!key.startsWith(STATUS_ANNOTATION_PREFIX)) kept[key] = value;
-  }
-  return JSON.stringify({ ...rest, metadata: { ...meta, annotations: kept } });
+  return !(
+    sameExcept(before, after, isStatusOrMetadata) &&
+    sameExcept(before.metadata, after.metadata, isSpecIgnoredMetadata) &&
+    sameExcept(before.metadata.annotations, after.metadata.annotations, isStatusAnnotation)
+  );
 }
 
-/** Everything but status and the metadata the server bumps on any write. */
-function beyondStatus(object: KubeObject): string {
-  const { status: _status, metadata, ...rest } = object;
-  const { resourceVersion: _rv, managedFields: _mf, generation: _g, ...meta } = metadata;
-  return JSON.stringify({ ...rest, metadata: meta });
-}
-
+/** Whether a downstream update changed more than status and the metadata the server bumps on any write. */
 export function changedBeyondStatus(before: KubeObject, after: KubeObject): boolean {
-  return beyondStatus(before) !== beyondStatus(after);
+  return !(
+    sameExcept(before, after, isStatusOrMetadata) &&
+    sameExcept(before.metadata, after.metadata, isServerBumpedMetadata)
+  );
 }
+
+// Compared in place, member by member: every upstream update passes through here, and serialising both
+// objects to compare them was one of the larger allocations per event. Key order does not matter.
+function sameExcept(
+  a: object | undefined,
+  b: object | undefined,
+  ignored: (key: string) => boolean,
+): boolean {
+  const left = a as Readonly<Record<string, unknown>> | undefined;
+  const right = b as Readonly<Record<string, unknown>> | undefined;
+  let count = 0;
+  for (const key in left) {
+    const member = left[key];
+    if (member === undefined || ignored(key) || !Object.hasOwn(left, key)) continue;
+    if (!jsonEqual(member, right?.[key])) return false;
+    count++;
+  }
+  return count === definedMembers(right, ignored);
+}
+
+function definedMembers(
+  o: Readonly<Record<string, unknown>> | undefined,
+  ignored: (key: string) => boolean,
+): number {
+  let count = 0;
+  for (const key in o) if (o[key] !== undefined && !ignored(key) && Object.hasOwn(o, key)) count++;
+  return count;
+}
+
+const isStatusOrMetadata = (key: string) => key === 'status' || key === 'metadata';
+const isServerBumpedMetadata = (key: string) =>
+  key === 'resourceVersion' || key === 'managedFields' || key === 'generation';
+const isSpecIgnoredMetadata = (key: string) =>
+  isServerBumpedMetadata(key) || key === 'finalizers' || key === 'annotations';
+const isStatusAnnotation = (key: string) => key.startsWith(STATUS_ANNOTATION_PREFIX);

@@ -12,13 +12,24 @@ import { downstreamInformerOptions, upstreamInformerOptions } from './informer-o
 
 /** SyncerInformers over a shared factory, with the options built in one place. */
 class FactorySyncerInformers implements SyncerInformers {
+  /**
+   * The options built for each GVR object, so the factory sees one options object per GVR and keys it once:
+   * the spec and status paths ask for informers several times per event, with the controllers' GVR objects.
+   */
+  private readonly built = new WeakMap<GVR, InformerOptions>();
+
   constructor(
     private readonly factory: InformerFactory,
     private readonly optionsFor: (gvr: GVR) => InformerOptions,
   ) {}
 
   informerFor(gvr: GVR): Informer {
-    return this.factory.informerFor(this.optionsFor(gvr));
+    let options = this.built.get(gvr);
+    if (options === undefined) {
+      options = this.optionsFor(gvr);
+      this.built.set(gvr, options);
+    }
+    return this.factory.informerFor(options);
   }
 
   release(gvr: GVR): Promise<void> {

@@ -182,7 +182,10 @@ export interface Informer {
 }
 
 export interface InformerFactory {
-  /** The shared informer for these options (same options, same informer). */
+  /**
+   * The shared informer for these options (same options, same informer). An options object is read once and
+   * may be kept by the factory: change a copy, not one already handed over.
+   */
   informerFor(options: InformerOptions): Informer;
   /** Stops and forgets one informer (a GVR removed from the SyncTarget). */
   release(options: InformerOptions): Promise<void>;

@@ -69,4 +69,21 @@ describe('goJsonString (encoding/json, HTML escaping on)', () => {
     const sample = 'kcp-ns_1.2 Ünïcødé \u{1f680} "q" \\ /';
     expect(goJsonString(sample)).toBe(JSON.stringify(sample));
   });
+
+  it('agrees with JSON.stringify on every other UTF-16 unit, inside a name', () => {
+    const goOnly = (unit: number) =>
+      unit === 0x3c ||
+      unit === 0x3e ||
+      unit === 0x26 ||
+      unit === 0x2028 ||
+      unit === 0x2029 ||
+      (unit >= 0xd800 && unit <= 0xdfff);
+    const differing: number[] = [];
+    for (let unit = 0; unit <= 0xffff; unit++) {
+      if (goOnly(unit)) continue;
+      const name = `ns-${String.fromCharCode(unit)}-x`;
+      if (goJsonString(name) !== JSON.stringify(name)) differing.push(unit);
+    }
+    expect(differing).toEqual([]);
+  });
 });

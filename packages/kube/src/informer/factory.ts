@@ -35,8 +35,11 @@ export abstract class KeyedInformerFactory<I extends IndexableInformer> implemen
 
   protected abstract create(options: InformerOptions): I;
 
+  /** Keys of the options objects seen: callers that keep theirs (the engine's) are keyed once. */
+  private readonly keys = new WeakMap<InformerOptions, string>();
+
   informerFor(options: InformerOptions): I {
-    const key = informerKey(options);
+    const key = this.keyOf(options);
     const existing = this.informers.get(key);
     if (existing !== undefined) {
       if (options.indexers !== undefined) existing.addIndexers(options.indexers);
@@ -48,11 +51,20 @@ export abstract class KeyedInformerFactory<I extends IndexableInformer> implemen
   }
 
   async release(options: InformerOptions): Promise<void> {
-    const key = informerKey(options);
+    const key = this.keyOf(options);
     const informer = this.informers.get(key);
     if (informer === undefined) return;
     this.informers.delete(key);
     await informer.stop();
+  }
+
+  private keyOf(options: InformerOptions): string {
+    let key = this.keys.get(options);
+    if (key === undefined) {
+      key = informerKey(options);
+      this.keys.set(options, key);
+    }
+    return key;
   }
 
   /** Every informer handed out and not released. */

@@ -375,4 +375,17 @@ describe('SharedInformerFactory', () => {
     expect(() => a.start()).toThrow(/stopped/);
     expect(factory.informerFor({ gvr: configmaps, namespace: 'default' })).not.toBe(a);
   });
+
+  it('keys an options object once: asked again, released through it, then asked anew', async () => {
+    const factory = new SharedInformerFactory(t.client, FAST);
+    cleanup.push(() => factory.stop());
+    const options = { gvr: configmaps, namespace: 'default' };
+    const first = factory.informerFor(options);
+    expect(factory.informerFor(options)).toBe(first);
+    expect(factory.informerFor({ ...options })).toBe(first);
+    await factory.release(options);
+    const second = factory.informerFor(options);
+    expect(second).not.toBe(first);
+    expect(factory.informerFor({ ...options })).toBe(second);
+  });
 });
